@@ -1,0 +1,1057 @@
+//! The deterministic discrete-event engine.
+//!
+//! Events are ordered by `(simulated time in µs, sequence number)`; there is no wall clock. Protocols are sans-IO
+//! state machines ([`Protocol`]): the engine hands each handler a [`Ctx`] with the time, the node's own seeded
+//! random stream, an outbox (send, set/cancel timer, note, outcome) and its persisted state, then applies what the
+//! handler asked for. Crashes drop a node's volatile state and timers; only what it persisted survives.
+//!
+//! Everything that changes during a run lives in [`Core`], which is cheap to clone: checkpoints are clones taken
+//! every few thousand events, and seeking restores the nearest one and replays forward without recording.
+
+use crate::domain::{Catalogue, CheckoutRequest, Outcome, RequestId};
+use crate::invariants::{InvariantInfo, Verdict, Violation};
+use crate::rng::{SimRng, Stream};
+use crate::scenario::{Action, Line, LinkSettings, NodeId, Scenario};
+use crate::trace::{DropReason, Ev, Metrics, StopReason, TraceEvent};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::fmt;
+
+pub type TimerId = u64;
+pub type MsgId = u64;
+
+/// A protocol message: the engine needs a short label for dots and a detail line for the event log.
+pub trait Message: Clone + fmt::Debug {
+    fn label(&self) -> &'static str;
+    fn detail(&self) -> String;
+}
+
+/// A protocol timer: the engine needs its name for the trace.
+pub trait TimerKind: Clone + fmt::Debug {
+    fn name(&self) -> &'static str;
+}
+
+/// What a node is in the cluster picture.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Server,
+    Shopper,
+}
+
+/// A sans-IO protocol: pure handlers over a node's state; all effects go through [`Ctx`].
+pub trait Protocol: Sized + Clone + 'static {
+    type Msg: Message;
+    type Timer: TimerKind;
+    /// Volatile state: lost on a crash.
+    type State: Clone;
+    /// Persisted state: survives crashes; written only through [`Ctx::persist`].
+    type Disk: Clone;
+    /// State the invariant checker keeps between events (cloned with checkpoints).
+    type Checker: Clone + Default;
+
+    fn new(scenario: &Scenario, catalogue: &Catalogue) -> Self;
+    /// The invariants this protocol's `check` can report, business rules included.
+    fn invariants(&self) -> &'static [InvariantInfo];
+    fn role(&self, node: NodeId) -> Role;
+    fn node_name(&self, node: NodeId) -> String;
+    /// A node's disk before it ever ran.
+    fn fresh_disk(&self, node: NodeId) -> Self::Disk;
+    /// Start (or restart after a crash) from whatever is on disk.
+    fn init(&self, ctx: &mut Ctx<'_, Self>) -> Self::State;
+    fn on_message(
+        &self,
+        st: &mut Self::State,
+        ctx: &mut Ctx<'_, Self>,
+        from: NodeId,
+        msg: Self::Msg,
+    );
+    fn on_timer(&self, st: &mut Self::State, ctx: &mut Ctx<'_, Self>, timer: Self::Timer);
+    /// A shopper node is asked to run a checkout (from the workload or a user).
+    fn on_checkout(&self, st: &mut Self::State, ctx: &mut Ctx<'_, Self>, req: CheckoutRequest);
+    /// One line that describes the node's state at a glance (`None` state: the node is down).
+    fn summary(&self, node: NodeId, st: Option<&Self::State>, disk: &Self::Disk) -> String;
+    /// Checks every invariant after an event; `touched` is the node the event changed, if any.
+    fn check(&self, w: &mut CheckView<'_, Self>, touched: Option<NodeId>, out: &mut Vec<Violation>);
+}
+
+/// One node as the engine keeps it.
+#[derive(Clone, Debug)]
+pub struct Node<P: Protocol> {
+    pub up: bool,
+    pub state: Option<P::State>,
+    pub disk: P::Disk,
+    incarnation: u32,
+    timers: Vec<TimerId>,
+    rng: SimRng,
+}
+
+/// What the invariant checker may look at.
+pub struct CheckView<'a, P: Protocol> {
+    pub nodes: &'a mut [Node<P>],
+    /// Every answer a shopper was given, in order.
+    pub answers: &'a [(RequestId, Outcome)],
+    pub checker: &'a mut P::Checker,
+}
+
+enum Effect<P: Protocol> {
+    Send(NodeId, P::Msg),
+    SetTimer(TimerId, u64, P::Timer),
+    CancelTimer(TimerId),
+    Note(String),
+    Answer(RequestId, Outcome),
+}
+
+/// The handler's window on the world.
+pub struct Ctx<'a, P: Protocol> {
+    now_us: u64,
+    me: NodeId,
+    rng: &'a mut SimRng,
+    disk: &'a mut P::Disk,
+    fx: &'a mut Vec<Effect<P>>,
+    next_timer: &'a mut u64,
+    narrate: bool,
+}
+
+impl<P: Protocol> Ctx<'_, P> {
+    pub fn now_us(&self) -> u64 {
+        self.now_us
+    }
+    pub fn me(&self) -> NodeId {
+        self.me
+    }
+    /// This node's own seeded random stream.
+    pub fn rng(&mut self) -> &mut SimRng {
+        self.rng
+    }
+    pub fn send(&mut self, to: NodeId, msg: P::Msg) {
+        self.fx.push(Effect::Send(to, msg));
+    }
+    /// Fires `timer` after `after_us` unless cancelled first or the node crashes.
+    pub fn set_timer(&mut self, after_us: u64, timer: P::Timer) -> TimerId {
+        *self.next_timer += 1;
+        let id = *self.next_timer;
+        self.fx.push(Effect::SetTimer(id, after_us, timer));
+        id
+    }
+    pub fn cancel_timer(&mut self, id: TimerId) {
+        self.fx.push(Effect::CancelTimer(id));
+    }
+    /// The node's persisted state, as last written.
+    pub fn disk(&self) -> &P::Disk {
+        self.disk
+    }
+    /// Writes to stable storage: the change survives a crash. (Synchronous, like an fsync before the next step.)
+    pub fn persist<R>(&mut self, f: impl FnOnce(&mut P::Disk) -> R) -> R {
+        f(self.disk)
+    }
+    /// Whether narration is being recorded (so handlers can skip formatting text nobody reads).
+    pub fn narrating(&self) -> bool {
+        self.narrate
+    }
+    /// A plain-words explanation for the event log.
+    pub fn note(&mut self, text: impl Into<String>) {
+        if self.narrate {
+            self.fx.push(Effect::Note(text.into()));
+        }
+    }
+    /// Tells the engine how a checkout submitted at this shopper ended (counted once per request).
+    pub fn answer(&mut self, request_id: RequestId, outcome: Outcome) {
+        self.fx.push(Effect::Answer(request_id, outcome));
+    }
+}
+
+struct Envelope<M> {
+    id: MsgId,
+    from: NodeId,
+    to: NodeId,
+    msg: M,
+}
+
+enum What<P: Protocol> {
+    Deliver(Box<Envelope<P::Msg>>),
+    Lose {
+        id: MsgId,
+        from: NodeId,
+        to: NodeId,
+        reason: DropReason,
+    },
+    Timer {
+        node: NodeId,
+        id: TimerId,
+        incarnation: u32,
+        timer: P::Timer,
+    },
+    Arrival,
+    Intervene(u32),
+}
+
+impl<P: Protocol> Clone for What<P> {
+    fn clone(&self) -> Self {
+        match self {
+            What::Deliver(e) => What::Deliver(Box::new(Envelope {
+                id: e.id,
+                from: e.from,
+                to: e.to,
+                msg: e.msg.clone(),
+            })),
+            What::Lose {
+                id,
+                from,
+                to,
+                reason,
+            } => What::Lose {
+                id: *id,
+                from: *from,
+                to: *to,
+                reason: *reason,
+            },
+            What::Timer {
+                node,
+                id,
+                incarnation,
+                timer,
+            } => What::Timer {
+                node: *node,
+                id: *id,
+                incarnation: *incarnation,
+                timer: timer.clone(),
+            },
+            What::Arrival => What::Arrival,
+            What::Intervene(i) => What::Intervene(*i),
+        }
+    }
+}
+
+struct Queued<P: Protocol> {
+    t_us: u64,
+    seq: u64,
+    what: What<P>,
+}
+
+impl<P: Protocol> Clone for Queued<P> {
+    fn clone(&self) -> Self {
+        Queued {
+            t_us: self.t_us,
+            seq: self.seq,
+            what: self.what.clone(),
+        }
+    }
+}
+impl<P: Protocol> PartialEq for Queued<P> {
+    fn eq(&self, o: &Self) -> bool {
+        (self.t_us, self.seq) == (o.t_us, o.seq)
+    }
+}
+impl<P: Protocol> Eq for Queued<P> {}
+impl<P: Protocol> PartialOrd for Queued<P> {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl<P: Protocol> Ord for Queued<P> {
+    // Reversed: BinaryHeap is a max-heap and the earliest event must come out first.
+    fn cmp(&self, o: &Self) -> Ordering {
+        (o.t_us, o.seq).cmp(&(self.t_us, self.seq))
+    }
+}
+
+/// The network's current shape: settings per link and which directed links are cut.
+#[derive(Clone, Debug)]
+struct Net {
+    n: usize,
+    default: LinkSettings,
+    links: BTreeMap<(NodeId, NodeId), LinkSettings>,
+    /// `blocked[from * n + to]`: a partition or a one-way cut stops messages on that directed link.
+    blocked: Vec<bool>,
+}
+
+impl Net {
+    fn link(&self, from: NodeId, to: NodeId) -> &LinkSettings {
+        if self.links.is_empty() {
+            &self.default
+        } else {
+            self.links.get(&(from, to)).unwrap_or(&self.default)
+        }
+    }
+    fn is_blocked(&self, from: NodeId, to: NodeId) -> bool {
+        self.blocked[usize::from(from) * self.n + usize::from(to)]
+    }
+    fn partition(&mut self, groups: &[Vec<NodeId>]) {
+        // Every node gets a group number; nodes named in no group share one extra group.
+        let mut group = vec![groups.len(); self.n];
+        for (g, members) in groups.iter().enumerate() {
+            for &m in members {
+                group[usize::from(m)] = g;
+            }
+        }
+        for a in 0..self.n {
+            for b in 0..self.n {
+                if group[a] != group[b] {
+                    self.blocked[a * self.n + b] = true;
+                }
+            }
+        }
+    }
+}
+
+/// Everything that changes during a run. Cloning it is a checkpoint.
+#[derive(Clone)]
+pub struct Core<P: Protocol> {
+    pub now_us: u64,
+    seq: u64,
+    queue: BinaryHeap<Queued<P>>,
+    pub nodes: Vec<Node<P>>,
+    net: Net,
+    net_rng: SimRng,
+    work_rng: SimRng,
+    next_msg: MsgId,
+    next_timer: TimerId,
+    next_request: RequestId,
+    in_flight: BTreeSet<MsgId>,
+    /// Checkouts submitted and not yet answered: request → (submitted at, shopper).
+    pending: BTreeMap<RequestId, (u64, NodeId)>,
+    pub answers: Vec<(RequestId, Outcome)>,
+    pub metrics: Metrics,
+    checker: P::Checker,
+    /// The last summary recorded per node, so the trace only gets changes.
+    summaries: Vec<String>,
+    /// (invariant, node) pairs already reported, so a broken rule is reported once, where it first broke.
+    reported: BTreeSet<(&'static str, Option<NodeId>)>,
+    pub violations: Vec<Violation>,
+    pub stop: Option<StopReason>,
+}
+
+/// Options that do not change what happens in a run, only what is recorded.
+#[derive(Clone, Copy, Debug)]
+pub struct RecordOptions {
+    /// Record narration notes and node state summaries (the browser and `--events` want them; sweeps do not).
+    pub narrate: bool,
+    /// Take a checkpoint every this many events (0: none).
+    pub checkpoint_every: u64,
+}
+
+impl Default for RecordOptions {
+    fn default() -> Self {
+        RecordOptions {
+            narrate: true,
+            checkpoint_every: 0,
+        }
+    }
+}
+
+/// A run of one protocol: the scenario, the protocol, the changing core, the recorded trace and checkpoints.
+pub struct Engine<P: Protocol> {
+    pub scenario: Scenario,
+    pub catalogue: Catalogue,
+    pub proto: P,
+    pub core: Core<P>,
+    pub trace: Vec<TraceEvent>,
+    checkpoints: Vec<(u64, Core<P>)>,
+    opts: RecordOptions,
+    recording: bool,
+    until_us: u64,
+    stop_arrivals_us: u64,
+    mean_gap_us: f64,
+    fx: Vec<Effect<P>>,
+    found: Vec<Violation>,
+}
+
+impl<P: Protocol> Engine<P> {
+    /// Builds a run. The scenario must already be validated.
+    pub fn new(scenario: &Scenario, opts: RecordOptions) -> Self {
+        let catalogue = Catalogue::new(&scenario.workload);
+        let proto = P::new(scenario, &catalogue);
+        let n = usize::from(scenario.total_nodes());
+        let nodes = (0..n as NodeId)
+            .map(|i| Node {
+                up: true,
+                state: None,
+                disk: proto.fresh_disk(i),
+                incarnation: 0,
+                timers: Vec::new(),
+                rng: SimRng::new(scenario.seed, Stream::Node(i)),
+            })
+            .collect();
+        let mut net = Net {
+            n,
+            default: scenario.network.default.clone(),
+            links: BTreeMap::new(),
+            blocked: vec![false; n * n],
+        };
+        for o in &scenario.network.links {
+            net.links.insert((o.from, o.to), o.settings.clone());
+        }
+        let w = &scenario.workload;
+        let until_us = scenario.until_ms * 1000;
+        let stop_arrivals_us = if w.stop_ms == 0 {
+            until_us
+        } else {
+            (w.stop_ms * 1000).min(until_us)
+        };
+        let mean_gap_us = if w.rate_per_s > 0.0 {
+            1e6 / w.rate_per_s
+        } else {
+            0.0
+        };
+        let core = Core {
+            now_us: 0,
+            seq: 0,
+            queue: BinaryHeap::new(),
+            nodes,
+            net,
+            net_rng: SimRng::new(scenario.seed, Stream::Network),
+            work_rng: SimRng::new(scenario.seed, Stream::Workload),
+            next_msg: 0,
+            next_timer: 0,
+            next_request: 0,
+            in_flight: BTreeSet::new(),
+            pending: BTreeMap::new(),
+            answers: Vec::new(),
+            metrics: Metrics::default(),
+            checker: P::Checker::default(),
+            summaries: vec![String::new(); n],
+            reported: BTreeSet::new(),
+            violations: Vec::new(),
+            stop: None,
+        };
+        let mut e = Engine {
+            scenario: scenario.clone(),
+            catalogue,
+            proto,
+            core,
+            trace: Vec::new(),
+            checkpoints: Vec::new(),
+            opts,
+            recording: true,
+            until_us,
+            stop_arrivals_us,
+            mean_gap_us,
+            fx: Vec::new(),
+            found: Vec::new(),
+        };
+        // Interventions first, so at equal times they act before anything scheduled later.
+        let mut order: Vec<u32> = (0..scenario.interventions.len() as u32).collect();
+        order.sort_by_key(|&i| scenario.interventions[i as usize].at_us);
+        for i in order {
+            let at = scenario.interventions[i as usize].at_us;
+            e.push(at, What::Intervene(i));
+        }
+        for i in 0..n as NodeId {
+            e.start_node(i);
+        }
+        e.schedule_arrival();
+        e.check(None);
+        e
+    }
+
+    fn push(&mut self, t_us: u64, what: What<P>) {
+        self.core.seq += 1;
+        self.core.queue.push(Queued {
+            t_us,
+            seq: self.core.seq,
+            what,
+        });
+    }
+
+    fn record(&mut self, ev: Ev) {
+        if self.recording {
+            self.trace.push(TraceEvent {
+                t_us: self.core.now_us,
+                ev,
+            });
+        }
+    }
+
+    /// Processes the next event. Returns false once the run has stopped.
+    pub fn step(&mut self) -> bool {
+        if self.core.stop.is_some() {
+            return false;
+        }
+        if let Some(reason) = self.limit_reached() {
+            self.finish(reason);
+            return false;
+        }
+        if self
+            .core
+            .queue
+            .peek()
+            .is_none_or(|next| next.t_us > self.until_us)
+        {
+            self.core.now_us = self.until_us;
+            self.finish(StopReason::EndOfTime);
+            return false;
+        }
+        if self.opts.checkpoint_every > 0
+            && self.recording
+            && self.core.metrics.events % self.opts.checkpoint_every == 0
+        {
+            self.checkpoints
+                .push((self.trace.len() as u64, self.core.clone()));
+        }
+        let Queued { t_us, what, .. } = self.core.queue.pop().expect("peeked");
+        self.core.now_us = t_us;
+        self.core.metrics.events += 1;
+        let touched = self.dispatch(what);
+        self.check(touched);
+        true
+    }
+
+    fn limit_reached(&self) -> Option<StopReason> {
+        let l = &self.scenario.limits;
+        if self.core.metrics.events >= l.max_events {
+            Some(StopReason::Limit {
+                what: "limits.max_events",
+                value: l.max_events,
+            })
+        } else if self.core.in_flight.len() as u64 >= l.max_in_flight {
+            Some(StopReason::Limit {
+                what: "limits.max_in_flight",
+                value: l.max_in_flight,
+            })
+        } else if self.recording && self.trace.len() as u64 >= l.max_trace {
+            Some(StopReason::Limit {
+                what: "limits.max_trace",
+                value: l.max_trace,
+            })
+        } else {
+            None
+        }
+    }
+
+    fn finish(&mut self, reason: StopReason) {
+        self.record(Ev::Stop {
+            stop: reason.clone(),
+        });
+        self.core.stop = Some(reason);
+    }
+
+    /// Runs until the scenario's end time or a limit.
+    pub fn run_to_end(&mut self) {
+        while self.step() {}
+    }
+
+    /// Processes every event at or before `t_us` (and no later one).
+    pub fn run_until(&mut self, t_us: u64) {
+        while self.core.queue.peek().is_some_and(|q| q.t_us <= t_us) && self.step() {}
+    }
+
+    fn dispatch(&mut self, what: What<P>) -> Option<NodeId> {
+        match what {
+            What::Deliver(env) => {
+                let Envelope { id, from, to, msg } = *env;
+                if !self.core.in_flight.remove(&id) {
+                    return None; // dropped by a user while in flight; already traced
+                }
+                if self.core.net.is_blocked(from, to) {
+                    self.core.metrics.dropped_partition += 1;
+                    self.record(Ev::Drop {
+                        id,
+                        from,
+                        to,
+                        reason: DropReason::Partition,
+                    });
+                    return None;
+                }
+                if !self.core.nodes[usize::from(to)].up {
+                    self.core.metrics.dropped_receiver_down += 1;
+                    self.record(Ev::Drop {
+                        id,
+                        from,
+                        to,
+                        reason: DropReason::ReceiverDown,
+                    });
+                    return None;
+                }
+                self.core.metrics.messages_delivered += 1;
+                self.record(Ev::Deliver { id, from, to });
+                self.handle(to, |p, st, ctx| p.on_message(st, ctx, from, msg));
+                Some(to)
+            }
+            What::Lose {
+                id,
+                from,
+                to,
+                reason,
+            } => {
+                if self.core.in_flight.remove(&id) {
+                    match reason {
+                        DropReason::Loss => self.core.metrics.dropped_loss += 1,
+                        _ => self.core.metrics.dropped_partition += 1,
+                    }
+                    self.record(Ev::Drop {
+                        id,
+                        from,
+                        to,
+                        reason,
+                    });
+                }
+                None
+            }
+            What::Timer {
+                node,
+                id,
+                incarnation,
+                timer,
+            } => {
+                let n = &mut self.core.nodes[usize::from(node)];
+                if !n.up || n.incarnation != incarnation {
+                    return None;
+                }
+                let Some(pos) = n.timers.iter().position(|&t| t == id) else {
+                    return None;
+                };
+                n.timers.swap_remove(pos);
+                self.core.metrics.timers_fired += 1;
+                self.record(Ev::Timer {
+                    node,
+                    name: timer.name(),
+                });
+                self.handle(node, |p, st, ctx| p.on_timer(st, ctx, timer));
+                Some(node)
+            }
+            What::Arrival => {
+                let touched = self.arrival();
+                self.schedule_arrival();
+                touched
+            }
+            What::Intervene(i) => {
+                let action = self.scenario.interventions[i as usize].action.clone();
+                self.intervene(action)
+            }
+        }
+    }
+
+    /// Runs one handler of one node and applies what it asked for.
+    fn handle(&mut self, node: NodeId, f: impl FnOnce(&P, &mut P::State, &mut Ctx<'_, P>)) {
+        let mut fx = std::mem::take(&mut self.fx);
+        {
+            let core = &mut self.core;
+            let n = &mut core.nodes[usize::from(node)];
+            let Some(st) = n.state.as_mut() else { return };
+            let mut ctx = Ctx {
+                now_us: core.now_us,
+                me: node,
+                rng: &mut n.rng,
+                disk: &mut n.disk,
+                fx: &mut fx,
+                next_timer: &mut core.next_timer,
+                narrate: self.opts.narrate && self.recording,
+            };
+            f(&self.proto, st, &mut ctx);
+        }
+        self.apply(node, &mut fx);
+        self.fx = fx;
+    }
+
+    fn start_node(&mut self, node: NodeId) {
+        let mut fx = std::mem::take(&mut self.fx);
+        let st = {
+            let core = &mut self.core;
+            let n = &mut core.nodes[usize::from(node)];
+            let mut ctx = Ctx {
+                now_us: core.now_us,
+                me: node,
+                rng: &mut n.rng,
+                disk: &mut n.disk,
+                fx: &mut fx,
+                next_timer: &mut core.next_timer,
+                narrate: self.opts.narrate && self.recording,
+            };
+            self.proto.init(&mut ctx)
+        };
+        self.core.nodes[usize::from(node)].state = Some(st);
+        self.apply(node, &mut fx);
+        self.fx = fx;
+    }
+
+    fn apply(&mut self, node: NodeId, fx: &mut Vec<Effect<P>>) {
+        for e in fx.drain(..) {
+            match e {
+                Effect::Send(to, msg) => self.send(node, to, msg),
+                Effect::SetTimer(id, after_us, timer) => {
+                    let n = &mut self.core.nodes[usize::from(node)];
+                    n.timers.push(id);
+                    let incarnation = n.incarnation;
+                    let at = self.core.now_us.saturating_add(after_us);
+                    self.push(
+                        at,
+                        What::Timer {
+                            node,
+                            id,
+                            incarnation,
+                            timer,
+                        },
+                    );
+                }
+                Effect::CancelTimer(id) => {
+                    let n = &mut self.core.nodes[usize::from(node)];
+                    if let Some(pos) = n.timers.iter().position(|&t| t == id) {
+                        n.timers.swap_remove(pos);
+                    }
+                }
+                Effect::Note(text) => self.record(Ev::Note { node, text }),
+                Effect::Answer(request_id, outcome) => self.answered(node, request_id, outcome),
+            }
+        }
+    }
+
+    fn send(&mut self, from: NodeId, to: NodeId, msg: P::Msg) {
+        let core = &mut self.core;
+        core.next_msg += 1;
+        let id = core.next_msg;
+        let link = core.net.link(from, to);
+        let (lo, hi, loss, dup) = (
+            link.latency_us_min,
+            link.latency_us_max,
+            link.loss,
+            link.dup,
+        );
+        let latency = core.net_rng.range_u64(lo, hi);
+        let deliver_us = core.now_us + latency;
+        core.metrics.messages_sent += 1;
+        core.in_flight.insert(id);
+        let blocked = core.net.is_blocked(from, to);
+        let lost = !blocked && core.net_rng.chance(loss);
+        let copy = !blocked && !lost && core.net_rng.chance(dup);
+        if self.recording {
+            let detail = if self.opts.narrate {
+                msg.detail()
+            } else {
+                String::new()
+            };
+            self.record(Ev::Send {
+                id,
+                from,
+                to,
+                label: msg.label(),
+                detail,
+                deliver_us,
+            });
+        }
+        if blocked || lost {
+            // The message travels part of the way, then is gone: the UI shows it falling at the cut.
+            let reason = if blocked {
+                DropReason::Partition
+            } else {
+                DropReason::Loss
+            };
+            self.push(
+                self.core.now_us + latency / 2,
+                What::Lose {
+                    id,
+                    from,
+                    to,
+                    reason,
+                },
+            );
+            return;
+        }
+        if copy {
+            let core = &mut self.core;
+            core.next_msg += 1;
+            let copy_id = core.next_msg;
+            let copy_deliver = core.now_us + core.net_rng.range_u64(lo, hi);
+            core.metrics.messages_duplicated += 1;
+            core.in_flight.insert(copy_id);
+            self.record(Ev::Duplicate {
+                id,
+                copy: copy_id,
+                deliver_us: copy_deliver,
+            });
+            let env = Envelope {
+                id: copy_id,
+                from,
+                to,
+                msg: msg.clone(),
+            };
+            self.push(copy_deliver, What::Deliver(Box::new(env)));
+        }
+        self.push(
+            deliver_us,
+            What::Deliver(Box::new(Envelope { id, from, to, msg })),
+        );
+    }
+
+    fn answered(&mut self, node: NodeId, request_id: RequestId, outcome: Outcome) {
+        let Some((submitted_us, _)) = self.core.pending.remove(&request_id) else {
+            return;
+        };
+        let latency_us = self.core.now_us - submitted_us;
+        let m = &mut self.core.metrics;
+        if outcome.is_confirmed() {
+            m.checkouts_confirmed += 1;
+        } else if outcome.is_rejected() {
+            m.checkouts_rejected += 1;
+        } else {
+            m.checkouts_aborted += 1;
+        }
+        m.latencies_us.push(latency_us);
+        self.core.answers.push((request_id, outcome));
+        self.record(Ev::Outcome {
+            node,
+            request_id,
+            outcome,
+            latency_us,
+        });
+    }
+
+    fn schedule_arrival(&mut self) {
+        if self.mean_gap_us <= 0.0 {
+            return;
+        }
+        let gap = self.core.work_rng.exp_u64(self.mean_gap_us).max(1);
+        let at = self.core.now_us.saturating_add(gap);
+        if at <= self.stop_arrivals_us {
+            self.push(at, What::Arrival);
+        }
+    }
+
+    /// A new checkout from the seeded workload.
+    fn arrival(&mut self) -> Option<NodeId> {
+        let s = &self.scenario;
+        let w = &s.workload;
+        let r = &mut self.core.work_rng;
+        let shopper = s.nodes + r.index(usize::from(s.shoppers)) as NodeId;
+        let customer = r.index(usize::from(w.customers)) as u16;
+        let n_lines = 1 + r.index(usize::from(w.basket_max));
+        let mut lines: Vec<Line> = Vec::with_capacity(n_lines);
+        for _ in 0..n_lines {
+            let item = if r.chance(w.hot_item) {
+                0
+            } else {
+                r.index(usize::from(w.items)) as u16
+            };
+            let qty = 1 + r.index(2) as u32;
+            match lines.iter_mut().find(|l| l.item == item) {
+                Some(l) => l.qty += qty,
+                None => lines.push(Line { item, qty }),
+            }
+        }
+        self.submit(shopper, customer, lines)
+    }
+
+    fn submit(&mut self, shopper: NodeId, customer: u16, lines: Vec<Line>) -> Option<NodeId> {
+        if !self.core.nodes[usize::from(shopper)].up {
+            if self.opts.narrate {
+                let text = format!(
+                    "{} is down: its shopper's checkout never starts",
+                    self.proto.node_name(shopper)
+                );
+                self.record(Ev::Note {
+                    node: shopper,
+                    text,
+                });
+            }
+            return None;
+        }
+        self.core.next_request += 1;
+        let request_id = self.core.next_request;
+        self.core.metrics.checkouts_submitted += 1;
+        self.core
+            .pending
+            .insert(request_id, (self.core.now_us, shopper));
+        if self.recording {
+            let basket = self.catalogue.basket_text(&lines);
+            self.record(Ev::Submit {
+                node: shopper,
+                request_id,
+                customer,
+                basket,
+            });
+        }
+        let req = CheckoutRequest {
+            request_id,
+            customer,
+            lines,
+        };
+        self.handle(shopper, |p, st, ctx| p.on_checkout(st, ctx, req));
+        Some(shopper)
+    }
+
+    fn intervene(&mut self, action: Action) -> Option<NodeId> {
+        match action {
+            Action::Crash { node } => {
+                let n = &mut self.core.nodes[usize::from(node)];
+                if !n.up {
+                    return None;
+                }
+                n.up = false;
+                n.state = None;
+                n.timers.clear();
+                n.incarnation += 1;
+                self.core.metrics.crashes += 1;
+                self.record(Ev::Crash { node });
+                Some(node)
+            }
+            Action::Restart { node } => {
+                if self.core.nodes[usize::from(node)].up {
+                    return None;
+                }
+                self.core.nodes[usize::from(node)].up = true;
+                self.record(Ev::Restart { node });
+                self.start_node(node);
+                Some(node)
+            }
+            Action::Partition { groups } => {
+                self.core.net.partition(&groups);
+                self.record(Ev::Partition { groups });
+                None
+            }
+            Action::Cut { from, to } => {
+                let n = self.core.net.n;
+                self.core.net.blocked[usize::from(from) * n + usize::from(to)] = true;
+                self.record(Ev::Cut { from, to });
+                None
+            }
+            Action::Heal => {
+                self.core.net.blocked.iter_mut().for_each(|b| *b = false);
+                self.record(Ev::Heal);
+                None
+            }
+            Action::DropMessage { id } => {
+                if self.core.in_flight.remove(&id) {
+                    self.core.metrics.dropped_user += 1;
+                    // The envelope stays queued; its delivery finds it gone from `in_flight` and does nothing.
+                    let (from, to) = self.find_envelope(id).unwrap_or((0, 0));
+                    self.record(Ev::Drop {
+                        id,
+                        from,
+                        to,
+                        reason: DropReason::User,
+                    });
+                } else if self.opts.narrate {
+                    self.record(Ev::Note {
+                        node: 0,
+                        text: format!("message #{id} is not in flight: nothing to drop"),
+                    });
+                }
+                None
+            }
+            Action::SetNetwork { link, settings } => {
+                match link {
+                    Some((a, b)) => {
+                        self.core.net.links.insert((a, b), settings.clone());
+                    }
+                    None => self.core.net.default = settings.clone(),
+                }
+                self.record(Ev::Network { link, settings });
+                None
+            }
+            Action::Checkout {
+                shopper,
+                customer,
+                lines,
+            } => self.submit(shopper, customer, lines),
+        }
+    }
+
+    fn find_envelope(&self, id: MsgId) -> Option<(NodeId, NodeId)> {
+        self.core.queue.iter().find_map(|q| match &q.what {
+            What::Deliver(e) if e.id == id => Some((e.from, e.to)),
+            What::Lose {
+                id: i, from, to, ..
+            } if *i == id => Some((*from, *to)),
+            _ => None,
+        })
+    }
+
+    fn check(&mut self, touched: Option<NodeId>) {
+        let mut found = std::mem::take(&mut self.found);
+        {
+            let core = &mut self.core;
+            let mut view = CheckView {
+                nodes: &mut core.nodes,
+                answers: &core.answers,
+                checker: &mut core.checker,
+            };
+            self.proto.check(&mut view, touched, &mut found);
+        }
+        for mut v in found.drain(..) {
+            if self.core.reported.insert((v.invariant, v.node)) {
+                v.at_us = self.core.now_us;
+                v.event = self.core.metrics.events;
+                self.core.violations.push(v.clone());
+                self.record(Ev::Violation { violation: v });
+            }
+        }
+        self.found = found;
+        if let (Some(node), true) = (touched, self.opts.narrate && self.recording) {
+            let n = &self.core.nodes[usize::from(node)];
+            let summary = self.proto.summary(node, n.state.as_ref(), &n.disk);
+            if summary != self.core.summaries[usize::from(node)] {
+                self.core.summaries[usize::from(node)] = summary.clone();
+                self.record(Ev::State { node, summary });
+            }
+        }
+    }
+
+    /// The verdict on every invariant of the protocol.
+    pub fn verdicts(&self) -> Vec<Verdict> {
+        self.proto
+            .invariants()
+            .iter()
+            .map(|inv| {
+                let first = self
+                    .core
+                    .violations
+                    .iter()
+                    .find(|v| v.invariant == inv.name)
+                    .cloned();
+                Verdict {
+                    invariant: inv.name,
+                    rule: inv.rule,
+                    held: first.is_none(),
+                    first,
+                }
+            })
+            .collect()
+    }
+
+    /// The run's state after every event at or before `t_us`, rebuilt from the nearest checkpoint.
+    /// Needs `checkpoint_every > 0` to be fast; without checkpoints it replays from the start.
+    pub fn core_at(&self, t_us: u64) -> Core<P> {
+        let idx = self.checkpoints.partition_point(|(_, c)| c.now_us <= t_us);
+        let start = if idx == 0 {
+            None
+        } else {
+            Some(self.checkpoints[idx - 1].1.clone())
+        };
+        let mut replay = Engine {
+            scenario: self.scenario.clone(),
+            catalogue: self.catalogue.clone(),
+            proto: self.proto.clone(),
+            core: match start {
+                Some(c) => c,
+                None => {
+                    Engine::<P>::new(
+                        &self.scenario,
+                        RecordOptions {
+                            narrate: false,
+                            checkpoint_every: 0,
+                        },
+                    )
+                    .core
+                }
+            },
+            trace: Vec::new(),
+            checkpoints: Vec::new(),
+            opts: RecordOptions {
+                narrate: false,
+                checkpoint_every: 0,
+            },
+            recording: false,
+            until_us: self.until_us,
+            stop_arrivals_us: self.stop_arrivals_us,
+            mean_gap_us: self.mean_gap_us,
+            fx: Vec::new(),
+            found: Vec::new(),
+        };
+        replay.run_until(t_us);
+        replay.core
+    }
+
+    pub fn checkpoint_count(&self) -> usize {
+        self.checkpoints.len()
+    }
+}

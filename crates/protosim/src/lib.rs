@@ -1,0 +1,153 @@
+//! # protosim: the engine of the checkout protocol explorer
+//!
+//! A run is a pure function of its [`Scenario`]: [`run`] builds the protocol named by the scenario, simulates it on
+//! a deterministic discrete-event engine ([`engine`]), checks every invariant after every event, and returns the
+//! trace with its metrics. No wall clock, no global randomness, no IO: the same scenario gives the same trace,
+//! byte for byte, natively and in the browser.
+//!
+//! This crate has no web dependency; the browser app and the `protosim` CLI both sit on top of it.
+
+pub mod domain;
+pub mod engine;
+pub mod faults;
+pub mod invariants;
+pub mod pinned;
+pub mod protocols;
+pub mod rng;
+pub mod scenario;
+pub mod trace;
+
+pub use engine::RecordOptions;
+pub use protocols::{build, NodeView, Runner};
+pub use scenario::{Scenario, ScenarioError};
+
+use invariants::{Verdict, Violation};
+use serde::Serialize;
+use trace::{percentile, trace_hash, StopReason};
+
+/// Validates and runs a scenario to its end.
+pub fn run(scenario: &Scenario, opts: RecordOptions) -> Result<Box<dyn Runner>, ScenarioError> {
+    let mut r = build(scenario, opts)?;
+    r.run_to_end();
+    Ok(r)
+}
+
+/// What `protosim run` prints: counts, latency percentiles, messages, verdicts and the trace hash.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub protocol: &'static str,
+    pub variant: String,
+    pub seed: u64,
+    pub simulated_ms: u64,
+    pub stop: String,
+    pub events: u64,
+    pub checkouts_submitted: u64,
+    pub checkouts_confirmed: u64,
+    pub checkouts_rejected: u64,
+    pub checkouts_aborted: u64,
+    pub checkouts_unanswered: u64,
+    pub latency_ms_p50: f64,
+    pub latency_ms_p95: f64,
+    pub latency_ms_p99: f64,
+    pub messages_sent: u64,
+    pub messages_delivered: u64,
+    pub messages_dropped: u64,
+    pub messages_duplicated: u64,
+    pub invariants_held: bool,
+    pub verdicts: Vec<Verdict>,
+    pub trace_events: usize,
+    pub trace_hash: String,
+}
+
+impl Report {
+    pub fn of(r: &dyn Runner) -> Report {
+        let m = r.metrics();
+        let mut lat = m.latencies_us.clone();
+        lat.sort_unstable();
+        let ms = |p| percentile(&lat, p) as f64 / 1000.0;
+        let verdicts = r.verdicts();
+        let s = r.scenario();
+        Report {
+            protocol: s.protocol.name(),
+            variant: s.variant.clone(),
+            seed: s.seed,
+            simulated_ms: r.now_us() / 1000,
+            stop: r
+                .stop_reason()
+                .map_or_else(|| "still running".to_string(), StopReason::describe),
+            events: m.events,
+            checkouts_submitted: m.checkouts_submitted,
+            checkouts_confirmed: m.checkouts_confirmed,
+            checkouts_rejected: m.checkouts_rejected,
+            checkouts_aborted: m.checkouts_aborted,
+            checkouts_unanswered: m.checkouts_submitted
+                - m.checkouts_confirmed
+                - m.checkouts_rejected
+                - m.checkouts_aborted,
+            latency_ms_p50: ms(50),
+            latency_ms_p95: ms(95),
+            latency_ms_p99: ms(99),
+            messages_sent: m.messages_sent,
+            messages_delivered: m.messages_delivered,
+            messages_dropped: m.messages_dropped(),
+            messages_duplicated: m.messages_duplicated,
+            invariants_held: verdicts.iter().all(|v| v.held),
+            verdicts,
+            trace_events: r.trace().len(),
+            trace_hash: trace_hash(r.trace()),
+        }
+    }
+}
+
+/// The result of a sweep over many seeds.
+#[derive(Clone, Debug, Serialize)]
+pub struct SweepResult {
+    pub runs: u64,
+    pub violating_runs: u64,
+    pub events: u64,
+    /// The first violating run: its scenario (replayable anywhere) and what broke.
+    pub first: Option<(Scenario, Violation)>,
+}
+
+/// Runs `seeds` seeds starting at `base.seed`, each with a random fault schedule when `faults` is set.
+/// `stop_at_first` ends the sweep at the first violation.
+pub fn sweep(
+    base: &Scenario,
+    seeds: u64,
+    faults: bool,
+    stop_at_first: bool,
+) -> Result<SweepResult, ScenarioError> {
+    base.validate()?;
+    let mut res = SweepResult {
+        runs: 0,
+        violating_runs: 0,
+        events: 0,
+        first: None,
+    };
+    for k in 0..seeds {
+        let mut s = base.clone();
+        s.seed = base.seed.wrapping_add(k);
+        if faults {
+            s = faults::with_random_faults(&s);
+        }
+        let r = run(
+            &s,
+            RecordOptions {
+                narrate: false,
+                checkpoint_every: 0,
+            },
+        )?;
+        res.runs += 1;
+        res.events += r.metrics().events;
+        if let Some(v) = r.violations().first() {
+            res.violating_runs += 1;
+            if res.first.is_none() {
+                res.first = Some((s, v.clone()));
+            }
+            if stop_at_first {
+                break;
+            }
+        }
+    }
+    Ok(res)
+}

@@ -1,0 +1,425 @@
+//! `protosim`: run the checkout protocol explorer's scenarios from the command line.
+//!
+//! Exit codes: 0 every invariant held, 1 a violation was found, 2 bad input (with a message).
+
+use protosim::scenario::{ProtocolKind, Scenario};
+use protosim::trace::StopReason;
+use protosim::{protocols, sweep, RecordOptions, Report};
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+protosim — deterministic simulations of a distributed checkout
+
+USAGE:
+  protosim run   --protocol P [options] [--json] [--events]
+  protosim sweep --protocol P [options] --seeds N [--faults] [--json]
+  protosim list
+
+SCENARIO OPTIONS (override the fields of --scenario FILE when both are given):
+  --scenario FILE        start from a scenario JSON file (`-` reads standard input)
+  --protocol P           single
+  --variant V            correct, or a textbook mistake (see `protosim list`)
+  --nodes N              server nodes (the cluster size)
+  --shoppers N           shopper client nodes
+  --seed S               master seed (a sweep starts here and counts up)
+  --until-ms T           simulated time to run, in milliseconds
+  --latency-ms MIN..MAX  one-way latency range of every link
+  --loss P               probability a message is lost (0..1)
+  --dup P                probability a message is duplicated (0..1)
+  --rate R               checkouts per simulated second
+  --hot P                probability a basket line is the hot item (0..1)
+
+OUTPUT:
+  --json                 print the report (or sweep result) as JSON
+  --events               stream the trace as JSON lines on standard output (the report goes to standard error)
+  --print-scenario       print the scenario JSON and exit
+
+EXIT CODES: 0 all invariants held, 1 a violation was found, 2 bad input.
+";
+
+struct Args {
+    cmd: String,
+    scenario_file: Option<String>,
+    sets: Vec<(String, String)>,
+    seeds: u64,
+    faults: bool,
+    json: bool,
+    events: bool,
+    print_scenario: bool,
+}
+
+fn bad(msg: impl AsRef<str>) -> ExitCode {
+    eprintln!("protosim: {}", msg.as_ref());
+    eprintln!("(run `protosim --help` for usage)");
+    ExitCode::from(2)
+}
+
+fn parse_args(argv: &[String]) -> Result<Args, String> {
+    let mut it = argv.iter();
+    let cmd = it
+        .next()
+        .ok_or("missing command: run, sweep or list")?
+        .clone();
+    let mut a = Args {
+        cmd,
+        scenario_file: None,
+        sets: Vec::new(),
+        seeds: 100,
+        faults: false,
+        json: false,
+        events: false,
+        print_scenario: false,
+    };
+    while let Some(flag) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match flag.as_str() {
+            "--json" => a.json = true,
+            "--events" => a.events = true,
+            "--faults" => a.faults = true,
+            "--print-scenario" => a.print_scenario = true,
+            "--scenario" => a.scenario_file = Some(value(flag)?),
+            "--seeds" => {
+                let v = value(flag)?;
+                a.seeds = v
+                    .parse()
+                    .map_err(|_| format!("--seeds: `{v}` is not a whole number"))?;
+                if a.seeds == 0 || a.seeds > 10_000_000 {
+                    return Err(format!("--seeds: {v} is outside 1 to 10000000"));
+                }
+            }
+            "--protocol" | "--variant" | "--nodes" | "--shoppers" | "--seed" | "--until-ms"
+            | "--latency-ms" | "--loss" | "--dup" | "--rate" | "--hot" => {
+                let v = value(flag)?;
+                a.sets.push((flag.clone(), v));
+            }
+            other => return Err(format!("unknown option `{other}`")),
+        }
+    }
+    Ok(a)
+}
+
+fn num<T: std::str::FromStr>(flag: &str, v: &str, what: &str) -> Result<T, String> {
+    v.trim()
+        .parse()
+        .map_err(|_| format!("{flag}: `{v}` is not {what}"))
+}
+
+fn build_scenario(a: &Args) -> Result<Scenario, String> {
+    let mut s = match &a.scenario_file {
+        Some(path) => {
+            let mut text = String::new();
+            if path == "-" {
+                std::io::stdin()
+                    .read_to_string(&mut text)
+                    .map_err(|e| format!("reading standard input: {e}"))?;
+            } else {
+                text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read {path}: {e}"))?;
+            }
+            Scenario::from_json(&text).map_err(|e| format!("bad scenario in {path}: {e}"))?
+        }
+        None => Scenario::default(),
+    };
+    let mut protocol_set = false;
+    for (flag, v) in &a.sets {
+        match flag.as_str() {
+            "--protocol" => {
+                s.protocol = ProtocolKind::parse(v).ok_or_else(|| {
+                    let names: Vec<&str> = ProtocolKind::ALL.iter().map(|p| p.name()).collect();
+                    format!(
+                        "--protocol: `{v}` is not a protocol; choose one of: {}",
+                        names.join(", ")
+                    )
+                })?;
+                protocol_set = true;
+            }
+            "--variant" => s.variant = v.clone(),
+            "--nodes" => s.nodes = num(flag, v, "a node count (1 to 65535)")?,
+            "--shoppers" => s.shoppers = num(flag, v, "a shopper count (1 to 65535)")?,
+            "--seed" => s.seed = num(flag, v, "a whole number from 0 to 18446744073709551615")?,
+            "--until-ms" => s.until_ms = num(flag, v, "a whole number of milliseconds")?,
+            "--loss" => s.network.default.loss = num(flag, v, "a probability")?,
+            "--dup" => s.network.default.dup = num(flag, v, "a probability")?,
+            "--rate" => s.workload.rate_per_s = num(flag, v, "a number of checkouts per second")?,
+            "--hot" => s.workload.hot_item = num(flag, v, "a probability")?,
+            "--latency-ms" => {
+                let (lo, hi) = v
+                    .split_once("..")
+                    .ok_or_else(|| format!("--latency-ms: `{v}` should be MIN..MAX"))?;
+                let lo: f64 = num(flag, lo, "a number of milliseconds")?;
+                let hi: f64 = num(flag, hi, "a number of milliseconds")?;
+                if !(lo.is_finite() && hi.is_finite() && lo >= 0.0 && hi >= 0.0) {
+                    return Err(format!(
+                        "--latency-ms: `{v}` must be two non-negative numbers"
+                    ));
+                }
+                s.network.default.latency_us_min = (lo * 1000.0).round() as u64;
+                s.network.default.latency_us_max = (hi * 1000.0).round() as u64;
+            }
+            _ => unreachable!("only known flags are collected"),
+        }
+    }
+    if protocol_set && a.scenario_file.is_none() && !a.sets.iter().any(|(f, _)| f == "--nodes") {
+        s.nodes = protocols::info(s.protocol).default_nodes;
+    }
+    s.validate().map_err(|e| format!("bad scenario: {e}"))?;
+    Ok(s)
+}
+
+fn print_report(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "protocol        {} ({}), seed {}",
+        r.protocol, r.variant, r.seed
+    )?;
+    writeln!(out, "simulated       {} ms: {}", r.simulated_ms, r.stop)?;
+    writeln!(out, "events          {}", r.events)?;
+    writeln!(
+        out,
+        "checkouts       {} submitted: {} confirmed, {} rejected, {} aborted, {} unanswered",
+        r.checkouts_submitted,
+        r.checkouts_confirmed,
+        r.checkouts_rejected,
+        r.checkouts_aborted,
+        r.checkouts_unanswered
+    )?;
+    writeln!(
+        out,
+        "latency ms      p50 {:.1}  p95 {:.1}  p99 {:.1}",
+        r.latency_ms_p50, r.latency_ms_p95, r.latency_ms_p99
+    )?;
+    writeln!(
+        out,
+        "messages        {} sent, {} delivered, {} dropped, {} duplicated",
+        r.messages_sent, r.messages_delivered, r.messages_dropped, r.messages_duplicated
+    )?;
+    writeln!(
+        out,
+        "invariants      {}",
+        if r.invariants_held {
+            "all held"
+        } else {
+            "VIOLATED"
+        }
+    )?;
+    for v in &r.verdicts {
+        match &v.first {
+            None => writeln!(out, "  ok    {:<30} {}", v.invariant, v.rule)?,
+            Some(f) => writeln!(
+                out,
+                "  FAIL  {:<30} at {:.3} ms (event {}){}: {}",
+                v.invariant,
+                f.at_us as f64 / 1000.0,
+                f.event,
+                f.node.map(|n| format!(" on node {n}")).unwrap_or_default(),
+                f.detail
+            )?,
+        }
+    }
+    writeln!(
+        out,
+        "trace           {} events, trace_hash {}",
+        r.trace_events, r.trace_hash
+    )
+}
+
+fn cmd_run(a: &Args, s: &Scenario) -> ExitCode {
+    let mut runner = match protosim::build(
+        s,
+        RecordOptions {
+            narrate: true,
+            checkpoint_every: 0,
+        },
+    ) {
+        Ok(r) => r,
+        Err(e) => return bad(format!("bad scenario: {e}")),
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut printed = 0;
+    loop {
+        let more = runner.step();
+        if a.events {
+            for e in &runner.trace()[printed..] {
+                if serde_json::to_writer(&mut out, e).is_err() || writeln!(out).is_err() {
+                    return ExitCode::from(2); // standard output closed (a pipe into `head`)
+                }
+            }
+            printed = runner.trace().len();
+        }
+        if !more {
+            break;
+        }
+    }
+    let report = Report::of(runner.as_ref());
+    let result = if a.events {
+        let _ = out.flush();
+        if a.json {
+            writeln!(
+                std::io::stderr(),
+                "{}",
+                serde_json::to_string_pretty(&report).expect("report serialises")
+            )
+        } else {
+            print_report(&report, &mut std::io::stderr())
+        }
+    } else if a.json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&report).expect("report serialises")
+        )
+    } else {
+        print_report(&report, &mut out)
+    };
+    let _ = result.and_then(|_| out.flush());
+    if let Some(StopReason::Limit { .. }) = runner.stop_reason() {
+        eprintln!(
+            "protosim: note: {}",
+            runner
+                .stop_reason()
+                .map(StopReason::describe)
+                .unwrap_or_default()
+        );
+    }
+    if report.invariants_held {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn cmd_sweep(a: &Args, s: &Scenario) -> ExitCode {
+    let started = std::time::Instant::now();
+    let res = match sweep(s, a.seeds, a.faults, false) {
+        Ok(r) => r,
+        Err(e) => return bad(format!("bad scenario: {e}")),
+    };
+    let secs = started.elapsed().as_secs_f64();
+    let _ = print_sweep(a, s, &res, secs, &mut std::io::stdout().lock());
+    if res.violating_runs == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn print_sweep(
+    a: &Args,
+    s: &Scenario,
+    res: &protosim::SweepResult,
+    secs: f64,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    if a.json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&res).expect("sweep result serialises")
+        )?;
+    } else {
+        writeln!(
+            out,
+            "sweep           {} ({}), seeds {}..={}, {}",
+            s.protocol.name(),
+            s.variant,
+            s.seed,
+            s.seed.wrapping_add(a.seeds - 1),
+            if a.faults {
+                "random faults"
+            } else {
+                "no faults"
+            }
+        )?;
+        writeln!(
+            out,
+            "runs            {} ({} events, {:.1} s, {:.0} runs/s)",
+            res.runs,
+            res.events,
+            secs,
+            res.runs as f64 / secs
+        )?;
+        writeln!(
+            out,
+            "violations      {} of {} runs",
+            res.violating_runs, res.runs
+        )?;
+        if let Some((scn, v)) = &res.first {
+            writeln!(
+                out,
+                "first violating seed {}: {} — {}",
+                scn.seed, v.invariant, v.detail
+            )?;
+            writeln!(
+                out,
+                "replay it with: protosim run --scenario FILE   (FILE holding this scenario)"
+            )?;
+            writeln!(out, "{}", scn.to_json_pretty())?;
+        }
+    }
+    Ok(())
+}
+
+fn cmd_list() -> ExitCode {
+    for p in ProtocolKind::ALL {
+        let info = protocols::info(*p);
+        println!(
+            "{} — {} ({} to {} servers)",
+            p.name(),
+            info.title,
+            info.nodes.0,
+            info.nodes.1
+        );
+        for v in info.variants {
+            println!("    {:<22} {}", v.name, v.explain);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv.is_empty()
+        || argv
+            .iter()
+            .any(|a| a == "--help" || a == "-h" || a == "help")
+    {
+        print!("{USAGE}");
+        return if argv.is_empty() {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        };
+    }
+    let a = match parse_args(&argv) {
+        Ok(a) => a,
+        Err(e) => return bad(e),
+    };
+    if a.cmd == "list" {
+        return cmd_list();
+    }
+    if a.cmd != "run" && a.cmd != "sweep" {
+        return bad(format!(
+            "unknown command `{}`: use run, sweep or list",
+            a.cmd
+        ));
+    }
+    let s = match build_scenario(&a) {
+        Ok(s) => s,
+        Err(e) => return bad(e),
+    };
+    if a.print_scenario {
+        println!("{}", s.to_json_pretty());
+        return ExitCode::SUCCESS;
+    }
+    if a.cmd == "run" {
+        cmd_run(&a, &s)
+    } else {
+        cmd_sweep(&a, &s)
+    }
+}

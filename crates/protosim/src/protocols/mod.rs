@@ -1,0 +1,126 @@
+//! The protocols, and the one place that maps a scenario's protocol name to its implementation.
+//!
+//! Adding a protocol: write a module with a type implementing [`Protocol`], give it a [`ProtocolInfo`], and add one
+//! arm to [`info`] and one to [`build`] (plus the name in [`ProtocolKind`]). Everything else — the CLI, the sweep,
+//! the browser app — works through [`Runner`] and needs no change.
+
+pub mod single;
+
+use crate::domain::Catalogue;
+use crate::engine::{Engine, Protocol, RecordOptions, Role};
+use crate::invariants::{Verdict, Violation};
+use crate::scenario::{NodeId, ProtocolKind, Scenario, ScenarioError};
+use crate::trace::{Metrics, StopReason, TraceEvent};
+use serde::Serialize;
+
+/// A named variant: `correct`, or a textbook mistake explained in one line.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct VariantInfo {
+    pub name: &'static str,
+    pub explain: &'static str,
+}
+
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct ProtocolInfo {
+    pub kind: ProtocolKind,
+    pub title: &'static str,
+    /// Allowed number of server nodes, inclusive.
+    pub nodes: (u16, u16),
+    pub default_nodes: u16,
+    pub variants: &'static [VariantInfo],
+}
+
+pub fn info(kind: ProtocolKind) -> &'static ProtocolInfo {
+    match kind {
+        ProtocolKind::Single => &single::INFO,
+    }
+}
+
+/// A node as the UI draws it.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct NodeView {
+    pub id: NodeId,
+    pub name: String,
+    pub role: Role,
+    pub up: bool,
+    pub summary: String,
+}
+
+/// A run of any protocol, type-erased for the CLI and the browser.
+pub trait Runner {
+    /// Processes one event; false once the run has stopped.
+    fn step(&mut self) -> bool;
+    fn run_to_end(&mut self);
+    fn scenario(&self) -> &Scenario;
+    fn catalogue(&self) -> &Catalogue;
+    fn trace(&self) -> &[TraceEvent];
+    fn metrics(&self) -> &Metrics;
+    fn violations(&self) -> &[Violation];
+    fn verdicts(&self) -> Vec<Verdict>;
+    fn stop_reason(&self) -> Option<&StopReason>;
+    fn now_us(&self) -> u64;
+    /// Every node with its state after the last event at or before `t_us` (from the nearest checkpoint).
+    fn views_at(&self, t_us: u64) -> Vec<NodeView>;
+    fn checkpoint_count(&self) -> usize;
+}
+
+impl<P: Protocol> Runner for Engine<P> {
+    fn step(&mut self) -> bool {
+        Engine::step(self)
+    }
+    fn run_to_end(&mut self) {
+        Engine::run_to_end(self)
+    }
+    fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+    fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+    fn trace(&self) -> &[TraceEvent] {
+        &self.trace
+    }
+    fn metrics(&self) -> &Metrics {
+        &self.core.metrics
+    }
+    fn violations(&self) -> &[Violation] {
+        &self.core.violations
+    }
+    fn verdicts(&self) -> Vec<Verdict> {
+        Engine::verdicts(self)
+    }
+    fn stop_reason(&self) -> Option<&StopReason> {
+        self.core.stop.as_ref()
+    }
+    fn now_us(&self) -> u64 {
+        self.core.now_us
+    }
+    fn views_at(&self, t_us: u64) -> Vec<NodeView> {
+        let core = self.core_at(t_us);
+        core.nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let id = i as NodeId;
+                NodeView {
+                    id,
+                    name: self.proto.node_name(id),
+                    role: self.proto.role(id),
+                    up: n.up,
+                    summary: self.proto.summary(id, n.state.as_ref(), &n.disk),
+                }
+            })
+            .collect()
+    }
+    fn checkpoint_count(&self) -> usize {
+        Engine::checkpoint_count(self)
+    }
+}
+
+/// Validates a scenario and builds its run (nothing is simulated yet).
+pub fn build(scenario: &Scenario, opts: RecordOptions) -> Result<Box<dyn Runner>, ScenarioError> {
+    scenario.validate()?;
+    Ok(match scenario.protocol {
+        ProtocolKind::Single => Box::new(Engine::<single::SingleDb>::new(scenario, opts)),
+    })
+}

@@ -1,0 +1,465 @@
+//! # Single database: the baseline
+//!
+//! One database server (`db`, node 0) holds the whole shop; shopper clients send it checkouts. The database runs
+//! each checkout atomically (check stock and wallet, take the stock, capture the payment), writes the result to its
+//! disk, and only then replies. Shoppers retry on a timeout with exponential back-off and jitter, always with the
+//! same request id, and the database answers a request it has seen before with its first answer: retries are
+//! idempotent, so a lost reply never charges twice.
+//!
+//! What it teaches: without distribution there is no disagreement to resolve — but a crash of the one server is an
+//! outage for everybody, and only the durable write before the reply makes "confirmed" mean confirmed.
+//!
+//! Variants (textbook mistakes):
+//! - `no-dedup`: every retry is handled as a new checkout, so a lost reply makes the shopper pay twice.
+//! - `ack-before-persist`: orders live only in memory; a crash forgets checkouts already confirmed to shoppers.
+
+use crate::domain::{rules, AbortReason, Catalogue, CheckoutRequest, Outcome, RequestId, Shop};
+use crate::engine::{CheckView, Ctx, Message, Protocol, Role, TimerId, TimerKind};
+use crate::invariants::{InvariantInfo, Violation};
+use crate::protocols::{ProtocolInfo, VariantInfo};
+use crate::scenario::{NodeId, ProtocolKind, Scenario};
+use std::collections::BTreeMap;
+
+pub const INFO: ProtocolInfo = ProtocolInfo {
+    kind: ProtocolKind::Single,
+    title: "single database",
+    nodes: (1, 1),
+    default_nodes: 1,
+    variants: &[
+        VariantInfo { name: "correct", explain: "one durable database; retries carry a request id and are answered once" },
+        VariantInfo {
+            name: "no-dedup",
+            explain: "the database treats every retry as a new checkout: a lost reply makes the shopper pay twice",
+        },
+        VariantInfo {
+            name: "ack-before-persist",
+            explain: "orders live only in the database's memory: a crash forgets checkouts it already confirmed",
+        },
+    ],
+};
+
+pub const DURABLE: InvariantInfo = InvariantInfo {
+    name: "confirmed-checkouts-survive",
+    rule: "every checkout confirmed to a shopper is still a confirmed order in the database",
+};
+
+const INVARIANTS: [InvariantInfo; 5] = [
+    rules::NO_OVERSELL,
+    rules::MONEY_CONSERVED,
+    rules::CONFIRMED_EXACTLY,
+    rules::NO_DOUBLE_CHARGE,
+    DURABLE,
+];
+
+const DB: NodeId = 0;
+/// Attempts per checkout before a shopper gives up.
+pub const MAX_ATTEMPTS: u32 = 6;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Variant {
+    Correct,
+    NoDedup,
+    AckBeforePersist,
+}
+
+#[derive(Clone, Debug)]
+pub struct SingleDb {
+    variant: Variant,
+    catalogue: Catalogue,
+    /// First retry timeout: comfortably above the slowest round trip.
+    timeout_us: u64,
+}
+
+#[derive(Clone, Debug)]
+pub enum Msg {
+    Checkout(CheckoutRequest),
+    Reply {
+        request_id: RequestId,
+        outcome: Outcome,
+    },
+}
+
+impl Message for Msg {
+    fn label(&self) -> &'static str {
+        match self {
+            Msg::Checkout(_) => "Checkout",
+            Msg::Reply { .. } => "Reply",
+        }
+    }
+    fn detail(&self) -> String {
+        match self {
+            Msg::Checkout(r) => format!("request #{} for customer {}", r.request_id, r.customer),
+            Msg::Reply {
+                request_id,
+                outcome,
+            } => format!("request #{request_id}: {}", outcome.short()),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Timer {
+    Retry(RequestId),
+}
+
+impl TimerKind for Timer {
+    fn name(&self) -> &'static str {
+        "retry"
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Pending {
+    req: CheckoutRequest,
+    attempts: u32,
+    timer: TimerId,
+}
+
+#[derive(Clone, Debug)]
+pub enum State {
+    /// The database. `memory` holds the shop only in the `ack-before-persist` variant.
+    Db { memory: Option<Shop> },
+    Shopper {
+        pending: BTreeMap<RequestId, Pending>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub enum Disk {
+    /// The database's disk: the shop (unless the variant keeps it in memory) and how often it booted.
+    Db {
+        shop: Option<Shop>,
+        boots: u32,
+    },
+    Shopper,
+}
+
+/// What the checker remembers between events.
+#[derive(Clone, Debug, Default)]
+pub struct Checker {
+    answers_seen: usize,
+    confirmed: Vec<RequestId>,
+    verified: usize,
+    boots_seen: u32,
+}
+
+impl SingleDb {
+    fn shop_of<'a>(&self, st: Option<&'a mut State>, disk: &'a mut Disk) -> Option<&'a mut Shop> {
+        match (self.variant, st, disk) {
+            (Variant::AckBeforePersist, Some(State::Db { memory }), _) => memory.as_mut(),
+            (Variant::AckBeforePersist, _, _) => None,
+            (_, _, Disk::Db { shop, .. }) => shop.as_mut(),
+            _ => None,
+        }
+    }
+
+    fn shop_ref<'a>(&self, st: Option<&'a State>, disk: &'a Disk) -> Option<&'a Shop> {
+        match (self.variant, st, disk) {
+            (Variant::AckBeforePersist, Some(State::Db { memory }), _) => memory.as_ref(),
+            (Variant::AckBeforePersist, _, _) => None,
+            (_, _, Disk::Db { shop, .. }) => shop.as_ref(),
+            _ => None,
+        }
+    }
+
+    fn backoff_us(&self, attempts: u32, ctx: &mut Ctx<'_, Self>) -> u64 {
+        let base = self.timeout_us << (attempts.saturating_sub(1)).min(3);
+        base + ctx.rng().range_u64(0, self.timeout_us / 2)
+    }
+}
+
+impl Protocol for SingleDb {
+    type Msg = Msg;
+    type Timer = Timer;
+    type State = State;
+    type Disk = Disk;
+    type Checker = Checker;
+
+    fn new(scenario: &Scenario, catalogue: &Catalogue) -> Self {
+        let variant = match scenario.variant.as_str() {
+            "no-dedup" => Variant::NoDedup,
+            "ack-before-persist" => Variant::AckBeforePersist,
+            _ => Variant::Correct,
+        };
+        let worst_link = scenario
+            .network
+            .links
+            .iter()
+            .map(|l| l.settings.latency_us_max)
+            .fold(scenario.network.default.latency_us_max, u64::max);
+        SingleDb {
+            variant,
+            catalogue: catalogue.clone(),
+            timeout_us: (4 * worst_link).max(150_000),
+        }
+    }
+
+    fn invariants(&self) -> &'static [InvariantInfo] {
+        &INVARIANTS
+    }
+
+    fn role(&self, node: NodeId) -> Role {
+        if node == DB {
+            Role::Server
+        } else {
+            Role::Shopper
+        }
+    }
+
+    fn node_name(&self, node: NodeId) -> String {
+        if node == DB {
+            "db".to_string()
+        } else {
+            format!("shopper{node}")
+        }
+    }
+
+    fn fresh_disk(&self, node: NodeId) -> Disk {
+        if node != DB {
+            Disk::Shopper
+        } else if self.variant == Variant::AckBeforePersist {
+            Disk::Db {
+                shop: None,
+                boots: 0,
+            }
+        } else {
+            Disk::Db {
+                shop: Some(Shop::new(&self.catalogue)),
+                boots: 0,
+            }
+        }
+    }
+
+    fn init(&self, ctx: &mut Ctx<'_, Self>) -> State {
+        if ctx.me() != DB {
+            return State::Shopper {
+                pending: BTreeMap::new(),
+            };
+        }
+        let boots = ctx.persist(|d| match d {
+            Disk::Db { boots, .. } => {
+                *boots += 1;
+                *boots
+            }
+            Disk::Shopper => 0,
+        });
+        if self.variant == Variant::AckBeforePersist {
+            if boots > 1 {
+                ctx.note("db restarts with an empty memory: every order it confirmed before the crash is gone");
+            }
+            State::Db {
+                memory: Some(Shop::new(&self.catalogue)),
+            }
+        } else {
+            if boots > 1 {
+                ctx.note(
+                    "db restarts and reads its orders back from disk: nothing it confirmed is lost",
+                );
+            }
+            State::Db { memory: None }
+        }
+    }
+
+    fn on_message(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
+        match (st, msg) {
+            (State::Db { memory }, Msg::Checkout(req)) => {
+                let dedup = self.variant != Variant::NoDedup;
+                let seen = |shop: &Shop| shop.order_for(req.request_id).is_some();
+                let (outcome, retry) = match memory {
+                    Some(shop) => {
+                        let retry = seen(shop);
+                        (shop.checkout(&self.catalogue, &req, dedup), retry)
+                    }
+                    None => ctx.persist(|d| match d {
+                        Disk::Db {
+                            shop: Some(shop), ..
+                        } => {
+                            let retry = seen(shop);
+                            (shop.checkout(&self.catalogue, &req, dedup), retry)
+                        }
+                        _ => unreachable!("the durable database always has its shop on disk"),
+                    }),
+                };
+                if ctx.narrating() {
+                    let id = req.request_id;
+                    let how = if memory.is_some() {
+                        "kept in memory only"
+                    } else {
+                        "written to disk"
+                    };
+                    ctx.note(match (retry, dedup) {
+                        (true, true) => format!("db has seen request #{id} before (a retry): it repeats its answer and charges nothing"),
+                        (true, false) => format!("db handles retried request #{id} as new: {} — a second charge", outcome.short()),
+                        _ => format!("db runs request #{id} atomically: {}, {how}, then replies", outcome.short()),
+                    });
+                }
+                ctx.send(
+                    from,
+                    Msg::Reply {
+                        request_id: req.request_id,
+                        outcome,
+                    },
+                );
+            }
+            (
+                State::Shopper { pending },
+                Msg::Reply {
+                    request_id,
+                    outcome,
+                },
+            ) => match pending.remove(&request_id) {
+                Some(p) => {
+                    ctx.cancel_timer(p.timer);
+                    ctx.note(format!(
+                        "request #{request_id} {} after {} attempt(s)",
+                        outcome.short(),
+                        p.attempts
+                    ));
+                    ctx.answer(request_id, outcome);
+                }
+                None => ctx.note(format!(
+                    "a late or duplicate reply for request #{request_id} is ignored"
+                )),
+            },
+            _ => {}
+        }
+    }
+
+    fn on_timer(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, timer: Timer) {
+        let (State::Shopper { pending }, Timer::Retry(id)) = (st, timer) else {
+            return;
+        };
+        let Some(p) = pending.get_mut(&id) else {
+            return;
+        };
+        if p.attempts >= MAX_ATTEMPTS {
+            pending.remove(&id);
+            ctx.note(format!(
+                "no answer for request #{id} after {MAX_ATTEMPTS} attempts: the shopper gives up"
+            ));
+            ctx.answer(
+                id,
+                Outcome::Aborted {
+                    reason: AbortReason::GaveUp,
+                },
+            );
+            return;
+        }
+        p.attempts += 1;
+        let attempts = p.attempts;
+        let req = p.req.clone();
+        let after = self.backoff_us(attempts, ctx);
+        let timer = ctx.set_timer(after, Timer::Retry(id));
+        if let Some(p) = pending.get_mut(&id) {
+            p.timer = timer;
+        }
+        ctx.note(format!(
+            "no reply for request #{id} yet: retry {attempts} with the same request id"
+        ));
+        ctx.send(DB, Msg::Checkout(req));
+    }
+
+    fn on_checkout(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, req: CheckoutRequest) {
+        let State::Shopper { pending } = st else {
+            return;
+        };
+        let after = self.backoff_us(1, ctx);
+        let timer = ctx.set_timer(after, Timer::Retry(req.request_id));
+        ctx.send(DB, Msg::Checkout(req.clone()));
+        pending.insert(
+            req.request_id,
+            Pending {
+                req,
+                attempts: 1,
+                timer,
+            },
+        );
+    }
+
+    fn summary(&self, node: NodeId, st: Option<&State>, disk: &Disk) -> String {
+        match (st, disk) {
+            (_, Disk::Db { .. }) => {
+                let up = st.is_some();
+                match self.shop_ref(st, disk) {
+                    Some(shop) => {
+                        let stock: Vec<String> = shop.stock.iter().map(|s| s.to_string()).collect();
+                        format!(
+                            "{}{} orders, {} confirmed · stock {}",
+                            if up { "" } else { "down · on disk: " },
+                            shop.orders.len(),
+                            shop.confirmed_count(),
+                            stock.join("/")
+                        )
+                    }
+                    None => "down · memory lost".to_string(),
+                }
+            }
+            (None, _) => "down".to_string(),
+            (Some(State::Shopper { pending }), _) if pending.is_empty() => "idle".to_string(),
+            (Some(State::Shopper { pending }), _) => {
+                let parts: Vec<String> = pending
+                    .iter()
+                    .take(3)
+                    .map(|(id, p)| {
+                        if p.attempts > 1 {
+                            format!("#{id} try {}", p.attempts)
+                        } else {
+                            format!("#{id}")
+                        }
+                    })
+                    .collect();
+                let more = if pending.len() > 3 {
+                    format!(" +{}", pending.len() - 3)
+                } else {
+                    String::new()
+                };
+                format!("waiting {}{more}", parts.join(", "))
+            }
+            (Some(State::Db { .. }), Disk::Shopper) => format!("node {node}"),
+        }
+    }
+
+    fn check(
+        &self,
+        w: &mut CheckView<'_, Self>,
+        touched: Option<NodeId>,
+        out: &mut Vec<Violation>,
+    ) {
+        let c = &mut *w.checker;
+        for (id, outcome) in &w.answers[c.answers_seen..] {
+            if outcome.is_confirmed() {
+                c.confirmed.push(*id);
+            }
+        }
+        c.answers_seen = w.answers.len();
+        let db = &mut w.nodes[usize::from(DB)];
+        let boots = match db.disk {
+            Disk::Db { boots, .. } => boots,
+            Disk::Shopper => 0,
+        };
+        let Some(shop) = self.shop_of(db.state.as_mut(), &mut db.disk) else {
+            return;
+        };
+        if touched.is_none_or(|n| n == DB) {
+            shop.audit(DB, out);
+        }
+        if boots != c.boots_seen {
+            c.boots_seen = boots;
+            c.verified = 0;
+        }
+        for &id in &c.confirmed[c.verified..] {
+            if !shop
+                .order_for(id)
+                .is_some_and(|(_, o)| o.answer.is_confirmed())
+            {
+                out.push(Violation::new(
+                    &DURABLE,
+                    Some(DB),
+                    format!("request #{id} was confirmed to its shopper, but the database has no confirmed order for it"),
+                ));
+                break;
+            }
+        }
+        c.verified = c.confirmed.len();
+    }
+}

@@ -1,0 +1,689 @@
+//! The scenario: everything that decides a run. `run(&Scenario)` is a pure function of it.
+//!
+//! Stored as JSON with a `format_version`, or as a compact URL-safe string (`s1.` + base64url of the minified JSON)
+//! for share links. Every decoder returns a [`ScenarioError`] that says what is wrong and where; none panics.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Current scenario format. Readers refuse other versions with a clear message.
+pub const FORMAT_VERSION: u32 = 1;
+/// Prefix of the compact encoding; the digit is the format version.
+pub const COMPACT_PREFIX: &str = "s1.";
+
+pub type NodeId = u16;
+
+/// The mechanism that runs the checkout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProtocolKind {
+    /// One database server; shoppers retry with idempotent request ids.
+    Single,
+}
+
+impl ProtocolKind {
+    pub const ALL: &'static [ProtocolKind] = &[ProtocolKind::Single];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ProtocolKind::Single => "single",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|p| p.name() == s)
+    }
+}
+
+/// Latency, loss and duplication of one link (or the default for all links).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LinkSettings {
+    pub latency_us_min: u64,
+    pub latency_us_max: u64,
+    /// Probability that a message is lost, 0..=1.
+    pub loss: f64,
+    /// Probability that a message is delivered twice, 0..=1.
+    pub dup: f64,
+}
+
+impl Default for LinkSettings {
+    fn default() -> Self {
+        LinkSettings {
+            latency_us_min: 8_000,
+            latency_us_max: 24_000,
+            loss: 0.0,
+            dup: 0.0,
+        }
+    }
+}
+
+/// A per-link override of the default link settings (directed: `from` → `to`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkOverride {
+    pub from: NodeId,
+    pub to: NodeId,
+    pub settings: LinkSettings,
+}
+
+/// The network: default settings for every link, and directed per-link overrides.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Network {
+    pub default: LinkSettings,
+    pub links: Vec<LinkOverride>,
+}
+
+/// The shop and its shoppers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Workload {
+    /// New checkouts per simulated second, over all shoppers (Poisson arrivals).
+    pub rate_per_s: f64,
+    /// Largest number of distinct items in one basket.
+    pub basket_max: u8,
+    /// Probability that a basket line is the hot item (item 0): the contention knob.
+    pub hot_item: f64,
+    /// Number of items in the catalogue.
+    pub items: u16,
+    /// Units of stock per item at the start.
+    pub stock: u32,
+    /// Number of customers.
+    pub customers: u16,
+    /// Each customer's wallet at the start, in cents.
+    pub wallet_cents: u64,
+    /// No new checkouts arrive after this time (ms); 0 means until the end of the run.
+    pub stop_ms: u64,
+}
+
+impl Default for Workload {
+    fn default() -> Self {
+        Workload {
+            rate_per_s: 3.0,
+            basket_max: 3,
+            hot_item: 0.3,
+            items: 5,
+            stock: 40,
+            customers: 6,
+            wallet_cents: 100_000,
+            stop_ms: 0,
+        }
+    }
+}
+
+/// Limits on everything, so a run always ends with a reason instead of a hang or an out-of-memory.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    pub max_events: u64,
+    pub max_in_flight: u64,
+    pub max_trace: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_events: 5_000_000,
+            max_in_flight: 100_000,
+            max_trace: 2_000_000,
+        }
+    }
+}
+
+/// One line of a basket.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Line {
+    pub item: u16,
+    pub qty: u32,
+}
+
+/// Something a user (or a fault schedule) does to the run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Action {
+    /// The node stops; its volatile state is lost, its persisted state kept.
+    Crash { node: NodeId },
+    /// A crashed node starts again from its persisted state.
+    Restart { node: NodeId },
+    /// Nodes in different groups cannot reach each other; nodes in no group form one more group together.
+    Partition { groups: Vec<Vec<NodeId>> },
+    /// One-way cut: messages from `from` to `to` are lost, the other direction still works.
+    Cut { from: NodeId, to: NodeId },
+    /// Remove every partition and cut.
+    Heal,
+    /// Drop one message that is in flight, by its id.
+    DropMessage { id: u64 },
+    /// Change the default link settings, or one directed link's.
+    SetNetwork {
+        #[serde(default)]
+        link: Option<(NodeId, NodeId)>,
+        settings: LinkSettings,
+    },
+    /// A shopper submits a checkout for a customer.
+    Checkout {
+        shopper: NodeId,
+        customer: u16,
+        lines: Vec<Line>,
+    },
+}
+
+/// An action stamped with the simulated time it happens at.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Intervention {
+    pub at_us: u64,
+    pub action: Action,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub format_version: u32,
+    pub protocol: ProtocolKind,
+    /// `correct`, or the name of a textbook mistake of the protocol.
+    #[serde(default = "default_variant")]
+    pub variant: String,
+    /// Server nodes (the cluster size). The single database has exactly one.
+    #[serde(default = "default_nodes")]
+    pub nodes: u16,
+    /// Shopper client nodes.
+    #[serde(default = "default_shoppers")]
+    pub shoppers: u16,
+    #[serde(default)]
+    pub seed: u64,
+    #[serde(default = "default_until_ms")]
+    pub until_ms: u64,
+    #[serde(default)]
+    pub network: Network,
+    #[serde(default)]
+    pub workload: Workload,
+    #[serde(default)]
+    pub interventions: Vec<Intervention>,
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+fn default_variant() -> String {
+    "correct".to_string()
+}
+fn default_nodes() -> u16 {
+    1
+}
+fn default_shoppers() -> u16 {
+    3
+}
+fn default_until_ms() -> u64 {
+    30_000
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Scenario {
+            format_version: FORMAT_VERSION,
+            protocol: ProtocolKind::Single,
+            variant: default_variant(),
+            nodes: default_nodes(),
+            shoppers: default_shoppers(),
+            seed: 1,
+            until_ms: default_until_ms(),
+            network: Network::default(),
+            workload: Workload::default(),
+            interventions: Vec::new(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// What kind of problem a decoder found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// Not valid JSON (truncated, a typo).
+    Syntax,
+    /// A `format_version` this build cannot read.
+    Version,
+    /// A field of the wrong type, an unknown field, a missing one.
+    Field,
+    /// A well-formed value outside its allowed range.
+    Value,
+    /// A share link that is not a scenario.
+    Link,
+}
+
+/// A decoding or validation error: what is wrong and where.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScenarioError {
+    pub kind: ErrorKind,
+    /// Where: a field path such as `network.loss`, or `line 3 column 7`.
+    pub at: String,
+    pub message: String,
+}
+
+impl ScenarioError {
+    pub fn new(kind: ErrorKind, at: impl Into<String>, message: impl Into<String>) -> Self {
+        ScenarioError {
+            kind,
+            at: at.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.at.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.at, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// Hard bounds on settings: beyond them a run would not fit a browser tab or would mean nothing.
+pub mod bounds {
+    pub const SHOPPERS_MAX: u16 = 32;
+    pub const UNTIL_MS_MAX: u64 = 3_600_000;
+    pub const LATENCY_US_MAX: u64 = 10_000_000;
+    pub const RATE_PER_S_MAX: f64 = 1_000.0;
+    pub const ITEMS_MAX: u16 = 26;
+    pub const STOCK_MAX: u32 = 1_000_000;
+    pub const CUSTOMERS_MAX: u16 = 64;
+    pub const WALLET_CENTS_MAX: u64 = 1_000_000_000_000;
+    pub const BASKET_MAX: u8 = 10;
+    pub const QTY_MAX: u32 = 1_000;
+    pub const INTERVENTIONS_MAX: usize = 10_000;
+    pub const MAX_EVENTS_MAX: u64 = 50_000_000;
+    pub const MAX_IN_FLIGHT_MAX: u64 = 1_000_000;
+    pub const MAX_TRACE_MAX: u64 = 20_000_000;
+}
+
+fn probability(at: &str, p: f64) -> Result<(), ScenarioError> {
+    if p.is_finite() && (0.0..=1.0).contains(&p) {
+        Ok(())
+    } else {
+        Err(ScenarioError::new(
+            ErrorKind::Value,
+            at,
+            format!("{p} is not a probability (0 to 1)"),
+        ))
+    }
+}
+
+fn at_most<T: PartialOrd + fmt::Display>(
+    at: &str,
+    v: T,
+    lo: T,
+    hi: T,
+) -> Result<(), ScenarioError> {
+    if v < lo || v > hi {
+        Err(ScenarioError::new(
+            ErrorKind::Value,
+            at,
+            format!("{v} is outside the allowed range {lo} to {hi}"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+fn link(at: &str, l: &LinkSettings) -> Result<(), ScenarioError> {
+    at_most(
+        &format!("{at}.latency_us_max"),
+        l.latency_us_max,
+        0,
+        bounds::LATENCY_US_MAX,
+    )?;
+    if l.latency_us_min > l.latency_us_max {
+        return Err(ScenarioError::new(
+            ErrorKind::Value,
+            format!("{at}.latency_us_min"),
+            format!(
+                "{} is above latency_us_max {}",
+                l.latency_us_min, l.latency_us_max
+            ),
+        ));
+    }
+    probability(&format!("{at}.loss"), l.loss)?;
+    probability(&format!("{at}.dup"), l.dup)
+}
+
+impl Scenario {
+    pub fn total_nodes(&self) -> u16 {
+        self.nodes + self.shoppers
+    }
+
+    /// Checks every value against its bounds and against the protocol's own rules.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        if self.format_version != FORMAT_VERSION {
+            return Err(ScenarioError::new(
+                ErrorKind::Version,
+                "format_version",
+                format!(
+                    "version {} is not supported; this build reads version {FORMAT_VERSION}",
+                    self.format_version
+                ),
+            ));
+        }
+        let info = crate::protocols::info(self.protocol);
+        let (lo, hi) = info.nodes;
+        if self.nodes < lo || self.nodes > hi {
+            return Err(ScenarioError::new(
+                ErrorKind::Value,
+                "nodes",
+                format!(
+                    "{} servers: the {} protocol runs with {lo} to {hi}",
+                    self.nodes, info.title
+                ),
+            ));
+        }
+        if !info.variants.iter().any(|v| v.name == self.variant) {
+            let names: Vec<&str> = info.variants.iter().map(|v| v.name).collect();
+            return Err(ScenarioError::new(
+                ErrorKind::Value,
+                "variant",
+                format!(
+                    "`{}` is not a variant of {}; choose one of: {}",
+                    self.variant,
+                    info.title,
+                    names.join(", ")
+                ),
+            ));
+        }
+        at_most("shoppers", self.shoppers, 1, bounds::SHOPPERS_MAX)?;
+        at_most("until_ms", self.until_ms, 1, bounds::UNTIL_MS_MAX)?;
+        link("network", &self.network.default)?;
+        let n = self.total_nodes();
+        for (i, o) in self.network.links.iter().enumerate() {
+            let at = format!("network.links[{i}]");
+            self.node_ok(&format!("{at}.from"), o.from)?;
+            self.node_ok(&format!("{at}.to"), o.to)?;
+            link(&format!("{at}.settings"), &o.settings)?;
+        }
+        let w = &self.workload;
+        if !(w.rate_per_s.is_finite() && (0.0..=bounds::RATE_PER_S_MAX).contains(&w.rate_per_s)) {
+            return Err(ScenarioError::new(
+                ErrorKind::Value,
+                "workload.rate_per_s",
+                format!(
+                    "{} checkouts per second is outside 0 to {}",
+                    w.rate_per_s,
+                    bounds::RATE_PER_S_MAX
+                ),
+            ));
+        }
+        at_most("workload.basket_max", w.basket_max, 1, bounds::BASKET_MAX)?;
+        probability("workload.hot_item", w.hot_item)?;
+        at_most("workload.items", w.items, 1, bounds::ITEMS_MAX)?;
+        at_most("workload.stock", w.stock, 0, bounds::STOCK_MAX)?;
+        at_most("workload.customers", w.customers, 1, bounds::CUSTOMERS_MAX)?;
+        at_most(
+            "workload.wallet_cents",
+            w.wallet_cents,
+            0,
+            bounds::WALLET_CENTS_MAX,
+        )?;
+        at_most("workload.stop_ms", w.stop_ms, 0, bounds::UNTIL_MS_MAX)?;
+        at_most(
+            "limits.max_events",
+            self.limits.max_events,
+            1,
+            bounds::MAX_EVENTS_MAX,
+        )?;
+        at_most(
+            "limits.max_in_flight",
+            self.limits.max_in_flight,
+            1,
+            bounds::MAX_IN_FLIGHT_MAX,
+        )?;
+        at_most(
+            "limits.max_trace",
+            self.limits.max_trace,
+            1,
+            bounds::MAX_TRACE_MAX,
+        )?;
+        if self.interventions.len() > bounds::INTERVENTIONS_MAX {
+            return Err(ScenarioError::new(
+                ErrorKind::Value,
+                "interventions",
+                format!(
+                    "{} interventions; at most {} are allowed",
+                    self.interventions.len(),
+                    bounds::INTERVENTIONS_MAX
+                ),
+            ));
+        }
+        for (i, iv) in self.interventions.iter().enumerate() {
+            let at = format!("interventions[{i}]");
+            at_most(
+                &format!("{at}.at_us"),
+                iv.at_us,
+                0,
+                bounds::UNTIL_MS_MAX * 1000,
+            )?;
+            match &iv.action {
+                Action::Crash { node } | Action::Restart { node } => {
+                    self.node_ok(&format!("{at}.node"), *node)?
+                }
+                Action::Partition { groups } => {
+                    let mut seen = vec![false; usize::from(n)];
+                    for (g, group) in groups.iter().enumerate() {
+                        for (k, &node) in group.iter().enumerate() {
+                            let p = format!("{at}.groups[{g}][{k}]");
+                            self.node_ok(&p, node)?;
+                            if std::mem::replace(&mut seen[usize::from(node)], true) {
+                                return Err(ScenarioError::new(
+                                    ErrorKind::Value,
+                                    p,
+                                    format!("node {node} is in two groups"),
+                                ));
+                            }
+                        }
+                    }
+                }
+                Action::Cut { from, to } => {
+                    self.node_ok(&format!("{at}.from"), *from)?;
+                    self.node_ok(&format!("{at}.to"), *to)?;
+                }
+                Action::Heal | Action::DropMessage { .. } => {}
+                Action::SetNetwork { link: l, settings } => {
+                    if let Some((a, b)) = l {
+                        self.node_ok(&format!("{at}.link.0"), *a)?;
+                        self.node_ok(&format!("{at}.link.1"), *b)?;
+                    }
+                    link(&format!("{at}.settings"), settings)?;
+                }
+                Action::Checkout {
+                    shopper,
+                    customer,
+                    lines,
+                } => {
+                    if *shopper < self.nodes || *shopper >= n {
+                        return Err(ScenarioError::new(
+                            ErrorKind::Value,
+                            format!("{at}.shopper"),
+                            format!(
+                                "node {shopper} is not a shopper (shoppers are nodes {} to {})",
+                                self.nodes,
+                                n - 1
+                            ),
+                        ));
+                    }
+                    at_most(&format!("{at}.customer"), *customer, 0, w.customers - 1)?;
+                    at_most(
+                        &format!("{at}.lines (count)"),
+                        lines.len(),
+                        1,
+                        usize::from(bounds::BASKET_MAX),
+                    )?;
+                    for (k, l) in lines.iter().enumerate() {
+                        at_most(&format!("{at}.lines[{k}].item"), l.item, 0, w.items - 1)?;
+                        at_most(&format!("{at}.lines[{k}].qty"), l.qty, 1, bounds::QTY_MAX)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn node_ok(&self, at: &str, node: NodeId) -> Result<(), ScenarioError> {
+        let n = self.total_nodes();
+        if node >= n {
+            Err(ScenarioError::new(
+                ErrorKind::Value,
+                at,
+                format!("node {node} does not exist (nodes are 0 to {})", n - 1),
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Reads a scenario from JSON, checks its version first, then every field and value.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            let what = if e.is_eof() {
+                "the JSON ends too early (truncated?)"
+            } else {
+                "this is not valid JSON"
+            };
+            ScenarioError::new(
+                ErrorKind::Syntax,
+                format!("line {} column {}", e.line(), e.column()),
+                format!("{what}: {e}"),
+            )
+        })?;
+        let obj = value.as_object().ok_or_else(|| {
+            ScenarioError::new(ErrorKind::Field, "", "a scenario must be a JSON object")
+        })?;
+        match obj.get("format_version") {
+            None => {
+                return Err(ScenarioError::new(
+                    ErrorKind::Field,
+                    "format_version",
+                    "missing",
+                ))
+            }
+            Some(v) if v.as_u64() != Some(u64::from(FORMAT_VERSION)) => {
+                return Err(ScenarioError::new(
+                    ErrorKind::Version,
+                    "format_version",
+                    format!(
+                        "version {v} is not supported; this build reads version {FORMAT_VERSION}"
+                    ),
+                ))
+            }
+            Some(_) => {}
+        }
+        let scenario: Scenario = serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            ScenarioError::new(
+                ErrorKind::Field,
+                if path == "." { String::new() } else { path },
+                e.into_inner().to_string(),
+            )
+        })?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a scenario always serialises")
+    }
+
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a scenario always serialises")
+    }
+
+    /// The compact, URL-safe form used in share links: `s1.` + base64url(minified JSON).
+    pub fn to_compact(&self) -> String {
+        format!(
+            "{COMPACT_PREFIX}{}",
+            base64url_encode(self.to_json().as_bytes())
+        )
+    }
+
+    /// Reads the compact form; a leading `#` (a URL fragment as the browser gives it) is accepted.
+    pub fn from_compact(text: &str) -> Result<Scenario, ScenarioError> {
+        let text = text.trim().trim_start_matches('#');
+        let body = text.strip_prefix(COMPACT_PREFIX).ok_or_else(|| {
+            let shown: String = text.chars().take(12).collect();
+            ScenarioError::new(
+                ErrorKind::Link,
+                "link",
+                format!(
+                    "`{shown}` is not a scenario link (it should start with `{COMPACT_PREFIX}`)"
+                ),
+            )
+        })?;
+        let bytes = base64url_decode(body).map_err(|(pos, c)| {
+            ScenarioError::new(
+                ErrorKind::Link,
+                format!("link character {}", pos + COMPACT_PREFIX.len()),
+                format!("`{c}` cannot appear in a scenario link (damaged when copied?)"),
+            )
+        })?;
+        let json = String::from_utf8(bytes).map_err(|_| {
+            ScenarioError::new(
+                ErrorKind::Link,
+                "link",
+                "the link does not decode to text (damaged?)",
+            )
+        })?;
+        Scenario::from_json(&json).map_err(|mut e| {
+            if e.kind == ErrorKind::Syntax {
+                e.kind = ErrorKind::Link;
+                e.message = format!("the link is damaged or cut short ({})", e.message);
+            }
+            e
+        })
+    }
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+pub fn base64url_encode(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        let chars = chunk.len() + 1;
+        for i in 0..chars {
+            out.push(B64[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+/// Decodes unpadded base64url; on error gives the position and the offending character.
+pub fn base64url_decode(text: &str) -> Result<Vec<u8>, (usize, char)> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for (i, c) in text.char_indices() {
+        let v = match c {
+            'A'..='Z' => c as u32 - 'A' as u32,
+            'a'..='z' => c as u32 - 'a' as u32 + 26,
+            '0'..='9' => c as u32 - '0' as u32 + 52,
+            '-' => 62,
+            '_' => 63,
+            '=' => continue,
+            _ => return Err((i, c)),
+        };
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,194 @@
+//! The trace of a run: every event the UI plays back and the CLI prints, plus the run's metrics.
+
+use crate::domain::{Outcome, RequestId};
+use crate::invariants::Violation;
+use crate::scenario::{LinkSettings, NodeId};
+use serde::Serialize;
+
+/// Why a message did not arrive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DropReason {
+    /// The network lost it (the link's loss probability).
+    Loss,
+    /// A partition or one-way cut separates sender and receiver.
+    Partition,
+    /// A user dropped it in flight.
+    User,
+    /// The receiver was down when it arrived.
+    ReceiverDown,
+}
+
+/// Why a run ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum StopReason {
+    /// Simulated time reached the scenario's `until_ms`.
+    EndOfTime,
+    /// A limit of the scenario was reached; the run stops there.
+    Limit { what: &'static str, value: u64 },
+}
+
+impl StopReason {
+    pub fn describe(&self) -> String {
+        match self {
+            StopReason::EndOfTime => "reached the end of the scenario's time".to_string(),
+            StopReason::Limit { what, value } => {
+                format!("stopped early: the limit {what} = {value} was reached")
+            }
+        }
+    }
+}
+
+/// One entry of the trace.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "ev", rename_all = "snake_case")]
+pub enum Ev {
+    Send {
+        id: u64,
+        from: NodeId,
+        to: NodeId,
+        label: &'static str,
+        detail: String,
+        deliver_us: u64,
+    },
+    Deliver {
+        id: u64,
+        from: NodeId,
+        to: NodeId,
+    },
+    Drop {
+        id: u64,
+        from: NodeId,
+        to: NodeId,
+        reason: DropReason,
+    },
+    Duplicate {
+        id: u64,
+        copy: u64,
+        deliver_us: u64,
+    },
+    Timer {
+        node: NodeId,
+        name: &'static str,
+    },
+    Crash {
+        node: NodeId,
+    },
+    Restart {
+        node: NodeId,
+    },
+    Partition {
+        groups: Vec<Vec<NodeId>>,
+    },
+    Cut {
+        from: NodeId,
+        to: NodeId,
+    },
+    Heal,
+    Network {
+        link: Option<(NodeId, NodeId)>,
+        settings: LinkSettings,
+    },
+    Submit {
+        node: NodeId,
+        request_id: RequestId,
+        customer: u16,
+        basket: String,
+    },
+    Outcome {
+        node: NodeId,
+        request_id: RequestId,
+        outcome: Outcome,
+        latency_us: u64,
+    },
+    State {
+        node: NodeId,
+        summary: String,
+    },
+    Note {
+        node: NodeId,
+        text: String,
+    },
+    Violation {
+        violation: Violation,
+    },
+    Stop {
+        stop: StopReason,
+    },
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TraceEvent {
+    pub t_us: u64,
+    #[serde(flatten)]
+    pub ev: Ev,
+}
+
+/// Counters of a run.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Metrics {
+    pub events: u64,
+    pub checkouts_submitted: u64,
+    pub checkouts_confirmed: u64,
+    pub checkouts_rejected: u64,
+    pub checkouts_aborted: u64,
+    /// Submission to answer, for every answered checkout, in answer order.
+    pub latencies_us: Vec<u64>,
+    pub messages_sent: u64,
+    pub messages_delivered: u64,
+    pub messages_duplicated: u64,
+    pub dropped_loss: u64,
+    pub dropped_partition: u64,
+    pub dropped_user: u64,
+    pub dropped_receiver_down: u64,
+    pub timers_fired: u64,
+    pub crashes: u64,
+}
+
+impl Metrics {
+    pub fn messages_dropped(&self) -> u64 {
+        self.dropped_loss + self.dropped_partition + self.dropped_user + self.dropped_receiver_down
+    }
+}
+
+/// The `p`-th percentile (0..=100) by nearest rank, or 0 for no data.
+pub fn percentile(sorted: &[u64], p: u32) -> u64 {
+    if sorted.is_empty() {
+        return 0;
+    }
+    let rank = (u64::from(p) * sorted.len() as u64).div_ceil(100).max(1);
+    sorted[(rank - 1) as usize]
+}
+
+/// FNV-1a, 64 bit: small, fast and the same on every platform.
+#[derive(Clone, Copy, Debug)]
+pub struct Fnv(pub u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    pub fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
+/// The trace hash: FNV-1a over the JSON lines of every event, so it covers everything a trace says.
+pub fn trace_hash(events: &[TraceEvent]) -> String {
+    let mut h = Fnv::default();
+    let mut buf = Vec::with_capacity(256);
+    for e in events {
+        buf.clear();
+        serde_json::to_writer(&mut buf, e).expect("trace events always serialise");
+        buf.push(b'\n');
+        h.write(&buf);
+    }
+    format!("{:016x}", h.0)
+}
