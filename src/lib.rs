@@ -1,1 +1,84 @@
+//! The checkout protocol explorer in the browser: a Yew app over the `protosim` engine.
+//!
+//! The page runs a scenario to its end inside the engine, then only plays the trace back (design:
+//! `../shared/design.md`): every frame looks up the message flights and node states at the cursor time.
 
+pub mod app;
+pub mod bench;
+pub mod cluster;
+pub mod model;
+
+use wasm_bindgen::JsCast;
+
+/// Shows a panic as a banner with "copy scenario" and "reload" instead of leaving a dead page.
+fn install_panic_banner() {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info.to_string();
+        web_sys::console::error_1(&msg.clone().into());
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Ok(banner) = doc.create_element("div") else {
+            return;
+        };
+        banner.set_class_name("banner error panic");
+        let _ = banner.set_attribute("role", "alert");
+        let _ = banner.set_attribute("data-testid", "panic");
+        banner.set_inner_html(
+            "<strong>Something went wrong inside the explorer.</strong> \
+             <span class=\"msg\"></span> \
+             <button type=\"button\" data-act=\"copy\">Copy scenario link</button> \
+             <button type=\"button\" data-act=\"reload\">Reload</button>",
+        );
+        if let Ok(Some(span)) = banner.query_selector(".msg") {
+            span.set_text_content(Some(&msg));
+        }
+        let on_click = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(
+            move |e: web_sys::Event| {
+                let act = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .and_then(|el| el.get_attribute("data-act"));
+                let Some(w) = web_sys::window() else { return };
+                match act.as_deref() {
+                    Some("reload") => {
+                        let _ = w.location().reload();
+                    }
+                    Some("copy") => {
+                        let href = w.location().href().unwrap_or_default();
+                        let _ = w.navigator().clipboard().write_text(&href);
+                    }
+                    _ => {}
+                }
+            },
+        );
+        let _ = banner.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+        on_click.forget();
+        if let Some(body) = doc.body() {
+            let _ = body.prepend_with_node_1(&banner);
+        }
+    }));
+}
+
+/// Mounts the app on the page: the benchmark page for `#bench`, the explorer otherwise.
+pub fn start() {
+    install_panic_banner();
+    let window = web_sys::window().expect("a browser window");
+    let fragment = window.location().hash().unwrap_or_default();
+    let root = window
+        .document()
+        .and_then(|d| d.get_element_by_id("app"))
+        .expect("index.html has an element with id `app`");
+    if fragment == "#bench" {
+        yew::Renderer::<bench::Bench>::with_root(root).render();
+    } else {
+        yew::Renderer::<app::App>::with_root_and_props(
+            root,
+            app::AppProps {
+                fragment,
+                autoplay: true,
+            },
+        )
+        .render();
+    }
+}

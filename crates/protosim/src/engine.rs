@@ -491,10 +491,28 @@ impl<P: Protocol> Engine<P> {
         }
         let Queued { t_us, what, .. } = self.core.queue.pop().expect("peeked");
         self.core.now_us = t_us;
+        if self.is_stale(&what) {
+            return true; // a cancelled timer, or one from before a crash: not an event
+        }
         self.core.metrics.events += 1;
         let touched = self.dispatch(what);
         self.check(touched);
         true
+    }
+
+    fn is_stale(&self, what: &What<P>) -> bool {
+        match what {
+            What::Timer {
+                node,
+                id,
+                incarnation,
+                ..
+            } => {
+                let n = &self.core.nodes[usize::from(*node)];
+                !n.up || n.incarnation != *incarnation || !n.timers.contains(id)
+            }
+            _ => false,
+        }
     }
 
     fn limit_reached(&self) -> Option<StopReason> {

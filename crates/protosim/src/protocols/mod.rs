@@ -8,7 +8,7 @@ pub mod single;
 
 use crate::domain::Catalogue;
 use crate::engine::{Engine, Protocol, RecordOptions, Role};
-use crate::invariants::{Verdict, Violation};
+use crate::invariants::{InvariantInfo, Verdict, Violation};
 use crate::scenario::{NodeId, ProtocolKind, Scenario, ScenarioError};
 use crate::trace::{Metrics, StopReason, TraceEvent};
 use serde::Serialize;
@@ -28,6 +28,8 @@ pub struct ProtocolInfo {
     pub nodes: (u16, u16),
     pub default_nodes: u16,
     pub variants: &'static [VariantInfo],
+    /// Every invariant checked after each event, business rules included.
+    pub invariants: &'static [InvariantInfo],
 }
 
 pub fn info(kind: ProtocolKind) -> &'static ProtocolInfo {

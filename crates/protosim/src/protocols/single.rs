@@ -36,6 +36,7 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
             explain: "orders live only in the database's memory: a crash forgets checkouts it already confirmed",
         },
     ],
+    invariants: &INVARIANTS,
 };
 
 pub const DURABLE: InvariantInfo = InvariantInfo {
@@ -195,7 +196,7 @@ impl Protocol for SingleDb {
     }
 
     fn invariants(&self) -> &'static [InvariantInfo] {
-        &INVARIANTS
+        INFO.invariants
     }
 
     fn role(&self, node: NodeId) -> Role {

@@ -1,0 +1,298 @@
+//! The app shell: loads the scenario (from the link, or the default), runs it, and plays the trace back.
+
+use crate::cluster::Cluster;
+use crate::model::Model;
+use gloo::render::{request_animation_frame, AnimationFrame};
+use protosim::{RecordOptions, Scenario, ScenarioError};
+use std::cell::RefCell;
+use std::rc::Rc;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// Playback speeds run on a log scale: slider value `s` means `10^s` times real time.
+pub const SPEED_LOG_MIN: f64 = -2.0;
+pub const SPEED_LOG_MAX: f64 = 2.0;
+/// Messages take 8 to 24 ms by default: at 0.05x a message takes a third of a second to cross the screen.
+pub const SPEED_LOG_DEFAULT: f64 = -1.3;
+
+/// The scenario a fresh page shows: three shoppers and one database, with the database crashing for a second
+/// half-way through so a first-time visitor sees retries, an outage and recovery.
+pub fn default_scenario() -> Scenario {
+    use protosim::scenario::{Action, Intervention};
+    Scenario {
+        interventions: vec![
+            Intervention {
+                at_us: 4_000_000,
+                action: Action::Crash { node: 0 },
+            },
+            Intervention {
+                at_us: 5_000_000,
+                action: Action::Restart { node: 0 },
+            },
+        ],
+        ..Scenario::default()
+    }
+}
+
+/// The scenario to show for a URL fragment: the default when there is none, or an error to show beside it.
+pub fn scenario_for_fragment(fragment: &str) -> (Scenario, Option<ScenarioError>) {
+    let f = fragment.trim().trim_start_matches('#');
+    if f.is_empty() {
+        return (default_scenario(), None);
+    }
+    match Scenario::from_compact(f) {
+        Ok(s) => (s, None),
+        Err(e) => (default_scenario(), Some(e)),
+    }
+}
+
+/// Runs a scenario for playback (narrated, with checkpoints for seeking).
+pub fn run_for_playback(s: &Scenario) -> Result<Model, ScenarioError> {
+    let r = protosim::run(
+        s,
+        RecordOptions {
+            narrate: true,
+            checkpoint_every: 2_048,
+        },
+    )?;
+    Ok(Model::from_run(r.as_ref()))
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Player {
+    pub cursor_us: f64,
+    pub end_us: u64,
+    pub playing: bool,
+    pub speed_log: f64,
+}
+
+pub enum PlayerAction {
+    /// Real milliseconds elapsed since the last frame.
+    Tick(f64),
+    Toggle,
+    Restart,
+    Seek(u64),
+    Speed(f64),
+}
+
+impl Reducible for Player {
+    type Action = PlayerAction;
+    fn reduce(self: Rc<Self>, action: PlayerAction) -> Rc<Self> {
+        let mut p = (*self).clone();
+        match action {
+            PlayerAction::Tick(dt_ms) => {
+                if !p.playing {
+                    return self;
+                }
+                let dt = dt_ms.clamp(0.0, 250.0); // a background tab must not jump far ahead
+                p.cursor_us += dt * 1000.0 * 10f64.powf(p.speed_log);
+                if p.cursor_us >= p.end_us as f64 {
+                    p.cursor_us = p.end_us as f64;
+                    p.playing = false;
+                }
+            }
+            PlayerAction::Toggle => {
+                if !p.playing && p.cursor_us >= p.end_us as f64 {
+                    p.cursor_us = 0.0;
+                }
+                p.playing = !p.playing;
+            }
+            PlayerAction::Restart => p.cursor_us = 0.0,
+            PlayerAction::Seek(t) => p.cursor_us = t.min(p.end_us) as f64,
+            PlayerAction::Speed(s) => p.speed_log = s.clamp(SPEED_LOG_MIN, SPEED_LOG_MAX),
+        }
+        Rc::new(p)
+    }
+}
+
+pub fn speed_text(speed_log: f64) -> String {
+    let s = 10f64.powf(speed_log);
+    if s >= 10.0 {
+        format!("{s:.0}x")
+    } else if s >= 1.0 {
+        format!("{s:.1}x")
+    } else if s >= 0.1 {
+        format!("{s:.2}x")
+    } else {
+        format!("{s:.3}x")
+    }
+}
+
+/// Calls `on_frame` with the real milliseconds between animation frames while `active`.
+#[hook]
+fn use_animation_frames(active: bool, on_frame: Callback<f64>) {
+    use_effect_with(active, move |&active| {
+        let slot: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
+        fn schedule(
+            slot: Rc<RefCell<Option<AnimationFrame>>>,
+            last: Option<f64>,
+            on_frame: Callback<f64>,
+        ) {
+            let next = slot.clone();
+            let frame = request_animation_frame(move |ts| {
+                if let Some(prev) = last {
+                    on_frame.emit(ts - prev);
+                }
+                schedule(next, Some(ts), on_frame);
+            });
+            *slot.borrow_mut() = Some(frame);
+        }
+        if active {
+            schedule(slot.clone(), None, on_frame);
+        }
+        move || {
+            slot.borrow_mut().take();
+        }
+    });
+}
+
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    /// The URL fragment the page was opened with (`#s1.…`), or empty.
+    #[prop_or_default]
+    pub fragment: String,
+    /// Start playing at once (the page does; tests may not want to).
+    #[prop_or(true)]
+    pub autoplay: bool,
+}
+
+#[component]
+pub fn App(props: &AppProps) -> Html {
+    let loaded = use_memo(props.fragment.clone(), |fragment| {
+        let (scenario, link_error) = scenario_for_fragment(fragment);
+        match run_for_playback(&scenario) {
+            Ok(model) => (Some(Rc::new(model)), link_error.map(|e| e.to_string())),
+            Err(e) => (None, Some(e.to_string())),
+        }
+    });
+    let (model, error) = (&loaded.0, &loaded.1);
+    let end_us = model.as_ref().map_or(0, |m| m.end_us);
+    let player = use_reducer(|| Player {
+        cursor_us: 0.0,
+        end_us,
+        playing: props.autoplay,
+        speed_log: SPEED_LOG_DEFAULT,
+    });
+    let large = use_state(|| false);
+    {
+        let dispatcher = player.dispatcher();
+        use_animation_frames(
+            player.playing,
+            Callback::from(move |dt| dispatcher.dispatch(PlayerAction::Tick(dt))),
+        );
+    }
+
+    let error_banner = error.as_ref().map(|e| {
+        html! {
+            <div class="banner error" role="alert" data-testid="load-error">
+                <strong>{ "This link does not hold a scenario this page can run." }</strong>
+                { format!(" {e}. Showing the default scenario instead.") }
+            </div>
+        }
+    });
+    let Some(model) = model.clone() else {
+        return html! { <main class="app">{ error_banner }</main> };
+    };
+    let cursor = player.cursor_us as u64;
+
+    let toggle = {
+        let p = player.dispatcher();
+        Callback::from(move |_| p.dispatch(PlayerAction::Toggle))
+    };
+    let restart = {
+        let p = player.dispatcher();
+        Callback::from(move |_| p.dispatch(PlayerAction::Restart))
+    };
+    let on_speed = {
+        let p = player.dispatcher();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(v) = input.value().parse::<f64>() {
+                p.dispatch(PlayerAction::Speed(v));
+            }
+        })
+    };
+    let on_seek = {
+        let p = player.dispatcher();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(v) = input.value().parse::<f64>() {
+                p.dispatch(PlayerAction::Seek(v.max(0.0) as u64));
+            }
+        })
+    };
+    let toggle_large = {
+        let large = large.clone();
+        Callback::from(move |_| large.set(!*large))
+    };
+
+    let s = &model.scenario;
+    let info = protosim::protocols::info(s.protocol);
+    let violations_now: Vec<&(u64, String)> = model
+        .violations
+        .iter()
+        .filter(|(t, _)| *t <= cursor)
+        .collect();
+    let log_end = model.log_end(cursor);
+    let log_start = log_end.saturating_sub(80);
+
+    html! {
+        <main class={classes!("app", large.then_some("large"))}>
+            <header class="top">
+                <h1>{ "Checkout protocol explorer" }</h1>
+                <span class="scenario-line">
+                    { format!("{} · variant {} · {} server(s), {} shoppers · seed {}", info.title, s.variant, s.nodes, s.shoppers, s.seed) }
+                </span>
+                <button class="ghost" onclick={toggle_large} aria-pressed={large.to_string()}>
+                    { if *large { "Normal text" } else { "Projector text" } }
+                </button>
+            </header>
+            { error_banner }
+            <section class="controls" aria-label="Playback">
+                <button class="primary" onclick={toggle} data-testid="play">
+                    { if player.playing { "❚❚ Pause" } else { "▶ Play" } }
+                </button>
+                <button onclick={restart}>{ "↺ Start" }</button>
+                <label class="speed">
+                    { "Speed " }
+                    <input type="range" min={SPEED_LOG_MIN.to_string()} max={SPEED_LOG_MAX.to_string()} step="0.05"
+                        value={player.speed_log.to_string()} oninput={on_speed} aria-label="Playback speed" />
+                    <output data-testid="speed">{ speed_text(player.speed_log) }</output>
+                </label>
+                <span class="clock" data-testid="clock" data-us={cursor.to_string()}>
+                    { format!("t = {:.3} s", cursor as f64 / 1e6) }
+                    <small>{ format!(" / {:.3} s", model.end_us as f64 / 1e6) }</small>
+                </span>
+                <input class="scrubber" type="range" min="0" max={model.end_us.to_string()} step="1000"
+                    value={cursor.to_string()} oninput={on_seek} aria-label="Simulated time" />
+            </section>
+            <div class="stage">
+                <Cluster model={model.clone()} cursor_us={cursor} />
+                <aside class="side">
+                    <section class={classes!("invariants", (!violations_now.is_empty()).then_some("broken"))}
+                             data-testid="invariants">
+                        if violations_now.is_empty() {
+                            <p>{ format!("✔ All {} invariants hold so far", info.invariants.len()) }</p>
+                        } else {
+                            { for violations_now.iter().map(|(_, v)| html! { <p class="violation">{ v }</p> }) }
+                        }
+                    </section>
+                    <section class="log" aria-label="Event log" aria-live="off">
+                        <h2>{ "Events" }</h2>
+                        <ol data-testid="events">
+                            { for model.log[log_start..log_end].iter().rev().map(|l| html! {
+                                <li class={l.class}>
+                                    <span class="t">{ format!("{:.3}", l.t_us as f64 / 1e6) }</span>
+                                    { " " }{ &l.text }
+                                </li>
+                            }) }
+                        </ol>
+                    </section>
+                </aside>
+            </div>
+            <footer class="foot">
+                { format!("trace {} · {} events · {}", model.trace_hash, model.log.len(), model.stop) }
+            </footer>
+        </main>
+    }
+}

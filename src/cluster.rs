@@ -1,0 +1,184 @@
+//! The cluster picture: node boxes, the edges between them, cut links, and message dots in flight.
+
+use crate::model::{Model, FALL_US};
+use protosim::engine::Role;
+use yew::prelude::*;
+
+pub const VIEW_W: f64 = 900.0;
+pub const VIEW_H: f64 = 600.0;
+const BOX_W: f64 = 224.0;
+const BOX_H: f64 = 92.0;
+
+/// Where each node sits: servers in the middle (one in the centre, several on an inner ring), shoppers on an
+/// outer ring.
+pub fn layout(model: &Model) -> Vec<(f64, f64)> {
+    let (cx, cy) = (VIEW_W / 2.0, VIEW_H / 2.0);
+    let servers: Vec<usize> = model
+        .nodes
+        .iter()
+        .filter(|n| n.role == Role::Server)
+        .map(|n| n.id as usize)
+        .collect();
+    let shoppers: Vec<usize> = model
+        .nodes
+        .iter()
+        .filter(|n| n.role == Role::Shopper)
+        .map(|n| n.id as usize)
+        .collect();
+    let mut pos = vec![(cx, cy); model.nodes.len()];
+    let ring = |k: usize, n: usize, rx: f64, ry: f64, phase: f64| {
+        let a = phase + std::f64::consts::TAU * k as f64 / n.max(1) as f64;
+        (cx + rx * a.cos(), cy + ry * a.sin())
+    };
+    if servers.len() > 1 {
+        for (k, &i) in servers.iter().enumerate() {
+            pos[i] = ring(k, servers.len(), 170.0, 120.0, -std::f64::consts::FRAC_PI_2);
+        }
+    }
+    for (k, &i) in shoppers.iter().enumerate() {
+        pos[i] = ring(
+            k,
+            shoppers.len(),
+            320.0,
+            230.0,
+            -std::f64::consts::FRAC_PI_2 + 0.5,
+        );
+    }
+    pos
+}
+
+fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in text.split(' ') {
+        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
+            out.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    if out.len() > lines {
+        out.truncate(lines);
+        if let Some(last) = out.last_mut() {
+            let keep: String = last.chars().take(width.saturating_sub(1)).collect();
+            *last = format!("{keep}…");
+        }
+    }
+    out
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ClusterProps {
+    pub model: std::rc::Rc<Model>,
+    pub cursor_us: u64,
+}
+
+#[component]
+pub fn Cluster(props: &ClusterProps) -> Html {
+    let m = &props.model;
+    let t = props.cursor_us;
+    let pos = layout(m);
+    let n = m.nodes.len();
+    let blocked = m.blocked_at(t);
+    let is_blocked = |a: usize, b: usize| blocked.get(a * n + b).copied().unwrap_or(false);
+
+    // Edges: every server to every node (shoppers only talk to servers).
+    let mut edges = Vec::new();
+    for a in 0..n {
+        for b in (a + 1)..n {
+            if m.nodes[a].role != Role::Server && m.nodes[b].role != Role::Server {
+                continue;
+            }
+            let (x1, y1) = pos[a];
+            let (x2, y2) = pos[b];
+            let cut_ab = is_blocked(a, b);
+            let cut_ba = is_blocked(b, a);
+            let class = if cut_ab || cut_ba { "edge cut" } else { "edge" };
+            edges.push(html! {
+                <line class={class} x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
+            });
+            if cut_ab || cut_ba {
+                let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
+                let label = match (cut_ab, cut_ba) {
+                    (true, true) => "✂ cut".to_string(),
+                    (true, false) => format!("✂ {}→{}", m.nodes[a].name, m.nodes[b].name),
+                    _ => format!("✂ {}→{}", m.nodes[b].name, m.nodes[a].name),
+                };
+                edges.push(html! {
+                    <text class="cut-label" x={mx.to_string()} y={(my - 6.0).to_string()} text-anchor="middle">{label}</text>
+                });
+            }
+        }
+    }
+
+    let nodes = m.nodes.iter().map(|node| {
+        let i = node.id as usize;
+        let (x, y) = pos[i];
+        let up = m.up_at(i, t);
+        let summary = m.summary_at(i, t);
+        let role = match node.role {
+            Role::Server => "server",
+            Role::Shopper => "shopper",
+        };
+        let class = classes!("node", role, (!up).then_some("down"));
+        let lines = wrap(&summary, 25, 3);
+        html! {
+            <g class={class} transform={format!("translate({:.1},{:.1})", x - BOX_W / 2.0, y - BOX_H / 2.0)}
+               data-node={node.id.to_string()}>
+                <title>{format!("{} ({role}){}: {summary}", node.name, if up { "" } else { ", down" })}</title>
+                <rect width={BOX_W.to_string()} height={BOX_H.to_string()} rx="10" />
+                <text class="node-name" x="12" y="24">{ &node.name }</text>
+                <text class="node-role" x={(BOX_W - 12.0).to_string()} y="24" text-anchor="end">
+                    { if up { role.to_string() } else { "✖ down".to_string() } }
+                </text>
+                { for lines.iter().enumerate().map(|(k, l)| html! {
+                    <text class="node-state" x="12" y={(46.0 + 17.0 * k as f64).to_string()}>{ l }</text>
+                }) }
+            </g>
+        }
+    });
+
+    let dots = m.flights_at(t).map(|(f, frac)| {
+        let (x1, y1) = pos[f.from as usize];
+        let (x2, y2) = pos[f.to as usize];
+        let mut x = x1 + (x2 - x1) * frac;
+        let mut y = y1 + (y2 - y1) * frac;
+        let mut opacity = 1.0;
+        let dropped = f.dropped.is_some() && t >= f.end_us;
+        if dropped {
+            let fall = (t - f.end_us) as f64 / FALL_US as f64;
+            y += 60.0 * fall;
+            x += 10.0 * fall;
+            opacity = 1.0 - fall;
+        }
+        // Requests and replies differ in shape as well as colour.
+        let reply = matches!(f.label, "Reply" | "Ack" | "Vote" | "Promise" | "Accepted");
+        let class = classes!("msg", if reply { "reply" } else { "request" }, dropped.then_some("dropped"));
+        html! {
+            <g class={class} opacity={format!("{opacity:.2}")} data-msg={f.id.to_string()}>
+                { if reply {
+                    html! { <rect x={(x - 7.0).to_string()} y={(y - 7.0).to_string()} width="14" height="14" rx="2" /> }
+                } else {
+                    html! { <circle cx={x.to_string()} cy={y.to_string()} r="8" /> }
+                } }
+                <text class="msg-label" x={x.to_string()} y={(y - 12.0).to_string()} text-anchor="middle">
+                    { if dropped { format!("✖ {}", f.label) } else { f.label.to_string() } }
+                </text>
+            </g>
+        }
+    });
+
+    html! {
+        <svg class="cluster" viewBox={format!("0 0 {VIEW_W} {VIEW_H}")} role="img"
+             aria-label="The cluster: nodes and the messages travelling between them">
+            <g class="edges">{ for edges }</g>
+            <g class="nodes">{ for nodes }</g>
+            <g class="msgs">{ for dots }</g>
+        </svg>
+    }
+}

@@ -1,0 +1,356 @@
+//! The playback model: a finished run turned into what the screen needs at any cursor time — message flights,
+//! node state timelines, network cuts and readable event lines. Built once per run; every frame only looks up.
+
+use protosim::engine::Role;
+use protosim::scenario::NodeId;
+use protosim::trace::{DropReason, Ev, TraceEvent};
+use protosim::{Runner, Scenario};
+
+/// One message's trip along an edge.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Flight {
+    pub id: u64,
+    pub from: NodeId,
+    pub to: NodeId,
+    pub label: &'static str,
+    pub sent_us: u64,
+    /// When the network meant to deliver it (its position is measured against this).
+    pub planned_us: u64,
+    /// Delivery time, or the time it was dropped.
+    pub end_us: u64,
+    pub dropped: Option<DropReason>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeInfo {
+    pub id: NodeId,
+    pub name: String,
+    pub role: Role,
+}
+
+/// One line of the event log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogLine {
+    pub t_us: u64,
+    pub class: &'static str,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    pub scenario: Scenario,
+    pub nodes: Vec<NodeInfo>,
+    pub flights: Vec<Flight>,
+    /// Longest flight, so the frame's search for messages in the air is a short scan.
+    pub longest_flight_us: u64,
+    /// Per node: (time, summary) in time order.
+    pub summaries: Vec<Vec<(u64, String)>>,
+    /// Per node: (time, up) in time order.
+    pub up: Vec<Vec<(u64, bool)>>,
+    /// (time, blocked[from * n + to]) after each network change.
+    pub cuts: Vec<(u64, Vec<bool>)>,
+    pub log: Vec<LogLine>,
+    pub end_us: u64,
+    pub stop: String,
+    pub violations: Vec<(u64, String)>,
+    pub trace_hash: String,
+}
+
+/// How long, in simulated time, a dropped message takes to fall out of the picture.
+pub const FALL_US: u64 = 12_000;
+
+fn last_at<T: Clone>(timeline: &[(u64, T)], t_us: u64) -> Option<T> {
+    let i = timeline.partition_point(|(t, _)| *t <= t_us);
+    if i == 0 {
+        None
+    } else {
+        Some(timeline[i - 1].1.clone())
+    }
+}
+
+impl Model {
+    pub fn from_run(r: &dyn Runner) -> Model {
+        let scenario = r.scenario().clone();
+        let views = r.views_at(0);
+        let nodes: Vec<NodeInfo> = views
+            .iter()
+            .map(|v| NodeInfo {
+                id: v.id,
+                name: v.name.clone(),
+                role: v.role,
+            })
+            .collect();
+        let n = nodes.len();
+        let name = |id: NodeId| {
+            nodes
+                .get(usize::from(id))
+                .map_or_else(|| format!("node {id}"), |x| x.name.clone())
+        };
+        let mut flights: Vec<Flight> = Vec::new();
+        let mut index = std::collections::BTreeMap::new();
+        let mut summaries: Vec<Vec<(u64, String)>> =
+            views.iter().map(|v| vec![(0, v.summary.clone())]).collect();
+        let mut up: Vec<Vec<(u64, bool)>> = vec![vec![(0, true)]; n];
+        let mut blocked = vec![false; n * n];
+        let mut cuts = vec![(0, blocked.clone())];
+        let mut log = Vec::new();
+        let mut violations = Vec::new();
+        for TraceEvent { t_us, ev } in r.trace() {
+            let t = *t_us;
+            let mut line = |class: &'static str, text: String| {
+                log.push(LogLine {
+                    t_us: t,
+                    class,
+                    text,
+                })
+            };
+            match ev {
+                Ev::Send {
+                    id,
+                    from,
+                    to,
+                    label,
+                    detail,
+                    deliver_us,
+                } => {
+                    index.insert(*id, flights.len());
+                    flights.push(Flight {
+                        id: *id,
+                        from: *from,
+                        to: *to,
+                        label,
+                        sent_us: t,
+                        planned_us: *deliver_us,
+                        end_us: *deliver_us,
+                        dropped: None,
+                    });
+                    line(
+                        "send",
+                        format!("{} → {}: {label} #{id} {detail}", name(*from), name(*to)),
+                    );
+                }
+                Ev::Duplicate {
+                    id,
+                    copy,
+                    deliver_us,
+                } => {
+                    if let Some(&i) = index.get(id) {
+                        let mut f = flights[i].clone();
+                        f.id = *copy;
+                        f.sent_us = t;
+                        f.planned_us = *deliver_us;
+                        f.end_us = *deliver_us;
+                        index.insert(*copy, flights.len());
+                        flights.push(f);
+                    }
+                    line(
+                        "dup",
+                        format!("the network duplicates message #{id} (copy #{copy})"),
+                    );
+                }
+                Ev::Deliver { id, from, to } => {
+                    if let Some(&i) = index.get(id) {
+                        flights[i].end_us = t;
+                    }
+                    line(
+                        "deliver",
+                        format!("{} receives #{id} from {}", name(*to), name(*from)),
+                    );
+                }
+                Ev::Drop {
+                    id,
+                    from,
+                    to,
+                    reason,
+                } => {
+                    if let Some(&i) = index.get(id) {
+                        flights[i].end_us = t;
+                        flights[i].dropped = Some(*reason);
+                    }
+                    let why = match reason {
+                        DropReason::Loss => "lost by the network",
+                        DropReason::Partition => "stopped by the partition",
+                        DropReason::User => "dropped by you",
+                        DropReason::ReceiverDown => "not received: the receiver is down",
+                    };
+                    line(
+                        "drop",
+                        format!("message #{id} {} → {} {why}", name(*from), name(*to)),
+                    );
+                }
+                Ev::Timer { node, name: timer } => {
+                    line("timer", format!("{}: {timer} timer fires", name(*node)))
+                }
+                Ev::Crash { node } => {
+                    up[usize::from(*node)].push((t, false));
+                    line(
+                        "fault",
+                        format!(
+                            "{} crashes: its memory is gone, its disk is kept",
+                            name(*node)
+                        ),
+                    );
+                }
+                Ev::Restart { node } => {
+                    up[usize::from(*node)].push((t, true));
+                    line("fault", format!("{} restarts from its disk", name(*node)));
+                }
+                Ev::Partition { groups } => {
+                    let mut group = vec![groups.len(); n];
+                    for (g, members) in groups.iter().enumerate() {
+                        for &m in members {
+                            group[usize::from(m)] = g;
+                        }
+                    }
+                    for a in 0..n {
+                        for b in 0..n {
+                            if group[a] != group[b] {
+                                blocked[a * n + b] = true;
+                            }
+                        }
+                    }
+                    cuts.push((t, blocked.clone()));
+                    let names: Vec<String> = groups
+                        .iter()
+                        .map(|g| g.iter().map(|&m| name(m)).collect::<Vec<_>>().join(", "))
+                        .collect();
+                    line(
+                        "fault",
+                        format!("partition: {{{}}} | the rest", names.join("} | {")),
+                    );
+                }
+                Ev::Cut { from, to } => {
+                    blocked[usize::from(*from) * n + usize::from(*to)] = true;
+                    cuts.push((t, blocked.clone()));
+                    line(
+                        "fault",
+                        format!(
+                            "one-way cut: {} can no longer reach {}",
+                            name(*from),
+                            name(*to)
+                        ),
+                    );
+                }
+                Ev::Heal => {
+                    blocked.iter_mut().for_each(|b| *b = false);
+                    cuts.push((t, blocked.clone()));
+                    line(
+                        "fault",
+                        "the network heals: every link works again".to_string(),
+                    );
+                }
+                Ev::Network { link, settings } => {
+                    let which = match link {
+                        Some((a, b)) => format!("link {} → {}", name(*a), name(*b)),
+                        None => "every link".to_string(),
+                    };
+                    line(
+                        "fault",
+                        format!(
+                            "{which}: latency {}–{} ms, loss {:.0}%, duplication {:.0}%",
+                            settings.latency_us_min / 1000,
+                            settings.latency_us_max / 1000,
+                            settings.loss * 100.0,
+                            settings.dup * 100.0
+                        ),
+                    );
+                }
+                Ev::Submit {
+                    node,
+                    request_id,
+                    customer,
+                    basket,
+                } => line(
+                    "submit",
+                    format!(
+                        "{} starts checkout #{request_id}: customer {customer} buys {basket}",
+                        name(*node)
+                    ),
+                ),
+                Ev::Outcome {
+                    node,
+                    request_id,
+                    outcome,
+                    latency_us,
+                } => line(
+                    if outcome.is_confirmed() {
+                        "ok"
+                    } else {
+                        "outcome"
+                    },
+                    format!(
+                        "{}: checkout #{request_id} {} in {:.1} ms",
+                        name(*node),
+                        outcome.short(),
+                        *latency_us as f64 / 1000.0
+                    ),
+                ),
+                Ev::State { node, summary } => {
+                    summaries[usize::from(*node)].push((t, summary.clone()))
+                }
+                Ev::Note { node, text } => line("note", format!("{}: {text}", name(*node))),
+                Ev::Violation { violation: v } => {
+                    let text = format!("⚠ {} broken: {} — {}", v.invariant, v.detail, v.rule);
+                    violations.push((t, text.clone()));
+                    line("violation", text);
+                }
+                Ev::Stop { stop } => line("stop", format!("the run ends: {}", stop.describe())),
+            }
+        }
+        let longest_flight_us = flights
+            .iter()
+            .map(|f| f.end_us.saturating_sub(f.sent_us) + FALL_US)
+            .max()
+            .unwrap_or(0);
+        Model {
+            scenario,
+            nodes,
+            flights,
+            longest_flight_us,
+            summaries,
+            up,
+            cuts,
+            log,
+            end_us: r.now_us(),
+            stop: r.stop_reason().map(|s| s.describe()).unwrap_or_default(),
+            violations,
+            trace_hash: protosim::trace::trace_hash(r.trace()),
+        }
+    }
+
+    /// Messages in the air at `t_us` (and dropped ones still falling), with their progress along the edge.
+    pub fn flights_at(&self, t_us: u64) -> impl Iterator<Item = (&Flight, f64)> {
+        let hi = self.flights.partition_point(|f| f.sent_us <= t_us);
+        let lo = self.flights[..hi].partition_point(|f| f.sent_us + self.longest_flight_us < t_us);
+        self.flights[lo..hi].iter().filter_map(move |f| {
+            let end = if f.dropped.is_some() {
+                f.end_us + FALL_US
+            } else {
+                f.end_us
+            };
+            if t_us >= end {
+                return None;
+            }
+            let span = f.planned_us.saturating_sub(f.sent_us).max(1) as f64;
+            let at = t_us.min(f.end_us);
+            Some((f, ((at - f.sent_us) as f64 / span).min(1.0)))
+        })
+    }
+
+    pub fn summary_at(&self, node: usize, t_us: u64) -> String {
+        last_at(&self.summaries[node], t_us).unwrap_or_default()
+    }
+
+    pub fn up_at(&self, node: usize, t_us: u64) -> bool {
+        last_at(&self.up[node], t_us).unwrap_or(true)
+    }
+
+    pub fn blocked_at(&self, t_us: u64) -> Vec<bool> {
+        last_at(&self.cuts, t_us).unwrap_or_default()
+    }
+
+    /// Index one past the last log line at or before `t_us`.
+    pub fn log_end(&self, t_us: u64) -> usize {
+        self.log.partition_point(|l| l.t_us <= t_us)
+    }
+}
