@@ -25,7 +25,7 @@ async fn mount(fragment: &str, autoplay: bool) -> Element {
     )
     .render();
     TimeoutFuture::new(0).await;
-    yew::scheduler::flush();
+    yew::scheduler::flush().await;
     root
 }
 
@@ -63,7 +63,7 @@ async fn app_mounts_draws_nodes_and_the_clock_advances() {
     );
     let t0 = clock_us(&root);
     TimeoutFuture::new(600).await;
-    yew::scheduler::flush();
+    yew::scheduler::flush().await;
     let t1 = clock_us(&root);
     assert!(
         t1 > t0,
@@ -73,10 +73,10 @@ async fn app_mounts_draws_nodes_and_the_clock_advances() {
     let play: web_sys::HtmlElement =
         wasm_bindgen::JsCast::dyn_into(find(&root, "play").unwrap()).unwrap();
     play.click();
-    yew::scheduler::flush();
+    yew::scheduler::flush().await;
     let paused = clock_us(&root);
     TimeoutFuture::new(300).await;
-    yew::scheduler::flush();
+    yew::scheduler::flush().await;
     assert_eq!(clock_us(&root), paused, "a paused clock stays put");
 }
 
@@ -94,11 +94,11 @@ async fn messages_fly_and_the_event_log_fills() {
     speed
         .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
         .unwrap();
-    yew::scheduler::flush();
+    yew::scheduler::flush().await;
     let mut saw_message = false;
     for _ in 0..40 {
         TimeoutFuture::new(25).await;
-        yew::scheduler::flush();
+        yew::scheduler::flush().await;
         if root
             .query_selector("svg.cluster [data-msg]")
             .unwrap()

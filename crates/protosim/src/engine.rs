@@ -484,7 +484,7 @@ impl<P: Protocol> Engine<P> {
         }
         if self.opts.checkpoint_every > 0
             && self.recording
-            && self.core.metrics.events % self.opts.checkpoint_every == 0
+            && self.core.metrics.events.is_multiple_of(self.opts.checkpoint_every)
         {
             self.checkpoints
                 .push((self.trace.len() as u64, self.core.clone()));
@@ -616,9 +616,7 @@ impl<P: Protocol> Engine<P> {
                 if !n.up || n.incarnation != incarnation {
                     return None;
                 }
-                let Some(pos) = n.timers.iter().position(|&t| t == id) else {
-                    return None;
-                };
+                let pos = n.timers.iter().position(|&t| t == id)?;
                 n.timers.swap_remove(pos);
                 self.core.metrics.timers_fired += 1;
                 self.record(Ev::Timer {

@@ -119,7 +119,7 @@ pub struct Pending {
 #[derive(Clone, Debug)]
 pub enum State {
     /// The database. `memory` holds the shop only in the `ack-before-persist` variant.
-    Db { memory: Option<Shop> },
+    Db { memory: Option<Box<Shop>> },
     Shopper {
         pending: BTreeMap<RequestId, Pending>,
     },
@@ -129,7 +129,7 @@ pub enum State {
 pub enum Disk {
     /// The database's disk: the shop (unless the variant keeps it in memory) and how often it booted.
     Db {
-        shop: Option<Shop>,
+        shop: Option<Box<Shop>>,
         boots: u32,
     },
     Shopper,
@@ -147,18 +147,18 @@ pub struct Checker {
 impl SingleDb {
     fn shop_of<'a>(&self, st: Option<&'a mut State>, disk: &'a mut Disk) -> Option<&'a mut Shop> {
         match (self.variant, st, disk) {
-            (Variant::AckBeforePersist, Some(State::Db { memory }), _) => memory.as_mut(),
+            (Variant::AckBeforePersist, Some(State::Db { memory }), _) => memory.as_deref_mut(),
             (Variant::AckBeforePersist, _, _) => None,
-            (_, _, Disk::Db { shop, .. }) => shop.as_mut(),
+            (_, _, Disk::Db { shop, .. }) => shop.as_deref_mut(),
             _ => None,
         }
     }
 
     fn shop_ref<'a>(&self, st: Option<&'a State>, disk: &'a Disk) -> Option<&'a Shop> {
         match (self.variant, st, disk) {
-            (Variant::AckBeforePersist, Some(State::Db { memory }), _) => memory.as_ref(),
+            (Variant::AckBeforePersist, Some(State::Db { memory }), _) => memory.as_deref(),
             (Variant::AckBeforePersist, _, _) => None,
-            (_, _, Disk::Db { shop, .. }) => shop.as_ref(),
+            (_, _, Disk::Db { shop, .. }) => shop.as_deref(),
             _ => None,
         }
     }
@@ -225,7 +225,7 @@ impl Protocol for SingleDb {
             }
         } else {
             Disk::Db {
-                shop: Some(Shop::new(&self.catalogue)),
+                shop: Some(Box::new(Shop::new(&self.catalogue))),
                 boots: 0,
             }
         }
@@ -249,7 +249,7 @@ impl Protocol for SingleDb {
                 ctx.note("db restarts with an empty memory: every order it confirmed before the crash is gone");
             }
             State::Db {
-                memory: Some(Shop::new(&self.catalogue)),
+                memory: Some(Box::new(Shop::new(&self.catalogue))),
             }
         } else {
             if boots > 1 {

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): installs what is missing, then runs every check the project has.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$ROOT/.tools/node_modules/.bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+step() { printf '\n\033[1;34m[test]\033[0m === %s ===\n' "$1"; }
+
+step "setup: install missing tools"
+bash scripts/setup.sh
+
+step "format (cargo fmt --check)"
+cargo fmt --all -- --check
+
+step "clippy, native, -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "clippy, wasm32, -D warnings"
+cargo clippy --workspace --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
+
+step "native tests (engine, domain, scenario decoding, CLI incl. a 1000-seed faulty sweep)"
+cargo test --workspace --locked
+
+step "browser tests (wasm-bindgen-test in headless Chromium)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+CHROMEDRIVER=/usr/bin/chromedriver \
+WASM_BINDGEN_TEST_TIMEOUT=180 \
+    cargo test --locked --target wasm32-unknown-unknown -p checkout-explorer
+
+step "release build with wasm-opt (trunk build --release --offline)"
+trunk build --release --offline
+wasm=$(ls dist/*.wasm)
+js=$(ls dist/*.js)
+raw=$(( $(stat -c %s "$wasm") + $(stat -c %s "$js") ))
+gz=$(( $(gzip -9 -c "$wasm" | wc -c) + $(gzip -9 -c "$js" | wc -c) ))
+printf 'bundle: wasm %d bytes (%d gzipped), js %d bytes (%d gzipped), wasm+js %d KB raw, %d KB gzipped\n' \
+    "$(stat -c %s "$wasm")" "$(gzip -9 -c "$wasm" | wc -c)" "$(stat -c %s "$js")" "$(gzip -9 -c "$js" | wc -c)" \
+    $(( raw / 1024 )) $(( gz / 1024 ))
+
+step "smoke test of dist/ in headless Chromium, with the browser benchmark"
+python3 tests/smoke.py dist --bench
+
+step "native engine benchmark (cargo bench)"
+cargo bench --locked -p protosim --bench engine
+
+step "all checks passed"

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Smoke test of the built bundle in headless Chromium, over plain WebDriver (standard library only).
+
+Serves dist/ on 127.0.0.1, opens it as a user would, and checks that the app mounted, the simulated clock
+advances, a broken share link shows an error instead of a blank page, and (with --bench) prints the browser
+benchmark's figures. Ends with a 'N passed, N failed' line; exit code 1 if anything failed.
+"""
+import argparse
+import functools
+import http.server
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+CHROME_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--window-size=1280,800",
+]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+
+Quiet.extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm"}
+
+
+class WebDriver:
+    def __init__(self, chromedriver, chromium):
+        self.port = free_port()
+        self.proc = subprocess.Popen([chromedriver, f"--port={self.port}"], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        self.base = f"http://127.0.0.1:{self.port}"
+        deadline = time.time() + 20
+        while True:
+            try:
+                self.call("GET", "/status")
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.1)
+        profile = tempfile.mkdtemp(prefix="smoke-chrome-")
+        caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+            "binary": chromium, "args": CHROME_ARGS + [f"--user-data-dir={profile}"]}}}}
+        self.session = self.call("POST", "/session", caps)["sessionId"]
+
+    def call(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.base + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=180) as r:
+            return json.loads(r.read() or b"{}").get("value")
+
+    def go(self, url):
+        self.call("POST", f"/session/{self.session}/url", {"url": url})
+
+    def js(self, script):
+        return self.call("POST", f"/session/{self.session}/execute/sync", {"script": script, "args": []})
+
+    def wait_for(self, script, timeout_s):
+        deadline = time.time() + timeout_s
+        while time.time() < deadline:
+            v = self.js(script)
+            if v:
+                return v
+            time.sleep(0.1)
+        return None
+
+    def close(self):
+        try:
+            self.call("DELETE", f"/session/{self.session}")
+        finally:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("dist")
+    ap.add_argument("--bench", action="store_true", help="also run the browser benchmark page and print it")
+    ap.add_argument("--chromedriver", default="/usr/bin/chromedriver")
+    ap.add_argument("--chromium", default="/usr/bin/chromium")
+    a = ap.parse_args()
+
+    port = free_port()
+    handler = functools.partial(Quiet, directory=os.path.abspath(a.dist))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{port}/"
+    passed, failed = 0, 0
+
+    def check(name, ok, detail=""):
+        nonlocal passed, failed
+        if ok:
+            passed += 1
+            print(f"smoke: ok    {name} {detail}")
+        else:
+            failed += 1
+            print(f"smoke: FAIL  {name} {detail}")
+
+    wd = WebDriver(a.chromedriver, a.chromium)
+    try:
+        wd.go(url)
+        clock = "var c = document.querySelector('[data-testid=clock]'); return c && c.getAttribute('data-us');"
+        first = wd.wait_for(clock, 30)
+        check("app mounted", first is not None, f"(clock at {first} µs)")
+        nodes = wd.js("return document.querySelectorAll('svg.cluster [data-node]').length;")
+        check("cluster drawn", nodes and nodes >= 2, f"({nodes} nodes)")
+        time.sleep(1.5)
+        second = wd.js(clock)
+        check("simulated clock advances", first is not None and second is not None and int(second) > int(first),
+              f"({first} → {second} µs)")
+        check("no panic banner", not wd.js("return !!document.querySelector('[data-testid=panic]');"))
+
+        wd.go("about:blank")
+        wd.go(url + "#s1.this-is-not-a-scenario")
+        err = wd.wait_for("var e = document.querySelector('[data-testid=load-error]'); return e && e.textContent;", 30)
+        check("broken link shows an error", bool(err), f"({(err or '')[:90]}…)")
+        check("broken link still shows a run", bool(wd.js("return !!document.querySelector('svg.cluster');")))
+
+        if a.bench:
+            wd.go("about:blank")
+            wd.go(url + "#bench")
+            res = wd.wait_for("var e = document.getElementById('bench-result'); return e && e.textContent;", 170)
+            check("browser benchmark ran", bool(res))
+            for line in (res or "").splitlines():
+                print(f"bench: {line}")
+    finally:
+        wd.close()
+        server.shutdown()
+    print(f"smoke: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
