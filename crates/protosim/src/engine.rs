@@ -484,7 +484,11 @@ impl<P: Protocol> Engine<P> {
         }
         if self.opts.checkpoint_every > 0
             && self.recording
-            && self.core.metrics.events.is_multiple_of(self.opts.checkpoint_every)
+            && self
+                .core
+                .metrics
+                .events
+                .is_multiple_of(self.opts.checkpoint_every)
         {
             self.checkpoints
                 .push((self.trace.len() as u64, self.core.clone()));

@@ -124,7 +124,17 @@ mod tests {
     #[test]
     fn ln_matches_std_closely() {
         for &x in &[
-            1e-12, 0.001, 0.25, 0.5, 0.7, std::f64::consts::FRAC_1_SQRT_2, 1.0, 1.5, 2.0, 10.0, 12345.678,
+            1e-12,
+            0.001,
+            0.25,
+            0.5,
+            0.7,
+            std::f64::consts::FRAC_1_SQRT_2,
+            1.0,
+            1.5,
+            2.0,
+            10.0,
+            12345.678,
         ] {
             let got = ln_portable(x);
             let want = f64::ln(x);
