@@ -267,7 +267,7 @@ pub fn App(props: &AppProps) -> Html {
                     value={cursor.to_string()} oninput={on_seek} aria-label="Simulated time" />
             </section>
             <div class="stage">
-                <Cluster model={model.clone()} cursor_us={cursor} />
+                <div class="picture"><Cluster model={model.clone()} cursor_us={cursor} /></div>
                 <aside class="side">
                     <section class={classes!("invariants", (!violations_now.is_empty()).then_some("broken"))}
                              data-testid="invariants">

@@ -288,7 +288,21 @@ impl Model {
                 Ev::State { node, summary } => {
                     summaries[usize::from(*node)].push((t, summary.clone()))
                 }
-                Ev::Note { node, text } => line("note", format!("{}: {text}", name(*node))),
+                Ev::Note { node, text } => {
+                    // Notes name their node when it is the sentence's subject; otherwise say whose note it is.
+                    let who = name(*node);
+                    let starts_with_name = text
+                        .strip_prefix(who.as_str())
+                        .is_some_and(|rest| rest.starts_with(' ') || rest.is_empty());
+                    line(
+                        "note",
+                        if starts_with_name {
+                            text.clone()
+                        } else {
+                            format!("{who}: {text}")
+                        },
+                    )
+                }
                 Ev::Violation { violation: v } => {
                     let text = format!("⚠ {} broken: {} — {}", v.invariant, v.detail, v.rule);
                     violations.push((t, text.clone()));

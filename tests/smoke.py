@@ -85,6 +85,14 @@ class WebDriver:
             time.sleep(0.1)
         return None
 
+    def screenshot(self, path, width, height):
+        import base64
+        self.call("POST", f"/session/{self.session}/window/rect", {"width": width, "height": height})
+        time.sleep(0.4)
+        png = self.call("GET", f"/session/{self.session}/screenshot")
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(png))
+
     def close(self):
         try:
             self.call("DELETE", f"/session/{self.session}")
@@ -97,6 +105,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("dist")
     ap.add_argument("--bench", action="store_true", help="also run the browser benchmark page and print it")
+    ap.add_argument("--screenshots", metavar="DIR", help="save wide, narrow and projector screenshots here")
     ap.add_argument("--chromedriver", default="/usr/bin/chromedriver")
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     a = ap.parse_args()
@@ -130,6 +139,22 @@ def main():
         check("simulated clock advances", first is not None and second is not None and int(second) > int(first),
               f"({first} → {second} µs)")
         check("no panic banner", not wd.js("return !!document.querySelector('[data-testid=panic]');"))
+
+        if a.screenshots:
+            os.makedirs(a.screenshots, exist_ok=True)
+            # Fast forward to a busy moment: 1x speed for a while, then pause.
+            wd.js("var s = document.querySelector('input[aria-label=\"Playback speed\"]');"
+                  "s.value = '0'; s.dispatchEvent(new Event('input', {bubbles: true}));")
+            time.sleep(2.2)
+            wd.js("var s = document.querySelector('input[aria-label=\"Playback speed\"]');"
+                  "s.value = '-1.3'; s.dispatchEvent(new Event('input', {bubbles: true}));")
+            time.sleep(0.3)
+            wd.screenshot(os.path.join(a.screenshots, "wide.png"), 1440, 900)
+            wd.screenshot(os.path.join(a.screenshots, "narrow.png"), 420, 900)
+            wd.js("document.querySelector('.top button').click();")
+            wd.screenshot(os.path.join(a.screenshots, "projector.png"), 1280, 800)
+            wd.js("document.querySelector('.top button').click();")
+            print(f"smoke: screenshots saved in {a.screenshots}")
 
         wd.go("about:blank")
         wd.go(url + "#s1.this-is-not-a-scenario")

@@ -343,14 +343,12 @@ impl Shop {
                 a.confirmed_cents -= o.total_cents as i64;
                 *a.confirmed_per_request.entry(o.request_id).or_default() -= 1;
                 a.confirmed_orders -= 1;
-                a.confirmed_orders -= 1;
             }
             if o.status == OrderStatus::Confirmed {
                 for l in &o.lines {
                     a.confirmed_qty[usize::from(l.item)] += i64::from(l.qty);
                 }
                 a.confirmed_cents += o.total_cents as i64;
-                a.confirmed_orders += 1;
                 a.confirmed_orders += 1;
                 let n = a.confirmed_per_request.entry(o.request_id).or_default();
                 *n += 1;
@@ -480,6 +478,8 @@ mod tests {
         let mut v = Vec::new();
         s.audit(0, &mut v);
         assert!(v.is_empty(), "{v:?}");
+        assert_eq!(s.orders.len(), 3, "the retry made no new order");
+        assert_eq!(s.confirmed_count(), 1);
     }
 
     #[test]
