@@ -368,3 +368,57 @@ impl Model {
         self.log.partition_point(|l| l.t_us <= t_us)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use protosim::scenario::{Action, Intervention};
+    use protosim::RecordOptions;
+
+    fn model(s: &Scenario) -> (Model, Box<dyn Runner>) {
+        let r = protosim::run(s, RecordOptions { narrate: true, checkpoint_every: 256 }).unwrap();
+        (Model::from_run(r.as_ref()), r)
+    }
+
+    #[test]
+    fn a_message_is_on_its_edge_exactly_while_in_flight() {
+        let (m, _) = model(&Scenario { until_ms: 3_000, ..Scenario::default() });
+        let f = m.flights.iter().find(|f| f.dropped.is_none() && f.end_us > f.sent_us + 2).unwrap().clone();
+        let mid = (f.sent_us + f.end_us) / 2;
+        let (_, frac) = m.flights_at(mid).find(|(g, _)| g.id == f.id).expect("in the air half-way");
+        assert!((frac - 0.5).abs() < 0.01, "{frac}");
+        assert!(m.flights_at(f.end_us).all(|(g, _)| g.id != f.id), "gone once delivered");
+        assert!(m.flights_at(f.sent_us.saturating_sub(1)).all(|(g, _)| g.id != f.id), "not there before it is sent");
+    }
+
+    #[test]
+    fn a_dropped_message_falls_for_a_moment_then_disappears() {
+        let mut s = Scenario { until_ms: 3_000, ..Scenario::default() };
+        s.network.default.loss = 1.0;
+        let (m, _) = model(&s);
+        let f = m.flights.iter().find(|f| f.dropped.is_some()).unwrap().clone();
+        let (_, frac) = m.flights_at(f.end_us + FALL_US / 2).find(|(g, _)| g.id == f.id).expect("still falling");
+        assert!(frac > 0.3 && frac < 0.7, "lost half-way: {frac}");
+        assert!(m.flights_at(f.end_us + FALL_US).all(|(g, _)| g.id != f.id));
+    }
+
+    #[test]
+    fn node_state_and_liveness_follow_the_trace() {
+        let mut s = Scenario { until_ms: 4_000, ..Scenario::default() };
+        s.interventions = vec![
+            Intervention { at_us: 1_000_000, action: Action::Crash { node: 0 } },
+            Intervention { at_us: 2_000_000, action: Action::Restart { node: 0 } },
+        ];
+        let (m, r) = model(&s);
+        assert!(m.up_at(0, 999_999));
+        assert!(!m.up_at(0, 1_500_000));
+        assert!(m.up_at(0, 2_000_000));
+        for t in [0, 700_000, 1_500_000, 3_333_333] {
+            for v in r.views_at(t) {
+                assert_eq!(m.summary_at(usize::from(v.id), t), v.summary, "node {} at {t}", v.id);
+            }
+        }
+        assert!(m.log.windows(2).all(|w| w[0].t_us <= w[1].t_us), "the log is in time order");
+        assert!(m.log.iter().any(|l| l.text.contains("crashes")));
+    }
+}
