@@ -21,14 +21,8 @@ pub fn default_scenario() -> Scenario {
     use protosim::scenario::{Action, Intervention};
     Scenario {
         interventions: vec![
-            Intervention {
-                at_us: 4_000_000,
-                action: Action::Crash { node: 0 },
-            },
-            Intervention {
-                at_us: 5_000_000,
-                action: Action::Restart { node: 0 },
-            },
+            Intervention { at_us: 4_000_000, action: Action::Crash { node: 0 } },
+            Intervention { at_us: 5_000_000, action: Action::Restart { node: 0 } },
         ],
         ..Scenario::default()
     }
@@ -48,13 +42,7 @@ pub fn scenario_for_fragment(fragment: &str) -> (Scenario, Option<ScenarioError>
 
 /// Runs a scenario for playback (narrated, with checkpoints for seeking).
 pub fn run_for_playback(s: &Scenario) -> Result<Model, ScenarioError> {
-    let r = protosim::run(
-        s,
-        RecordOptions {
-            narrate: true,
-            checkpoint_every: 2_048,
-        },
-    )?;
+    let r = protosim::run(s, RecordOptions { narrate: true, checkpoint_every: 2_048 })?;
     Ok(Model::from_run(r.as_ref()))
 }
 
@@ -123,11 +111,7 @@ pub fn speed_text(speed_log: f64) -> String {
 fn use_animation_frames(active: bool, on_frame: Callback<f64>) {
     use_effect_with(active, move |&active| {
         let slot: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
-        fn schedule(
-            slot: Rc<RefCell<Option<AnimationFrame>>>,
-            last: Option<f64>,
-            on_frame: Callback<f64>,
-        ) {
+        fn schedule(slot: Rc<RefCell<Option<AnimationFrame>>>, last: Option<f64>, on_frame: Callback<f64>) {
             let next = slot.clone();
             let frame = request_animation_frame(move |ts| {
                 if let Some(prev) = last {
@@ -167,19 +151,12 @@ pub fn App(props: &AppProps) -> Html {
     });
     let (model, error) = (&loaded.0, &loaded.1);
     let end_us = model.as_ref().map_or(0, |m| m.end_us);
-    let player = use_reducer(|| Player {
-        cursor_us: 0.0,
-        end_us,
-        playing: props.autoplay,
-        speed_log: SPEED_LOG_DEFAULT,
-    });
+    let player =
+        use_reducer(|| Player { cursor_us: 0.0, end_us, playing: props.autoplay, speed_log: SPEED_LOG_DEFAULT });
     let large = use_state(|| false);
     {
         let dispatcher = player.dispatcher();
-        use_animation_frames(
-            player.playing,
-            Callback::from(move |dt| dispatcher.dispatch(PlayerAction::Tick(dt))),
-        );
+        use_animation_frames(player.playing, Callback::from(move |dt| dispatcher.dispatch(PlayerAction::Tick(dt))));
     }
 
     let error_banner = error.as_ref().map(|e| {
@@ -228,11 +205,7 @@ pub fn App(props: &AppProps) -> Html {
 
     let s = &model.scenario;
     let info = protosim::protocols::info(s.protocol);
-    let violations_now: Vec<&(u64, String)> = model
-        .violations
-        .iter()
-        .filter(|(t, _)| *t <= cursor)
-        .collect();
+    let violations_now: Vec<&(u64, String)> = model.violations.iter().filter(|(t, _)| *t <= cursor).collect();
     let log_end = model.log_end(cursor);
     let log_start = log_end.saturating_sub(80);
 

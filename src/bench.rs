@@ -10,9 +10,7 @@ use yew::prelude::*;
 pub const BENCH_UNTIL_MS: u64 = 20_000;
 
 fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 /// Runs the steady load `repeats` times and returns (events, best milliseconds).
@@ -40,20 +38,8 @@ pub fn Bench() -> Html {
             gloo::timers::callback::Timeout::new(50, move || {
                 let mut lines = Vec::new();
                 for (name, opts) in [
-                    (
-                        "single, trace only",
-                        RecordOptions {
-                            narrate: false,
-                            checkpoint_every: 0,
-                        },
-                    ),
-                    (
-                        "single, narrated",
-                        RecordOptions {
-                            narrate: true,
-                            checkpoint_every: 0,
-                        },
-                    ),
+                    ("single, trace only", RecordOptions { narrate: false, checkpoint_every: 0 }),
+                    ("single, narrated", RecordOptions { narrate: true, checkpoint_every: 0 }),
                 ] {
                     let (events, ms) = measure(opts, 3);
                     lines.push(format!(

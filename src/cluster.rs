@@ -13,18 +13,8 @@ const BOX_H: f64 = 92.0;
 /// outer ring.
 pub fn layout(model: &Model) -> Vec<(f64, f64)> {
     let (cx, cy) = (VIEW_W / 2.0, VIEW_H / 2.0);
-    let servers: Vec<usize> = model
-        .nodes
-        .iter()
-        .filter(|n| n.role == Role::Server)
-        .map(|n| n.id as usize)
-        .collect();
-    let shoppers: Vec<usize> = model
-        .nodes
-        .iter()
-        .filter(|n| n.role == Role::Shopper)
-        .map(|n| n.id as usize)
-        .collect();
+    let servers: Vec<usize> = model.nodes.iter().filter(|n| n.role == Role::Server).map(|n| n.id as usize).collect();
+    let shoppers: Vec<usize> = model.nodes.iter().filter(|n| n.role == Role::Shopper).map(|n| n.id as usize).collect();
     let mut pos = vec![(cx, cy); model.nodes.len()];
     let ring = |k: usize, n: usize, rx: f64, ry: f64, phase: f64| {
         let a = phase + std::f64::consts::TAU * k as f64 / n.max(1) as f64;
@@ -36,13 +26,7 @@ pub fn layout(model: &Model) -> Vec<(f64, f64)> {
         }
     }
     for (k, &i) in shoppers.iter().enumerate() {
-        pos[i] = ring(
-            k,
-            shoppers.len(),
-            320.0,
-            230.0,
-            -std::f64::consts::FRAC_PI_2 + 0.5,
-        );
+        pos[i] = ring(k, shoppers.len(), 320.0, 230.0, -std::f64::consts::FRAC_PI_2 + 0.5);
     }
     pos
 }

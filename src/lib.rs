@@ -33,25 +33,23 @@ fn install_panic_banner() {
         if let Ok(Some(span)) = banner.query_selector(".msg") {
             span.set_text_content(Some(&msg));
         }
-        let on_click = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(
-            move |e: web_sys::Event| {
-                let act = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .and_then(|el| el.get_attribute("data-act"));
-                let Some(w) = web_sys::window() else { return };
-                match act.as_deref() {
-                    Some("reload") => {
-                        let _ = w.location().reload();
-                    }
-                    Some("copy") => {
-                        let href = w.location().href().unwrap_or_default();
-                        let _ = w.navigator().clipboard().write_text(&href);
-                    }
-                    _ => {}
+        let on_click = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| {
+            let act = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.get_attribute("data-act"));
+            let Some(w) = web_sys::window() else { return };
+            match act.as_deref() {
+                Some("reload") => {
+                    let _ = w.location().reload();
                 }
-            },
-        );
+                Some("copy") => {
+                    let href = w.location().href().unwrap_or_default();
+                    let _ = w.navigator().clipboard().write_text(&href);
+                }
+                _ => {}
+            }
+        });
         let _ = banner.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
         on_click.forget();
         if let Some(body) = doc.body() {
@@ -65,20 +63,11 @@ pub fn start() {
     install_panic_banner();
     let window = web_sys::window().expect("a browser window");
     let fragment = window.location().hash().unwrap_or_default();
-    let root = window
-        .document()
-        .and_then(|d| d.get_element_by_id("app"))
-        .expect("index.html has an element with id `app`");
+    let root =
+        window.document().and_then(|d| d.get_element_by_id("app")).expect("index.html has an element with id `app`");
     if fragment == "#bench" {
         yew::Renderer::<bench::Bench>::with_root(root).render();
     } else {
-        yew::Renderer::<app::App>::with_root_and_props(
-            root,
-            app::AppProps {
-                fragment,
-                autoplay: true,
-            },
-        )
-        .render();
+        yew::Renderer::<app::App>::with_root_and_props(root, app::AppProps { fragment, autoplay: true }).render();
     }
 }

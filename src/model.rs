@@ -13,6 +13,8 @@ pub struct Flight {
     pub from: NodeId,
     pub to: NodeId,
     pub label: &'static str,
+    /// A count shown beside the label (entries carried), if any.
+    pub n: Option<u32>,
     pub sent_us: u64,
     /// When the network meant to deliver it (its position is measured against this).
     pub planned_us: u64,
@@ -72,24 +74,13 @@ impl Model {
     pub fn from_run(r: &dyn Runner) -> Model {
         let scenario = r.scenario().clone();
         let views = r.views_at(0);
-        let nodes: Vec<NodeInfo> = views
-            .iter()
-            .map(|v| NodeInfo {
-                id: v.id,
-                name: v.name.clone(),
-                role: v.role,
-            })
-            .collect();
+        let nodes: Vec<NodeInfo> =
+            views.iter().map(|v| NodeInfo { id: v.id, name: v.name.clone(), role: v.role }).collect();
         let n = nodes.len();
-        let name = |id: NodeId| {
-            nodes
-                .get(usize::from(id))
-                .map_or_else(|| format!("node {id}"), |x| x.name.clone())
-        };
+        let name = |id: NodeId| nodes.get(usize::from(id)).map_or_else(|| format!("node {id}"), |x| x.name.clone());
         let mut flights: Vec<Flight> = Vec::new();
         let mut index = std::collections::BTreeMap::new();
-        let mut summaries: Vec<Vec<(u64, String)>> =
-            views.iter().map(|v| vec![(0, v.summary.clone())]).collect();
+        let mut summaries: Vec<Vec<(u64, String)>> = views.iter().map(|v| vec![(0, v.summary.clone())]).collect();
         let mut up: Vec<Vec<(u64, bool)>> = vec![vec![(0, true)]; n];
         let mut blocked = vec![false; n * n];
         let mut cuts = vec![(0, blocked.clone())];
@@ -97,43 +88,24 @@ impl Model {
         let mut violations = Vec::new();
         for TraceEvent { t_us, ev } in r.trace() {
             let t = *t_us;
-            let mut line = |class: &'static str, text: String| {
-                log.push(LogLine {
-                    t_us: t,
-                    class,
-                    text,
-                })
-            };
+            let mut line = |class: &'static str, text: String| log.push(LogLine { t_us: t, class, text });
             match ev {
-                Ev::Send {
-                    id,
-                    from,
-                    to,
-                    label,
-                    detail,
-                    deliver_us,
-                } => {
+                Ev::Send { id, from, to, label, n, detail, deliver_us } => {
                     index.insert(*id, flights.len());
                     flights.push(Flight {
                         id: *id,
                         from: *from,
                         to: *to,
                         label,
+                        n: *n,
                         sent_us: t,
                         planned_us: *deliver_us,
                         end_us: *deliver_us,
                         dropped: None,
                     });
-                    line(
-                        "send",
-                        format!("{} → {}: {label} #{id} {detail}", name(*from), name(*to)),
-                    );
+                    line("send", format!("{} → {}: {label} #{id} {detail}", name(*from), name(*to)));
                 }
-                Ev::Duplicate {
-                    id,
-                    copy,
-                    deliver_us,
-                } => {
+                Ev::Duplicate { id, copy, deliver_us } => {
                     if let Some(&i) = index.get(id) {
                         let mut f = flights[i].clone();
                         f.id = *copy;
@@ -143,26 +115,15 @@ impl Model {
                         index.insert(*copy, flights.len());
                         flights.push(f);
                     }
-                    line(
-                        "dup",
-                        format!("the network duplicates message #{id} (copy #{copy})"),
-                    );
+                    line("dup", format!("the network duplicates message #{id} (copy #{copy})"));
                 }
                 Ev::Deliver { id, from, to } => {
                     if let Some(&i) = index.get(id) {
                         flights[i].end_us = t;
                     }
-                    line(
-                        "deliver",
-                        format!("{} receives #{id} from {}", name(*to), name(*from)),
-                    );
+                    line("deliver", format!("{} receives #{id} from {}", name(*to), name(*from)));
                 }
-                Ev::Drop {
-                    id,
-                    from,
-                    to,
-                    reason,
-                } => {
+                Ev::Drop { id, from, to, reason } => {
                     if let Some(&i) = index.get(id) {
                         flights[i].end_us = t;
                         flights[i].dropped = Some(*reason);
@@ -173,23 +134,12 @@ impl Model {
                         DropReason::User => "dropped by you",
                         DropReason::ReceiverDown => "not received: the receiver is down",
                     };
-                    line(
-                        "drop",
-                        format!("message #{id} {} → {} {why}", name(*from), name(*to)),
-                    );
+                    line("drop", format!("message #{id} {} → {} {why}", name(*from), name(*to)));
                 }
-                Ev::Timer { node, name: timer } => {
-                    line("timer", format!("{}: {timer} timer fires", name(*node)))
-                }
+                Ev::Timer { node, name: timer } => line("timer", format!("{}: {timer} timer fires", name(*node))),
                 Ev::Crash { node } => {
                     up[usize::from(*node)].push((t, false));
-                    line(
-                        "fault",
-                        format!(
-                            "{} crashes: its memory is gone, its disk is kept",
-                            name(*node)
-                        ),
-                    );
+                    line("fault", format!("{} crashes: its memory is gone, its disk is kept", name(*node)));
                 }
                 Ev::Restart { node } => {
                     up[usize::from(*node)].push((t, true));
@@ -210,34 +160,19 @@ impl Model {
                         }
                     }
                     cuts.push((t, blocked.clone()));
-                    let names: Vec<String> = groups
-                        .iter()
-                        .map(|g| g.iter().map(|&m| name(m)).collect::<Vec<_>>().join(", "))
-                        .collect();
-                    line(
-                        "fault",
-                        format!("partition: {{{}}} | the rest", names.join("} | {")),
-                    );
+                    let names: Vec<String> =
+                        groups.iter().map(|g| g.iter().map(|&m| name(m)).collect::<Vec<_>>().join(", ")).collect();
+                    line("fault", format!("partition: {{{}}} | the rest", names.join("} | {")));
                 }
                 Ev::Cut { from, to } => {
                     blocked[usize::from(*from) * n + usize::from(*to)] = true;
                     cuts.push((t, blocked.clone()));
-                    line(
-                        "fault",
-                        format!(
-                            "one-way cut: {} can no longer reach {}",
-                            name(*from),
-                            name(*to)
-                        ),
-                    );
+                    line("fault", format!("one-way cut: {} can no longer reach {}", name(*from), name(*to)));
                 }
                 Ev::Heal => {
                     blocked.iter_mut().for_each(|b| *b = false);
                     cuts.push((t, blocked.clone()));
-                    line(
-                        "fault",
-                        "the network heals: every link works again".to_string(),
-                    );
+                    line("fault", "the network heals: every link works again".to_string());
                 }
                 Ev::Network { link, settings } => {
                     let which = match link {
@@ -255,29 +190,12 @@ impl Model {
                         ),
                     );
                 }
-                Ev::Submit {
-                    node,
-                    request_id,
-                    customer,
-                    basket,
-                } => line(
+                Ev::Submit { node, request_id, customer, basket } => line(
                     "submit",
-                    format!(
-                        "{} starts checkout #{request_id}: customer {customer} buys {basket}",
-                        name(*node)
-                    ),
+                    format!("{} starts checkout #{request_id}: customer {customer} buys {basket}", name(*node)),
                 ),
-                Ev::Outcome {
-                    node,
-                    request_id,
-                    outcome,
-                    latency_us,
-                } => line(
-                    if outcome.is_confirmed() {
-                        "ok"
-                    } else {
-                        "outcome"
-                    },
+                Ev::Outcome { node, request_id, outcome, latency_us } => line(
+                    if outcome.is_confirmed() { "ok" } else { "outcome" },
                     format!(
                         "{}: checkout #{request_id} {} in {:.1} ms",
                         name(*node),
@@ -285,23 +203,13 @@ impl Model {
                         *latency_us as f64 / 1000.0
                     ),
                 ),
-                Ev::State { node, summary } => {
-                    summaries[usize::from(*node)].push((t, summary.clone()))
-                }
+                Ev::State { node, summary } => summaries[usize::from(*node)].push((t, summary.clone())),
                 Ev::Note { node, text } => {
                     // Notes name their node when it is the sentence's subject; otherwise say whose note it is.
                     let who = name(*node);
-                    let starts_with_name = text
-                        .strip_prefix(who.as_str())
-                        .is_some_and(|rest| rest.starts_with(' ') || rest.is_empty());
-                    line(
-                        "note",
-                        if starts_with_name {
-                            text.clone()
-                        } else {
-                            format!("{who}: {text}")
-                        },
-                    )
+                    let starts_with_name =
+                        text.strip_prefix(who.as_str()).is_some_and(|rest| rest.starts_with(' ') || rest.is_empty());
+                    line("note", if starts_with_name { text.clone() } else { format!("{who}: {text}") })
                 }
                 Ev::Violation { violation: v } => {
                     let text = format!("⚠ {} broken: {} — {}", v.invariant, v.detail, v.rule);
@@ -311,11 +219,7 @@ impl Model {
                 Ev::Stop { stop } => line("stop", format!("the run ends: {}", stop.describe())),
             }
         }
-        let longest_flight_us = flights
-            .iter()
-            .map(|f| f.end_us.saturating_sub(f.sent_us) + FALL_US)
-            .max()
-            .unwrap_or(0);
+        let longest_flight_us = flights.iter().map(|f| f.end_us.saturating_sub(f.sent_us) + FALL_US).max().unwrap_or(0);
         Model {
             scenario,
             nodes,
@@ -337,11 +241,7 @@ impl Model {
         let hi = self.flights.partition_point(|f| f.sent_us <= t_us);
         let lo = self.flights[..hi].partition_point(|f| f.sent_us + self.longest_flight_us < t_us);
         self.flights[lo..hi].iter().filter_map(move |f| {
-            let end = if f.dropped.is_some() {
-                f.end_us + FALL_US
-            } else {
-                f.end_us
-            };
+            let end = if f.dropped.is_some() { f.end_us + FALL_US } else { f.end_us };
             if t_us >= end {
                 return None;
             }

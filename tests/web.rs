@@ -16,22 +16,15 @@ async fn mount(fragment: &str, autoplay: bool) -> Element {
     let doc = web_sys::window().unwrap().document().unwrap();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            fragment: fragment.to_string(),
-            autoplay,
-        },
-    )
-    .render();
+    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { fragment: fragment.to_string(), autoplay })
+        .render();
     TimeoutFuture::new(0).await;
     yew::scheduler::flush().await;
     root
 }
 
 fn find(root: &Element, testid: &str) -> Option<Element> {
-    root.query_selector(&format!("[data-testid='{testid}']"))
-        .unwrap()
+    root.query_selector(&format!("[data-testid='{testid}']")).unwrap()
 }
 
 fn clock_us(root: &Element) -> u64 {
@@ -42,36 +35,22 @@ fn clock_us(root: &Element) -> u64 {
 #[wasm_bindgen_test]
 fn wasm_trace_hash_equals_the_native_pinned_hash() {
     let r = protosim::run(&pinned_scenario(), RecordOptions::default()).unwrap();
-    assert_eq!(
-        trace_hash(r.trace()),
-        PINNED_TRACE_HASH,
-        "wasm32 and x86_64 must give the same trace"
-    );
+    assert_eq!(trace_hash(r.trace()), PINNED_TRACE_HASH, "wasm32 and x86_64 must give the same trace");
 }
 
 #[wasm_bindgen_test]
 async fn app_mounts_draws_nodes_and_the_clock_advances() {
     let root = mount("", true).await;
     assert!(find(&root, "load-error").is_none());
-    let nodes = root
-        .query_selector_all("svg.cluster [data-node]")
-        .unwrap()
-        .length();
-    assert_eq!(
-        nodes, 4,
-        "the default scenario has a database and three shoppers"
-    );
+    let nodes = root.query_selector_all("svg.cluster [data-node]").unwrap().length();
+    assert_eq!(nodes, 4, "the default scenario has a database and three shoppers");
     let t0 = clock_us(&root);
     TimeoutFuture::new(600).await;
     yew::scheduler::flush().await;
     let t1 = clock_us(&root);
-    assert!(
-        t1 > t0,
-        "the simulated clock advances while playing ({t0} → {t1})"
-    );
+    assert!(t1 > t0, "the simulated clock advances while playing ({t0} → {t1})");
     // Pause stops the clock.
-    let play: web_sys::HtmlElement =
-        wasm_bindgen::JsCast::dyn_into(find(&root, "play").unwrap()).unwrap();
+    let play: web_sys::HtmlElement = wasm_bindgen::JsCast::dyn_into(find(&root, "play").unwrap()).unwrap();
     play.click();
     yew::scheduler::flush().await;
     let paused = clock_us(&root);
@@ -84,26 +63,17 @@ async fn app_mounts_draws_nodes_and_the_clock_advances() {
 async fn messages_fly_and_the_event_log_fills() {
     let root = mount("", true).await;
     // Speed up: 100x, so a few hundred ms of real time cover several simulated seconds.
-    let speed: web_sys::HtmlInputElement = wasm_bindgen::JsCast::dyn_into(
-        root.query_selector("input[aria-label='Playback speed']")
-            .unwrap()
-            .unwrap(),
-    )
-    .unwrap();
+    let speed: web_sys::HtmlInputElement =
+        wasm_bindgen::JsCast::dyn_into(root.query_selector("input[aria-label='Playback speed']").unwrap().unwrap())
+            .unwrap();
     speed.set_value("0");
-    speed
-        .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
-        .unwrap();
+    speed.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
     yew::scheduler::flush().await;
     let mut saw_message = false;
     for _ in 0..40 {
         TimeoutFuture::new(25).await;
         yew::scheduler::flush().await;
-        if root
-            .query_selector("svg.cluster [data-msg]")
-            .unwrap()
-            .is_some()
-        {
+        if root.query_selector("svg.cluster [data-msg]").unwrap().is_some() {
             saw_message = true;
             break;
         }
@@ -115,21 +85,12 @@ async fn messages_fly_and_the_event_log_fills() {
 
 #[wasm_bindgen_test]
 async fn a_broken_link_shows_an_error_and_the_default_run() {
-    for fragment in [
-        "#s1.eyJmb3JtYXRfdmVyc2lvbiI6MSwicHJvdG9",
-        "#hello",
-        "#s1.%%%",
-        "#s1.e30",
-    ] {
+    for fragment in ["#s1.eyJmb3JtYXRfdmVyc2lvbiI6MSwicHJvdG9", "#hello", "#s1.%%%", "#s1.e30"] {
         let root = mount(fragment, false).await;
-        let err =
-            find(&root, "load-error").unwrap_or_else(|| panic!("no error shown for {fragment}"));
+        let err = find(&root, "load-error").unwrap_or_else(|| panic!("no error shown for {fragment}"));
         let text = err.text_content().unwrap();
         assert!(text.contains("does not hold a scenario"), "{text}");
-        assert!(
-            root.query_selector("svg.cluster").unwrap().is_some(),
-            "the default run is still shown"
-        );
+        assert!(root.query_selector("svg.cluster").unwrap().is_some(), "the default run is still shown");
     }
 }
 

@@ -31,25 +31,7 @@ fn measure(name: &str, opts: RecordOptions) {
 }
 
 fn main() {
-    measure(
-        "single, trace only",
-        RecordOptions {
-            narrate: false,
-            checkpoint_every: 0,
-        },
-    );
-    measure(
-        "single, narrated",
-        RecordOptions {
-            narrate: true,
-            checkpoint_every: 0,
-        },
-    );
-    measure(
-        "single, narrated+checkpoints",
-        RecordOptions {
-            narrate: true,
-            checkpoint_every: 4096,
-        },
-    );
+    measure("single, trace only", RecordOptions { narrate: false, checkpoint_every: 0 });
+    measure("single, narrated", RecordOptions { narrate: true, checkpoint_every: 0 });
+    measure("single, narrated+checkpoints", RecordOptions { narrate: true, checkpoint_every: 4096 });
 }

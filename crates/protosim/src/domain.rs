@@ -13,9 +13,8 @@ pub type RequestId = u64;
 pub type OrderId = u32;
 
 const ITEM_NAMES: [&str; 26] = [
-    "mug", "tee", "cap", "book", "lamp", "sock", "pen", "bag", "kite", "vase", "soap", "tape",
-    "fork", "jar", "rug", "bell", "cup", "dice", "fan", "glue", "hook", "ink", "key", "lens",
-    "map", "nut",
+    "mug", "tee", "cap", "book", "lamp", "sock", "pen", "bag", "kite", "vase", "soap", "tape", "fork", "jar", "rug",
+    "bell", "cup", "dice", "fan", "glue", "hook", "ink", "key", "lens", "map", "nut",
 ];
 const PRICES_CENTS: [u64; 8] = [1_200, 2_500, 900, 1_800, 4_500, 700, 300, 3_200];
 
@@ -37,29 +36,13 @@ pub struct Catalogue {
 impl Catalogue {
     pub fn new(w: &Workload) -> Self {
         let items = (0..usize::from(w.items))
-            .map(|i| Item {
-                name: ITEM_NAMES[i % ITEM_NAMES.len()],
-                price_cents: PRICES_CENTS[i % PRICES_CENTS.len()],
-            })
+            .map(|i| Item { name: ITEM_NAMES[i % ITEM_NAMES.len()], price_cents: PRICES_CENTS[i % PRICES_CENTS.len()] })
             .collect();
-        Catalogue {
-            items,
-            initial_stock: w.stock,
-            customers: w.customers,
-            wallet_cents: w.wallet_cents,
-        }
+        Catalogue { items, initial_stock: w.stock, customers: w.customers, wallet_cents: w.wallet_cents }
     }
 
     pub fn total_cents(&self, lines: &[Line]) -> u64 {
-        lines
-            .iter()
-            .map(|l| {
-                self.items
-                    .get(usize::from(l.item))
-                    .map_or(0, |i| i.price_cents)
-                    * u64::from(l.qty)
-            })
-            .sum()
+        lines.iter().map(|l| self.items.get(usize::from(l.item)).map_or(0, |i| i.price_cents) * u64::from(l.qty)).sum()
     }
 
     pub fn basket_text(&self, lines: &[Line]) -> String {
@@ -109,10 +92,7 @@ impl Outcome {
         matches!(self, Outcome::Confirmed { .. })
     }
     pub fn is_rejected(&self) -> bool {
-        matches!(
-            self,
-            Outcome::OutOfStock { .. } | Outcome::InsufficientFunds { .. }
-        )
+        matches!(self, Outcome::OutOfStock { .. } | Outcome::InsufficientFunds { .. })
     }
     pub fn short(&self) -> String {
         match self {
@@ -123,9 +103,7 @@ impl Outcome {
             Outcome::InsufficientFunds { total_cents } => {
                 format!("rejected: wallet cannot pay {}", cents(*total_cents))
             }
-            Outcome::Aborted {
-                reason: AbortReason::GaveUp,
-            } => "aborted: no answer after every retry".to_string(),
+            Outcome::Aborted { reason: AbortReason::GaveUp } => "aborted: no answer after every retry".to_string(),
         }
     }
 }
@@ -183,10 +161,7 @@ struct Audit {
 
 pub mod rules {
     use crate::invariants::InvariantInfo;
-    pub const NO_OVERSELL: InvariantInfo = InvariantInfo {
-        name: "no-oversell",
-        rule: "stock never goes below zero",
-    };
+    pub const NO_OVERSELL: InvariantInfo = InvariantInfo { name: "no-oversell", rule: "stock never goes below zero" };
     pub const MONEY_CONSERVED: InvariantInfo = InvariantInfo {
         name: "money-conserved",
         rule: "customers' wallets plus the shop's revenue always equal the money at the start",
@@ -199,12 +174,7 @@ pub mod rules {
         name: "no-double-charge",
         rule: "a checkout request is charged at most once, however often it is retried",
     };
-    pub const BUSINESS: [InvariantInfo; 4] = [
-        NO_OVERSELL,
-        MONEY_CONSERVED,
-        CONFIRMED_EXACTLY,
-        NO_DOUBLE_CHARGE,
-    ];
+    pub const BUSINESS: [InvariantInfo; 4] = [NO_OVERSELL, MONEY_CONSERVED, CONFIRMED_EXACTLY, NO_DOUBLE_CHARGE];
 }
 
 impl Shop {
@@ -220,18 +190,13 @@ impl Shop {
             initial_stock: i64::from(cat.initial_stock),
             initial_money: wallet * i64::from(cat.customers),
             dirty: Vec::new(),
-            audit: Audit {
-                confirmed_qty: vec![0; n_items],
-                ..Audit::default()
-            },
+            audit: Audit { confirmed_qty: vec![0; n_items], ..Audit::default() },
         }
     }
 
     /// The order created for a request, if any.
     pub fn order_for(&self, request_id: RequestId) -> Option<(OrderId, &Order)> {
-        self.by_request
-            .get(&request_id)
-            .map(|&id| (id, &self.orders[id as usize]))
+        self.by_request.get(&request_id).map(|&id| (id, &self.orders[id as usize]))
     }
 
     /// What the shopper was (or would be) told about an order.
@@ -249,28 +214,14 @@ impl Shop {
         }
         let total = cat.total_cents(&req.lines);
         let short_item = req.lines.iter().find(|l| {
-            let want: i64 = req
-                .lines
-                .iter()
-                .filter(|m| m.item == l.item)
-                .map(|m| i64::from(m.qty))
-                .sum();
-            self.stock
-                .get(usize::from(l.item))
-                .is_none_or(|&s| s < want)
+            let want: i64 = req.lines.iter().filter(|m| m.item == l.item).map(|m| i64::from(m.qty)).sum();
+            self.stock.get(usize::from(l.item)).is_none_or(|&s| s < want)
         });
-        let wallet = self
-            .wallets
-            .get(usize::from(req.customer))
-            .copied()
-            .unwrap_or(0);
+        let wallet = self.wallets.get(usize::from(req.customer)).copied().unwrap_or(0);
         let outcome = match short_item {
             Some(l) => Outcome::OutOfStock { item: l.item },
             None if wallet < total as i64 => Outcome::InsufficientFunds { total_cents: total },
-            None => Outcome::Confirmed {
-                order: self.orders.len() as OrderId,
-                total_cents: total,
-            },
+            None => Outcome::Confirmed { order: self.orders.len() as OrderId, total_cents: total },
         };
         let id = self.orders.len() as OrderId;
         self.orders.push(Order {
@@ -356,19 +307,12 @@ impl Shop {
                     out.push(Violation::new(
                         &rules::NO_DOUBLE_CHARGE,
                         Some(node),
-                        format!(
-                            "request #{} has {} confirmed orders: the customer paid {} times",
-                            o.request_id, n, n
-                        ),
+                        format!("request #{} has {} confirmed orders: the customer paid {} times", o.request_id, n, n),
                     ));
                 }
             }
             a.counted[idx] = Some(o.status);
-            let (want_takes, want_caps) = if o.status == OrderStatus::Confirmed {
-                (1, 1)
-            } else {
-                (0, 0)
-            };
+            let (want_takes, want_caps) = if o.status == OrderStatus::Confirmed { (1, 1) } else { (0, 0) };
             if o.captures > 1 {
                 out.push(Violation::new(
                     &rules::NO_DOUBLE_CHARGE,
@@ -390,11 +334,7 @@ impl Shop {
         self.dirty = dirty;
         for (item, &s) in self.stock.iter().enumerate() {
             if s < 0 {
-                out.push(Violation::new(
-                    &rules::NO_OVERSELL,
-                    Some(node),
-                    format!("item {item} has stock {s}"),
-                ));
+                out.push(Violation::new(&rules::NO_OVERSELL, Some(node), format!("item {item} has stock {s}")));
             } else if s != self.initial_stock - a.confirmed_qty[item] {
                 out.push(Violation::new(
                     &rules::CONFIRMED_EXACTLY,
@@ -413,10 +353,7 @@ impl Shop {
             out.push(Violation::new(
                 &rules::MONEY_CONSERVED,
                 Some(node),
-                format!(
-                    "wallets plus revenue are {} cents, the start had {}",
-                    money, self.initial_money
-                ),
+                format!("wallets plus revenue are {} cents, the start had {}", money, self.initial_money),
             ));
         }
         if self.revenue_cents != a.confirmed_cents {
@@ -437,21 +374,11 @@ mod tests {
     use super::*;
 
     fn cat() -> Catalogue {
-        Catalogue::new(&Workload {
-            items: 3,
-            stock: 2,
-            customers: 2,
-            wallet_cents: 5_000,
-            ..Workload::default()
-        })
+        Catalogue::new(&Workload { items: 3, stock: 2, customers: 2, wallet_cents: 5_000, ..Workload::default() })
     }
 
     fn req(id: RequestId, item: u16, qty: u32) -> CheckoutRequest {
-        CheckoutRequest {
-            request_id: id,
-            customer: 0,
-            lines: vec![Line { item, qty }],
-        }
+        CheckoutRequest { request_id: id, customer: 0, lines: vec![Line { item, qty }] }
     }
 
     #[test]
@@ -461,20 +388,10 @@ mod tests {
         let first = s.checkout(&c, &req(1, 0, 2), true);
         assert!(first.is_confirmed());
         assert_eq!(s.stock[0], 0);
-        assert_eq!(
-            s.checkout(&c, &req(1, 0, 2), true),
-            first,
-            "a retry gets the first answer"
-        );
+        assert_eq!(s.checkout(&c, &req(1, 0, 2), true), first, "a retry gets the first answer");
         assert_eq!(s.wallets[0], 5_000 - 2 * 1_200, "and is charged once");
-        assert_eq!(
-            s.checkout(&c, &req(2, 0, 1), true),
-            Outcome::OutOfStock { item: 0 }
-        );
-        assert!(matches!(
-            s.checkout(&c, &req(3, 1, 2), true),
-            Outcome::InsufficientFunds { .. }
-        ));
+        assert_eq!(s.checkout(&c, &req(2, 0, 1), true), Outcome::OutOfStock { item: 0 });
+        assert!(matches!(s.checkout(&c, &req(3, 1, 2), true), Outcome::InsufficientFunds { .. }));
         let mut v = Vec::new();
         s.audit(0, &mut v);
         assert!(v.is_empty(), "{v:?}");
@@ -499,11 +416,7 @@ mod tests {
         s.stock[0] = 2;
         let mut v = Vec::new();
         s.audit(0, &mut v);
-        assert!(
-            v.iter()
-                .any(|x| x.invariant == "confirmed-iff-taken-and-paid"),
-            "{v:?}"
-        );
+        assert!(v.iter().any(|x| x.invariant == "confirmed-iff-taken-and-paid"), "{v:?}");
 
         // Oversold.
         let mut s = Shop::new(&c);

@@ -24,6 +24,10 @@ pub type MsgId = u64;
 pub trait Message: Clone + fmt::Debug {
     fn label(&self) -> &'static str;
     fn detail(&self) -> String;
+    /// A number to show beside the label, e.g. the entries an AppendEntries carries.
+    fn count(&self) -> Option<u32> {
+        None
+    }
 }
 
 /// A protocol timer: the engine needs its name for the trace.
@@ -59,20 +63,39 @@ pub trait Protocol: Sized + Clone + 'static {
     fn fresh_disk(&self, node: NodeId) -> Self::Disk;
     /// Start (or restart after a crash) from whatever is on disk.
     fn init(&self, ctx: &mut Ctx<'_, Self>) -> Self::State;
-    fn on_message(
-        &self,
-        st: &mut Self::State,
-        ctx: &mut Ctx<'_, Self>,
-        from: NodeId,
-        msg: Self::Msg,
-    );
+    fn on_message(&self, st: &mut Self::State, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Self::Msg);
     fn on_timer(&self, st: &mut Self::State, ctx: &mut Ctx<'_, Self>, timer: Self::Timer);
     /// A shopper node is asked to run a checkout (from the workload or a user).
     fn on_checkout(&self, st: &mut Self::State, ctx: &mut Ctx<'_, Self>, req: CheckoutRequest);
     /// One line that describes the node's state at a glance (`None` state: the node is down).
     fn summary(&self, node: NodeId, st: Option<&Self::State>, disk: &Self::Disk) -> String;
+    /// The node's state for the UI's node box and inspector. The default shows only the summary.
+    fn detail(&self, _node: NodeId, _st: Option<&Self::State>, _disk: &Self::Disk) -> NodeDetail {
+        NodeDetail::default()
+    }
     /// Checks every invariant after an event; `touched` is the node the event changed, if any.
     fn check(&self, w: &mut CheckView<'_, Self>, touched: Option<NodeId>, out: &mut Vec<Violation>);
+}
+
+/// A node's state laid out for drawing: facts as chips, the tail of a replicated log, a running timer.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct NodeDetail {
+    /// Short labelled facts, e.g. ("role", "leader"), ("term", "3").
+    pub facts: Vec<(&'static str, String)>,
+    /// The last entries of the node's log, oldest first.
+    pub log: Vec<LogCell>,
+    /// A running timer to draw as a ring: (set at µs, fires at µs).
+    pub timer: Option<(u64, u64)>,
+}
+
+/// One entry of a replicated log, as drawn.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct LogCell {
+    pub index: u64,
+    pub term: u64,
+    /// What the entry holds, in a few characters (`#12`, `no-op`).
+    pub text: String,
+    pub committed: bool,
 }
 
 /// One node as the engine keeps it.
@@ -170,18 +193,8 @@ struct Envelope<M> {
 
 enum What<P: Protocol> {
     Deliver(Box<Envelope<P::Msg>>),
-    Lose {
-        id: MsgId,
-        from: NodeId,
-        to: NodeId,
-        reason: DropReason,
-    },
-    Timer {
-        node: NodeId,
-        id: TimerId,
-        incarnation: u32,
-        timer: P::Timer,
-    },
+    Lose { id: MsgId, from: NodeId, to: NodeId, reason: DropReason },
+    Timer { node: NodeId, id: TimerId, incarnation: u32, timer: P::Timer },
     Arrival,
     Intervene(u32),
 }
@@ -189,34 +202,13 @@ enum What<P: Protocol> {
 impl<P: Protocol> Clone for What<P> {
     fn clone(&self) -> Self {
         match self {
-            What::Deliver(e) => What::Deliver(Box::new(Envelope {
-                id: e.id,
-                from: e.from,
-                to: e.to,
-                msg: e.msg.clone(),
-            })),
-            What::Lose {
-                id,
-                from,
-                to,
-                reason,
-            } => What::Lose {
-                id: *id,
-                from: *from,
-                to: *to,
-                reason: *reason,
-            },
-            What::Timer {
-                node,
-                id,
-                incarnation,
-                timer,
-            } => What::Timer {
-                node: *node,
-                id: *id,
-                incarnation: *incarnation,
-                timer: timer.clone(),
-            },
+            What::Deliver(e) => {
+                What::Deliver(Box::new(Envelope { id: e.id, from: e.from, to: e.to, msg: e.msg.clone() }))
+            }
+            What::Lose { id, from, to, reason } => What::Lose { id: *id, from: *from, to: *to, reason: *reason },
+            What::Timer { node, id, incarnation, timer } => {
+                What::Timer { node: *node, id: *id, incarnation: *incarnation, timer: timer.clone() }
+            }
             What::Arrival => What::Arrival,
             What::Intervene(i) => What::Intervene(*i),
         }
@@ -231,11 +223,7 @@ struct Queued<P: Protocol> {
 
 impl<P: Protocol> Clone for Queued<P> {
     fn clone(&self) -> Self {
-        Queued {
-            t_us: self.t_us,
-            seq: self.seq,
-            what: self.what.clone(),
-        }
+        Queued { t_us: self.t_us, seq: self.seq, what: self.what.clone() }
     }
 }
 impl<P: Protocol> PartialEq for Queued<P> {
@@ -271,10 +259,7 @@ impl InFlight {
         if self.flags.is_empty() {
             self.base = id;
         }
-        debug_assert!(
-            id >= self.base + self.flags.len() as u64,
-            "ids are inserted in increasing order"
-        );
+        debug_assert!(id >= self.base + self.flags.len() as u64, "ids are inserted in increasing order");
         while self.base + (self.flags.len() as u64) < id {
             self.flags.push_back(false);
         }
@@ -284,10 +269,7 @@ impl InFlight {
 
     /// Removes `id`; false if it was not in flight.
     fn remove(&mut self, id: MsgId) -> bool {
-        let Some(slot) = id
-            .checked_sub(self.base)
-            .and_then(|i| self.flags.get_mut(i as usize))
-        else {
+        let Some(slot) = id.checked_sub(self.base).and_then(|i| self.flags.get_mut(i as usize)) else {
             return false;
         };
         if !std::mem::replace(slot, false) {
@@ -383,10 +365,7 @@ pub struct RecordOptions {
 
 impl Default for RecordOptions {
     fn default() -> Self {
-        RecordOptions {
-            narrate: true,
-            checkpoint_every: 0,
-        }
+        RecordOptions { narrate: true, checkpoint_every: 0 }
     }
 }
 
@@ -423,27 +402,15 @@ impl<P: Protocol> Engine<P> {
                 rng: SimRng::new(scenario.seed, Stream::Node(i)),
             })
             .collect();
-        let mut net = Net {
-            n,
-            default: scenario.network.default.clone(),
-            links: BTreeMap::new(),
-            blocked: vec![false; n * n],
-        };
+        let mut net =
+            Net { n, default: scenario.network.default.clone(), links: BTreeMap::new(), blocked: vec![false; n * n] };
         for o in &scenario.network.links {
             net.links.insert((o.from, o.to), o.settings.clone());
         }
         let w = &scenario.workload;
         let until_us = scenario.until_ms * 1000;
-        let stop_arrivals_us = if w.stop_ms == 0 {
-            until_us
-        } else {
-            (w.stop_ms * 1000).min(until_us)
-        };
-        let mean_gap_us = if w.rate_per_s > 0.0 {
-            1e6 / w.rate_per_s
-        } else {
-            0.0
-        };
+        let stop_arrivals_us = if w.stop_ms == 0 { until_us } else { (w.stop_ms * 1000).min(until_us) };
+        let mean_gap_us = if w.rate_per_s > 0.0 { 1e6 / w.rate_per_s } else { 0.0 };
         let core = Core {
             now_us: 0,
             seq: 0,
@@ -497,19 +464,12 @@ impl<P: Protocol> Engine<P> {
 
     fn push(&mut self, t_us: u64, what: What<P>) {
         self.core.seq += 1;
-        self.core.queue.push(Queued {
-            t_us,
-            seq: self.core.seq,
-            what,
-        });
+        self.core.queue.push(Queued { t_us, seq: self.core.seq, what });
     }
 
     fn record(&mut self, ev: Ev) {
         if self.recording {
-            self.trace.push(TraceEvent {
-                t_us: self.core.now_us,
-                ev,
-            });
+            self.trace.push(TraceEvent { t_us: self.core.now_us, ev });
         }
     }
 
@@ -522,26 +482,16 @@ impl<P: Protocol> Engine<P> {
             self.finish(reason);
             return false;
         }
-        if self
-            .core
-            .queue
-            .peek()
-            .is_none_or(|next| next.t_us > self.until_us)
-        {
+        if self.core.queue.peek().is_none_or(|next| next.t_us > self.until_us) {
             self.core.now_us = self.until_us;
             self.finish(StopReason::EndOfTime);
             return false;
         }
         if self.opts.checkpoint_every > 0
             && self.recording
-            && self
-                .core
-                .metrics
-                .events
-                .is_multiple_of(self.opts.checkpoint_every)
+            && self.core.metrics.events.is_multiple_of(self.opts.checkpoint_every)
         {
-            self.checkpoints
-                .push((self.trace.len() as u64, self.core.clone()));
+            self.checkpoints.push((self.trace.len() as u64, self.core.clone()));
         }
         let Queued { t_us, what, .. } = self.core.queue.pop().expect("peeked");
         self.core.now_us = t_us;
@@ -556,12 +506,7 @@ impl<P: Protocol> Engine<P> {
 
     fn is_stale(&self, what: &What<P>) -> bool {
         match what {
-            What::Timer {
-                node,
-                id,
-                incarnation,
-                ..
-            } => {
+            What::Timer { node, id, incarnation, .. } => {
                 let n = &self.core.nodes[usize::from(*node)];
                 !n.up || n.incarnation != *incarnation || !n.timers.contains(id)
             }
@@ -572,29 +517,18 @@ impl<P: Protocol> Engine<P> {
     fn limit_reached(&self) -> Option<StopReason> {
         let l = &self.scenario.limits;
         if self.core.metrics.events >= l.max_events {
-            Some(StopReason::Limit {
-                what: "limits.max_events",
-                value: l.max_events,
-            })
+            Some(StopReason::Limit { what: "limits.max_events", value: l.max_events })
         } else if self.core.in_flight.len() >= l.max_in_flight {
-            Some(StopReason::Limit {
-                what: "limits.max_in_flight",
-                value: l.max_in_flight,
-            })
+            Some(StopReason::Limit { what: "limits.max_in_flight", value: l.max_in_flight })
         } else if self.recording && self.trace.len() as u64 >= l.max_trace {
-            Some(StopReason::Limit {
-                what: "limits.max_trace",
-                value: l.max_trace,
-            })
+            Some(StopReason::Limit { what: "limits.max_trace", value: l.max_trace })
         } else {
             None
         }
     }
 
     fn finish(&mut self, reason: StopReason) {
-        self.record(Ev::Stop {
-            stop: reason.clone(),
-        });
+        self.record(Ev::Stop { stop: reason.clone() });
         self.core.stop = Some(reason);
     }
 
@@ -617,22 +551,12 @@ impl<P: Protocol> Engine<P> {
                 }
                 if self.core.net.is_blocked(from, to) {
                     self.core.metrics.dropped_partition += 1;
-                    self.record(Ev::Drop {
-                        id,
-                        from,
-                        to,
-                        reason: DropReason::Partition,
-                    });
+                    self.record(Ev::Drop { id, from, to, reason: DropReason::Partition });
                     return None;
                 }
                 if !self.core.nodes[usize::from(to)].up {
                     self.core.metrics.dropped_receiver_down += 1;
-                    self.record(Ev::Drop {
-                        id,
-                        from,
-                        to,
-                        reason: DropReason::ReceiverDown,
-                    });
+                    self.record(Ev::Drop { id, from, to, reason: DropReason::ReceiverDown });
                     return None;
                 }
                 self.core.metrics.messages_delivered += 1;
@@ -640,32 +564,17 @@ impl<P: Protocol> Engine<P> {
                 self.handle(to, |p, st, ctx| p.on_message(st, ctx, from, msg));
                 Some(to)
             }
-            What::Lose {
-                id,
-                from,
-                to,
-                reason,
-            } => {
+            What::Lose { id, from, to, reason } => {
                 if self.core.in_flight.remove(id) {
                     match reason {
                         DropReason::Loss => self.core.metrics.dropped_loss += 1,
                         _ => self.core.metrics.dropped_partition += 1,
                     }
-                    self.record(Ev::Drop {
-                        id,
-                        from,
-                        to,
-                        reason,
-                    });
+                    self.record(Ev::Drop { id, from, to, reason });
                 }
                 None
             }
-            What::Timer {
-                node,
-                id,
-                incarnation,
-                timer,
-            } => {
+            What::Timer { node, id, incarnation, timer } => {
                 let n = &mut self.core.nodes[usize::from(node)];
                 if !n.up || n.incarnation != incarnation {
                     return None;
@@ -673,10 +582,7 @@ impl<P: Protocol> Engine<P> {
                 let pos = n.timers.iter().position(|&t| t == id)?;
                 n.timers.swap_remove(pos);
                 self.core.metrics.timers_fired += 1;
-                self.record(Ev::Timer {
-                    node,
-                    name: timer.name(),
-                });
+                self.record(Ev::Timer { node, name: timer.name() });
                 self.handle(node, |p, st, ctx| p.on_timer(st, ctx, timer));
                 Some(node)
             }
@@ -744,15 +650,7 @@ impl<P: Protocol> Engine<P> {
                     n.timers.push(id);
                     let incarnation = n.incarnation;
                     let at = self.core.now_us.saturating_add(after_us);
-                    self.push(
-                        at,
-                        What::Timer {
-                            node,
-                            id,
-                            incarnation,
-                            timer,
-                        },
-                    );
+                    self.push(at, What::Timer { node, id, incarnation, timer });
                 }
                 Effect::CancelTimer(id) => {
                     let n = &mut self.core.nodes[usize::from(node)];
@@ -771,12 +669,7 @@ impl<P: Protocol> Engine<P> {
         core.next_msg += 1;
         let id = core.next_msg;
         let link = core.net.link(from, to);
-        let (lo, hi, loss, dup) = (
-            link.latency_us_min,
-            link.latency_us_max,
-            link.loss,
-            link.dup,
-        );
+        let (lo, hi, loss, dup) = (link.latency_us_min, link.latency_us_max, link.loss, link.dup);
         let latency = core.net_rng.range_u64(lo, hi);
         let deliver_us = core.now_us + latency;
         core.metrics.messages_sent += 1;
@@ -785,36 +678,13 @@ impl<P: Protocol> Engine<P> {
         let lost = !blocked && core.net_rng.chance(loss);
         let copy = !blocked && !lost && core.net_rng.chance(dup);
         if self.recording {
-            let detail = if self.opts.narrate {
-                msg.detail()
-            } else {
-                String::new()
-            };
-            self.record(Ev::Send {
-                id,
-                from,
-                to,
-                label: msg.label(),
-                detail,
-                deliver_us,
-            });
+            let detail = if self.opts.narrate { msg.detail() } else { String::new() };
+            self.record(Ev::Send { id, from, to, label: msg.label(), n: msg.count(), detail, deliver_us });
         }
         if blocked || lost {
             // The message travels part of the way, then is gone: the UI shows it falling at the cut.
-            let reason = if blocked {
-                DropReason::Partition
-            } else {
-                DropReason::Loss
-            };
-            self.push(
-                self.core.now_us + latency / 2,
-                What::Lose {
-                    id,
-                    from,
-                    to,
-                    reason,
-                },
-            );
+            let reason = if blocked { DropReason::Partition } else { DropReason::Loss };
+            self.push(self.core.now_us + latency / 2, What::Lose { id, from, to, reason });
             return;
         }
         if copy {
@@ -824,23 +694,11 @@ impl<P: Protocol> Engine<P> {
             let copy_deliver = core.now_us + core.net_rng.range_u64(lo, hi);
             core.metrics.messages_duplicated += 1;
             core.in_flight.insert(copy_id);
-            self.record(Ev::Duplicate {
-                id,
-                copy: copy_id,
-                deliver_us: copy_deliver,
-            });
-            let env = Envelope {
-                id: copy_id,
-                from,
-                to,
-                msg: msg.clone(),
-            };
+            self.record(Ev::Duplicate { id, copy: copy_id, deliver_us: copy_deliver });
+            let env = Envelope { id: copy_id, from, to, msg: msg.clone() };
             self.push(copy_deliver, What::Deliver(Box::new(env)));
         }
-        self.push(
-            deliver_us,
-            What::Deliver(Box::new(Envelope { id, from, to, msg })),
-        );
+        self.push(deliver_us, What::Deliver(Box::new(Envelope { id, from, to, msg })));
     }
 
     fn answered(&mut self, node: NodeId, request_id: RequestId, outcome: Outcome) {
@@ -858,12 +716,7 @@ impl<P: Protocol> Engine<P> {
         }
         m.latencies_us.push(latency_us);
         self.core.answers.push((request_id, outcome));
-        self.record(Ev::Outcome {
-            node,
-            request_id,
-            outcome,
-            latency_us,
-        });
+        self.record(Ev::Outcome { node, request_id, outcome, latency_us });
     }
 
     fn schedule_arrival(&mut self) {
@@ -887,11 +740,7 @@ impl<P: Protocol> Engine<P> {
         let n_lines = 1 + r.index(usize::from(w.basket_max));
         let mut lines: Vec<Line> = Vec::with_capacity(n_lines);
         for _ in 0..n_lines {
-            let item = if r.chance(w.hot_item) {
-                0
-            } else {
-                r.index(usize::from(w.items)) as u16
-            };
+            let item = if r.chance(w.hot_item) { 0 } else { r.index(usize::from(w.items)) as u16 };
             let qty = 1 + r.index(2) as u32;
             match lines.iter_mut().find(|l| l.item == item) {
                 Some(l) => l.qty += qty,
@@ -904,37 +753,20 @@ impl<P: Protocol> Engine<P> {
     fn submit(&mut self, shopper: NodeId, customer: u16, lines: Vec<Line>) -> Option<NodeId> {
         if !self.core.nodes[usize::from(shopper)].up {
             if self.opts.narrate {
-                let text = format!(
-                    "{} is down: its shopper's checkout never starts",
-                    self.proto.node_name(shopper)
-                );
-                self.record(Ev::Note {
-                    node: shopper,
-                    text,
-                });
+                let text = format!("{} is down: its shopper's checkout never starts", self.proto.node_name(shopper));
+                self.record(Ev::Note { node: shopper, text });
             }
             return None;
         }
         self.core.next_request += 1;
         let request_id = self.core.next_request;
         self.core.metrics.checkouts_submitted += 1;
-        self.core
-            .pending
-            .insert(request_id, (self.core.now_us, shopper));
+        self.core.pending.insert(request_id, (self.core.now_us, shopper));
         if self.recording {
             let basket = self.catalogue.basket_text(&lines);
-            self.record(Ev::Submit {
-                node: shopper,
-                request_id,
-                customer,
-                basket,
-            });
+            self.record(Ev::Submit { node: shopper, request_id, customer, basket });
         }
-        let req = CheckoutRequest {
-            request_id,
-            customer,
-            lines,
-        };
+        let req = CheckoutRequest { request_id, customer, lines };
         self.handle(shopper, |p, st, ctx| p.on_checkout(st, ctx, req));
         Some(shopper)
     }
@@ -984,17 +816,9 @@ impl<P: Protocol> Engine<P> {
                     self.core.metrics.dropped_user += 1;
                     // The envelope stays queued; its delivery finds it gone from `in_flight` and does nothing.
                     let (from, to) = self.find_envelope(id).unwrap_or((0, 0));
-                    self.record(Ev::Drop {
-                        id,
-                        from,
-                        to,
-                        reason: DropReason::User,
-                    });
+                    self.record(Ev::Drop { id, from, to, reason: DropReason::User });
                 } else if self.opts.narrate {
-                    self.record(Ev::Note {
-                        node: 0,
-                        text: format!("message #{id} is not in flight: nothing to drop"),
-                    });
+                    self.record(Ev::Note { node: 0, text: format!("message #{id} is not in flight: nothing to drop") });
                 }
                 None
             }
@@ -1008,20 +832,14 @@ impl<P: Protocol> Engine<P> {
                 self.record(Ev::Network { link, settings });
                 None
             }
-            Action::Checkout {
-                shopper,
-                customer,
-                lines,
-            } => self.submit(shopper, customer, lines),
+            Action::Checkout { shopper, customer, lines } => self.submit(shopper, customer, lines),
         }
     }
 
     fn find_envelope(&self, id: MsgId) -> Option<(NodeId, NodeId)> {
         self.core.queue.iter().find_map(|q| match &q.what {
             What::Deliver(e) if e.id == id => Some((e.from, e.to)),
-            What::Lose {
-                id: i, from, to, ..
-            } if *i == id => Some((*from, *to)),
+            What::Lose { id: i, from, to, .. } if *i == id => Some((*from, *to)),
             _ => None,
         })
     }
@@ -1030,11 +848,7 @@ impl<P: Protocol> Engine<P> {
         let mut found = std::mem::take(&mut self.found);
         {
             let core = &mut self.core;
-            let mut view = CheckView {
-                nodes: &mut core.nodes,
-                answers: &core.answers,
-                checker: &mut core.checker,
-            };
+            let mut view = CheckView { nodes: &mut core.nodes, answers: &core.answers, checker: &mut core.checker };
             self.proto.check(&mut view, touched, &mut found);
         }
         for mut v in found.drain(..) {
@@ -1062,18 +876,8 @@ impl<P: Protocol> Engine<P> {
             .invariants()
             .iter()
             .map(|inv| {
-                let first = self
-                    .core
-                    .violations
-                    .iter()
-                    .find(|v| v.invariant == inv.name)
-                    .cloned();
-                Verdict {
-                    invariant: inv.name,
-                    rule: inv.rule,
-                    held: first.is_none(),
-                    first,
-                }
+                let first = self.core.violations.iter().find(|v| v.invariant == inv.name).cloned();
+                Verdict { invariant: inv.name, rule: inv.rule, held: first.is_none(), first }
             })
             .collect()
     }
@@ -1082,34 +886,18 @@ impl<P: Protocol> Engine<P> {
     /// Needs `checkpoint_every > 0` to be fast; without checkpoints it replays from the start.
     pub fn core_at(&self, t_us: u64) -> Core<P> {
         let idx = self.checkpoints.partition_point(|(_, c)| c.now_us <= t_us);
-        let start = if idx == 0 {
-            None
-        } else {
-            Some(self.checkpoints[idx - 1].1.clone())
-        };
+        let start = if idx == 0 { None } else { Some(self.checkpoints[idx - 1].1.clone()) };
         let mut replay = Engine {
             scenario: self.scenario.clone(),
             catalogue: self.catalogue.clone(),
             proto: self.proto.clone(),
             core: match start {
                 Some(c) => c,
-                None => {
-                    Engine::<P>::new(
-                        &self.scenario,
-                        RecordOptions {
-                            narrate: false,
-                            checkpoint_every: 0,
-                        },
-                    )
-                    .core
-                }
+                None => Engine::<P>::new(&self.scenario, RecordOptions { narrate: false, checkpoint_every: 0 }).core,
             },
             trace: Vec::new(),
             checkpoints: Vec::new(),
-            opts: RecordOptions {
-                narrate: false,
-                checkpoint_every: 0,
-            },
+            opts: RecordOptions { narrate: false, checkpoint_every: 0 },
             recording: false,
             until_us: self.until_us,
             stop_arrivals_us: self.stop_arrivals_us,

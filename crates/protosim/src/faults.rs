@@ -25,14 +25,8 @@ pub fn with_random_faults(base: &Scenario) -> Scenario {
         let node = r.index(usize::from(n)) as NodeId;
         match r.index(5) {
             0 | 1 => {
-                out.push(Intervention {
-                    at_us: start,
-                    action: Action::Crash { node },
-                });
-                out.push(Intervention {
-                    at_us: end,
-                    action: Action::Restart { node },
-                });
+                out.push(Intervention { at_us: start, action: Action::Crash { node } });
+                out.push(Intervention { at_us: end, action: Action::Restart { node } });
             }
             2 => {
                 let mut a = Vec::new();
@@ -44,25 +38,13 @@ pub fn with_random_faults(base: &Scenario) -> Scenario {
                         b.push(i)
                     }
                 }
-                out.push(Intervention {
-                    at_us: start,
-                    action: Action::Partition { groups: vec![a, b] },
-                });
-                out.push(Intervention {
-                    at_us: end,
-                    action: Action::Heal,
-                });
+                out.push(Intervention { at_us: start, action: Action::Partition { groups: vec![a, b] } });
+                out.push(Intervention { at_us: end, action: Action::Heal });
             }
             3 => {
                 let to = r.index(usize::from(n)) as NodeId;
-                out.push(Intervention {
-                    at_us: start,
-                    action: Action::Cut { from: node, to },
-                });
-                out.push(Intervention {
-                    at_us: end,
-                    action: Action::Heal,
-                });
+                out.push(Intervention { at_us: start, action: Action::Cut { from: node, to } });
+                out.push(Intervention { at_us: end, action: Action::Heal });
             }
             _ => {
                 let settings = LinkSettings {
@@ -71,40 +53,19 @@ pub fn with_random_faults(base: &Scenario) -> Scenario {
                     latency_us_min: calm.latency_us_min,
                     latency_us_max: calm.latency_us_max.saturating_mul(1 + r.range_u64(0, 4)),
                 };
-                out.push(Intervention {
-                    at_us: start,
-                    action: Action::SetNetwork {
-                        link: None,
-                        settings,
-                    },
-                });
+                out.push(Intervention { at_us: start, action: Action::SetNetwork { link: None, settings } });
                 out.push(Intervention {
                     at_us: end,
-                    action: Action::SetNetwork {
-                        link: None,
-                        settings: calm.clone(),
-                    },
+                    action: Action::SetNetwork { link: None, settings: calm.clone() },
                 });
             }
         }
     }
     // Heal and restart everything for the calm phase.
-    out.push(Intervention {
-        at_us: faulty_us,
-        action: Action::Heal,
-    });
-    out.push(Intervention {
-        at_us: faulty_us,
-        action: Action::SetNetwork {
-            link: None,
-            settings: calm,
-        },
-    });
+    out.push(Intervention { at_us: faulty_us, action: Action::Heal });
+    out.push(Intervention { at_us: faulty_us, action: Action::SetNetwork { link: None, settings: calm } });
     for node in 0..n {
-        out.push(Intervention {
-            at_us: faulty_us,
-            action: Action::Restart { node },
-        });
+        out.push(Intervention { at_us: faulty_us, action: Action::Restart { node } });
     }
     out.sort_by_key(|i| i.at_us);
     s.interventions.extend(out);

@@ -25,14 +25,7 @@ pub struct Violation {
 
 impl Violation {
     pub fn new(info: &InvariantInfo, node: Option<NodeId>, detail: String) -> Self {
-        Violation {
-            invariant: info.name,
-            rule: info.rule,
-            node,
-            detail,
-            at_us: 0,
-            event: 0,
-        }
+        Violation { invariant: info.name, rule: info.rule, node, detail, at_us: 0, event: 0 }
     }
 }
 

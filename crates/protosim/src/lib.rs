@@ -72,9 +72,7 @@ impl Report {
             variant: s.variant.clone(),
             seed: s.seed,
             simulated_ms: r.now_us() / 1000,
-            stop: r
-                .stop_reason()
-                .map_or_else(|| "still running".to_string(), StopReason::describe),
+            stop: r.stop_reason().map_or_else(|| "still running".to_string(), StopReason::describe),
             events: m.events,
             checkouts_submitted: m.checkouts_submitted,
             checkouts_confirmed: m.checkouts_confirmed,
@@ -111,32 +109,16 @@ pub struct SweepResult {
 
 /// Runs `seeds` seeds starting at `base.seed`, each with a random fault schedule when `faults` is set.
 /// `stop_at_first` ends the sweep at the first violation.
-pub fn sweep(
-    base: &Scenario,
-    seeds: u64,
-    faults: bool,
-    stop_at_first: bool,
-) -> Result<SweepResult, ScenarioError> {
+pub fn sweep(base: &Scenario, seeds: u64, faults: bool, stop_at_first: bool) -> Result<SweepResult, ScenarioError> {
     base.validate()?;
-    let mut res = SweepResult {
-        runs: 0,
-        violating_runs: 0,
-        events: 0,
-        first: None,
-    };
+    let mut res = SweepResult { runs: 0, violating_runs: 0, events: 0, first: None };
     for k in 0..seeds {
         let mut s = base.clone();
         s.seed = base.seed.wrapping_add(k);
         if faults {
             s = faults::with_random_faults(&s);
         }
-        let r = run(
-            &s,
-            RecordOptions {
-                narrate: false,
-                checkpoint_every: 0,
-            },
-        )?;
+        let r = run(&s, RecordOptions { narrate: false, checkpoint_every: 0 })?;
         res.runs += 1;
         res.events += r.metrics().events;
         if let Some(v) = r.violations().first() {

@@ -57,10 +57,7 @@ fn bad(msg: impl AsRef<str>) -> ExitCode {
 
 fn parse_args(argv: &[String]) -> Result<Args, String> {
     let mut it = argv.iter();
-    let cmd = it
-        .next()
-        .ok_or("missing command: run, sweep or list")?
-        .clone();
+    let cmd = it.next().ok_or("missing command: run, sweep or list")?.clone();
     let mut a = Args {
         cmd,
         scenario_file: None,
@@ -72,11 +69,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
         print_scenario: false,
     };
     while let Some(flag) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
         match flag.as_str() {
             "--json" => a.json = true,
             "--events" => a.events = true,
@@ -85,15 +78,13 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
             "--scenario" => a.scenario_file = Some(value(flag)?),
             "--seeds" => {
                 let v = value(flag)?;
-                a.seeds = v
-                    .parse()
-                    .map_err(|_| format!("--seeds: `{v}` is not a whole number"))?;
+                a.seeds = v.parse().map_err(|_| format!("--seeds: `{v}` is not a whole number"))?;
                 if a.seeds == 0 || a.seeds > 10_000_000 {
                     return Err(format!("--seeds: {v} is outside 1 to 10000000"));
                 }
             }
-            "--protocol" | "--variant" | "--nodes" | "--shoppers" | "--seed" | "--until-ms"
-            | "--latency-ms" | "--loss" | "--dup" | "--rate" | "--hot" => {
+            "--protocol" | "--variant" | "--nodes" | "--shoppers" | "--seed" | "--until-ms" | "--latency-ms"
+            | "--loss" | "--dup" | "--rate" | "--hot" => {
                 let v = value(flag)?;
                 a.sets.push((flag.clone(), v));
             }
@@ -104,9 +95,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
 }
 
 fn num<T: std::str::FromStr>(flag: &str, v: &str, what: &str) -> Result<T, String> {
-    v.trim()
-        .parse()
-        .map_err(|_| format!("{flag}: `{v}` is not {what}"))
+    v.trim().parse().map_err(|_| format!("{flag}: `{v}` is not {what}"))
 }
 
 fn build_scenario(a: &Args) -> Result<Scenario, String> {
@@ -114,12 +103,9 @@ fn build_scenario(a: &Args) -> Result<Scenario, String> {
         Some(path) => {
             let mut text = String::new();
             if path == "-" {
-                std::io::stdin()
-                    .read_to_string(&mut text)
-                    .map_err(|e| format!("reading standard input: {e}"))?;
+                std::io::stdin().read_to_string(&mut text).map_err(|e| format!("reading standard input: {e}"))?;
             } else {
-                text = std::fs::read_to_string(path)
-                    .map_err(|e| format!("cannot read {path}: {e}"))?;
+                text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
             }
             Scenario::from_json(&text).map_err(|e| format!("bad scenario in {path}: {e}"))?
         }
@@ -131,10 +117,7 @@ fn build_scenario(a: &Args) -> Result<Scenario, String> {
             "--protocol" => {
                 s.protocol = ProtocolKind::parse(v).ok_or_else(|| {
                     let names: Vec<&str> = ProtocolKind::ALL.iter().map(|p| p.name()).collect();
-                    format!(
-                        "--protocol: `{v}` is not a protocol; choose one of: {}",
-                        names.join(", ")
-                    )
+                    format!("--protocol: `{v}` is not a protocol; choose one of: {}", names.join(", "))
                 })?;
                 protocol_set = true;
             }
@@ -148,15 +131,11 @@ fn build_scenario(a: &Args) -> Result<Scenario, String> {
             "--rate" => s.workload.rate_per_s = num(flag, v, "a number of checkouts per second")?,
             "--hot" => s.workload.hot_item = num(flag, v, "a probability")?,
             "--latency-ms" => {
-                let (lo, hi) = v
-                    .split_once("..")
-                    .ok_or_else(|| format!("--latency-ms: `{v}` should be MIN..MAX"))?;
+                let (lo, hi) = v.split_once("..").ok_or_else(|| format!("--latency-ms: `{v}` should be MIN..MAX"))?;
                 let lo: f64 = num(flag, lo, "a number of milliseconds")?;
                 let hi: f64 = num(flag, hi, "a number of milliseconds")?;
                 if !(lo.is_finite() && hi.is_finite() && lo >= 0.0 && hi >= 0.0) {
-                    return Err(format!(
-                        "--latency-ms: `{v}` must be two non-negative numbers"
-                    ));
+                    return Err(format!("--latency-ms: `{v}` must be two non-negative numbers"));
                 }
                 s.network.default.latency_us_min = (lo * 1000.0).round() as u64;
                 s.network.default.latency_us_max = (hi * 1000.0).round() as u64;
@@ -172,21 +151,13 @@ fn build_scenario(a: &Args) -> Result<Scenario, String> {
 }
 
 fn print_report(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "protocol        {} ({}), seed {}",
-        r.protocol, r.variant, r.seed
-    )?;
+    writeln!(out, "protocol        {} ({}), seed {}", r.protocol, r.variant, r.seed)?;
     writeln!(out, "simulated       {} ms: {}", r.simulated_ms, r.stop)?;
     writeln!(out, "events          {}", r.events)?;
     writeln!(
         out,
         "checkouts       {} submitted: {} confirmed, {} rejected, {} aborted, {} unanswered",
-        r.checkouts_submitted,
-        r.checkouts_confirmed,
-        r.checkouts_rejected,
-        r.checkouts_aborted,
-        r.checkouts_unanswered
+        r.checkouts_submitted, r.checkouts_confirmed, r.checkouts_rejected, r.checkouts_aborted, r.checkouts_unanswered
     )?;
     writeln!(
         out,
@@ -198,15 +169,7 @@ fn print_report(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         "messages        {} sent, {} delivered, {} dropped, {} duplicated",
         r.messages_sent, r.messages_delivered, r.messages_dropped, r.messages_duplicated
     )?;
-    writeln!(
-        out,
-        "invariants      {}",
-        if r.invariants_held {
-            "all held"
-        } else {
-            "VIOLATED"
-        }
-    )?;
+    writeln!(out, "invariants      {}", if r.invariants_held { "all held" } else { "VIOLATED" })?;
     for v in &r.verdicts {
         match &v.first {
             None => writeln!(out, "  ok    {:<30} {}", v.invariant, v.rule)?,
@@ -221,21 +184,11 @@ fn print_report(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             )?,
         }
     }
-    writeln!(
-        out,
-        "trace           {} events, trace_hash {}",
-        r.trace_events, r.trace_hash
-    )
+    writeln!(out, "trace           {} events, trace_hash {}", r.trace_events, r.trace_hash)
 }
 
 fn cmd_run(a: &Args, s: &Scenario) -> ExitCode {
-    let mut runner = match protosim::build(
-        s,
-        RecordOptions {
-            narrate: true,
-            checkpoint_every: 0,
-        },
-    ) {
+    let mut runner = match protosim::build(s, RecordOptions { narrate: true, checkpoint_every: 0 }) {
         Ok(r) => r,
         Err(e) => return bad(format!("bad scenario: {e}")),
     };
@@ -260,32 +213,18 @@ fn cmd_run(a: &Args, s: &Scenario) -> ExitCode {
     let result = if a.events {
         let _ = out.flush();
         if a.json {
-            writeln!(
-                std::io::stderr(),
-                "{}",
-                serde_json::to_string_pretty(&report).expect("report serialises")
-            )
+            writeln!(std::io::stderr(), "{}", serde_json::to_string_pretty(&report).expect("report serialises"))
         } else {
             print_report(&report, &mut std::io::stderr())
         }
     } else if a.json {
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&report).expect("report serialises")
-        )
+        writeln!(out, "{}", serde_json::to_string_pretty(&report).expect("report serialises"))
     } else {
         print_report(&report, &mut out)
     };
     let _ = result.and_then(|_| out.flush());
     if let Some(StopReason::Limit { .. }) = runner.stop_reason() {
-        eprintln!(
-            "protosim: note: {}",
-            runner
-                .stop_reason()
-                .map(StopReason::describe)
-                .unwrap_or_default()
-        );
+        eprintln!("protosim: note: {}", runner.stop_reason().map(StopReason::describe).unwrap_or_default());
     }
     if report.invariants_held {
         ExitCode::SUCCESS
@@ -317,11 +256,7 @@ fn print_sweep(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     if a.json {
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&res).expect("sweep result serialises")
-        )?;
+        writeln!(out, "{}", serde_json::to_string_pretty(&res).expect("sweep result serialises"))?;
     } else {
         writeln!(
             out,
@@ -330,11 +265,7 @@ fn print_sweep(
             s.variant,
             s.seed,
             s.seed.wrapping_add(a.seeds - 1),
-            if a.faults {
-                "random faults"
-            } else {
-                "no faults"
-            }
+            if a.faults { "random faults" } else { "no faults" }
         )?;
         writeln!(
             out,
@@ -344,21 +275,10 @@ fn print_sweep(
             secs,
             res.runs as f64 / secs
         )?;
-        writeln!(
-            out,
-            "violations      {} of {} runs",
-            res.violating_runs, res.runs
-        )?;
+        writeln!(out, "violations      {} of {} runs", res.violating_runs, res.runs)?;
         if let Some((scn, v)) = &res.first {
-            writeln!(
-                out,
-                "first violating seed {}: {} — {}",
-                scn.seed, v.invariant, v.detail
-            )?;
-            writeln!(
-                out,
-                "replay it with: protosim run --scenario FILE   (FILE holding this scenario)"
-            )?;
+            writeln!(out, "first violating seed {}: {} — {}", scn.seed, v.invariant, v.detail)?;
+            writeln!(out, "replay it with: protosim run --scenario FILE   (FILE holding this scenario)")?;
             writeln!(out, "{}", scn.to_json_pretty())?;
         }
     }
@@ -368,13 +288,7 @@ fn print_sweep(
 fn cmd_list() -> ExitCode {
     for p in ProtocolKind::ALL {
         let info = protocols::info(*p);
-        println!(
-            "{} — {} ({} to {} servers)",
-            p.name(),
-            info.title,
-            info.nodes.0,
-            info.nodes.1
-        );
+        println!("{} — {} ({} to {} servers)", p.name(), info.title, info.nodes.0, info.nodes.1);
         for v in info.variants {
             println!("    {:<22} {}", v.name, v.explain);
         }
@@ -384,17 +298,9 @@ fn cmd_list() -> ExitCode {
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
-    if argv.is_empty()
-        || argv
-            .iter()
-            .any(|a| a == "--help" || a == "-h" || a == "help")
-    {
+    if argv.is_empty() || argv.iter().any(|a| a == "--help" || a == "-h" || a == "help") {
         print!("{USAGE}");
-        return if argv.is_empty() {
-            ExitCode::from(2)
-        } else {
-            ExitCode::SUCCESS
-        };
+        return if argv.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS };
     }
     let a = match parse_args(&argv) {
         Ok(a) => a,
@@ -404,10 +310,7 @@ fn main() -> ExitCode {
         return cmd_list();
     }
     if a.cmd != "run" && a.cmd != "sweep" {
-        return bad(format!(
-            "unknown command `{}`: use run, sweep or list",
-            a.cmd
-        ));
+        return bad(format!("unknown command `{}`: use run, sweep or list", a.cmd));
     }
     let s = match build_scenario(&a) {
         Ok(s) => s,

@@ -8,53 +8,24 @@ pub const PINNED_TRACE_HASH: &str = "7a3d58300377ed8e";
 
 /// A short run with every kind of fault, so the hash covers loss, duplication, partitions, cuts, crashes, drops.
 pub fn pinned_scenario() -> Scenario {
-    let mut s = Scenario {
-        seed: 42,
-        until_ms: 6_000,
-        ..Scenario::default()
-    };
-    s.network.default = LinkSettings {
-        latency_us_min: 5_000,
-        latency_us_max: 30_000,
-        loss: 0.05,
-        dup: 0.05,
-    };
+    let mut s = Scenario { seed: 42, until_ms: 6_000, ..Scenario::default() };
+    s.network.default = LinkSettings { latency_us_min: 5_000, latency_us_max: 30_000, loss: 0.05, dup: 0.05 };
     s.workload.rate_per_s = 8.0;
-    let at = |ms: u64, action| Intervention {
-        at_us: ms * 1000,
-        action,
-    };
+    let at = |ms: u64, action| Intervention { at_us: ms * 1000, action };
     s.interventions = vec![
         at(500, Action::DropMessage { id: 7 }),
-        at(
-            1_000,
-            Action::Partition {
-                groups: vec![vec![0, 1], vec![2, 3]],
-            },
-        ),
+        at(1_000, Action::Partition { groups: vec![vec![0, 1], vec![2, 3]] }),
         at(1_800, Action::Heal),
         at(2_000, Action::Cut { from: 0, to: 2 }),
         at(2_600, Action::Heal),
         at(3_000, Action::Crash { node: 0 }),
         at(3_700, Action::Restart { node: 0 }),
-        at(
-            4_000,
-            Action::Checkout {
-                shopper: 3,
-                customer: 1,
-                lines: vec![crate::scenario::Line { item: 0, qty: 2 }],
-            },
-        ),
+        at(4_000, Action::Checkout { shopper: 3, customer: 1, lines: vec![crate::scenario::Line { item: 0, qty: 2 }] }),
         at(
             4_500,
             Action::SetNetwork {
                 link: None,
-                settings: LinkSettings {
-                    latency_us_min: 1_000,
-                    latency_us_max: 2_000,
-                    loss: 0.0,
-                    dup: 0.2,
-                },
+                settings: LinkSettings { latency_us_min: 1_000, latency_us_max: 2_000, loss: 0.0, dup: 0.2 },
             },
         ),
     ];
@@ -65,12 +36,7 @@ pub fn pinned_scenario() -> Scenario {
 /// 2,000 checkouts per simulated second to one database, with stock and wallets large enough that checkouts keep
 /// confirming.
 pub fn steady_load(until_ms: u64) -> Scenario {
-    let mut s = Scenario {
-        seed: 9,
-        shoppers: 16,
-        until_ms,
-        ..Scenario::default()
-    };
+    let mut s = Scenario { seed: 9, shoppers: 16, until_ms, ..Scenario::default() };
     s.workload.rate_per_s = 2_000.0;
     s.workload.stock = 1_000_000;
     s.workload.wallet_cents = 1_000_000_000_000;

@@ -42,9 +42,7 @@ pub struct SimRng(ChaCha8Rng);
 
 impl SimRng {
     pub fn new(master_seed: u64, stream: Stream) -> Self {
-        SimRng(ChaCha8Rng::seed_from_u64(mix64(
-            master_seed ^ mix64(stream.code()),
-        )))
+        SimRng(ChaCha8Rng::seed_from_u64(mix64(master_seed ^ mix64(stream.code()))))
     }
 
     pub fn next_u64(&mut self) -> u64 {
@@ -123,38 +121,18 @@ mod tests {
 
     #[test]
     fn ln_matches_std_closely() {
-        for &x in &[
-            1e-12,
-            0.001,
-            0.25,
-            0.5,
-            0.7,
-            std::f64::consts::FRAC_1_SQRT_2,
-            1.0,
-            1.5,
-            2.0,
-            10.0,
-            12345.678,
-        ] {
+        for &x in &[1e-12, 0.001, 0.25, 0.5, 0.7, std::f64::consts::FRAC_1_SQRT_2, 1.0, 1.5, 2.0, 10.0, 12345.678] {
             let got = ln_portable(x);
             let want = f64::ln(x);
-            assert!(
-                (got - want).abs() <= 1e-13 * want.abs().max(1.0),
-                "ln({x}) = {got}, std says {want}"
-            );
+            assert!((got - want).abs() <= 1e-13 * want.abs().max(1.0), "ln({x}) = {got}, std says {want}");
         }
         assert!(ln_portable(0.0).is_nan());
     }
 
     #[test]
     fn streams_differ_and_repeat() {
-        let a: Vec<u64> = (0..4)
-            .map(|_| SimRng::new(7, Stream::Network).next_u64())
-            .collect();
-        assert!(
-            a.windows(2).all(|w| w[0] == w[1]),
-            "same seed and stream must repeat"
-        );
+        let a: Vec<u64> = (0..4).map(|_| SimRng::new(7, Stream::Network).next_u64()).collect();
+        assert!(a.windows(2).all(|w| w[0] == w[1]), "same seed and stream must repeat");
         let mut n = SimRng::new(7, Stream::Network);
         let mut w = SimRng::new(7, Stream::Workload);
         assert_ne!(n.next_u64(), w.next_u64());

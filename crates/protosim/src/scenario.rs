@@ -49,12 +49,7 @@ pub struct LinkSettings {
 
 impl Default for LinkSettings {
     fn default() -> Self {
-        LinkSettings {
-            latency_us_min: 8_000,
-            latency_us_max: 24_000,
-            loss: 0.0,
-            dup: 0.0,
-        }
+        LinkSettings { latency_us_min: 8_000, latency_us_max: 24_000, loss: 0.0, dup: 0.0 }
     }
 }
 
@@ -123,11 +118,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_events: 5_000_000,
-            max_in_flight: 100_000,
-            max_trace: 2_000_000,
-        }
+        Limits { max_events: 5_000_000, max_in_flight: 100_000, max_trace: 2_000_000 }
     }
 }
 
@@ -162,11 +153,7 @@ pub enum Action {
         settings: LinkSettings,
     },
     /// A shopper submits a checkout for a customer.
-    Checkout {
-        shopper: NodeId,
-        customer: u16,
-        lines: Vec<Line>,
-    },
+    Checkout { shopper: NodeId, customer: u16, lines: Vec<Line> },
 }
 
 /// An action stamped with the simulated time it happens at.
@@ -263,11 +250,7 @@ pub struct ScenarioError {
 
 impl ScenarioError {
     pub fn new(kind: ErrorKind, at: impl Into<String>, message: impl Into<String>) -> Self {
-        ScenarioError {
-            kind,
-            at: at.into(),
-            message: message.into(),
-        }
+        ScenarioError { kind, at: at.into(), message: message.into() }
     }
 }
 
@@ -305,46 +288,25 @@ fn probability(at: &str, p: f64) -> Result<(), ScenarioError> {
     if p.is_finite() && (0.0..=1.0).contains(&p) {
         Ok(())
     } else {
-        Err(ScenarioError::new(
-            ErrorKind::Value,
-            at,
-            format!("{p} is not a probability (0 to 1)"),
-        ))
+        Err(ScenarioError::new(ErrorKind::Value, at, format!("{p} is not a probability (0 to 1)")))
     }
 }
 
-fn at_most<T: PartialOrd + fmt::Display>(
-    at: &str,
-    v: T,
-    lo: T,
-    hi: T,
-) -> Result<(), ScenarioError> {
+fn at_most<T: PartialOrd + fmt::Display>(at: &str, v: T, lo: T, hi: T) -> Result<(), ScenarioError> {
     if v < lo || v > hi {
-        Err(ScenarioError::new(
-            ErrorKind::Value,
-            at,
-            format!("{v} is outside the allowed range {lo} to {hi}"),
-        ))
+        Err(ScenarioError::new(ErrorKind::Value, at, format!("{v} is outside the allowed range {lo} to {hi}")))
     } else {
         Ok(())
     }
 }
 
 fn link(at: &str, l: &LinkSettings) -> Result<(), ScenarioError> {
-    at_most(
-        &format!("{at}.latency_us_max"),
-        l.latency_us_max,
-        0,
-        bounds::LATENCY_US_MAX,
-    )?;
+    at_most(&format!("{at}.latency_us_max"), l.latency_us_max, 0, bounds::LATENCY_US_MAX)?;
     if l.latency_us_min > l.latency_us_max {
         return Err(ScenarioError::new(
             ErrorKind::Value,
             format!("{at}.latency_us_min"),
-            format!(
-                "{} is above latency_us_max {}",
-                l.latency_us_min, l.latency_us_max
-            ),
+            format!("{} is above latency_us_max {}", l.latency_us_min, l.latency_us_max),
         ));
     }
     probability(&format!("{at}.loss"), l.loss)?;
@@ -362,10 +324,7 @@ impl Scenario {
             return Err(ScenarioError::new(
                 ErrorKind::Version,
                 "format_version",
-                format!(
-                    "version {} is not supported; this build reads version {FORMAT_VERSION}",
-                    self.format_version
-                ),
+                format!("version {} is not supported; this build reads version {FORMAT_VERSION}", self.format_version),
             ));
         }
         let info = crate::protocols::info(self.protocol);
@@ -374,10 +333,7 @@ impl Scenario {
             return Err(ScenarioError::new(
                 ErrorKind::Value,
                 "nodes",
-                format!(
-                    "{} servers: the {} protocol runs with {lo} to {hi}",
-                    self.nodes, info.title
-                ),
+                format!("{} servers: the {} protocol runs with {lo} to {hi}", self.nodes, info.title),
             ));
         }
         if !info.variants.iter().any(|v| v.name == self.variant) {
@@ -385,12 +341,7 @@ impl Scenario {
             return Err(ScenarioError::new(
                 ErrorKind::Value,
                 "variant",
-                format!(
-                    "`{}` is not a variant of {}; choose one of: {}",
-                    self.variant,
-                    info.title,
-                    names.join(", ")
-                ),
+                format!("`{}` is not a variant of {}; choose one of: {}", self.variant, info.title, names.join(", ")),
             ));
         }
         at_most("shoppers", self.shoppers, 1, bounds::SHOPPERS_MAX)?;
@@ -408,11 +359,7 @@ impl Scenario {
             return Err(ScenarioError::new(
                 ErrorKind::Value,
                 "workload.rate_per_s",
-                format!(
-                    "{} checkouts per second is outside 0 to {}",
-                    w.rate_per_s,
-                    bounds::RATE_PER_S_MAX
-                ),
+                format!("{} checkouts per second is outside 0 to {}", w.rate_per_s, bounds::RATE_PER_S_MAX),
             ));
         }
         at_most("workload.basket_max", w.basket_max, 1, bounds::BASKET_MAX)?;
@@ -420,31 +367,11 @@ impl Scenario {
         at_most("workload.items", w.items, 1, bounds::ITEMS_MAX)?;
         at_most("workload.stock", w.stock, 0, bounds::STOCK_MAX)?;
         at_most("workload.customers", w.customers, 1, bounds::CUSTOMERS_MAX)?;
-        at_most(
-            "workload.wallet_cents",
-            w.wallet_cents,
-            0,
-            bounds::WALLET_CENTS_MAX,
-        )?;
+        at_most("workload.wallet_cents", w.wallet_cents, 0, bounds::WALLET_CENTS_MAX)?;
         at_most("workload.stop_ms", w.stop_ms, 0, bounds::UNTIL_MS_MAX)?;
-        at_most(
-            "limits.max_events",
-            self.limits.max_events,
-            1,
-            bounds::MAX_EVENTS_MAX,
-        )?;
-        at_most(
-            "limits.max_in_flight",
-            self.limits.max_in_flight,
-            1,
-            bounds::MAX_IN_FLIGHT_MAX,
-        )?;
-        at_most(
-            "limits.max_trace",
-            self.limits.max_trace,
-            1,
-            bounds::MAX_TRACE_MAX,
-        )?;
+        at_most("limits.max_events", self.limits.max_events, 1, bounds::MAX_EVENTS_MAX)?;
+        at_most("limits.max_in_flight", self.limits.max_in_flight, 1, bounds::MAX_IN_FLIGHT_MAX)?;
+        at_most("limits.max_trace", self.limits.max_trace, 1, bounds::MAX_TRACE_MAX)?;
         if self.interventions.len() > bounds::INTERVENTIONS_MAX {
             return Err(ScenarioError::new(
                 ErrorKind::Value,
@@ -458,16 +385,9 @@ impl Scenario {
         }
         for (i, iv) in self.interventions.iter().enumerate() {
             let at = format!("interventions[{i}]");
-            at_most(
-                &format!("{at}.at_us"),
-                iv.at_us,
-                0,
-                bounds::UNTIL_MS_MAX * 1000,
-            )?;
+            at_most(&format!("{at}.at_us"), iv.at_us, 0, bounds::UNTIL_MS_MAX * 1000)?;
             match &iv.action {
-                Action::Crash { node } | Action::Restart { node } => {
-                    self.node_ok(&format!("{at}.node"), *node)?
-                }
+                Action::Crash { node } | Action::Restart { node } => self.node_ok(&format!("{at}.node"), *node)?,
                 Action::Partition { groups } => {
                     let mut seen = vec![false; usize::from(n)];
                     for (g, group) in groups.iter().enumerate() {
@@ -496,29 +416,16 @@ impl Scenario {
                     }
                     link(&format!("{at}.settings"), settings)?;
                 }
-                Action::Checkout {
-                    shopper,
-                    customer,
-                    lines,
-                } => {
+                Action::Checkout { shopper, customer, lines } => {
                     if *shopper < self.nodes || *shopper >= n {
                         return Err(ScenarioError::new(
                             ErrorKind::Value,
                             format!("{at}.shopper"),
-                            format!(
-                                "node {shopper} is not a shopper (shoppers are nodes {} to {})",
-                                self.nodes,
-                                n - 1
-                            ),
+                            format!("node {shopper} is not a shopper (shoppers are nodes {} to {})", self.nodes, n - 1),
                         ));
                     }
                     at_most(&format!("{at}.customer"), *customer, 0, w.customers - 1)?;
-                    at_most(
-                        &format!("{at}.lines (count)"),
-                        lines.len(),
-                        1,
-                        usize::from(bounds::BASKET_MAX),
-                    )?;
+                    at_most(&format!("{at}.lines (count)"), lines.len(), 1, usize::from(bounds::BASKET_MAX))?;
                     for (k, l) in lines.iter().enumerate() {
                         at_most(&format!("{at}.lines[{k}].item"), l.item, 0, w.items - 1)?;
                         at_most(&format!("{at}.lines[{k}].qty"), l.qty, 1, bounds::QTY_MAX)?;
@@ -545,35 +452,23 @@ impl Scenario {
     /// Reads a scenario from JSON, checks its version first, then every field and value.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            let what = if e.is_eof() {
-                "the JSON ends too early (truncated?)"
-            } else {
-                "this is not valid JSON"
-            };
+            let what = if e.is_eof() { "the JSON ends too early (truncated?)" } else { "this is not valid JSON" };
             ScenarioError::new(
                 ErrorKind::Syntax,
                 format!("line {} column {}", e.line(), e.column()),
                 format!("{what}: {e}"),
             )
         })?;
-        let obj = value.as_object().ok_or_else(|| {
-            ScenarioError::new(ErrorKind::Field, "", "a scenario must be a JSON object")
-        })?;
+        let obj = value
+            .as_object()
+            .ok_or_else(|| ScenarioError::new(ErrorKind::Field, "", "a scenario must be a JSON object"))?;
         match obj.get("format_version") {
-            None => {
-                return Err(ScenarioError::new(
-                    ErrorKind::Field,
-                    "format_version",
-                    "missing",
-                ))
-            }
+            None => return Err(ScenarioError::new(ErrorKind::Field, "format_version", "missing")),
             Some(v) if v.as_u64() != Some(u64::from(FORMAT_VERSION)) => {
                 return Err(ScenarioError::new(
                     ErrorKind::Version,
                     "format_version",
-                    format!(
-                        "version {v} is not supported; this build reads version {FORMAT_VERSION}"
-                    ),
+                    format!("version {v} is not supported; this build reads version {FORMAT_VERSION}"),
                 ))
             }
             Some(_) => {}
@@ -600,10 +495,7 @@ impl Scenario {
 
     /// The compact, URL-safe form used in share links: `s1.` + base64url(minified JSON).
     pub fn to_compact(&self) -> String {
-        format!(
-            "{COMPACT_PREFIX}{}",
-            base64url_encode(self.to_json().as_bytes())
-        )
+        format!("{COMPACT_PREFIX}{}", base64url_encode(self.to_json().as_bytes()))
     }
 
     /// Reads the compact form; a leading `#` (a URL fragment as the browser gives it) is accepted.
@@ -614,9 +506,7 @@ impl Scenario {
             ScenarioError::new(
                 ErrorKind::Link,
                 "link",
-                format!(
-                    "`{shown}` is not a scenario link (it should start with `{COMPACT_PREFIX}`)"
-                ),
+                format!("`{shown}` is not a scenario link (it should start with `{COMPACT_PREFIX}`)"),
             )
         })?;
         let bytes = base64url_decode(body).map_err(|(pos, c)| {
@@ -626,13 +516,8 @@ impl Scenario {
                 format!("`{c}` cannot appear in a scenario link (damaged when copied?)"),
             )
         })?;
-        let json = String::from_utf8(bytes).map_err(|_| {
-            ScenarioError::new(
-                ErrorKind::Link,
-                "link",
-                "the link does not decode to text (damaged?)",
-            )
-        })?;
+        let json = String::from_utf8(bytes)
+            .map_err(|_| ScenarioError::new(ErrorKind::Link, "link", "the link does not decode to text (damaged?)"))?;
         Scenario::from_json(&json).map_err(|mut e| {
             if e.kind == ErrorKind::Syntax {
                 e.kind = ErrorKind::Link;
@@ -648,11 +533,7 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 pub fn base64url_encode(data: &[u8]) -> String {
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         let chars = chunk.len() + 1;
         for i in 0..chars {

@@ -4,10 +4,7 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 fn protosim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_protosim"))
-        .args(args)
-        .output()
-        .expect("protosim runs")
+    Command::new(env!("CARGO_BIN_EXE_protosim")).args(args).output().expect("protosim runs")
 }
 
 fn with_stdin(args: &[&str], input: &str) -> Output {
@@ -18,77 +15,31 @@ fn with_stdin(args: &[&str], input: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("protosim runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
 
 fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
 
 fn hash_of(o: &Output) -> String {
     let out = String::from_utf8_lossy(&o.stdout);
-    let line = out
-        .lines()
-        .find(|l| l.contains("trace_hash"))
-        .expect("a trace_hash line");
+    let line = out.lines().find(|l| l.contains("trace_hash")).expect("a trace_hash line");
     line.rsplit(' ').next().unwrap().to_string()
 }
 
 #[test]
 fn run_prints_a_report_and_the_same_hash_twice() {
-    let args = [
-        "run",
-        "--protocol",
-        "single",
-        "--nodes",
-        "1",
-        "--seed",
-        "7",
-        "--until-ms",
-        "5000",
-        "--loss",
-        "0.1",
-    ];
+    let args = ["run", "--protocol", "single", "--nodes", "1", "--seed", "7", "--until-ms", "5000", "--loss", "0.1"];
     let a = protosim(&args);
     assert_eq!(a.status.code(), Some(0), "{}", text(&a));
     let out = text(&a);
-    for want in [
-        "checkouts",
-        "latency ms",
-        "p50",
-        "p99",
-        "messages",
-        "all held",
-        "trace_hash",
-    ] {
+    for want in ["checkouts", "latency ms", "p50", "p99", "messages", "all held", "trace_hash"] {
         assert!(out.contains(want), "missing {want:?} in\n{out}");
     }
-    assert_eq!(
-        hash_of(&a),
-        hash_of(&protosim(&args)),
-        "two processes, same scenario, same trace"
-    );
-    let other = protosim(&[
-        "run",
-        "--protocol",
-        "single",
-        "--seed",
-        "8",
-        "--until-ms",
-        "5000",
-        "--loss",
-        "0.1",
-    ]);
+    assert_eq!(hash_of(&a), hash_of(&protosim(&args)), "two processes, same scenario, same trace");
+    let other = protosim(&["run", "--protocol", "single", "--seed", "8", "--until-ms", "5000", "--loss", "0.1"]);
     assert_ne!(hash_of(&a), hash_of(&other));
 }
 
@@ -102,26 +53,12 @@ fn pinned_scenario_hash_matches_through_the_cli() {
 
 #[test]
 fn json_report_and_event_stream() {
-    let o = protosim(&[
-        "run",
-        "--protocol",
-        "single",
-        "--until-ms",
-        "2000",
-        "--json",
-    ]);
+    let o = protosim(&["run", "--protocol", "single", "--until-ms", "2000", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("--json prints JSON");
     assert_eq!(v["invariants_held"], true);
     assert!(v["checkouts_submitted"].as_u64().unwrap() > 0);
 
-    let o = protosim(&[
-        "run",
-        "--protocol",
-        "single",
-        "--until-ms",
-        "2000",
-        "--events",
-    ]);
+    let o = protosim(&["run", "--protocol", "single", "--until-ms", "2000", "--events"]);
     assert_eq!(o.status.code(), Some(0));
     let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
         .lines()
@@ -130,22 +67,12 @@ fn json_report_and_event_stream() {
     assert!(lines.iter().any(|e| e["ev"] == "send"));
     assert!(lines.iter().any(|e| e["ev"] == "deliver"));
     assert_eq!(lines.last().unwrap()["ev"], "stop");
-    assert!(
-        String::from_utf8_lossy(&o.stderr).contains("trace_hash"),
-        "the report goes to standard error"
-    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("trace_hash"), "the report goes to standard error");
 }
 
 #[test]
 fn sweep_of_the_correct_baseline_finds_no_violation() {
-    let o = protosim(&[
-        "sweep",
-        "--protocol",
-        "single",
-        "--seeds",
-        "1000",
-        "--faults",
-    ]);
+    let o = protosim(&["sweep", "--protocol", "single", "--seeds", "1000", "--faults"]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
     assert!(out.contains("violations      0 of 1000 runs"), "{out}");
@@ -154,28 +81,13 @@ fn sweep_of_the_correct_baseline_finds_no_violation() {
 #[test]
 fn sweep_catches_each_mistaken_variant_with_a_replayable_scenario() {
     for variant in ["no-dedup", "ack-before-persist"] {
-        let o = protosim(&[
-            "sweep",
-            "--protocol",
-            "single",
-            "--variant",
-            variant,
-            "--seeds",
-            "200",
-            "--faults",
-        ]);
+        let o = protosim(&["sweep", "--protocol", "single", "--variant", variant, "--seeds", "200", "--faults"]);
         let out = text(&o);
         assert_eq!(o.status.code(), Some(1), "{variant}: {out}");
-        let json_start = out
-            .find("\n{")
-            .expect("the first violating scenario is printed as JSON");
+        let json_start = out.find("\n{").expect("the first violating scenario is printed as JSON");
         let scenario = &out[json_start + 1..];
         let replay = with_stdin(&["run", "--scenario", "-"], scenario);
-        assert_eq!(
-            replay.status.code(),
-            Some(1),
-            "replaying the printed scenario shows the violation again"
-        );
+        assert_eq!(replay.status.code(), Some(1), "replaying the printed scenario shows the violation again");
         assert!(text(&replay).contains("FAIL"));
     }
 }
@@ -183,54 +95,27 @@ fn sweep_catches_each_mistaken_variant_with_a_replayable_scenario() {
 #[test]
 fn bad_input_exits_2_with_a_message_and_no_panic() {
     let cases: &[(&[&str], &str)] = &[
-        (
-            &["run", "--protocol", "single", "--nodes", "1000000000"],
-            "--nodes",
-        ),
+        (&["run", "--protocol", "single", "--nodes", "1000000000"], "--nodes"),
         (&["run", "--protocol", "single", "--nodes", "3"], "nodes"),
         (&["run", "--protocol", "single", "--seed", "-4"], "--seed"),
-        (
-            &["run", "--protocol", "single", "--until-ms", "-1"],
-            "--until-ms",
-        ),
-        (
-            &["run", "--protocol", "single", "--until-ms", "99999999999"],
-            "until_ms",
-        ),
+        (&["run", "--protocol", "single", "--until-ms", "-1"], "--until-ms"),
+        (&["run", "--protocol", "single", "--until-ms", "99999999999"], "until_ms"),
         (&["run", "--protocol", "single", "--loss", "1.5"], "loss"),
         (&["run", "--protocol", "single", "--loss", "NaN"], "loss"),
-        (
-            &["run", "--protocol", "single", "--latency-ms", "30..5"],
-            "latency_us_min",
-        ),
-        (
-            &["run", "--protocol", "single", "--latency-ms", "fast"],
-            "--latency-ms",
-        ),
+        (&["run", "--protocol", "single", "--latency-ms", "30..5"], "latency_us_min"),
+        (&["run", "--protocol", "single", "--latency-ms", "fast"], "--latency-ms"),
         (&["run", "--protocol", "nosuch"], "--protocol"),
-        (
-            &["run", "--protocol", "single", "--variant", "nosuch"],
-            "variant",
-        ),
+        (&["run", "--protocol", "single", "--variant", "nosuch"], "variant"),
         (&["run", "--bogus"], "unknown option"),
         (&["frobnicate"], "unknown command"),
-        (
-            &["run", "--scenario", "/nonexistent/file.json"],
-            "cannot read",
-        ),
-        (
-            &["sweep", "--protocol", "single", "--seeds", "0"],
-            "--seeds",
-        ),
+        (&["run", "--scenario", "/nonexistent/file.json"], "cannot read"),
+        (&["sweep", "--protocol", "single", "--seeds", "0"], "--seeds"),
     ];
     for (args, want) in cases {
         let o = protosim(args);
         let out = text(&o);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {out}");
-        assert!(
-            out.contains(want),
-            "{args:?} should mention {want:?}: {out}"
-        );
+        assert!(out.contains(want), "{args:?} should mention {want:?}: {out}");
         assert!(!out.contains("panicked"), "{args:?}: {out}");
     }
 }
@@ -240,28 +125,13 @@ fn bad_scenario_files_exit_2_with_where_and_what() {
     let good = protosim::Scenario::default().to_json();
     let cases: Vec<(String, &str)> = vec![
         (good[..good.len() / 2].to_string(), "truncated"),
-        (
-            "{\"format_version\": 9, \"protocol\": \"single\"}".into(),
-            "version 9 is not supported",
-        ),
+        ("{\"format_version\": 9, \"protocol\": \"single\"}".into(), "version 9 is not supported"),
         ("{\"protocol\": \"single\"}".into(), "format_version"),
         (good.replace("\"nodes\":1", "\"nodes\":1000000000"), "nodes"),
-        (
-            good.replace("\"shoppers\":3", "\"shoppers\":-2"),
-            "shoppers",
-        ),
-        (
-            good.replace("\"shoppers\":3", "\"shoppers\":1000"),
-            "shoppers",
-        ),
+        (good.replace("\"shoppers\":3", "\"shoppers\":-2"), "shoppers"),
+        (good.replace("\"shoppers\":3", "\"shoppers\":1000"), "shoppers"),
         (good.replace("\"seed\":1", "\"seed\":\"one\""), "seed"),
-        (
-            good.replace(
-                "\"until_ms\":30000",
-                "\"until_ms\":30000,\"colour\":\"red\"",
-            ),
-            "colour",
-        ),
+        (good.replace("\"until_ms\":30000", "\"until_ms\":30000,\"colour\":\"red\""), "colour"),
         ("[1,2,3]".into(), "object"),
         ("".into(), "JSON"),
     ];

@@ -8,15 +8,11 @@ use protosim::trace::{trace_hash, DropReason, Ev, StopReason, TraceEvent};
 use protosim::{run, Runner};
 
 fn go(s: &Scenario) -> Box<dyn Runner> {
-    run(s, RecordOptions::default())
-        .unwrap_or_else(|e| panic!("scenario rejected: {e}\n{}", s.to_json_pretty()))
+    run(s, RecordOptions::default()).unwrap_or_else(|e| panic!("scenario rejected: {e}\n{}", s.to_json_pretty()))
 }
 
 fn at(ms: u64, action: Action) -> Intervention {
-    Intervention {
-        at_us: ms * 1000,
-        action,
-    }
+    Intervention { at_us: ms * 1000, action }
 }
 
 fn count(trace: &[TraceEvent], f: impl Fn(&Ev) -> bool) -> usize {
@@ -24,18 +20,11 @@ fn count(trace: &[TraceEvent], f: impl Fn(&Ev) -> bool) -> usize {
 }
 
 fn drops(trace: &[TraceEvent], reason: DropReason) -> usize {
-    count(
-        trace,
-        |e| matches!(e, Ev::Drop { reason: r, .. } if *r == reason),
-    )
+    count(trace, |e| matches!(e, Ev::Drop { reason: r, .. } if *r == reason))
 }
 
 fn quiet() -> Scenario {
-    Scenario {
-        seed: 5,
-        until_ms: 5_000,
-        ..Scenario::default()
-    }
+    Scenario { seed: 5, until_ms: 5_000, ..Scenario::default() }
 }
 
 #[test]
@@ -46,11 +35,7 @@ fn same_scenario_same_trace() {
     assert_eq!(a, b);
     let mut other = s.clone();
     other.seed += 1;
-    assert_ne!(
-        a,
-        trace_hash(go(&other).trace()),
-        "a different seed must give a different run"
-    );
+    assert_ne!(a, trace_hash(go(&other).trace()), "a different seed must give a different run");
 }
 
 #[test]
@@ -73,10 +58,7 @@ fn loss_drops_messages_and_shoppers_give_up() {
     assert!(m.messages_sent > 0);
     assert_eq!(m.messages_delivered, 0);
     assert_eq!(drops(r.trace(), DropReason::Loss) as u64, m.messages_sent);
-    assert!(
-        m.checkouts_aborted > 0,
-        "with every message lost, shoppers give up"
-    );
+    assert!(m.checkouts_aborted > 0, "with every message lost, shoppers give up");
     assert_eq!(m.checkouts_confirmed, 0);
 }
 
@@ -95,34 +77,14 @@ fn duplication_delivers_twice_and_is_not_charged_twice() {
 #[test]
 fn two_way_partition_blocks_both_directions_until_heal() {
     let mut s = quiet();
-    s.interventions = vec![
-        at(
-            1_000,
-            Action::Partition {
-                groups: vec![vec![0]],
-            },
-        ),
-        at(3_000, Action::Heal),
-    ];
+    s.interventions = vec![at(1_000, Action::Partition { groups: vec![vec![0]] }), at(3_000, Action::Heal)];
     let r = go(&s);
     let t = r.trace();
     let during = |e: &TraceEvent| (1_000_000..3_000_000).contains(&e.t_us);
+    assert!(!t.iter().any(|e| during(e) && matches!(e.ev, Ev::Deliver { .. })), "nothing crosses a partition");
+    assert!(t.iter().any(|e| during(e) && matches!(e.ev, Ev::Drop { reason: DropReason::Partition, .. })));
     assert!(
-        !t.iter()
-            .any(|e| during(e) && matches!(e.ev, Ev::Deliver { .. })),
-        "nothing crosses a partition"
-    );
-    assert!(t.iter().any(|e| during(e)
-        && matches!(
-            e.ev,
-            Ev::Drop {
-                reason: DropReason::Partition,
-                ..
-            }
-        )));
-    assert!(
-        t.iter()
-            .any(|e| e.t_us > 3_100_000 && matches!(e.ev, Ev::Deliver { to: 0, .. })),
+        t.iter().any(|e| e.t_us > 3_100_000 && matches!(e.ev, Ev::Deliver { to: 0, .. })),
         "after the heal the database hears from shoppers again"
     );
 }
@@ -134,26 +96,9 @@ fn one_way_cut_blocks_one_direction_only() {
     s.interventions = vec![at(0, Action::Cut { from: 0, to: 1 })];
     let r = go(&s);
     let t = r.trace();
-    assert!(
-        count(t, |e| matches!(e, Ev::Deliver { from: 1, to: 0, .. })) > 0,
-        "shopper → db still works"
-    );
-    assert_eq!(
-        count(t, |e| matches!(e, Ev::Deliver { from: 0, to: 1, .. })),
-        0,
-        "db → shopper is cut"
-    );
-    assert!(
-        count(t, |e| matches!(
-            e,
-            Ev::Drop {
-                from: 0,
-                to: 1,
-                reason: DropReason::Partition,
-                ..
-            }
-        )) > 0
-    );
+    assert!(count(t, |e| matches!(e, Ev::Deliver { from: 1, to: 0, .. })) > 0, "shopper → db still works");
+    assert_eq!(count(t, |e| matches!(e, Ev::Deliver { from: 0, to: 1, .. })), 0, "db → shopper is cut");
+    assert!(count(t, |e| matches!(e, Ev::Drop { from: 0, to: 1, reason: DropReason::Partition, .. })) > 0);
 }
 
 #[test]
@@ -169,29 +114,13 @@ fn user_drop_removes_exactly_that_message() {
         })
         .expect("some message after 0.5 s");
     let mut s = base.clone();
-    s.interventions = vec![Intervention {
-        at_us: (sent + deliver) / 2,
-        action: Action::DropMessage { id },
-    }];
+    s.interventions = vec![Intervention { at_us: (sent + deliver) / 2, action: Action::DropMessage { id } }];
     let r = go(&s);
     let t = r.trace();
-    assert_eq!(
-        count(
-            t,
-            |e| matches!(e, Ev::Drop { id: i, reason: DropReason::User, .. } if *i == id)
-        ),
-        1
-    );
-    assert_eq!(
-        count(t, |e| matches!(e, Ev::Deliver { id: i, .. } if *i == id)),
-        0
-    );
+    assert_eq!(count(t, |e| matches!(e, Ev::Drop { id: i, reason: DropReason::User, .. } if *i == id)), 1);
+    assert_eq!(count(t, |e| matches!(e, Ev::Deliver { id: i, .. } if *i == id)), 0);
     // Everything before the drop is the same run.
-    let before = |tr: &[TraceEvent]| {
-        tr.iter()
-            .take_while(|e| e.t_us < (sent + deliver) / 2)
-            .count()
-    };
+    let before = |tr: &[TraceEvent]| tr.iter().take_while(|e| e.t_us < (sent + deliver) / 2).count();
     let n = before(first.trace());
     assert_eq!(trace_hash(&first.trace()[..n]), trace_hash(&t[..n]));
     assert_eq!(r.metrics().dropped_user, 1);
@@ -199,9 +128,7 @@ fn user_drop_removes_exactly_that_message() {
 
 fn orders_on_disk(e: &Engine<SingleDb>) -> usize {
     match &e.core.nodes[0].disk {
-        Disk::Db {
-            shop: Some(shop), ..
-        } => shop.orders.len(),
+        Disk::Db { shop: Some(shop), .. } => shop.orders.len(),
         _ => 0,
     }
 }
@@ -209,60 +136,30 @@ fn orders_on_disk(e: &Engine<SingleDb>) -> usize {
 #[test]
 fn crash_loses_volatile_state_and_keeps_persisted_state() {
     let mut s = quiet();
-    s.interventions = vec![
-        at(2_000, Action::Crash { node: 0 }),
-        at(3_000, Action::Restart { node: 0 }),
-    ];
+    s.interventions = vec![at(2_000, Action::Crash { node: 0 }), at(3_000, Action::Restart { node: 0 })];
     let mut e = Engine::<SingleDb>::new(&s, RecordOptions::default());
     e.run_until(2_000_000);
     let before = orders_on_disk(&e);
     assert!(before > 0);
-    assert!(
-        !e.core.nodes[0].up && e.core.nodes[0].state.is_none(),
-        "crashed: volatile state gone"
-    );
+    assert!(!e.core.nodes[0].up && e.core.nodes[0].state.is_none(), "crashed: volatile state gone");
     assert_eq!(orders_on_disk(&e), before, "the disk survives the crash");
     e.run_to_end();
-    assert!(
-        orders_on_disk(&e) >= before,
-        "after restart the database still has every order"
-    );
+    assert!(orders_on_disk(&e) >= before, "after restart the database still has every order");
     assert!(e.core.violations.is_empty(), "{:?}", e.core.violations);
-    assert!(e.trace.iter().any(|x| matches!(
-        x.ev,
-        Ev::Drop {
-            to: 0,
-            reason: DropReason::ReceiverDown,
-            ..
-        }
-    )));
-    assert!(e
-        .trace
-        .iter()
-        .any(|x| x.t_us > 3_000_000 && matches!(x.ev, Ev::Deliver { to: 0, .. })));
+    assert!(e.trace.iter().any(|x| matches!(x.ev, Ev::Drop { to: 0, reason: DropReason::ReceiverDown, .. })));
+    assert!(e.trace.iter().any(|x| x.t_us > 3_000_000 && matches!(x.ev, Ev::Deliver { to: 0, .. })));
 
     // A shopper's pending checkouts are volatile: after its crash it no longer waits for them.
     let mut s = quiet();
     s.workload.rate_per_s = 20.0;
-    s.interventions = vec![
-        at(
-            0,
-            Action::Partition {
-                groups: vec![vec![0]],
-            },
-        ),
-        at(1_000, Action::Crash { node: 1 }),
-    ];
+    s.interventions = vec![at(0, Action::Partition { groups: vec![vec![0]] }), at(1_000, Action::Crash { node: 1 })];
     let mut e = Engine::<SingleDb>::new(&s, RecordOptions::default());
     e.run_until(990_000);
     let waiting = |e: &Engine<SingleDb>| match &e.core.nodes[1].state {
         Some(protosim::protocols::single::State::Shopper { pending }) => pending.len(),
         _ => 0,
     };
-    assert!(
-        waiting(&e) > 0,
-        "the shopper waits for the cut-off database"
-    );
+    assert!(waiting(&e) > 0, "the shopper waits for the cut-off database");
     e.run_to_end();
     assert_eq!(waiting(&e), 0);
     assert!(e.core.nodes[1].state.is_none());
@@ -272,31 +169,18 @@ fn crash_loses_volatile_state_and_keeps_persisted_state() {
 fn volatile_database_forgets_on_crash_and_the_checker_sees_it() {
     let mut s = quiet();
     s.variant = "ack-before-persist".into();
-    s.interventions = vec![
-        at(2_000, Action::Crash { node: 0 }),
-        at(2_500, Action::Restart { node: 0 }),
-    ];
+    s.interventions = vec![at(2_000, Action::Crash { node: 0 }), at(2_500, Action::Restart { node: 0 })];
     let r = go(&s);
     let v = r.violations();
-    assert!(
-        v.iter()
-            .any(|v| v.invariant == "confirmed-checkouts-survive"),
-        "{v:?}"
-    );
+    assert!(v.iter().any(|v| v.invariant == "confirmed-checkouts-survive"), "{v:?}");
     let first = &v[0];
-    assert!(
-        first.at_us >= 2_500_000,
-        "broken at the restart, not before: {first:?}"
-    );
+    assert!(first.at_us >= 2_500_000, "broken at the restart, not before: {first:?}");
 }
 
 #[test]
 fn timers_are_events_and_retries_use_them() {
     let mut s = quiet();
-    s.interventions = vec![
-        at(1_000, Action::Crash { node: 0 }),
-        at(2_000, Action::Restart { node: 0 }),
-    ];
+    s.interventions = vec![at(1_000, Action::Crash { node: 0 }), at(2_000, Action::Restart { node: 0 })];
     let r = go(&s);
     let retries = count(r.trace(), |e| matches!(e, Ev::Timer { name: "retry", .. }));
     assert!(retries > 0, "shoppers retry while the database is down");
@@ -307,35 +191,21 @@ fn timers_are_events_and_retries_use_them() {
 fn seeking_matches_the_recorded_states() {
     let mut s = pinned_scenario();
     s.until_ms = 4_000;
-    let mut with = Engine::<SingleDb>::new(
-        &s,
-        RecordOptions {
-            narrate: true,
-            checkpoint_every: 16,
-        },
-    );
+    let mut with = Engine::<SingleDb>::new(&s, RecordOptions { narrate: true, checkpoint_every: 16 });
     with.run_to_end();
     let without = go(&s);
     assert!(with.checkpoint_count() > 5);
-    assert_eq!(
-        trace_hash(&with.trace),
-        trace_hash(without.trace()),
-        "checkpoints do not change the run"
-    );
+    assert_eq!(trace_hash(&with.trace), trace_hash(without.trace()), "checkpoints do not change the run");
     for t_us in [0, 1, 777_777, 1_500_000, 3_200_000, 3_999_999] {
         let views = Runner::views_at(&with, t_us);
         let slow = without.views_at(t_us);
         assert_eq!(views, slow, "at {t_us} µs");
         // The last recorded summary of each node at or before t is the state the seek rebuilt.
         for v in &views {
-            let recorded = with
-                .trace
-                .iter()
-                .take_while(|e| e.t_us <= t_us)
-                .fold(None, |acc, e| match &e.ev {
-                    Ev::State { node, summary } if *node == v.id => Some(summary.clone()),
-                    _ => acc,
-                });
+            let recorded = with.trace.iter().take_while(|e| e.t_us <= t_us).fold(None, |acc, e| match &e.ev {
+                Ev::State { node, summary } if *node == v.id => Some(summary.clone()),
+                _ => acc,
+            });
             if let Some(summary) = recorded {
                 assert_eq!(summary, v.summary, "node {} at {t_us} µs", v.id);
             }
@@ -349,64 +219,30 @@ fn limits_stop_the_run_with_a_reason() {
     s.limits.max_events = 50;
     let r = go(&s);
     assert_eq!(r.metrics().events, 50);
-    assert_eq!(
-        r.stop_reason(),
-        Some(&StopReason::Limit {
-            what: "limits.max_events",
-            value: 50
-        })
-    );
+    assert_eq!(r.stop_reason(), Some(&StopReason::Limit { what: "limits.max_events", value: 50 }));
 
     let mut s = quiet();
     s.limits.max_in_flight = 3;
     s.workload.rate_per_s = 500.0;
     let r = go(&s);
-    assert!(matches!(
-        r.stop_reason(),
-        Some(StopReason::Limit {
-            what: "limits.max_in_flight",
-            ..
-        })
-    ));
+    assert!(matches!(r.stop_reason(), Some(StopReason::Limit { what: "limits.max_in_flight", .. })));
 
     let mut s = quiet();
     s.limits.max_trace = 100;
     let r = go(&s);
-    assert!(
-        r.trace().len() <= 120,
-        "the trace stops within one event of its limit"
-    );
-    assert!(matches!(
-        r.stop_reason(),
-        Some(StopReason::Limit {
-            what: "limits.max_trace",
-            ..
-        })
-    ));
+    assert!(r.trace().len() <= 120, "the trace stops within one event of its limit");
+    assert!(matches!(r.stop_reason(), Some(StopReason::Limit { what: "limits.max_trace", .. })));
 }
 
 #[test]
 fn network_changes_take_effect_when_stamped() {
     let mut s = quiet();
-    let lossy = LinkSettings {
-        loss: 1.0,
-        ..LinkSettings::default()
-    };
-    s.interventions = vec![at(
-        2_000,
-        Action::SetNetwork {
-            link: None,
-            settings: lossy,
-        },
-    )];
+    let lossy = LinkSettings { loss: 1.0, ..LinkSettings::default() };
+    s.interventions = vec![at(2_000, Action::SetNetwork { link: None, settings: lossy })];
     let r = go(&s);
     let t = r.trace();
-    assert!(!t
-        .iter()
-        .any(|e| e.t_us < 2_000_000 && matches!(e.ev, Ev::Drop { .. })));
-    assert!(!t
-        .iter()
-        .any(|e| e.t_us > 2_100_000 && matches!(e.ev, Ev::Deliver { .. })));
+    assert!(!t.iter().any(|e| e.t_us < 2_000_000 && matches!(e.ev, Ev::Drop { .. })));
+    assert!(!t.iter().any(|e| e.t_us > 2_100_000 && matches!(e.ev, Ev::Deliver { .. })));
 }
 
 #[test]
@@ -415,11 +251,7 @@ fn workload_checkouts_and_user_checkouts_both_run() {
     s.workload.rate_per_s = 0.0;
     s.interventions = vec![at(
         100,
-        Action::Checkout {
-            shopper: 2,
-            customer: 0,
-            lines: vec![protosim::scenario::Line { item: 1, qty: 1 }],
-        },
+        Action::Checkout { shopper: 2, customer: 0, lines: vec![protosim::scenario::Line { item: 1, qty: 1 }] },
     )];
     let r = go(&s);
     assert_eq!(r.metrics().checkouts_submitted, 1);

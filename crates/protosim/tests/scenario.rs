@@ -6,11 +6,7 @@ fn busy() -> Scenario {
     let mut s = protosim::pinned::pinned_scenario();
     s.interventions.push(Intervention {
         at_us: 5,
-        action: Action::Checkout {
-            shopper: 1,
-            customer: 2,
-            lines: vec![Line { item: 3, qty: 4 }],
-        },
+        action: Action::Checkout { shopper: 1, customer: 2, lines: vec![Line { item: 3, qty: 4 }] },
     });
     s
 }
@@ -22,17 +18,9 @@ fn json_and_compact_forms_round_trip() {
     assert_eq!(Scenario::from_json(&s.to_json_pretty()).unwrap(), s);
     let link = s.to_compact();
     assert!(link.starts_with("s1."));
-    assert!(
-        link.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
-        "URL-safe: {link}"
-    );
+    assert!(link.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)), "URL-safe: {link}");
     assert_eq!(Scenario::from_compact(&link).unwrap(), s);
-    assert_eq!(
-        Scenario::from_compact(&format!("#{link}")).unwrap(),
-        s,
-        "a fragment with its # decodes"
-    );
+    assert_eq!(Scenario::from_compact(&format!("#{link}")).unwrap(), s, "a fragment with its # decodes");
 }
 
 #[test]
@@ -62,31 +50,23 @@ fn malformed_links_are_typed_errors() {
 
 #[test]
 fn errors_say_where() {
-    let e = Scenario::from_json(
-        r#"{"format_version":1,"protocol":"single","network":{"default":{"loss":"x"}}}"#,
-    )
-    .unwrap_err();
+    let e = Scenario::from_json(r#"{"format_version":1,"protocol":"single","network":{"default":{"loss":"x"}}}"#)
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Field);
     assert_eq!(e.at, "network.default.loss", "{e}");
 
-    let e = Scenario::from_json(
-        r#"{"format_version":1,"protocol":"single","network":{"default":{"loss":2.0}}}"#,
-    )
-    .unwrap_err();
+    let e = Scenario::from_json(r#"{"format_version":1,"protocol":"single","network":{"default":{"loss":2.0}}}"#)
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Value);
     assert_eq!(e.at, "network.loss");
 
     let mut s = Scenario::default();
-    s.interventions.push(Intervention {
-        at_us: 0,
-        action: Action::Crash { node: 9 },
-    });
+    s.interventions.push(Intervention { at_us: 0, action: Action::Crash { node: 9 } });
     let e = Scenario::from_json(&s.to_json()).unwrap_err();
     assert_eq!(e.at, "interventions[0].node");
     assert!(e.message.contains("does not exist"), "{e}");
 
-    let e =
-        Scenario::from_json("{\"format_version\": 1,\n \"protocol\": \"single\",,}").unwrap_err();
+    let e = Scenario::from_json("{\"format_version\": 1,\n \"protocol\": \"single\",,}").unwrap_err();
     assert_eq!(e.kind, ErrorKind::Syntax);
     assert!(e.at.starts_with("line 2"), "{e}");
 

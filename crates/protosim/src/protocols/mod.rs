@@ -7,7 +7,7 @@
 pub mod single;
 
 use crate::domain::Catalogue;
-use crate::engine::{Engine, Protocol, RecordOptions, Role};
+use crate::engine::{Engine, NodeDetail, Protocol, RecordOptions, Role};
 use crate::invariants::{InvariantInfo, Verdict, Violation};
 use crate::scenario::{NodeId, ProtocolKind, Scenario, ScenarioError};
 use crate::trace::{Metrics, StopReason, TraceEvent};
@@ -46,6 +46,7 @@ pub struct NodeView {
     pub role: Role,
     pub up: bool,
     pub summary: String,
+    pub detail: NodeDetail,
 }
 
 /// A run of any protocol, type-erased for the CLI and the browser.
@@ -110,6 +111,7 @@ impl<P: Protocol> Runner for Engine<P> {
                     role: self.proto.role(id),
                     up: n.up,
                     summary: self.proto.summary(id, n.state.as_ref(), &n.disk),
+                    detail: self.proto.detail(id, n.state.as_ref(), &n.disk),
                 }
             })
             .collect()

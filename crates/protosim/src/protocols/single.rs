@@ -26,7 +26,10 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     nodes: (1, 1),
     default_nodes: 1,
     variants: &[
-        VariantInfo { name: "correct", explain: "one durable database; retries carry a request id and are answered once" },
+        VariantInfo {
+            name: "correct",
+            explain: "one durable database; retries carry a request id and are answered once",
+        },
         VariantInfo {
             name: "no-dedup",
             explain: "the database treats every retry as a new checkout: a lost reply makes the shopper pay twice",
@@ -44,13 +47,8 @@ pub const DURABLE: InvariantInfo = InvariantInfo {
     rule: "every checkout confirmed to a shopper is still a confirmed order in the database",
 };
 
-const INVARIANTS: [InvariantInfo; 5] = [
-    rules::NO_OVERSELL,
-    rules::MONEY_CONSERVED,
-    rules::CONFIRMED_EXACTLY,
-    rules::NO_DOUBLE_CHARGE,
-    DURABLE,
-];
+const INVARIANTS: [InvariantInfo; 5] =
+    [rules::NO_OVERSELL, rules::MONEY_CONSERVED, rules::CONFIRMED_EXACTLY, rules::NO_DOUBLE_CHARGE, DURABLE];
 
 const DB: NodeId = 0;
 /// Attempts per checkout before a shopper gives up.
@@ -74,10 +72,7 @@ pub struct SingleDb {
 #[derive(Clone, Debug)]
 pub enum Msg {
     Checkout(CheckoutRequest),
-    Reply {
-        request_id: RequestId,
-        outcome: Outcome,
-    },
+    Reply { request_id: RequestId, outcome: Outcome },
 }
 
 impl Message for Msg {
@@ -90,10 +85,7 @@ impl Message for Msg {
     fn detail(&self) -> String {
         match self {
             Msg::Checkout(r) => format!("request #{} for customer {}", r.request_id, r.customer),
-            Msg::Reply {
-                request_id,
-                outcome,
-            } => format!("request #{request_id}: {}", outcome.short()),
+            Msg::Reply { request_id, outcome } => format!("request #{request_id}: {}", outcome.short()),
         }
     }
 }
@@ -119,7 +111,9 @@ pub struct Pending {
 #[derive(Clone, Debug)]
 pub enum State {
     /// The database. `memory` holds the shop only in the `ack-before-persist` variant.
-    Db { memory: Option<Box<Shop>> },
+    Db {
+        memory: Option<Box<Shop>>,
+    },
     Shopper {
         pending: BTreeMap<RequestId, Pending>,
     },
@@ -188,11 +182,7 @@ impl Protocol for SingleDb {
             .iter()
             .map(|l| l.settings.latency_us_max)
             .fold(scenario.network.default.latency_us_max, u64::max);
-        SingleDb {
-            variant,
-            catalogue: catalogue.clone(),
-            timeout_us: (4 * worst_link).max(150_000),
-        }
+        SingleDb { variant, catalogue: catalogue.clone(), timeout_us: (4 * worst_link).max(150_000) }
     }
 
     fn invariants(&self) -> &'static [InvariantInfo] {
@@ -219,23 +209,15 @@ impl Protocol for SingleDb {
         if node != DB {
             Disk::Shopper
         } else if self.variant == Variant::AckBeforePersist {
-            Disk::Db {
-                shop: None,
-                boots: 0,
-            }
+            Disk::Db { shop: None, boots: 0 }
         } else {
-            Disk::Db {
-                shop: Some(Box::new(Shop::new(&self.catalogue))),
-                boots: 0,
-            }
+            Disk::Db { shop: Some(Box::new(Shop::new(&self.catalogue))), boots: 0 }
         }
     }
 
     fn init(&self, ctx: &mut Ctx<'_, Self>) -> State {
         if ctx.me() != DB {
-            return State::Shopper {
-                pending: BTreeMap::new(),
-            };
+            return State::Shopper { pending: BTreeMap::new() };
         }
         let boots = ctx.persist(|d| match d {
             Disk::Db { boots, .. } => {
@@ -248,14 +230,10 @@ impl Protocol for SingleDb {
             if boots > 1 {
                 ctx.note("db restarts with an empty memory: every order it confirmed before the crash is gone");
             }
-            State::Db {
-                memory: Some(Box::new(Shop::new(&self.catalogue))),
-            }
+            State::Db { memory: Some(Box::new(Shop::new(&self.catalogue))) }
         } else {
             if boots > 1 {
-                ctx.note(
-                    "db restarts and reads its orders back from disk: nothing it confirmed is lost",
-                );
+                ctx.note("db restarts and reads its orders back from disk: nothing it confirmed is lost");
             }
             State::Db { memory: None }
         }
@@ -272,9 +250,7 @@ impl Protocol for SingleDb {
                         (shop.checkout(&self.catalogue, &req, dedup), retry)
                     }
                     None => ctx.persist(|d| match d {
-                        Disk::Db {
-                            shop: Some(shop), ..
-                        } => {
+                        Disk::Db { shop: Some(shop), .. } => {
                             let retry = seen(shop);
                             (shop.checkout(&self.catalogue, &req, dedup), retry)
                         }
@@ -283,44 +259,26 @@ impl Protocol for SingleDb {
                 };
                 if ctx.narrating() {
                     let id = req.request_id;
-                    let how = if memory.is_some() {
-                        "kept in memory only"
-                    } else {
-                        "written to disk"
-                    };
+                    let how = if memory.is_some() { "kept in memory only" } else { "written to disk" };
                     ctx.note(match (retry, dedup) {
-                        (true, true) => format!("db has seen request #{id} before (a retry): it repeats its answer and charges nothing"),
-                        (true, false) => format!("db handles retried request #{id} as new: {} — a second charge", outcome.short()),
+                        (true, true) => format!(
+                            "db has seen request #{id} before (a retry): it repeats its answer and charges nothing"
+                        ),
+                        (true, false) => {
+                            format!("db handles retried request #{id} as new: {} — a second charge", outcome.short())
+                        }
                         _ => format!("db runs request #{id} atomically: {}, {how}, then replies", outcome.short()),
                     });
                 }
-                ctx.send(
-                    from,
-                    Msg::Reply {
-                        request_id: req.request_id,
-                        outcome,
-                    },
-                );
+                ctx.send(from, Msg::Reply { request_id: req.request_id, outcome });
             }
-            (
-                State::Shopper { pending },
-                Msg::Reply {
-                    request_id,
-                    outcome,
-                },
-            ) => match pending.remove(&request_id) {
+            (State::Shopper { pending }, Msg::Reply { request_id, outcome }) => match pending.remove(&request_id) {
                 Some(p) => {
                     ctx.cancel_timer(p.timer);
-                    ctx.note(format!(
-                        "request #{request_id} {} after {} attempt(s)",
-                        outcome.short(),
-                        p.attempts
-                    ));
+                    ctx.note(format!("request #{request_id} {} after {} attempt(s)", outcome.short(), p.attempts));
                     ctx.answer(request_id, outcome);
                 }
-                None => ctx.note(format!(
-                    "a late or duplicate reply for request #{request_id} is ignored"
-                )),
+                None => ctx.note(format!("a late or duplicate reply for request #{request_id} is ignored")),
             },
             _ => {}
         }
@@ -335,15 +293,8 @@ impl Protocol for SingleDb {
         };
         if p.attempts >= MAX_ATTEMPTS {
             pending.remove(&id);
-            ctx.note(format!(
-                "no answer for request #{id} after {MAX_ATTEMPTS} attempts: the shopper gives up"
-            ));
-            ctx.answer(
-                id,
-                Outcome::Aborted {
-                    reason: AbortReason::GaveUp,
-                },
-            );
+            ctx.note(format!("no answer for request #{id} after {MAX_ATTEMPTS} attempts: the shopper gives up"));
+            ctx.answer(id, Outcome::Aborted { reason: AbortReason::GaveUp });
             return;
         }
         p.attempts += 1;
@@ -354,9 +305,7 @@ impl Protocol for SingleDb {
         if let Some(p) = pending.get_mut(&id) {
             p.timer = timer;
         }
-        ctx.note(format!(
-            "no reply for request #{id} yet: retry {attempts} with the same request id"
-        ));
+        ctx.note(format!("no reply for request #{id} yet: retry {attempts} with the same request id"));
         ctx.send(DB, Msg::Checkout(req));
     }
 
@@ -367,14 +316,7 @@ impl Protocol for SingleDb {
         let after = self.backoff_us(1, ctx);
         let timer = ctx.set_timer(after, Timer::Retry(req.request_id));
         ctx.send(DB, Msg::Checkout(req.clone()));
-        pending.insert(
-            req.request_id,
-            Pending {
-                req,
-                attempts: 1,
-                timer,
-            },
-        );
+        pending.insert(req.request_id, Pending { req, attempts: 1, timer });
     }
 
     fn summary(&self, node: NodeId, st: Option<&State>, disk: &Disk) -> String {
@@ -401,31 +343,16 @@ impl Protocol for SingleDb {
                 let parts: Vec<String> = pending
                     .iter()
                     .take(3)
-                    .map(|(id, p)| {
-                        if p.attempts > 1 {
-                            format!("#{id} try {}", p.attempts)
-                        } else {
-                            format!("#{id}")
-                        }
-                    })
+                    .map(|(id, p)| if p.attempts > 1 { format!("#{id} try {}", p.attempts) } else { format!("#{id}") })
                     .collect();
-                let more = if pending.len() > 3 {
-                    format!(" +{}", pending.len() - 3)
-                } else {
-                    String::new()
-                };
+                let more = if pending.len() > 3 { format!(" +{}", pending.len() - 3) } else { String::new() };
                 format!("waiting {}{more}", parts.join(", "))
             }
             (Some(State::Db { .. }), Disk::Shopper) => format!("node {node}"),
         }
     }
 
-    fn check(
-        &self,
-        w: &mut CheckView<'_, Self>,
-        touched: Option<NodeId>,
-        out: &mut Vec<Violation>,
-    ) {
+    fn check(&self, w: &mut CheckView<'_, Self>, touched: Option<NodeId>, out: &mut Vec<Violation>) {
         let c = &mut *w.checker;
         for (id, outcome) in &w.answers[c.answers_seen..] {
             if outcome.is_confirmed() {
@@ -449,14 +376,13 @@ impl Protocol for SingleDb {
             c.verified = 0;
         }
         for &id in &c.confirmed[c.verified..] {
-            if !shop
-                .order_for(id)
-                .is_some_and(|(_, o)| o.answer.is_confirmed())
-            {
+            if !shop.order_for(id).is_some_and(|(_, o)| o.answer.is_confirmed()) {
                 out.push(Violation::new(
                     &DURABLE,
                     Some(DB),
-                    format!("request #{id} was confirmed to its shopper, but the database has no confirmed order for it"),
+                    format!(
+                        "request #{id} was confirmed to its shopper, but the database has no confirmed order for it"
+                    ),
                 ));
                 break;
             }
