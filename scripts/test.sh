@@ -23,6 +23,18 @@ cargo clippy --workspace --all-targets --locked --target wasm32-unknown-unknown 
 step "native tests (engine, domain, scenario decoding, CLI incl. a 1000-seed faulty sweep)"
 cargo test --workspace --locked
 
+step "sweeps with random faults (release build): correct variants hold, mistaken ones are caught"
+cargo build --locked --release -p protosim
+sweep() { ./target/release/protosim sweep --faults "$@" | head -n 5; return "${PIPESTATUS[0]}"; }
+sweep --protocol single --seeds 1000
+sweep --protocol raft --nodes 5 --seeds 10000
+for v in no-dedup ack-before-persist; do
+    if sweep --protocol single --variant "$v" --seeds 1000; then echo "the mistaken variant single/$v was not caught"; exit 1; fi
+done
+for v in vote-without-log-check commit-old-term copy-whole-log; do
+    if sweep --protocol raft --nodes 5 --variant "$v" --seeds 10000; then echo "the mistaken variant raft/$v was not caught"; exit 1; fi
+done
+
 step "browser tests (wasm-bindgen-test in headless Chromium)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 CHROMEDRIVER=/usr/bin/chromedriver \

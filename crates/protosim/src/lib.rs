@@ -105,13 +105,29 @@ pub struct SweepResult {
     pub events: u64,
     /// The first violating run: its scenario (replayable anywhere) and what broke.
     pub first: Option<(Scenario, Violation)>,
+    /// With faults, for protocols that promise liveness: the stated bound, the slowest answer after the heal, the
+    /// runs that broke the promise and the first of them.
+    pub liveness_bound_ms: Option<u64>,
+    pub worst_answer_after_heal_ms: u64,
+    pub liveness_failures: u64,
+    pub first_liveness_failure: Option<(Scenario, String)>,
 }
 
 /// Runs `seeds` seeds starting at `base.seed`, each with a random fault schedule when `faults` is set.
 /// `stop_at_first` ends the sweep at the first violation.
 pub fn sweep(base: &Scenario, seeds: u64, faults: bool, stop_at_first: bool) -> Result<SweepResult, ScenarioError> {
     base.validate()?;
-    let mut res = SweepResult { runs: 0, violating_runs: 0, events: 0, first: None };
+    let bound_ms = if faults { protocols::info(base.protocol).liveness_bound_ms } else { None };
+    let mut res = SweepResult {
+        runs: 0,
+        violating_runs: 0,
+        events: 0,
+        first: None,
+        liveness_bound_ms: bound_ms,
+        worst_answer_after_heal_ms: 0,
+        liveness_failures: 0,
+        first_liveness_failure: None,
+    };
     for k in 0..seeds {
         let mut s = base.clone();
         s.seed = base.seed.wrapping_add(k);
@@ -121,6 +137,17 @@ pub fn sweep(base: &Scenario, seeds: u64, faults: bool, stop_at_first: bool) -> 
         let r = run(&s, RecordOptions { narrate: false, checkpoint_every: 0 })?;
         res.runs += 1;
         res.events += r.metrics().events;
+        if let Some(bound_ms) = bound_ms {
+            match faults::answered_after_heal(r.trace(), faults::heal_us(s.until_ms), r.now_us(), bound_ms * 1000) {
+                Ok(worst_us) => res.worst_answer_after_heal_ms = res.worst_answer_after_heal_ms.max(worst_us / 1000),
+                Err(why) => {
+                    res.liveness_failures += 1;
+                    if res.first_liveness_failure.is_none() {
+                        res.first_liveness_failure = Some((s.clone(), why));
+                    }
+                }
+            }
+        }
         if let Some(v) = r.violations().first() {
             res.violating_runs += 1;
             if res.first.is_none() {

@@ -241,7 +241,7 @@ fn cmd_sweep(a: &Args, s: &Scenario) -> ExitCode {
     };
     let secs = started.elapsed().as_secs_f64();
     let _ = print_sweep(a, s, &res, secs, &mut std::io::stdout().lock());
-    if res.violating_runs == 0 {
+    if res.violating_runs == 0 && res.liveness_failures == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -276,6 +276,20 @@ fn print_sweep(
             res.runs as f64 / secs
         )?;
         writeln!(out, "violations      {} of {} runs", res.violating_runs, res.runs)?;
+        if let Some(bound) = res.liveness_bound_ms {
+            writeln!(
+                out,
+                "liveness        {} of {} runs left a checkout unanswered {bound} ms after the heal; slowest answer \
+                 after the heal {} ms",
+                res.liveness_failures, res.runs, res.worst_answer_after_heal_ms
+            )?;
+            if let Some((scn, why)) = &res.first_liveness_failure {
+                writeln!(out, "first liveness failure, seed {}: {why}", scn.seed)?;
+                if res.first.is_none() {
+                    writeln!(out, "{}", scn.to_json_pretty())?;
+                }
+            }
+        }
         if let Some((scn, v)) = &res.first {
             writeln!(out, "first violating seed {}: {} — {}", scn.seed, v.invariant, v.detail)?;
             writeln!(out, "replay it with: protosim run --scenario FILE   (FILE holding this scenario)")?;

@@ -19,14 +19,17 @@ pub type NodeId = u16;
 pub enum ProtocolKind {
     /// One database server; shoppers retry with idempotent request ids.
     Single,
+    /// Raft: 3 to 7 servers replicate one log of checkouts.
+    Raft,
 }
 
 impl ProtocolKind {
-    pub const ALL: &'static [ProtocolKind] = &[ProtocolKind::Single];
+    pub const ALL: &'static [ProtocolKind] = &[ProtocolKind::Single, ProtocolKind::Raft];
 
     pub fn name(self) -> &'static str {
         match self {
             ProtocolKind::Single => "single",
+            ProtocolKind::Raft => "raft",
         }
     }
 

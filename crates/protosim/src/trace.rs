@@ -55,22 +55,70 @@ pub enum Ev {
         detail: String,
         deliver_us: u64,
     },
-    Deliver { id: u64, from: NodeId, to: NodeId },
-    Drop { id: u64, from: NodeId, to: NodeId, reason: DropReason },
-    Duplicate { id: u64, copy: u64, deliver_us: u64 },
-    Timer { node: NodeId, name: &'static str },
-    Crash { node: NodeId },
-    Restart { node: NodeId },
-    Partition { groups: Vec<Vec<NodeId>> },
-    Cut { from: NodeId, to: NodeId },
+    Deliver {
+        id: u64,
+        from: NodeId,
+        to: NodeId,
+    },
+    Drop {
+        id: u64,
+        from: NodeId,
+        to: NodeId,
+        reason: DropReason,
+    },
+    Duplicate {
+        id: u64,
+        copy: u64,
+        deliver_us: u64,
+    },
+    Timer {
+        node: NodeId,
+        name: &'static str,
+    },
+    Crash {
+        node: NodeId,
+    },
+    Restart {
+        node: NodeId,
+    },
+    Partition {
+        groups: Vec<Vec<NodeId>>,
+    },
+    Cut {
+        from: NodeId,
+        to: NodeId,
+    },
     Heal,
-    Network { link: Option<(NodeId, NodeId)>, settings: LinkSettings },
-    Submit { node: NodeId, request_id: RequestId, customer: u16, basket: String },
-    Outcome { node: NodeId, request_id: RequestId, outcome: Outcome, latency_us: u64 },
-    State { node: NodeId, summary: String },
-    Note { node: NodeId, text: String },
-    Violation { violation: Violation },
-    Stop { stop: StopReason },
+    Network {
+        link: Option<(NodeId, NodeId)>,
+        settings: LinkSettings,
+    },
+    Submit {
+        node: NodeId,
+        request_id: RequestId,
+        customer: u16,
+        basket: String,
+    },
+    Outcome {
+        node: NodeId,
+        request_id: RequestId,
+        outcome: Outcome,
+        latency_us: u64,
+    },
+    State {
+        node: NodeId,
+        summary: String,
+    },
+    Note {
+        node: NodeId,
+        text: String,
+    },
+    Violation {
+        violation: Violation,
+    },
+    Stop {
+        stop: StopReason,
+    },
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -4,6 +4,7 @@
 //! arm to [`info`] and one to [`build`] (plus the name in [`ProtocolKind`]). Everything else — the CLI, the sweep,
 //! the browser app — works through [`Runner`] and needs no change.
 
+pub mod raft;
 pub mod single;
 
 use crate::domain::Catalogue;
@@ -30,11 +31,14 @@ pub struct ProtocolInfo {
     pub variants: &'static [VariantInfo],
     /// Every invariant checked after each event, business rules included.
     pub invariants: &'static [InvariantInfo],
+    /// Liveness promise: after the faults heal, every checkout is answered within this many ms (sweeps check it).
+    pub liveness_bound_ms: Option<u64>,
 }
 
 pub fn info(kind: ProtocolKind) -> &'static ProtocolInfo {
     match kind {
         ProtocolKind::Single => &single::INFO,
+        ProtocolKind::Raft => &raft::INFO,
     }
 }
 
@@ -126,5 +130,6 @@ pub fn build(scenario: &Scenario, opts: RecordOptions) -> Result<Box<dyn Runner>
     scenario.validate()?;
     Ok(match scenario.protocol {
         ProtocolKind::Single => Box::new(Engine::<single::SingleDb>::new(scenario, opts)),
+        ProtocolKind::Raft => Box::new(Engine::<raft::Raft>::new(scenario, opts)),
     })
 }

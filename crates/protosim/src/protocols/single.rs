@@ -40,6 +40,7 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
         },
     ],
     invariants: &INVARIANTS,
+    liveness_bound_ms: Some(8_000),
 };
 
 pub const DURABLE: InvariantInfo = InvariantInfo {
