@@ -3,7 +3,11 @@
 use crate::cluster::Cluster;
 use crate::model::Model;
 use gloo::render::{request_animation_frame, AnimationFrame};
+use protosim::scenario::ProtocolKind;
 use protosim::{RecordOptions, Scenario, ScenarioError};
+
+/// What a page without a scenario link opens with.
+pub const DEFAULT_PROTOCOL: ProtocolKind = ProtocolKind::Raft;
 use std::cell::RefCell;
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
@@ -15,28 +19,50 @@ pub const SPEED_LOG_MAX: f64 = 2.0;
 /// Messages take 8 to 24 ms by default: at 0.05x a message takes a third of a second to cross the screen.
 pub const SPEED_LOG_DEFAULT: f64 = -1.3;
 
-/// The scenario a fresh page shows: three shoppers and one database, with the database crashing for a second
-/// half-way through so a first-time visitor sees retries, an outage and recovery.
-pub fn default_scenario() -> Scenario {
+/// The scenario a fresh page shows for a protocol. Each one stages the protocol's central lesson:
+/// - single database: three shoppers and one database, which crashes for a second at 4 s (retries, an outage,
+///   recovery from disk);
+/// - Raft: five servers and three shoppers; the leader of the moment crashes at 6 s and comes back at 9 s (an
+///   election, the log catching up).
+pub fn default_scenario(kind: ProtocolKind) -> Scenario {
     use protosim::scenario::{Action, Intervention};
-    Scenario {
-        interventions: vec![
-            Intervention { at_us: 4_000_000, action: Action::Crash { node: 0 } },
-            Intervention { at_us: 5_000_000, action: Action::Restart { node: 0 } },
-        ],
-        ..Scenario::default()
+    let info = protosim::protocols::info(kind);
+    let mut s = Scenario { protocol: kind, nodes: info.default_nodes, ..Scenario::default() };
+    let crash = |node, at_ms: u64, back_ms: u64| {
+        vec![
+            Intervention { at_us: at_ms * 1000, action: Action::Crash { node } },
+            Intervention { at_us: back_ms * 1000, action: Action::Restart { node } },
+        ]
+    };
+    match kind {
+        ProtocolKind::Single => s.interventions = crash(0, 4_000, 5_000),
+        ProtocolKind::Raft => {
+            // Find who leads just before 6 s in this very run, and crash that server.
+            let leader = protosim::build(&s, RecordOptions { narrate: false, checkpoint_every: 0 })
+                .ok()
+                .and_then(|mut r| {
+                    while r.now_us() < 5_990_000 && r.step() {}
+                    r.views_at(5_990_000)
+                        .into_iter()
+                        .find(|v| v.detail.facts.iter().any(|(k, val)| *k == "role" && val == "leader"))
+                        .map(|v| v.id)
+                })
+                .unwrap_or(0);
+            s.interventions = crash(leader, 6_000, 9_000);
+        }
     }
+    s
 }
 
 /// The scenario to show for a URL fragment: the default when there is none, or an error to show beside it.
 pub fn scenario_for_fragment(fragment: &str) -> (Scenario, Option<ScenarioError>) {
     let f = fragment.trim().trim_start_matches('#');
     if f.is_empty() {
-        return (default_scenario(), None);
+        return (default_scenario(DEFAULT_PROTOCOL), None);
     }
     match Scenario::from_compact(f) {
         Ok(s) => (s, None),
-        Err(e) => (default_scenario(), Some(e)),
+        Err(e) => (default_scenario(DEFAULT_PROTOCOL), Some(e)),
     }
 }
 
@@ -140,26 +166,33 @@ pub struct AppProps {
     pub autoplay: bool,
 }
 
+/// Loads a scenario (from the link, or the one picked) and hands its run to the player.
 #[component]
 pub fn App(props: &AppProps) -> Html {
-    let loaded = use_memo(props.fragment.clone(), |fragment| {
-        let (scenario, link_error) = scenario_for_fragment(fragment);
-        match run_for_playback(&scenario) {
-            Ok(model) => (Some(Rc::new(model)), link_error.map(|e| e.to_string())),
-            Err(e) => (None, Some(e.to_string())),
-        }
-    });
-    let (model, error) = (&loaded.0, &loaded.1);
-    let end_us = model.as_ref().map_or(0, |m| m.end_us);
-    let player =
-        use_reducer(|| Player { cursor_us: 0.0, end_us, playing: props.autoplay, speed_log: SPEED_LOG_DEFAULT });
+    let initial = use_memo(props.fragment.clone(), |f| scenario_for_fragment(f));
+    // The scenario on screen and how many times one was loaded (a new load restarts the player).
+    let current = use_state(|| (initial.0.clone(), 0u32));
+    let link_error = use_state(|| initial.1.as_ref().map(|e| e.to_string()));
+    let loaded = use_memo(current.0.clone(), |s| run_for_playback(s).map(Rc::new).map_err(|e| e.to_string()));
     let large = use_state(|| false);
-    {
-        let dispatcher = player.dispatcher();
-        use_animation_frames(player.playing, Callback::from(move |dt| dispatcher.dispatch(PlayerAction::Tick(dt))));
-    }
 
-    let error_banner = error.as_ref().map(|e| {
+    let on_protocol = {
+        let current = current.clone();
+        let link_error = link_error.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            if let Some(kind) = ProtocolKind::parse(&select.value()) {
+                link_error.set(None);
+                current.set((default_scenario(kind), current.1 + 1));
+            }
+        })
+    };
+    let toggle_large = {
+        let large = large.clone();
+        Callback::from(move |_| large.set(!*large))
+    };
+
+    let error_banner = link_error.as_ref().map(|e| {
         html! {
             <div class="banner error" role="alert" data-testid="load-error">
                 <strong>{ "This link does not hold a scenario this page can run." }</strong>
@@ -167,9 +200,61 @@ pub fn App(props: &AppProps) -> Html {
             </div>
         }
     });
-    let Some(model) = model.clone() else {
-        return html! { <main class="app">{ error_banner }</main> };
-    };
+    let s = &current.0;
+    let info = protosim::protocols::info(s.protocol);
+    html! {
+        <main class={classes!("app", large.then_some("large"))}>
+            <header class="top">
+                <h1>{ "Checkout protocol explorer" }</h1>
+                <label class="pick">
+                    <span class="sr-only">{ "Protocol" }</span>
+                    <select onchange={on_protocol} aria-label="Protocol" data-testid="protocol">
+                        { for ProtocolKind::ALL.iter().map(|k| html! {
+                            <option value={k.name()} selected={*k == s.protocol}>
+                                { protosim::protocols::info(*k).title }
+                            </option>
+                        }) }
+                    </select>
+                </label>
+                <span class="scenario-line">
+                    { format!("variant {} · {} server(s), {} shoppers · seed {}", s.variant, s.nodes, s.shoppers, s.seed) }
+                </span>
+                <button class="ghost" onclick={toggle_large} aria-pressed={large.to_string()}>
+                    { if *large { "Normal text" } else { "Projector text" } }
+                </button>
+            </header>
+            { error_banner }
+            { match &*loaded {
+                Ok(model) => html! {
+                    <Explorer key={current.1} model={model.clone()} autoplay={props.autoplay}
+                              invariants={info.invariants.len()} />
+                },
+                Err(e) => html! {
+                    <div class="banner error" role="alert" data-testid="run-error">{ format!("This scenario cannot run: {e}") }</div>
+                },
+            } }
+        </main>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ExplorerProps {
+    pub model: Rc<Model>,
+    pub autoplay: bool,
+    pub invariants: usize,
+}
+
+/// Plays one run back: controls, the cluster picture, invariants and the event log.
+#[component]
+pub fn Explorer(props: &ExplorerProps) -> Html {
+    let model = props.model.clone();
+    let end_us = model.end_us;
+    let player =
+        use_reducer(|| Player { cursor_us: 0.0, end_us, playing: props.autoplay, speed_log: SPEED_LOG_DEFAULT });
+    {
+        let dispatcher = player.dispatcher();
+        use_animation_frames(player.playing, Callback::from(move |dt| dispatcher.dispatch(PlayerAction::Tick(dt))));
+    }
     let cursor = player.cursor_us as u64;
 
     let toggle = {
@@ -198,29 +283,13 @@ pub fn App(props: &AppProps) -> Html {
             }
         })
     };
-    let toggle_large = {
-        let large = large.clone();
-        Callback::from(move |_| large.set(!*large))
-    };
 
-    let s = &model.scenario;
-    let info = protosim::protocols::info(s.protocol);
     let violations_now: Vec<&(u64, String)> = model.violations.iter().filter(|(t, _)| *t <= cursor).collect();
     let log_end = model.log_end(cursor);
     let log_start = log_end.saturating_sub(80);
 
     html! {
-        <main class={classes!("app", large.then_some("large"))}>
-            <header class="top">
-                <h1>{ "Checkout protocol explorer" }</h1>
-                <span class="scenario-line">
-                    { format!("{} · variant {} · {} server(s), {} shoppers · seed {}", info.title, s.variant, s.nodes, s.shoppers, s.seed) }
-                </span>
-                <button class="ghost" onclick={toggle_large} aria-pressed={large.to_string()}>
-                    { if *large { "Normal text" } else { "Projector text" } }
-                </button>
-            </header>
-            { error_banner }
+        <>
             <section class="controls" aria-label="Playback">
                 <button class="primary" onclick={toggle} data-testid="play">
                     { if player.playing { "❚❚ Pause" } else { "▶ Play" } }
@@ -245,7 +314,7 @@ pub fn App(props: &AppProps) -> Html {
                     <section class={classes!("invariants", (!violations_now.is_empty()).then_some("broken"))}
                              data-testid="invariants">
                         if violations_now.is_empty() {
-                            <p>{ format!("✔ All {} invariants hold so far", info.invariants.len()) }</p>
+                            <p>{ format!("✔ All {} invariants hold so far", props.invariants) }</p>
                         } else {
                             { for violations_now.iter().map(|(_, v)| html! { <p class="violation">{ v }</p> }) }
                         }
@@ -266,6 +335,6 @@ pub fn App(props: &AppProps) -> Html {
             <footer class="foot">
                 { format!("trace {} · {} events · {}", model.trace_hash, model.log.len(), model.stop) }
             </footer>
-        </main>
+        </>
     }
 }

@@ -4,13 +4,15 @@ use crate::model::{Model, FALL_US};
 use protosim::engine::Role;
 use yew::prelude::*;
 
-pub const VIEW_W: f64 = 900.0;
-pub const VIEW_H: f64 = 600.0;
-const BOX_W: f64 = 224.0;
+pub const VIEW_W: f64 = 1100.0;
+pub const VIEW_H: f64 = 760.0;
+/// Box sizes: servers with a log to draw get a taller box.
+const BOX_W: f64 = 236.0;
 const BOX_H: f64 = 92.0;
+const BOX_H_DETAIL: f64 = 116.0;
 
-/// Where each node sits: servers in the middle (one in the centre, several on an inner ring), shoppers on an
-/// outer ring.
+/// Where each node sits: servers in the middle (one in the centre, several on an inner ring sized to their number),
+/// shoppers on an outer ring, set between the servers.
 pub fn layout(model: &Model) -> Vec<(f64, f64)> {
     let (cx, cy) = (VIEW_W / 2.0, VIEW_H / 2.0);
     let servers: Vec<usize> = model.nodes.iter().filter(|n| n.role == Role::Server).map(|n| n.id as usize).collect();
@@ -21,14 +23,28 @@ pub fn layout(model: &Model) -> Vec<(f64, f64)> {
         (cx + rx * a.cos(), cy + ry * a.sin())
     };
     if servers.len() > 1 {
+        // A ring of servers in the upper part, the shoppers in a row beneath it.
+        let rx = 150.0 + 30.0 * servers.len() as f64;
+        let ry = rx * 0.5 + 40.0;
         for (k, &i) in servers.iter().enumerate() {
-            pos[i] = ring(k, servers.len(), 170.0, 120.0, -std::f64::consts::FRAC_PI_2);
+            let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * k as f64 / servers.len() as f64;
+            pos[i] = (cx + rx * a.cos(), 300.0 + ry * a.sin());
+        }
+        let n = shoppers.len().max(1) as f64;
+        for (k, &i) in shoppers.iter().enumerate() {
+            pos[i] = (130.0 + (VIEW_W - 260.0) * (k as f64 + 0.5) / n, VIEW_H - 60.0);
+        }
+    } else {
+        for (k, &i) in shoppers.iter().enumerate() {
+            pos[i] = ring(k, shoppers.len(), 420.0, 300.0, -std::f64::consts::FRAC_PI_2 + 0.5);
         }
     }
-    for (k, &i) in shoppers.iter().enumerate() {
-        pos[i] = ring(k, shoppers.len(), 320.0, 230.0, -std::f64::consts::FRAC_PI_2 + 0.5);
-    }
     pos
+}
+
+/// Fill colour of a term (or ballot) number: a small palette, with the number always written on top.
+fn term_class(term: u64) -> String {
+    format!("cell term{}", term % 6)
 }
 
 fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
@@ -82,7 +98,8 @@ pub fn Cluster(props: &ClusterProps) -> Html {
             let (x2, y2) = pos[b];
             let cut_ab = is_blocked(a, b);
             let cut_ba = is_blocked(b, a);
-            let class = if cut_ab || cut_ba { "edge cut" } else { "edge" };
+            let client = m.nodes[a].role != m.nodes[b].role;
+            let class = classes!("edge", client.then_some("client"), (cut_ab || cut_ba).then_some("cut"));
             edges.push(html! {
                 <line class={class} x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
             });
@@ -104,25 +121,71 @@ pub fn Cluster(props: &ClusterProps) -> Html {
         let i = node.id as usize;
         let (x, y) = pos[i];
         let up = m.up_at(i, t);
-        let summary = m.summary_at(i, t);
+        let st = m.state_at(i, t);
         let role = match node.role {
             Role::Server => "server",
             Role::Shopper => "shopper",
         };
-        let class = classes!("node", role, (!up).then_some("down"));
-        let lines = wrap(&summary, 25, 3);
+        let d = &st.detail;
+        let fact = |k: &str| d.facts.iter().find(|(name, _)| *name == k).map(|(_, v)| v.clone());
+        let role_text = if !up { "✖ down".to_string() } else { fact("role").unwrap_or_else(|| role.to_string()) };
+        let h = if d.facts.is_empty() { BOX_H } else { BOX_H_DETAIL };
+        let class = classes!("node", role, (!up).then_some("down"), fact("role").map(|r| format!("is-{r}")));
+        let body = if d.facts.is_empty() {
+            let lines = wrap(&st.summary, 25, 3);
+            html! { <>{ for lines.iter().enumerate().map(|(k, l)| html! {
+                <text class="node-state" x="12" y={(46.0 + 17.0 * k as f64).to_string()}>{ l }</text>
+            }) }</> }
+        } else {
+            // The box shows the first three facts besides the role; the full list is in the tooltip.
+            let facts: Vec<String> =
+                d.facts.iter().filter(|(k, _)| *k != "role").take(3).map(|(k, v)| format!("{k} {v}")).collect();
+            let cells = d.log.iter().enumerate().map(|(k, c)| {
+                let cx = 12.0 + 21.0 * k as f64;
+                html! {
+                    <g class={classes!(term_class(c.term), c.committed.then_some("committed"))}>
+                        <title>{ format!("index {} · term {} · {}{}", c.index, c.term, c.text,
+                                         if c.committed { " · committed" } else { " · not committed yet" }) }</title>
+                        <rect x={cx.to_string()} y="62" width="19" height="24" rx="3" />
+                        <text x={(cx + 9.5).to_string()} y="79" text-anchor="middle">{ c.term }</text>
+                    </g>
+                }
+            });
+            let first = d.log.first().map(|c| c.index).unwrap_or(0);
+            html! {
+                <>
+                    <text class="node-facts" x="12" y="48">{ facts.join(" · ") }</text>
+                    { for cells }
+                    if first > 0 {
+                        <text class="node-idx" x="12" y="104">{ format!("log from #{first} · filled: committed") }</text>
+                    } else {
+                        <text class="node-idx" x="12" y="80">{ "log empty" }</text>
+                    }
+                </>
+            }
+        };
+        let ring = d.timer.filter(|&(_, fires)| up && t < fires).map(|(set, fires)| {
+            let left = (fires - t) as f64 / (fires - set).max(1) as f64;
+            let circumference = std::f64::consts::TAU * 9.0;
+            html! {
+                <g class="timer-ring" transform={format!("translate({:.1},19)", BOX_W - 20.0)}>
+                    <title>{ format!("election timer: fires in {:.0} ms", (fires - t) as f64 / 1000.0) }</title>
+                    <circle class="track" r="9" />
+                    <circle class="left" r="9" transform="rotate(-90)"
+                        stroke-dasharray={format!("{:.2} {:.2}", circumference * left, circumference)} />
+                </g>
+            }
+        });
         html! {
-            <g class={class} transform={format!("translate({:.1},{:.1})", x - BOX_W / 2.0, y - BOX_H / 2.0)}
+            <g class={class} transform={format!("translate({:.1},{:.1})", x - BOX_W / 2.0, y - h / 2.0)}
                data-node={node.id.to_string()}>
-                <title>{format!("{} ({role}){}: {summary}", node.name, if up { "" } else { ", down" })}</title>
-                <rect width={BOX_W.to_string()} height={BOX_H.to_string()} rx="10" />
+                <title>{format!("{} ({role}){}: {}", node.name, if up { "" } else { ", down" }, st.summary)}</title>
+                <rect class="box" width={BOX_W.to_string()} height={h.to_string()} rx="10" />
                 <text class="node-name" x="12" y="24">{ &node.name }</text>
-                <text class="node-role" x={(BOX_W - 12.0).to_string()} y="24" text-anchor="end">
-                    { if up { role.to_string() } else { "✖ down".to_string() } }
-                </text>
-                { for lines.iter().enumerate().map(|(k, l)| html! {
-                    <text class="node-state" x="12" y={(46.0 + 17.0 * k as f64).to_string()}>{ l }</text>
-                }) }
+                <text class="node-role" x={(BOX_W - if d.timer.is_some() { 36.0 } else { 12.0 }).to_string()} y="24"
+                      text-anchor="end">{ role_text }</text>
+                { body }
+                { for ring }
             </g>
         }
     });
@@ -141,7 +204,8 @@ pub fn Cluster(props: &ClusterProps) -> Html {
             opacity = 1.0 - fall;
         }
         // Requests and replies differ in shape as well as colour.
-        let reply = matches!(f.label, "Reply" | "Ack" | "Vote" | "Promise" | "Accepted");
+        let reply =
+            matches!(f.label, "Reply" | "Redirect" | "Ack" | "Ack✗" | "Vote" | "Vote✗" | "Promise" | "Accepted");
         let class = classes!("msg", if reply { "reply" } else { "request" }, dropped.then_some("dropped"));
         html! {
             <g class={class} opacity={format!("{opacity:.2}")} data-msg={f.id.to_string()}>
@@ -151,7 +215,11 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                     html! { <circle cx={x.to_string()} cy={y.to_string()} r="8" /> }
                 } }
                 <text class="msg-label" x={x.to_string()} y={(y - 12.0).to_string()} text-anchor="middle">
-                    { if dropped { format!("✖ {}", f.label) } else { f.label.to_string() } }
+                    { match (dropped, f.n) {
+                        (true, _) => format!("✖ {}", f.label),
+                        (false, Some(n)) => format!("{} ×{n}", f.label),
+                        (false, None) => f.label.to_string(),
+                    } }
                 </text>
             </g>
         }

@@ -1,7 +1,7 @@
 //! The playback model: a finished run turned into what the screen needs at any cursor time — message flights,
 //! node state timelines, network cuts and readable event lines. Built once per run; every frame only looks up.
 
-use protosim::engine::Role;
+use protosim::engine::{NodeDetail, Role};
 use protosim::scenario::NodeId;
 use protosim::trace::{DropReason, Ev, TraceEvent};
 use protosim::{Runner, Scenario};
@@ -21,6 +21,13 @@ pub struct Flight {
     /// Delivery time, or the time it was dropped.
     pub end_us: u64,
     pub dropped: Option<DropReason>,
+}
+
+/// What a node box shows at one moment.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NodeState {
+    pub summary: String,
+    pub detail: NodeDetail,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -45,8 +52,8 @@ pub struct Model {
     pub flights: Vec<Flight>,
     /// Longest flight, so the frame's search for messages in the air is a short scan.
     pub longest_flight_us: u64,
-    /// Per node: (time, summary) in time order.
-    pub summaries: Vec<Vec<(u64, String)>>,
+    /// Per node: (time, state) in time order.
+    pub summaries: Vec<Vec<(u64, NodeState)>>,
     /// Per node: (time, up) in time order.
     pub up: Vec<Vec<(u64, bool)>>,
     /// (time, blocked[from * n + to]) after each network change.
@@ -80,7 +87,10 @@ impl Model {
         let name = |id: NodeId| nodes.get(usize::from(id)).map_or_else(|| format!("node {id}"), |x| x.name.clone());
         let mut flights: Vec<Flight> = Vec::new();
         let mut index = std::collections::BTreeMap::new();
-        let mut summaries: Vec<Vec<(u64, String)>> = views.iter().map(|v| vec![(0, v.summary.clone())]).collect();
+        let mut summaries: Vec<Vec<(u64, NodeState)>> = views
+            .iter()
+            .map(|v| vec![(0, NodeState { summary: v.summary.clone(), detail: v.detail.clone() })])
+            .collect();
         let mut up: Vec<Vec<(u64, bool)>> = vec![vec![(0, true)]; n];
         let mut blocked = vec![false; n * n];
         let mut cuts = vec![(0, blocked.clone())];
@@ -203,7 +213,8 @@ impl Model {
                         *latency_us as f64 / 1000.0
                     ),
                 ),
-                Ev::State { node, summary } => summaries[usize::from(*node)].push((t, summary.clone())),
+                Ev::State { node, summary, detail } => summaries[usize::from(*node)]
+                    .push((t, NodeState { summary: summary.clone(), detail: detail.clone().unwrap_or_default() })),
                 Ev::Note { node, text } => {
                     // Notes name their node when it is the sentence's subject; otherwise say whose note it is.
                     let who = name(*node);
@@ -251,8 +262,12 @@ impl Model {
         })
     }
 
-    pub fn summary_at(&self, node: usize, t_us: u64) -> String {
+    pub fn state_at(&self, node: usize, t_us: u64) -> NodeState {
         last_at(&self.summaries[node], t_us).unwrap_or_default()
+    }
+
+    pub fn summary_at(&self, node: usize, t_us: u64) -> String {
+        self.state_at(node, t_us).summary
     }
 
     pub fn up_at(&self, node: usize, t_us: u64) -> bool {
@@ -315,7 +330,9 @@ mod tests {
         assert!(m.up_at(0, 2_000_000));
         for t in [0, 700_000, 1_500_000, 3_333_333] {
             for v in r.views_at(t) {
-                assert_eq!(m.summary_at(usize::from(v.id), t), v.summary, "node {} at {t}", v.id);
+                let st = m.state_at(usize::from(v.id), t);
+                assert_eq!(st.summary, v.summary, "node {} at {t}", v.id);
+                assert_eq!(st.detail, v.detail, "node {} at {t}", v.id);
             }
         }
         assert!(m.log.windows(2).all(|w| w[0].t_us <= w[1].t_us), "the log is in time order");

@@ -43,7 +43,7 @@ async fn app_mounts_draws_nodes_and_the_clock_advances() {
     let root = mount("", true).await;
     assert!(find(&root, "load-error").is_none());
     let nodes = root.query_selector_all("svg.cluster [data-node]").unwrap().length();
-    assert_eq!(nodes, 4, "the default scenario has a database and three shoppers");
+    assert_eq!(nodes, 8, "the default scenario has five Raft servers and three shoppers");
     let t0 = clock_us(&root);
     TimeoutFuture::new(600).await;
     yew::scheduler::flush().await;
@@ -106,4 +106,39 @@ fn a_share_link_reproduces_the_run() {
     let native = protosim::run(&s, RecordOptions::default()).unwrap();
     assert_eq!(model.trace_hash, trace_hash(native.trace()));
     assert_eq!(Scenario::from_compact(&link).unwrap(), s);
+}
+
+fn set_speed(root: &Element, value: &str) {
+    let speed: web_sys::HtmlInputElement =
+        wasm_bindgen::JsCast::dyn_into(root.query_selector("input[aria-label='Playback speed']").unwrap().unwrap())
+            .unwrap();
+    speed.set_value(value);
+    speed.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn picking_a_protocol_shows_its_node_view() {
+    let root = mount("", true).await;
+    set_speed(&root, "0.7"); // 5x: the first election is over within a few frames
+    yew::scheduler::flush().await;
+    let mut leader = None;
+    for _ in 0..80 {
+        TimeoutFuture::new(25).await;
+        yew::scheduler::flush().await;
+        leader = root.query_selector("svg.cluster .is-leader").unwrap();
+        if leader.is_some() {
+            break;
+        }
+    }
+    let leader = leader.expect("a Raft leader is drawn once elected");
+    assert!(leader.query_selector(".cell").unwrap().is_some(), "the leader's box shows its log");
+
+    let select: web_sys::HtmlSelectElement = wasm_bindgen::JsCast::dyn_into(find(&root, "protocol").unwrap()).unwrap();
+    select.set_value("single");
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    TimeoutFuture::new(0).await;
+    yew::scheduler::flush().await;
+    let nodes = root.query_selector_all("svg.cluster [data-node]").unwrap().length();
+    assert_eq!(nodes, 4, "the single database and three shoppers");
+    assert_eq!(clock_us(&root), 0, "a new scenario plays from the start");
 }

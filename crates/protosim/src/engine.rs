@@ -347,7 +347,7 @@ pub struct Core<P: Protocol> {
     pub metrics: Metrics,
     checker: P::Checker,
     /// The last summary recorded per node, so the trace only gets changes.
-    summaries: Vec<String>,
+    summaries: Vec<(String, NodeDetail)>,
     /// (invariant, node) pairs already reported, so a broken rule is reported once, where it first broke.
     reported: BTreeSet<(&'static str, Option<NodeId>)>,
     pub violations: Vec<Violation>,
@@ -427,7 +427,7 @@ impl<P: Protocol> Engine<P> {
             answers: Vec::new(),
             metrics: Metrics::default(),
             checker: P::Checker::default(),
-            summaries: vec![String::new(); n],
+            summaries: vec![(String::new(), NodeDetail::default()); n],
             reported: BTreeSet::new(),
             violations: Vec::new(),
             stop: None,
@@ -863,9 +863,12 @@ impl<P: Protocol> Engine<P> {
         if let (Some(node), true) = (touched, self.opts.narrate && self.recording) {
             let n = &self.core.nodes[usize::from(node)];
             let summary = self.proto.summary(node, n.state.as_ref(), &n.disk);
-            if summary != self.core.summaries[usize::from(node)] {
-                self.core.summaries[usize::from(node)] = summary.clone();
-                self.record(Ev::State { node, summary });
+            let detail = self.proto.detail(node, n.state.as_ref(), &n.disk);
+            let last = &self.core.summaries[usize::from(node)];
+            if summary != last.0 || detail != last.1 {
+                self.core.summaries[usize::from(node)] = (summary.clone(), detail.clone());
+                let detail = (detail != NodeDetail::default()).then_some(detail);
+                self.record(Ev::State { node, summary, detail });
             }
         }
     }

@@ -1,6 +1,7 @@
 //! The trace of a run: every event the UI plays back and the CLI prints, plus the run's metrics.
 
 use crate::domain::{Outcome, RequestId};
+use crate::engine::NodeDetail;
 use crate::invariants::Violation;
 use crate::scenario::{LinkSettings, NodeId};
 use serde::Serialize;
@@ -108,6 +109,9 @@ pub enum Ev {
     State {
         node: NodeId,
         summary: String,
+        /// The node's state laid out for drawing, for protocols that give one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        detail: Option<NodeDetail>,
     },
     Note {
         node: NodeId,

@@ -203,7 +203,7 @@ fn seeking_matches_the_recorded_states() {
         // The last recorded summary of each node at or before t is the state the seek rebuilt.
         for v in &views {
             let recorded = with.trace.iter().take_while(|e| e.t_us <= t_us).fold(None, |acc, e| match &e.ev {
-                Ev::State { node, summary } if *node == v.id => Some(summary.clone()),
+                Ev::State { node, summary, .. } if *node == v.id => Some(summary.clone()),
                 _ => acc,
             });
             if let Some(summary) = recorded {
