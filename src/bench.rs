@@ -1,26 +1,28 @@
 //! The browser benchmark page (`index.html#bench`): the engine's events per second in wasm, on the same steady
 //! load as `cargo bench -p protosim`. It prints figures; it asserts nothing.
 
-use protosim::engine::{Engine, RecordOptions};
-use protosim::pinned::steady_load;
+use protosim::engine::{Engine, Protocol, RecordOptions};
+use protosim::pinned::{raft_steady_load, steady_load};
+use protosim::protocols::raft::Raft;
 use protosim::protocols::single::SingleDb;
+use protosim::Scenario;
 use yew::prelude::*;
 
-/// Simulated time of one benchmark run (shorter than the native 60 s: a page should answer within seconds).
+/// Simulated time of one benchmark run (shorter than the native 60 s and 20 s: a page should answer within
+/// seconds); Raft runs half of it.
 pub const BENCH_UNTIL_MS: u64 = 20_000;
 
 fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
-/// Runs the steady load `repeats` times and returns (events, best milliseconds).
-pub fn measure(opts: RecordOptions, repeats: u32) -> (u64, f64) {
-    let s = steady_load(BENCH_UNTIL_MS);
+/// Runs a scenario `repeats` times and returns (events, best milliseconds).
+pub fn measure<P: Protocol>(s: &Scenario, opts: RecordOptions, repeats: u32) -> (u64, f64) {
     let mut best = f64::MAX;
     let mut events = 0;
     for _ in 0..repeats {
         let t0 = now_ms();
-        let mut e = Engine::<SingleDb>::new(&s, opts);
+        let mut e = Engine::<P>::new(s, opts);
         e.run_to_end();
         best = best.min(now_ms() - t0);
         events = e.core.metrics.events;
@@ -37,11 +39,17 @@ pub fn Bench() -> Html {
             // Let the page paint "running" first.
             gloo::timers::callback::Timeout::new(50, move || {
                 let mut lines = Vec::new();
-                for (name, opts) in [
-                    ("single, trace only", RecordOptions { narrate: false, checkpoint_every: 0 }),
-                    ("single, narrated", RecordOptions { narrate: true, checkpoint_every: 0 }),
-                ] {
-                    let (events, ms) = measure(opts, 3);
+                let single = steady_load(BENCH_UNTIL_MS);
+                let raft = raft_steady_load(5, BENCH_UNTIL_MS / 2);
+                let quiet = RecordOptions { narrate: false, checkpoint_every: 0 };
+                let narrated = RecordOptions { narrate: true, checkpoint_every: 0 };
+                let runs: [(&str, (u64, f64)); 4] = [
+                    ("single, trace only", measure::<SingleDb>(&single, quiet, 3)),
+                    ("single, narrated", measure::<SingleDb>(&single, narrated, 3)),
+                    ("raft 5 nodes, trace only", measure::<Raft>(&raft, quiet, 3)),
+                    ("raft 5 nodes, narrated", measure::<Raft>(&raft, narrated, 3)),
+                ];
+                for (name, (events, ms)) in runs {
                     lines.push(format!(
                         "wasm/{name}: {events} events in {ms:.1} ms = {:.2} M events/s",
                         events as f64 / ms / 1000.0

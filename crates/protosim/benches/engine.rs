@@ -1,21 +1,23 @@
 //! Engine throughput, printed as figures (no assertions): `cargo bench -p protosim`.
 //!
-//! The baseline protocol under steady load: 16 shoppers sending 2,000 checkouts per simulated second to one
-//! database for 60 simulated seconds, stock and wallets large enough that checkouts keep confirming.
+//! Steady load: 16 shoppers sending 2,000 checkouts per simulated second, stock and wallets large enough that
+//! checkouts keep confirming; to one database for 60 simulated seconds, and to a 5-server Raft cluster for 20.
 
+use protosim::engine::Protocol;
 use protosim::engine::{Engine, RecordOptions};
-use protosim::pinned::steady_load;
+use protosim::pinned::{raft_steady_load, steady_load};
+use protosim::protocols::raft::Raft;
 use protosim::protocols::single::SingleDb;
+use protosim::scenario::Scenario;
 use std::time::Instant;
 
-fn measure(name: &str, opts: RecordOptions) {
-    let s = steady_load(60_000);
+fn measure<P: Protocol>(name: &str, s: &Scenario, opts: RecordOptions) {
     let mut best = f64::MAX;
     let mut events = 0;
     let mut trace = 0;
     for _ in 0..3 {
         let started = Instant::now();
-        let mut e = Engine::<SingleDb>::new(&s, opts);
+        let mut e = Engine::<P>::new(s, opts);
         e.run_to_end();
         let secs = started.elapsed().as_secs_f64();
         best = best.min(secs);
@@ -31,7 +33,15 @@ fn measure(name: &str, opts: RecordOptions) {
 }
 
 fn main() {
-    measure("single, trace only", RecordOptions { narrate: false, checkpoint_every: 0 });
-    measure("single, narrated", RecordOptions { narrate: true, checkpoint_every: 0 });
-    measure("single, narrated+checkpoints", RecordOptions { narrate: true, checkpoint_every: 4096 });
+    let single = steady_load(60_000);
+    measure::<SingleDb>("single, trace only", &single, RecordOptions { narrate: false, checkpoint_every: 0 });
+    measure::<SingleDb>("single, narrated", &single, RecordOptions { narrate: true, checkpoint_every: 0 });
+    measure::<SingleDb>(
+        "single, narrated+checkpoints",
+        &single,
+        RecordOptions { narrate: true, checkpoint_every: 4096 },
+    );
+    let raft = raft_steady_load(5, 20_000);
+    measure::<Raft>("raft 5 nodes, trace only", &raft, RecordOptions { narrate: false, checkpoint_every: 0 });
+    measure::<Raft>("raft 5 nodes, narrated", &raft, RecordOptions { narrate: true, checkpoint_every: 0 });
 }

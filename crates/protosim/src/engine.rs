@@ -125,6 +125,26 @@ enum Effect<P: Protocol> {
     Answer(RequestId, Outcome),
 }
 
+/// Narration text, given directly or as a closure that builds it only when narration is recorded.
+pub trait Narration {
+    fn into_text(self) -> String;
+}
+impl Narration for String {
+    fn into_text(self) -> String {
+        self
+    }
+}
+impl Narration for &str {
+    fn into_text(self) -> String {
+        self.to_string()
+    }
+}
+impl<F: FnOnce() -> String> Narration for F {
+    fn into_text(self) -> String {
+        self()
+    }
+}
+
 /// The handler's window on the world.
 pub struct Ctx<'a, P: Protocol> {
     now_us: u64,
@@ -172,10 +192,11 @@ impl<P: Protocol> Ctx<'_, P> {
     pub fn narrating(&self) -> bool {
         self.narrate
     }
-    /// A plain-words explanation for the event log.
-    pub fn note(&mut self, text: impl Into<String>) {
+    /// A plain-words explanation for the event log. Pass a closure (`|| format!(…)`) where the text costs
+    /// something to build: it is only called when narration is recorded.
+    pub fn note(&mut self, text: impl Narration) {
         if self.narrate {
-            self.fx.push(Effect::Note(text.into()));
+            self.fx.push(Effect::Note(text.into_text()));
         }
     }
     /// Tells the engine how a checkout submitted at this shopper ended (counted once per request).

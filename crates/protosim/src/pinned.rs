@@ -45,3 +45,8 @@ pub fn steady_load(until_ms: u64) -> Scenario {
     s.limits.max_events = 50_000_000;
     s
 }
+
+/// The same steady load on a Raft cluster of `servers` servers.
+pub fn raft_steady_load(servers: u16, until_ms: u64) -> Scenario {
+    Scenario { protocol: crate::scenario::ProtocolKind::Raft, nodes: servers, ..steady_load(until_ms) }
+}

@@ -37,6 +37,11 @@ use crate::protocols::{ProtocolInfo, VariantInfo};
 use crate::rng::mix64;
 use crate::scenario::{NodeId, ProtocolKind, Scenario};
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+/// A logged checkout command. Entries travel in every AppendEntries and sit in every log: sharing them keeps
+/// replication from copying baskets around.
+pub type Cmd = Rc<CheckoutRequest>;
 
 pub const ELECTION_SAFETY: InvariantInfo =
     InvariantInfo { name: "election-safety", rule: "at most one leader is elected in a term" };
@@ -103,8 +108,8 @@ enum Variant {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     pub term: u64,
-    /// `None`: the no-op a new leader appends.
-    pub cmd: Option<CheckoutRequest>,
+    /// `None`: the no-op a new leader appends. Shared, not copied, between logs and messages.
+    pub cmd: Option<Cmd>,
     pub chain: u64,
 }
 
@@ -116,7 +121,7 @@ pub struct RaftLog {
     dirty_from: Option<u64>,
 }
 
-fn chain_of(prev: u64, term: u64, cmd: &Option<CheckoutRequest>) -> u64 {
+fn chain_of(prev: u64, term: u64, cmd: &Option<Cmd>) -> u64 {
     mix64(prev ^ mix64(term.wrapping_mul(0x9E37_79B9) ^ cmd.as_ref().map_or(0, |c| c.request_id.wrapping_add(1))))
 }
 
@@ -143,7 +148,7 @@ impl RaftLog {
     fn touch(&mut self, index: u64) {
         self.dirty_from = Some(self.dirty_from.map_or(index, |d| d.min(index)));
     }
-    pub fn append(&mut self, term: u64, cmd: Option<CheckoutRequest>) -> u64 {
+    pub fn append(&mut self, term: u64, cmd: Option<Cmd>) -> u64 {
         let chain = chain_of(self.chain_at(self.last_index()), term, &cmd);
         self.entries.push(Entry { term, cmd, chain });
         let i = self.last_index();
@@ -158,7 +163,7 @@ impl RaftLog {
         }
     }
     /// Replaces the whole log (the `copy-whole-log` mistake).
-    fn replace(&mut self, entries: &[(u64, Option<CheckoutRequest>)]) {
+    fn replace(&mut self, entries: &[(u64, Option<Cmd>)]) {
         self.entries.clear();
         for (term, cmd) in entries {
             self.append(*term, cmd.clone());
@@ -176,7 +181,7 @@ impl RaftLog {
     fn last_index_of_term(&self, term: u64) -> Option<u64> {
         (1..=self.last_index()).rev().find(|&i| self.term_at(i) == term)
     }
-    fn wire(&self, from: u64, max: usize) -> Vec<(u64, Option<CheckoutRequest>)> {
+    fn wire(&self, from: u64, max: usize) -> Vec<(u64, Option<Cmd>)> {
         self.entries.iter().skip((from.max(1) - 1) as usize).take(max).map(|e| (e.term, e.cmd.clone())).collect()
     }
 }
@@ -188,7 +193,7 @@ pub enum Msg {
         last_index: u64,
         last_term: u64,
         /// Only in the `copy-whole-log` variant: the candidate's whole log.
-        log: Option<Vec<(u64, Option<CheckoutRequest>)>>,
+        log: Option<Vec<(u64, Option<Cmd>)>>,
     },
     Vote {
         term: u64,
@@ -198,7 +203,7 @@ pub enum Msg {
         term: u64,
         prev_index: u64,
         prev_term: u64,
-        entries: Vec<(u64, Option<CheckoutRequest>)>,
+        entries: Vec<(u64, Option<Cmd>)>,
         commit: u64,
     },
     /// A follower's answer to AppendEntries. On refusal, `conflict_term`/`conflict_index` say where to back off to.
@@ -432,7 +437,7 @@ impl Raft {
             }
         });
         if was != RaftRole::Follower {
-            ctx.note(format!("sees term {term}, higher than its own: steps down from {} to follower", was.name()));
+            ctx.note(|| format!("sees term {term}, higher than its own: steps down from {} to follower", was.name()));
         }
         s.role = RaftRole::Follower;
         s.votes.clear();
@@ -462,9 +467,9 @@ impl Raft {
         let log = Self::log(ctx);
         let (last_index, last_term) = (log.last_index(), log.last_term());
         let whole = (self.variant == Variant::CopyWholeLog).then(|| log.wire(1, usize::MAX));
-        ctx.note(format!(
-            "hears no leader before its election timeout: becomes candidate for term {term}, votes for itself"
-        ));
+        ctx.note(|| {
+            format!("hears no leader before its election timeout: becomes candidate for term {term}, votes for itself")
+        });
         for p in self.peers(me) {
             ctx.send(p, Msg::RequestVote { term, last_index, last_term, log: whole.clone() });
         }
@@ -524,20 +529,25 @@ impl Raft {
         while n > s.commit_index {
             let replicas = s.match_index.iter().filter(|&&m| m >= n).count();
             if replicas >= self.majority() {
-                if log.term_at(n) == term || self.variant == Variant::CommitOldTerm {
+                let entry_term = log.term_at(n);
+                if entry_term == term || self.variant == Variant::CommitOldTerm {
                     s.commit_index = n;
-                    if log.term_at(n) == term {
-                        ctx.note(format!(
+                    if entry_term == term {
+                        ctx.note(|| {
+                            format!(
                             "index {n} is stored on {replicas} of {} servers and is from the current term: commits \
                              up to {n}",
                             self.servers
-                        ));
+                        )
+                        });
                     } else {
-                        ctx.note(format!(
-                            "index {n} (term {}) is stored on a majority: commits it although it is from an older \
+                        ctx.note(|| {
+                            format!(
+                                "index {n} (term {}) is stored on a majority: commits it although it is from an older \
                              term — the Figure 8 mistake",
-                            log.term_at(n)
-                        ));
+                                entry_term
+                            )
+                        });
                     }
                     self.apply(s, ctx);
                 }
@@ -572,10 +582,12 @@ impl Raft {
                     if let (Variant::CopyWholeLog, Some(entries)) = (self.variant, log) {
                         Self::with_log(ctx, |l| l.replace(&entries));
                         s.commit_index = s.commit_index.min(entries.len() as u64);
-                        ctx.note(format!(
+                        ctx.note(|| {
+                            format!(
                             "sees the higher term {term} and copies candidate node {from}'s log wholesale ({} entries)",
                             entries.len()
-                        ));
+                        )
+                        });
                     }
                 }
                 let current = Self::term(ctx);
@@ -612,7 +624,7 @@ impl Raft {
                              {my_last_term} — the election restriction"
                         )
                     };
-                    ctx.note(format!("refuses its vote to node {from}: {why}"));
+                    ctx.note(|| format!("refuses its vote to node {from}: {why}"));
                 }
                 ctx.send(from, Msg::Vote { term: current, granted });
             }
@@ -636,7 +648,7 @@ impl Raft {
                     return;
                 }
                 if s.role != RaftRole::Follower {
-                    ctx.note(format!("hears leader node {from} of term {term}: becomes its follower"));
+                    ctx.note(|| format!("hears leader node {from} of term {term}: becomes its follower"));
                     s.role = RaftRole::Follower;
                 }
                 s.leader = Some(from);
@@ -648,14 +660,16 @@ impl Raft {
                     } else {
                         (log.term_at(prev_index), log.first_index_of_term(prev_index))
                     };
-                    ctx.note(format!(
-                        "refuses the entries after index {prev_index}: its log {} there — the consistency check",
-                        if conflict_term == 0 {
-                            format!("ends at index {}", conflict_index - 1)
-                        } else {
-                            format!("has term {conflict_term}, not {prev_term},")
-                        }
-                    ));
+                    ctx.note(|| {
+                        format!(
+                            "refuses the entries after index {prev_index}: its log {} there — the consistency check",
+                            if conflict_term == 0 {
+                                format!("ends at index {}", conflict_index - 1)
+                            } else {
+                                format!("has term {conflict_term}, not {prev_term},")
+                            }
+                        )
+                    });
                     ctx.send(
                         from,
                         Msg::Ack { term: current, success: false, match_index: 0, conflict_term, conflict_index },
@@ -679,10 +693,12 @@ impl Raft {
                     truncated
                 });
                 if truncated > 0 {
-                    ctx.note(format!(
-                        "deletes {truncated} conflicting entr{} and takes the leader's",
-                        if truncated == 1 { "y" } else { "ies" }
-                    ));
+                    ctx.note(|| {
+                        format!(
+                            "deletes {truncated} conflicting entr{} and takes the leader's",
+                            if truncated == 1 { "y" } else { "ies" }
+                        )
+                    });
                 }
                 let last_new = prev_index + n_entries;
                 if commit.min(last_new) > s.commit_index {
@@ -741,10 +757,10 @@ impl Raft {
                 }
                 let term = Self::term(ctx);
                 let request_id = req.request_id;
-                let index = Self::with_log(ctx, |l| l.append(term, Some(req)));
+                let index = Self::with_log(ctx, |l| l.append(term, Some(Rc::new(req))));
                 s.match_index[usize::from(me)] = index;
                 s.waiting.insert(index, (request_id, from));
-                ctx.note(format!("appends request #{request_id} at index {index} (term {term}) and replicates it"));
+                ctx.note(|| format!("appends request #{request_id} at index {index} (term {term}) and replicates it"));
                 for p in self.peers(me) {
                     if !s.outstanding[usize::from(p)] {
                         self.replicate(s, ctx, p);
@@ -791,7 +807,7 @@ impl Raft {
                 }
                 if let Some((attempts, _, timer)) = sh.attempts.remove(&request_id) {
                     ctx.cancel_timer(timer);
-                    ctx.note(format!("request #{request_id} {} after {attempts} attempt(s)", outcome.short()));
+                    ctx.note(|| format!("request #{request_id} {} after {attempts} attempt(s)", outcome.short()));
                 }
                 sh.leader_guess = from;
                 ctx.answer(request_id, outcome);
@@ -886,10 +902,9 @@ impl Protocol for Raft {
                 Disk::Server { .. } => Vec::new(),
             };
             if !pending.is_empty() {
-                ctx.note(format!(
-                    "restarts with {} unanswered checkout(s) on disk and sends them again",
-                    pending.len()
-                ));
+                ctx.note(|| {
+                    format!("restarts with {} unanswered checkout(s) on disk and sends them again", pending.len())
+                });
             }
             for req in pending {
                 self.shopper_send(&mut sh, ctx, req);
@@ -914,12 +929,13 @@ impl Protocol for Raft {
             waiting: BTreeMap::new(),
         };
         if Self::term(ctx) > 0 {
-            ctx.note(format!(
-                "restarts as a follower: term {}, its vote and its log ({} entries) come back from disk; the shop is \
-                 rebuilt as entries commit again",
-                Self::term(ctx),
-                Self::log(ctx).last_index()
-            ));
+            let (term, entries) = (Self::term(ctx), Self::log(ctx).last_index());
+            ctx.note(|| {
+                format!(
+                    "restarts as a follower: term {term}, its vote and its log ({entries} entries) come back from \
+                     disk; the shop is rebuilt as entries commit again"
+                )
+            });
         }
         self.reset_election(&mut s, ctx);
         State::Server(s)
@@ -953,10 +969,9 @@ impl Protocol for Raft {
                     a.2 = 0;
                 }
                 sh.leader_guess = (sh.leader_guess + 1) % self.servers;
-                ctx.note(format!(
-                    "no answer for request #{id}: retries at node {} with the same request id",
-                    sh.leader_guess
-                ));
+                ctx.note(|| {
+                    format!("no answer for request #{id}: retries at node {} with the same request id", sh.leader_guess)
+                });
                 self.shopper_send(sh, ctx, req);
             }
             _ => {}
