@@ -28,11 +28,16 @@ cargo build --locked --release -p protosim
 sweep() { ./target/release/protosim sweep --faults "$@" | head -n 5; return "${PIPESTATUS[0]}"; }
 sweep --protocol single --seeds 1000
 sweep --protocol raft --nodes 5 --seeds 10000
+sweep --protocol paxos --nodes 5 --seeds 10000
+sweep --protocol paxos --nodes 5 --stable-leader --seeds 10000
 for v in no-dedup ack-before-persist; do
     if sweep --protocol single --variant "$v" --seeds 1000; then echo "the mistaken variant single/$v was not caught"; exit 1; fi
 done
 for v in vote-without-log-check commit-old-term copy-whole-log; do
     if sweep --protocol raft --nodes 5 --variant "$v" --seeds 10000; then echo "the mistaken variant raft/$v was not caught"; exit 1; fi
+done
+for v in accept-below-promise ignore-accepted-value forget-promises-on-restart majority-vote-only; do
+    if sweep --protocol paxos --nodes 5 --variant "$v" --seeds 10000; then echo "the mistaken variant paxos/$v was not caught"; exit 1; fi
 done
 
 step "browser tests (wasm-bindgen-test in headless Chromium)"

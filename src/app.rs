@@ -23,7 +23,9 @@ pub const SPEED_LOG_DEFAULT: f64 = -1.3;
 /// - single database: three shoppers and one database, which crashes for a second at 4 s (retries, an outage,
 ///   recovery from disk);
 /// - Raft: five servers and three shoppers; the leader of the moment crashes at 6 s and comes back at 9 s (an
-///   election, the log catching up).
+///   election, the log catching up);
+/// - Paxos: three acceptors, two order services and three shoppers at six checkouts a second (duels over slots);
+///   an acceptor is down from 8 s to 12 s (a majority still decides).
 pub fn default_scenario(kind: ProtocolKind) -> Scenario {
     use protosim::scenario::{Action, Intervention};
     let info = protosim::protocols::info(kind);
@@ -49,6 +51,11 @@ pub fn default_scenario(kind: ProtocolKind) -> Scenario {
                 })
                 .unwrap_or(0);
             s.interventions = crash(leader, 6_000, 9_000);
+        }
+        ProtocolKind::Paxos => {
+            // Both order services busy enough to duel over slots; one acceptor of three fails for a while.
+            s.workload.rate_per_s = 6.0;
+            s.interventions = crash(0, 8_000, 12_000);
         }
     }
     s

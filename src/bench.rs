@@ -2,7 +2,8 @@
 //! load as `cargo bench -p protosim`. It prints figures; it asserts nothing.
 
 use protosim::engine::{Engine, Protocol, RecordOptions};
-use protosim::pinned::{raft_steady_load, steady_load};
+use protosim::pinned::{paxos_steady_load, raft_steady_load, steady_load};
+use protosim::protocols::paxos::Paxos;
 use protosim::protocols::raft::Raft;
 use protosim::protocols::single::SingleDb;
 use protosim::Scenario;
@@ -18,6 +19,7 @@ fn now_ms() -> f64 {
 
 /// Runs a scenario `repeats` times and returns (events, best milliseconds).
 pub fn measure<P: Protocol>(s: &Scenario, opts: RecordOptions, repeats: u32) -> (u64, f64) {
+    s.validate().expect("benchmark scenarios are valid scenarios");
     let mut best = f64::MAX;
     let mut events = 0;
     for _ in 0..repeats {
@@ -43,11 +45,13 @@ pub fn Bench() -> Html {
                 let raft = raft_steady_load(5, BENCH_UNTIL_MS / 2);
                 let quiet = RecordOptions { narrate: false, checkpoint_every: 0 };
                 let narrated = RecordOptions { narrate: true, checkpoint_every: 0 };
-                let runs: [(&str, (u64, f64)); 4] = [
+                let paxos = paxos_steady_load(5, false, BENCH_UNTIL_MS / 2);
+                let runs: [(&str, (u64, f64)); 5] = [
                     ("single, trace only", measure::<SingleDb>(&single, quiet, 3)),
                     ("single, narrated", measure::<SingleDb>(&single, narrated, 3)),
                     ("raft 5 nodes, trace only", measure::<Raft>(&raft, quiet, 3)),
                     ("raft 5 nodes, narrated", measure::<Raft>(&raft, narrated, 3)),
+                    ("paxos 5+2, trace only", measure::<Paxos>(&paxos, quiet, 3)),
                 ];
                 for (name, (events, ms)) in runs {
                     lines.push(format!(

@@ -157,9 +157,9 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                     <text class="node-facts" x="12" y="48">{ facts.join(" · ") }</text>
                     { for cells }
                     if first > 0 {
-                        <text class="node-idx" x="12" y="104">{ format!("log from #{first} · filled: committed") }</text>
+                        <text class="node-idx" x="12" y="104">{ format!("#{first}… · {}", d.legend) }</text>
                     } else {
-                        <text class="node-idx" x="12" y="80">{ "log empty" }</text>
+                        <text class="node-idx" x="12" y="80">{ "nothing logged yet" }</text>
                     }
                 </>
             }

@@ -200,9 +200,13 @@ impl Model {
                         ),
                     );
                 }
-                Ev::Submit { node, request_id, customer, basket } => line(
+                Ev::Submit { node, request_id, customer, lines } => line(
                     "submit",
-                    format!("{} starts checkout #{request_id}: customer {customer} buys {basket}", name(*node)),
+                    format!(
+                        "{} starts checkout #{request_id}: customer {customer} buys {}",
+                        name(*node),
+                        r.catalogue().basket_text(lines)
+                    ),
                 ),
                 Ev::Outcome { node, request_id, outcome, latency_us } => line(
                     if outcome.is_confirmed() { "ok" } else { "outcome" },

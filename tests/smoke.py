@@ -154,6 +154,17 @@ def main():
             wd.js("document.querySelector('.top button').click();")
             wd.screenshot(os.path.join(a.screenshots, "projector.png"), 1280, 800)
             wd.js("document.querySelector('.top button').click();")
+            for proto in ("single", "paxos"):
+                wd.js("var s = document.querySelector('[data-testid=protocol]'); s.value = '%s';"
+                      "s.dispatchEvent(new Event('change', {bubbles: true}));" % proto)
+                time.sleep(0.5)
+                wd.js("var s = document.querySelector('input[aria-label=\"Playback speed\"]');"
+                      "s.value = '0'; s.dispatchEvent(new Event('input', {bubbles: true}));")
+                time.sleep(2.5)
+                wd.js("var s = document.querySelector('input[aria-label=\"Playback speed\"]');"
+                      "s.value = '-1.6'; s.dispatchEvent(new Event('input', {bubbles: true}));")
+                time.sleep(0.3)
+                wd.screenshot(os.path.join(a.screenshots, f"wide-{proto}.png"), 1440, 900)
             print(f"smoke: screenshots saved in {a.screenshots}")
 
         wd.go("about:blank")

@@ -141,4 +141,23 @@ async fn picking_a_protocol_shows_its_node_view() {
     let nodes = root.query_selector_all("svg.cluster [data-node]").unwrap().length();
     assert_eq!(nodes, 4, "the single database and three shoppers");
     assert_eq!(clock_us(&root), 0, "a new scenario plays from the start");
+
+    select.set_value("paxos");
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    TimeoutFuture::new(0).await;
+    yew::scheduler::flush().await;
+    let nodes = root.query_selector_all("svg.cluster [data-node]").unwrap().length();
+    assert_eq!(nodes, 8, "three acceptors, two order services, three shoppers");
+    set_speed(&root, "0.7");
+    let mut accepted = false;
+    for _ in 0..80 {
+        TimeoutFuture::new(25).await;
+        yew::scheduler::flush().await;
+        // An acceptor's box lists the slots it accepted, once the first checkout is decided.
+        if root.query_selector("svg.cluster .is-acceptor .cell").unwrap().is_some() {
+            accepted = true;
+            break;
+        }
+    }
+    assert!(accepted, "acceptors show their accepted slots");
 }

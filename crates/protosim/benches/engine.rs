@@ -1,17 +1,19 @@
 //! Engine throughput, printed as figures (no assertions): `cargo bench -p protosim`.
 //!
-//! Steady load: 16 shoppers sending 2,000 checkouts per simulated second, stock and wallets large enough that
-//! checkouts keep confirming; to one database for 60 simulated seconds, and to a 5-server Raft cluster for 20.
+//! Steady load: 16 shoppers sending 1,000 checkouts per simulated second (the most a scenario allows), stock and wallets large enough that
+//! checkouts keep confirming; to one database for 120 simulated seconds, and to a 5-server Raft cluster for 20.
 
 use protosim::engine::Protocol;
 use protosim::engine::{Engine, RecordOptions};
-use protosim::pinned::{raft_steady_load, steady_load};
+use protosim::pinned::{paxos_steady_load, raft_steady_load, steady_load};
+use protosim::protocols::paxos::Paxos;
 use protosim::protocols::raft::Raft;
 use protosim::protocols::single::SingleDb;
 use protosim::scenario::Scenario;
 use std::time::Instant;
 
 fn measure<P: Protocol>(name: &str, s: &Scenario, opts: RecordOptions) {
+    s.validate().expect("benchmark scenarios are valid scenarios");
     let mut best = f64::MAX;
     let mut events = 0;
     let mut trace = 0;
@@ -33,7 +35,7 @@ fn measure<P: Protocol>(name: &str, s: &Scenario, opts: RecordOptions) {
 }
 
 fn main() {
-    let single = steady_load(60_000);
+    let single = steady_load(120_000);
     measure::<SingleDb>("single, trace only", &single, RecordOptions { narrate: false, checkpoint_every: 0 });
     measure::<SingleDb>("single, narrated", &single, RecordOptions { narrate: true, checkpoint_every: 0 });
     measure::<SingleDb>(
@@ -44,4 +46,8 @@ fn main() {
     let raft = raft_steady_load(5, 20_000);
     measure::<Raft>("raft 5 nodes, trace only", &raft, RecordOptions { narrate: false, checkpoint_every: 0 });
     measure::<Raft>("raft 5 nodes, narrated", &raft, RecordOptions { narrate: true, checkpoint_every: 0 });
+    let paxos = paxos_steady_load(5, false, 20_000);
+    measure::<Paxos>("paxos 5+2, trace only", &paxos, RecordOptions { narrate: false, checkpoint_every: 0 });
+    let stable = paxos_steady_load(5, true, 20_000);
+    measure::<Paxos>("paxos 5+2 stable, trace only", &stable, RecordOptions { narrate: false, checkpoint_every: 0 });
 }

@@ -86,6 +86,8 @@ pub struct NodeDetail {
     pub log: Vec<LogCell>,
     /// A running timer to draw as a ring: (set at µs, fires at µs).
     pub timer: Option<(u64, u64)>,
+    /// How to read the log cells, e.g. "number = term · filled = committed".
+    pub legend: &'static str,
 }
 
 /// One entry of a replicated log, as drawn.
@@ -756,7 +758,7 @@ impl<P: Protocol> Engine<P> {
         let s = &self.scenario;
         let w = &s.workload;
         let r = &mut self.core.work_rng;
-        let shopper = s.nodes + r.index(usize::from(s.shoppers)) as NodeId;
+        let shopper = s.servers() + r.index(usize::from(s.shoppers)) as NodeId;
         let customer = r.index(usize::from(w.customers)) as u16;
         let n_lines = 1 + r.index(usize::from(w.basket_max));
         let mut lines: Vec<Line> = Vec::with_capacity(n_lines);
@@ -784,8 +786,7 @@ impl<P: Protocol> Engine<P> {
         self.core.metrics.checkouts_submitted += 1;
         self.core.pending.insert(request_id, (self.core.now_us, shopper));
         if self.recording {
-            let basket = self.catalogue.basket_text(&lines);
-            self.record(Ev::Submit { node: shopper, request_id, customer, basket });
+            self.record(Ev::Submit { node: shopper, request_id, customer, lines: lines.clone() });
         }
         let req = CheckoutRequest { request_id, customer, lines };
         self.handle(shopper, |p, st, ctx| p.on_checkout(st, ctx, req));

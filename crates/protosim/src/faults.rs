@@ -76,7 +76,7 @@ pub fn with_random_faults(base: &Scenario) -> Scenario {
         let start = r.range_u64(0, faulty_us.max(1));
         let end = (start + r.range_u64(30_000, 1_500_000)).min(faulty_us);
         // Servers are where the interesting failures are: pick one most of the time.
-        let node = if r.chance(0.85) { r.index(usize::from(s.nodes)) } else { r.index(usize::from(n)) } as NodeId;
+        let node = if r.chance(0.85) { r.index(usize::from(s.servers())) } else { r.index(usize::from(n)) } as NodeId;
         match r.index(5) {
             0 | 1 => {
                 out.push(Intervention { at_us: start, action: Action::Crash { node } });

@@ -18,9 +18,9 @@ USAGE:
 
 SCENARIO OPTIONS (override the fields of --scenario FILE when both are given):
   --scenario FILE        start from a scenario JSON file (`-` reads standard input)
-  --protocol P           single
+  --protocol P           single, raft or paxos
   --variant V            correct, or a textbook mistake (see `protosim list`)
-  --nodes N              server nodes (the cluster size)
+  --nodes N              servers: 1 for single, 3-7 for raft (default 5), 3-5 Paxos acceptors (default 3)
   --shoppers N           shopper client nodes
   --seed S               master seed (a sweep starts here and counts up)
   --until-ms T           simulated time to run, in milliseconds
@@ -29,6 +29,8 @@ SCENARIO OPTIONS (override the fields of --scenario FILE when both are given):
   --dup P                probability a message is duplicated (0..1)
   --rate R               checkouts per simulated second
   --hot P                probability a basket line is the hot item (0..1)
+  --proposers N          Paxos: order services that propose (1 to 3, default 2)
+  --stable-leader        Paxos: Multi-Paxos with a stable leader (phase 1 once, then phase 2 only)
 
 OUTPUT:
   --json                 print the report (or sweep result) as JSON
@@ -72,6 +74,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
         match flag.as_str() {
             "--json" => a.json = true,
+            "--stable-leader" => a.sets.push((flag.clone(), "true".to_string())),
             "--events" => a.events = true,
             "--faults" => a.faults = true,
             "--print-scenario" => a.print_scenario = true,
@@ -84,7 +87,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
                 }
             }
             "--protocol" | "--variant" | "--nodes" | "--shoppers" | "--seed" | "--until-ms" | "--latency-ms"
-            | "--loss" | "--dup" | "--rate" | "--hot" => {
+            | "--loss" | "--dup" | "--rate" | "--hot" | "--proposers" => {
                 let v = value(flag)?;
                 a.sets.push((flag.clone(), v));
             }
@@ -130,6 +133,8 @@ fn build_scenario(a: &Args) -> Result<Scenario, String> {
             "--dup" => s.network.default.dup = num(flag, v, "a probability")?,
             "--rate" => s.workload.rate_per_s = num(flag, v, "a number of checkouts per second")?,
             "--hot" => s.workload.hot_item = num(flag, v, "a probability")?,
+            "--proposers" => s.paxos.proposers = num(flag, v, "a proposer count (1 to 3)")?,
+            "--stable-leader" => s.paxos.stable_leader = true,
             "--latency-ms" => {
                 let (lo, hi) = v.split_once("..").ok_or_else(|| format!("--latency-ms: `{v}` should be MIN..MAX"))?;
                 let lo: f64 = num(flag, lo, "a number of milliseconds")?;

@@ -21,15 +21,18 @@ pub enum ProtocolKind {
     Single,
     /// Raft: 3 to 7 servers replicate one log of checkouts.
     Raft,
+    /// Multi-decree Paxos: proposers compete for the slots of an order log held by 3 to 5 acceptors.
+    Paxos,
 }
 
 impl ProtocolKind {
-    pub const ALL: &'static [ProtocolKind] = &[ProtocolKind::Single, ProtocolKind::Raft];
+    pub const ALL: &'static [ProtocolKind] = &[ProtocolKind::Single, ProtocolKind::Raft, ProtocolKind::Paxos];
 
     pub fn name(self) -> &'static str {
         match self {
             ProtocolKind::Single => "single",
             ProtocolKind::Raft => "raft",
+            ProtocolKind::Paxos => "paxos",
         }
     }
 
@@ -193,6 +196,24 @@ pub struct Scenario {
     pub interventions: Vec<Intervention>,
     #[serde(default)]
     pub limits: Limits,
+    /// Options of the Paxos protocol (ignored by the others).
+    #[serde(default)]
+    pub paxos: PaxosOptions,
+}
+
+/// Paxos options: how many order-service instances propose, and whether one of them keeps a stable leadership
+/// (Multi-Paxos: phase 1 once for all later slots, then phase 2 only).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PaxosOptions {
+    pub proposers: u16,
+    pub stable_leader: bool,
+}
+
+impl Default for PaxosOptions {
+    fn default() -> Self {
+        PaxosOptions { proposers: 2, stable_leader: false }
+    }
 }
 
 fn default_variant() -> String {
@@ -222,6 +243,7 @@ impl Default for Scenario {
             workload: Workload::default(),
             interventions: Vec::new(),
             limits: Limits::default(),
+            paxos: PaxosOptions::default(),
         }
     }
 }
@@ -317,8 +339,16 @@ fn link(at: &str, l: &LinkSettings) -> Result<(), ScenarioError> {
 }
 
 impl Scenario {
+    /// Nodes that are not shoppers: the cluster, plus Paxos's proposers.
+    pub fn servers(&self) -> u16 {
+        match self.protocol {
+            ProtocolKind::Paxos => self.nodes + self.paxos.proposers,
+            _ => self.nodes,
+        }
+    }
+
     pub fn total_nodes(&self) -> u16 {
-        self.nodes + self.shoppers
+        self.servers() + self.shoppers
     }
 
     /// Checks every value against its bounds and against the protocol's own rules.
@@ -348,6 +378,7 @@ impl Scenario {
             ));
         }
         at_most("shoppers", self.shoppers, 1, bounds::SHOPPERS_MAX)?;
+        at_most("paxos.proposers", self.paxos.proposers, 1, 3)?;
         at_most("until_ms", self.until_ms, 1, bounds::UNTIL_MS_MAX)?;
         link("network", &self.network.default)?;
         let n = self.total_nodes();
@@ -420,11 +451,15 @@ impl Scenario {
                     link(&format!("{at}.settings"), settings)?;
                 }
                 Action::Checkout { shopper, customer, lines } => {
-                    if *shopper < self.nodes || *shopper >= n {
+                    if *shopper < self.servers() || *shopper >= n {
                         return Err(ScenarioError::new(
                             ErrorKind::Value,
                             format!("{at}.shopper"),
-                            format!("node {shopper} is not a shopper (shoppers are nodes {} to {})", self.nodes, n - 1),
+                            format!(
+                                "node {shopper} is not a shopper (shoppers are nodes {} to {})",
+                                self.servers(),
+                                n - 1
+                            ),
                         ));
                     }
                     at_most(&format!("{at}.customer"), *customer, 0, w.customers - 1)?;

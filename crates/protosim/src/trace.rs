@@ -3,7 +3,7 @@
 use crate::domain::{Outcome, RequestId};
 use crate::engine::NodeDetail;
 use crate::invariants::Violation;
-use crate::scenario::{LinkSettings, NodeId};
+use crate::scenario::{Line, LinkSettings, NodeId};
 use serde::Serialize;
 
 /// Why a message did not arrive.
@@ -98,7 +98,7 @@ pub enum Ev {
         node: NodeId,
         request_id: RequestId,
         customer: u16,
-        basket: String,
+        lines: Vec<Line>,
     },
     Outcome {
         node: NodeId,

@@ -4,6 +4,7 @@
 //! arm to [`info`] and one to [`build`] (plus the name in [`ProtocolKind`]). Everything else — the CLI, the sweep,
 //! the browser app — works through [`Runner`] and needs no change.
 
+pub mod paxos;
 pub mod raft;
 pub mod single;
 
@@ -39,6 +40,7 @@ pub fn info(kind: ProtocolKind) -> &'static ProtocolInfo {
     match kind {
         ProtocolKind::Single => &single::INFO,
         ProtocolKind::Raft => &raft::INFO,
+        ProtocolKind::Paxos => &paxos::INFO,
     }
 }
 
@@ -131,5 +133,6 @@ pub fn build(scenario: &Scenario, opts: RecordOptions) -> Result<Box<dyn Runner>
     Ok(match scenario.protocol {
         ProtocolKind::Single => Box::new(Engine::<single::SingleDb>::new(scenario, opts)),
         ProtocolKind::Raft => Box::new(Engine::<raft::Raft>::new(scenario, opts)),
+        ProtocolKind::Paxos => Box::new(Engine::<paxos::Paxos>::new(scenario, opts)),
     })
 }

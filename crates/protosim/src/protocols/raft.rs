@@ -1040,7 +1040,12 @@ impl Protocol for Raft {
                 committed: i <= commit,
             })
             .collect();
-        NodeDetail { facts, log: cells, timer: server.and_then(|s| s.election_window) }
+        NodeDetail {
+            facts,
+            log: cells,
+            timer: server.and_then(|s| s.election_window),
+            legend: "number = term · filled = committed",
+        }
     }
 
     fn check(&self, w: &mut CheckView<'_, Self>, touched: Option<NodeId>, out: &mut Vec<Violation>) {

@@ -1,0 +1,1117 @@
+//! # Paxos: competing order services agree on each checkout, slot by slot
+//!
+//! Lamport, "Paxos Made Simple" (2001). Multi-decree Paxos built from one single-decree instance per slot of an
+//! order log.
+//!
+//! - **Roles.** 3 to 5 *acceptors* hold the votes; 1 to 3 *proposers* (order-service instances) take checkouts from
+//!   shoppers and try to put each into the next free slot; the proposers are also the *learners*: each applies
+//!   chosen slots, in order, to its own copy of the shop and answers its shoppers.
+//! - **Ballots** are `(round, proposer)`, ordered by round then proposer, so no two proposers ever use the same one.
+//! - **Phase 1.** A proposer sends `Prepare(slot, b)`. An acceptor that has promised nothing higher promises `b`
+//!   (persisted) and reports the highest-ballot value it accepted for the slot; otherwise it answers `Nack` with
+//!   the ballot it promised.
+//! - **Phase 2.** With promises from a majority, the proposer must propose the value of the highest-ballot
+//!   acceptance among them — only if there is none may it propose its own checkout. `Accept(slot, b, v)` is
+//!   accepted (persisted) unless a higher ballot was promised; acceptors tell every learner.
+//! - **Learning.** A value is chosen once a majority accepted it at one ballot. A proposer whose checkout lost the
+//!   slot proposes it again in a later slot; a proposer that missed a decision re-runs the slot and learns it from
+//!   the promises.
+//! - **Duels** end through randomized, growing back-off after a `Nack`.
+//! - **Stable leader** (an option, Multi-Paxos): the first proposer prepares once for every slot from one on, then
+//!   runs only phase 2 — one round trip per checkout. The others forward checkouts to it; when a shopper retries
+//!   a checkout they forwarded (the leader did not answer), they run full Paxos for it themselves.
+//!
+//! Variants (textbook mistakes):
+//! - `accept-below-promise`: an acceptor accepts a ballot lower than one it promised.
+//! - `ignore-accepted-value`: a proposer proposes its own checkout even when a promise reported an accepted value.
+//! - `forget-promises-on-restart`: acceptors keep promises and acceptances only in memory.
+//! - `majority-vote-only`: the seed article's §4.1 shortcut: no prepare phase; a value counts as decided once more
+//!   than half the acceptors accept it, and acceptors accept anything.
+
+use crate::domain::{rules, Catalogue, CheckoutRequest, Outcome, RequestId, Shop};
+use crate::engine::{CheckView, Ctx, LogCell, Message, NodeDetail, Protocol, Role, TimerId, TimerKind};
+use crate::invariants::{InvariantInfo, Violation};
+use crate::protocols::{ProtocolInfo, VariantInfo};
+use crate::scenario::{NodeId, ProtocolKind, Scenario};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::rc::Rc;
+
+pub const ONE_VALUE: InvariantInfo =
+    InvariantInfo { name: "one-value-per-slot", rule: "at most one value is chosen for each slot" };
+pub const LEARNERS_AGREE: InvariantInfo = InvariantInfo {
+    name: "learners-agree",
+    rule: "every learner learns, for each slot, the value that was chosen there and no other",
+};
+
+const INVARIANTS: [InvariantInfo; 6] = [
+    ONE_VALUE,
+    LEARNERS_AGREE,
+    rules::NO_OVERSELL,
+    rules::MONEY_CONSERVED,
+    rules::CONFIRMED_EXACTLY,
+    rules::NO_DOUBLE_CHARGE,
+];
+
+pub const INFO: ProtocolInfo = ProtocolInfo {
+    kind: ProtocolKind::Paxos,
+    title: "Paxos",
+    nodes: (3, 5),
+    default_nodes: 3,
+    variants: &[
+        VariantInfo { name: "correct", explain: "Paxos Made Simple, one instance per slot, with randomized back-off" },
+        VariantInfo {
+            name: "accept-below-promise",
+            explain: "an acceptor accepts a ballot lower than one it promised: an old proposer can overwrite a choice",
+        },
+        VariantInfo {
+            name: "ignore-accepted-value",
+            explain: "a proposer proposes its own value although a promise reported an accepted one",
+        },
+        VariantInfo {
+            name: "forget-promises-on-restart",
+            explain: "acceptors keep promises only in memory: after a restart they promise and accept anew",
+        },
+        VariantInfo {
+            name: "majority-vote-only",
+            explain: "no prepare phase: decided once more than half accept it (seed article §4.1)",
+        },
+    ],
+    invariants: &INVARIANTS,
+    liveness_bound_ms: Some(6_000),
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Variant {
+    Correct,
+    AcceptBelowPromise,
+    IgnoreAcceptedValue,
+    ForgetPromises,
+    MajorityVoteOnly,
+}
+
+/// `(round, proposer)`; `(0, 0)` is "none".
+pub type Ballot = (u64, NodeId);
+/// A checkout, or `None` for a no-op.
+/// A slot's value: a batch of checkouts (a proposer puts every checkout it holds, up to [`MAX_BATCH`], into the
+/// slot it proposes, so a backlog drains in a few rounds), or `None` for a no-op.
+pub type Value = Option<Rc<Vec<Rc<CheckoutRequest>>>>;
+
+/// Checkouts per slot, at most.
+pub const MAX_BATCH: usize = 32;
+
+fn value_id(v: &Value) -> u64 {
+    v.as_ref().map_or(0, |b| b.iter().fold(0xcbf2_9ce4_8422_2325, |h, c| crate::rng::mix64(h ^ c.request_id)))
+}
+
+fn value_text(v: &Value) -> String {
+    match v.as_deref().map(Vec::as_slice) {
+        None | Some([]) => "no-op".to_string(),
+        Some([one]) => format!("#{}", one.request_id),
+        Some([first, rest @ ..]) => format!("#{}+{}", first.request_id, rest.len()),
+    }
+}
+
+fn ballot_text(b: Ballot) -> String {
+    format!("{}.{}", b.0, b.1)
+}
+
+#[derive(Clone, Debug)]
+pub enum Msg {
+    /// `open`: the stable leader's prepare, for this slot and every later one.
+    Prepare {
+        slot: u64,
+        ballot: Ballot,
+        open: bool,
+    },
+    Promise {
+        slot: u64,
+        ballot: Ballot,
+        accepted: Vec<(u64, Ballot, Value)>,
+    },
+    Accept {
+        slot: u64,
+        ballot: Ballot,
+        value: Value,
+    },
+    Accepted {
+        slot: u64,
+        ballot: Ballot,
+        value: Value,
+    },
+    Nack {
+        slot: u64,
+        ballot: Ballot,
+        promised: Ballot,
+    },
+    Checkout(CheckoutRequest),
+    /// A proposer hands a checkout to the stable leader, which answers the shopper itself.
+    Forward {
+        req: CheckoutRequest,
+        shopper: NodeId,
+    },
+    Reply {
+        request_id: RequestId,
+        outcome: Outcome,
+    },
+    /// A learner that missed decisions asks the other learners for the chosen values from `from` on.
+    Catchup {
+        from: u64,
+    },
+    /// Chosen values, as one learner learned them, for another.
+    Decided {
+        decisions: Vec<(u64, Value)>,
+    },
+}
+
+impl Message for Msg {
+    fn label(&self) -> &'static str {
+        match self {
+            Msg::Prepare { .. } => "Prepare",
+            Msg::Promise { .. } => "Promise",
+            Msg::Accept { .. } => "Accept",
+            Msg::Accepted { .. } => "Accepted",
+            Msg::Nack { .. } => "Nack",
+            Msg::Checkout(_) => "Checkout",
+            Msg::Forward { .. } => "Forward",
+            Msg::Reply { .. } => "Reply",
+            Msg::Catchup { .. } => "Catchup",
+            Msg::Decided { .. } => "Decided",
+        }
+    }
+    fn detail(&self) -> String {
+        match self {
+            Msg::Prepare { slot, ballot, open } => {
+                format!("slot {slot}{}, ballot {}", if *open { " and after" } else { "" }, ballot_text(*ballot))
+            }
+            Msg::Promise { slot, ballot, accepted } => {
+                let prior: Vec<String> = accepted
+                    .iter()
+                    .map(|(s, b, v)| format!("slot {s}: {} at {}", value_text(v), ballot_text(*b)))
+                    .collect();
+                format!(
+                    "slot {slot}, ballot {}: promised; {}",
+                    ballot_text(*ballot),
+                    if prior.is_empty() { "nothing accepted before".to_string() } else { prior.join(", ") }
+                )
+            }
+            Msg::Accept { slot, ballot, value } | Msg::Accepted { slot, ballot, value } => {
+                format!("slot {slot}, ballot {}: {}", ballot_text(*ballot), value_text(value))
+            }
+            Msg::Nack { slot, ballot, promised } => {
+                format!("slot {slot}: ballot {} refused, {} promised", ballot_text(*ballot), ballot_text(*promised))
+            }
+            Msg::Checkout(r) => format!("request #{} for customer {}", r.request_id, r.customer),
+            Msg::Forward { req, shopper } => format!("request #{} from node {shopper}", req.request_id),
+            Msg::Reply { request_id, outcome } => format!("request #{request_id}: {}", outcome.short()),
+            Msg::Catchup { from } => format!("which values were chosen from slot {from} on?"),
+            Msg::Decided { decisions } => format!("{} chosen value(s)", decisions.len()),
+        }
+    }
+    fn count(&self) -> Option<u32> {
+        match self {
+            Msg::Decided { decisions } => Some(decisions.len() as u32),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Timer {
+    /// No majority answered this attempt in time.
+    Attempt(u64),
+    /// Back-off after a lost duel is over.
+    Backoff,
+    Retry(RequestId),
+}
+
+impl TimerKind for Timer {
+    fn name(&self) -> &'static str {
+        match self {
+            Timer::Attempt(_) => "attempt",
+            Timer::Backoff => "back-off",
+            Timer::Retry(_) => "retry",
+        }
+    }
+}
+
+/// What an acceptor remembers. Persisted, except in the `forget-promises-on-restart` variant.
+#[derive(Clone, Debug, Default)]
+pub struct Acceptor {
+    pub promised: BTreeMap<u64, Ballot>,
+    /// The stable leader's promise: every slot from `.0` on has at least ballot `.1` promised.
+    pub promised_from: (u64, Ballot),
+    pub accepted: BTreeMap<u64, (Ballot, Value)>,
+    /// Slots whose acceptance changed since the checker looked.
+    dirty: Vec<u64>,
+}
+
+impl Acceptor {
+    /// The highest promise covering any slot from `slot` on.
+    fn promise_from(&self, slot: u64) -> Ballot {
+        let single = self.promised.range(slot..).map(|(_, b)| *b).max().unwrap_or((0, 0));
+        single.max(self.promised_from.1)
+    }
+
+    /// Promises `ballot` for every slot from `from` on, keeping the old range promise in force for the slots it
+    /// covered and the new one does not.
+    fn promise_range(&mut self, from: u64, ballot: Ballot) {
+        let (old_from, old_ballot) = self.promised_from;
+        if old_ballot > (0, 0) && from > old_from {
+            for s in old_from..from {
+                let p = self.promised.entry(s).or_insert(old_ballot);
+                *p = (*p).max(old_ballot);
+            }
+        }
+        self.promised_from = (from, ballot);
+    }
+
+    fn promise_for(&self, slot: u64) -> Ballot {
+        let own = self.promised.get(&slot).copied().unwrap_or((0, 0));
+        if slot >= self.promised_from.0 && self.promised_from.1 > own {
+            self.promised_from.1
+        } else {
+            own
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Prepare,
+    Accept,
+}
+
+#[derive(Clone, Debug)]
+pub struct Attempt {
+    pub slot: u64,
+    pub ballot: Ballot,
+    pub phase: Phase,
+    promises: BTreeSet<NodeId>,
+    best: Option<(Ballot, Value)>,
+    pub value: Value,
+    timer: TimerId,
+}
+
+#[derive(Clone, Debug)]
+pub struct Proposer {
+    /// Checkouts waiting for a slot, oldest first. An entry whose id left `queued` (decided meanwhile) is stale
+    /// and skipped: removal from the middle of a long queue would cost a scan per decision.
+    queue: VecDeque<Rc<CheckoutRequest>>,
+    queued: BTreeSet<RequestId>,
+    /// Checkouts this proposer must answer: request → shopper.
+    clients: BTreeMap<RequestId, NodeId>,
+    pub round: u64,
+    pub attempt: Option<Attempt>,
+    backoff: Option<TimerId>,
+    nacks_in_a_row: u32,
+    /// Stable-leader mode: phase 1 is done with this ballot for every slot from `.1` on.
+    pub leading: Option<(Ballot, u64)>,
+    /// Values reported by the stable leader's open prepare, which later slots must re-propose.
+    prior: BTreeMap<u64, (Ballot, Value)>,
+    /// Checkouts handed to the stable leader; a shopper's retry of one means the leader did not answer.
+    forwarded: BTreeSet<RequestId>,
+    votes: BTreeMap<u64, BTreeMap<Ballot, (BTreeSet<NodeId>, Value)>>,
+    pub chosen: BTreeMap<u64, Value>,
+    pub applied: u64,
+    pub shop: Box<Shop>,
+    pub rounds: BTreeMap<u64, u32>,
+    /// Slots learned since the checker looked.
+    learned_dirty: Vec<u64>,
+    /// The highest slot seen in any acceptance, and when this learner last asked the others to catch up.
+    highest_seen: u64,
+    last_catchup_us: Option<u64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Shopper {
+    /// The order service that answered last: new checkouts go there.
+    pub target: NodeId,
+    /// Per unanswered checkout: attempts, retry timer, and the order service it was last sent to.
+    attempts: BTreeMap<RequestId, (u32, TimerId, NodeId)>,
+}
+
+#[derive(Clone, Debug)]
+pub enum State {
+    /// `memory` holds the acceptor's state only in the `forget-promises-on-restart` variant.
+    Acceptor {
+        memory: Option<Box<Acceptor>>,
+    },
+    Proposer(Box<Proposer>),
+    Shopper(Shopper),
+}
+
+#[derive(Clone, Debug)]
+pub enum Disk {
+    Acceptor(Box<Acceptor>),
+    /// The highest round this proposer used (a ballot is never used twice, even across a crash), and the
+    /// decisions it learned (an order service keeps its order log; after a restart it rebuilds its shop from it).
+    Proposer {
+        round: u64,
+        chosen: BTreeMap<u64, Value>,
+    },
+    Shopper {
+        pending: BTreeMap<RequestId, CheckoutRequest>,
+    },
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Checker {
+    /// Every acceptance ever seen: slot → ballot → (acceptors, value id).
+    votes: BTreeMap<u64, BTreeMap<Ballot, (BTreeSet<NodeId>, u64)>>,
+    chosen: BTreeMap<u64, u64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Paxos {
+    variant: Variant,
+    catalogue: Catalogue,
+    acceptors: u16,
+    proposers: u16,
+    stable: bool,
+    attempt_us: u64,
+    backoff_us: u64,
+    retry_us: u64,
+}
+
+impl Paxos {
+    fn majority(&self) -> usize {
+        usize::from(self.acceptors) / 2 + 1
+    }
+    fn is_acceptor(&self, n: NodeId) -> bool {
+        n < self.acceptors
+    }
+    fn is_proposer(&self, n: NodeId) -> bool {
+        n >= self.acceptors && n < self.acceptors + self.proposers
+    }
+    fn leader(&self) -> NodeId {
+        self.acceptors
+    }
+    fn proposer_ids(&self) -> impl Iterator<Item = NodeId> {
+        self.acceptors..self.acceptors + self.proposers
+    }
+    fn durable_acceptors(&self) -> bool {
+        self.variant != Variant::ForgetPromises
+    }
+
+    fn with_acceptor<R>(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, f: impl FnOnce(&mut Acceptor) -> R) -> R {
+        if self.durable_acceptors() {
+            ctx.persist(|d| match d {
+                Disk::Acceptor(a) => f(a),
+                _ => unreachable!("only acceptors call this"),
+            })
+        } else {
+            match st {
+                State::Acceptor { memory: Some(a) } => f(a),
+                _ => unreachable!("an acceptor in memory"),
+            }
+        }
+    }
+
+    fn acceptor_message(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
+        let accept_anything = matches!(self.variant, Variant::AcceptBelowPromise | Variant::MajorityVoteOnly);
+        match msg {
+            Msg::Prepare { slot, ballot, open } => {
+                let reply = self.with_acceptor(st, ctx, |a| {
+                    // An open prepare promises every slot from `slot` on, so it must beat every promise there.
+                    let promised = if open { a.promise_from(slot) } else { a.promise_for(slot) };
+                    if ballot < promised {
+                        return Msg::Nack { slot, ballot, promised };
+                    }
+                    if open {
+                        a.promise_range(slot, ballot);
+                    } else {
+                        a.promised.insert(slot, ballot);
+                    }
+                    let accepted = if open {
+                        a.accepted.range(slot..).map(|(&s, (b, v))| (s, *b, v.clone())).collect()
+                    } else {
+                        a.accepted.get(&slot).map(|(b, v)| vec![(slot, *b, v.clone())]).unwrap_or_default()
+                    };
+                    Msg::Promise { slot, ballot, accepted }
+                });
+                if let Msg::Nack { promised, .. } = &reply {
+                    let p = *promised;
+                    ctx.note(|| {
+                        format!(
+                            "refuses ballot {} for slot {slot}: it promised {} — a higher ballot wins",
+                            ballot_text(ballot),
+                            ballot_text(p)
+                        )
+                    });
+                }
+                ctx.send(from, reply);
+            }
+            Msg::Accept { slot, ballot, value } => {
+                let result = self.with_acceptor(st, ctx, |a| {
+                    let promised = a.promise_for(slot);
+                    if ballot < promised && !accept_anything {
+                        return Err(promised);
+                    }
+                    if ballot > a.promised.get(&slot).copied().unwrap_or((0, 0)) {
+                        a.promised.insert(slot, ballot);
+                    }
+                    a.accepted.insert(slot, (ballot, value.clone()));
+                    a.dirty.push(slot);
+                    Ok(promised)
+                });
+                match result {
+                    Ok(promised) => {
+                        if ballot < promised {
+                            ctx.note(|| {
+                                format!(
+                                    "accepts {} in slot {slot} at ballot {} although it promised {} — the mistake",
+                                    value_text(&value),
+                                    ballot_text(ballot),
+                                    ballot_text(promised)
+                                )
+                            });
+                        }
+                        for p in self.proposer_ids() {
+                            ctx.send(p, Msg::Accepted { slot, ballot, value: value.clone() });
+                        }
+                    }
+                    Err(promised) => ctx.send(from, Msg::Nack { slot, ballot, promised }),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn next_slot(p: &Proposer) -> u64 {
+        let mut s = p.applied + 1;
+        while p.chosen.contains_key(&s) {
+            s += 1;
+        }
+        s
+    }
+
+    /// Starts an attempt on the next free slot if there is work and no attempt or back-off is running.
+    fn try_start(&self, p: &mut Proposer, ctx: &mut Ctx<'_, Self>) {
+        if p.attempt.is_some() || p.backoff.is_some() {
+            return;
+        }
+        // Drop checkouts already decided (ours, or re-proposed by someone else).
+        while p.queue.front().is_some_and(|c| !p.queued.contains(&c.request_id)) {
+            p.queue.pop_front();
+        }
+        if p.queue.is_empty() {
+            return;
+        }
+        let own: Rc<Vec<Rc<CheckoutRequest>>> =
+            Rc::new(p.queue.iter().filter(|c| p.queued.contains(&c.request_id)).take(MAX_BATCH).cloned().collect());
+        let me = ctx.me();
+        let slot = Self::next_slot(p);
+        // Behind the others? Ask them for what was chosen instead of re-running every missed slot.
+        let behind = p.highest_seen > slot || p.chosen.keys().next_back().is_some_and(|&l| l > slot);
+        if behind && p.last_catchup_us.is_none_or(|t| ctx.now_us() >= t + self.attempt_us) {
+            p.last_catchup_us = Some(ctx.now_us());
+            ctx.note(|| format!("has missed decisions from slot {slot} on: asks the other order services"));
+            for q in self.proposer_ids().filter(|&q| q != me) {
+                ctx.send(q, Msg::Catchup { from: slot });
+            }
+        }
+        *p.rounds.entry(slot).or_default() += 1;
+        let timer = ctx.set_timer(self.attempt_us, Timer::Attempt(slot));
+        if let Some((ballot, _)) = p.leading.filter(|&(_, from)| slot >= from) {
+            // Stable leader: phase 1 is already done for this slot.
+            let value = match p.prior.get(&slot) {
+                Some((_, v)) if self.variant != Variant::IgnoreAcceptedValue => v.clone(),
+                _ => Some(own),
+            };
+            self.send_accept(p, ctx, slot, ballot, value, timer);
+            return;
+        }
+        if self.variant == Variant::MajorityVoteOnly {
+            let ballot = Self::new_ballot(p, ctx);
+            ctx.note(|| {
+                format!(
+                    "proposes {} for slot {slot} straight away, without a prepare phase",
+                    value_text(&Some(own.clone()))
+                )
+            });
+            self.send_accept(p, ctx, slot, ballot, Some(own), timer);
+            return;
+        }
+        let ballot = Self::new_ballot(p, ctx);
+        let open = self.stable && me == self.leader();
+        p.attempt = Some(Attempt {
+            slot,
+            ballot,
+            phase: Phase::Prepare,
+            promises: BTreeSet::new(),
+            best: None,
+            value: Some(own),
+            timer,
+        });
+        let rounds = p.rounds[&slot];
+        ctx.note(|| {
+            format!(
+                "prepares slot {slot}{} with ballot {}{}",
+                if open { " and every later slot" } else { "" },
+                ballot_text(ballot),
+                if rounds > 1 { format!(" (round {rounds} for this slot)") } else { String::new() }
+            )
+        });
+        for a in 0..self.acceptors {
+            ctx.send(a, Msg::Prepare { slot, ballot, open });
+        }
+    }
+
+    /// The next ballot of this proposer, persisted before use.
+    fn new_ballot(p: &mut Proposer, ctx: &mut Ctx<'_, Self>) -> Ballot {
+        p.round += 1;
+        let round = p.round;
+        ctx.persist(|d| {
+            if let Disk::Proposer { round: r, .. } = d {
+                *r = round;
+            }
+        });
+        (round, ctx.me())
+    }
+
+    fn send_accept(
+        &self,
+        p: &mut Proposer,
+        ctx: &mut Ctx<'_, Self>,
+        slot: u64,
+        ballot: Ballot,
+        value: Value,
+        timer: TimerId,
+    ) {
+        p.attempt = Some(Attempt {
+            slot,
+            ballot,
+            phase: Phase::Accept,
+            promises: BTreeSet::new(),
+            best: None,
+            value: value.clone(),
+            timer,
+        });
+        for a in 0..self.acceptors {
+            ctx.send(a, Msg::Accept { slot, ballot, value: value.clone() });
+        }
+    }
+
+    fn abandon(&self, p: &mut Proposer, ctx: &mut Ctx<'_, Self>, backoff: bool) {
+        if let Some(a) = p.attempt.take() {
+            ctx.cancel_timer(a.timer);
+        }
+        if backoff {
+            p.nacks_in_a_row += 1;
+            let cap = self.backoff_us << p.nacks_in_a_row.min(5);
+            let wait = ctx.rng().range_u64(self.backoff_us / 4, cap);
+            if let Some(t) = p.backoff.take() {
+                ctx.cancel_timer(t);
+            }
+            p.backoff = Some(ctx.set_timer(wait, Timer::Backoff));
+            ctx.note(|| {
+                format!("backs off for {} ms before trying again (random, growing with each loss)", wait / 1000)
+            });
+        }
+    }
+
+    fn learn(&self, p: &mut Proposer, ctx: &mut Ctx<'_, Self>, slot: u64, value: Value) {
+        if p.chosen.contains_key(&slot) {
+            return;
+        }
+        if ctx.narrating() {
+            let text = format!("learns that slot {slot} holds {}", value_text(&value));
+            ctx.note(text);
+        }
+        p.chosen.insert(slot, value.clone());
+        p.learned_dirty.push(slot);
+        // Someone made progress: the contention that grew the back-off is over.
+        p.nacks_in_a_row = 0;
+        ctx.persist(|d| {
+            if let Disk::Proposer { chosen, .. } = d {
+                chosen.entry(slot).or_insert_with(|| value.clone());
+            }
+        });
+        for req in value.iter().flat_map(|b| b.iter()) {
+            p.queued.remove(&req.request_id);
+        }
+        if let Some(a) = &p.attempt {
+            if a.slot == slot {
+                let won = value_id(&a.value) == value_id(&value);
+                let t = a.timer;
+                p.attempt = None;
+                ctx.cancel_timer(t);
+                if !won {
+                    ctx.note(|| format!("its checkouts lost slot {slot}: it will propose them again in a later slot"));
+                }
+            }
+        }
+        while let Some(v) = p.chosen.get(&(p.applied + 1)).cloned() {
+            p.applied += 1;
+            for req in v.iter().flat_map(|b| b.iter()) {
+                let outcome = p.shop.checkout(&self.catalogue, req, true);
+                if let Some(shopper) = p.clients.remove(&req.request_id) {
+                    ctx.send(shopper, Msg::Reply { request_id: req.request_id, outcome });
+                }
+            }
+        }
+    }
+
+    fn take_checkout(&self, p: &mut Proposer, ctx: &mut Ctx<'_, Self>, req: CheckoutRequest, shopper: NodeId) {
+        if let Some((_, o)) = p.shop.order_for(req.request_id) {
+            ctx.send(shopper, Msg::Reply { request_id: req.request_id, outcome: o.answer });
+            return;
+        }
+        let me = ctx.me();
+        if self.stable && me != self.leader() {
+            if p.forwarded.insert(req.request_id) {
+                ctx.send(self.leader(), Msg::Forward { req, shopper });
+                return;
+            }
+            // The shopper came back with a checkout we forwarded: the leader did not answer. Run Paxos for it here.
+            let id = req.request_id;
+            ctx.note(|| format!("the stable leader did not answer request #{id}: proposes it itself"));
+        }
+        p.clients.insert(req.request_id, shopper);
+        if p.queued.insert(req.request_id) {
+            p.queue.push_back(Rc::new(req));
+        }
+        self.try_start(p, ctx);
+    }
+
+    fn proposer_message(&self, p: &mut Proposer, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
+        match msg {
+            Msg::Checkout(req) => self.take_checkout(p, ctx, req, from),
+            Msg::Forward { req, shopper } => self.take_checkout(p, ctx, req, shopper),
+            Msg::Promise { slot, ballot, accepted } => {
+                let majority = self.majority();
+                let Some(a) = p.attempt.as_mut().filter(|a| a.ballot == ballot && a.phase == Phase::Prepare) else {
+                    return;
+                };
+                a.promises.insert(from);
+                for (s, b, v) in accepted {
+                    if s == slot {
+                        if a.best.as_ref().is_none_or(|(bb, _)| b > *bb) {
+                            a.best = Some((b, v));
+                        }
+                    } else if p.prior.get(&s).is_none_or(|(bb, _)| b > *bb) {
+                        p.prior.insert(s, (b, v));
+                    }
+                }
+                if a.promises.len() < majority {
+                    return;
+                }
+                let a = p.attempt.take().expect("checked above");
+                let value = match (&a.best, self.variant) {
+                    (Some((b, v)), v2) if v2 != Variant::IgnoreAcceptedValue => {
+                        let (bt, vt) = (*b, value_text(v));
+                        ctx.note(|| {
+                            format!(
+                                "a majority promised ballot {}; one reported {vt} accepted at {} — it must propose \
+                                 that value, not its own",
+                                ballot_text(ballot),
+                                ballot_text(bt)
+                            )
+                        });
+                        v.clone()
+                    }
+                    (Some((_, v)), _) => {
+                        let vt = value_text(v);
+                        ctx.note(|| {
+                            format!("ignores {vt}, reported accepted, and proposes its own checkout — the mistake")
+                        });
+                        a.value.clone()
+                    }
+                    (None, _) => a.value.clone(),
+                };
+                if self.stable && ctx.me() == self.leader() {
+                    p.leading = Some((ballot, slot));
+                }
+                self.send_accept(p, ctx, slot, ballot, value, a.timer);
+            }
+            Msg::Catchup { from: first } => {
+                let decisions: Vec<(u64, Value)> =
+                    p.chosen.range(first..).take(256).map(|(s, v)| (*s, v.clone())).collect();
+                if !decisions.is_empty() {
+                    ctx.send(from, Msg::Decided { decisions });
+                }
+            }
+            Msg::Decided { decisions } => {
+                for (slot, value) in decisions {
+                    self.learn(p, ctx, slot, value);
+                }
+                self.try_start(p, ctx);
+            }
+            Msg::Accepted { slot, ballot, value } => {
+                p.highest_seen = p.highest_seen.max(slot);
+                let majority = self.majority();
+                let entry =
+                    p.votes.entry(slot).or_default().entry(ballot).or_insert_with(|| (BTreeSet::new(), value.clone()));
+                entry.0.insert(from);
+                if entry.0.len() >= majority {
+                    let v = entry.1.clone();
+                    self.learn(p, ctx, slot, v);
+                    self.try_start(p, ctx);
+                }
+            }
+            Msg::Nack { slot, ballot, promised } => {
+                p.round = p.round.max(promised.0);
+                if p.attempt.as_ref().is_some_and(|a| a.ballot == ballot && a.slot == slot) {
+                    if p.leading.is_some_and(|(b, _)| b == ballot) {
+                        p.leading = None;
+                    }
+                    ctx.note(|| {
+                        format!(
+                            "loses slot {slot}: ballot {} is beaten by {} — two proposers are duelling",
+                            ballot_text(ballot),
+                            ballot_text(promised)
+                        )
+                    });
+                    self.abandon(p, ctx, true);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Sends a checkout to `to` and (re)arms its retry timer.
+    fn shopper_send(&self, sh: &mut Shopper, ctx: &mut Ctx<'_, Self>, req: CheckoutRequest, to: NodeId) {
+        let id = req.request_id;
+        let (attempts, old, _) = sh.attempts.get(&id).copied().unwrap_or((0, 0, to));
+        if old != 0 {
+            ctx.cancel_timer(old);
+        }
+        let attempts = attempts + 1;
+        let after = (self.retry_us << (attempts - 1).min(3)) + ctx.rng().range_u64(0, self.retry_us / 2);
+        let timer = ctx.set_timer(after, Timer::Retry(id));
+        sh.attempts.insert(id, (attempts, timer, to));
+        ctx.send(to, Msg::Checkout(req));
+    }
+}
+
+impl Protocol for Paxos {
+    type Msg = Msg;
+    type Timer = Timer;
+    type State = State;
+    type Disk = Disk;
+    type Checker = Checker;
+
+    fn new(scenario: &Scenario, catalogue: &Catalogue) -> Self {
+        let variant = match scenario.variant.as_str() {
+            "accept-below-promise" => Variant::AcceptBelowPromise,
+            "ignore-accepted-value" => Variant::IgnoreAcceptedValue,
+            "forget-promises-on-restart" => Variant::ForgetPromises,
+            "majority-vote-only" => Variant::MajorityVoteOnly,
+            _ => Variant::Correct,
+        };
+        let worst = scenario
+            .network
+            .links
+            .iter()
+            .map(|l| l.settings.latency_us_max)
+            .fold(scenario.network.default.latency_us_max, u64::max);
+        Paxos {
+            variant,
+            catalogue: catalogue.clone(),
+            acceptors: scenario.nodes,
+            proposers: scenario.paxos.proposers,
+            stable: scenario.paxos.stable_leader,
+            attempt_us: (6 * worst).max(100_000),
+            backoff_us: (2 * worst).max(20_000),
+            retry_us: (12 * worst).max(300_000),
+        }
+    }
+
+    fn invariants(&self) -> &'static [InvariantInfo] {
+        INFO.invariants
+    }
+
+    fn role(&self, node: NodeId) -> Role {
+        if node < self.acceptors + self.proposers {
+            Role::Server
+        } else {
+            Role::Shopper
+        }
+    }
+
+    fn node_name(&self, node: NodeId) -> String {
+        if self.is_acceptor(node) {
+            format!("acceptor{}", node + 1)
+        } else if self.is_proposer(node) {
+            format!("orders{}", node - self.acceptors + 1)
+        } else {
+            format!("shopper{}", node - self.acceptors - self.proposers + 1)
+        }
+    }
+
+    fn fresh_disk(&self, node: NodeId) -> Disk {
+        if self.is_acceptor(node) {
+            Disk::Acceptor(Box::default())
+        } else if self.is_proposer(node) {
+            Disk::Proposer { round: 0, chosen: BTreeMap::new() }
+        } else {
+            Disk::Shopper { pending: BTreeMap::new() }
+        }
+    }
+
+    fn init(&self, ctx: &mut Ctx<'_, Self>) -> State {
+        let me = ctx.me();
+        if self.is_acceptor(me) {
+            let memory = (!self.durable_acceptors()).then(Box::default);
+            return State::Acceptor { memory };
+        }
+        if self.is_proposer(me) {
+            let mut p = Box::new(Proposer {
+                queue: VecDeque::new(),
+                queued: BTreeSet::new(),
+                clients: BTreeMap::new(),
+                round: match ctx.disk() {
+                    Disk::Proposer { round, .. } => *round,
+                    _ => 0,
+                },
+                attempt: None,
+                backoff: None,
+                nacks_in_a_row: 0,
+                leading: None,
+                prior: BTreeMap::new(),
+                forwarded: BTreeSet::new(),
+                votes: BTreeMap::new(),
+                chosen: BTreeMap::new(),
+                applied: 0,
+                shop: Box::new(Shop::new(&self.catalogue)),
+                rounds: BTreeMap::new(),
+                learned_dirty: Vec::new(),
+                highest_seen: 0,
+                last_catchup_us: None,
+            });
+            let known: Vec<(u64, Value)> = match ctx.disk() {
+                Disk::Proposer { chosen, .. } => chosen.iter().map(|(s, v)| (*s, v.clone())).collect(),
+                _ => Vec::new(),
+            };
+            if !known.is_empty() {
+                let n = known.len();
+                ctx.note(|| format!("restarts and rebuilds its shop from the {n} decisions in its order log on disk"));
+            }
+            for (slot, value) in known {
+                self.learn(&mut p, ctx, slot, value);
+            }
+            return State::Proposer(p);
+        }
+        let first = self.acceptors + (me % self.proposers);
+        let mut sh = Shopper { target: first, attempts: BTreeMap::new() };
+        let pending: Vec<CheckoutRequest> = match ctx.disk() {
+            Disk::Shopper { pending } => pending.values().cloned().collect(),
+            _ => Vec::new(),
+        };
+        for req in pending {
+            self.shopper_send(&mut sh, ctx, req, first);
+        }
+        State::Shopper(sh)
+    }
+
+    fn on_message(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
+        match st {
+            State::Acceptor { .. } => self.acceptor_message(st, ctx, from, msg),
+            State::Proposer(p) => self.proposer_message(p, ctx, from, msg),
+            State::Shopper(sh) => {
+                if let Msg::Reply { request_id, outcome } = msg {
+                    let was = ctx.persist(|d| match d {
+                        Disk::Shopper { pending } => pending.remove(&request_id).is_some(),
+                        _ => false,
+                    });
+                    if !was {
+                        return;
+                    }
+                    if let Some((attempts, timer, _)) = sh.attempts.remove(&request_id) {
+                        ctx.cancel_timer(timer);
+                        ctx.note(|| format!("request #{request_id} {} after {attempts} attempt(s)", outcome.short()));
+                    }
+                    sh.target = from;
+                    ctx.answer(request_id, outcome);
+                }
+            }
+        }
+    }
+
+    fn on_timer(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, timer: Timer) {
+        match (st, timer) {
+            (State::Proposer(p), Timer::Attempt(slot)) if p.attempt.as_ref().is_some_and(|a| a.slot == slot) => {
+                p.leading = None;
+                ctx.note(|| format!("no majority answered for slot {slot} in time: tries again"));
+                self.abandon(p, ctx, true);
+            }
+            (State::Proposer(p), Timer::Backoff) => {
+                p.backoff = None;
+                self.try_start(p, ctx);
+            }
+            (State::Shopper(sh), Timer::Retry(id)) => {
+                let req = match ctx.disk() {
+                    Disk::Shopper { pending } => pending.get(&id).cloned(),
+                    _ => None,
+                };
+                let Some(req) = req else { return };
+                // Try the next order service after the one that did not answer.
+                let last = sh.attempts.get_mut(&id).map_or(sh.target, |a| {
+                    a.1 = 0;
+                    a.2
+                });
+                let next = self.acceptors + (last - self.acceptors + 1) % self.proposers;
+                self.shopper_send(sh, ctx, req, next);
+            }
+            _ => {}
+        }
+    }
+
+    fn on_checkout(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, req: CheckoutRequest) {
+        let State::Shopper(sh) = st else { return };
+        ctx.persist(|d| {
+            if let Disk::Shopper { pending } = d {
+                pending.insert(req.request_id, req.clone());
+            }
+        });
+        let to = sh.target;
+        self.shopper_send(sh, ctx, req, to);
+    }
+
+    fn summary(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> String {
+        match (st, disk) {
+            (Some(State::Proposer(p)), _) => {
+                let doing = match &p.attempt {
+                    Some(a) => format!(
+                        "slot {} {} {}",
+                        a.slot,
+                        if a.phase == Phase::Prepare { "prepare" } else { "accept" },
+                        ballot_text(a.ballot)
+                    ),
+                    None if p.backoff.is_some() => "backing off".to_string(),
+                    None => "idle".to_string(),
+                };
+                format!("{doing} · chosen {} · applied {}", p.chosen.len(), p.applied)
+            }
+            (None, Disk::Proposer { .. }) => "down".to_string(),
+            (st, Disk::Acceptor(d)) => {
+                let a: &Acceptor = match st {
+                    Some(State::Acceptor { memory: Some(m) }) => m,
+                    None if !self.durable_acceptors() => return "down · memory lost".to_string(),
+                    _ => d,
+                };
+                let last = a.accepted.iter().next_back();
+                format!(
+                    "{}accepted {} slots{}",
+                    if st.is_none() { "down · disk: " } else { "" },
+                    a.accepted.len(),
+                    last.map(|(s, (b, v))| format!(" · slot {s}: {} at {}", value_text(v), ballot_text(*b)))
+                        .unwrap_or_default()
+                )
+            }
+            (Some(State::Shopper(sh)), Disk::Shopper { pending }) => {
+                if pending.is_empty() {
+                    "idle".to_string()
+                } else {
+                    format!("waiting {} · asks {}", pending.len(), self.node_name(sh.target))
+                }
+            }
+            (None, Disk::Shopper { pending }) => format!("down · {} on disk", pending.len()),
+            _ => String::new(),
+        }
+    }
+
+    fn detail(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> NodeDetail {
+        match (st, disk) {
+            (Some(State::Proposer(p)), _) => {
+                let mut facts = vec![("role", if p.leading.is_some() { "leader" } else { "proposer" }.to_string())];
+                match &p.attempt {
+                    Some(a) => {
+                        facts.push(("slot", a.slot.to_string()));
+                        facts.push(("ballot", ballot_text(a.ballot)));
+                        facts.push((
+                            "phase",
+                            if a.phase == Phase::Prepare { "1 prepare" } else { "2 accept" }.to_string(),
+                        ));
+                        facts.push(("rounds", p.rounds.get(&a.slot).copied().unwrap_or(0).to_string()));
+                    }
+                    None => facts.push(("phase", if p.backoff.is_some() { "back-off" } else { "idle" }.to_string())),
+                }
+                let first = p.chosen.keys().next_back().map_or(1, |&l| l.saturating_sub(9).max(1));
+                let log = p
+                    .chosen
+                    .range(first..)
+                    .map(|(&s, v)| LogCell {
+                        index: s,
+                        term: u64::from(p.rounds.get(&s).copied().unwrap_or(0)),
+                        text: value_text(v),
+                        committed: s <= p.applied,
+                    })
+                    .collect();
+                NodeDetail { facts, log, timer: None, legend: "number = rounds · filled = applied" }
+            }
+            (st, Disk::Acceptor(d)) => {
+                let a: &Acceptor = match st {
+                    Some(State::Acceptor { memory: Some(m) }) => m,
+                    None if !self.durable_acceptors() => return NodeDetail::default(),
+                    _ => d,
+                };
+                let last_slot = a.accepted.keys().next_back().copied().unwrap_or(0);
+                let promised = a.promise_for(last_slot.max(1));
+                let facts = vec![
+                    ("role", if st.is_some() { "acceptor" } else { "down" }.to_string()),
+                    ("promised", ballot_text(promised)),
+                    ("accepted", a.accepted.len().to_string()),
+                ];
+                let first = last_slot.saturating_sub(9).max(1);
+                let log = a
+                    .accepted
+                    .range(first..)
+                    .map(|(&s, (b, v))| LogCell { index: s, term: b.0, text: value_text(v), committed: false })
+                    .collect();
+                NodeDetail { facts, log, timer: None, legend: "number = ballot round" }
+            }
+            _ => NodeDetail::default(),
+        }
+    }
+
+    fn check(&self, w: &mut CheckView<'_, Self>, touched: Option<NodeId>, out: &mut Vec<Violation>) {
+        let Some(node) = touched else { return };
+        let c = &mut *w.checker;
+        let n = &mut w.nodes[usize::from(node)];
+        if self.is_acceptor(node) {
+            let acc: Option<&mut Acceptor> = match (&mut n.state, &mut n.disk) {
+                (Some(State::Acceptor { memory: Some(m) }), _) => Some(m),
+                (_, Disk::Acceptor(d)) if self.durable_acceptors() => Some(d),
+                _ => None,
+            };
+            let Some(a) = acc else { return };
+            for slot in std::mem::take(&mut a.dirty) {
+                let Some((ballot, value)) = a.accepted.get(&slot) else { continue };
+                let vid = value_id(value);
+                let e = c.votes.entry(slot).or_default().entry(*ballot).or_insert_with(|| (BTreeSet::new(), vid));
+                e.0.insert(node);
+                if e.0.len() >= self.majority() {
+                    match c.chosen.get(&slot) {
+                        Some(&other) if other != vid => out.push(Violation::new(
+                            &ONE_VALUE,
+                            Some(node),
+                            format!(
+                                "slot {slot}: {} is chosen at ballot {}, but a different value was chosen there before",
+                                value_text(value),
+                                ballot_text(*ballot)
+                            ),
+                        )),
+                        Some(_) => {}
+                        None => {
+                            c.chosen.insert(slot, vid);
+                        }
+                    }
+                }
+            }
+            return;
+        }
+        let Some(State::Proposer(p)) = &mut n.state else { return };
+        for slot in std::mem::take(&mut p.learned_dirty) {
+            let vid = p.chosen.get(&slot).map_or(0, value_id);
+            if c.chosen.get(&slot).is_some_and(|&chosen| chosen != vid) || !c.chosen.contains_key(&slot) {
+                out.push(Violation::new(
+                    &LEARNERS_AGREE,
+                    Some(node),
+                    format!("{} learned slot {slot} as a value that was not chosen there", self.node_name(node)),
+                ));
+            }
+        }
+        p.shop.audit(node, out);
+    }
+}

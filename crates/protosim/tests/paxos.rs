@@ -1,0 +1,167 @@
+//! Paxos as a user relies on it: duels end, a minority of crashed acceptors does not stop progress, a majority
+//! partitioned away stops it safely, the stable leader needs one round trip, counterexamples replay.
+
+use protosim::engine::{Engine, RecordOptions};
+use protosim::faults::{answered_after_heal, heal_us, with_random_faults};
+use protosim::protocols::paxos::{Paxos, State};
+use protosim::run;
+use protosim::scenario::{Action, Intervention, LinkSettings, ProtocolKind, Scenario};
+use protosim::trace::{Ev, TraceEvent};
+
+fn paxos(acceptors: u16, seed: u64, until_ms: u64) -> Scenario {
+    Scenario { protocol: ProtocolKind::Paxos, nodes: acceptors, seed, until_ms, ..Scenario::default() }
+}
+
+fn at(ms: u64, action: Action) -> Intervention {
+    Intervention { at_us: ms * 1000, action }
+}
+
+fn outcomes(trace: &[TraceEvent]) -> Vec<u64> {
+    trace.iter().filter(|e| matches!(e.ev, Ev::Outcome { .. })).map(|e| e.t_us).collect()
+}
+
+fn notes(trace: &[TraceEvent], node: u16) -> impl Iterator<Item = (u64, &str)> {
+    trace.iter().filter_map(move |e| match &e.ev {
+        Ev::Note { node: n, text } if *n == node => Some((e.t_us, text.as_str())),
+        _ => None,
+    })
+}
+
+#[test]
+fn checkouts_are_decided_and_answered() {
+    let r = run(&paxos(3, 2, 6_000), RecordOptions::default()).unwrap();
+    assert!(r.violations().is_empty(), "{:?}", r.violations());
+    assert!(r.metrics().checkouts_confirmed > 5);
+}
+
+#[test]
+fn two_proposers_duel_and_back_off_resolves_it() {
+    let mut duels = 0;
+    for seed in 1..=10 {
+        let mut s = paxos(3, seed, 6_000);
+        s.workload.rate_per_s = 12.0;
+        let mut e = Engine::<Paxos>::new(&s, RecordOptions::default());
+        e.run_to_end();
+        assert!(e.core.violations.is_empty(), "seed {seed}: {:?}", e.core.violations);
+        for proposer in [3u16, 4] {
+            let Some(State::Proposer(p)) = &e.core.nodes[usize::from(proposer)].state else { panic!() };
+            // A slot that took more than one round was contested; it was still decided, and learned by both.
+            for (&slot, &rounds) in p.rounds.iter().filter(|(_, &r)| r > 1) {
+                duels += 1;
+                assert!(p.chosen.contains_key(&slot), "seed {seed}: contested slot {slot} ({rounds} rounds) undecided");
+            }
+        }
+        let lost = notes(&e.trace, 3).chain(notes(&e.trace, 4)).filter(|(_, t)| t.contains("duelling")).count();
+        let backed = notes(&e.trace, 3).chain(notes(&e.trace, 4)).filter(|(_, t)| t.starts_with("backs off")).count();
+        assert!(backed >= lost, "every lost duel backs off");
+        let m = &e.core.metrics;
+        let answered = m.checkouts_confirmed + m.checkouts_rejected;
+        assert!(answered + 8 >= m.checkouts_submitted, "seed {seed}: duels do not stall the shop: {m:?}");
+    }
+    assert!(duels > 0, "with two busy proposers, some slot is contested");
+}
+
+#[test]
+fn a_minority_of_acceptors_crashed_does_not_stop_progress() {
+    let mut s = paxos(5, 3, 8_000);
+    s.interventions = vec![at(1_000, Action::Crash { node: 0 }), at(1_000, Action::Crash { node: 1 })];
+    let r = run(&s, RecordOptions::default()).unwrap();
+    assert!(r.violations().is_empty(), "{:?}", r.violations());
+    let after = outcomes(r.trace()).into_iter().filter(|&t| t > 2_000_000).count();
+    assert!(after > 10, "checkouts keep being decided with 3 of 5 acceptors: {after}");
+}
+
+#[test]
+fn a_majority_partitioned_away_stops_progress_safely_and_resumes_on_heal() {
+    let mut s = paxos(5, 4, 12_000);
+    // Acceptors 0-2 on one side; acceptors 3-4, both proposers and the shoppers on the other.
+    s.interventions = vec![at(2_000, Action::Partition { groups: vec![vec![0, 1, 2]] }), at(6_000, Action::Heal)];
+    let r = run(&s, RecordOptions::default()).unwrap();
+    assert!(r.violations().is_empty(), "no unsafe decision: {:?}", r.violations());
+    let t = r.trace();
+    let decided_during = t
+        .iter()
+        .filter(|e| (2_300_000..6_000_000).contains(&e.t_us))
+        .filter(|e| matches!(&e.ev, Ev::Note { text, .. } if text.starts_with("learns that slot")))
+        .count();
+    assert_eq!(decided_during, 0, "without a majority of acceptors nothing is chosen");
+    let after = outcomes(t).into_iter().filter(|&t| t > 6_000_000).count();
+    assert!(after > 5, "progress resumes after the heal");
+    let m = r.metrics();
+    assert!(m.checkouts_submitted - m.checkouts_confirmed - m.checkouts_rejected <= 4, "{m:?}");
+}
+
+#[test]
+fn stable_leader_decides_a_slot_in_two_message_delays_after_the_first() {
+    let mut s = paxos(3, 5, 6_000);
+    s.paxos.stable_leader = true;
+    s.network.default = LinkSettings { latency_us_min: 10_000, latency_us_max: 10_000, loss: 0.0, dup: 0.0 };
+    s.workload.rate_per_s = 2.0;
+    let r = run(&s, RecordOptions::default()).unwrap();
+    assert!(r.violations().is_empty(), "{:?}", r.violations());
+    let t = r.trace();
+    let leader = 3;
+    let prepares =
+        t.iter().filter(|e| matches!(e.ev, Ev::Send { from, label: "Prepare", .. } if from == leader)).count();
+    assert_eq!(prepares, 3, "one prepare round, to the 3 acceptors, for every slot");
+    // For each slot: first Accept sent by the leader → the leader learns it.
+    let mut accepts = std::collections::BTreeMap::new();
+    for e in t {
+        if let Ev::Send { from, label: "Accept", detail, .. } = &e.ev {
+            if *from == leader {
+                let slot: u64 = detail.split(',').next().unwrap().trim_start_matches("slot ").parse().unwrap();
+                accepts.entry(slot).or_insert(e.t_us);
+            }
+        }
+    }
+    let mut measured = 0;
+    for (time, text) in notes(t, leader) {
+        let Some(rest) = text.strip_prefix("learns that slot ") else { continue };
+        let slot: u64 = rest.split(' ').next().unwrap().parse().unwrap();
+        if slot > 1 {
+            let sent = accepts[&slot];
+            assert_eq!(time - sent, 20_000, "slot {slot}: Accept then Accepted, two 10 ms message delays");
+            measured += 1;
+        }
+    }
+    assert!(measured >= 5, "{measured} slots measured");
+}
+
+fn fixture(variant: &str) -> (String, Scenario) {
+    let path = format!("{}/tests/fixtures/paxos-{variant}.json", env!("CARGO_MANIFEST_DIR"));
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let s = Scenario::from_json(&v["scenario"].to_string()).unwrap_or_else(|e| panic!("{path}: {e}"));
+    (v["expect"].as_str().unwrap().to_string(), s)
+}
+
+#[test]
+fn stored_counterexamples_replay_the_same_violation() {
+    for variant in ["accept-below-promise", "ignore-accepted-value", "forget-promises-on-restart", "majority-vote-only"]
+    {
+        let (expect, s) = fixture(variant);
+        assert_eq!(s.variant, variant);
+        let a = run(&s, RecordOptions { narrate: false, checkpoint_every: 0 }).unwrap();
+        let b = run(&s, RecordOptions::default()).unwrap();
+        let first = a.violations().first().unwrap_or_else(|| panic!("{variant}: no violation on replay"));
+        assert_eq!(first.invariant, expect, "{variant}");
+        assert_eq!(b.violations().first(), Some(first), "{variant}: identical replays");
+        let mut correct = s.clone();
+        correct.variant = "correct".into();
+        let c = run(&correct, RecordOptions { narrate: false, checkpoint_every: 0 }).unwrap();
+        assert!(c.violations().is_empty(), "{variant}: the same schedule is safe with correct Paxos");
+    }
+}
+
+#[test]
+fn random_faults_break_nothing_and_every_checkout_is_answered_after_the_heal() {
+    let bound_ms = protosim::protocols::paxos::INFO.liveness_bound_ms.unwrap();
+    for seed in 1..=80 {
+        let base = paxos(5, seed, 15_000);
+        let s = with_random_faults(&base);
+        let r = run(&s, RecordOptions { narrate: false, checkpoint_every: 0 }).unwrap();
+        assert!(r.violations().is_empty(), "seed {seed}: {:?}\n{}", r.violations(), s.to_json());
+        if let Err(e) = answered_after_heal(r.trace(), heal_us(base.until_ms), r.now_us(), bound_ms * 1000) {
+            panic!("seed {seed}: {e}\n{}", s.to_json());
+        }
+    }
+}
