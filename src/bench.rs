@@ -47,11 +47,11 @@ pub fn Bench() -> Html {
                 let narrated = RecordOptions { narrate: true, checkpoint_every: 0 };
                 let paxos = paxos_steady_load(5, false, BENCH_UNTIL_MS / 2);
                 let runs: [(&str, (u64, f64)); 5] = [
-                    ("single, trace only", measure::<SingleDb>(&single, quiet, 3)),
-                    ("single, narrated", measure::<SingleDb>(&single, narrated, 3)),
-                    ("raft 5 nodes, trace only", measure::<Raft>(&raft, quiet, 3)),
+                    ("single, trace only", measure::<SingleDb>(&single, quiet, 5)),
+                    ("single, narrated", measure::<SingleDb>(&single, narrated, 5)),
+                    ("raft 5 nodes, trace only", measure::<Raft>(&raft, quiet, 5)),
                     ("raft 5 nodes, narrated", measure::<Raft>(&raft, narrated, 3)),
-                    ("paxos 5+2, trace only", measure::<Paxos>(&paxos, quiet, 3)),
+                    ("paxos 5+2, trace only", measure::<Paxos>(&paxos, quiet, 5)),
                 ];
                 for (name, (events, ms)) in runs {
                     lines.push(format!(

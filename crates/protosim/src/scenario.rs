@@ -339,6 +339,11 @@ fn link(at: &str, l: &LinkSettings) -> Result<(), ScenarioError> {
 }
 
 impl Scenario {
+    /// The slowest one-way latency any link starts with: protocols size their timeouts from it.
+    pub fn worst_latency_us(&self) -> u64 {
+        self.network.links.iter().map(|l| l.settings.latency_us_max).fold(self.network.default.latency_us_max, u64::max)
+    }
+
     /// Nodes that are not shoppers: the cluster, plus Paxos's proposers.
     pub fn servers(&self) -> u16 {
         match self.protocol {

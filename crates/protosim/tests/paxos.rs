@@ -1,6 +1,8 @@
 //! Paxos as a user relies on it: duels end, a minority of crashed acceptors does not stop progress, a majority
 //! partitioned away stops it safely, the stable leader needs one round trip, counterexamples replay.
 
+mod common;
+use common::fixture;
 use protosim::engine::{Engine, RecordOptions};
 use protosim::faults::{answered_after_heal, heal_us, with_random_faults};
 use protosim::protocols::paxos::{Paxos, State};
@@ -127,18 +129,11 @@ fn stable_leader_decides_a_slot_in_two_message_delays_after_the_first() {
     assert!(measured >= 5, "{measured} slots measured");
 }
 
-fn fixture(variant: &str) -> (String, Scenario) {
-    let path = format!("{}/tests/fixtures/paxos-{variant}.json", env!("CARGO_MANIFEST_DIR"));
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let s = Scenario::from_json(&v["scenario"].to_string()).unwrap_or_else(|e| panic!("{path}: {e}"));
-    (v["expect"].as_str().unwrap().to_string(), s)
-}
-
 #[test]
 fn stored_counterexamples_replay_the_same_violation() {
     for variant in ["accept-below-promise", "ignore-accepted-value", "forget-promises-on-restart", "majority-vote-only"]
     {
-        let (expect, s) = fixture(variant);
+        let (expect, s) = fixture(&format!("paxos-{variant}"));
         assert_eq!(s.variant, variant);
         let a = run(&s, RecordOptions { narrate: false, checkpoint_every: 0 }).unwrap();
         let b = run(&s, RecordOptions::default()).unwrap();

@@ -1,6 +1,8 @@
 //! Raft as a user relies on it: elections after a crash, a cut-off leader that cannot commit, Figure 8, stored
 //! counterexamples that replay, liveness after the faults heal.
 
+mod common;
+use common::fixture;
 use protosim::engine::{Engine, RecordOptions};
 use protosim::faults::{answered_after_heal, heal_us, with_random_faults};
 use protosim::protocols::raft::{Disk, Raft, RaftRole, State};
@@ -140,18 +142,10 @@ fn a_leader_cut_off_in_a_minority_cannot_commit_and_steps_down_after_heal() {
     assert!(e.core.violations.is_empty(), "{:?}", e.core.violations);
 }
 
-fn fixture(variant: &str) -> (String, Scenario) {
-    let path = format!("{}/tests/fixtures/raft-{variant}.json", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap();
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let scenario = Scenario::from_json(&v["scenario"].to_string()).unwrap_or_else(|e| panic!("{path}: {e}"));
-    (v["expect"].as_str().unwrap().to_string(), scenario)
-}
-
 #[test]
 fn stored_counterexamples_replay_the_same_violation() {
     for variant in ["vote-without-log-check", "commit-old-term", "copy-whole-log"] {
-        let (expect, s) = fixture(variant);
+        let (expect, s) = fixture(&format!("raft-{variant}"));
         assert_eq!(s.variant, variant);
         let a = run(&s, RecordOptions { narrate: false, checkpoint_every: 0 }).unwrap();
         let b = run(&s, RecordOptions::default()).unwrap();
@@ -163,7 +157,7 @@ fn stored_counterexamples_replay_the_same_violation() {
 
 #[test]
 fn the_figure_8_schedule_is_safe_with_the_correct_rule_and_unsafe_without() {
-    let (_, buggy) = fixture("commit-old-term");
+    let (_, buggy) = fixture("raft-commit-old-term");
     let r = run(&buggy, RecordOptions::default()).unwrap();
     let v = r.violations();
     let first = v.first().expect("the mistaken rule loses a committed entry");

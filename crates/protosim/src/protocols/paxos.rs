@@ -799,12 +799,7 @@ impl Protocol for Paxos {
             "majority-vote-only" => Variant::MajorityVoteOnly,
             _ => Variant::Correct,
         };
-        let worst = scenario
-            .network
-            .links
-            .iter()
-            .map(|l| l.settings.latency_us_max)
-            .fold(scenario.network.default.latency_us_max, u64::max);
+        let worst = scenario.worst_latency_us();
         Paxos {
             variant,
             catalogue: catalogue.clone(),

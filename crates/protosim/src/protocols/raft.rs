@@ -846,12 +846,7 @@ impl Protocol for Raft {
             "copy-whole-log" => Variant::CopyWholeLog,
             _ => Variant::Correct,
         };
-        let worst = scenario
-            .network
-            .links
-            .iter()
-            .map(|l| l.settings.latency_us_max)
-            .fold(scenario.network.default.latency_us_max, u64::max);
+        let worst = scenario.worst_latency_us();
         // Heartbeats well inside the election timeout, which is well above a round trip (section 5.6).
         let heartbeat_us = (2 * worst).max(50_000);
         Raft {

@@ -177,12 +177,7 @@ impl Protocol for SingleDb {
             "ack-before-persist" => Variant::AckBeforePersist,
             _ => Variant::Correct,
         };
-        let worst_link = scenario
-            .network
-            .links
-            .iter()
-            .map(|l| l.settings.latency_us_max)
-            .fold(scenario.network.default.latency_us_max, u64::max);
+        let worst_link = scenario.worst_latency_us();
         SingleDb { variant, catalogue: catalogue.clone(), timeout_us: (4 * worst_link).max(150_000) }
     }
 
