@@ -198,6 +198,15 @@ pub fn App(props: &AppProps) -> Html {
         let large = large.clone();
         Callback::from(move |_| large.set(!*large))
     };
+    let on_stable = {
+        let current = current.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let mut s = current.0.clone();
+            s.paxos.stable_leader = input.checked();
+            current.set((s, current.1 + 1));
+        })
+    };
 
     let error_banner = link_error.as_ref().map(|e| {
         html! {
@@ -223,6 +232,13 @@ pub fn App(props: &AppProps) -> Html {
                         }) }
                     </select>
                 </label>
+                if s.protocol == ProtocolKind::Paxos {
+                    <label class="pick">
+                        <input type="checkbox" checked={s.paxos.stable_leader} onchange={on_stable}
+                               data-testid="stable-leader" />
+                        { " stable leader (Multi-Paxos)" }
+                    </label>
+                }
                 <span class="scenario-line">
                     { format!("variant {} · {} server(s), {} shoppers · seed {}", s.variant, s.nodes, s.shoppers, s.seed) }
                 </span>
@@ -339,8 +355,12 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                     </section>
                 </aside>
             </div>
-            <footer class="foot">
-                { format!("trace {} · {} events · {}", model.trace_hash, model.log.len(), model.stop) }
+            <footer class="foot" data-testid="totals" data-messages={model.messages_sent.to_string()}
+                    data-confirmed={model.confirmed.to_string()}>
+                { format!(
+                    "{} messages · {} checkouts confirmed · trace {} · {} events · {}",
+                    model.messages_sent, model.confirmed, model.trace_hash, model.log.len(), model.stop
+                ) }
             </footer>
         </>
     }

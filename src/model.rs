@@ -63,6 +63,9 @@ pub struct Model {
     pub stop: String,
     pub violations: Vec<(u64, String)>,
     pub trace_hash: String,
+    /// Totals of the whole run.
+    pub messages_sent: u64,
+    pub confirmed: u64,
 }
 
 /// How long, in simulated time, a dropped message takes to fall out of the picture.
@@ -248,6 +251,8 @@ impl Model {
             stop: r.stop_reason().map(|s| s.describe()).unwrap_or_default(),
             violations,
             trace_hash: protosim::trace::trace_hash(r.trace()),
+            messages_sent: r.metrics().messages_sent,
+            confirmed: r.metrics().checkouts_confirmed,
         }
     }
 

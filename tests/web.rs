@@ -161,3 +161,30 @@ async fn picking_a_protocol_shows_its_node_view() {
     }
     assert!(accepted, "acceptors show their accepted slots");
 }
+
+#[wasm_bindgen_test]
+async fn the_stable_leader_switch_cuts_the_message_count() {
+    let root = mount("", false).await;
+    let select: web_sys::HtmlSelectElement = wasm_bindgen::JsCast::dyn_into(find(&root, "protocol").unwrap()).unwrap();
+    select.set_value("paxos");
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    TimeoutFuture::new(0).await;
+    yew::scheduler::flush().await;
+    let totals = |root: &Element| {
+        let f = find(root, "totals").unwrap();
+        let n = |k: &str| f.get_attribute(k).unwrap().parse::<f64>().unwrap();
+        n("data-messages") / n("data-confirmed")
+    };
+    let classic = totals(&root);
+    let stable: web_sys::HtmlInputElement =
+        wasm_bindgen::JsCast::dyn_into(find(&root, "stable-leader").expect("a Paxos-only switch")).unwrap();
+    stable.set_checked(true);
+    stable.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    TimeoutFuture::new(0).await;
+    yew::scheduler::flush().await;
+    let multi = totals(&root);
+    assert!(
+        multi < classic,
+        "messages per confirmed checkout: {classic:.1} with two phases, {multi:.1} with a stable leader"
+    );
+}
