@@ -41,6 +41,10 @@ pub fn Bench() -> Html {
             // Let the page paint "running" first.
             gloo::timers::callback::Timeout::new(50, move || {
                 let mut lines = Vec::new();
+                // Warm up first: the browser compiles hot wasm again, optimized, a moment after it first runs.
+                for s in [steady_load(2_000), raft_steady_load(5, 2_000), paxos_steady_load(5, false, 2_000)] {
+                    let _ = protosim::run(&s, RecordOptions { narrate: true, checkpoint_every: 0 });
+                }
                 let single = steady_load(BENCH_UNTIL_MS);
                 let raft = raft_steady_load(5, BENCH_UNTIL_MS / 2);
                 let quiet = RecordOptions { narrate: false, checkpoint_every: 0 };
