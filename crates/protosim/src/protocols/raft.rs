@@ -1039,7 +1039,7 @@ impl Protocol for Raft {
             facts,
             log: cells,
             timer: server.and_then(|s| s.election_window),
-            legend: "number = term · filled = committed",
+            legend: "term · filled: committed",
         }
     }
 
