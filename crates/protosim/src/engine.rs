@@ -621,13 +621,12 @@ impl<P: Protocol> Engine<P> {
         }
     }
 
-    /// Runs one handler of one node and applies what it asked for.
-    fn handle(&mut self, node: NodeId, f: impl FnOnce(&P, &mut P::State, &mut Ctx<'_, P>)) {
+    /// Runs `f` with the node's volatile state (if it is up) and a context, then applies what it asked for.
+    fn with_ctx<R>(&mut self, node: NodeId, f: impl FnOnce(&P, Option<&mut P::State>, &mut Ctx<'_, P>) -> R) -> R {
         let mut fx = std::mem::take(&mut self.fx);
-        {
+        let out = {
             let core = &mut self.core;
             let n = &mut core.nodes[usize::from(node)];
-            let Some(st) = n.state.as_mut() else { return };
             let mut ctx = Ctx {
                 now_us: core.now_us,
                 me: node,
@@ -637,31 +636,26 @@ impl<P: Protocol> Engine<P> {
                 next_timer: &mut core.next_timer,
                 narrate: self.opts.narrate && self.recording,
             };
-            f(&self.proto, st, &mut ctx);
-        }
+            f(&self.proto, n.state.as_mut(), &mut ctx)
+        };
         self.apply(node, &mut fx);
         self.fx = fx;
+        out
     }
 
+    /// Runs one handler of a node that is up.
+    fn handle(&mut self, node: NodeId, f: impl FnOnce(&P, &mut P::State, &mut Ctx<'_, P>)) {
+        self.with_ctx(node, |p, st, ctx| {
+            if let Some(st) = st {
+                f(p, st, ctx)
+            }
+        });
+    }
+
+    /// Starts (or restarts) a node from its disk.
     fn start_node(&mut self, node: NodeId) {
-        let mut fx = std::mem::take(&mut self.fx);
-        let st = {
-            let core = &mut self.core;
-            let n = &mut core.nodes[usize::from(node)];
-            let mut ctx = Ctx {
-                now_us: core.now_us,
-                me: node,
-                rng: &mut n.rng,
-                disk: &mut n.disk,
-                fx: &mut fx,
-                next_timer: &mut core.next_timer,
-                narrate: self.opts.narrate && self.recording,
-            };
-            self.proto.init(&mut ctx)
-        };
+        let st = self.with_ctx(node, |p, _, ctx| p.init(ctx));
         self.core.nodes[usize::from(node)].state = Some(st);
-        self.apply(node, &mut fx);
-        self.fx = fx;
     }
 
     fn apply(&mut self, node: NodeId, fx: &mut Vec<Effect<P>>) {
