@@ -30,6 +30,8 @@ sweep --protocol single --seeds 1000
 sweep --protocol raft --nodes 5 --seeds 10000
 sweep --protocol paxos --nodes 5 --seeds 10000
 sweep --protocol paxos --nodes 5 --stable-leader --seeds 10000
+sweep --protocol 2pc --seeds 10000
+sweep --protocol 2pc --cooperative --seeds 10000
 for v in no-dedup ack-before-persist; do
     if sweep --protocol single --variant "$v" --seeds 1000; then echo "the mistaken variant single/$v was not caught"; exit 1; fi
 done
@@ -38,6 +40,9 @@ for v in vote-without-log-check commit-old-term copy-whole-log; do
 done
 for v in accept-below-promise ignore-accepted-value forget-promises-on-restart majority-vote-only; do
     if sweep --protocol paxos --nodes 5 --variant "$v" --seeds 10000; then echo "the mistaken variant paxos/$v was not caught"; exit 1; fi
+done
+for v in heuristic-commit decide-before-log commit-on-own-check; do
+    if sweep --protocol 2pc --variant "$v" --seeds 10000; then echo "the mistaken variant 2pc/$v was not caught"; exit 1; fi
 done
 
 step "browser tests (wasm-bindgen-test in headless Chromium)"

@@ -24,6 +24,8 @@ pub const SPEED_LOG_DEFAULT: f64 = -1.3;
 ///   recovery from disk);
 /// - Raft: five servers and three shoppers; the leader of the moment crashes at 6 s and comes back at 9 s (an
 ///   election, the log catching up);
+/// - two-phase commit: the order service, two inventory shards and payments; the coordinator dies right after
+///   the first PREPARE after 5 s and is down for 2 s (the blocking window);
 /// - Paxos: three acceptors, two order services and three shoppers at six checkouts a second (duels over slots);
 ///   an acceptor is down from 8 s to 12 s (a majority still decides).
 pub fn default_scenario(kind: ProtocolKind) -> Scenario {
@@ -51,6 +53,25 @@ pub fn default_scenario(kind: ProtocolKind) -> Scenario {
                 })
                 .unwrap_or(0);
             s.interventions = crash(leader, 6_000, 9_000);
+        }
+        ProtocolKind::TwoPc => {
+            // The coordinator dies just after sending the first PREPARE after 5 s, for two seconds: the
+            // participants vote YES to nobody and stay blocked, holding stock and money, until it comes back.
+            let prepare_us = protosim::run(&s, RecordOptions { narrate: false, checkpoint_every: 0 })
+                .ok()
+                .and_then(|r| {
+                    r.trace().iter().find_map(|e| match e.ev {
+                        protosim::trace::Ev::Send { from: 0, label: "Prepare", .. } if e.t_us >= 5_000_000 => {
+                            Some(e.t_us)
+                        }
+                        _ => None,
+                    })
+                })
+                .unwrap_or(5_000_000);
+            s.interventions = vec![
+                Intervention { at_us: prepare_us + 1, action: Action::Crash { node: 0 } },
+                Intervention { at_us: prepare_us + 2_000_000, action: Action::Restart { node: 0 } },
+            ];
         }
         ProtocolKind::Paxos => {
             // Both order services busy enough to duel over slots; one acceptor of three fails for a while.

@@ -2,10 +2,11 @@
 //! load as `cargo bench -p protosim`. It prints figures; it asserts nothing.
 
 use protosim::engine::{Engine, Protocol, RecordOptions};
-use protosim::pinned::{paxos_steady_load, raft_steady_load, steady_load};
+use protosim::pinned::{paxos_steady_load, raft_steady_load, steady_load, twopc_steady_load};
 use protosim::protocols::paxos::Paxos;
 use protosim::protocols::raft::Raft;
 use protosim::protocols::single::SingleDb;
+use protosim::protocols::twopc::TwoPc;
 use protosim::Scenario;
 use yew::prelude::*;
 
@@ -50,12 +51,14 @@ pub fn Bench() -> Html {
                 let quiet = RecordOptions { narrate: false, checkpoint_every: 0 };
                 let narrated = RecordOptions { narrate: true, checkpoint_every: 0 };
                 let paxos = paxos_steady_load(5, false, BENCH_UNTIL_MS / 2);
-                let runs: [(&str, (u64, f64)); 5] = [
+                let twopc = twopc_steady_load(BENCH_UNTIL_MS / 2);
+                let runs: [(&str, (u64, f64)); 6] = [
                     ("single, trace only", measure::<SingleDb>(&single, quiet, 5)),
                     ("single, narrated", measure::<SingleDb>(&single, narrated, 5)),
                     ("raft 5 nodes, trace only", measure::<Raft>(&raft, quiet, 5)),
                     ("raft 5 nodes, narrated", measure::<Raft>(&raft, narrated, 3)),
                     ("paxos 5+2, trace only", measure::<Paxos>(&paxos, quiet, 5)),
+                    ("2pc 1+2+1, trace only", measure::<TwoPc>(&twopc, quiet, 5)),
                 ];
                 for (name, (events, ms)) in runs {
                     lines.push(format!(

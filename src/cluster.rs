@@ -176,6 +176,13 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                 </g>
             }
         });
+        let blocked = d.blocked_since_us.filter(|&since| up && t > since).map(|since| {
+            html! {
+                <text class="blocked" x={(BOX_W / 2.0).to_string()} y={(h + 18.0).to_string()} text-anchor="middle">
+                    { format!("⧗ blocked {:.2} s", (t - since) as f64 / 1e6) }
+                </text>
+            }
+        });
         html! {
             <g class={class} transform={format!("translate({:.1},{:.1})", x - BOX_W / 2.0, y - h / 2.0)}
                data-node={node.id.to_string()}>
@@ -186,6 +193,7 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                       text-anchor="end">{ role_text }</text>
                 { body }
                 { for ring }
+                { for blocked }
             </g>
         }
     });

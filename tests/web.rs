@@ -160,6 +160,29 @@ async fn picking_a_protocol_shows_its_node_view() {
         }
     }
     assert!(accepted, "acceptors show their accepted slots");
+
+    select.set_value("2pc");
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    TimeoutFuture::new(0).await;
+    yew::scheduler::flush().await;
+    let nodes = root.query_selector_all("svg.cluster [data-node]").unwrap().length();
+    assert_eq!(nodes, 7, "orders, two stock shards, payments, three shoppers");
+    // The default 2PC scenario kills the coordinator just after a PREPARE at 5 s or later: scrub through the outage
+    // and see a blocked participant.
+    let scrub: web_sys::HtmlInputElement =
+        wasm_bindgen::JsCast::dyn_into(root.query_selector("input[aria-label='Simulated time']").unwrap().unwrap())
+            .unwrap();
+    let mut blocked = false;
+    for ms in (5_100..7_000).step_by(100) {
+        scrub.set_value(&(ms * 1000).to_string());
+        scrub.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
+        yew::scheduler::flush().await;
+        if root.query_selector("svg.cluster text.blocked").unwrap().is_some() {
+            blocked = true;
+            break;
+        }
+    }
+    assert!(blocked, "while the coordinator is down, a participant shows how long it has been blocked");
 }
 
 #[wasm_bindgen_test]

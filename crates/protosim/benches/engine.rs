@@ -5,10 +5,11 @@
 
 use protosim::engine::Protocol;
 use protosim::engine::{Engine, RecordOptions};
-use protosim::pinned::{paxos_steady_load, raft_steady_load, steady_load};
+use protosim::pinned::{paxos_steady_load, raft_steady_load, steady_load, twopc_steady_load};
 use protosim::protocols::paxos::Paxos;
 use protosim::protocols::raft::Raft;
 use protosim::protocols::single::SingleDb;
+use protosim::protocols::twopc::TwoPc;
 use protosim::scenario::Scenario;
 use std::time::Instant;
 
@@ -50,4 +51,6 @@ fn main() {
     measure::<Paxos>("paxos 5+2, trace only", &paxos, RecordOptions { narrate: false, checkpoint_every: 0 });
     let stable = paxos_steady_load(5, true, 20_000);
     measure::<Paxos>("paxos 5+2 stable, trace only", &stable, RecordOptions { narrate: false, checkpoint_every: 0 });
+    let twopc = twopc_steady_load(20_000);
+    measure::<TwoPc>("2pc 1+2+1, trace only", &twopc, RecordOptions { narrate: false, checkpoint_every: 0 });
 }

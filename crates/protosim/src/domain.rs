@@ -75,6 +75,8 @@ pub struct CheckoutRequest {
 pub enum AbortReason {
     /// The shopper retried until its limit and got no answer.
     GaveUp,
+    /// The coordinator did not hear every vote in time and aborted the transaction.
+    VoteTimeout,
 }
 
 /// How a checkout ended, as the shopper is told.
@@ -104,6 +106,9 @@ impl Outcome {
                 format!("rejected: wallet cannot pay {}", cents(*total_cents))
             }
             Outcome::Aborted { reason: AbortReason::GaveUp } => "aborted: no answer after every retry".to_string(),
+            Outcome::Aborted { reason: AbortReason::VoteTimeout } => {
+                "aborted: not every service voted in time".to_string()
+            }
         }
     }
 }

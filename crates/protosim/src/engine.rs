@@ -88,6 +88,8 @@ pub struct NodeDetail {
     pub timer: Option<(u64, u64)>,
     /// How to read the log cells, e.g. "number = term · filled = committed".
     pub legend: &'static str,
+    /// Since when the node has been blocked holding resources it cannot release (2PC's uncertain participant).
+    pub blocked_since_us: Option<u64>,
 }
 
 /// One entry of a replicated log, as drawn.

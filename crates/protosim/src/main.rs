@@ -18,9 +18,10 @@ USAGE:
 
 SCENARIO OPTIONS (override the fields of --scenario FILE when both are given):
   --scenario FILE        start from a scenario JSON file (`-` reads standard input)
-  --protocol P           single, raft or paxos
+  --protocol P           single, raft, paxos or 2pc
   --variant V            correct, or a textbook mistake (see `protosim list`)
-  --nodes N              servers: 1 for single, 3-7 for raft (default 5), 3-5 Paxos acceptors (default 3)
+  --nodes N              servers: 1 for single, 3-7 for raft (default 5), 3-5 Paxos acceptors (default 3),
+                         3-5 for 2pc: the order service, 1-3 inventory shards and payments (default 4)
   --shoppers N           shopper client nodes
   --seed S               master seed (a sweep starts here and counts up)
   --until-ms T           simulated time to run, in milliseconds
@@ -31,6 +32,7 @@ SCENARIO OPTIONS (override the fields of --scenario FILE when both are given):
   --hot P                probability a basket line is the hot item (0..1)
   --proposers N          Paxos: order services that propose (1 to 3, default 2)
   --stable-leader        Paxos: Multi-Paxos with a stable leader (phase 1 once, then phase 2 only)
+  --cooperative          2PC: uncertain participants ask each other (cooperative termination)
 
 OUTPUT:
   --json                 print the report (or sweep result) as JSON
@@ -74,7 +76,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
         match flag.as_str() {
             "--json" => a.json = true,
-            "--stable-leader" => a.sets.push((flag.clone(), "true".to_string())),
+            "--stable-leader" | "--cooperative" => a.sets.push((flag.clone(), "true".to_string())),
             "--events" => a.events = true,
             "--faults" => a.faults = true,
             "--print-scenario" => a.print_scenario = true,
@@ -135,6 +137,7 @@ fn build_scenario(a: &Args) -> Result<Scenario, String> {
             "--hot" => s.workload.hot_item = num(flag, v, "a probability")?,
             "--proposers" => s.paxos.proposers = num(flag, v, "a proposer count (1 to 3)")?,
             "--stable-leader" => s.paxos.stable_leader = true,
+            "--cooperative" => s.twopc.cooperative = true,
             "--latency-ms" => {
                 let (lo, hi) = v.split_once("..").ok_or_else(|| format!("--latency-ms: `{v}` should be MIN..MAX"))?;
                 let lo: f64 = num(flag, lo, "a number of milliseconds")?;

@@ -57,3 +57,8 @@ pub fn paxos_steady_load(acceptors: u16, stable_leader: bool, until_ms: u64) -> 
     s.paxos.stable_leader = stable_leader;
     s
 }
+
+/// The same steady load on two-phase commit: the order service, two inventory shards and payments.
+pub fn twopc_steady_load(until_ms: u64) -> Scenario {
+    Scenario { protocol: crate::scenario::ProtocolKind::TwoPc, nodes: 4, ..steady_load(until_ms) }
+}

@@ -23,16 +23,21 @@ pub enum ProtocolKind {
     Raft,
     /// Multi-decree Paxos: proposers compete for the slots of an order log held by 3 to 5 acceptors.
     Paxos,
+    /// Two-phase commit: the order service coordinates inventory shards and the payment service.
+    #[serde(rename = "2pc")]
+    TwoPc,
 }
 
 impl ProtocolKind {
-    pub const ALL: &'static [ProtocolKind] = &[ProtocolKind::Single, ProtocolKind::Raft, ProtocolKind::Paxos];
+    pub const ALL: &'static [ProtocolKind] =
+        &[ProtocolKind::Single, ProtocolKind::Raft, ProtocolKind::Paxos, ProtocolKind::TwoPc];
 
     pub fn name(self) -> &'static str {
         match self {
             ProtocolKind::Single => "single",
             ProtocolKind::Raft => "raft",
             ProtocolKind::Paxos => "paxos",
+            ProtocolKind::TwoPc => "2pc",
         }
     }
 
@@ -199,6 +204,16 @@ pub struct Scenario {
     /// Options of the Paxos protocol (ignored by the others).
     #[serde(default)]
     pub paxos: PaxosOptions,
+    /// Options of two-phase commit (ignored by the others).
+    #[serde(default)]
+    pub twopc: TwoPcOptions,
+}
+
+/// Two-phase commit options: whether an uncertain participant asks the others (cooperative termination).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TwoPcOptions {
+    pub cooperative: bool,
 }
 
 /// Paxos options: how many order-service instances propose, and whether one of them keeps a stable leadership
@@ -244,6 +259,7 @@ impl Default for Scenario {
             interventions: Vec::new(),
             limits: Limits::default(),
             paxos: PaxosOptions::default(),
+            twopc: TwoPcOptions::default(),
         }
     }
 }

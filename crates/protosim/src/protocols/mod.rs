@@ -7,6 +7,7 @@
 pub mod paxos;
 pub mod raft;
 pub mod single;
+pub mod twopc;
 
 use crate::domain::Catalogue;
 use crate::engine::{Engine, NodeDetail, Protocol, RecordOptions, Role};
@@ -41,6 +42,7 @@ pub fn info(kind: ProtocolKind) -> &'static ProtocolInfo {
         ProtocolKind::Single => &single::INFO,
         ProtocolKind::Raft => &raft::INFO,
         ProtocolKind::Paxos => &paxos::INFO,
+        ProtocolKind::TwoPc => &twopc::INFO,
     }
 }
 
@@ -134,5 +136,6 @@ pub fn build(scenario: &Scenario, opts: RecordOptions) -> Result<Box<dyn Runner>
         ProtocolKind::Single => Box::new(Engine::<single::SingleDb>::new(scenario, opts)),
         ProtocolKind::Raft => Box::new(Engine::<raft::Raft>::new(scenario, opts)),
         ProtocolKind::Paxos => Box::new(Engine::<paxos::Paxos>::new(scenario, opts)),
+        ProtocolKind::TwoPc => Box::new(Engine::<twopc::TwoPc>::new(scenario, opts)),
     })
 }

@@ -1036,6 +1036,7 @@ impl Protocol for Raft {
             })
             .collect();
         NodeDetail {
+            blocked_since_us: None,
             facts,
             log: cells,
             timer: server.and_then(|s| s.election_window),

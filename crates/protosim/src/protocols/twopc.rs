@@ -1,0 +1,1024 @@
+//! # Two-phase commit: one checkout across order, inventory and payment services
+//!
+//! Gray & Lamport, "Consensus on Transaction Commit" (2006), section 3 (two-phase commit).
+//!
+//! The order service (`orders`, node 0) coordinates every checkout as a transaction over the inventory shards that
+//! hold its items (`stock1…`, items spread round-robin) and the payment service (`payments`).
+//!
+//! - **Phase 1.** The coordinator logs the transaction's start, then sends PREPARE. A participant checks and
+//!   *reserves* (stock held, funds held), writes "prepared" with its reservation to disk, and votes YES — or votes NO
+//!   when stock or balance is short (and forgets the transaction: a NO is a unilateral abort).
+//! - **Phase 2.** With every vote YES the coordinator decides COMMIT, otherwise (a NO, or a vote missing in time)
+//!   ABORT. It writes the decision to disk *before* telling anyone, then sends it until every participant acknowledges.
+//!   Committing makes a reservation final (stock taken, payment captured); aborting releases it.
+//! - **Blocking.** A participant that voted YES is uncertain: it may neither commit nor abort on its own, and holds
+//!   its reservation until it learns the decision — however long the coordinator is down. A restarted coordinator
+//!   finishes every transaction in its log; one with no decision logged is aborted (presumed abort).
+//! - **Cooperative termination** (an option): an uncertain participant asks the other participants; one that knows
+//!   the decision (or never voted, and so may abort) answers. If all are uncertain, nobody can help.
+//! - Shoppers keep unanswered checkouts on disk and retry with the same request id, which is the transaction id: a
+//!   retry never starts a second transaction or a second charge.
+//!
+//! Variants (textbook mistakes):
+//! - `heuristic-commit`: an uncertain participant commits on its own after a timeout.
+//! - `decide-before-log`: the coordinator keeps its decision in memory until every participant acknowledged it, and
+//!   decides afresh (abort) after a crash.
+//! - `commit-on-own-check`: the seed article's §4.3 — a participant commits as soon as its own check passes, without
+//!   waiting for the global decision.
+
+use crate::domain::{cents, rules, AbortReason, Catalogue, CheckoutRequest, Outcome, RequestId};
+use crate::engine::{CheckView, Ctx, LogCell, Message, NodeDetail, Protocol, Role, TimerId, TimerKind};
+use crate::invariants::{InvariantInfo, Violation};
+use crate::protocols::{ProtocolInfo, VariantInfo};
+use crate::scenario::{Line, NodeId, ProtocolKind, Scenario};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub const ATOMICITY: InvariantInfo = InvariantInfo {
+    name: "atomicity",
+    rule: "no transaction is committed at one service and aborted at another (or by the coordinator)",
+};
+pub const RESERVATIONS: InvariantInfo = InvariantInfo {
+    name: "reservations-released",
+    rule: "every unit of stock and every cent is on hand, held by a prepared transaction, or sold by a committed one",
+};
+
+const INVARIANTS: [InvariantInfo; 4] = [ATOMICITY, RESERVATIONS, rules::NO_OVERSELL, rules::MONEY_CONSERVED];
+
+pub const INFO: ProtocolInfo = ProtocolInfo {
+    kind: ProtocolKind::TwoPc,
+    title: "two-phase commit",
+    nodes: (3, 5),
+    default_nodes: 4,
+    variants: &[
+        VariantInfo { name: "correct", explain: "2PC with the decision logged before it is sent, and presumed abort" },
+        VariantInfo {
+            name: "heuristic-commit",
+            explain: "an uncertain participant commits on its own after a timeout: it may disagree with the decision",
+        },
+        VariantInfo {
+            name: "decide-before-log",
+            explain: "the coordinator sends its decision before logging it, and after a crash decides afresh",
+        },
+        VariantInfo {
+            name: "commit-on-own-check",
+            explain: "a participant commits as soon as its own check passes, without the global decision (§4.3)",
+        },
+    ],
+    invariants: &INVARIANTS,
+    liveness_bound_ms: Some(6_000),
+};
+
+const COORD: NodeId = 0;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Variant {
+    Correct,
+    HeuristicCommit,
+    DecideBeforeLog,
+    CommitOnOwnCheck,
+}
+
+pub type TxnId = RequestId;
+
+/// What a participant is asked to reserve.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Work {
+    Stock(Vec<Line>),
+    Pay { customer: u16, amount: u64 },
+}
+
+#[derive(Clone, Debug)]
+pub enum Msg {
+    Checkout(CheckoutRequest),
+    Reply {
+        request_id: RequestId,
+        outcome: Outcome,
+    },
+    Prepare {
+        txn: TxnId,
+        work: Work,
+        participants: Vec<NodeId>,
+    },
+    /// `refusal`: why a NO vote refused (out of stock, insufficient funds).
+    Vote {
+        txn: TxnId,
+        yes: bool,
+        refusal: Option<Outcome>,
+    },
+    Decision {
+        txn: TxnId,
+        commit: bool,
+    },
+    Ack {
+        txn: TxnId,
+    },
+    /// Cooperative termination: an uncertain participant asks another one.
+    Ask {
+        txn: TxnId,
+    },
+    /// The answer: the decision if known, `None` if the other is uncertain too.
+    Tell {
+        txn: TxnId,
+        commit: Option<bool>,
+    },
+}
+
+impl Message for Msg {
+    fn label(&self) -> &'static str {
+        match self {
+            Msg::Checkout(_) => "Checkout",
+            Msg::Reply { .. } => "Reply",
+            Msg::Prepare { .. } => "Prepare",
+            Msg::Vote { yes: true, .. } => "Yes",
+            Msg::Vote { yes: false, .. } => "No",
+            Msg::Decision { commit: true, .. } => "Commit",
+            Msg::Decision { commit: false, .. } => "Abort",
+            Msg::Ack { .. } => "Ack",
+            Msg::Ask { .. } => "Ask",
+            Msg::Tell { .. } => "Tell",
+        }
+    }
+    fn detail(&self) -> String {
+        match self {
+            Msg::Checkout(r) => format!("request #{} for customer {}", r.request_id, r.customer),
+            Msg::Reply { request_id, outcome } => format!("request #{request_id}: {}", outcome.short()),
+            Msg::Prepare { txn, work, .. } => match work {
+                Work::Stock(lines) => format!("txn #{txn}: reserve {} line(s) of stock", lines.len()),
+                Work::Pay { customer, amount } => format!("txn #{txn}: hold {} of customer {customer}", cents(*amount)),
+            },
+            Msg::Vote { txn, yes, refusal } => match refusal {
+                Some(o) if !yes => format!("txn #{txn}: NO — {}", o.short()),
+                _ => format!("txn #{txn}: {}", if *yes { "YES, prepared" } else { "NO" }),
+            },
+            Msg::Decision { txn, commit } => format!("txn #{txn}: {}", if *commit { "COMMIT" } else { "ABORT" }),
+            Msg::Ack { txn } => format!("txn #{txn}: done"),
+            Msg::Ask { txn } => format!("txn #{txn}: do you know the decision?"),
+            Msg::Tell { txn, commit } => match commit {
+                Some(true) => format!("txn #{txn}: it committed"),
+                Some(false) => format!("txn #{txn}: it aborted"),
+                None => format!("txn #{txn}: I am uncertain too"),
+            },
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Timer {
+    /// The coordinator stops waiting for votes.
+    Votes(TxnId),
+    /// The coordinator sends its decision again to those that have not acknowledged.
+    Resend(TxnId),
+    /// An uncertain participant has waited this long.
+    Uncertain(TxnId),
+    Retry(RequestId),
+}
+
+impl TimerKind for Timer {
+    fn name(&self) -> &'static str {
+        match self {
+            Timer::Votes(_) => "vote timeout",
+            Timer::Resend(_) => "resend decision",
+            Timer::Uncertain(_) => "uncertain",
+            Timer::Retry(_) => "retry",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PState {
+    Prepared,
+    Committed,
+    Aborted,
+}
+
+/// A participant's record of one transaction.
+#[derive(Clone, Debug)]
+pub struct PTxn {
+    pub state: PState,
+    pub work: Work,
+    pub participants: Vec<NodeId>,
+    /// When it voted YES (for the time blocked).
+    pub prepared_us: u64,
+}
+
+/// A participant's disk: its rows and its transactions.
+#[derive(Clone, Debug)]
+pub struct Ledger {
+    /// Inventory: stock on hand per item it owns. Payments: nothing.
+    pub stock: BTreeMap<u16, i64>,
+    /// Payments: each wallet. Inventory: nothing.
+    pub wallets: Vec<i64>,
+    pub revenue: i64,
+    pub txns: BTreeMap<TxnId, PTxn>,
+    dirty: Vec<TxnId>,
+}
+
+/// The coordinator's log entry for one transaction.
+#[derive(Clone, Debug)]
+pub struct CTxn {
+    pub req: CheckoutRequest,
+    pub shopper: NodeId,
+    pub participants: Vec<NodeId>,
+    pub decision: Option<bool>,
+    pub outcome: Option<Outcome>,
+    /// Every participant acknowledged the decision: nothing left to do after a restart.
+    pub ended: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Coordinator {
+    votes: BTreeMap<TxnId, BTreeMap<NodeId, bool>>,
+    acks: BTreeMap<TxnId, BTreeSet<NodeId>>,
+    /// Decisions not logged yet (`decide-before-log` only).
+    unlogged: BTreeMap<TxnId, (bool, Outcome)>,
+    dirty: Vec<TxnId>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Shopper {
+    attempts: BTreeMap<RequestId, (u32, TimerId)>,
+}
+
+#[derive(Clone, Debug)]
+pub enum State {
+    Coordinator(Coordinator),
+    Participant,
+    Shopper(Shopper),
+}
+
+#[derive(Clone, Debug)]
+pub enum Disk {
+    Coordinator { log: BTreeMap<TxnId, CTxn> },
+    Participant(Box<Ledger>),
+    Shopper { pending: BTreeMap<RequestId, CheckoutRequest> },
+}
+
+/// What the checker remembers: per transaction, the outcomes seen anywhere; per participant, the ledger totals
+/// rebuilt from transaction states alone.
+#[derive(Clone, Debug, Default)]
+pub struct Checker {
+    seen: BTreeMap<TxnId, (bool, bool)>,
+    counted: BTreeMap<(NodeId, TxnId), PState>,
+    held_stock: BTreeMap<(NodeId, u16), i64>,
+    sold_stock: BTreeMap<(NodeId, u16), i64>,
+    held_cents: i64,
+    captured_cents: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct TwoPc {
+    variant: Variant,
+    catalogue: Catalogue,
+    shards: u16,
+    cooperative: bool,
+    vote_timeout_us: u64,
+    resend_us: u64,
+    uncertain_us: u64,
+    retry_us: u64,
+}
+
+impl TwoPc {
+    fn payments(&self) -> NodeId {
+        self.shards + 1
+    }
+    fn is_participant(&self, n: NodeId) -> bool {
+        n >= 1 && n <= self.shards + 1
+    }
+    fn shard_of(&self, item: u16) -> NodeId {
+        1 + item % self.shards
+    }
+
+    fn ledger<'a>(ctx: &'a Ctx<'_, Self>) -> &'a Ledger {
+        match ctx.disk() {
+            Disk::Participant(l) => l,
+            _ => unreachable!("only participants have a ledger"),
+        }
+    }
+
+    fn with_ledger<R>(ctx: &mut Ctx<'_, Self>, f: impl FnOnce(&mut Ledger) -> R) -> R {
+        ctx.persist(|d| match d {
+            Disk::Participant(l) => f(l),
+            _ => unreachable!("only participants have a ledger"),
+        })
+    }
+
+    /// Commits or aborts a prepared transaction: the reservation becomes final or is released.
+    fn finish(l: &mut Ledger, txn: TxnId, commit: bool) -> bool {
+        let Some(t) = l.txns.get_mut(&txn) else { return false };
+        if t.state != PState::Prepared {
+            return t.state == if commit { PState::Committed } else { PState::Aborted };
+        }
+        t.state = if commit { PState::Committed } else { PState::Aborted };
+        match (&t.work, commit) {
+            (Work::Pay { amount, .. }, true) => l.revenue += *amount as i64,
+            (Work::Pay { customer, amount }, false) => {
+                if let Some(w) = l.wallets.get_mut(usize::from(*customer)) {
+                    *w += *amount as i64;
+                }
+            }
+            (Work::Stock(_), true) => {}
+            (Work::Stock(lines), false) => {
+                for line in lines {
+                    *l.stock.entry(line.item).or_default() += i64::from(line.qty);
+                }
+            }
+        }
+        l.dirty.push(txn);
+        true
+    }
+
+    fn participant_message(&self, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
+        match msg {
+            Msg::Prepare { txn, work, participants } => {
+                if let Some(t) = Self::ledger(ctx).txns.get(&txn) {
+                    // A repeated PREPARE gets the same vote.
+                    let yes = t.state != PState::Aborted;
+                    ctx.send(from, Msg::Vote { txn, yes, refusal: None });
+                    return;
+                }
+                let now = ctx.now_us();
+                let own_commit = self.variant == Variant::CommitOnOwnCheck;
+                let refusal = Self::with_ledger(ctx, |l| {
+                    let refusal = match &work {
+                        Work::Stock(lines) => lines
+                            .iter()
+                            .find(|line| l.stock.get(&line.item).copied().unwrap_or(0) < i64::from(line.qty))
+                            .map(|line| Outcome::OutOfStock { item: line.item }),
+                        Work::Pay { customer, amount } => {
+                            let have = l.wallets.get(usize::from(*customer)).copied().unwrap_or(0);
+                            (have < *amount as i64).then_some(Outcome::InsufficientFunds { total_cents: *amount })
+                        }
+                    };
+                    if refusal.is_none() {
+                        match &work {
+                            Work::Stock(lines) => {
+                                for line in lines {
+                                    *l.stock.entry(line.item).or_default() -= i64::from(line.qty);
+                                }
+                            }
+                            Work::Pay { customer, amount } => {
+                                if let Some(w) = l.wallets.get_mut(usize::from(*customer)) {
+                                    *w -= *amount as i64;
+                                }
+                            }
+                        }
+                    }
+                    let state = if refusal.is_some() { PState::Aborted } else { PState::Prepared };
+                    l.txns.insert(txn, PTxn { state, work: work.clone(), participants, prepared_us: now });
+                    l.dirty.push(txn);
+                    if own_commit && refusal.is_none() {
+                        Self::finish(l, txn, true);
+                    }
+                    refusal
+                });
+                match refusal {
+                    Some(o) => {
+                        ctx.note(|| format!("votes NO on txn #{txn} ({}) and forgets it", o.short()));
+                        ctx.send(from, Msg::Vote { txn, yes: false, refusal: Some(o) });
+                    }
+                    None => {
+                        if own_commit {
+                            ctx.note(|| format!("its own check passes: commits txn #{txn} at once — the mistake"));
+                        } else {
+                            ctx.note(|| {
+                                format!("reserves for txn #{txn}, writes “prepared” to disk, votes YES: now uncertain")
+                            });
+                            ctx.set_timer(self.uncertain_us, Timer::Uncertain(txn));
+                        }
+                        ctx.send(from, Msg::Vote { txn, yes: true, refusal: None });
+                    }
+                }
+            }
+            Msg::Decision { txn, commit } => {
+                let agreed = Self::with_ledger(ctx, |l| Self::finish(l, txn, commit));
+                if !agreed {
+                    ctx.note(|| {
+                        format!(
+                            "is told to {} txn #{txn}, but it already did the opposite",
+                            if commit { "commit" } else { "abort" }
+                        )
+                    });
+                }
+                ctx.send(from, Msg::Ack { txn });
+            }
+            Msg::Ask { txn } => {
+                let now = ctx.now_us();
+                let known = Self::ledger(ctx).txns.get(&txn).map(|t| t.state);
+                let answer = match known {
+                    Some(PState::Committed) => Some(true),
+                    Some(PState::Aborted) => Some(false),
+                    Some(PState::Prepared) => None,
+                    None => {
+                        // It never voted, so it may abort on its own — and say so.
+                        Self::with_ledger(ctx, |l| {
+                            l.txns.insert(
+                                txn,
+                                PTxn {
+                                    state: PState::Aborted,
+                                    work: Work::Stock(Vec::new()),
+                                    participants: Vec::new(),
+                                    prepared_us: now,
+                                },
+                            );
+                            l.dirty.push(txn);
+                        });
+                        ctx.note(|| format!("never voted on txn #{txn}: aborts it on its own and says so"));
+                        Some(false)
+                    }
+                };
+                ctx.send(from, Msg::Tell { txn, commit: answer });
+            }
+            Msg::Tell { txn, commit: Some(commit) } => {
+                let unblocked = Self::with_ledger(ctx, |l| {
+                    l.txns.get(&txn).is_some_and(|t| t.state == PState::Prepared) && Self::finish(l, txn, commit)
+                });
+                let how = if commit { "committed" } else { "aborted" };
+                if unblocked {
+                    ctx.note(|| {
+                        format!("learns from node {from} that txn #{txn} {how}: cooperative termination unblocks it")
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn participant_timer(&self, ctx: &mut Ctx<'_, Self>, txn: TxnId) {
+        let me = ctx.me();
+        let Some(t) = Self::ledger(ctx).txns.get(&txn).cloned() else { return };
+        if t.state != PState::Prepared {
+            return;
+        }
+        let waited_ms = (ctx.now_us() - t.prepared_us) / 1000;
+        if self.variant == Variant::HeuristicCommit {
+            Self::with_ledger(ctx, |l| Self::finish(l, txn, true));
+            ctx.note(|| format!("uncertain about txn #{txn} for {waited_ms} ms: commits on its own — the mistake"));
+            return;
+        }
+        let held = match &t.work {
+            Work::Stock(lines) => format!("{} unit(s) of stock", lines.iter().map(|l| l.qty).sum::<u32>()),
+            Work::Pay { amount, .. } => cents(*amount),
+        };
+        ctx.note(|| format!("blocked on txn #{txn} for {waited_ms} ms, holding {held}: it voted YES and must wait"));
+        if self.cooperative {
+            for p in t.participants.iter().copied().filter(|&p| p != me) {
+                ctx.send(p, Msg::Ask { txn });
+            }
+        }
+        ctx.set_timer(self.uncertain_us, Timer::Uncertain(txn));
+    }
+
+    fn log_of<'a>(ctx: &'a Ctx<'_, Self>) -> &'a BTreeMap<TxnId, CTxn> {
+        match ctx.disk() {
+            Disk::Coordinator { log } => log,
+            _ => unreachable!("only the coordinator has a log"),
+        }
+    }
+
+    fn decide(&self, c: &mut Coordinator, ctx: &mut Ctx<'_, Self>, txn: TxnId, commit: bool, outcome: Outcome) {
+        let Some(t) = Self::log_of(ctx).get(&txn).cloned() else { return };
+        if t.decision.is_some() || c.unlogged.contains_key(&txn) {
+            return;
+        }
+        if self.variant == Variant::DecideBeforeLog {
+            c.unlogged.insert(txn, (commit, outcome));
+            ctx.note(|| format!("decides {} txn #{txn} and sends it — without logging it first", verb(commit)));
+        } else {
+            ctx.persist(|d| {
+                if let Disk::Coordinator { log } = d {
+                    if let Some(e) = log.get_mut(&txn) {
+                        e.decision = Some(commit);
+                        e.outcome = Some(outcome);
+                    }
+                }
+            });
+            ctx.note(|| {
+                format!("decides {} for txn #{txn}, logs it to disk, then tells every participant", verb(commit))
+            });
+        }
+        c.dirty.push(txn);
+        c.votes.remove(&txn);
+        c.acks.insert(txn, BTreeSet::new());
+        for p in &t.participants {
+            ctx.send(*p, Msg::Decision { txn, commit });
+        }
+        ctx.send(t.shopper, Msg::Reply { request_id: txn, outcome });
+        ctx.set_timer(self.resend_us, Timer::Resend(txn));
+    }
+
+    fn coordinator_message(&self, c: &mut Coordinator, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
+        match msg {
+            Msg::Checkout(req) => {
+                let txn = req.request_id;
+                if let Some(t) = Self::log_of(ctx).get(&txn) {
+                    if let Some(outcome) = t.outcome {
+                        ctx.send(from, Msg::Reply { request_id: txn, outcome });
+                    }
+                    return; // in progress: the answer comes with the decision
+                }
+                let mut shards: Vec<NodeId> = req.lines.iter().map(|l| self.shard_of(l.item)).collect();
+                shards.sort_unstable();
+                shards.dedup();
+                let mut participants = shards.clone();
+                participants.push(self.payments());
+                let amount = self.catalogue.total_cents(&req.lines);
+                ctx.persist(|d| {
+                    if let Disk::Coordinator { log } = d {
+                        log.insert(
+                            txn,
+                            CTxn {
+                                req: req.clone(),
+                                shopper: from,
+                                participants: participants.clone(),
+                                decision: None,
+                                outcome: None,
+                                ended: false,
+                            },
+                        );
+                    }
+                });
+                ctx.note(|| format!("begins txn #{txn} (logged) and asks {} services to prepare", participants.len()));
+                c.votes.insert(txn, BTreeMap::new());
+                for s in shards {
+                    let lines: Vec<Line> = req.lines.iter().filter(|l| self.shard_of(l.item) == s).cloned().collect();
+                    ctx.send(s, Msg::Prepare { txn, work: Work::Stock(lines), participants: participants.clone() });
+                }
+                let work = Work::Pay { customer: req.customer, amount };
+                ctx.send(self.payments(), Msg::Prepare { txn, work, participants });
+                ctx.set_timer(self.vote_timeout_us, Timer::Votes(txn));
+            }
+            Msg::Vote { txn, yes, refusal } => {
+                let Some(votes) = c.votes.get_mut(&txn) else { return };
+                votes.insert(from, yes);
+                if !yes {
+                    let outcome = refusal.unwrap_or(Outcome::Aborted { reason: AbortReason::VoteTimeout });
+                    self.decide(c, ctx, txn, false, outcome);
+                    return;
+                }
+                let n = Self::log_of(ctx).get(&txn).map_or(0, |t| t.participants.len());
+                if votes.len() == n && votes.values().all(|&v| v) {
+                    let total = Self::log_of(ctx).get(&txn).map_or(0, |t| self.catalogue.total_cents(&t.req.lines));
+                    let outcome = Outcome::Confirmed { order: txn as u32, total_cents: total };
+                    self.decide(c, ctx, txn, true, outcome);
+                }
+            }
+            Msg::Ack { txn } => {
+                let Some(acks) = c.acks.get_mut(&txn) else { return };
+                acks.insert(from);
+                let n = Self::log_of(ctx).get(&txn).map_or(0, |t| t.participants.len());
+                if acks.len() == n {
+                    c.acks.remove(&txn);
+                    let unlogged = c.unlogged.remove(&txn);
+                    ctx.persist(|d| {
+                        if let Disk::Coordinator { log } = d {
+                            if let Some(e) = log.get_mut(&txn) {
+                                if let Some((commit, outcome)) = unlogged {
+                                    e.decision = Some(commit);
+                                    e.outcome = Some(outcome);
+                                }
+                                e.ended = true;
+                            }
+                        }
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn shopper_send(&self, sh: &mut Shopper, ctx: &mut Ctx<'_, Self>, req: CheckoutRequest) {
+        let id = req.request_id;
+        let (attempts, old) = sh.attempts.get(&id).copied().unwrap_or((0, 0));
+        if old != 0 {
+            ctx.cancel_timer(old);
+        }
+        let attempts = attempts + 1;
+        let after = (self.retry_us << (attempts - 1).min(3)) + ctx.rng().range_u64(0, self.retry_us / 2);
+        let timer = ctx.set_timer(after, Timer::Retry(id));
+        sh.attempts.insert(id, (attempts, timer));
+        ctx.send(COORD, Msg::Checkout(req));
+    }
+}
+
+fn verb(commit: bool) -> &'static str {
+    if commit {
+        "COMMIT"
+    } else {
+        "ABORT"
+    }
+}
+
+impl Protocol for TwoPc {
+    type Msg = Msg;
+    type Timer = Timer;
+    type State = State;
+    type Disk = Disk;
+    type Checker = Checker;
+
+    fn new(scenario: &Scenario, catalogue: &Catalogue) -> Self {
+        let variant = match scenario.variant.as_str() {
+            "heuristic-commit" => Variant::HeuristicCommit,
+            "decide-before-log" => Variant::DecideBeforeLog,
+            "commit-on-own-check" => Variant::CommitOnOwnCheck,
+            _ => Variant::Correct,
+        };
+        let worst = scenario.worst_latency_us();
+        TwoPc {
+            variant,
+            catalogue: catalogue.clone(),
+            shards: scenario.nodes - 2,
+            cooperative: scenario.twopc.cooperative,
+            vote_timeout_us: (6 * worst).max(150_000),
+            resend_us: (6 * worst).max(150_000),
+            uncertain_us: (12 * worst).max(400_000),
+            retry_us: (16 * worst).max(400_000),
+        }
+    }
+
+    fn invariants(&self) -> &'static [InvariantInfo] {
+        INFO.invariants
+    }
+
+    fn role(&self, node: NodeId) -> Role {
+        if node <= self.shards + 1 {
+            Role::Server
+        } else {
+            Role::Shopper
+        }
+    }
+
+    fn node_name(&self, node: NodeId) -> String {
+        if node == COORD {
+            "orders".to_string()
+        } else if node == self.payments() {
+            "payments".to_string()
+        } else if node <= self.shards {
+            format!("stock{node}")
+        } else {
+            format!("shopper{}", node - self.shards - 1)
+        }
+    }
+
+    fn fresh_disk(&self, node: NodeId) -> Disk {
+        if node == COORD {
+            Disk::Coordinator { log: BTreeMap::new() }
+        } else if node == self.payments() {
+            let wallets = vec![self.catalogue.wallet_cents as i64; usize::from(self.catalogue.customers)];
+            Disk::Participant(Box::new(Ledger {
+                stock: BTreeMap::new(),
+                wallets,
+                revenue: 0,
+                txns: BTreeMap::new(),
+                dirty: Vec::new(),
+            }))
+        } else if self.is_participant(node) {
+            let stock = (0..self.catalogue.items.len() as u16)
+                .filter(|&i| self.shard_of(i) == node)
+                .map(|i| (i, i64::from(self.catalogue.initial_stock)))
+                .collect();
+            Disk::Participant(Box::new(Ledger {
+                stock,
+                wallets: Vec::new(),
+                revenue: 0,
+                txns: BTreeMap::new(),
+                dirty: Vec::new(),
+            }))
+        } else {
+            Disk::Shopper { pending: BTreeMap::new() }
+        }
+    }
+
+    fn init(&self, ctx: &mut Ctx<'_, Self>) -> State {
+        let me = ctx.me();
+        if me == COORD {
+            let mut c = Coordinator {
+                votes: BTreeMap::new(),
+                acks: BTreeMap::new(),
+                unlogged: BTreeMap::new(),
+                dirty: Vec::new(),
+            };
+            // Recovery: finish what the log says; a transaction with no decision logged is aborted.
+            let open: Vec<(TxnId, Option<bool>)> =
+                Self::log_of(ctx).iter().filter(|(_, t)| !t.ended).map(|(id, t)| (*id, t.decision)).collect();
+            for (txn, decision) in open {
+                match decision {
+                    Some(commit) => {
+                        let parts = Self::log_of(ctx)[&txn].participants.clone();
+                        c.acks.insert(txn, BTreeSet::new());
+                        for p in parts {
+                            ctx.send(p, Msg::Decision { txn, commit });
+                        }
+                        ctx.set_timer(self.resend_us, Timer::Resend(txn));
+                    }
+                    None => {
+                        ctx.note(|| {
+                            format!("restarts: txn #{txn} has no decision in the log, so it aborts (presumed abort)")
+                        });
+                        self.decide(&mut c, ctx, txn, false, Outcome::Aborted { reason: AbortReason::VoteTimeout });
+                    }
+                }
+            }
+            return State::Coordinator(c);
+        }
+        if self.is_participant(me) {
+            let prepared: Vec<TxnId> =
+                Self::ledger(ctx).txns.iter().filter(|(_, t)| t.state == PState::Prepared).map(|(id, _)| *id).collect();
+            if !prepared.is_empty() {
+                let n = prepared.len();
+                ctx.note(|| {
+                    format!("restarts with {n} prepared transaction(s) on disk: still uncertain, still holding")
+                });
+            }
+            for txn in prepared {
+                ctx.set_timer(self.uncertain_us, Timer::Uncertain(txn));
+            }
+            return State::Participant;
+        }
+        let mut sh = Shopper { attempts: BTreeMap::new() };
+        let pending: Vec<CheckoutRequest> = match ctx.disk() {
+            Disk::Shopper { pending } => pending.values().cloned().collect(),
+            _ => Vec::new(),
+        };
+        for req in pending {
+            self.shopper_send(&mut sh, ctx, req);
+        }
+        State::Shopper(sh)
+    }
+
+    fn on_message(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
+        match st {
+            State::Coordinator(c) => self.coordinator_message(c, ctx, from, msg),
+            State::Participant => self.participant_message(ctx, from, msg),
+            State::Shopper(sh) => {
+                if let Msg::Reply { request_id, outcome } = msg {
+                    let was = ctx.persist(|d| match d {
+                        Disk::Shopper { pending } => pending.remove(&request_id).is_some(),
+                        _ => false,
+                    });
+                    if was {
+                        if let Some((_, timer)) = sh.attempts.remove(&request_id) {
+                            ctx.cancel_timer(timer);
+                        }
+                        ctx.answer(request_id, outcome);
+                    }
+                }
+            }
+        }
+    }
+
+    fn on_timer(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, timer: Timer) {
+        match (st, timer) {
+            (State::Coordinator(c), Timer::Votes(txn)) if c.votes.contains_key(&txn) => {
+                ctx.note(|| format!("not every vote on txn #{txn} arrived in time: aborts it"));
+                self.decide(c, ctx, txn, false, Outcome::Aborted { reason: AbortReason::VoteTimeout });
+            }
+            (State::Coordinator(c), Timer::Resend(txn)) => {
+                let Some(acks) = c.acks.get(&txn) else { return };
+                let Some(t) = Self::log_of(ctx).get(&txn).cloned() else { return };
+                let commit = t.decision.or(c.unlogged.get(&txn).map(|u| u.0));
+                let Some(commit) = commit else { return };
+                for p in t.participants.iter().filter(|p| !acks.contains(p)) {
+                    ctx.send(*p, Msg::Decision { txn, commit });
+                }
+                ctx.set_timer(self.resend_us, Timer::Resend(txn));
+            }
+            (State::Participant, Timer::Uncertain(txn)) => self.participant_timer(ctx, txn),
+            (State::Shopper(sh), Timer::Retry(id)) => {
+                let req = match ctx.disk() {
+                    Disk::Shopper { pending } => pending.get(&id).cloned(),
+                    _ => None,
+                };
+                if let Some(req) = req {
+                    if let Some(a) = sh.attempts.get_mut(&id) {
+                        a.1 = 0;
+                    }
+                    self.shopper_send(sh, ctx, req);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn on_checkout(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, req: CheckoutRequest) {
+        let State::Shopper(sh) = st else { return };
+        ctx.persist(|d| {
+            if let Disk::Shopper { pending } = d {
+                pending.insert(req.request_id, req.clone());
+            }
+        });
+        self.shopper_send(sh, ctx, req);
+    }
+
+    fn summary(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> String {
+        let down = if st.is_none() { "down · " } else { "" };
+        match disk {
+            Disk::Coordinator { log } => {
+                let open = log.values().filter(|t| t.decision.is_none()).count();
+                let commits = log.values().filter(|t| t.decision == Some(true)).count();
+                format!("{down}{} txns · {commits} committed · {open} undecided", log.len())
+            }
+            Disk::Participant(l) => {
+                let prepared = l.txns.values().filter(|t| t.state == PState::Prepared).count();
+                let rows: Vec<String> = if l.wallets.is_empty() {
+                    l.stock.iter().map(|(i, s)| format!("{i}:{s}")).collect()
+                } else {
+                    vec![format!("revenue {}", cents(l.revenue.max(0) as u64))]
+                };
+                format!("{down}{prepared} uncertain · {}", rows.join(" "))
+            }
+            Disk::Shopper { pending } if pending.is_empty() => format!("{down}idle"),
+            Disk::Shopper { pending } => format!("{down}waiting {}", pending.len()),
+        }
+    }
+
+    fn detail(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> NodeDetail {
+        let role = |r: &str| if st.is_some() { r.to_string() } else { "down".to_string() };
+        match disk {
+            Disk::Coordinator { log } => {
+                let first = log.keys().rev().nth(9).copied().unwrap_or(0);
+                let cells = log
+                    .range(first..)
+                    .map(|(id, t)| LogCell {
+                        index: *id,
+                        term: match t.decision {
+                            Some(true) => 1,
+                            Some(false) => 5,
+                            None => 0,
+                        },
+                        text: format!("#{id}"),
+                        committed: t.decision.is_some(),
+                    })
+                    .collect();
+                let open = log.values().filter(|t| t.decision.is_none()).count();
+                NodeDetail {
+                    blocked_since_us: None,
+                    facts: vec![
+                        ("role", role("coordinator")),
+                        ("txns", log.len().to_string()),
+                        ("undecided", open.to_string()),
+                    ],
+                    log: cells,
+                    timer: None,
+                    legend: "blue commit · pink abort · hollow open",
+                }
+            }
+            Disk::Participant(l) => {
+                let prepared: Vec<&PTxn> = l.txns.values().filter(|t| t.state == PState::Prepared).collect();
+                let held: i64 = prepared
+                    .iter()
+                    .map(|t| match &t.work {
+                        Work::Stock(lines) => lines.iter().map(|l| i64::from(l.qty)).sum::<i64>(),
+                        Work::Pay { amount, .. } => *amount as i64,
+                    })
+                    .sum();
+                let held_text = if l.wallets.is_empty() { format!("{held} units") } else { cents(held as u64) };
+                let first = l.txns.keys().rev().nth(9).copied().unwrap_or(0);
+                let cells = l
+                    .txns
+                    .range(first..)
+                    .map(|(id, t)| LogCell {
+                        index: *id,
+                        term: match t.state {
+                            PState::Committed => 1,
+                            PState::Aborted => 5,
+                            PState::Prepared => 2,
+                        },
+                        text: format!("#{id}"),
+                        committed: t.state != PState::Prepared,
+                    })
+                    .collect();
+                NodeDetail {
+                    blocked_since_us: prepared.iter().map(|t| t.prepared_us).min(),
+                    facts: vec![
+                        ("role", role(if l.wallets.is_empty() { "inventory" } else { "payments" })),
+                        ("uncertain", prepared.len().to_string()),
+                        ("holding", held_text),
+                    ],
+                    log: cells,
+                    timer: None,
+                    legend: "hollow = prepared, uncertain",
+                }
+            }
+            Disk::Shopper { .. } => NodeDetail::default(),
+        }
+    }
+
+    fn check(&self, w: &mut CheckView<'_, Self>, touched: Option<NodeId>, out: &mut Vec<Violation>) {
+        let Some(node) = touched else { return };
+        let c = &mut *w.checker;
+        let n = &mut w.nodes[usize::from(node)];
+        let outcome = |seen: &mut BTreeMap<TxnId, (bool, bool)>,
+                       txn: TxnId,
+                       commit: bool,
+                       who: String,
+                       out: &mut Vec<Violation>| {
+            let e = seen.entry(txn).or_default();
+            if commit {
+                e.0 = true;
+            } else {
+                e.1 = true;
+            }
+            if e.0 && e.1 {
+                out.push(Violation::new(
+                    &ATOMICITY,
+                    Some(node),
+                    format!("txn #{txn} is committed in one place and aborted in another ({who})"),
+                ));
+            }
+        };
+        match (&mut n.state, &mut n.disk) {
+            (Some(State::Coordinator(co)), Disk::Coordinator { log }) => {
+                for txn in std::mem::take(&mut co.dirty) {
+                    let d = log.get(&txn).and_then(|t| t.decision).or(co.unlogged.get(&txn).map(|u| u.0));
+                    if let Some(commit) = d {
+                        outcome(&mut c.seen, txn, commit, "the coordinator decided".to_string(), out);
+                    }
+                }
+            }
+            (_, Disk::Participant(l)) => {
+                let dirty = std::mem::take(&mut l.dirty);
+                for txn in dirty {
+                    let Some(t) = l.txns.get(&txn) else { continue };
+                    let prev = c.counted.insert((node, txn), t.state);
+                    if prev == Some(t.state) {
+                        continue;
+                    }
+                    // Remove what the previous state counted, add what the new one counts.
+                    for (state, sign) in [(prev, -1i64), (Some(t.state), 1)] {
+                        let Some(state) = state else { continue };
+                        match &t.work {
+                            Work::Stock(lines) => {
+                                for line in lines {
+                                    let key = (node, line.item);
+                                    match state {
+                                        PState::Prepared => {
+                                            *c.held_stock.entry(key).or_default() += sign * i64::from(line.qty)
+                                        }
+                                        PState::Committed => {
+                                            *c.sold_stock.entry(key).or_default() += sign * i64::from(line.qty)
+                                        }
+                                        PState::Aborted => {}
+                                    }
+                                }
+                            }
+                            Work::Pay { amount, .. } => match state {
+                                PState::Prepared => c.held_cents += sign * *amount as i64,
+                                PState::Committed => c.captured_cents += sign * *amount as i64,
+                                PState::Aborted => {}
+                            },
+                        }
+                    }
+                    match t.state {
+                        PState::Committed => outcome(&mut c.seen, txn, true, self.node_name(node), out),
+                        PState::Aborted => outcome(&mut c.seen, txn, false, self.node_name(node), out),
+                        PState::Prepared => {}
+                    }
+                }
+                // The ledger: on hand + held + sold = the start, for every item and for the money.
+                for (&item, &on_hand) in &l.stock {
+                    if on_hand < 0 {
+                        out.push(Violation::new(
+                            &rules::NO_OVERSELL,
+                            Some(node),
+                            format!("item {item} has stock {on_hand}"),
+                        ));
+                    }
+                    let held = c.held_stock.get(&(node, item)).copied().unwrap_or(0);
+                    let sold = c.sold_stock.get(&(node, item)).copied().unwrap_or(0);
+                    let start = i64::from(self.catalogue.initial_stock);
+                    if on_hand + held + sold != start {
+                        out.push(Violation::new(
+                            &RESERVATIONS,
+                            Some(node),
+                            format!(
+                                "item {item}: {on_hand} on hand + {held} held + {sold} sold ≠ {start} at the start"
+                            ),
+                        ));
+                    }
+                }
+                if !l.wallets.is_empty() {
+                    let start = self.catalogue.wallet_cents as i64 * i64::from(self.catalogue.customers);
+                    let wallets: i64 = l.wallets.iter().sum();
+                    if wallets + c.held_cents + l.revenue != start {
+                        out.push(Violation::new(
+                            &RESERVATIONS,
+                            Some(node),
+                            format!(
+                                "wallets {wallets} + held {} + revenue {} ≠ {start} cents at the start",
+                                c.held_cents, l.revenue
+                            ),
+                        ));
+                    }
+                    if l.revenue != c.captured_cents {
+                        out.push(Violation::new(
+                            &rules::MONEY_CONSERVED,
+                            Some(node),
+                            format!("revenue {} ≠ {} captured by committed transactions", l.revenue, c.captured_cents),
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
