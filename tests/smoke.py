@@ -154,7 +154,7 @@ def main():
             wd.js("document.querySelector('.top button').click();")
             wd.screenshot(os.path.join(a.screenshots, "projector.png"), 1280, 800)
             wd.js("document.querySelector('.top button').click();")
-            for proto in ("single", "paxos"):
+            for proto in ("single", "paxos", "2pc"):
                 wd.js("var s = document.querySelector('[data-testid=protocol]'); s.value = '%s';"
                       "s.dispatchEvent(new Event('change', {bubbles: true}));" % proto)
                 time.sleep(0.5)
