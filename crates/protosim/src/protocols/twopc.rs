@@ -228,6 +228,8 @@ pub struct CTxn {
 #[derive(Clone, Debug)]
 pub struct Coordinator {
     votes: BTreeMap<TxnId, BTreeMap<NodeId, bool>>,
+    /// The vote-timeout and resend timers of each open transaction, cancelled once they have no work left.
+    timers: BTreeMap<TxnId, TimerId>,
     acks: BTreeMap<TxnId, BTreeSet<NodeId>>,
     /// Decisions not logged yet (`decide-before-log` only).
     unlogged: BTreeMap<TxnId, (bool, Outcome)>,
@@ -239,10 +241,16 @@ pub struct Shopper {
     attempts: BTreeMap<RequestId, (u32, TimerId)>,
 }
 
+/// A participant's volatile state: the "still uncertain?" timer of each prepared transaction.
+#[derive(Clone, Debug, Default)]
+pub struct Participant {
+    timers: BTreeMap<TxnId, TimerId>,
+}
+
 #[derive(Clone, Debug)]
 pub enum State {
     Coordinator(Coordinator),
-    Participant,
+    Participant(Participant),
     Shopper(Shopper),
 }
 
@@ -327,7 +335,19 @@ impl TwoPc {
         true
     }
 
-    fn participant_message(&self, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
+    fn arm(&self, timers: &mut BTreeMap<TxnId, TimerId>, ctx: &mut Ctx<'_, Self>, txn: TxnId, after_us: u64, t: Timer) {
+        if let Some(old) = timers.insert(txn, ctx.set_timer(after_us, t)) {
+            ctx.cancel_timer(old);
+        }
+    }
+
+    fn disarm(timers: &mut BTreeMap<TxnId, TimerId>, ctx: &mut Ctx<'_, Self>, txn: TxnId) {
+        if let Some(t) = timers.remove(&txn) {
+            ctx.cancel_timer(t);
+        }
+    }
+
+    fn participant_message(&self, p: &mut Participant, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
         match msg {
             Msg::Prepare { txn, work, participants } => {
                 if let Some(t) = Self::ledger(ctx).txns.get(&txn) {
@@ -383,13 +403,14 @@ impl TwoPc {
                             ctx.note(|| {
                                 format!("reserves for txn #{txn}, writes “prepared” to disk, votes YES: now uncertain")
                             });
-                            ctx.set_timer(self.uncertain_us, Timer::Uncertain(txn));
+                            self.arm(&mut p.timers, ctx, txn, self.uncertain_us, Timer::Uncertain(txn));
                         }
                         ctx.send(from, Msg::Vote { txn, yes: true, refusal: None });
                     }
                 }
             }
             Msg::Decision { txn, commit } => {
+                Self::disarm(&mut p.timers, ctx, txn);
                 let agreed = Self::with_ledger(ctx, |l| Self::finish(l, txn, commit));
                 if !agreed {
                     ctx.note(|| {
@@ -434,6 +455,7 @@ impl TwoPc {
                 });
                 let how = if commit { "committed" } else { "aborted" };
                 if unblocked {
+                    Self::disarm(&mut p.timers, ctx, txn);
                     ctx.note(|| {
                         format!("learns from node {from} that txn #{txn} {how}: cooperative termination unblocks it")
                     });
@@ -443,7 +465,8 @@ impl TwoPc {
         }
     }
 
-    fn participant_timer(&self, ctx: &mut Ctx<'_, Self>, txn: TxnId) {
+    fn participant_timer(&self, p: &mut Participant, ctx: &mut Ctx<'_, Self>, txn: TxnId) {
+        p.timers.remove(&txn);
         let me = ctx.me();
         let Some(t) = Self::ledger(ctx).txns.get(&txn).cloned() else { return };
         if t.state != PState::Prepared {
@@ -461,11 +484,11 @@ impl TwoPc {
         };
         ctx.note(|| format!("blocked on txn #{txn} for {waited_ms} ms, holding {held}: it voted YES and must wait"));
         if self.cooperative {
-            for p in t.participants.iter().copied().filter(|&p| p != me) {
-                ctx.send(p, Msg::Ask { txn });
+            for q in t.participants.iter().copied().filter(|&q| q != me) {
+                ctx.send(q, Msg::Ask { txn });
             }
         }
-        ctx.set_timer(self.uncertain_us, Timer::Uncertain(txn));
+        self.arm(&mut p.timers, ctx, txn, self.uncertain_us, Timer::Uncertain(txn));
     }
 
     fn log_of<'a>(ctx: &'a Ctx<'_, Self>) -> &'a BTreeMap<TxnId, CTxn> {
@@ -503,7 +526,7 @@ impl TwoPc {
             ctx.send(*p, Msg::Decision { txn, commit });
         }
         ctx.send(t.shopper, Msg::Reply { request_id: txn, outcome });
-        ctx.set_timer(self.resend_us, Timer::Resend(txn));
+        self.arm(&mut c.timers, ctx, txn, self.resend_us, Timer::Resend(txn));
     }
 
     fn coordinator_message(&self, c: &mut Coordinator, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
@@ -545,7 +568,7 @@ impl TwoPc {
                 }
                 let work = Work::Pay { customer: req.customer, amount };
                 ctx.send(self.payments(), Msg::Prepare { txn, work, participants });
-                ctx.set_timer(self.vote_timeout_us, Timer::Votes(txn));
+                self.arm(&mut c.timers, ctx, txn, self.vote_timeout_us, Timer::Votes(txn));
             }
             Msg::Vote { txn, yes, refusal } => {
                 let Some(votes) = c.votes.get_mut(&txn) else { return };
@@ -568,6 +591,7 @@ impl TwoPc {
                 let n = Self::log_of(ctx).get(&txn).map_or(0, |t| t.participants.len());
                 if acks.len() == n {
                     c.acks.remove(&txn);
+                    Self::disarm(&mut c.timers, ctx, txn);
                     let unlogged = c.unlogged.remove(&txn);
                     ctx.persist(|d| {
                         if let Disk::Coordinator { log } = d {
@@ -693,6 +717,7 @@ impl Protocol for TwoPc {
         if me == COORD {
             let mut c = Coordinator {
                 votes: BTreeMap::new(),
+                timers: BTreeMap::new(),
                 acks: BTreeMap::new(),
                 unlogged: BTreeMap::new(),
                 dirty: Vec::new(),
@@ -708,7 +733,7 @@ impl Protocol for TwoPc {
                         for p in parts {
                             ctx.send(p, Msg::Decision { txn, commit });
                         }
-                        ctx.set_timer(self.resend_us, Timer::Resend(txn));
+                        self.arm(&mut c.timers, ctx, txn, self.resend_us, Timer::Resend(txn));
                     }
                     None => {
                         ctx.note(|| {
@@ -729,10 +754,11 @@ impl Protocol for TwoPc {
                     format!("restarts with {n} prepared transaction(s) on disk: still uncertain, still holding")
                 });
             }
+            let mut p = Participant::default();
             for txn in prepared {
-                ctx.set_timer(self.uncertain_us, Timer::Uncertain(txn));
+                self.arm(&mut p.timers, ctx, txn, self.uncertain_us, Timer::Uncertain(txn));
             }
-            return State::Participant;
+            return State::Participant(p);
         }
         let mut sh = Shopper { attempts: BTreeMap::new() };
         let pending: Vec<CheckoutRequest> = match ctx.disk() {
@@ -748,7 +774,7 @@ impl Protocol for TwoPc {
     fn on_message(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
         match st {
             State::Coordinator(c) => self.coordinator_message(c, ctx, from, msg),
-            State::Participant => self.participant_message(ctx, from, msg),
+            State::Participant(p) => self.participant_message(p, ctx, from, msg),
             State::Shopper(sh) => {
                 if let Msg::Reply { request_id, outcome } = msg {
                     let was = ctx.persist(|d| match d {
@@ -769,6 +795,7 @@ impl Protocol for TwoPc {
     fn on_timer(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, timer: Timer) {
         match (st, timer) {
             (State::Coordinator(c), Timer::Votes(txn)) if c.votes.contains_key(&txn) => {
+                c.timers.remove(&txn);
                 ctx.note(|| format!("not every vote on txn #{txn} arrived in time: aborts it"));
                 self.decide(c, ctx, txn, false, Outcome::Aborted { reason: AbortReason::VoteTimeout });
             }
@@ -777,12 +804,14 @@ impl Protocol for TwoPc {
                 let Some(t) = Self::log_of(ctx).get(&txn).cloned() else { return };
                 let commit = t.decision.or(c.unlogged.get(&txn).map(|u| u.0));
                 let Some(commit) = commit else { return };
-                for p in t.participants.iter().filter(|p| !acks.contains(p)) {
-                    ctx.send(*p, Msg::Decision { txn, commit });
+                let missing: Vec<NodeId> = t.participants.iter().copied().filter(|p| !acks.contains(p)).collect();
+                for p in missing {
+                    ctx.send(p, Msg::Decision { txn, commit });
                 }
-                ctx.set_timer(self.resend_us, Timer::Resend(txn));
+                c.timers.remove(&txn);
+                self.arm(&mut c.timers, ctx, txn, self.resend_us, Timer::Resend(txn));
             }
-            (State::Participant, Timer::Uncertain(txn)) => self.participant_timer(ctx, txn),
+            (State::Participant(p), Timer::Uncertain(txn)) => self.participant_timer(p, ctx, txn),
             (State::Shopper(sh), Timer::Retry(id)) => {
                 let req = match ctx.disk() {
                     Disk::Shopper { pending } => pending.get(&id).cloned(),
@@ -859,7 +888,7 @@ impl Protocol for TwoPc {
                     ],
                     log: cells,
                     timer: None,
-                    legend: "blue commit · pink abort · hollow open",
+                    legend: "blue commit · pink abort",
                 }
             }
             Disk::Participant(l) => {
@@ -896,7 +925,7 @@ impl Protocol for TwoPc {
                     ],
                     log: cells,
                     timer: None,
-                    legend: "hollow = prepared, uncertain",
+                    legend: "hollow = uncertain",
                 }
             }
             Disk::Shopper { .. } => NodeDetail::default(),
