@@ -127,6 +127,7 @@ enum Effect<P: Protocol> {
     CancelTimer(TimerId),
     Note(String),
     Answer(RequestId, Outcome),
+    Sample(&'static str, u64),
 }
 
 /// Narration text, given directly or as a closure that builds it only when narration is recorded.
@@ -202,6 +203,10 @@ impl<P: Protocol> Ctx<'_, P> {
         if self.narrate {
             self.fx.push(Effect::Note(text.into_text()));
         }
+    }
+    /// Records one measurement of a protocol-specific metric (reported with percentiles).
+    pub fn sample(&mut self, name: &'static str, value: u64) {
+        self.fx.push(Effect::Sample(name, value));
     }
     /// Tells the engine how a checkout submitted at this shopper ended (counted once per request).
     pub fn answer(&mut self, request_id: RequestId, outcome: Outcome) {
@@ -679,6 +684,7 @@ impl<P: Protocol> Engine<P> {
                 }
                 Effect::Note(text) => self.record(Ev::Note { node, text }),
                 Effect::Answer(request_id, outcome) => self.answered(node, request_id, outcome),
+                Effect::Sample(name, value) => self.core.metrics.samples.entry(name).or_default().push(value),
             }
         }
     }

@@ -53,6 +53,8 @@ pub struct Report {
     pub messages_delivered: u64,
     pub messages_dropped: u64,
     pub messages_duplicated: u64,
+    /// Protocol-specific measurements: name → (count, p50, p95, max), e.g. 2PC's time blocked per transaction.
+    pub samples: Vec<(&'static str, usize, u64, u64, u64)>,
     pub invariants_held: bool,
     pub verdicts: Vec<Verdict>,
     pub trace_events: usize,
@@ -89,6 +91,15 @@ impl Report {
             messages_delivered: m.messages_delivered,
             messages_dropped: m.messages_dropped(),
             messages_duplicated: m.messages_duplicated,
+            samples: m
+                .samples
+                .iter()
+                .map(|(name, v)| {
+                    let mut v = v.clone();
+                    v.sort_unstable();
+                    (*name, v.len(), percentile(&v, 50), percentile(&v, 95), v.last().copied().unwrap_or(0))
+                })
+                .collect(),
             invariants_held: verdicts.iter().all(|v| v.held),
             verdicts,
             trace_events: r.trace().len(),

@@ -177,6 +177,15 @@ fn print_report(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         "messages        {} sent, {} delivered, {} dropped, {} duplicated",
         r.messages_sent, r.messages_delivered, r.messages_dropped, r.messages_duplicated
     )?;
+    for (name, n, p50, p95, max) in &r.samples {
+        writeln!(
+            out,
+            "{name:<15} {n} samples: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+            *p50 as f64 / 1000.0,
+            *p95 as f64 / 1000.0,
+            *max as f64 / 1000.0
+        )?;
+    }
     writeln!(out, "invariants      {}", if r.invariants_held { "all held" } else { "VIOLATED" })?;
     for v in &r.verdicts {
         match &v.first {

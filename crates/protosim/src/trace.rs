@@ -151,6 +151,8 @@ pub struct Metrics {
     pub dropped_receiver_down: u64,
     pub timers_fired: u64,
     pub crashes: u64,
+    /// Protocol-specific measurements, e.g. how long each 2PC transaction kept a participant blocked (µs).
+    pub samples: std::collections::BTreeMap<&'static str, Vec<u64>>,
 }
 
 impl Metrics {

@@ -118,6 +118,10 @@ fn a_coordinator_crash_after_prepare_blocks_the_participants_until_it_restarts()
     assert_eq!(stock(&e, STOCK1, 0), 40);
     assert_eq!(wallet(&e, 0), wallet_before);
     assert!(e.core.violations.is_empty(), "{:?}", e.core.violations);
+    // The time-blocked metric: three participants, each blocked from ~120 ms until the restart at 2 s.
+    let blocked = &e.core.metrics.samples[protosim::protocols::twopc::BLOCKED_METRIC];
+    assert_eq!(blocked.len(), 3);
+    assert!(blocked.iter().all(|&us| (1_800_000..2_100_000).contains(&us)), "{blocked:?}");
 }
 
 fn cooperative(mut s: Scenario, on: bool) -> Scenario {

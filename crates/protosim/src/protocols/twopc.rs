@@ -69,6 +69,8 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
 };
 
 const COORD: NodeId = 0;
+/// The metric name under which each participant's uncertain time per transaction is recorded (µs).
+pub const BLOCKED_METRIC: &str = "2pc-blocked";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Variant {
@@ -411,6 +413,7 @@ impl TwoPc {
             }
             Msg::Decision { txn, commit } => {
                 Self::disarm(&mut p.timers, ctx, txn);
+                self.sample_blocked(ctx, txn);
                 let agreed = Self::with_ledger(ctx, |l| Self::finish(l, txn, commit));
                 if !agreed {
                     ctx.note(|| {
@@ -450,6 +453,7 @@ impl TwoPc {
                 ctx.send(from, Msg::Tell { txn, commit: answer });
             }
             Msg::Tell { txn, commit: Some(commit) } => {
+                self.sample_blocked(ctx, txn);
                 let unblocked = Self::with_ledger(ctx, |l| {
                     l.txns.get(&txn).is_some_and(|t| t.state == PState::Prepared) && Self::finish(l, txn, commit)
                 });
@@ -465,6 +469,15 @@ impl TwoPc {
         }
     }
 
+    /// Metric: how long a prepared transaction kept this participant uncertain, measured when it resolves.
+    fn sample_blocked(&self, ctx: &mut Ctx<'_, Self>, txn: TxnId) {
+        let since = Self::ledger(ctx).txns.get(&txn).filter(|t| t.state == PState::Prepared).map(|t| t.prepared_us);
+        if let Some(since) = since {
+            let blocked = ctx.now_us() - since;
+            ctx.sample(BLOCKED_METRIC, blocked);
+        }
+    }
+
     fn participant_timer(&self, p: &mut Participant, ctx: &mut Ctx<'_, Self>, txn: TxnId) {
         p.timers.remove(&txn);
         let me = ctx.me();
@@ -474,6 +487,7 @@ impl TwoPc {
         }
         let waited_ms = (ctx.now_us() - t.prepared_us) / 1000;
         if self.variant == Variant::HeuristicCommit {
+            self.sample_blocked(ctx, txn);
             Self::with_ledger(ctx, |l| Self::finish(l, txn, true));
             ctx.note(|| format!("uncertain about txn #{txn} for {waited_ms} ms: commits on its own — the mistake"));
             return;
