@@ -18,7 +18,7 @@ fn measure<P: Protocol>(name: &str, s: &Scenario, opts: RecordOptions) {
     let mut best = f64::MAX;
     let mut events = 0;
     let mut trace = 0;
-    for _ in 0..3 {
+    for _ in 0..5 {
         let started = Instant::now();
         let mut e = Engine::<P>::new(s, opts);
         e.run_to_end();
