@@ -2,7 +2,7 @@
 //! partitioned away stops it safely, the stable leader needs one round trip, counterexamples replay.
 
 mod common;
-use common::fixture;
+use common::assert_replays;
 use protosim::engine::{Engine, RecordOptions};
 use protosim::faults::{answered_after_heal, heal_us, with_random_faults};
 use protosim::protocols::paxos::{Paxos, State};
@@ -133,13 +133,7 @@ fn stable_leader_decides_a_slot_in_two_message_delays_after_the_first() {
 fn stored_counterexamples_replay_the_same_violation() {
     for variant in ["accept-below-promise", "ignore-accepted-value", "forget-promises-on-restart", "majority-vote-only"]
     {
-        let (expect, s) = fixture(&format!("paxos-{variant}"));
-        assert_eq!(s.variant, variant);
-        let a = run(&s, RecordOptions { narrate: false, checkpoint_every: 0 }).unwrap();
-        let b = run(&s, RecordOptions::default()).unwrap();
-        let first = a.violations().first().unwrap_or_else(|| panic!("{variant}: no violation on replay"));
-        assert_eq!(first.invariant, expect, "{variant}");
-        assert_eq!(b.violations().first(), Some(first), "{variant}: identical replays");
+        let s = assert_replays("paxos", variant);
         let mut correct = s.clone();
         correct.variant = "correct".into();
         let c = run(&correct, RecordOptions { narrate: false, checkpoint_every: 0 }).unwrap();

@@ -2,7 +2,7 @@
 //! counterexamples that replay, liveness after the faults heal.
 
 mod common;
-use common::fixture;
+use common::{assert_replays, fixture};
 use protosim::engine::{Engine, RecordOptions};
 use protosim::faults::{answered_after_heal, heal_us, with_random_faults};
 use protosim::protocols::raft::{Disk, Raft, RaftRole, State};
@@ -145,13 +145,7 @@ fn a_leader_cut_off_in_a_minority_cannot_commit_and_steps_down_after_heal() {
 #[test]
 fn stored_counterexamples_replay_the_same_violation() {
     for variant in ["vote-without-log-check", "commit-old-term", "copy-whole-log"] {
-        let (expect, s) = fixture(&format!("raft-{variant}"));
-        assert_eq!(s.variant, variant);
-        let a = run(&s, RecordOptions { narrate: false, checkpoint_every: 0 }).unwrap();
-        let b = run(&s, RecordOptions::default()).unwrap();
-        let first = a.violations().first().unwrap_or_else(|| panic!("{variant}: no violation on replay"));
-        assert_eq!(first.invariant, expect, "{variant}");
-        assert_eq!(b.violations().first(), Some(first), "{variant}: replays are identical, narrated or not");
+        assert_replays("raft", variant);
     }
 }
 

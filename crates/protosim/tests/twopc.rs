@@ -2,7 +2,7 @@
 //! until it returns, cooperative termination helps exactly when someone knows, counterexamples replay.
 
 mod common;
-use common::fixture;
+use common::assert_replays;
 use protosim::domain::Outcome;
 use protosim::engine::{Engine, RecordOptions};
 use protosim::faults::{answered_after_heal, heal_us, with_random_faults};
@@ -175,13 +175,7 @@ fn cooperative_termination_cannot_help_when_all_are_uncertain() {
 #[test]
 fn stored_counterexamples_replay_the_same_violation() {
     for variant in ["heuristic-commit", "decide-before-log", "commit-on-own-check"] {
-        let (expect, s) = fixture(&format!("2pc-{variant}"));
-        assert_eq!(s.variant, variant);
-        let a = run(&s, RecordOptions { narrate: false, checkpoint_every: 0 }).unwrap();
-        let b = run(&s, RecordOptions::default()).unwrap();
-        let first = a.violations().first().unwrap_or_else(|| panic!("{variant}: no violation on replay"));
-        assert_eq!(first.invariant, expect, "{variant}");
-        assert_eq!(b.violations().first(), Some(first), "{variant}: identical replays");
+        let s = assert_replays("2pc", variant);
         let mut correct = s.clone();
         correct.variant = "correct".into();
         let c = run(&correct, RecordOptions { narrate: false, checkpoint_every: 0 }).unwrap();

@@ -1,6 +1,6 @@
 //! Helpers shared by the protocol test files.
 
-use protosim::Scenario;
+use protosim::{run, RecordOptions, Scenario};
 
 /// A stored counterexample: `tests/fixtures/{name}.json` holds the invariant it breaks and the scenario.
 pub fn fixture(name: &str) -> (String, Scenario) {
@@ -9,4 +9,17 @@ pub fn fixture(name: &str) -> (String, Scenario) {
     let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
     let scenario = Scenario::from_json(&v["scenario"].to_string()).unwrap_or_else(|e| panic!("{path}: {e}"));
     (v["expect"].as_str().unwrap().to_string(), scenario)
+}
+
+/// Replays the stored counterexample `{protocol}-{variant}` twice (quiet and narrated): both runs must break the
+/// stored invariant first, at the same event. Returns the scenario for further checks.
+pub fn assert_replays(protocol: &str, variant: &str) -> Scenario {
+    let (expect, s) = fixture(&format!("{protocol}-{variant}"));
+    assert_eq!(s.variant, variant);
+    let a = run(&s, RecordOptions { narrate: false, checkpoint_every: 0 }).unwrap();
+    let b = run(&s, RecordOptions::default()).unwrap();
+    let first = a.violations().first().unwrap_or_else(|| panic!("{variant}: no violation on replay"));
+    assert_eq!(first.invariant, expect, "{variant}");
+    assert_eq!(b.violations().first(), Some(first), "{variant}: replays are identical, narrated or not");
+    s
 }
