@@ -27,7 +27,13 @@ pub const SPEED_LOG_DEFAULT: f64 = -1.3;
 /// - two-phase commit: the order service, two inventory shards and payments; the coordinator dies right after
 ///   the first PREPARE after 5 s and is down for 2 s (the blocking window);
 /// - Paxos: three acceptors, two order services and three shoppers at six checkouts a second (duels over slots);
-///   an acceptor is down from 8 s to 12 s (a majority still decides).
+///   an acceptor is down from 8 s to 12 s (a majority still decides);
+/// - pessimistic locking: the lock manager, two storage nodes and four shoppers; half the basket lines are the hot
+///   mug, of which only 12 are in stock (it sells out: the last items). At 2 s two carts lock mug and tee in opposite
+///   orders (a deadlock, broken by the chosen strategy); at 6 s a shopper crashes just after sending its writes
+///   and comes back 2 s later (its lease expires, the row is fenced, its late write is refused);
+/// - optimistic locking: two storage nodes and six shoppers; at 3 s all six buy the hot mug at once (conflicts,
+///   back-off, retries — each refused shopper flashes).
 pub fn default_scenario(kind: ProtocolKind) -> Scenario {
     use protosim::scenario::{Action, Intervention};
     let info = protosim::protocols::info(kind);
@@ -77,6 +83,50 @@ pub fn default_scenario(kind: ProtocolKind) -> Scenario {
             // Both order services busy enough to duel over slots; one acceptor of three fails for a while.
             s.workload.rate_per_s = 6.0;
             s.interventions = crash(0, 8_000, 12_000);
+        }
+        ProtocolKind::Pessimistic => {
+            s.shoppers = 4;
+            s.workload.hot_item = 0.5;
+            s.workload.stock = 12;
+            let first = s.servers();
+            let cart = |shopper, customer, items: [u16; 2]| Intervention {
+                at_us: 2_000_000,
+                action: Action::Checkout {
+                    shopper,
+                    customer,
+                    lines: items.iter().map(|&item| protosim::scenario::Line { item, qty: 1 }).collect(),
+                },
+            };
+            s.interventions = vec![cart(first, 0, [0, 1]), cart(first + 1, 1, [1, 0])];
+            // The first shopper to send its writes after 6 s crashes just after, for two seconds.
+            let writer = protosim::run(&s, RecordOptions { narrate: false, checkpoint_every: 0 }).ok().and_then(|r| {
+                r.trace().iter().find_map(|e| match e.ev {
+                    protosim::trace::Ev::Send { from, label: "Write", .. } if e.t_us >= 6_000_000 => {
+                        Some((from, e.t_us))
+                    }
+                    _ => None,
+                })
+            });
+            if let Some((node, at_us)) = writer {
+                s.interventions.push(Intervention { at_us: at_us + 1, action: Action::Crash { node } });
+                s.interventions.push(Intervention { at_us: at_us + 2_000_000, action: Action::Restart { node } });
+            }
+        }
+        ProtocolKind::Optimistic => {
+            s.shoppers = 6;
+            s.workload.hot_item = 0.6;
+            s.workload.stock = 15;
+            let first = s.servers();
+            s.interventions = (0..6)
+                .map(|k| Intervention {
+                    at_us: 3_000_000,
+                    action: Action::Checkout {
+                        shopper: first + k,
+                        customer: k,
+                        lines: vec![protosim::scenario::Line { item: 0, qty: 1 }],
+                    },
+                })
+                .collect();
         }
     }
     s
@@ -229,6 +279,18 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
 
+    let on_deadlock = {
+        let current = current.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            if let Some(d) = protosim::scenario::DeadlockStrategy::parse(&select.value()) {
+                let mut s = current.0.clone();
+                s.locking.deadlock = d;
+                current.set((s, current.1 + 1));
+            }
+        })
+    };
+
     let error_banner = link_error.as_ref().map(|e| {
         html! {
             <div class="banner error" role="alert" data-testid="load-error">
@@ -258,6 +320,16 @@ pub fn App(props: &AppProps) -> Html {
                         <input type="checkbox" checked={s.paxos.stable_leader} onchange={on_stable}
                                data-testid="stable-leader" />
                         { " stable leader (Multi-Paxos)" }
+                    </label>
+                }
+                if s.protocol == ProtocolKind::Pessimistic {
+                    <label class="pick">
+                        { "deadlocks: " }
+                        <select onchange={on_deadlock} aria-label="Deadlock handling" data-testid="deadlock">
+                            { for protosim::scenario::DeadlockStrategy::ALL.iter().map(|d| html! {
+                                <option value={d.name()} selected={*d == s.locking.deadlock}>{ d.name() }</option>
+                            }) }
+                        </select>
                     </label>
                 }
                 <span class="scenario-line">
@@ -363,6 +435,9 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                             { for violations_now.iter().map(|(_, v)| html! { <p class="violation">{ v }</p> }) }
                         }
                     </section>
+                    if model.scenario.protocol == ProtocolKind::Pessimistic {
+                        <LockPanel detail={model.state_at(0, cursor).detail} />
+                    }
                     <section class="log" aria-label="Event log" aria-live="off">
                         <h2>{ "Events" }</h2>
                         <ol data-testid="events">
@@ -384,5 +459,33 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                 ) }
             </footer>
         </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LockPanelProps {
+    /// The lock manager's state at the cursor.
+    pub detail: protosim::engine::NodeDetail,
+}
+
+/// The lock manager's full lock table (holders ← queue per row, fencing tokens) and its wait-for graph.
+#[component]
+pub fn LockPanel(props: &LockPanelProps) -> Html {
+    let d = &props.detail;
+    html! {
+        <section class="locks" aria-label="Lock table and wait-for graph" data-testid="locks">
+            <h2>{ "Lock table" }</h2>
+            if d.table.is_empty() {
+                <p class="muted">{ "No row is locked." }</p>
+            } else {
+                <table>
+                    { for d.table.iter().map(|l| html! {
+                        <tr class={classes!(l.hot.then_some("hot"))}><th>{ &l.key }</th><td>{ &l.text }</td></tr>
+                    }) }
+                </table>
+            }
+            <h2>{ "Wait-for graph" }<small>{ " an arrow means “waits for”; red: a deadlock" }</small></h2>
+            <crate::cluster::WaitGraph edges={d.waits.clone()} />
+        </section>
     }
 }

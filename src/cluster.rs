@@ -10,6 +10,31 @@ pub const VIEW_H: f64 = 760.0;
 const BOX_W: f64 = 236.0;
 const BOX_H: f64 = 92.0;
 const BOX_H_DETAIL: f64 = 116.0;
+/// Table lines a box shows (a lock table, a store's rows); more are summed up in one last line.
+const TABLE_MAX: usize = 8;
+/// Characters of a table line that fit the box.
+const TABLE_CHARS: usize = 30;
+
+/// Height of a node box for what it shows.
+fn box_height(d: &protosim::engine::NodeDetail) -> f64 {
+    if !d.table.is_empty() {
+        let lines = d.table.len().min(TABLE_MAX) + usize::from(d.table.len() > TABLE_MAX);
+        56.0 + 15.0 * lines as f64
+    } else if d.facts.is_empty() {
+        BOX_H
+    } else {
+        BOX_H_DETAIL
+    }
+}
+
+fn clip(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        let keep: String = text.chars().take(width.saturating_sub(1)).collect();
+        format!("{keep}…")
+    }
+}
 
 /// Where each node sits: servers in the middle (one in the centre, several on an inner ring sized to their number),
 /// shoppers on an outer ring, set between the servers.
@@ -129,9 +154,40 @@ pub fn Cluster(props: &ClusterProps) -> Html {
         let d = &st.detail;
         let fact = |k: &str| d.facts.iter().find(|(name, _)| *name == k).map(|(_, v)| v.clone());
         let role_text = if !up { "✖ down".to_string() } else { fact("role").unwrap_or_else(|| role.to_string()) };
-        let h = if d.facts.is_empty() { BOX_H } else { BOX_H_DETAIL };
-        let class = classes!("node", role, (!up).then_some("down"), fact("role").map(|r| format!("is-{r}")));
-        let body = if d.facts.is_empty() {
+        let h = box_height(d);
+        let flash = up && m.flash_at(i, t);
+        let class = classes!(
+            "node",
+            role,
+            (!up).then_some("down"),
+            flash.then_some("flash"),
+            fact("role").map(|r| format!("is-{}", r.replace(' ', "-")))
+        );
+        let body = if !d.table.is_empty() {
+            let facts: Vec<String> =
+                d.facts.iter().filter(|(k, _)| *k != "role").take(3).map(|(k, v)| format!("{k} {v}")).collect();
+            let rows = d.table.iter().take(TABLE_MAX).enumerate().map(|(k, line)| {
+                html! {
+                    <text class={classes!("node-row", line.hot.then_some("hot"))} x="12"
+                          y={(64.0 + 15.0 * k as f64).to_string()}>
+                        <tspan class="k">{ clip(&line.key, 8) }</tspan>
+                        { " " }{ clip(&line.text, TABLE_CHARS - line.key.chars().count().min(8)) }
+                    </text>
+                }
+            });
+            let more = d.table.len().saturating_sub(TABLE_MAX);
+            html! {
+                <>
+                    <text class="node-facts" x="12" y="44">{ facts.join(" · ") }</text>
+                    { for rows }
+                    if more > 0 {
+                        <text class="node-idx" x="12" y={(64.0 + 15.0 * TABLE_MAX as f64).to_string()}>
+                            { format!("… {more} more (see the tooltip)") }
+                        </text>
+                    }
+                </>
+            }
+        } else if d.facts.is_empty() {
             let lines = wrap(&st.summary, 25, 3);
             html! { <>{ for lines.iter().enumerate().map(|(k, l)| html! {
                 <text class="node-state" x="12" y={(46.0 + 17.0 * k as f64).to_string()}>{ l }</text>
@@ -183,10 +239,18 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                 </text>
             }
         });
+        let flash_badge = flash.then(|| {
+            html! {
+                <text class="flash-badge" x={(BOX_W / 2.0).to_string()} y="-6" text-anchor="middle">
+                    { "⚡ refused: retry" }
+                </text>
+            }
+        });
+        let table_tip: String = d.table.iter().map(|l| format!("\n{}: {}", l.key, l.text)).collect();
         html! {
             <g class={class} transform={format!("translate({:.1},{:.1})", x - BOX_W / 2.0, y - h / 2.0)}
                data-node={node.id.to_string()}>
-                <title>{format!("{} ({role}){}: {}", node.name, if up { "" } else { ", down" }, st.summary)}</title>
+                <title>{format!("{} ({role}){}: {}{table_tip}", node.name, if up { "" } else { ", down" }, st.summary)}</title>
                 <rect class="box" width={BOX_W.to_string()} height={h.to_string()} rx="10" />
                 <text class="node-name" x="12" y="24">{ &node.name }</text>
                 <text class="node-role" x={(BOX_W - if d.timer.is_some() { 36.0 } else { 12.0 }).to_string()} y="24"
@@ -194,6 +258,7 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                 { body }
                 { for ring }
                 { for blocked }
+                { for flash_badge }
             </g>
         }
     });
@@ -212,9 +277,36 @@ pub fn Cluster(props: &ClusterProps) -> Html {
             opacity = 1.0 - fall;
         }
         // Requests and replies differ in shape as well as colour.
-        let reply =
-            matches!(f.label, "Reply" | "Redirect" | "Ack" | "Ack✗" | "Vote" | "Vote✗" | "Promise" | "Accepted");
-        let class = classes!("msg", if reply { "reply" } else { "request" }, dropped.then_some("dropped"));
+        let reply = matches!(
+            f.label,
+            "Reply"
+                | "Redirect"
+                | "Ack"
+                | "Ack✗"
+                | "Vote"
+                | "Vote✗"
+                | "Promise"
+                | "Accepted"
+                | "Grant"
+                | "Values"
+                | "Written"
+                | "Committed"
+                | "Aborted"
+                | "Busy"
+                | "Revoked"
+                | "Fenced"
+                | "Unlocked"
+                | "Resolved"
+                | "Conflict"
+                | "Refused"
+        );
+        let refusal = crate::model::REFUSALS.contains(&f.label) || f.label == "Revoked";
+        let class = classes!(
+            "msg",
+            if reply { "reply" } else { "request" },
+            refusal.then_some("refusal"),
+            dropped.then_some("dropped")
+        );
         html! {
             <g class={class} opacity={format!("{opacity:.2}")} data-msg={f.id.to_string()}>
                 { if reply {
@@ -239,6 +331,80 @@ pub fn Cluster(props: &ClusterProps) -> Html {
             <g class="edges">{ for edges }</g>
             <g class="nodes">{ for nodes }</g>
             <g class="msgs">{ for dots }</g>
+        </svg>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct WaitGraphProps {
+    pub edges: Vec<protosim::engine::WaitEdge>,
+}
+
+/// The lock manager's wait-for graph: one circle per transaction, an arrow from each waiter to each transaction it
+/// waits for; the edges of a cycle (a deadlock) are drawn red and thick.
+#[component]
+pub fn WaitGraph(props: &WaitGraphProps) -> Html {
+    let mut names: Vec<&str> = Vec::new();
+    for e in &props.edges {
+        for n in [e.waiter.as_str(), e.holder.as_str()] {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+    }
+    if names.is_empty() {
+        return html! { <p class="muted" data-testid="wait-graph">{ "Nobody waits for a lock right now." }</p> };
+    }
+    let (w, h, r) = (320.0, 200.0, 72.0);
+    let pos = |k: usize| {
+        if names.len() == 1 {
+            return (w / 2.0, h / 2.0);
+        }
+        let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * k as f64 / names.len() as f64;
+        (w / 2.0 + 1.6 * r * a.cos(), h / 2.0 + r * a.sin())
+    };
+    let at = |name: &str| pos(names.iter().position(|n| *n == name).unwrap_or(0));
+    let deadlock = props.edges.iter().any(|e| e.cycle);
+    let arrows = props.edges.iter().map(|e| {
+        let (x1, y1) = at(&e.waiter);
+        let (x2, y2) = at(&e.holder);
+        let len = ((x2 - x1).powi(2) + (y2 - y1).powi(2)).sqrt().max(1.0);
+        let (ux, uy) = ((x2 - x1) / len, (y2 - y1) / len);
+        let (ax, ay, bx, by) = (x1 + 24.0 * ux, y1 + 24.0 * uy, x2 - 26.0 * ux, y2 - 26.0 * uy);
+        html! {
+            <g class={classes!("wait-edge", e.cycle.then_some("cycle"))}>
+                <title>{ format!("{} waits for {} on {}", e.waiter, e.holder, e.row) }</title>
+                <line x1={ax.to_string()} y1={ay.to_string()} x2={bx.to_string()} y2={by.to_string()}
+                      marker-end={if e.cycle { "url(#arrow-cycle)" } else { "url(#arrow)" }} />
+                <text x={((ax + bx) / 2.0).to_string()} y={((ay + by) / 2.0 - 4.0).to_string()}
+                      text-anchor="middle">{ &e.row }</text>
+            </g>
+        }
+    });
+    let circles = names.iter().enumerate().map(|(k, n)| {
+        let (x, y) = pos(k);
+        html! {
+            <g class="wait-txn">
+                <ellipse cx={x.to_string()} cy={y.to_string()} rx="24" ry="15" />
+                <text x={x.to_string()} y={(y + 4.0).to_string()} text-anchor="middle">{ *n }</text>
+            </g>
+        }
+    });
+    html! {
+        <svg class={classes!("wait-graph", deadlock.then_some("deadlock"))} viewBox={format!("0 0 {w} {h}")}
+             role="img" data-testid="wait-graph" data-deadlock={deadlock.to_string()}
+             aria-label={if deadlock { "Wait-for graph with a cycle: a deadlock" } else { "Wait-for graph" }}>
+            <defs>
+                <marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto">
+                    <path d="M0,0 L8,4 L0,8 z" class="arrow-head" />
+                </marker>
+                <marker id="arrow-cycle" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7"
+                        orient="auto">
+                    <path d="M0,0 L8,4 L0,8 z" class="arrow-head cycle" />
+                </marker>
+            </defs>
+            { for arrows }
+            { for circles }
         </svg>
     }
 }

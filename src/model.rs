@@ -63,6 +63,8 @@ pub struct Model {
     pub stop: String,
     pub violations: Vec<(u64, String)>,
     pub trace_hash: String,
+    /// Per node: when a refusal reached it (an optimistic conflict, a fenced write), to flash its box.
+    pub flashes: Vec<Vec<u64>>,
     /// Totals of the whole run.
     pub messages_sent: u64,
     pub confirmed: u64,
@@ -70,6 +72,10 @@ pub struct Model {
 
 /// How long, in simulated time, a dropped message takes to fall out of the picture.
 pub const FALL_US: u64 = 12_000;
+/// How long a node box flashes after a conflict reaches it (simulated time).
+pub const FLASH_US: u64 = 150_000;
+/// Message labels that mean "your write lost": the receiving box flashes.
+pub const REFUSALS: [&str; 2] = ["Conflict", "Refused"];
 
 fn last_at<T: Clone>(timeline: &[(u64, T)], t_us: u64) -> Option<T> {
     let i = timeline.partition_point(|(t, _)| *t <= t_us);
@@ -99,6 +105,7 @@ impl Model {
         let mut cuts = vec![(0, blocked.clone())];
         let mut log = Vec::new();
         let mut violations = Vec::new();
+        let mut flashes = vec![Vec::new(); n];
         for TraceEvent { t_us, ev } in r.trace() {
             let t = *t_us;
             let mut line = |class: &'static str, text: String| log.push(LogLine { t_us: t, class, text });
@@ -133,6 +140,9 @@ impl Model {
                 Ev::Deliver { id, from, to } => {
                     if let Some(&i) = index.get(id) {
                         flights[i].end_us = t;
+                        if REFUSALS.contains(&flights[i].label) {
+                            flashes[usize::from(*to)].push(t);
+                        }
                     }
                     line("deliver", format!("{} receives #{id} from {}", name(*to), name(*from)));
                 }
@@ -250,6 +260,7 @@ impl Model {
             end_us: r.now_us(),
             stop: r.stop_reason().map(|s| s.describe()).unwrap_or_default(),
             violations,
+            flashes,
             trace_hash: protosim::trace::trace_hash(r.trace()),
             messages_sent: r.metrics().messages_sent,
             confirmed: r.metrics().checkouts_confirmed,
@@ -277,6 +288,13 @@ impl Model {
 
     pub fn summary_at(&self, node: usize, t_us: u64) -> String {
         self.state_at(node, t_us).summary
+    }
+
+    /// Whether a refusal reached the node in the last [`FLASH_US`] before `t_us`.
+    pub fn flash_at(&self, node: usize, t_us: u64) -> bool {
+        let f = &self.flashes[node];
+        let i = f.partition_point(|&x| x <= t_us);
+        i > 0 && t_us - f[i - 1] < FLASH_US
     }
 
     pub fn up_at(&self, node: usize, t_us: u64) -> bool {

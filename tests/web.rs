@@ -211,3 +211,66 @@ async fn the_stable_leader_switch_cuts_the_message_count() {
         "messages per confirmed checkout: {classic:.1} with two phases, {multi:.1} with a stable leader"
     );
 }
+
+async fn pick(root: &Element, testid: &str, value: &str) {
+    let select: web_sys::HtmlSelectElement = wasm_bindgen::JsCast::dyn_into(find(root, testid).unwrap()).unwrap();
+    select.set_value(value);
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    TimeoutFuture::new(0).await;
+    yew::scheduler::flush().await;
+}
+
+async fn scrub_to(root: &Element, us: u64) {
+    let scrub: web_sys::HtmlInputElement =
+        wasm_bindgen::JsCast::dyn_into(root.query_selector("input[aria-label='Simulated time']").unwrap().unwrap())
+            .unwrap();
+    scrub.set_value(&us.to_string());
+    scrub.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
+    yew::scheduler::flush().await;
+}
+
+#[wasm_bindgen_test]
+async fn locking_screens_show_the_lock_table_the_deadlock_and_conflicts() {
+    let root = mount("", false).await;
+    pick(&root, "protocol", "pessimistic").await;
+    let nodes = root.query_selector_all("svg.cluster [data-node]").unwrap().length();
+    assert_eq!(nodes, 7, "the lock manager, two storage nodes, four shoppers");
+    assert!(find(&root, "locks").is_some(), "the lock table and wait-for graph panel");
+    // The default scenario has two carts lock mug and tee in opposite orders at 2 s: find the moment the wait-for
+    // graph shows the cycle, with its rows highlighted in the lock table.
+    let mut deadlock_at = None;
+    for ms in (2_000..2_600).step_by(10) {
+        scrub_to(&root, ms * 1000).await;
+        let graph = find(&root, "wait-graph").unwrap();
+        if graph.get_attribute("data-deadlock").as_deref() == Some("true") {
+            deadlock_at = Some(ms);
+            break;
+        }
+    }
+    let deadlock_at = deadlock_at.expect("the opposite-order carts deadlock");
+    assert!(root.query_selector(".wait-edge.cycle").unwrap().is_some(), "the cycle's arrows are highlighted");
+    assert!(root.query_selector("[data-testid='locks'] tr.hot").unwrap().is_some(), "and its rows in the table");
+    // The detector breaks it within its bound (250 ms by default).
+    scrub_to(&root, (deadlock_at + 300) * 1000).await;
+    let graph = find(&root, "wait-graph").unwrap();
+    assert_ne!(graph.get_attribute("data-deadlock").as_deref(), Some("true"), "the victim was aborted");
+    // Storage boxes show rows with values and versions.
+    let store = root.query_selector("svg.cluster .is-storage").unwrap().expect("a storage node");
+    assert!(store.text_content().unwrap().contains(" v"), "rows with versions: {}", store.text_content().unwrap());
+    // The deadlock picker switches strategy (and replays the same scenario).
+    pick(&root, "deadlock", "wound-wait").await;
+    assert_eq!(clock_us(&root), 0);
+
+    pick(&root, "protocol", "optimistic").await;
+    assert!(find(&root, "locks").is_none(), "no lock manager in optimistic mode");
+    // Six shoppers buy the hot mug at 3 s: conflicts flash the losers' boxes.
+    let mut flashed = false;
+    for ms in (3_000..3_800).step_by(10) {
+        scrub_to(&root, ms * 1000).await;
+        if root.query_selector("svg.cluster .node.flash").unwrap().is_some() {
+            flashed = true;
+            break;
+        }
+    }
+    assert!(flashed, "an optimistic conflict flashes the refused shopper");
+}

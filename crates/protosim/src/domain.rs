@@ -77,6 +77,8 @@ pub enum AbortReason {
     GaveUp,
     /// The coordinator did not hear every vote in time and aborted the transaction.
     VoteTimeout,
+    /// Every attempt lost to a concurrent checkout (a conflict, a deadlock, a revoked lock) up to the retry limit.
+    Contention,
 }
 
 /// How a checkout ended, as the shopper is told.
@@ -108,6 +110,9 @@ impl Outcome {
             Outcome::Aborted { reason: AbortReason::GaveUp } => "aborted: no answer after every retry".to_string(),
             Outcome::Aborted { reason: AbortReason::VoteTimeout } => {
                 "aborted: not every service voted in time".to_string()
+            }
+            Outcome::Aborted { reason: AbortReason::Contention } => {
+                "aborted: lost to concurrent checkouts on every retry".to_string()
             }
         }
     }

@@ -90,6 +90,32 @@ pub struct NodeDetail {
     pub legend: &'static str,
     /// Since when the node has been blocked holding resources it cannot release (2PC's uncertain participant).
     pub blocked_since_us: Option<u64>,
+    /// A small table: the lock table of a lock manager, the rows of a storage node.
+    pub table: Vec<TableLine>,
+    /// A wait-for graph (lock manager only).
+    pub waits: Vec<WaitEdge>,
+}
+
+/// One line of a small table in a node box: a lock table's row (holders ← queue), a stored row (value, version).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct TableLine {
+    pub key: String,
+    pub text: String,
+    /// Drawn highlighted: a row in a deadlock cycle, a row being fenced, a row with a pending write.
+    pub hot: bool,
+}
+
+/// An edge of a wait-for graph: a waiting transaction and one it waits for.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct WaitEdge {
+    /// The waiting transaction, e.g. "#12.1".
+    pub waiter: String,
+    /// The transaction that holds the lock (or is queued ahead for it).
+    pub holder: String,
+    /// The row it waits for.
+    pub row: String,
+    /// The edge is on a cycle: a deadlock.
+    pub cycle: bool,
 }
 
 /// One entry of a replicated log, as drawn.
@@ -115,6 +141,8 @@ pub struct Node<P: Protocol> {
 
 /// What the invariant checker may look at.
 pub struct CheckView<'a, P: Protocol> {
+    /// The simulated time of the event just processed.
+    pub now_us: u64,
     pub nodes: &'a mut [Node<P>],
     /// Every answer a shopper was given, in order.
     pub answers: &'a [(RequestId, Outcome)],
@@ -872,7 +900,12 @@ impl<P: Protocol> Engine<P> {
         let mut found = std::mem::take(&mut self.found);
         {
             let core = &mut self.core;
-            let mut view = CheckView { nodes: &mut core.nodes, answers: &core.answers, checker: &mut core.checker };
+            let mut view = CheckView {
+                now_us: core.now_us,
+                nodes: &mut core.nodes,
+                answers: &core.answers,
+                checker: &mut core.checker,
+            };
             self.proto.check(&mut view, touched, &mut found);
         }
         for mut v in found.drain(..) {

@@ -55,6 +55,8 @@ pub struct Report {
     pub messages_duplicated: u64,
     /// Protocol-specific measurements: name → (count, p50, p95, max), e.g. 2PC's time blocked per transaction.
     pub samples: Vec<(&'static str, usize, u64, u64, u64)>,
+    /// The mean of each protocol-specific measurement.
+    pub sample_means: Vec<(&'static str, f64)>,
     pub invariants_held: bool,
     pub verdicts: Vec<Verdict>,
     pub trace_events: usize,
@@ -99,6 +101,11 @@ impl Report {
                     v.sort_unstable();
                     (*name, v.len(), percentile(&v, 50), percentile(&v, 95), v.last().copied().unwrap_or(0))
                 })
+                .collect(),
+            sample_means: m
+                .samples
+                .iter()
+                .map(|(name, v)| (*name, v.iter().sum::<u64>() as f64 / v.len().max(1) as f64))
                 .collect(),
             invariants_held: verdicts.iter().all(|v| v.held),
             verdicts,

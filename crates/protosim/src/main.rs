@@ -18,10 +18,11 @@ USAGE:
 
 SCENARIO OPTIONS (override the fields of --scenario FILE when both are given):
   --scenario FILE        start from a scenario JSON file (`-` reads standard input)
-  --protocol P           single, raft, paxos or 2pc
+  --protocol P           single, raft, paxos, 2pc, pessimistic or optimistic
   --variant V            correct, or a textbook mistake (see `protosim list`)
   --nodes N              servers: 1 for single, 3-7 for raft (default 5), 3-5 Paxos acceptors (default 3),
-                         3-5 for 2pc: the order service, 1-3 inventory shards and payments (default 4)
+                         3-5 for 2pc: the order service, 1-3 inventory shards and payments (default 4),
+                         1-3 storage nodes for pessimistic (plus the lock manager) and optimistic (default 2)
   --shoppers N           shopper client nodes
   --seed S               master seed (a sweep starts here and counts up)
   --until-ms T           simulated time to run, in milliseconds
@@ -33,6 +34,7 @@ SCENARIO OPTIONS (override the fields of --scenario FILE when both are given):
   --proposers N          Paxos: order services that propose (1 to 3, default 2)
   --stable-leader        Paxos: Multi-Paxos with a stable leader (phase 1 once, then phase 2 only)
   --cooperative          2PC: uncertain participants ask each other (cooperative termination)
+  --deadlock D           pessimistic: detect (default), wound-wait or timeout
 
 OUTPUT:
   --json                 print the report (or sweep result) as JSON
@@ -89,7 +91,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
                 }
             }
             "--protocol" | "--variant" | "--nodes" | "--shoppers" | "--seed" | "--until-ms" | "--latency-ms"
-            | "--loss" | "--dup" | "--rate" | "--hot" | "--proposers" => {
+            | "--loss" | "--dup" | "--rate" | "--hot" | "--proposers" | "--deadlock" => {
                 let v = value(flag)?;
                 a.sets.push((flag.clone(), v));
             }
@@ -138,6 +140,11 @@ fn build_scenario(a: &Args) -> Result<Scenario, String> {
             "--proposers" => s.paxos.proposers = num(flag, v, "a proposer count (1 to 3)")?,
             "--stable-leader" => s.paxos.stable_leader = true,
             "--cooperative" => s.twopc.cooperative = true,
+            "--deadlock" => {
+                s.locking.deadlock = protosim::scenario::DeadlockStrategy::parse(v).ok_or_else(|| {
+                    format!("--deadlock: `{v}` is not a strategy; choose detect, wound-wait or timeout")
+                })?
+            }
             "--latency-ms" => {
                 let (lo, hi) = v.split_once("..").ok_or_else(|| format!("--latency-ms: `{v}` should be MIN..MAX"))?;
                 let lo: f64 = num(flag, lo, "a number of milliseconds")?;
@@ -178,6 +185,11 @@ fn print_report(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         r.messages_sent, r.messages_delivered, r.messages_dropped, r.messages_duplicated
     )?;
     for (name, n, p50, p95, max) in &r.samples {
+        if protosim::trace::is_count_metric(name) {
+            let mean = r.sample_means.iter().find(|(m, _)| m == name).map_or(0.0, |(_, v)| *v);
+            writeln!(out, "{name:<15} {n} samples: mean {mean:.2}, p50 {p50}, p95 {p95}, max {max}")?;
+            continue;
+        }
         writeln!(
             out,
             "{name:<15} {n} samples: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",

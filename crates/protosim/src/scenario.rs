@@ -26,11 +26,21 @@ pub enum ProtocolKind {
     /// Two-phase commit: the order service coordinates inventory shards and the payment service.
     #[serde(rename = "2pc")]
     TwoPc,
+    /// Pessimistic locking: a lock manager with leases and fencing tokens, over 1 to 3 storage nodes.
+    Pessimistic,
+    /// Optimistic locking: versioned rows on 1 to 3 storage nodes, conditional writes, retries with back-off.
+    Optimistic,
 }
 
 impl ProtocolKind {
-    pub const ALL: &'static [ProtocolKind] =
-        &[ProtocolKind::Single, ProtocolKind::Raft, ProtocolKind::Paxos, ProtocolKind::TwoPc];
+    pub const ALL: &'static [ProtocolKind] = &[
+        ProtocolKind::Single,
+        ProtocolKind::Raft,
+        ProtocolKind::Paxos,
+        ProtocolKind::TwoPc,
+        ProtocolKind::Pessimistic,
+        ProtocolKind::Optimistic,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -38,6 +48,8 @@ impl ProtocolKind {
             ProtocolKind::Raft => "raft",
             ProtocolKind::Paxos => "paxos",
             ProtocolKind::TwoPc => "2pc",
+            ProtocolKind::Pessimistic => "pessimistic",
+            ProtocolKind::Optimistic => "optimistic",
         }
     }
 
@@ -207,6 +219,44 @@ pub struct Scenario {
     /// Options of two-phase commit (ignored by the others).
     #[serde(default)]
     pub twopc: TwoPcOptions,
+    /// Options of pessimistic locking (ignored by the others).
+    #[serde(default)]
+    pub locking: LockingOptions,
+}
+
+/// How the lock manager deals with deadlocks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeadlockStrategy {
+    /// Look for cycles in the wait-for graph a moment after someone starts waiting; abort the youngest in a cycle.
+    #[default]
+    Detect,
+    /// An older transaction that would wait for a younger one aborts ("wounds") it instead; younger ones wait.
+    WoundWait,
+    /// No detection: a lock request that waits too long gives up.
+    Timeout,
+}
+
+impl DeadlockStrategy {
+    pub const ALL: [DeadlockStrategy; 3] =
+        [DeadlockStrategy::Detect, DeadlockStrategy::WoundWait, DeadlockStrategy::Timeout];
+    pub fn name(self) -> &'static str {
+        match self {
+            DeadlockStrategy::Detect => "detect",
+            DeadlockStrategy::WoundWait => "wound-wait",
+            DeadlockStrategy::Timeout => "timeout",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|d| d.name() == s)
+    }
+}
+
+/// Pessimistic-locking options.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LockingOptions {
+    pub deadlock: DeadlockStrategy,
 }
 
 /// Two-phase commit options: whether an uncertain participant asks the others (cooperative termination).
@@ -260,6 +310,7 @@ impl Default for Scenario {
             limits: Limits::default(),
             paxos: PaxosOptions::default(),
             twopc: TwoPcOptions::default(),
+            locking: LockingOptions::default(),
         }
     }
 }
@@ -360,10 +411,11 @@ impl Scenario {
         self.network.links.iter().map(|l| l.settings.latency_us_max).fold(self.network.default.latency_us_max, u64::max)
     }
 
-    /// Nodes that are not shoppers: the cluster, plus Paxos's proposers.
+    /// Nodes that are not shoppers: the cluster, plus Paxos's proposers or the lock manager.
     pub fn servers(&self) -> u16 {
         match self.protocol {
             ProtocolKind::Paxos => self.nodes + self.paxos.proposers,
+            ProtocolKind::Pessimistic => self.nodes + 1,
             _ => self.nodes,
         }
     }

@@ -155,6 +155,11 @@ pub struct Metrics {
     pub samples: std::collections::BTreeMap<&'static str, Vec<u64>>,
 }
 
+/// Whether a protocol metric counts things (e.g. attempts per checkout) rather than measuring time in µs.
+pub fn is_count_metric(name: &str) -> bool {
+    name == "attempts"
+}
+
 impl Metrics {
     pub fn messages_dropped(&self) -> u64 {
         self.dropped_loss + self.dropped_partition + self.dropped_user + self.dropped_receiver_down

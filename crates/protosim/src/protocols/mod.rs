@@ -4,6 +4,7 @@
 //! arm to [`info`] and one to [`build`] (plus the name in [`ProtocolKind`]). Everything else — the CLI, the sweep,
 //! the browser app — works through [`Runner`] and needs no change.
 
+pub mod locking;
 pub mod paxos;
 pub mod raft;
 pub mod single;
@@ -43,6 +44,8 @@ pub fn info(kind: ProtocolKind) -> &'static ProtocolInfo {
         ProtocolKind::Raft => &raft::INFO,
         ProtocolKind::Paxos => &paxos::INFO,
         ProtocolKind::TwoPc => &twopc::INFO,
+        ProtocolKind::Pessimistic => &locking::PESSIMISTIC_INFO,
+        ProtocolKind::Optimistic => &locking::OPTIMISTIC_INFO,
     }
 }
 
@@ -137,5 +140,8 @@ pub fn build(scenario: &Scenario, opts: RecordOptions) -> Result<Box<dyn Runner>
         ProtocolKind::Raft => Box::new(Engine::<raft::Raft>::new(scenario, opts)),
         ProtocolKind::Paxos => Box::new(Engine::<paxos::Paxos>::new(scenario, opts)),
         ProtocolKind::TwoPc => Box::new(Engine::<twopc::TwoPc>::new(scenario, opts)),
+        ProtocolKind::Pessimistic | ProtocolKind::Optimistic => {
+            Box::new(Engine::<locking::Locking>::new(scenario, opts))
+        }
     })
 }

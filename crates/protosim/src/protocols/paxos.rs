@@ -1033,7 +1033,7 @@ impl Protocol for Paxos {
                         committed: s <= p.applied,
                     })
                     .collect();
-                NodeDetail { blocked_since_us: None, facts, log, timer: None, legend: "rounds · filled: applied" }
+                NodeDetail { facts, log, legend: "rounds · filled: applied", ..NodeDetail::default() }
             }
             (st, Disk::Acceptor(d)) => {
                 let a: &Acceptor = match st {
@@ -1054,7 +1054,7 @@ impl Protocol for Paxos {
                     .range(first..)
                     .map(|(&s, (b, v))| LogCell { index: s, term: b.0, text: value_text(v), committed: false })
                     .collect();
-                NodeDetail { blocked_since_us: None, facts, log, timer: None, legend: "ballot round" }
+                NodeDetail { facts, log, legend: "ballot round", ..NodeDetail::default() }
             }
             _ => NodeDetail::default(),
         }

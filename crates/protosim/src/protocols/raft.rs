@@ -1041,6 +1041,7 @@ impl Protocol for Raft {
             log: cells,
             timer: server.and_then(|s| s.election_window),
             legend: "term · filled: committed",
+            ..NodeDetail::default()
         }
     }
 

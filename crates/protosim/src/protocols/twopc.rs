@@ -903,6 +903,7 @@ impl Protocol for TwoPc {
                     log: cells,
                     timer: None,
                     legend: "blue commit · pink abort",
+                    ..NodeDetail::default()
                 }
             }
             Disk::Participant(l) => {
@@ -940,6 +941,7 @@ impl Protocol for TwoPc {
                     log: cells,
                     timer: None,
                     legend: "hollow = uncertain",
+                    ..NodeDetail::default()
                 }
             }
             Disk::Shopper { .. } => NodeDetail::default(),

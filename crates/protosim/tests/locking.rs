@@ -1,0 +1,232 @@
+//! Pessimistic and optimistic locking as a user relies on them: deadlocks are broken within the stated bound under
+//! every strategy, a crashed lock holder loses its locks when its lease runs out and its late write is refused by
+//! fencing, twenty shoppers racing for the last units retry and never oversell, counterexamples replay.
+
+mod common;
+use common::assert_replays;
+use protosim::domain::Outcome;
+use protosim::engine::{Engine, RecordOptions};
+use protosim::protocols::locking::{Disk, Locking, Phase, State, ATTEMPTS_METRIC};
+use protosim::run;
+use protosim::scenario::{Action, DeadlockStrategy, Intervention, Line, LinkSettings, NodeId, ProtocolKind, Scenario};
+use protosim::trace::Ev;
+
+// Pessimistic with 2 storage nodes: locks 0, store1 1 (items 0, 2, 4; wallets 0, 2, 4), store2 2, shoppers from 3.
+const LOCKS: NodeId = 0;
+const SHOPPER_A: NodeId = 3;
+const SHOPPER_B: NodeId = 4;
+
+fn quiet(protocol: ProtocolKind, shoppers: u16, until_ms: u64) -> Scenario {
+    let mut s = Scenario { protocol, nodes: 2, shoppers, seed: 5, until_ms, ..Scenario::default() };
+    s.workload.rate_per_s = 0.0;
+    // Fixed 10 ms links, so a test can place a fault between two protocol steps.
+    s.network.default = LinkSettings { latency_us_min: 10_000, latency_us_max: 10_000, loss: 0.0, dup: 0.0 };
+    s
+}
+
+fn checkout(ms: u64, shopper: NodeId, customer: u16, items: &[u16]) -> Intervention {
+    let lines = items.iter().map(|&item| Line { item, qty: 1 }).collect();
+    Intervention { at_us: ms * 1000, action: Action::Checkout { shopper, customer, lines } }
+}
+
+fn engine(s: &Scenario) -> Engine<Locking> {
+    s.validate().unwrap_or_else(|e| panic!("{e}"));
+    Engine::<Locking>::new(s, RecordOptions::default())
+}
+
+fn has_cycle(e: &Engine<Locking>) -> bool {
+    match &e.core.nodes[usize::from(LOCKS)].state {
+        Some(State::Locks(lm)) => lm.find_cycle().is_some(),
+        _ => false,
+    }
+}
+
+/// Sends with a label, as (time, from, to, detail).
+fn sends<'a>(e: &'a Engine<Locking>, label: &'a str) -> impl Iterator<Item = (u64, NodeId, NodeId, &'a str)> + 'a {
+    e.trace.iter().filter_map(move |t| match &t.ev {
+        Ev::Send { from, to, label: l, detail, .. } if *l == label => Some((t.t_us, *from, *to, detail.as_str())),
+        _ => None,
+    })
+}
+
+fn outcomes(e: &Engine<Locking>) -> Vec<(u64, Outcome)> {
+    e.core.answers.iter().map(|(id, o)| (*id, *o)).collect()
+}
+
+#[test]
+fn opposite_orders_deadlock_is_broken_within_the_bound_under_every_strategy() {
+    for strategy in DeadlockStrategy::ALL {
+        // Cart A locks mug then cap; cart B locks cap then mug: each gets its first lock, then waits for the other's.
+        let mut s = quiet(ProtocolKind::Pessimistic, 2, 5_000);
+        s.locking.deadlock = strategy;
+        s.interventions = vec![checkout(100, SHOPPER_A, 0, &[0, 2]), checkout(100, SHOPPER_B, 1, &[2, 0])];
+        let mut e = engine(&s);
+        let bound = e.proto.deadlock_bound_us();
+        let mut cycle_at = None;
+        while e.step() {
+            if cycle_at.is_none() && has_cycle(&e) {
+                cycle_at = Some(e.core.now_us);
+            }
+        }
+        let name = strategy.name();
+        let (revoked_at, _, victim, why) =
+            sends(&e, "Revoked").next().unwrap_or_else(|| panic!("{name}: nobody was aborted"));
+        match strategy {
+            DeadlockStrategy::WoundWait => {
+                // The older cart (A, submitted first by request id) wounds B instead of waiting: no cycle forms.
+                assert_eq!(cycle_at, None, "wound-wait never lets a cycle form");
+                assert_eq!(victim, SHOPPER_B, "the younger transaction is wounded");
+                assert!(why.contains("wounded"), "{why}");
+            }
+            _ => {
+                let formed = cycle_at.unwrap_or_else(|| panic!("{name}: the opposite orders should deadlock"));
+                let took = revoked_at - formed;
+                assert!(took <= bound, "{name}: the deadlock lasted {took} µs, past the bound of {bound} µs");
+                if strategy == DeadlockStrategy::Detect {
+                    assert_eq!(victim, SHOPPER_B, "detection aborts the youngest");
+                    assert!(why.contains("deadlock victim"), "{why}");
+                } else {
+                    assert!(why.contains("waited too long"), "{why}");
+                }
+                println!("{name}: deadlock formed at {formed} µs, broken after {took} µs (bound {bound} µs)");
+            }
+        }
+        // Both carts end up confirmed (the victim after a retry), and every invariant held.
+        let out = outcomes(&e);
+        assert_eq!(out.len(), 2, "{name}: {out:?}");
+        assert!(out.iter().all(|(_, o)| o.is_confirmed()), "{name}: {out:?}");
+        assert!(e.core.violations.is_empty(), "{name}: {:?}", e.core.violations);
+    }
+}
+
+#[test]
+fn a_crashed_holder_loses_its_locks_after_the_lease_and_its_late_write_is_refused() {
+    // A buys a mug (store1) paid from wallet 1 (store2, the primary); it crashes right after sending its writes
+    // (they land, as pending writes). B wants a mug too.
+    let mut s = quiet(ProtocolKind::Pessimistic, 2, 6_000);
+    s.interventions = vec![checkout(100, SHOPPER_A, 1, &[0])];
+    let probe = run(&s, RecordOptions::default()).unwrap();
+    let write_at = probe
+        .trace()
+        .iter()
+        .find(|t| matches!(&t.ev, Ev::Send { from, label: "Write", .. } if *from == SHOPPER_A))
+        .expect("A writes")
+        .t_us;
+    let mut e = engine(&Scenario { ..s.clone() });
+    let lease = e.proto.lease_us();
+    let crash = write_at + 1;
+    let restart = crash + 3 * lease;
+    s.interventions = vec![
+        checkout(100, SHOPPER_A, 1, &[0]),
+        Intervention { at_us: crash, action: Action::Crash { node: SHOPPER_A } },
+        Intervention {
+            at_us: crash + 50_000,
+            action: Action::Checkout { shopper: SHOPPER_B, customer: 0, lines: vec![Line { item: 0, qty: 1 }] },
+        },
+        Intervention { at_us: restart, action: Action::Restart { node: SHOPPER_A } },
+    ];
+    e = engine(&s);
+    let mut b_done = None;
+    while e.step() {
+        if b_done.is_none() && e.core.answers.iter().any(|(id, _)| *id == 2) {
+            b_done = Some(e.core.now_us);
+        }
+    }
+    // The lease ran out: the lock manager revoked A's transaction within a lease (plus a renewal period) of the crash.
+    let (revoked, _, to, why) = sends(&e, "Revoked").next().expect("A's locks were revoked");
+    assert_eq!(to, SHOPPER_A);
+    assert!(why.contains("lease expired"), "{why}");
+    assert!(revoked - crash <= lease + 20_000, "revoked {} µs after the crash; lease {lease} µs", revoked - crash);
+    // The row was fenced before B got it, and B finished while A was still down.
+    let fence = sends(&e, "Fence").next().expect("the row is fenced").0;
+    let grant_b = sends(&e, "Grant").find(|(_, _, to, _)| *to == SHOPPER_B).expect("B gets the mug").0;
+    assert!(revoked <= fence && fence < grant_b);
+    let b_done = b_done.expect("B answered");
+    assert!(b_done < restart, "B did not have to wait for A to come back");
+    // A came back and resent its write with its old token: the mug's storage node refused it (fenced), and the
+    // primary, which had aborted A's transaction when the row was fenced, refused it too.
+    let refused: Vec<_> = sends(&e, "Refused").filter(|(t, _, to, _)| *t > restart && *to == SHOPPER_A).collect();
+    assert!(refused.iter().any(|(_, from, _, why)| *from == 1 && why.contains("fenced")), "{refused:?}");
+    assert!(refused.iter().any(|(_, from, _, why)| *from == 2 && why.contains("already aborted")), "{refused:?}");
+    // A retried with a new transaction and a fresh lock; both checkouts are confirmed, nothing lost, nothing oversold.
+    let out = outcomes(&e);
+    assert_eq!(out.len(), 2, "{out:?}");
+    assert!(out.iter().all(|(_, o)| o.is_confirmed()), "{out:?}");
+    assert!(e.core.violations.is_empty(), "{:?}", e.core.violations);
+    let Disk::Store(store1) = &e.core.nodes[1].disk else { panic!("store1") };
+    assert_eq!(store1.cells[&0].value, 40 - 2, "two mugs sold, once each");
+}
+
+#[test]
+fn twenty_shoppers_race_for_the_last_five_units_optimistically() {
+    let mut s = quiet(ProtocolKind::Optimistic, 20, 20_000);
+    s.workload.stock = 5;
+    s.workload.customers = 20;
+    s.network.default = LinkSettings { latency_us_min: 5_000, latency_us_max: 25_000, loss: 0.0, dup: 0.0 };
+    // Shoppers are nodes 2.. (no lock manager); all click "buy" on the hot item within the same millisecond.
+    s.interventions = (0..20).map(|k| checkout(100, 2 + k, k, &[0])).collect();
+    let r = run(&s, RecordOptions::default()).unwrap();
+    let m = r.metrics();
+    let attempts = &m.samples[ATTEMPTS_METRIC];
+    let retries: u64 = attempts.iter().map(|a| a - 1).sum();
+    let conflicts = r.trace().iter().filter(|t| matches!(&t.ev, Ev::Send { label: "Conflict", .. })).count();
+    println!("20 shoppers, 5 units: {retries} retries, {conflicts} conflicts, {} confirmed", m.checkouts_confirmed);
+    assert_eq!(attempts.len(), 20, "every checkout was answered");
+    assert!(retries > 0 && conflicts > 0, "racing shoppers must conflict and retry");
+    assert_eq!(m.checkouts_confirmed, 5, "exactly the five units are sold");
+    assert_eq!(m.checkouts_confirmed + m.checkouts_rejected + m.checkouts_aborted, 20);
+    assert!(r.violations().is_empty(), "{:?}", r.violations());
+
+    // The same race without the version check sells the same units twice.
+    let mut bad = s.clone();
+    bad.variant = "no-version-check".to_string();
+    let r = run(&bad, RecordOptions::default()).unwrap();
+    assert!(!r.violations().is_empty(), "the §4.5 mistake must be caught");
+}
+
+#[test]
+fn the_restarted_lock_manager_fences_every_row_before_granting() {
+    // A holds the mug when the lock manager crashes; after the restart B asks for it.
+    let mut s = quiet(ProtocolKind::Pessimistic, 2, 5_000);
+    s.interventions = vec![
+        checkout(100, SHOPPER_A, 0, &[0]),
+        Intervention { at_us: 135_000, action: Action::Crash { node: LOCKS } },
+        Intervention { at_us: 200_000, action: Action::Restart { node: LOCKS } },
+        checkout(210, SHOPPER_B, 1, &[0]),
+    ];
+    let mut e = engine(&s);
+    e.run_to_end();
+    let fences: Vec<_> = sends(&e, "Fence").collect();
+    assert!(!fences.is_empty() && fences.iter().all(|(t, from, _, _)| *t == 200_000 && *from == LOCKS));
+    let first_grant_after = sends(&e, "Grant").find(|(t, _, _, _)| *t > 200_000).expect("a grant after restart").0;
+    let acked = sends(&e, "Fenced").map(|(t, ..)| t).max().expect("fences acknowledged");
+    assert!(acked < first_grant_after, "nothing is granted before every fence is acknowledged");
+    let out = outcomes(&e);
+    assert_eq!(out.len(), 2, "{out:?}");
+    assert!(out.iter().all(|(_, o)| o.is_confirmed()), "{out:?}");
+    assert!(e.core.violations.is_empty(), "{:?}", e.core.violations);
+}
+
+#[test]
+fn a_shopper_resumes_its_checkout_after_a_restart() {
+    // Optimistic: A crashes while its reads are in flight; after the restart it reads again and finishes.
+    let mut s = quiet(ProtocolKind::Optimistic, 2, 3_000);
+    s.interventions = vec![
+        checkout(100, 2, 0, &[0, 1]),
+        Intervention { at_us: 101_000, action: Action::Crash { node: 2 } },
+        Intervention { at_us: 400_000, action: Action::Restart { node: 2 } },
+    ];
+    let mut e = engine(&s);
+    e.run_until(399_000);
+    let Disk::Shopper { jobs } = &e.core.nodes[2].disk else { panic!("shopper") };
+    assert_eq!(jobs.values().next().map(|j| j.a.phase), Some(Phase::Reading), "the checkout waits on disk");
+    e.run_to_end();
+    assert!(matches!(outcomes(&e)[..], [(1, Outcome::Confirmed { .. })]), "{:?}", outcomes(&e));
+}
+
+#[test]
+fn stored_counterexamples_replay() {
+    assert_replays("pessimistic", "no-fencing");
+    assert_replays("pessimistic", "release-before-write");
+    assert_replays("optimistic", "no-version-check");
+}
