@@ -32,18 +32,26 @@ sweep --protocol paxos --nodes 5 --seeds 10000
 sweep --protocol paxos --nodes 5 --stable-leader --seeds 10000
 sweep --protocol 2pc --seeds 10000
 sweep --protocol 2pc --cooperative --seeds 10000
+sweep --protocol pessimistic --seeds 10000
+sweep --protocol pessimistic --deadlock wound-wait --seeds 10000
+sweep --protocol pessimistic --deadlock timeout --seeds 10000
+sweep --protocol optimistic --seeds 10000
 for v in no-dedup ack-before-persist; do
-    if sweep --protocol single --variant "$v" --seeds 1000; then echo "the mistaken variant single/$v was not caught"; exit 1; fi
+    if sweep --protocol single --variant "$v" --seeds 1000 --stop-at-first; then echo "the mistaken variant single/$v was not caught"; exit 1; fi
 done
 for v in vote-without-log-check commit-old-term copy-whole-log; do
-    if sweep --protocol raft --nodes 5 --variant "$v" --seeds 10000; then echo "the mistaken variant raft/$v was not caught"; exit 1; fi
+    if sweep --protocol raft --nodes 5 --variant "$v" --seeds 10000 --stop-at-first; then echo "the mistaken variant raft/$v was not caught"; exit 1; fi
 done
 for v in accept-below-promise ignore-accepted-value forget-promises-on-restart majority-vote-only; do
-    if sweep --protocol paxos --nodes 5 --variant "$v" --seeds 10000; then echo "the mistaken variant paxos/$v was not caught"; exit 1; fi
+    if sweep --protocol paxos --nodes 5 --variant "$v" --seeds 10000 --stop-at-first; then echo "the mistaken variant paxos/$v was not caught"; exit 1; fi
 done
 for v in heuristic-commit decide-before-log commit-on-own-check; do
-    if sweep --protocol 2pc --variant "$v" --seeds 10000; then echo "the mistaken variant 2pc/$v was not caught"; exit 1; fi
+    if sweep --protocol 2pc --variant "$v" --seeds 10000 --stop-at-first; then echo "the mistaken variant 2pc/$v was not caught"; exit 1; fi
 done
+for v in no-fencing release-before-write; do
+    if sweep --protocol pessimistic --variant "$v" --seeds 10000 --stop-at-first; then echo "the mistaken variant pessimistic/$v was not caught"; exit 1; fi
+done
+if sweep --protocol optimistic --variant no-version-check --seeds 10000 --stop-at-first; then echo "the mistaken variant optimistic/no-version-check was not caught"; exit 1; fi
 
 step "browser tests (wasm-bindgen-test in headless Chromium)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

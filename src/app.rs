@@ -28,12 +28,12 @@ pub const SPEED_LOG_DEFAULT: f64 = -1.3;
 ///   the first PREPARE after 5 s and is down for 2 s (the blocking window);
 /// - Paxos: three acceptors, two order services and three shoppers at six checkouts a second (duels over slots);
 ///   an acceptor is down from 8 s to 12 s (a majority still decides);
-/// - pessimistic locking: the lock manager, two storage nodes and four shoppers; half the basket lines are the hot
-///   mug, of which only 12 are in stock (it sells out: the last items). At 2 s two carts lock mug and tee in opposite
+/// - pessimistic locking: the lock manager, two storage nodes and four shoppers; a third of the basket lines are the
+///   hot mug, 40 in stock (sold out after about ten seconds: the last items go to whoever locks first). At 2 s two carts lock mug and tee in opposite
 ///   orders (a deadlock, broken by the chosen strategy); at 6 s a shopper crashes just after sending its writes
 ///   and comes back 2 s later (its lease expires, the row is fenced, its late write is refused);
-/// - optimistic locking: two storage nodes and six shoppers; at 3 s all six buy the hot mug at once (conflicts,
-///   back-off, retries — each refused shopper flashes).
+/// - optimistic locking: two storage nodes and six shoppers; half the basket lines are the hot mug (100 in stock);
+///   at 3 s all six buy a mug at once (conflicts, back-off, retries — each refused shopper flashes).
 pub fn default_scenario(kind: ProtocolKind) -> Scenario {
     use protosim::scenario::{Action, Intervention};
     let info = protosim::protocols::info(kind);
@@ -86,8 +86,6 @@ pub fn default_scenario(kind: ProtocolKind) -> Scenario {
         }
         ProtocolKind::Pessimistic => {
             s.shoppers = 4;
-            s.workload.hot_item = 0.5;
-            s.workload.stock = 12;
             let first = s.servers();
             let cart = |shopper, customer, items: [u16; 2]| Intervention {
                 at_us: 2_000_000,
@@ -114,8 +112,8 @@ pub fn default_scenario(kind: ProtocolKind) -> Scenario {
         }
         ProtocolKind::Optimistic => {
             s.shoppers = 6;
-            s.workload.hot_item = 0.6;
-            s.workload.stock = 15;
+            s.workload.hot_item = 0.5;
+            s.workload.stock = 100;
             let first = s.servers();
             s.interventions = (0..6)
                 .map(|k| Intervention {

@@ -8,18 +8,21 @@ pub const VIEW_W: f64 = 1100.0;
 pub const VIEW_H: f64 = 760.0;
 /// Box sizes: servers with a log to draw get a taller box.
 const BOX_W: f64 = 236.0;
+/// Boxes with a table (lock table, rows) are wider.
+const BOX_W_TABLE: f64 = 272.0;
 const BOX_H: f64 = 92.0;
 const BOX_H_DETAIL: f64 = 116.0;
 /// Table lines a box shows (a lock table, a store's rows); more are summed up in one last line.
 const TABLE_MAX: usize = 8;
 /// Characters of a table line that fit the box.
-const TABLE_CHARS: usize = 30;
+const TABLE_CHARS: usize = 34;
 
 /// Height of a node box for what it shows.
 fn box_height(d: &protosim::engine::NodeDetail) -> f64 {
     if !d.table.is_empty() {
         let lines = d.table.len().min(TABLE_MAX) + usize::from(d.table.len() > TABLE_MAX);
-        56.0 + 15.0 * lines as f64
+        let legend = if d.legend.is_empty() { 0.0 } else { 15.0 };
+        56.0 + 15.0 * lines as f64 + legend
     } else if d.facts.is_empty() {
         BOX_H
     } else {
@@ -47,17 +50,28 @@ pub fn layout(model: &Model) -> Vec<(f64, f64)> {
         let a = phase + std::f64::consts::TAU * k as f64 / n.max(1) as f64;
         (cx + rx * a.cos(), cy + ry * a.sin())
     };
-    if servers.len() > 1 {
-        // A ring of servers in the upper part, the shoppers in a row beneath it.
+    if servers.len() == 2 {
+        pos[servers[0]] = (cx - 260.0, 290.0);
+        pos[servers[1]] = (cx + 260.0, 290.0);
+    }
+    if servers.len() > 2 {
+        // A ring of servers in the upper part.
         let rx = 150.0 + 30.0 * servers.len() as f64;
         let ry = rx * 0.5 + 40.0;
         for (k, &i) in servers.iter().enumerate() {
             let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * k as f64 / servers.len() as f64;
             pos[i] = (cx + rx * a.cos(), 300.0 + ry * a.sin());
         }
+    }
+    if servers.len() > 1 {
+        // The shoppers beneath the servers: one row, or two staggered rows when more than four would overlap.
         let n = shoppers.len().max(1) as f64;
+        let two_rows = shoppers.len() > 4;
+        let (left, right) = (BOX_W_TABLE / 2.0 + 6.0, VIEW_W - BOX_W_TABLE / 2.0 - 6.0);
         for (k, &i) in shoppers.iter().enumerate() {
-            pos[i] = (130.0 + (VIEW_W - 260.0) * (k as f64 + 0.5) / n, VIEW_H - 60.0);
+            let x = if n > 1.0 { left + (right - left) * k as f64 / (n - 1.0) } else { cx };
+            let y = if two_rows && k % 2 == 0 { VIEW_H - 150.0 } else { VIEW_H - 55.0 };
+            pos[i] = (x, y);
         }
     } else {
         for (k, &i) in shoppers.iter().enumerate() {
@@ -155,6 +169,7 @@ pub fn Cluster(props: &ClusterProps) -> Html {
         let fact = |k: &str| d.facts.iter().find(|(name, _)| *name == k).map(|(_, v)| v.clone());
         let role_text = if !up { "✖ down".to_string() } else { fact("role").unwrap_or_else(|| role.to_string()) };
         let h = box_height(d);
+        let bw = if d.table.is_empty() { BOX_W } else { BOX_W_TABLE };
         let flash = up && m.flash_at(i, t);
         let class = classes!(
             "node",
@@ -178,12 +193,15 @@ pub fn Cluster(props: &ClusterProps) -> Html {
             let more = d.table.len().saturating_sub(TABLE_MAX);
             html! {
                 <>
-                    <text class="node-facts" x="12" y="44">{ facts.join(" · ") }</text>
+                    <text class="node-facts small" x="12" y="44">{ facts.join(" · ") }</text>
                     { for rows }
                     if more > 0 {
                         <text class="node-idx" x="12" y={(64.0 + 15.0 * TABLE_MAX as f64).to_string()}>
                             { format!("… {more} more (see the tooltip)") }
                         </text>
+                    }
+                    if !d.legend.is_empty() {
+                        <text class="node-idx" x="12" y={(h - 8.0).to_string()}>{ d.legend }</text>
                     }
                 </>
             }
@@ -224,7 +242,7 @@ pub fn Cluster(props: &ClusterProps) -> Html {
             let left = (fires - t) as f64 / (fires - set).max(1) as f64;
             let circumference = std::f64::consts::TAU * 9.0;
             html! {
-                <g class="timer-ring" transform={format!("translate({:.1},19)", BOX_W - 20.0)}>
+                <g class="timer-ring" transform={format!("translate({:.1},19)", bw - 20.0)}>
                     <title>{ format!("election timer: fires in {:.0} ms", (fires - t) as f64 / 1000.0) }</title>
                     <circle class="track" r="9" />
                     <circle class="left" r="9" transform="rotate(-90)"
@@ -234,26 +252,26 @@ pub fn Cluster(props: &ClusterProps) -> Html {
         });
         let blocked = d.blocked_since_us.filter(|&since| up && t > since).map(|since| {
             html! {
-                <text class="blocked" x={(BOX_W / 2.0).to_string()} y={(h + 18.0).to_string()} text-anchor="middle">
+                <text class="blocked" x={(bw / 2.0).to_string()} y={(h + 18.0).to_string()} text-anchor="middle">
                     { format!("⧗ blocked {:.2} s", (t - since) as f64 / 1e6) }
                 </text>
             }
         });
         let flash_badge = flash.then(|| {
             html! {
-                <text class="flash-badge" x={(BOX_W / 2.0).to_string()} y="-6" text-anchor="middle">
+                <text class="flash-badge" x={(bw / 2.0).to_string()} y="-6" text-anchor="middle">
                     { "⚡ refused: retry" }
                 </text>
             }
         });
         let table_tip: String = d.table.iter().map(|l| format!("\n{}: {}", l.key, l.text)).collect();
         html! {
-            <g class={class} transform={format!("translate({:.1},{:.1})", x - BOX_W / 2.0, y - h / 2.0)}
+            <g class={class} transform={format!("translate({:.1},{:.1})", x - bw / 2.0, y - h / 2.0)}
                data-node={node.id.to_string()}>
                 <title>{format!("{} ({role}){}: {}{table_tip}", node.name, if up { "" } else { ", down" }, st.summary)}</title>
-                <rect class="box" width={BOX_W.to_string()} height={h.to_string()} rx="10" />
+                <rect class="box" width={bw.to_string()} height={h.to_string()} rx="10" />
                 <text class="node-name" x="12" y="24">{ &node.name }</text>
-                <text class="node-role" x={(BOX_W - if d.timer.is_some() { 36.0 } else { 12.0 }).to_string()} y="24"
+                <text class="node-role" x={(bw - if d.timer.is_some() { 36.0 } else { 12.0 }).to_string()} y="24"
                       text-anchor="end">{ role_text }</text>
                 { body }
                 { for ring }
@@ -370,14 +388,17 @@ pub fn WaitGraph(props: &WaitGraphProps) -> Html {
         let (x2, y2) = at(&e.holder);
         let len = ((x2 - x1).powi(2) + (y2 - y1).powi(2)).sqrt().max(1.0);
         let (ux, uy) = ((x2 - x1) / len, (y2 - y1) / len);
-        let (ax, ay, bx, by) = (x1 + 24.0 * ux, y1 + 24.0 * uy, x2 - 26.0 * ux, y2 - 26.0 * uy);
+        // Two transactions waiting for each other: draw the two arrows side by side, not on top of each other.
+        let twin = props.edges.iter().any(|f| f.waiter == e.holder && f.holder == e.waiter);
+        let (ox, oy) = if twin { (-uy * 10.0, ux * 10.0) } else { (0.0, 0.0) };
+        let (ax, ay, bx, by) = (x1 + 24.0 * ux + ox, y1 + 24.0 * uy + oy, x2 - 26.0 * ux + ox, y2 - 26.0 * uy + oy);
+        let (lx, ly) = ((ax + bx) / 2.0 + 2.6 * ox, (ay + by) / 2.0 + 2.6 * oy + 4.0);
         html! {
             <g class={classes!("wait-edge", e.cycle.then_some("cycle"))}>
                 <title>{ format!("{} waits for {} on {}", e.waiter, e.holder, e.row) }</title>
                 <line x1={ax.to_string()} y1={ay.to_string()} x2={bx.to_string()} y2={by.to_string()}
                       marker-end={if e.cycle { "url(#arrow-cycle)" } else { "url(#arrow)" }} />
-                <text x={((ax + bx) / 2.0).to_string()} y={((ay + by) / 2.0 - 4.0).to_string()}
-                      text-anchor="middle">{ &e.row }</text>
+                <text x={lx.to_string()} y={ly.to_string()} text-anchor="middle">{ &e.row }</text>
             </g>
         }
     });

@@ -154,7 +154,9 @@ def main():
             wd.js("document.querySelector('.top button').click();")
             wd.screenshot(os.path.join(a.screenshots, "projector.png"), 1280, 800)
             wd.js("document.querySelector('.top button').click();")
-            for proto in ("single", "paxos", "2pc"):
+            # Locking screens are shot at their lesson: the deadlock at about 2.1 s, the conflicts just after 3 s.
+            seek = {"pessimistic": 2_000_000, "optimistic": 3_000_000}
+            for proto in ("single", "paxos", "2pc", "pessimistic", "optimistic"):
                 wd.js("var s = document.querySelector('[data-testid=protocol]'); s.value = '%s';"
                       "s.dispatchEvent(new Event('change', {bubbles: true}));" % proto)
                 time.sleep(0.5)
@@ -164,7 +166,23 @@ def main():
                 wd.js("var s = document.querySelector('input[aria-label=\"Playback speed\"]');"
                       "s.value = '-1.6'; s.dispatchEvent(new Event('input', {bubbles: true}));")
                 time.sleep(0.3)
+                if proto in seek:
+                    # Pause, then step the scrubber until the lesson is on screen (a deadlock cycle, a conflict flash).
+                    wd.js("document.querySelector('[data-testid=play]').click();")
+                    want = {"pessimistic": "[data-deadlock=true]", "optimistic": ".node.flash"}[proto]
+                    for t in range(seek[proto], seek[proto] + 1_500_000, 10_000):
+                        found = wd.js("var s = document.querySelector('input[aria-label=\"Simulated time\"]');"
+                                      "s.value = '%d'; s.dispatchEvent(new Event('input', {bubbles: true}));"
+                                      "return !!document.querySelector('%s');" % (t, want))
+                        if found:
+                            break
+                    time.sleep(0.3)
                 wd.screenshot(os.path.join(a.screenshots, f"wide-{proto}.png"), 1440, 900)
+                if proto == "pessimistic":
+                    wd.screenshot(os.path.join(a.screenshots, "narrow-pessimistic.png"), 420, 900)
+                    wd.js("document.querySelector('.top button').click();")
+                    wd.screenshot(os.path.join(a.screenshots, "projector-pessimistic.png"), 1280, 800)
+                    wd.js("document.querySelector('.top button').click();")
             print(f"smoke: screenshots saved in {a.screenshots}")
 
         wd.go("about:blank")

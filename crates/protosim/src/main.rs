@@ -13,7 +13,7 @@ protosim — deterministic simulations of a distributed checkout
 
 USAGE:
   protosim run   --protocol P [options] [--json] [--events]
-  protosim sweep --protocol P [options] --seeds N [--faults] [--json]
+  protosim sweep --protocol P [options] --seeds N [--faults] [--stop-at-first] [--json]
   protosim list
 
 SCENARIO OPTIONS (override the fields of --scenario FILE when both are given):
@@ -36,6 +36,11 @@ SCENARIO OPTIONS (override the fields of --scenario FILE when both are given):
   --cooperative          2PC: uncertain participants ask each other (cooperative termination)
   --deadlock D           pessimistic: detect (default), wound-wait or timeout
 
+SWEEP OPTIONS:
+  --seeds N              how many seeds (counting up from --seed)
+  --faults               give every seed a random fault schedule (crashes, partitions, loss) that heals at 80%
+  --stop-at-first        stop at the first violating seed (to show a mistaken variant is caught, and where)
+
 OUTPUT:
   --json                 print the report (or sweep result) as JSON
   --events               stream the trace as JSON lines on standard output (the report goes to standard error)
@@ -50,6 +55,7 @@ struct Args {
     sets: Vec<(String, String)>,
     seeds: u64,
     faults: bool,
+    stop_at_first: bool,
     json: bool,
     events: bool,
     print_scenario: bool,
@@ -70,6 +76,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
         sets: Vec::new(),
         seeds: 100,
         faults: false,
+        stop_at_first: false,
         json: false,
         events: false,
         print_scenario: false,
@@ -81,6 +88,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
             "--stable-leader" | "--cooperative" => a.sets.push((flag.clone(), "true".to_string())),
             "--events" => a.events = true,
             "--faults" => a.faults = true,
+            "--stop-at-first" => a.stop_at_first = true,
             "--print-scenario" => a.print_scenario = true,
             "--scenario" => a.scenario_file = Some(value(flag)?),
             "--seeds" => {
@@ -264,7 +272,7 @@ fn cmd_run(a: &Args, s: &Scenario) -> ExitCode {
 
 fn cmd_sweep(a: &Args, s: &Scenario) -> ExitCode {
     let started = std::time::Instant::now();
-    let res = match sweep(s, a.seeds, a.faults, false) {
+    let res = match sweep(s, a.seeds, a.faults, a.stop_at_first) {
         Ok(r) => r,
         Err(e) => return bad(format!("bad scenario: {e}")),
     };

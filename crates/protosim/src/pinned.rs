@@ -62,3 +62,27 @@ pub fn paxos_steady_load(acceptors: u16, stable_leader: bool, until_ms: u64) -> 
 pub fn twopc_steady_load(until_ms: u64) -> Scenario {
     Scenario { protocol: crate::scenario::ProtocolKind::TwoPc, nodes: 4, ..steady_load(until_ms) }
 }
+
+/// The same steady load on pessimistic or optimistic locking (two storage nodes). A lower rate than the others:
+/// at 1,000 checkouts a second every hot row's lock queue would only grow.
+pub fn locking_steady_load(kind: crate::scenario::ProtocolKind, until_ms: u64) -> Scenario {
+    let mut s = Scenario { protocol: kind, nodes: 2, ..steady_load(until_ms) };
+    s.workload.rate_per_s = 200.0;
+    s.workload.items = 26;
+    s.workload.hot_item = 0.05;
+    s
+}
+
+/// The contention benchmark's scenario: 16 shoppers offering `rate` checkouts a second for 60 simulated seconds to
+/// two storage nodes (ten items), with `hot` the probability that a basket line is the hot item; stock and wallets
+/// never run out, so every failed checkout failed because of contention.
+pub fn contention_load(kind: crate::scenario::ProtocolKind, rate: f64, hot: f64, seed: u64) -> Scenario {
+    let mut s = Scenario { protocol: kind, nodes: 2, shoppers: 16, seed, until_ms: 60_000, ..Scenario::default() };
+    s.workload.rate_per_s = rate;
+    s.workload.hot_item = hot;
+    s.workload.items = 10;
+    s.workload.stock = 1_000_000;
+    s.workload.customers = 64;
+    s.workload.wallet_cents = 1_000_000_000_000;
+    s
+}

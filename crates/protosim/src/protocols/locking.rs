@@ -95,7 +95,7 @@ pub const PESSIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
         },
     ],
     invariants: &PESSIMISTIC_INVARIANTS,
-    liveness_bound_ms: Some(12_000),
+    liveness_bound_ms: Some(5_500),
 };
 
 pub const OPTIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
@@ -114,7 +114,7 @@ pub const OPTIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
         },
     ],
     invariants: &OPTIMISTIC_INVARIANTS,
-    liveness_bound_ms: Some(12_000),
+    liveness_bound_ms: Some(5_500),
 };
 
 /// Metric: how long each lock request waited before it was granted (µs).
@@ -123,6 +123,10 @@ pub const LOCK_WAIT_METRIC: &str = "lock-wait";
 pub const ATTEMPTS_METRIC: &str = "attempts";
 /// A checkout gives up after this many failed attempts.
 pub const MAX_ATTEMPTS: u32 = 8;
+/// A customer waits this long for a checkout; then the shopper gives up on it ("please try again") — unless its
+/// commit is already under way, whose fate it must learn first. Without a deadline, a backlog piled up during an
+/// outage would take many seconds to drain through a hot row's lock after it.
+pub const CHECKOUT_DEADLINE_US: u64 = 5_000_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Variant {
@@ -424,18 +428,37 @@ pub struct LockMgr {
     dead: BTreeSet<TxnId>,
     detect_armed: bool,
     refence_armed: bool,
+    /// Who started waiting since the last [`LockMgr::cycle`]: only they can have closed a new cycle.
+    new_waiters: Vec<TxnId>,
+    /// The cycle found last time, if any.
+    cycle_cache: Option<Vec<TxnId>>,
 }
 
 impl LockMgr {
-    /// The transactions `txn` waits for on `row`: incompatible holders, and incompatible requests queued ahead.
+    /// The transactions `txn` waits for on `row`: the incompatible holders, and the nearest incompatible request
+    /// queued ahead of it. (It waits for every incompatible request ahead, but the nearest one waits in turn for
+    /// the others — or for the same holders — so these edges have a cycle exactly when all of them do, and a long
+    /// queue gives a chain rather than a quadratic number of edges.)
     pub fn blockers(&self, row: Row, txn: TxnId) -> Vec<TxnId> {
         let Some(l) = self.rows.get(&row) else { return Vec::new() };
         let Some(pos) = l.queue.iter().position(|(t, _)| *t == txn) else { return Vec::new() };
         let mode = l.queue[pos].1;
         let mut out: Vec<TxnId> =
             l.holders.iter().filter(|(t, m, _)| *t != txn && !m.compatible(mode)).map(|(t, _, _)| *t).collect();
-        out.extend(l.queue[..pos].iter().filter(|(t, m)| *t != txn && !m.compatible(mode)).map(|(t, _)| *t));
+        if let Some((t, _)) = l.queue[..pos].iter().rev().find(|(t, m)| *t != txn && !m.compatible(mode)) {
+            out.push(*t);
+        }
         out
+    }
+
+    /// Every transaction `txn` waits for on `row`, directly or behind others: wound-wait must wound every younger one.
+    pub fn all_blockers(&self, row: Row, txn: TxnId) -> Vec<TxnId> {
+        let Some(l) = self.rows.get(&row) else { return Vec::new() };
+        let Some(pos) = l.queue.iter().position(|(t, _)| *t == txn) else { return Vec::new() };
+        let mode = l.queue[pos].1;
+        let holders = l.holders.iter().filter(|(t, m, _)| *t != txn && !m.compatible(mode)).map(|(t, _, _)| *t);
+        let ahead = l.queue[..pos].iter().filter(|(t, m)| *t != txn && !m.compatible(mode)).map(|(t, _)| *t);
+        holders.chain(ahead).collect()
     }
 
     /// Every wait-for edge: (waiter, blocker, row).
@@ -449,6 +472,49 @@ impl LockMgr {
             }
         }
         edges
+    }
+
+    /// [`LockMgr::find_cycle`], kept up to date cheaply for the checker, which asks after every event. A wait-for
+    /// edge is only ever added when a transaction starts waiting (grants and releases only remove edges), so a new
+    /// cycle can only appear then; otherwise it is enough to see whether the cycle found last time still stands.
+    pub fn cycle(&mut self) -> Option<Vec<TxnId>> {
+        let new = std::mem::take(&mut self.new_waiters);
+        let stands = |c: &Vec<TxnId>| {
+            c.iter().zip(c.iter().cycle().skip(1)).all(|(a, b)| {
+                self.txns.get(a).and_then(|t| t.waiting).is_some_and(|(row, _, _)| self.blockers(row, *a).contains(b))
+            })
+        };
+        match &self.cycle_cache {
+            Some(c) if stands(c) => {}
+            // Several cycles at once are rare: when the one we knew is broken, look at the whole graph again.
+            Some(_) => self.cycle_cache = self.find_cycle(),
+            None => self.cycle_cache = new.into_iter().find_map(|w| self.cycle_through(w)),
+        }
+        self.cycle_cache.clone()
+    }
+
+    /// A cycle through `start`, if its waits lead back to it (a depth-first search from it alone).
+    pub fn cycle_through(&self, start: TxnId) -> Option<Vec<TxnId>> {
+        let succ = |t: TxnId| -> Vec<TxnId> {
+            self.txns.get(&t).and_then(|x| x.waiting).map(|(row, _, _)| self.blockers(row, t)).unwrap_or_default()
+        };
+        let mut seen = BTreeSet::from([start]);
+        let mut path: Vec<(TxnId, Vec<TxnId>)> = vec![(start, succ(start))];
+        while let Some((_, next)) = path.last_mut() {
+            match next.pop() {
+                Some(s) if s == start => return Some(path.iter().map(|(t, _)| *t).collect()),
+                Some(s) => {
+                    if seen.insert(s) {
+                        let n = succ(s);
+                        path.push((s, n));
+                    }
+                }
+                None => {
+                    path.pop();
+                }
+            }
+        }
+        None
     }
 
     /// A cycle of the wait-for graph, if there is one: its transactions in order.
@@ -831,6 +897,9 @@ impl Locking {
                         waiting: None,
                     });
                 }
+                if let Some(t) = lm.txns.get_mut(&txn) {
+                    t.lease_until = now + self.lease_us; // any request renews the lease
+                }
                 let l = lm.rows.entry(row).or_default();
                 if let Some(&(_, _, token)) = l.holders.iter().find(|(t, _, _)| *t == txn) {
                     ctx.send(from, Msg::Granted { txn, row, token });
@@ -840,11 +909,12 @@ impl Locking {
                     return;
                 }
                 l.queue.push((txn, mode));
+                lm.new_waiters.push(txn);
                 if let Some(t) = lm.txns.get_mut(&txn) {
                     t.waiting = Some((row, now, None));
                 }
                 if self.strategy == DeadlockStrategy::WoundWait {
-                    for b in lm.blockers(row, txn) {
+                    for b in lm.all_blockers(row, txn) {
                         let younger = lm.txns.get(&b).is_some_and(|bt| bt.prio > prio);
                         if younger {
                             self.drop_txn(lm, ctx, b, Some(Revoke::Wounded));
@@ -860,7 +930,7 @@ impl Locking {
                         if blockers.is_empty() {
                             format!("{} waits for {name}: the row is being fenced", txn_name(txn))
                         } else {
-                            format!("{} waits for {name}, held or queued for by {}", txn_name(txn), blockers.join(", "))
+                            format!("{} waits for {name}, behind {}", txn_name(txn), blockers.join(" and "))
                         }
                     });
                     match self.strategy {
@@ -884,7 +954,9 @@ impl Locking {
             }
             Msg::Renew { txn } => match lm.txns.get_mut(&txn) {
                 Some(t) => t.lease_until = ctx.now_us() + self.lease_us,
-                None => ctx.send(from, Msg::Revoked { txn, why: Revoke::Unknown }),
+                // A renewal can overtake the first lock request; only a transaction it ended is told so.
+                None if lm.dead.contains(&txn) => ctx.send(from, Msg::Revoked { txn, why: Revoke::Unknown }),
+                None => {}
             },
             Msg::Fenced { rows, token } => {
                 for row in rows {
@@ -1360,17 +1432,9 @@ impl Locking {
 
     /// The attempt failed: undo what it placed, release its locks, back off — or give up after the last attempt.
     fn fail(&self, vol: &mut ShopperVol, ctx: &mut Ctx<'_, Self>, id: RequestId, why: String) {
+        self.abandon(ctx, id);
         let Some(job) = Self::jobs(ctx).get(&id).cloned() else { return };
         let a = &job.a;
-        if a.phase == Phase::Prewriting || a.phase == Phase::Committing {
-            let primary = self.primary_of(&job);
-            for node in self.nodes_of(&a.rows) {
-                ctx.send(node, Msg::Rollback { txn: a.txn, primary });
-            }
-        }
-        if self.pessimistic && !a.released {
-            ctx.send(LOCKS, Msg::Release { txn: a.txn, ack: false });
-        }
         let failed = job.failed + 1;
         if failed >= MAX_ATTEMPTS {
             ctx.note(|| format!("{} failed ({why}); that was attempt {failed}: gives up", txn_name(a.txn)));
@@ -1380,6 +1444,14 @@ impl Locking {
         }
         let window = self.backoff_us << failed.min(6);
         let wait = window / 2 + ctx.rng().range_u64(0, window / 2);
+        if ctx.now_us() + wait >= job.prio.0 + CHECKOUT_DEADLINE_US {
+            ctx.note(|| {
+                format!("{} failed ({why}), and the customer has waited long enough: gives up", txn_name(a.txn))
+            });
+            Self::with_job(ctx, id, |j| j.failed = failed);
+            self.finish(vol, ctx, id, Outcome::Aborted { reason: AbortReason::GaveUp });
+            return;
+        }
         ctx.note(|| {
             format!(
                 "{} failed ({why}): retries in {} ms (back-off, attempt {})",
@@ -1402,6 +1474,22 @@ impl Locking {
         self.set_step(vol, ctx, id, wait);
     }
 
+    /// Undoes what the current attempt placed (pending writes) and holds (locks). Not for a committing attempt.
+    fn abandon(&self, ctx: &mut Ctx<'_, Self>, id: RequestId) {
+        let Some(job) = Self::jobs(ctx).get(&id).cloned() else { return };
+        let a = &job.a;
+        if a.phase == Phase::Prewriting || a.phase == Phase::Committing {
+            let primary = self.primary_of(&job);
+            for node in self.nodes_of(&a.rows) {
+                ctx.send(node, Msg::Rollback { txn: a.txn, primary });
+            }
+        }
+        if self.pessimistic && !a.released {
+            ctx.send(LOCKS, Msg::Release { txn: a.txn, ack: false });
+        }
+        Self::with_job(ctx, id, |j| j.a.released = true);
+    }
+
     fn start(&self, vol: &mut ShopperVol, ctx: &mut Ctx<'_, Self>, id: RequestId) {
         let Some(job) = Self::with_job(ctx, id, |j| {
             self.new_attempt(j);
@@ -1411,6 +1499,9 @@ impl Locking {
         };
         self.kick(ctx, &job);
         self.set_step(vol, ctx, id, self.step_us);
+        if self.pessimistic {
+            self.set_renew(vol, ctx, id);
+        }
     }
 
     /// All rows read: decide — reject, or write (after unlocking, in the `release-before-write` variant).
@@ -1472,7 +1563,6 @@ impl Locking {
                 }
                 let last = i + 1 == job.a.rows.len();
                 Self::with_job(ctx, id, |j| j.a.tokens[i] = token);
-                self.set_renew(vol, ctx, id);
                 if last {
                     self.go(vol, ctx, id, Phase::Reading);
                 } else {
@@ -1560,7 +1650,15 @@ impl Locking {
                     slot.0 = 0;
                 }
                 let Some(job) = Self::jobs(ctx).get(&id).cloned() else { return };
-                if job.a.phase == Phase::Backoff {
+                let late = ctx.now_us() >= job.prio.0 + CHECKOUT_DEADLINE_US;
+                if late && job.a.phase != Phase::Committing {
+                    let txn = job.a.txn;
+                    ctx.note(|| {
+                        format!("{} is still not done and the customer has waited long enough: gives up", txn_name(txn))
+                    });
+                    self.abandon(ctx, id);
+                    self.finish(vol, ctx, id, Outcome::Aborted { reason: AbortReason::GaveUp });
+                } else if job.a.phase == Phase::Backoff {
                     self.start(vol, ctx, id);
                 } else {
                     self.kick(ctx, &job);
@@ -1572,8 +1670,8 @@ impl Locking {
                     slot.1 = 0;
                 }
                 let Some(job) = Self::jobs(ctx).get(&id) else { return };
-                let holds = job.a.tokens.iter().any(|t| *t != 0);
-                if !job.a.released && holds && job.a.phase != Phase::Backoff {
+                // The lease covers the whole transaction, waiting in a queue included.
+                if !job.a.released && job.a.phase != Phase::Backoff {
                     let txn = job.a.txn;
                     ctx.send(LOCKS, Msg::Renew { txn });
                     self.set_renew(vol, ctx, id);
@@ -1722,7 +1820,7 @@ impl Protocol for Locking {
                 });
                 self.kick(ctx, &job);
                 self.set_step(&mut vol, ctx, id, self.step_us);
-                if self.pessimistic && !job.a.released && job.a.tokens.iter().any(|t| *t != 0) {
+                if self.pessimistic && !job.a.released {
                     self.set_renew(&mut vol, ctx, id);
                 }
             }
@@ -1845,8 +1943,8 @@ impl Protocol for Locking {
                         ("role", role("lock manager")),
                         ("held", held.to_string()),
                         ("waiting", queued.to_string()),
-                        ("deadlocks", self.strategy.name().to_string()),
                         ("token", next_token.to_string()),
+                        ("deadlocks", self.strategy.name().to_string()),
                     ],
                     legend: "holder ← queue · t = fencing token",
                     table,
@@ -1889,7 +1987,7 @@ impl Protocol for Locking {
                 }
                 let table = jobs
                     .values()
-                    .take(4)
+                    .take(2)
                     .map(|j| TableLine {
                         key: txn_name(j.a.txn),
                         text: format!("{} · try {}", Self::phase_text(j.a.phase), j.failed + 1),
@@ -1910,8 +2008,8 @@ impl Protocol for Locking {
         let now = w.now_us;
         let c = &mut *w.checker;
         if self.pessimistic && node == LOCKS {
-            let n = &w.nodes[usize::from(node)];
-            let Some(State::Locks(lm)) = &n.state else { return };
+            let n = &mut w.nodes[usize::from(node)];
+            let Some(State::Locks(lm)) = &mut n.state else { return };
             for (row, l) in &lm.rows {
                 let x = l.holders.iter().filter(|(_, m, _)| *m == Mode::Exclusive).count();
                 if x > 1 || (x == 1 && l.holders.len() > 1) {
@@ -1926,7 +2024,7 @@ impl Protocol for Locking {
             }
             // Every edge of a cycle exists from the moment its waiter started waiting (the blocker was already
             // holding, or queued ahead), so the cycle is exactly as old as its most recent waiter.
-            if let Some(cycle) = lm.find_cycle() {
+            if let Some(cycle) = lm.cycle() {
                 let formed = cycle.iter().filter_map(|t| lm.txns.get(t)?.waiting.map(|w| w.1)).max().unwrap_or(now);
                 let bound = self.deadlock_bound_us();
                 if now - formed > bound {
