@@ -2,11 +2,13 @@
 //! load as `cargo bench -p protosim`. It prints figures; it asserts nothing.
 
 use protosim::engine::{Engine, Protocol, RecordOptions};
-use protosim::pinned::{paxos_steady_load, raft_steady_load, steady_load, twopc_steady_load};
+use protosim::pinned::{locking_steady_load, paxos_steady_load, raft_steady_load, steady_load, twopc_steady_load};
+use protosim::protocols::locking::Locking;
 use protosim::protocols::paxos::Paxos;
 use protosim::protocols::raft::Raft;
 use protosim::protocols::single::SingleDb;
 use protosim::protocols::twopc::TwoPc;
+use protosim::scenario::ProtocolKind;
 use protosim::Scenario;
 use yew::prelude::*;
 
@@ -52,13 +54,17 @@ pub fn Bench() -> Html {
                 let narrated = RecordOptions { narrate: true, checkpoint_every: 0 };
                 let paxos = paxos_steady_load(5, false, BENCH_UNTIL_MS / 2);
                 let twopc = twopc_steady_load(BENCH_UNTIL_MS / 2);
-                let runs: [(&str, (u64, f64)); 6] = [
+                let pessimistic = locking_steady_load(ProtocolKind::Pessimistic, BENCH_UNTIL_MS / 2);
+                let optimistic = locking_steady_load(ProtocolKind::Optimistic, BENCH_UNTIL_MS / 2);
+                let runs: [(&str, (u64, f64)); 8] = [
                     ("single, trace only", measure::<SingleDb>(&single, quiet, 5)),
                     ("single, narrated", measure::<SingleDb>(&single, narrated, 5)),
                     ("raft 5 nodes, trace only", measure::<Raft>(&raft, quiet, 5)),
                     ("raft 5 nodes, narrated", measure::<Raft>(&raft, narrated, 3)),
                     ("paxos 5+2, trace only", measure::<Paxos>(&paxos, quiet, 5)),
                     ("2pc 1+2+1, trace only", measure::<TwoPc>(&twopc, quiet, 5)),
+                    ("pessimistic 1+2, trace only", measure::<Locking>(&pessimistic, quiet, 3)),
+                    ("optimistic 2, trace only", measure::<Locking>(&optimistic, quiet, 5)),
                 ];
                 for (name, (events, ms)) in runs {
                     lines.push(format!(

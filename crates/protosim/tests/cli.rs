@@ -143,3 +143,27 @@ fn bad_scenario_files_exit_2_with_where_and_what() {
         assert!(!out.contains("panicked"), "{out}");
     }
 }
+
+#[test]
+fn locking_options_and_stopping_at_the_first_violation() {
+    let o = protosim(&["run", "--protocol", "pessimistic", "--deadlock", "wound-wait", "--until-ms", "3000", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("--json prints JSON");
+    assert!(v["checkouts_confirmed"].as_u64().unwrap() > 0);
+    let bad = protosim(&["run", "--protocol", "pessimistic", "--deadlock", "pray"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad).contains("--deadlock: `pray` is not a strategy"), "{}", text(&bad));
+    // The §4.5 mistake is caught at once; the sweep stops there instead of running all 500 seeds.
+    let args = ["sweep", "--protocol", "optimistic", "--variant", "no-version-check", "--seeds", "500", "--faults"];
+    let o = protosim(&[&args[..], &["--stop-at-first"]].concat());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    let runs: u64 = out
+        .lines()
+        .find_map(|l| l.strip_prefix("runs"))
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .expect("a runs line");
+    assert!(runs < 500, "stopped after {runs} runs\n{out}");
+    assert!(out.contains("first violating seed"), "{out}");
+}

@@ -5,7 +5,7 @@
 mod common;
 use common::assert_replays;
 use protosim::domain::Outcome;
-use protosim::engine::{Engine, RecordOptions};
+use protosim::engine::{Engine, Protocol, RecordOptions};
 use protosim::protocols::locking::{Disk, Locking, Phase, State, ATTEMPTS_METRIC};
 use protosim::run;
 use protosim::scenario::{Action, DeadlockStrategy, Intervention, Line, LinkSettings, NodeId, ProtocolKind, Scenario};
@@ -229,4 +229,35 @@ fn stored_counterexamples_replay() {
     assert_replays("pessimistic", "no-fencing");
     assert_replays("pessimistic", "release-before-write");
     assert_replays("optimistic", "no-version-check");
+}
+
+#[test]
+fn the_checker_reports_a_deadlock_that_outlives_its_bound() {
+    // The opposite-order carts under the timeout strategy: stop at the first moment the cycle exists, then ask the
+    // checker about a moment just past the bound (as if the timeouts had never fired).
+    let mut s = quiet(ProtocolKind::Pessimistic, 2, 5_000);
+    s.locking.deadlock = DeadlockStrategy::Timeout;
+    s.interventions = vec![checkout(100, SHOPPER_A, 0, &[0, 2]), checkout(100, SHOPPER_B, 1, &[2, 0])];
+    let mut e = engine(&s);
+    while !has_cycle(&e) {
+        assert!(e.step(), "the carts deadlock");
+    }
+    let bound = e.proto.deadlock_bound_us();
+    let check_at = |e: &mut Engine<Locking>, now_us: u64| {
+        let mut checker = protosim::protocols::locking::Checker::default();
+        let mut view = protosim::engine::CheckView {
+            now_us,
+            nodes: &mut e.core.nodes,
+            answers: &e.core.answers,
+            checker: &mut checker,
+        };
+        let mut out = Vec::new();
+        e.proto.check(&mut view, Some(LOCKS), &mut out);
+        out
+    };
+    let now = e.core.now_us;
+    assert!(check_at(&mut e, now + bound).is_empty(), "within the bound a deadlock is allowed");
+    let late = check_at(&mut e, now + bound + 1);
+    assert_eq!(late.len(), 1, "{late:?}");
+    assert_eq!(late[0].invariant, "no-deadlock");
 }

@@ -407,6 +407,18 @@ pub struct RowLock {
     pub fencing: Option<u64>,
 }
 
+impl RowLock {
+    /// The request at the front of the queue, if it can be granted now: the row is not being fenced and the request
+    /// is compatible with every holder. Only the front is ever granted (FIFO: no request overtakes a waiting one).
+    pub fn grantable(&self) -> Option<(TxnId, Mode)> {
+        if self.fencing.is_some() {
+            return None;
+        }
+        let &(txn, mode) = self.queue.first()?;
+        self.holders.iter().all(|(t, m, _)| *t == txn || m.compatible(mode)).then_some((txn, mode))
+    }
+}
+
 /// What the lock manager knows about one transaction.
 #[derive(Clone, Debug)]
 pub struct TxnLocks {
@@ -780,13 +792,7 @@ impl Locking {
     fn pump(&self, lm: &mut LockMgr, ctx: &mut Ctx<'_, Self>, row: Row) {
         loop {
             let Some(l) = lm.rows.get_mut(&row) else { return };
-            if l.fencing.is_some() {
-                return;
-            }
-            let Some(&(txn, mode)) = l.queue.first() else { return };
-            if l.holders.iter().any(|(t, m, _)| *t != txn && !m.compatible(mode)) {
-                return;
-            }
+            let Some((txn, mode)) = l.grantable() else { return };
             l.queue.remove(0);
             let token = Self::lm_persist_token(ctx);
             l.holders.push((txn, mode, token));
@@ -2161,5 +2167,63 @@ impl Locking {
             }
         }
         c.answers_seen = answers.len();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(holders: &[(TxnId, Mode)], queue: &[(TxnId, Mode)]) -> RowLock {
+        RowLock { holders: holders.iter().map(|&(t, m)| (t, m, t)).collect(), queue: queue.to_vec(), fencing: None }
+    }
+
+    fn waiting(lm: &mut LockMgr, txn: TxnId, row: Row) {
+        let t = TxnLocks {
+            prio: (txn, txn),
+            shopper: 0,
+            lease_until: 0,
+            lease_timer: 0,
+            held: Vec::new(),
+            waiting: Some((row, 0, None)),
+        };
+        lm.txns.insert(txn, t);
+    }
+
+    use Mode::{Exclusive as X, Shared as S};
+
+    #[test]
+    fn shared_locks_share_and_exclusive_ones_wait_in_fifo_order() {
+        // Readers share a row.
+        assert_eq!(row(&[(1, S)], &[(2, S)]).grantable(), Some((2, S)));
+        // A writer waits for the readers, and a reader queued behind the writer does not overtake it.
+        assert_eq!(row(&[(1, S), (2, S)], &[(3, X), (4, S)]).grantable(), None);
+        assert_eq!(row(&[], &[(3, X), (4, S)]).grantable(), Some((3, X)));
+        assert_eq!(row(&[(3, X)], &[(4, S)]).grantable(), None);
+        // A row being fenced grants nothing.
+        let mut fenced = row(&[], &[(5, S)]);
+        fenced.fencing = Some(9);
+        assert_eq!(fenced.grantable(), None);
+    }
+
+    #[test]
+    fn the_wait_for_graph_follows_lock_modes_and_finds_cycles() {
+        let mut lm = LockMgr::default();
+        // Row 0: readers 1 and 2; writer 3 waits for both, reader 4 waits behind writer 3.
+        lm.rows.insert(0, row(&[(1, S), (2, S)], &[(3, X), (4, S)]));
+        waiting(&mut lm, 3, 0);
+        waiting(&mut lm, 4, 0);
+        assert_eq!(lm.blockers(0, 3), vec![1, 2]);
+        assert_eq!(lm.blockers(0, 4), vec![3], "a reader waits for the writer ahead, not for the other readers");
+        assert_eq!(lm.find_cycle(), None);
+        // Reader 1 now waits for row 1, held exclusively by 4: 1 → 4 → 3 → 1 is a cycle.
+        lm.rows.insert(1, row(&[(4, X)], &[(1, X)]));
+        waiting(&mut lm, 1, 1);
+        let cycle = lm.find_cycle().expect("1 → 4 → 3 → 1");
+        let mut sorted = cycle.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, vec![1, 3, 4]);
+        assert_eq!(lm.cycle_through(1).map(|c| c.len()), Some(3));
+        assert_eq!(lm.cycle_through(2), None, "2 waits for nobody");
     }
 }
