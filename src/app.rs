@@ -331,7 +331,7 @@ pub fn App(props: &AppProps) -> Html {
                     </label>
                 }
                 <span class="scenario-line">
-                    { format!("variant {} · {} server(s), {} shoppers · seed {}", s.variant, s.nodes, s.shoppers, s.seed) }
+                    { format!("variant {} · {} server(s), {} shoppers · seed {}", s.variant, s.servers(), s.shoppers, s.seed) }
                 </span>
                 <button class="ghost" onclick={toggle_large} aria-pressed={large.to_string()}>
                     { if *large { "Normal text" } else { "Projector text" } }

@@ -24,6 +24,11 @@ pub struct Item {
     pub price_cents: u64,
 }
 
+/// The name of item `i` (the same in every catalogue).
+pub fn item_name(i: u16) -> &'static str {
+    ITEM_NAMES[usize::from(i) % ITEM_NAMES.len()]
+}
+
 /// What the shop sells and to whom, fixed for a run.
 #[derive(Clone, Debug, Serialize)]
 pub struct Catalogue {

@@ -144,6 +144,15 @@ pub type TxnId = u64;
 /// A transaction's age: when its checkout was first submitted, then the request id. Smaller is older.
 pub type Prio = (u64, RequestId);
 
+/// A row's name in messages: the item's name, or `wallet3`.
+pub fn row_label(row: Row) -> String {
+    if row >= WALLET_BASE {
+        format!("wallet{}", row - WALLET_BASE)
+    } else {
+        crate::domain::item_name(row).to_string()
+    }
+}
+
 pub fn txn_name(txn: TxnId) -> String {
     format!("#{}.{}", txn >> 8, txn & 255)
 }
@@ -326,26 +335,33 @@ impl Message for Msg {
     fn detail(&self) -> String {
         match self {
             Msg::Lock { txn, row, mode, .. } => {
-                format!("{} asks for {} lock on row {row}", txn_name(*txn), mode.letter())
+                format!("{} asks for the {} lock on {}", txn_name(*txn), mode.letter(), row_label(*row))
             }
             Msg::Release { txn, .. } => format!("{} releases all its locks", txn_name(*txn)),
             Msg::Renew { txn } => format!("{} renews its lease", txn_name(*txn)),
-            Msg::Granted { txn, row, token } => format!("{} gets row {row} with fencing token {token}", txn_name(*txn)),
+            Msg::Granted { txn, row, token } => {
+                format!("{} gets {} with fencing token {token}", txn_name(*txn), row_label(*row))
+            }
             Msg::Released { txn } => format!("{}: locks released", txn_name(*txn)),
             Msg::Revoked { txn, why } => format!("{} loses its locks: {}", txn_name(*txn), why.text()),
             Msg::Fence { rows, token } => format!("refuse tokens below {token} on {} row(s)", rows.len()),
             Msg::Fenced { rows, token } => format!("{} row(s) fenced at token {token}", rows.len()),
             Msg::Read { txn, rows } => format!("{} reads {} row(s)", txn_name(*txn), rows.len()),
             Msg::Values { txn, rows } => {
-                let parts: Vec<String> = rows.iter().map(|(r, v, ver)| format!("{r}={v}@v{ver}")).collect();
+                let parts: Vec<String> =
+                    rows.iter().map(|(r, v, ver)| format!("{}={v} v{ver}", row_label(*r))).collect();
                 format!("{}: {}", txn_name(*txn), parts.join(" "))
             }
             Msg::Busy { txn } => format!("{}: another write is pending, try again", txn_name(*txn)),
             Msg::Prewrite { txn, writes, .. } => format!("{} writes {} row(s), pending", txn_name(*txn), writes.len()),
             Msg::Prepared { txn } => format!("{}: writes pending here", txn_name(*txn)),
             Msg::Refused { txn, why } => match why {
-                Refusal::Conflict { row } => format!("{}: row {row} changed since it was read", txn_name(*txn)),
-                Refusal::Fenced { row } => format!("{}: token too old for row {row} (fenced)", txn_name(*txn)),
+                Refusal::Conflict { row } => {
+                    format!("{}: {} changed since it was read", txn_name(*txn), row_label(*row))
+                }
+                Refusal::Fenced { row } => {
+                    format!("{}: token too old for {} (fenced)", txn_name(*txn), row_label(*row))
+                }
                 Refusal::Aborted => format!("{}: already aborted", txn_name(*txn)),
             },
             Msg::Commit { txn, primary: true } => format!("{}: commit (at the primary)", txn_name(*txn)),
@@ -739,11 +755,7 @@ impl Locking {
         self.pessimistic && self.variant != Variant::NoFencing
     }
     pub fn row_name(&self, row: Row) -> String {
-        if row >= WALLET_BASE {
-            format!("wallet{}", row - WALLET_BASE)
-        } else {
-            self.catalogue.items.get(usize::from(row)).map_or_else(|| format!("item{row}"), |i| i.name.to_string())
-        }
+        row_label(row)
     }
     fn initial(&self, row: Row) -> i64 {
         if row >= WALLET_BASE {
