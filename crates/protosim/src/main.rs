@@ -297,9 +297,14 @@ fn print_sweep(
     } else {
         writeln!(
             out,
-            "sweep           {} ({}), seeds {}..={}, {}",
+            "sweep           {} ({}{}), seeds {}..={}, {}",
             s.protocol.name(),
             s.variant,
+            if s.protocol == ProtocolKind::Pessimistic {
+                format!(", deadlocks: {}", s.locking.deadlock.name())
+            } else {
+                String::new()
+            },
             s.seed,
             s.seed.wrapping_add(a.seeds - 1),
             if a.faults { "random faults" } else { "no faults" }
