@@ -10,6 +10,7 @@ use protosim::{RecordOptions, Scenario, ScenarioError};
 pub const DEFAULT_PROTOCOL: ProtocolKind = ProtocolKind::Raft;
 use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -35,9 +36,13 @@ pub const SPEED_LOG_DEFAULT: f64 = -1.3;
 /// - optimistic locking: two storage nodes and six shoppers; half the basket lines are the hot mug (100 in stock);
 ///   at 3 s all six buy a mug at once (conflicts, back-off, retries — each refused shopper flashes).
 pub fn default_scenario(kind: ProtocolKind) -> Scenario {
+    default_scenario_sized(kind, protosim::protocols::info(kind).default_nodes)
+}
+
+/// The default scenario of a protocol with another cluster size (the setup bar's size picker).
+pub fn default_scenario_sized(kind: ProtocolKind, nodes: u16) -> Scenario {
     use protosim::scenario::{Action, Intervention};
-    let info = protosim::protocols::info(kind);
-    let mut s = Scenario { protocol: kind, nodes: info.default_nodes, ..Scenario::default() };
+    let mut s = Scenario { protocol: kind, nodes, ..Scenario::default() };
     let crash = |node, at_ms: u64, back_ms: u64| {
         vec![
             Intervention { at_us: at_ms * 1000, action: Action::Crash { node } },
@@ -154,6 +159,8 @@ pub struct Player {
     pub end_us: u64,
     pub playing: bool,
     pub speed_log: f64,
+    /// Playing pauses here once: the first violation, so nobody misses it.
+    pub pause_at: Option<u64>,
 }
 
 pub enum PlayerAction {
@@ -162,6 +169,8 @@ pub enum PlayerAction {
     Toggle,
     Restart,
     Seek(u64),
+    /// Seek and pause (stepping to the next or previous event).
+    Step(u64),
     Speed(f64),
 }
 
@@ -176,6 +185,11 @@ impl Reducible for Player {
                 }
                 let dt = dt_ms.clamp(0.0, 250.0); // a background tab must not jump far ahead
                 p.cursor_us += dt * 1000.0 * 10f64.powf(p.speed_log);
+                if let Some(stop) = p.pause_at.filter(|&stop| p.cursor_us >= stop as f64) {
+                    p.cursor_us = stop as f64;
+                    p.playing = false;
+                    p.pause_at = None;
+                }
                 if p.cursor_us >= p.end_us as f64 {
                     p.cursor_us = p.end_us as f64;
                     p.playing = false;
@@ -189,6 +203,10 @@ impl Reducible for Player {
             }
             PlayerAction::Restart => p.cursor_us = 0.0,
             PlayerAction::Seek(t) => p.cursor_us = t.min(p.end_us) as f64,
+            PlayerAction::Step(t) => {
+                p.cursor_us = t.min(p.end_us) as f64;
+                p.playing = false;
+            }
             PlayerAction::Speed(s) => p.speed_log = s.clamp(SPEED_LOG_MIN, SPEED_LOG_MAX),
         }
         Rc::new(p)
@@ -242,51 +260,78 @@ pub struct AppProps {
     pub autoplay: bool,
 }
 
+/// What is on screen: the scenario, how many runs were loaded (a new one remounts the player), and where the new
+/// player starts and whether it plays.
+#[derive(Clone, Debug, PartialEq)]
+struct Loaded {
+    scenario: Scenario,
+    count: u32,
+    start_us: u64,
+    playing: bool,
+}
+
+/// Something a user does to the run at the cursor: the run forks there (see [`fork`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Act {
+    pub at_us: u64,
+    pub action: protosim::scenario::Action,
+    pub playing: bool,
+}
+
+/// The scenario with one more intervention just after `at_us`. Everything up to the cursor stays as it was (a run
+/// is a pure function of its scenario, and the new intervention comes after every event shown); the future after
+/// it is simulated again with the intervention.
+pub fn fork(s: &Scenario, at_us: u64, action: protosim::scenario::Action) -> Scenario {
+    let mut s = s.clone();
+    s.interventions.push(protosim::scenario::Intervention { at_us: at_us + 1, action });
+    s.interventions.sort_by_key(|i| i.at_us);
+    s
+}
+
 /// Loads a scenario (from the link, or the one picked) and hands its run to the player.
 #[component]
 pub fn App(props: &AppProps) -> Html {
     let initial = use_memo(props.fragment.clone(), |f| scenario_for_fragment(f));
-    // The scenario on screen and how many times one was loaded (a new load restarts the player).
-    let current = use_state(|| (initial.0.clone(), 0u32));
+    let current = use_state(|| Loaded { scenario: initial.0.clone(), count: 0, start_us: 0, playing: props.autoplay });
     let link_error = use_state(|| initial.1.as_ref().map(|e| e.to_string()));
-    let loaded = use_memo(current.0.clone(), |s| run_for_playback(s).map(Rc::new).map_err(|e| e.to_string()));
+    let setup_error = use_state(|| None::<String>);
+    let loaded = use_memo(current.scenario.clone(), |s| run_for_playback(s).map(Rc::new).map_err(|e| e.to_string()));
     let large = use_state(|| false);
 
-    let on_protocol = {
+    // A new scenario from the setup bar plays from the start; one that does not validate is refused with a message
+    // and the run on screen stays.
+    let set_scenario = {
         let current = current.clone();
+        let setup_error = setup_error.clone();
         let link_error = link_error.clone();
-        Callback::from(move |e: Event| {
-            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            if let Some(kind) = ProtocolKind::parse(&select.value()) {
+        Callback::from(move |s: Scenario| match s.validate() {
+            Ok(()) => {
+                setup_error.set(None);
                 link_error.set(None);
-                current.set((default_scenario(kind), current.1 + 1));
+                current.set(Loaded { scenario: s, count: current.count + 1, start_us: 0, playing: true });
+            }
+            Err(e) => setup_error.set(Some(e.to_string())),
+        })
+    };
+    let on_act = {
+        let current = current.clone();
+        let setup_error = setup_error.clone();
+        Callback::from(move |act: Act| {
+            let s = fork(&current.scenario, act.at_us, act.action);
+            match s.validate() {
+                Ok(()) => current.set(Loaded {
+                    scenario: s,
+                    count: current.count + 1,
+                    start_us: act.at_us,
+                    playing: act.playing,
+                }),
+                Err(e) => setup_error.set(Some(e.to_string())),
             }
         })
     };
     let toggle_large = {
         let large = large.clone();
         Callback::from(move |_| large.set(!*large))
-    };
-    let on_stable = {
-        let current = current.clone();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            let mut s = current.0.clone();
-            s.paxos.stable_leader = input.checked();
-            current.set((s, current.1 + 1));
-        })
-    };
-
-    let on_deadlock = {
-        let current = current.clone();
-        Callback::from(move |e: Event| {
-            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            if let Some(d) = protosim::scenario::DeadlockStrategy::parse(&select.value()) {
-                let mut s = current.0.clone();
-                s.locking.deadlock = d;
-                current.set((s, current.1 + 1));
-            }
-        })
     };
 
     let error_banner = link_error.as_ref().map(|e| {
@@ -297,51 +342,31 @@ pub fn App(props: &AppProps) -> Html {
             </div>
         }
     });
-    let s = &current.0;
+    let setup_banner = setup_error.as_ref().map(|e| {
+        html! {
+            <div class="banner error" role="alert" data-testid="setup-error">
+                <strong>{ "That setting cannot run: " }</strong>{ e.clone() }{ ". The run on screen is unchanged." }
+            </div>
+        }
+    });
+    let s = &current.scenario;
     let info = protosim::protocols::info(s.protocol);
     html! {
         <main class={classes!("app", large.then_some("large"))}>
             <header class="top">
                 <h1>{ "Checkout protocol explorer" }</h1>
-                <label class="pick">
-                    <span class="sr-only">{ "Protocol" }</span>
-                    <select onchange={on_protocol} aria-label="Protocol" data-testid="protocol">
-                        { for ProtocolKind::ALL.iter().map(|k| html! {
-                            <option value={k.name()} selected={*k == s.protocol}>
-                                { protosim::protocols::info(*k).title }
-                            </option>
-                        }) }
-                    </select>
-                </label>
-                if s.protocol == ProtocolKind::Paxos {
-                    <label class="pick">
-                        <input type="checkbox" checked={s.paxos.stable_leader} onchange={on_stable}
-                               data-testid="stable-leader" />
-                        { " stable leader (Multi-Paxos)" }
-                    </label>
-                }
-                if s.protocol == ProtocolKind::Pessimistic {
-                    <label class="pick">
-                        { "deadlocks: " }
-                        <select onchange={on_deadlock} aria-label="Deadlock handling" data-testid="deadlock">
-                            { for protosim::scenario::DeadlockStrategy::ALL.iter().map(|d| html! {
-                                <option value={d.name()} selected={*d == s.locking.deadlock}>{ d.name() }</option>
-                            }) }
-                        </select>
-                    </label>
-                }
-                <span class="scenario-line">
-                    { format!("variant {} · {} server(s), {} shoppers · seed {}", s.variant, s.servers(), s.shoppers, s.seed) }
-                </span>
-                <button class="ghost" onclick={toggle_large} aria-pressed={large.to_string()}>
+                <button class="ghost" onclick={toggle_large} aria-pressed={large.to_string()} data-testid="presenter">
                     { if *large { "Normal text" } else { "Projector text" } }
                 </button>
             </header>
+            <SetupBar scenario={s.clone()} on_change={set_scenario}
+                      on_error={{ let e = setup_error.clone(); Callback::from(move |m: String| e.set(Some(m))) }} />
             { error_banner }
+            { setup_banner }
             { match &*loaded {
                 Ok(model) => html! {
-                    <Explorer key={current.1} model={model.clone()} autoplay={props.autoplay}
-                              invariants={info.invariants.len()} />
+                    <Explorer key={current.count} model={model.clone()} playing={current.playing}
+                              start_us={current.start_us} invariants={info.invariants} on_act={on_act} />
                 },
                 Err(e) => html! {
                     <div class="banner error" role="alert" data-testid="run-error">{ format!("This scenario cannot run: {e}") }</div>
@@ -352,24 +377,301 @@ pub fn App(props: &AppProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-pub struct ExplorerProps {
-    pub model: Rc<Model>,
-    pub autoplay: bool,
-    pub invariants: usize,
+pub struct SetupBarProps {
+    pub scenario: Scenario,
+    pub on_change: Callback<Scenario>,
+    /// A value that is not even a number: the message to show.
+    pub on_error: Callback<String>,
 }
 
-/// Plays one run back: controls, the cluster picture, invariants and the event log.
+/// The setup bar: protocol, variant (with its one-line explanation), cluster size, seed, network and workload.
+/// Every change builds a new scenario and hands it up; the app refuses one that does not validate.
+#[component]
+pub fn SetupBar(props: &SetupBarProps) -> Html {
+    let s = &props.scenario;
+    let info = protosim::protocols::info(s.protocol);
+    // A select or input that edits the scenario: `f` gets a copy and the control's value.
+    let edit = |f: fn(&mut Scenario, &str) -> Result<(), String>| {
+        let s = s.clone();
+        let on_change = props.on_change.clone();
+        let on_error = props.on_error.clone();
+        Callback::from(move |e: Event| {
+            let value = if let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                sel.value()
+            } else if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+                if input.type_() == "checkbox" {
+                    input.checked().to_string()
+                } else {
+                    input.value()
+                }
+            } else {
+                return;
+            };
+            let mut next = s.clone();
+            match f(&mut next, value.trim()) {
+                Ok(()) => on_change.emit(next),
+                Err(msg) => on_error.emit(msg),
+            }
+        })
+    };
+    fn num<T: std::str::FromStr>(v: &str, what: &str) -> Result<T, String> {
+        v.parse().map_err(|_| format!("`{v}` is not {what}"))
+    }
+    let on_protocol = edit(|s, v| {
+        let kind = ProtocolKind::parse(v).ok_or_else(|| format!("`{v}` is not a protocol"))?;
+        *s = default_scenario(kind);
+        Ok(())
+    });
+    let on_variant = edit(|s, v| {
+        s.variant = v.to_string();
+        Ok(())
+    });
+    let on_nodes = edit(|s, v| {
+        let nodes: u16 = num(v, "a number of servers")?;
+        let (variant, seed) = (s.variant.clone(), s.seed);
+        *s = default_scenario_sized(s.protocol, nodes);
+        s.variant = variant;
+        s.seed = seed;
+        Ok(())
+    });
+    let on_seed = edit(|s, v| {
+        s.seed = num(v, "a whole number")?;
+        Ok(())
+    });
+    let new_seed = {
+        let s = s.clone();
+        let on_change = props.on_change.clone();
+        Callback::from(move |_| {
+            let mut next = s.clone();
+            next.seed = protosim::rng::mix64(s.seed.wrapping_add(0x9e37_79b9)) % 1_000_000;
+            on_change.emit(next);
+        })
+    };
+    let on_lat_min = edit(|s, v| {
+        s.network.default.latency_us_min = (num::<f64>(v, "a number of milliseconds")?.max(0.0) * 1000.0) as u64;
+        Ok(())
+    });
+    let on_lat_max = edit(|s, v| {
+        s.network.default.latency_us_max = (num::<f64>(v, "a number of milliseconds")?.max(0.0) * 1000.0) as u64;
+        Ok(())
+    });
+    let on_loss = edit(|s, v| {
+        s.network.default.loss = num::<f64>(v, "a percentage")? / 100.0;
+        Ok(())
+    });
+    let on_dup = edit(|s, v| {
+        s.network.default.dup = num::<f64>(v, "a percentage")? / 100.0;
+        Ok(())
+    });
+    let on_rate = edit(|s, v| {
+        s.workload.rate_per_s = num(v, "a number of checkouts per second")?;
+        Ok(())
+    });
+    let on_hot = edit(|s, v| {
+        s.workload.hot_item = num::<f64>(v, "a percentage")? / 100.0;
+        Ok(())
+    });
+    let on_stable = edit(|s, v| {
+        s.paxos.stable_leader = v == "true";
+        Ok(())
+    });
+    let on_deadlock = edit(|s, v| {
+        s.locking.deadlock = protosim::scenario::DeadlockStrategy::parse(v).ok_or("unknown strategy")?;
+        Ok(())
+    });
+    let explain = info.variants.iter().find(|v| v.name == s.variant).map_or("", |v| v.explain);
+    let n = &s.network.default;
+    html! {
+        <section class="setup" aria-label="Scenario setup">
+            <label class="pick">
+                <span class="sr-only">{ "Protocol" }</span>
+                <select onchange={on_protocol} aria-label="Protocol" data-testid="protocol">
+                    { for ProtocolKind::ALL.iter().map(|k| html! {
+                        <option value={k.name()} selected={*k == s.protocol}>{ protosim::protocols::info(*k).title }</option>
+                    }) }
+                </select>
+            </label>
+            <label class="pick">
+                { "variant " }
+                <select onchange={on_variant} aria-label="Variant" data-testid="variant">
+                    { for info.variants.iter().map(|v| html! {
+                        <option value={v.name} selected={v.name == s.variant} title={v.explain}>{ v.name }</option>
+                    }) }
+                </select>
+            </label>
+            <label class="pick">
+                { "servers " }
+                <select onchange={on_nodes} aria-label="Cluster size" data-testid="nodes">
+                    { for (info.nodes.0..=info.nodes.1).map(|k| html! {
+                        <option value={k.to_string()} selected={k == s.nodes}>{ k }</option>
+                    }) }
+                </select>
+            </label>
+            <label class="pick">
+                { "seed " }
+                <input type="number" min="0" value={s.seed.to_string()} onchange={on_seed} aria-label="Seed"
+                       data-testid="seed" class="num" />
+            </label>
+            <button onclick={new_seed} data-testid="new-seed">{ "⚄ new seed" }</button>
+            if s.protocol == ProtocolKind::Paxos {
+                <label class="pick">
+                    <input type="checkbox" checked={s.paxos.stable_leader} onchange={on_stable}
+                           data-testid="stable-leader" />
+                    { " stable leader (Multi-Paxos)" }
+                </label>
+            }
+            if s.protocol == ProtocolKind::Pessimistic {
+                <label class="pick">
+                    { "deadlocks " }
+                    <select onchange={on_deadlock} aria-label="Deadlock handling" data-testid="deadlock">
+                        { for protosim::scenario::DeadlockStrategy::ALL.iter().map(|d| html! {
+                            <option value={d.name()} selected={*d == s.locking.deadlock}>{ d.name() }</option>
+                        }) }
+                    </select>
+                </label>
+            }
+            <details class="more">
+                <summary>{ "network & workload" }</summary>
+                <label>{ "latency " }
+                    <input type="number" class="num" min="0" step="1" aria-label="Latency min (ms)"
+                           value={(n.latency_us_min / 1000).to_string()} onchange={on_lat_min} />
+                    { "–" }
+                    <input type="number" class="num" min="0" step="1" aria-label="Latency max (ms)"
+                           value={(n.latency_us_max / 1000).to_string()} onchange={on_lat_max} />{ " ms" }</label>
+                <label>{ "loss " }
+                    <input type="number" class="num" min="0" max="100" step="1" aria-label="Loss (%)"
+                           data-testid="loss" value={format!("{}", n.loss * 100.0)} onchange={on_loss} />{ " %" }</label>
+                <label>{ "duplication " }
+                    <input type="number" class="num" min="0" max="100" step="1" aria-label="Duplication (%)"
+                           value={format!("{}", n.dup * 100.0)} onchange={on_dup} />{ " %" }</label>
+                <label>{ "shoppers' rate " }
+                    <input type="number" class="num" min="0" step="0.5" aria-label="Checkouts per second"
+                           value={s.workload.rate_per_s.to_string()} onchange={on_rate} />{ " /s" }</label>
+                <label>{ "hot item " }
+                    <input type="number" class="num" min="0" max="100" step="5" aria-label="Hot item (%)"
+                           value={format!("{}", s.workload.hot_item * 100.0)} onchange={on_hot} />{ " %" }</label>
+            </details>
+            <p class="explain" data-testid="explain">{ explain }</p>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ExplorerProps {
+    pub model: Rc<Model>,
+    /// Whether the player starts playing.
+    pub playing: bool,
+    /// Where the player starts (after an action, where the user acted).
+    #[prop_or_default]
+    pub start_us: u64,
+    pub invariants: &'static [protosim::invariants::InvariantInfo],
+    #[prop_or_default]
+    pub on_act: Callback<Act>,
+}
+
+const SHORTCUTS: [(&str, &str); 8] = [
+    ("Space", "play / pause"),
+    ("→", "step to the next event"),
+    ("←", "step back to the previous event"),
+    ("↑ or +", "faster"),
+    ("↓ or -", "slower"),
+    ("Home", "back to the start"),
+    ("?", "this help sheet"),
+    ("Esc", "close the help sheet or the inspector"),
+];
+
+/// Plays one run back: controls, the cluster picture, the inspector, invariants and the event log.
 #[component]
 pub fn Explorer(props: &ExplorerProps) -> Html {
     let model = props.model.clone();
     let end_us = model.end_us;
-    let player =
-        use_reducer(|| Player { cursor_us: 0.0, end_us, playing: props.autoplay, speed_log: SPEED_LOG_DEFAULT });
+    let first_violation = model.violations.iter().map(|v| v.t_us).find(|&t| t > props.start_us);
+    let player = use_reducer(|| Player {
+        cursor_us: props.start_us.min(end_us) as f64,
+        end_us,
+        playing: props.playing,
+        speed_log: SPEED_LOG_DEFAULT,
+        pause_at: first_violation,
+    });
     {
         let dispatcher = player.dispatcher();
         use_animation_frames(player.playing, Callback::from(move |dt| dispatcher.dispatch(PlayerAction::Tick(dt))));
     }
     let cursor = player.cursor_us as u64;
+    let selected = use_state(|| None::<protosim::scenario::NodeId>);
+    let help = use_state(|| false);
+
+    // Keyboard: one listener on the document while the explorer is mounted. It reads the latest player through a
+    // shared cell, so the listener need not be rebuilt on every frame.
+    let latest = use_mut_ref(|| (0u64, 0.0f64));
+    *latest.borrow_mut() = (cursor, player.speed_log);
+    {
+        let p = player.dispatcher();
+        let model = model.clone();
+        let latest = latest.clone();
+        let help = help.clone();
+        let selected = selected.clone();
+        use_effect_with((), move |_| {
+            let doc = web_sys::window().and_then(|w| w.document());
+            let listener = doc.map(|doc| {
+                gloo::events::EventListener::new(&doc, "keydown", move |e| {
+                    let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+                    let typing = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+                    if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                        return;
+                    }
+                    let (cursor, speed) = *latest.borrow();
+                    let handled = match e.key().as_str() {
+                        " " => {
+                            p.dispatch(PlayerAction::Toggle);
+                            true
+                        }
+                        "ArrowRight" => {
+                            if let Some(t) = model.next_event_after(cursor) {
+                                p.dispatch(PlayerAction::Step(t));
+                            }
+                            true
+                        }
+                        "ArrowLeft" => {
+                            if let Some(t) = model.prev_event_before(cursor) {
+                                p.dispatch(PlayerAction::Step(t));
+                            }
+                            true
+                        }
+                        "ArrowUp" | "+" | "=" => {
+                            p.dispatch(PlayerAction::Speed(speed + 0.25));
+                            true
+                        }
+                        "ArrowDown" | "-" => {
+                            p.dispatch(PlayerAction::Speed(speed - 0.25));
+                            true
+                        }
+                        "Home" => {
+                            p.dispatch(PlayerAction::Restart);
+                            true
+                        }
+                        "?" => {
+                            help.set(!*help);
+                            true
+                        }
+                        "Escape" => {
+                            help.set(false);
+                            selected.set(None);
+                            true
+                        }
+                        _ => false,
+                    };
+                    if handled {
+                        e.prevent_default();
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
 
     let toggle = {
         let p = player.dispatcher();
@@ -378,6 +680,16 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
     let restart = {
         let p = player.dispatcher();
         Callback::from(move |_| p.dispatch(PlayerAction::Restart))
+    };
+    let step = |forward: bool| {
+        let p = player.dispatcher();
+        let model = model.clone();
+        Callback::from(move |_| {
+            let t = if forward { model.next_event_after(cursor) } else { model.prev_event_before(cursor) };
+            if let Some(t) = t {
+                p.dispatch(PlayerAction::Step(t));
+            }
+        })
     };
     let on_speed = {
         let p = player.dispatcher();
@@ -397,18 +709,49 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
             }
         })
     };
+    let act = {
+        let on_act = props.on_act.clone();
+        let playing = player.playing;
+        move |action: protosim::scenario::Action| on_act.emit(Act { at_us: cursor, action, playing })
+    };
+    let on_node = {
+        let selected = selected.clone();
+        Callback::from(move |id| selected.set(Some(id)))
+    };
+    let on_msg = {
+        let act = act.clone();
+        Callback::from(move |id: u64| act(protosim::scenario::Action::DropMessage { id }))
+    };
+    let heal = {
+        let act = act.clone();
+        Callback::from(move |_| act(protosim::scenario::Action::Heal))
+    };
+    let toggle_help = {
+        let help = help.clone();
+        Callback::from(move |_| help.set(!*help))
+    };
 
-    let violations_now: Vec<&(u64, String)> = model.violations.iter().filter(|(t, _)| *t <= cursor).collect();
+    let violations_now: Vec<&crate::model::ViolationMark> =
+        model.violations.iter().filter(|v| v.t_us <= cursor).collect();
+    let highlight: Vec<protosim::scenario::NodeId> = violations_now.iter().filter_map(|v| v.node).collect();
     let log_end = model.log_end(cursor);
     let log_start = log_end.saturating_sub(80);
+    let latest_line = log_end.checked_sub(1).map(|i| model.log[i].text.clone()).unwrap_or_default();
+    let markers = model
+        .faults
+        .iter()
+        .map(|(t, label)| (*t, label.clone(), "fault"))
+        .chain(model.violations.iter().map(|v| (v.t_us, format!("⚠ {}", v.invariant), "violation")));
 
     html! {
         <>
             <section class="controls" aria-label="Playback">
-                <button class="primary" onclick={toggle} data-testid="play">
+                <button class="primary" onclick={toggle} data-testid="play" title="Space">
                     { if player.playing { "❚❚ Pause" } else { "▶ Play" } }
                 </button>
-                <button onclick={restart}>{ "↺ Start" }</button>
+                <button onclick={step(false)} data-testid="step-back" title="← previous event">{ "◀ Step" }</button>
+                <button onclick={step(true)} data-testid="step" title="→ next event">{ "Step ▶" }</button>
+                <button onclick={restart} title="Home">{ "↺ Start" }</button>
                 <label class="speed">
                     { "Speed " }
                     <input type="range" min={SPEED_LOG_MIN.to_string()} max={SPEED_LOG_MAX.to_string()} step="0.05"
@@ -419,20 +762,33 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                     { format!("t = {:.3} s", cursor as f64 / 1e6) }
                     <small>{ format!(" / {:.3} s", model.end_us as f64 / 1e6) }</small>
                 </span>
-                <input class="scrubber" type="range" min="0" max={model.end_us.to_string()} step="1000"
-                    value={cursor.to_string()} oninput={on_seek} aria-label="Simulated time" />
+                <button onclick={heal} data-testid="heal" title="remove every partition and cut, from now on">
+                    { "⚕ Heal network" }
+                </button>
+                <button class="ghost" onclick={toggle_help} aria-label="Keyboard shortcuts" title="?">{ "?" }</button>
+                <div class="scrub">
+                    <input class="scrubber" type="range" min="0" max={model.end_us.to_string()} step="1000"
+                        value={cursor.to_string()} oninput={on_seek} aria-label="Simulated time" />
+                    <div class="marks" aria-hidden="true">
+                        { for markers.map(|(t, label, class)| html! {
+                            <span class={classes!("mark", class)} title={format!("{:.3} s: {label}", t as f64 / 1e6)}
+                                  style={format!("left: {:.3}%", 100.0 * t as f64 / model.end_us.max(1) as f64)} />
+                        }) }
+                    </div>
+                </div>
             </section>
             <div class="stage">
-                <div class="picture"><Cluster model={model.clone()} cursor_us={cursor} /></div>
+                <div class="picture">
+                    <Cluster model={model.clone()} cursor_us={cursor} on_node={on_node} on_msg={on_msg}
+                             selected={*selected} highlight={highlight} />
+                    <p class="hint">{ "Click a node to inspect it, crash it or cut it off; click a message in flight to drop it." }</p>
+                </div>
                 <aside class="side">
-                    <section class={classes!("invariants", (!violations_now.is_empty()).then_some("broken"))}
-                             data-testid="invariants">
-                        if violations_now.is_empty() {
-                            <p>{ format!("✔ All {} invariants hold so far", props.invariants) }</p>
-                        } else {
-                            { for violations_now.iter().map(|(_, v)| html! { <p class="violation">{ v }</p> }) }
-                        }
-                    </section>
+                    if let Some(id) = *selected {
+                        <Inspector model={model.clone()} node={id} cursor_us={cursor} on_act={props.on_act.clone()}
+                                   playing={player.playing} on_close={{ let s = selected.clone(); Callback::from(move |_| s.set(None)) }} />
+                    }
+                    <InvariantsPanel invariants={props.invariants} violations={violations_now.into_iter().cloned().collect::<Vec<_>>()} />
                     if model.scenario.protocol == ProtocolKind::Pessimistic {
                         <LockPanel detail={model.state_at(0, cursor).detail} />
                     }
@@ -449,14 +805,126 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                     </section>
                 </aside>
             </div>
+            <div class="sr-only" aria-live="polite" data-testid="narration">
+                { if player.playing { String::new() } else { latest_line } }
+            </div>
+            if *help {
+                <div class="help" role="dialog" aria-label="Keyboard shortcuts" data-testid="help">
+                    <h2>{ "Keyboard" }</h2>
+                    <table>
+                        { for SHORTCUTS.iter().map(|(k, what)| html! { <tr><th><kbd>{ *k }</kbd></th><td>{ *what }</td></tr> }) }
+                    </table>
+                    <button onclick={{ let h = help.clone(); Callback::from(move |_| h.set(false)) }}>{ "Close" }</button>
+                </div>
+            }
             <footer class="foot" data-testid="totals" data-messages={model.messages_sent.to_string()}
-                    data-confirmed={model.confirmed.to_string()}>
+                    data-confirmed={model.confirmed.to_string()} data-dropped={model.dropped.to_string()}
+                    data-dropped-user={model.dropped_by_user.to_string()}>
                 { format!(
-                    "{} messages · {} checkouts confirmed · trace {} · {} events · {}",
-                    model.messages_sent, model.confirmed, model.trace_hash, model.log.len(), model.stop
+                    "{} messages ({} dropped, {} by you) · {} checkouts confirmed · trace {} · {} events · {}",
+                    model.messages_sent, model.dropped, model.dropped_by_user, model.confirmed, model.trace_hash,
+                    model.log.len(), model.stop
                 ) }
             </footer>
         </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct InvariantsPanelProps {
+    pub invariants: &'static [protosim::invariants::InvariantInfo],
+    /// The violations up to the cursor.
+    pub violations: Vec<crate::model::ViolationMark>,
+}
+
+/// Every invariant with its state at the cursor; a broken one says where, when and what.
+#[component]
+pub fn InvariantsPanel(props: &InvariantsPanelProps) -> Html {
+    let broken = !props.violations.is_empty();
+    html! {
+        <section class={classes!("invariants", broken.then_some("broken"))} data-testid="invariants">
+            if broken {
+                <p><strong>{ "⚠ A safety rule broke: the run paused there." }</strong></p>
+            } else {
+                <p>{ format!("✔ All {} invariants hold so far", props.invariants.len()) }</p>
+            }
+            <ul class="rules">
+                { for props.invariants.iter().map(|inv| {
+                    let v = props.violations.iter().find(|v| v.invariant == inv.name);
+                    html! {
+                        <li class={classes!(v.is_some().then_some("bad"))} title={inv.rule}>
+                            { if v.is_some() { "✖ " } else { "✔ " } }<code>{ inv.name }</code>
+                            if let Some(v) = v {
+                                <p class="violation">{ &v.text }</p>
+                            }
+                        </li>
+                    }
+                }) }
+            </ul>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    pub model: Rc<Model>,
+    pub node: protosim::scenario::NodeId,
+    pub cursor_us: u64,
+    pub playing: bool,
+    pub on_act: Callback<Act>,
+    pub on_close: Callback<MouseEvent>,
+}
+
+/// One node's full state at the cursor, and what can be done to it there.
+#[component]
+pub fn Inspector(props: &InspectorProps) -> Html {
+    use protosim::scenario::{Action, Line};
+    let m = &props.model;
+    let id = props.node;
+    let Some(info) = m.nodes.get(usize::from(id)) else { return html! {} };
+    let up = m.up_at(usize::from(id), props.cursor_us);
+    let st = m.state_at(usize::from(id), props.cursor_us);
+    let act = |action: Action| {
+        let on_act = props.on_act.clone();
+        let (at_us, playing) = (props.cursor_us, props.playing);
+        Callback::from(move |_| on_act.emit(Act { at_us, action: action.clone(), playing }))
+    };
+    let others: Vec<protosim::scenario::NodeId> = m.nodes.iter().map(|n| n.id).filter(|&n| n != id).collect();
+    let shopper = info.role == protosim::engine::Role::Shopper;
+    html! {
+        <section class="inspector" aria-label={format!("Inspector: {}", info.name)} data-testid="inspector">
+            <h2>{ &info.name }<small>{ if up { " · up" } else { " · down" } }</small>
+                <button class="ghost close" onclick={props.on_close.clone()} aria-label="Close the inspector">{ "✕" }</button>
+            </h2>
+            <p class="summary">{ &st.summary }</p>
+            if !st.detail.facts.is_empty() {
+                <dl class="facts">
+                    { for st.detail.facts.iter().map(|(k, v)| html! { <><dt>{ *k }</dt><dd>{ v }</dd></> }) }
+                </dl>
+            }
+            if !st.detail.table.is_empty() {
+                <table class="rows">
+                    { for st.detail.table.iter().map(|l| html! {
+                        <tr class={classes!(l.hot.then_some("hot"))}><th>{ &l.key }</th><td>{ &l.text }</td></tr>
+                    }) }
+                </table>
+            }
+            <div class="actions">
+                if up {
+                    <button onclick={act(Action::Crash { node: id })} data-testid="crash">{ "✖ Crash" }</button>
+                } else {
+                    <button onclick={act(Action::Restart { node: id })} data-testid="restart">{ "↺ Restart" }</button>
+                }
+                <button onclick={act(Action::Partition { groups: vec![vec![id], others] })} data-testid="isolate">
+                    { "✂ Isolate" }
+                </button>
+                if shopper {
+                    <button onclick={act(Action::Checkout { shopper: id, customer: 0, lines: vec![Line { item: 0, qty: 1 }] })}
+                            data-testid="buy">{ "Buy 1 mug (customer 0)" }</button>
+                }
+            </div>
+            <p class="muted">{ "Actions happen at the cursor: the run forks there and the future is simulated again." }</p>
+        </section>
     }
 }
 

@@ -115,6 +115,18 @@ fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
 pub struct ClusterProps {
     pub model: std::rc::Rc<Model>,
     pub cursor_us: u64,
+    /// A node box was clicked (or tapped).
+    #[prop_or_default]
+    pub on_node: Callback<protosim::scenario::NodeId>,
+    /// A message in flight was clicked (or tapped): its id.
+    #[prop_or_default]
+    pub on_msg: Callback<u64>,
+    /// The node shown in the inspector.
+    #[prop_or_default]
+    pub selected: Option<protosim::scenario::NodeId>,
+    /// Nodes where an invariant broke.
+    #[prop_or_default]
+    pub highlight: Vec<protosim::scenario::NodeId>,
 }
 
 #[component]
@@ -176,6 +188,8 @@ pub fn Cluster(props: &ClusterProps) -> Html {
             role,
             (!up).then_some("down"),
             flash.then_some("flash"),
+            (props.selected == Some(node.id)).then_some("selected"),
+            props.highlight.contains(&node.id).then_some("violating"),
             fact("role").map(|r| format!("is-{}", r.replace(' ', "-")))
         );
         let body = if !d.table.is_empty() {
@@ -265,9 +279,15 @@ pub fn Cluster(props: &ClusterProps) -> Html {
             }
         });
         let table_tip: String = d.table.iter().map(|l| format!("\n{}: {}", l.key, l.text)).collect();
+        let onclick = {
+            let on_node = props.on_node.clone();
+            let id = node.id;
+            Callback::from(move |_: MouseEvent| on_node.emit(id))
+        };
         html! {
             <g class={class} transform={format!("translate({:.1},{:.1})", x - bw / 2.0, y - h / 2.0)}
-               data-node={node.id.to_string()}>
+               data-node={node.id.to_string()} onclick={onclick} role="button" tabindex="0"
+               aria-label={format!("{}: inspect", node.name)}>
                 <title>{format!("{} ({role}){}: {}{table_tip}", node.name, if up { "" } else { ", down" }, st.summary)}</title>
                 <rect class="box" width={bw.to_string()} height={h.to_string()} rx="10" />
                 <text class="node-name" x="12" y="24">{ &node.name }</text>
@@ -325,8 +345,18 @@ pub fn Cluster(props: &ClusterProps) -> Html {
             refusal.then_some("refusal"),
             dropped.then_some("dropped")
         );
+        let onclick = {
+            let on_msg = props.on_msg.clone();
+            let id = f.id;
+            Callback::from(move |e: MouseEvent| {
+                e.stop_propagation();
+                on_msg.emit(id)
+            })
+        };
         html! {
-            <g class={class} opacity={format!("{opacity:.2}")} data-msg={f.id.to_string()}>
+            <g class={class} opacity={format!("{opacity:.2}")} data-msg={f.id.to_string()} onclick={onclick}>
+                <title>{ format!("{} #{} — click to drop it", f.label, f.id) }</title>
+                <circle class="hit" cx={x.to_string()} cy={y.to_string()} r="18" />
                 { if reply {
                     html! { <rect x={(x - 7.0).to_string()} y={(y - 7.0).to_string()} width="14" height="14" rx="2" /> }
                 } else {

@@ -37,6 +37,15 @@ pub struct NodeInfo {
     pub role: Role,
 }
 
+/// A broken invariant as the page shows it: when, where, and the sentence.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViolationMark {
+    pub t_us: u64,
+    pub node: Option<NodeId>,
+    pub invariant: &'static str,
+    pub text: String,
+}
+
 /// One line of the event log.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LogLine {
@@ -61,7 +70,13 @@ pub struct Model {
     pub log: Vec<LogLine>,
     pub end_us: u64,
     pub stop: String,
-    pub violations: Vec<(u64, String)>,
+    pub violations: Vec<ViolationMark>,
+    /// Faults and interventions (crash, restart, partition, cut, heal, network change, user drop), for the
+    /// scrubber's markers: (time, short label).
+    pub faults: Vec<(u64, String)>,
+    /// Messages dropped, of any cause, and by the user, over the whole run.
+    pub dropped: u64,
+    pub dropped_by_user: u64,
     pub trace_hash: String,
     /// Per node: when a refusal reached it (an optimistic conflict, a fenced write), to flash its box.
     pub flashes: Vec<Vec<u64>>,
@@ -106,6 +121,7 @@ impl Model {
         let mut log = Vec::new();
         let mut violations = Vec::new();
         let mut flashes = vec![Vec::new(); n];
+        let mut faults = Vec::new();
         for TraceEvent { t_us, ev } in r.trace() {
             let t = *t_us;
             let mut line = |class: &'static str, text: String| log.push(LogLine { t_us: t, class, text });
@@ -147,6 +163,9 @@ impl Model {
                     line("deliver", format!("{} receives #{id} from {}", name(*to), name(*from)));
                 }
                 Ev::Drop { id, from, to, reason } => {
+                    if *reason == DropReason::User {
+                        faults.push((t, format!("drop #{id}")));
+                    }
                     if let Some(&i) = index.get(id) {
                         flights[i].end_us = t;
                         flights[i].dropped = Some(*reason);
@@ -161,10 +180,12 @@ impl Model {
                 }
                 Ev::Timer { node, name: timer } => line("timer", format!("{}: {timer} timer fires", name(*node))),
                 Ev::Crash { node } => {
+                    faults.push((t, format!("✖ {}", name(*node))));
                     up[usize::from(*node)].push((t, false));
                     line("fault", format!("{} crashes: its memory is gone, its disk is kept", name(*node)));
                 }
                 Ev::Restart { node } => {
+                    faults.push((t, format!("↺ {}", name(*node))));
                     up[usize::from(*node)].push((t, true));
                     line("fault", format!("{} restarts from its disk", name(*node)));
                 }
@@ -183,6 +204,7 @@ impl Model {
                         }
                     }
                     cuts.push((t, blocked.clone()));
+                    faults.push((t, "✂ partition".to_string()));
                     let names: Vec<String> =
                         groups.iter().map(|g| g.iter().map(|&m| name(m)).collect::<Vec<_>>().join(", ")).collect();
                     line("fault", format!("partition: {{{}}} | the rest", names.join("} | {")));
@@ -190,14 +212,17 @@ impl Model {
                 Ev::Cut { from, to } => {
                     blocked[usize::from(*from) * n + usize::from(*to)] = true;
                     cuts.push((t, blocked.clone()));
+                    faults.push((t, format!("✂ {}→{}", name(*from), name(*to))));
                     line("fault", format!("one-way cut: {} can no longer reach {}", name(*from), name(*to)));
                 }
                 Ev::Heal => {
                     blocked.iter_mut().for_each(|b| *b = false);
                     cuts.push((t, blocked.clone()));
+                    faults.push((t, "heal".to_string()));
                     line("fault", "the network heals: every link works again".to_string());
                 }
                 Ev::Network { link, settings } => {
+                    faults.push((t, "network".to_string()));
                     let which = match link {
                         Some((a, b)) => format!("link {} → {}", name(*a), name(*b)),
                         None => "every link".to_string(),
@@ -241,7 +266,12 @@ impl Model {
                 }
                 Ev::Violation { violation: v } => {
                     let text = format!("⚠ {} broken: {} — {}", v.invariant, v.detail, v.rule);
-                    violations.push((t, text.clone()));
+                    violations.push(ViolationMark {
+                        t_us: t,
+                        node: v.node,
+                        invariant: v.invariant,
+                        text: text.clone(),
+                    });
                     line("violation", text);
                 }
                 Ev::Stop { stop } => line("stop", format!("the run ends: {}", stop.describe())),
@@ -260,6 +290,9 @@ impl Model {
             end_us: r.now_us(),
             stop: r.stop_reason().map(|s| s.describe()).unwrap_or_default(),
             violations,
+            faults,
+            dropped: r.metrics().messages_dropped(),
+            dropped_by_user: r.metrics().dropped_user,
             flashes,
             trace_hash: protosim::trace::trace_hash(r.trace()),
             messages_sent: r.metrics().messages_sent,
@@ -303,6 +336,17 @@ impl Model {
 
     pub fn blocked_at(&self, t_us: u64) -> Vec<bool> {
         last_at(&self.cuts, t_us).unwrap_or_default()
+    }
+
+    /// The time of the next event after `t_us` (for stepping), if any.
+    pub fn next_event_after(&self, t_us: u64) -> Option<u64> {
+        self.log.get(self.log_end(t_us)).map(|l| l.t_us)
+    }
+
+    /// The time of the last event before `t_us` (for stepping back), if any.
+    pub fn prev_event_before(&self, t_us: u64) -> Option<u64> {
+        let i = self.log.partition_point(|l| l.t_us < t_us);
+        i.checked_sub(1).map(|i| self.log[i].t_us)
     }
 
     /// Index one past the last log line at or before `t_us`.

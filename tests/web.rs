@@ -259,7 +259,7 @@ async fn locking_screens_show_the_lock_table_the_deadlock_and_conflicts() {
     assert!(store.text_content().unwrap().contains(" v"), "rows with versions: {}", store.text_content().unwrap());
     // The deadlock picker switches strategy (and replays the same scenario).
     pick(&root, "deadlock", "wound-wait").await;
-    assert_eq!(clock_us(&root), 0);
+    assert!(clock_us(&root) < 100_000, "a new setting plays the run from the start");
 
     pick(&root, "protocol", "optimistic").await;
     assert!(find(&root, "locks").is_none(), "no lock manager in optimistic mode");
@@ -273,4 +273,191 @@ async fn locking_screens_show_the_lock_table_the_deadlock_and_conflicts() {
         }
     }
     assert!(flashed, "an optimistic conflict flashes the refused shopper");
+}
+
+fn click(el: &Element) {
+    let ev = web_sys::MouseEvent::new("click").unwrap();
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    let ev = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap_or(ev);
+    el.dispatch_event(&ev).unwrap();
+}
+
+async fn settle() {
+    TimeoutFuture::new(0).await;
+    yew::scheduler::flush().await;
+}
+
+fn key(k: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(k);
+    init.set_bubbles(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    web_sys::window().unwrap().document().unwrap().dispatch_event(&ev).unwrap();
+}
+
+fn leader(root: &Element) -> Option<String> {
+    root.query_selector("svg.cluster .is-leader").unwrap().and_then(|e| e.get_attribute("data-node"))
+}
+
+#[wasm_bindgen_test]
+async fn crashing_the_raft_leader_from_the_inspector_elects_another() {
+    let root = mount("", false).await;
+    // Scrub to 3 s: the first election is long over.
+    scrub_to(&root, 3_000_000).await;
+    let old = leader(&root).expect("a leader at 3 s");
+    click(&root.query_selector(&format!("svg.cluster [data-node='{old}']")).unwrap().unwrap());
+    settle().await;
+    assert!(find(&root, "inspector").is_some(), "clicking a node opens the inspector");
+    click(&find(&root, "crash").expect("a crash button"));
+    settle().await;
+    // The run forked at 3 s: the clock stayed, the old leader is down, and within 1.5 s someone else leads.
+    assert_eq!(clock_us(&root), 3_000_000);
+    let mut new = None;
+    for ms in (3_050..4_500).step_by(50) {
+        scrub_to(&root, ms * 1000).await;
+        if let Some(l) = leader(&root).filter(|l| *l != old) {
+            new = Some(l);
+            break;
+        }
+    }
+    assert!(new.is_some(), "a new leader is elected after the crash");
+    let old_box = root.query_selector(&format!("svg.cluster [data-node='{old}']")).unwrap().unwrap();
+    assert!(old_box.get_attribute("class").unwrap().contains("down"), "the crashed leader looks dead");
+}
+
+#[wasm_bindgen_test]
+async fn a_partition_made_from_the_inspector_heals_with_the_heal_button() {
+    let root = mount("", false).await;
+    scrub_to(&root, 2_000_000).await;
+    click(&root.query_selector("svg.cluster [data-node='1']").unwrap().unwrap());
+    settle().await;
+    click(&find(&root, "isolate").expect("an isolate button"));
+    settle().await;
+    scrub_to(&root, 2_100_000).await;
+    assert!(root.query_selector("svg.cluster .edge.cut").unwrap().is_some(), "the cut is drawn");
+    click(&find(&root, "heal").unwrap());
+    settle().await;
+    scrub_to(&root, 2_200_000).await;
+    assert!(root.query_selector("svg.cluster .edge.cut").unwrap().is_none(), "healed: no cut left");
+    scrub_to(&root, 2_050_000).await;
+    assert!(root.query_selector("svg.cluster .edge.cut").unwrap().is_some(), "still cut before the heal (at 2.1 s)");
+}
+
+#[wasm_bindgen_test]
+async fn dropping_a_message_in_flight_counts_it_as_dropped() {
+    let root = mount("", false).await;
+    let totals =
+        |root: &Element, k: &str| -> u64 { find(root, "totals").unwrap().get_attribute(k).unwrap().parse().unwrap() };
+    assert_eq!(totals(&root, "data-dropped-user"), 0);
+    let mut msg = None;
+    for ms in (1_000..3_000).step_by(7) {
+        scrub_to(&root, ms * 1000).await;
+        if let Some(m) = root.query_selector("svg.cluster [data-msg]:not(.dropped)").unwrap() {
+            msg = Some(m);
+            break;
+        }
+    }
+    let msg = msg.expect("a message in flight");
+    let id = msg.get_attribute("data-msg").unwrap();
+    click(&msg);
+    settle().await;
+    assert_eq!(totals(&root, "data-dropped-user"), 1, "message #{id} dropped by the user");
+    let log = find(&root, "events").unwrap().text_content().unwrap();
+    scrub_to(&root, clock_us(&root) + 30_000).await;
+    let later = find(&root, "events").unwrap().text_content().unwrap();
+    assert!(later.contains(&format!("message #{id}")) && later.contains("dropped by you"), "{log}");
+}
+
+#[wasm_bindgen_test]
+async fn scrubbing_back_and_forth_shows_identical_states() {
+    let root = mount("", false).await;
+    // The DOM may list an element's attributes in another order after an update: compare each element's tag and
+    // sorted attributes, and the text.
+    let picture = |root: &Element| {
+        let svg = root.query_selector("svg.cluster").unwrap().unwrap();
+        let all = svg.query_selector_all("*").unwrap();
+        let mut out = vec![svg.text_content().unwrap_or_default()];
+        for i in 0..all.length() {
+            let el: Element = wasm_bindgen::JsCast::dyn_into(all.item(i).unwrap()).unwrap();
+            let mut attrs: Vec<String> = el
+                .get_attribute_names()
+                .iter()
+                .filter_map(|n| n.as_string())
+                .map(|n| format!("{n}={}", el.get_attribute(&n).unwrap_or_default()))
+                .collect();
+            attrs.sort();
+            out.push(format!("{} {}", el.tag_name(), attrs.join(" ")));
+        }
+        out
+    };
+    scrub_to(&root, 4_321_000).await;
+    let a = picture(&root);
+    scrub_to(&root, 9_876_000).await;
+    assert_ne!(picture(&root), a);
+    scrub_to(&root, 1_234_000).await;
+    scrub_to(&root, 4_321_000).await;
+    assert_eq!(picture(&root), a, "the same moment looks the same however we got there");
+}
+
+#[wasm_bindgen_test]
+async fn play_step_and_speed_work_from_the_keyboard() {
+    let root = mount("", false).await;
+    let playing = |root: &Element| find(root, "play").unwrap().text_content().unwrap().contains("Pause");
+    assert!(!playing(&root));
+    key(" ");
+    settle().await;
+    assert!(playing(&root), "space plays");
+    key(" ");
+    settle().await;
+    assert!(!playing(&root), "space pauses");
+    let t0 = clock_us(&root);
+    key("ArrowRight");
+    settle().await;
+    let t1 = clock_us(&root);
+    assert!(t1 > t0, "→ steps to the next event ({t0} → {t1})");
+    key("ArrowRight");
+    settle().await;
+    key("ArrowLeft");
+    settle().await;
+    assert_eq!(clock_us(&root), t1, "← steps back to the previous event");
+    let speed = |root: &Element| find(root, "speed").unwrap().text_content().unwrap();
+    let s0 = speed(&root);
+    key("ArrowUp");
+    settle().await;
+    assert_ne!(speed(&root), s0, "↑ speeds up");
+    key("?");
+    settle().await;
+    assert!(find(&root, "help").is_some(), "? opens the help sheet");
+    key("Escape");
+    settle().await;
+    assert!(find(&root, "help").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_violation_pauses_the_run_and_is_highlighted() {
+    let mut s =
+        Scenario { protocol: protosim::scenario::ProtocolKind::Optimistic, nodes: 2, seed: 1, ..Scenario::default() };
+    s.variant = "no-version-check".to_string();
+    s.workload.rate_per_s = 10.0;
+    s.workload.hot_item = 0.9;
+    let first = protosim::run(&s, RecordOptions { narrate: false, checkpoint_every: 0 }).unwrap().violations()[0].at_us;
+    let root = mount(&s.to_compact(), true).await;
+    set_speed(&root, "2"); // 100x
+    let mut paused = false;
+    for _ in 0..200 {
+        TimeoutFuture::new(20).await;
+        yew::scheduler::flush().await;
+        if !find(&root, "play").unwrap().text_content().unwrap().contains("Pause") {
+            paused = true;
+            break;
+        }
+    }
+    assert!(paused, "the run paused by itself");
+    assert_eq!(clock_us(&root), first, "exactly at the first violation");
+    assert!(find(&root, "invariants").unwrap().class_name().contains("broken"));
+    assert!(
+        root.query_selector("svg.cluster .node.violating").unwrap().is_some(),
+        "the node where it broke is highlighted"
+    );
 }
