@@ -599,6 +599,8 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
     }
     let cursor = player.cursor_us as u64;
     let selected = use_state(|| None::<protosim::scenario::NodeId>);
+    let log_kind = use_state(|| "all".to_string());
+    let log_node = use_state(|| None::<protosim::scenario::NodeId>);
     let help = use_state(|| false);
 
     // Keyboard: one listener on the document while the explorer is mounted. It reads the latest player through a
@@ -735,7 +737,34 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
         model.violations.iter().filter(|v| v.t_us <= cursor).collect();
     let highlight: Vec<protosim::scenario::NodeId> = violations_now.iter().filter_map(|v| v.node).collect();
     let log_end = model.log_end(cursor);
-    let log_start = log_end.saturating_sub(80);
+    // The last 80 lines up to the cursor that pass the filter (looking back at most 20,000 lines).
+    let shown: Vec<&crate::model::LogLine> = model.log[log_end.saturating_sub(20_000)..log_end]
+        .iter()
+        .rev()
+        .filter(|l| l.matches(&log_kind, *log_node))
+        .take(80)
+        .collect();
+    let on_log_kind = {
+        let log_kind = log_kind.clone();
+        Callback::from(move |e: Event| {
+            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            log_kind.set(sel.value());
+        })
+    };
+    let on_log_node = {
+        let log_node = log_node.clone();
+        Callback::from(move |e: Event| {
+            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            log_node.set(sel.value().parse().ok());
+        })
+    };
+    let seek_to = {
+        let p = player.dispatcher();
+        move |t: u64| {
+            let p = p.clone();
+            Callback::from(move |_| p.dispatch(PlayerAction::Step(t)))
+        }
+    };
     let latest_line = log_end.checked_sub(1).map(|i| model.log[i].text.clone()).unwrap_or_default();
     let markers = model
         .faults
@@ -782,6 +811,8 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                     <Cluster model={model.clone()} cursor_us={cursor} on_node={on_node} on_msg={on_msg}
                              selected={*selected} highlight={highlight} />
                     <p class="hint">{ "Click a node to inspect it, crash it or cut it off; click a message in flight to drop it." }</p>
+                    <crate::cluster::SpaceTime model={model.clone()} cursor_us={cursor}
+                        on_seek={{ let p = player.dispatcher(); Callback::from(move |t| p.dispatch(PlayerAction::Step(t))) }} />
                 </div>
                 <aside class="side">
                     if let Some(id) = *selected {
@@ -793,10 +824,22 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                         <LockPanel detail={model.state_at(0, cursor).detail} />
                     }
                     <section class="log" aria-label="Event log" aria-live="off">
-                        <h2>{ "Events" }</h2>
+                        <h2>{ "Events" }
+                            <select onchange={on_log_kind} aria-label="Show events of kind" data-testid="log-kind">
+                                { for crate::model::LOG_KINDS.iter().map(|(k, label)| html! {
+                                    <option value={*k} selected={*k == log_kind.as_str()}>{ *label }</option>
+                                }) }
+                            </select>
+                            <select onchange={on_log_node} aria-label="Show events of node" data-testid="log-node">
+                                <option value="" selected={log_node.is_none()}>{ "all nodes" }</option>
+                                { for model.nodes.iter().map(|n| html! {
+                                    <option value={n.id.to_string()} selected={*log_node == Some(n.id)}>{ &n.name }</option>
+                                }) }
+                            </select>
+                        </h2>
                         <ol data-testid="events">
-                            { for model.log[log_start..log_end].iter().rev().map(|l| html! {
-                                <li class={l.class}>
+                            { for shown.iter().map(|l| html! {
+                                <li class={l.class} onclick={seek_to(l.t_us)} title="click to go to this moment">
                                     <span class="t">{ format!("{:.3}", l.t_us as f64 / 1e6) }</span>
                                     { " " }{ &l.text }
                                 </li>

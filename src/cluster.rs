@@ -459,3 +459,115 @@ pub fn WaitGraph(props: &WaitGraphProps) -> Html {
         </svg>
     }
 }
+
+#[derive(Properties, PartialEq)]
+pub struct SpaceTimeProps {
+    pub model: std::rc::Rc<Model>,
+    pub cursor_us: u64,
+    /// A click on the diagram: the simulated time under the pointer.
+    pub on_seek: Callback<u64>,
+}
+
+/// Simulated time the space-time diagram spans: 300 ms before the cursor and 100 ms after it.
+pub const SPACETIME_BEFORE_US: u64 = 300_000;
+pub const SPACETIME_AFTER_US: u64 = 100_000;
+const ST_LEFT: f64 = 96.0;
+const ST_WIDTH: f64 = 1000.0;
+const ST_LANE: f64 = 22.0;
+
+/// The space-time diagram: one lane per node, time to the right, an arrow per message from its sending to its
+/// delivery (red and ending in ✕ if dropped), down time shaded, faults marked, the cursor as a line; a click seeks.
+#[component]
+pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
+    let m = &props.model;
+    let t = props.cursor_us;
+    let start = t.saturating_sub(SPACETIME_BEFORE_US);
+    let span = (SPACETIME_BEFORE_US + SPACETIME_AFTER_US) as f64;
+    let x = move |us: u64| ST_LEFT + ST_WIDTH * (us as f64 - start as f64) / span;
+    let lane = |n: protosim::scenario::NodeId| 18.0 + ST_LANE * f64::from(n);
+    let h = 18.0 + ST_LANE * m.nodes.len() as f64 + 6.0;
+    let end = start + SPACETIME_BEFORE_US + SPACETIME_AFTER_US;
+    let lanes = m.nodes.iter().map(|n| {
+        let y = lane(n.id);
+        // Shade the stretches where the node is down.
+        let mut bands = Vec::new();
+        let mut down_since = (!m.up_at(usize::from(n.id), start)).then_some(start);
+        for &(at, up) in m.up[usize::from(n.id)].iter().filter(|(at, _)| *at > start && *at <= end) {
+            match (up, down_since) {
+                (false, None) => down_since = Some(at),
+                (true, Some(s)) => {
+                    bands.push((s, at));
+                    down_since = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = down_since {
+            bands.push((s, end));
+        }
+        html! {
+            <g class="lane">
+                <text x={(ST_LEFT - 8.0).to_string()} y={(y + 4.0).to_string()} text-anchor="end">{ &n.name }</text>
+                <line x1={ST_LEFT.to_string()} y1={y.to_string()} x2={(ST_LEFT + ST_WIDTH).to_string()} y2={y.to_string()} />
+                { for bands.into_iter().map(|(a, b)| html! {
+                    <rect class="down" x={x(a).to_string()} y={(y - 7.0).to_string()}
+                          width={(x(b) - x(a)).max(1.0).to_string()} height="14" />
+                }) }
+            </g>
+        }
+    });
+    let lo = m.flights.partition_point(|f| f.sent_us + m.longest_flight_us < start);
+    let hi = m.flights.partition_point(|f| f.sent_us <= end);
+    let arrows = m.flights[lo..hi].iter().filter(|f| f.end_us >= start).take(800).map(|f| {
+        let (x1, y1) = (x(f.sent_us), lane(f.from));
+        let (x2, y2) = (x(f.end_us), lane(f.to));
+        let dropped = f.dropped.is_some();
+        // A dropped message stops where it was lost, part of the way.
+        let (x2, y2) = if dropped { (x2, y1 + (y2 - y1) * 0.5) } else { (x2, y2) };
+        html! {
+            <g class={classes!("st-msg", dropped.then_some("dropped"))}>
+                <title>{ format!("{} #{}", f.label, f.id) }</title>
+                <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()}
+                      marker-end={if dropped { "" } else { "url(#st-arrow)" }} />
+                if dropped {
+                    <text x={x2.to_string()} y={(y2 + 4.0).to_string()} text-anchor="middle">{ "✕" }</text>
+                }
+            </g>
+        }
+    });
+    let faults = m.faults.iter().filter(|(at, _)| *at >= start && *at <= end).map(|(at, label)| {
+        html! {
+            <g class="st-fault">
+                <line x1={x(*at).to_string()} y1="8" x2={x(*at).to_string()} y2={(h - 4.0).to_string()} />
+                <text x={(x(*at) + 3.0).to_string()} y="12">{ label }</text>
+            </g>
+        }
+    });
+    let onclick = {
+        let on_seek = props.on_seek.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(el) = e.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            else {
+                return;
+            };
+            let width = f64::from(el.client_width()).max(1.0);
+            let svg_x = f64::from(e.offset_x()) * (ST_LEFT + ST_WIDTH + 8.0) / width;
+            let frac = ((svg_x - ST_LEFT) / ST_WIDTH).clamp(0.0, 1.0);
+            on_seek.emit(start + (frac * span) as u64);
+        })
+    };
+    html! {
+        <svg class="spacetime" viewBox={format!("0 0 {} {h}", ST_LEFT + ST_WIDTH + 8.0)} onclick={onclick}
+             role="img" aria-label="Space-time diagram: one lane per node, an arrow per message" data-testid="spacetime">
+            <defs>
+                <marker id="st-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="5" markerHeight="5" orient="auto">
+                    <path d="M0,0 L8,4 L0,8 z" class="arrow-head" />
+                </marker>
+            </defs>
+            { for lanes }
+            { for faults }
+            { for arrows }
+            <line class="st-cursor" x1={x(t).to_string()} y1="4" x2={x(t).to_string()} y2={h.to_string()} />
+        </svg>
+    }
+}

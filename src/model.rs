@@ -52,6 +52,33 @@ pub struct LogLine {
     pub t_us: u64,
     pub class: &'static str,
     pub text: String,
+    /// The nodes the event is about (sender and receiver of a message, or the one node), for the log's filter.
+    pub nodes: [Option<NodeId>; 2],
+}
+
+/// The event log's kinds of line, for its filter.
+pub const LOG_KINDS: [(&str, &str); 6] = [
+    ("all", "all events"),
+    ("messages", "messages"),
+    ("narration", "explanations and outcomes"),
+    ("faults", "faults"),
+    ("timers", "timers"),
+    ("violations", "violations"),
+];
+
+impl LogLine {
+    /// Whether the line is of `kind` (one of [`LOG_KINDS`]) and about `node` (or any node).
+    pub fn matches(&self, kind: &str, node: Option<NodeId>) -> bool {
+        let kind_ok = match kind {
+            "messages" => matches!(self.class, "send" | "deliver" | "drop" | "dup"),
+            "narration" => matches!(self.class, "note" | "ok" | "outcome" | "submit"),
+            "faults" => self.class == "fault",
+            "timers" => self.class == "timer",
+            "violations" => self.class == "violation",
+            _ => true,
+        };
+        kind_ok && node.is_none_or(|n| self.nodes.contains(&Some(n)))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -124,7 +151,22 @@ impl Model {
         let mut faults = Vec::new();
         for TraceEvent { t_us, ev } in r.trace() {
             let t = *t_us;
-            let mut line = |class: &'static str, text: String| log.push(LogLine { t_us: t, class, text });
+            let nodes = match ev {
+                Ev::Send { from, to, .. } | Ev::Deliver { from, to, .. } | Ev::Drop { from, to, .. } => {
+                    [Some(*from), Some(*to)]
+                }
+                Ev::Cut { from, to } => [Some(*from), Some(*to)],
+                Ev::Timer { node, .. }
+                | Ev::Crash { node }
+                | Ev::Restart { node }
+                | Ev::Submit { node, .. }
+                | Ev::Outcome { node, .. }
+                | Ev::Note { node, .. }
+                | Ev::State { node, .. } => [Some(*node), None],
+                Ev::Violation { violation } => [violation.node, None],
+                _ => [None, None],
+            };
+            let mut line = |class: &'static str, text: String| log.push(LogLine { t_us: t, class, text, nodes });
             match ev {
                 Ev::Send { id, from, to, label, n, detail, deliver_us } => {
                     index.insert(*id, flights.len());

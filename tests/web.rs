@@ -461,3 +461,34 @@ async fn a_violation_pauses_the_run_and_is_highlighted() {
         "the node where it broke is highlighted"
     );
 }
+
+#[wasm_bindgen_test]
+async fn the_space_time_diagram_and_the_event_log_seek_on_click() {
+    let root = mount("", false).await;
+    scrub_to(&root, 2_000_000).await;
+    let st = find(&root, "spacetime").expect("a space-time diagram");
+    assert!(st.query_selector(".st-msg").unwrap().is_some(), "messages are drawn as arrows");
+    // A click at the left edge of the lanes goes back 300 ms.
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_client_x(st.get_bounding_client_rect().left() as i32 + 1);
+    init.set_client_y(st.get_bounding_client_rect().top() as i32 + 20);
+    st.dispatch_event(&web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap()).unwrap();
+    settle().await;
+    assert!(clock_us(&root) < 2_000_000 && clock_us(&root) >= 1_700_000, "clicked back in time: {}", clock_us(&root));
+    // The log, filtered to one node, shows only lines about it; clicking a line goes to its moment.
+    scrub_to(&root, 3_000_000).await;
+    pick(&root, "log-node", "2").await;
+    let lines = root.query_selector_all("[data-testid='events'] li").unwrap();
+    assert!(lines.length() > 0);
+    for i in 0..lines.length() {
+        let text = lines.item(i).unwrap().text_content().unwrap();
+        assert!(text.contains("n2"), "{text}");
+    }
+    let oldest: Element = wasm_bindgen::JsCast::dyn_into(lines.item(lines.length() - 1).unwrap()).unwrap();
+    let t: f64 = oldest.query_selector(".t").unwrap().unwrap().text_content().unwrap().parse().unwrap();
+    click(&oldest);
+    settle().await;
+    let moved = clock_us(&root) as f64;
+    assert!((moved - t * 1e6).abs() <= 500.0, "the clock moved to the clicked line ({t} s shown, now {moved} µs)");
+}
