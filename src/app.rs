@@ -228,7 +228,7 @@ pub fn speed_text(speed_log: f64) -> String {
 
 /// Calls `on_frame` with the real milliseconds between animation frames while `active`.
 #[hook]
-fn use_animation_frames(active: bool, on_frame: Callback<f64>) {
+pub fn use_animation_frames(active: bool, on_frame: Callback<f64>) {
     use_effect_with(active, move |&active| {
         let slot: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
         fn schedule(slot: Rc<RefCell<Option<AnimationFrame>>>, last: Option<f64>, on_frame: Callback<f64>) {

@@ -8,6 +8,8 @@ pub const VIEW_W: f64 = 1100.0;
 pub const VIEW_H: f64 = 760.0;
 /// Box sizes: servers with a log to draw get a taller box.
 const BOX_W: f64 = 236.0;
+/// Above this many messages in the air, dots are drawn without labels or tooltips.
+pub const BUSY_MESSAGES: usize = 60;
 /// Boxes with a table (lock table, rows) are wider.
 const BOX_W_TABLE: f64 = 272.0;
 const BOX_H: f64 = 92.0;
@@ -111,6 +113,132 @@ fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
     out
 }
 
+/// Where a message dot is drawn and how it looks.
+struct Dot {
+    x: f64,
+    y: f64,
+    opacity: f64,
+    dropped: bool,
+    reply: bool,
+    refusal: bool,
+}
+
+fn dot(f: &crate::model::Flight, frac: f64, t: u64, pos: &[(f64, f64)]) -> Dot {
+    let (x1, y1) = pos[f.from as usize];
+    let (x2, y2) = pos[f.to as usize];
+    let mut x = x1 + (x2 - x1) * frac;
+    let mut y = y1 + (y2 - y1) * frac;
+    let mut opacity = 1.0;
+    let dropped = f.dropped.is_some() && t >= f.end_us;
+    if dropped {
+        let fall = (t - f.end_us) as f64 / FALL_US as f64;
+        y += 60.0 * fall;
+        x += 10.0 * fall;
+        opacity = 1.0 - fall;
+    }
+    // Requests and replies differ in shape as well as colour.
+    let reply = matches!(
+        f.label,
+        "Reply"
+            | "Redirect"
+            | "Ack"
+            | "Ack✗"
+            | "Vote"
+            | "Vote✗"
+            | "Promise"
+            | "Accepted"
+            | "Grant"
+            | "Values"
+            | "Written"
+            | "Committed"
+            | "Aborted"
+            | "Busy"
+            | "Revoked"
+            | "Fenced"
+            | "Unlocked"
+            | "Resolved"
+            | "Conflict"
+            | "Refused"
+    );
+    let refusal = crate::model::REFUSALS.contains(&f.label) || f.label == "Revoked";
+    Dot { x, y, opacity, dropped, reply, refusal }
+}
+
+#[derive(Properties, PartialEq)]
+struct NodeBodyProps {
+    summary: String,
+    detail: protosim::engine::NodeDetail,
+}
+
+/// The inside of a node box: facts, log cells or table. A component of its own so that it is rebuilt only when the
+/// node's state changes, not at every animation frame.
+#[component]
+fn NodeBody(props: &NodeBodyProps) -> Html {
+    let d = &props.detail;
+    let h = box_height(d);
+    let st = props;
+    if !d.table.is_empty() {
+        let facts: Vec<String> =
+            d.facts.iter().filter(|(k, _)| *k != "role").take(3).map(|(k, v)| format!("{k} {v}")).collect();
+        let rows = d.table.iter().take(TABLE_MAX).enumerate().map(|(k, line)| {
+            html! {
+                <text class={classes!("node-row", line.hot.then_some("hot"))} x="12"
+                      y={(64.0 + 15.0 * k as f64).to_string()}>
+                    <tspan class="k">{ clip(&line.key, 8) }</tspan>
+                    { " " }{ clip(&line.text, TABLE_CHARS - line.key.chars().count().min(8)) }
+                </text>
+            }
+        });
+        let more = d.table.len().saturating_sub(TABLE_MAX);
+        html! {
+            <>
+                <text class="node-facts small" x="12" y="44">{ facts.join(" · ") }</text>
+                { for rows }
+                if more > 0 {
+                    <text class="node-idx" x="12" y={(64.0 + 15.0 * TABLE_MAX as f64).to_string()}>
+                        { format!("… {more} more (see the tooltip)") }
+                    </text>
+                }
+                if !d.legend.is_empty() {
+                    <text class="node-idx" x="12" y={(h - 8.0).to_string()}>{ d.legend }</text>
+                }
+            </>
+        }
+    } else if d.facts.is_empty() {
+        let lines = wrap(&st.summary, 25, 3);
+        html! { <>{ for lines.iter().enumerate().map(|(k, l)| html! {
+            <text class="node-state" x="12" y={(46.0 + 17.0 * k as f64).to_string()}>{ l }</text>
+        }) }</> }
+    } else {
+        // The box shows the first three facts besides the role; the full list is in the tooltip.
+        let facts: Vec<String> =
+            d.facts.iter().filter(|(k, _)| *k != "role").take(3).map(|(k, v)| format!("{k} {v}")).collect();
+        let cells = d.log.iter().enumerate().map(|(k, c)| {
+            let cx = 12.0 + 21.0 * k as f64;
+            html! {
+                <g class={classes!(term_class(c.term), c.committed.then_some("committed"))}>
+                    <title>{ format!("index {} · term {} · {}{}", c.index, c.term, c.text,
+                                     if c.committed { " · committed" } else { " · not committed yet" }) }</title>
+                    <rect x={cx.to_string()} y="62" width="19" height="24" rx="3" />
+                    <text x={(cx + 9.5).to_string()} y="79" text-anchor="middle">{ c.term }</text>
+                </g>
+            }
+        });
+        let first = d.log.first().map(|c| c.index).unwrap_or(0);
+        html! {
+            <>
+                <text class="node-facts" x="12" y="48">{ facts.join(" · ") }</text>
+                { for cells }
+                if first > 0 {
+                    <text class="node-idx" x="12" y="104">{ format!("#{first}… · {}", d.legend) }</text>
+                } else {
+                    <text class="node-idx" x="12" y="80">{ "nothing logged yet" }</text>
+                }
+            </>
+        }
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct ClusterProps {
     pub model: std::rc::Rc<Model>,
@@ -192,66 +320,7 @@ pub fn Cluster(props: &ClusterProps) -> Html {
             props.highlight.contains(&node.id).then_some("violating"),
             fact("role").map(|r| format!("is-{}", r.replace(' ', "-")))
         );
-        let body = if !d.table.is_empty() {
-            let facts: Vec<String> =
-                d.facts.iter().filter(|(k, _)| *k != "role").take(3).map(|(k, v)| format!("{k} {v}")).collect();
-            let rows = d.table.iter().take(TABLE_MAX).enumerate().map(|(k, line)| {
-                html! {
-                    <text class={classes!("node-row", line.hot.then_some("hot"))} x="12"
-                          y={(64.0 + 15.0 * k as f64).to_string()}>
-                        <tspan class="k">{ clip(&line.key, 8) }</tspan>
-                        { " " }{ clip(&line.text, TABLE_CHARS - line.key.chars().count().min(8)) }
-                    </text>
-                }
-            });
-            let more = d.table.len().saturating_sub(TABLE_MAX);
-            html! {
-                <>
-                    <text class="node-facts small" x="12" y="44">{ facts.join(" · ") }</text>
-                    { for rows }
-                    if more > 0 {
-                        <text class="node-idx" x="12" y={(64.0 + 15.0 * TABLE_MAX as f64).to_string()}>
-                            { format!("… {more} more (see the tooltip)") }
-                        </text>
-                    }
-                    if !d.legend.is_empty() {
-                        <text class="node-idx" x="12" y={(h - 8.0).to_string()}>{ d.legend }</text>
-                    }
-                </>
-            }
-        } else if d.facts.is_empty() {
-            let lines = wrap(&st.summary, 25, 3);
-            html! { <>{ for lines.iter().enumerate().map(|(k, l)| html! {
-                <text class="node-state" x="12" y={(46.0 + 17.0 * k as f64).to_string()}>{ l }</text>
-            }) }</> }
-        } else {
-            // The box shows the first three facts besides the role; the full list is in the tooltip.
-            let facts: Vec<String> =
-                d.facts.iter().filter(|(k, _)| *k != "role").take(3).map(|(k, v)| format!("{k} {v}")).collect();
-            let cells = d.log.iter().enumerate().map(|(k, c)| {
-                let cx = 12.0 + 21.0 * k as f64;
-                html! {
-                    <g class={classes!(term_class(c.term), c.committed.then_some("committed"))}>
-                        <title>{ format!("index {} · term {} · {}{}", c.index, c.term, c.text,
-                                         if c.committed { " · committed" } else { " · not committed yet" }) }</title>
-                        <rect x={cx.to_string()} y="62" width="19" height="24" rx="3" />
-                        <text x={(cx + 9.5).to_string()} y="79" text-anchor="middle">{ c.term }</text>
-                    </g>
-                }
-            });
-            let first = d.log.first().map(|c| c.index).unwrap_or(0);
-            html! {
-                <>
-                    <text class="node-facts" x="12" y="48">{ facts.join(" · ") }</text>
-                    { for cells }
-                    if first > 0 {
-                        <text class="node-idx" x="12" y="104">{ format!("#{first}… · {}", d.legend) }</text>
-                    } else {
-                        <text class="node-idx" x="12" y="80">{ "nothing logged yet" }</text>
-                    }
-                </>
-            }
-        };
+        let body = html! { <NodeBody summary={st.summary.clone()} detail={st.detail.clone()} /> };
         let ring = d.timer.filter(|&(_, fires)| up && t < fires).map(|(set, fires)| {
             let left = (fires - t) as f64 / (fires - set).max(1) as f64;
             let circumference = std::f64::consts::TAU * 9.0;
@@ -285,7 +354,7 @@ pub fn Cluster(props: &ClusterProps) -> Html {
             Callback::from(move |_: MouseEvent| on_node.emit(id))
         };
         html! {
-            <g class={class} transform={format!("translate({:.1},{:.1})", x - bw / 2.0, y - h / 2.0)}
+            <g key={node.id} class={class} transform={format!("translate({:.1},{:.1})", x - bw / 2.0, y - h / 2.0)}
                data-node={node.id.to_string()} onclick={onclick} role="button" tabindex="0"
                aria-label={format!("{}: inspect", node.name)}>
                 <title>{format!("{} ({role}){}: {}{table_tip}", node.name, if up { "" } else { ", down" }, st.summary)}</title>
@@ -301,86 +370,127 @@ pub fn Cluster(props: &ClusterProps) -> Html {
         }
     });
 
-    let dots = m.flights_at(t).map(|(f, frac)| {
-        let (x1, y1) = pos[f.from as usize];
-        let (x2, y2) = pos[f.to as usize];
-        let mut x = x1 + (x2 - x1) * frac;
-        let mut y = y1 + (y2 - y1) * frac;
-        let mut opacity = 1.0;
-        let dropped = f.dropped.is_some() && t >= f.end_us;
-        if dropped {
-            let fall = (t - f.end_us) as f64 / FALL_US as f64;
-            y += 60.0 * fall;
-            x += 10.0 * fall;
-            opacity = 1.0 - fall;
-        }
-        // Requests and replies differ in shape as well as colour.
-        let reply = matches!(
-            f.label,
-            "Reply"
-                | "Redirect"
-                | "Ack"
-                | "Ack✗"
-                | "Vote"
-                | "Vote✗"
-                | "Promise"
-                | "Accepted"
-                | "Grant"
-                | "Values"
-                | "Written"
-                | "Committed"
-                | "Aborted"
-                | "Busy"
-                | "Revoked"
-                | "Fenced"
-                | "Unlocked"
-                | "Resolved"
-                | "Conflict"
-                | "Refused"
-        );
-        let refusal = crate::model::REFUSALS.contains(&f.label) || f.label == "Revoked";
-        let class = classes!(
-            "msg",
-            if reply { "reply" } else { "request" },
-            refusal.then_some("refusal"),
-            dropped.then_some("dropped")
-        );
-        let onclick = {
-            let on_msg = props.on_msg.clone();
-            let id = f.id;
-            Callback::from(move |e: MouseEvent| {
-                e.stop_propagation();
-                on_msg.emit(id)
-            })
+    // With many messages in the air, labels and tooltips would only cover each other (and cost frames): draw
+    // the shapes alone, and keep the labels for when the picture can be read.
+    let in_air: Vec<(&crate::model::Flight, f64)> = m.flights_at(t).collect();
+    let busy = in_air.len() > BUSY_MESSAGES;
+    let dots = in_air.iter().filter(|_| !busy).map(|&(f, frac)| {
+        let Dot { x, y, opacity, dropped, reply, refusal } = dot(f, frac, t, &pos);
+        // A plain string per kind of dot (no per-frame allocation for hundreds of them).
+        let class = match (reply, refusal, dropped) {
+            (_, _, true) if reply => "msg reply dropped",
+            (_, _, true) => "msg request dropped",
+            (true, true, false) => "msg reply refusal",
+            (true, false, false) => "msg reply",
+            (false, true, false) => "msg request refusal",
+            (false, false, false) => "msg request",
         };
+        // One moving attribute per message per frame (its transform), a stable key so that a message keeps its
+        // element while it flies, and no listener of its own (the container's click finds it): hundreds of
+        // messages in flight stay within a frame.
         html! {
-            <g class={class} opacity={format!("{opacity:.2}")} data-msg={f.id.to_string()} onclick={onclick}>
-                <title>{ format!("{} #{} — click to drop it", f.label, f.id) }</title>
-                <circle class="hit" cx={x.to_string()} cy={y.to_string()} r="18" />
+            <g key={f.id} class={class} opacity={dropped.then(|| format!("{opacity:.2}"))} data-msg={f.id.to_string()}
+               transform={format!("translate({x:.1},{y:.1})")}>
+                if !busy {
+                    <title>{ format!("{} #{} — click to drop it", f.label, f.id) }</title>
+                    <circle class="hit" r="18" />
+                }
                 { if reply {
-                    html! { <rect x={(x - 7.0).to_string()} y={(y - 7.0).to_string()} width="14" height="14" rx="2" /> }
+                    html! { <rect x="-7" y="-7" width="14" height="14" rx="2" /> }
                 } else {
-                    html! { <circle cx={x.to_string()} cy={y.to_string()} r="8" /> }
+                    html! { <circle r="8" /> }
                 } }
-                <text class="msg-label" x={x.to_string()} y={(y - 12.0).to_string()} text-anchor="middle">
+                if !busy {
+                <text class="msg-label" y="-12" text-anchor="middle">
                     { match (dropped, f.n) {
                         (true, _) => format!("✖ {}", f.label),
                         (false, Some(n)) => format!("{} ×{n}", f.label),
                         (false, None) => f.label.to_string(),
                     } }
                 </text>
+                }
             </g>
         }
     });
 
+    let on_msgs_click = {
+        let on_msg = props.on_msg.clone();
+        Callback::from(move |e: MouseEvent| {
+            let hit = e
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                .and_then(|el| el.closest("[data-msg]").ok().flatten())
+                .and_then(|el| el.get_attribute("data-msg"))
+                .and_then(|id| id.parse().ok());
+            if let Some(id) = hit {
+                on_msg.emit(id);
+            }
+        })
+    };
+    // Busy: the dots go on a canvas over the picture, drawn after the DOM update (hundreds of SVG elements moving
+    // at every frame would not fit in one).
+    let canvas = use_node_ref();
+    {
+        let canvas = canvas.clone();
+        let dots: Vec<(Dot, &'static str)> =
+            if busy { in_air.iter().map(|&(f, frac)| (dot(f, frac, t, &pos), f.label)).collect() } else { Vec::new() };
+        use_effect(move || draw_dots(&canvas, &dots));
+    }
     html! {
+        <div class="cluster-wrap">
+        if busy {
+            <canvas class="msg-canvas" ref={canvas} aria-hidden="true" data-testid="msg-canvas"
+                    data-count={in_air.len().to_string()} />
+        }
         <svg class="cluster" viewBox={format!("0 0 {VIEW_W} {VIEW_H}")} role="img"
              aria-label="The cluster: nodes and the messages travelling between them">
             <g class="edges">{ for edges }</g>
             <g class="nodes">{ for nodes }</g>
-            <g class="msgs">{ for dots }</g>
+            <g class={if busy { "msgs busy" } else { "msgs" }} onclick={on_msgs_click}>{ for dots }</g>
         </svg>
+        </div>
     }
+}
+
+/// Draws message dots on the canvas that lies over the picture (same coordinates as the SVG's view box).
+fn draw_dots(canvas: &NodeRef, dots: &[(Dot, &'static str)]) {
+    use wasm_bindgen::JsCast;
+    let Some(c) = canvas.cast::<web_sys::HtmlCanvasElement>() else { return };
+    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+    let (w, h) = (f64::from(c.client_width()) * ratio, f64::from(c.client_height()) * ratio);
+    if c.width() != w as u32 || c.height() != h as u32 {
+        c.set_width(w as u32);
+        c.set_height(h as u32);
+    }
+    let Some(ctx) =
+        c.get_context("2d").ok().flatten().and_then(|x| x.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
+    ctx.clear_rect(0.0, 0.0, w, h);
+    let scale = w / VIEW_W;
+    ctx.set_transform(scale, 0.0, 0.0, scale, 0.0, 0.0).ok();
+    // Same colours as the SVG dots: requests amber circles, replies violet squares, refusals and drops red.
+    for (d, _) in dots {
+        let colour = if d.dropped || d.refusal {
+            "#b91c1c"
+        } else if d.reply {
+            "#6d28d9"
+        } else {
+            "#b45309"
+        };
+        ctx.set_global_alpha(d.opacity.clamp(0.0, 1.0));
+        ctx.set_fill_style_str(colour);
+        ctx.begin_path();
+        if d.reply {
+            ctx.rect(d.x - 7.0, d.y - 7.0, 14.0, 14.0);
+        } else {
+            ctx.arc(d.x, d.y, 8.0, 0.0, std::f64::consts::TAU).ok();
+        }
+        ctx.fill();
+    }
+    ctx.set_global_alpha(1.0);
 }
 
 #[derive(Properties, PartialEq)]
