@@ -53,8 +53,8 @@ pub fn layout(model: &Model) -> Vec<(f64, f64)> {
         (cx + rx * a.cos(), cy + ry * a.sin())
     };
     if servers.len() == 2 {
-        pos[servers[0]] = (cx - 260.0, 290.0);
-        pos[servers[1]] = (cx + 260.0, 290.0);
+        pos[servers[0]] = (cx - 260.0, 250.0);
+        pos[servers[1]] = (cx + 260.0, 250.0);
     }
     if servers.len() > 2 {
         // A ring of servers in the upper part.
@@ -69,7 +69,7 @@ pub fn layout(model: &Model) -> Vec<(f64, f64)> {
         // The shoppers beneath the servers: one row, or two staggered rows when more than four would overlap.
         let n = shoppers.len().max(1) as f64;
         let two_rows = shoppers.len() > 4;
-        let (left, right) = (BOX_W_TABLE / 2.0 + 6.0, VIEW_W - BOX_W_TABLE / 2.0 - 6.0);
+        let (left, right) = (BOX_W / 2.0 + 10.0, VIEW_W - BOX_W / 2.0 - 10.0);
         for (k, &i) in shoppers.iter().enumerate() {
             let x = if n > 1.0 { left + (right - left) * k as f64 / (n - 1.0) } else { cx };
             let y = if two_rows && k % 2 == 0 { VIEW_H - 150.0 } else { VIEW_H - 55.0 };
@@ -309,7 +309,7 @@ pub fn Cluster(props: &ClusterProps) -> Html {
         let fact = |k: &str| d.facts.iter().find(|(name, _)| *name == k).map(|(_, v)| v.clone());
         let role_text = if !up { "✖ down".to_string() } else { fact("role").unwrap_or_else(|| role.to_string()) };
         let h = box_height(d);
-        let bw = if d.table.is_empty() { BOX_W } else { BOX_W_TABLE };
+        let bw = if d.table.is_empty() || node.role == Role::Shopper { BOX_W } else { BOX_W_TABLE };
         let flash = up && m.flash_at(i, t);
         let class = classes!(
             "node",

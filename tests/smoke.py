@@ -156,7 +156,7 @@ def main():
             wd.js("document.querySelector('.top button').click();")
             # Locking screens are shot at their lesson: the deadlock at about 2.1 s, the conflicts just after 3 s.
             seek = {"pessimistic": 2_000_000, "optimistic": 3_000_000}
-            for proto in ("single", "paxos", "2pc", "pessimistic", "optimistic"):
+            for proto in ("raft", "single", "paxos", "2pc", "pessimistic", "optimistic"):
                 wd.js("var s = document.querySelector('[data-testid=protocol]'); s.value = '%s';"
                       "s.dispatchEvent(new Event('change', {bubbles: true}));" % proto)
                 time.sleep(0.5)
@@ -177,7 +177,8 @@ def main():
                         if found:
                             break
                     time.sleep(0.3)
-                wd.screenshot(os.path.join(a.screenshots, f"wide-{proto}.png"), 1440, 900)
+                wd.screenshot(os.path.join(a.screenshots, f"{proto}-1280x800.png"), 1280, 800)
+                wd.screenshot(os.path.join(a.screenshots, f"{proto}-1920x1080.png"), 1920, 1080)
                 if proto == "pessimistic":
                     wd.screenshot(os.path.join(a.screenshots, "narrow-pessimistic.png"), 420, 900)
                     wd.js("document.querySelector('.top button').click();")
