@@ -599,6 +599,8 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
     }
     let cursor = player.cursor_us as u64;
     let selected = use_state(|| None::<protosim::scenario::NodeId>);
+    let picked_msg = use_state(|| None::<u64>);
+    let partitioning = use_state(|| false);
     let log_kind = use_state(|| "all".to_string());
     let log_node = use_state(|| None::<protosim::scenario::NodeId>);
     let help = use_state(|| false);
@@ -721,8 +723,8 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
         Callback::from(move |id| selected.set(Some(id)))
     };
     let on_msg = {
-        let act = act.clone();
-        Callback::from(move |id: u64| act(protosim::scenario::Action::DropMessage { id }))
+        let picked_msg = picked_msg.clone();
+        Callback::from(move |id: u64| picked_msg.set(Some(id)))
     };
     let heal = {
         let act = act.clone();
@@ -791,6 +793,10 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                     { format!("t = {:.3} s", cursor as f64 / 1e6) }
                     <small>{ format!(" / {:.3} s", model.end_us as f64 / 1e6) }</small>
                 </span>
+                <button onclick={{ let p = partitioning.clone(); Callback::from(move |_| p.set(!*p)) }}
+                        data-testid="partition" title="split the nodes into two groups that cannot talk">
+                    { "✂ Partition…" }
+                </button>
                 <button onclick={heal} data-testid="heal" title="remove every partition and cut, from now on">
                     { "⚕ Heal network" }
                 </button>
@@ -815,6 +821,16 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                         on_seek={{ let p = player.dispatcher(); Callback::from(move |t| p.dispatch(PlayerAction::Step(t))) }} />
                 </div>
                 <aside class="side">
+                    if let Some(id) = *picked_msg {
+                        <MessagePanel model={model.clone()} id={id} cursor_us={cursor} on_act={props.on_act.clone()}
+                                      playing={player.playing}
+                                      on_close={{ let s = picked_msg.clone(); Callback::from(move |_| s.set(None)) }} />
+                    }
+                    if *partitioning {
+                        <PartitionPanel model={model.clone()} cursor_us={cursor} on_act={props.on_act.clone()}
+                                        playing={player.playing}
+                                        on_close={{ let s = partitioning.clone(); Callback::from(move |_| s.set(false)) }} />
+                    }
                     if let Some(id) = *selected {
                         <Inspector model={model.clone()} node={id} cursor_us={cursor} on_act={props.on_act.clone()}
                                    playing={player.playing} on_close={{ let s = selected.clone(); Callback::from(move |_| s.set(None)) }} />
@@ -862,7 +878,7 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
             }
             <footer class="foot" data-testid="totals" data-messages={model.messages_sent.to_string()}
                     data-confirmed={model.confirmed.to_string()} data-dropped={model.dropped.to_string()}
-                    data-dropped-user={model.dropped_by_user.to_string()}>
+                    data-dropped-user={model.dropped_by_user.to_string()} data-duplicated={model.duplicated.to_string()}>
                 { format!(
                     "{} messages ({} dropped, {} by you) · {} checkouts confirmed · trace {} · {} events · {}",
                     model.messages_sent, model.dropped, model.dropped_by_user, model.confirmed, model.trace_hash,
@@ -921,7 +937,7 @@ pub struct InspectorProps {
 /// One node's full state at the cursor, and what can be done to it there.
 #[component]
 pub fn Inspector(props: &InspectorProps) -> Html {
-    use protosim::scenario::{Action, Line};
+    use protosim::scenario::Action;
     let m = &props.model;
     let id = props.node;
     let Some(info) = m.nodes.get(usize::from(id)) else { return html! {} };
@@ -962,8 +978,8 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     { "✂ Isolate" }
                 </button>
                 if shopper {
-                    <button onclick={act(Action::Checkout { shopper: id, customer: 0, lines: vec![Line { item: 0, qty: 1 }] })}
-                            data-testid="buy">{ "Buy 1 mug (customer 0)" }</button>
+                    <BasketForm shopper={id} items={m.scenario.workload.items} customers={m.scenario.workload.customers}
+                                cursor_us={props.cursor_us} playing={props.playing} on_act={props.on_act.clone()} />
                 }
             </div>
             <p class="muted">{ "Actions happen at the cursor: the run forks there and the future is simulated again." }</p>
@@ -995,6 +1011,171 @@ pub fn LockPanel(props: &LockPanelProps) -> Html {
             }
             <h2>{ "Wait-for graph" }<small>{ " an arrow means “waits for”; red: a deadlock" }</small></h2>
             <crate::cluster::WaitGraph edges={d.waits.clone()} />
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct BasketFormProps {
+    pub shopper: protosim::scenario::NodeId,
+    pub items: u16,
+    pub customers: u16,
+    pub cursor_us: u64,
+    pub playing: bool,
+    pub on_act: Callback<Act>,
+}
+
+/// A checkout to submit from a shopper: which customer buys how many of which item.
+#[component]
+pub fn BasketForm(props: &BasketFormProps) -> Html {
+    let item = use_state(|| 0u16);
+    let qty = use_state(|| 1u32);
+    let customer = use_state(|| 0u16);
+    let pick = |h: UseStateHandle<u16>| {
+        Callback::from(move |e: Event| {
+            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(v) = sel.value().parse() {
+                h.set(v);
+            }
+        })
+    };
+    let on_qty = {
+        let qty = qty.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(v) = input.value().parse::<u32>() {
+                qty.set(v.clamp(1, protosim::scenario::bounds::QTY_MAX));
+            }
+        })
+    };
+    let submit = {
+        let on_act = props.on_act.clone();
+        let (shopper, at_us, playing) = (props.shopper, props.cursor_us, props.playing);
+        let (item, qty, customer) = (*item, *qty, *customer);
+        Callback::from(move |_| {
+            let lines = vec![protosim::scenario::Line { item, qty }];
+            let action = protosim::scenario::Action::Checkout { shopper, customer, lines };
+            on_act.emit(Act { at_us, action, playing })
+        })
+    };
+    html! {
+        <div class="basket" data-testid="basket">
+            <label>{ "customer " }
+                <select onchange={pick(customer.clone())} aria-label="Customer">
+                    { for (0..props.customers).map(|c| html! { <option value={c.to_string()} selected={c == *customer}>{ c }</option> }) }
+                </select>
+            </label>
+            <label>{ "buys " }
+                <input type="number" class="num" min="1" value={qty.to_string()} onchange={on_qty} aria-label="Quantity" />
+            </label>
+            <select onchange={pick(item.clone())} aria-label="Item">
+                { for (0..props.items).map(|i| html! {
+                    <option value={i.to_string()} selected={i == *item}>{ protosim::domain::item_name(i) }</option>
+                }) }
+            </select>
+            <button onclick={submit} data-testid="buy">{ "🛒 Submit checkout" }</button>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct MessagePanelProps {
+    pub model: Rc<Model>,
+    pub id: u64,
+    pub cursor_us: u64,
+    pub playing: bool,
+    pub on_act: Callback<Act>,
+    pub on_close: Callback<MouseEvent>,
+}
+
+/// A message picked in flight: what it is, and drop it or deliver it twice.
+#[component]
+pub fn MessagePanel(props: &MessagePanelProps) -> Html {
+    use protosim::scenario::Action;
+    let m = &props.model;
+    let Some(f) = m.flights.iter().find(|f| f.id == props.id) else { return html! {} };
+    let name = |n: protosim::scenario::NodeId| m.nodes.get(usize::from(n)).map_or_else(String::new, |x| x.name.clone());
+    let in_flight = f.sent_us <= props.cursor_us && props.cursor_us < f.end_us && f.dropped.is_none();
+    let act = |action: Action| {
+        let on_act = props.on_act.clone();
+        let (at_us, playing) = (props.cursor_us, props.playing);
+        Callback::from(move |_| on_act.emit(Act { at_us, action: action.clone(), playing }))
+    };
+    html! {
+        <section class="inspector" aria-label={format!("Message #{}", f.id)} data-testid="message">
+            <h2>{ format!("{} #{}", f.label, f.id) }<small>{ format!(" {} → {}", name(f.from), name(f.to)) }</small>
+                <button class="ghost close" onclick={props.on_close.clone()} aria-label="Close">{ "✕" }</button>
+            </h2>
+            <p class="summary">{ format!("sent at {:.3} s, due at {:.3} s", f.sent_us as f64 / 1e6, f.planned_us as f64 / 1e6) }</p>
+            if in_flight {
+                <div class="actions">
+                    <button onclick={act(Action::DropMessage { id: f.id })} data-testid="drop">{ "✖ Drop it" }</button>
+                    <button onclick={act(Action::DuplicateMessage { id: f.id })} data-testid="duplicate">{ "⧉ Deliver it twice" }</button>
+                </div>
+            } else {
+                <p class="muted">{ "Not in flight at this moment." }</p>
+            }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PartitionPanelProps {
+    pub model: Rc<Model>,
+    pub cursor_us: u64,
+    pub playing: bool,
+    pub on_act: Callback<Act>,
+    pub on_close: Callback<MouseEvent>,
+}
+
+/// Make a partition by choosing groups: the ticked nodes on one side, the others on the other.
+#[component]
+pub fn PartitionPanel(props: &PartitionPanelProps) -> Html {
+    let side = use_state(std::collections::BTreeSet::<protosim::scenario::NodeId>::new);
+    let m = &props.model;
+    let cut = {
+        let side = side.clone();
+        let on_act = props.on_act.clone();
+        let all: Vec<protosim::scenario::NodeId> = m.nodes.iter().map(|n| n.id).collect();
+        let (at_us, playing) = (props.cursor_us, props.playing);
+        Callback::from(move |_| {
+            let a: Vec<_> = side.iter().copied().collect();
+            let b: Vec<_> = all.iter().copied().filter(|n| !side.contains(n)).collect();
+            if a.is_empty() || b.is_empty() {
+                return;
+            }
+            let action = protosim::scenario::Action::Partition { groups: vec![a, b] };
+            on_act.emit(Act { at_us, action, playing })
+        })
+    };
+    html! {
+        <section class="inspector" aria-label="Make a partition" data-testid="partition-panel">
+            <h2>{ "Partition" }<small>{ " tick one side" }</small>
+                <button class="ghost close" onclick={props.on_close.clone()} aria-label="Close">{ "✕" }</button>
+            </h2>
+            <div class="sides">
+                { for m.nodes.iter().map(|n| {
+                    let id = n.id;
+                    let ticked = side.contains(&id);
+                    let side = side.clone();
+                    let toggle = Callback::from(move |_| {
+                        let mut s = (*side).clone();
+                        if !s.remove(&id) {
+                            s.insert(id);
+                        }
+                        side.set(s);
+                    });
+                    html! {
+                        <label><input type="checkbox" checked={ticked} onchange={toggle}
+                                      data-testid={format!("side-{id}")} />{ format!(" {}", n.name) }</label>
+                    }
+                }) }
+            </div>
+            <div class="actions">
+                <button onclick={cut} data-testid="cut" disabled={side.is_empty() || side.len() == m.nodes.len()}>
+                    { "✂ Cut them off from the rest" }
+                </button>
+            </div>
         </section>
     }
 }

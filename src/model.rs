@@ -104,6 +104,7 @@ pub struct Model {
     /// Messages dropped, of any cause, and by the user, over the whole run.
     pub dropped: u64,
     pub dropped_by_user: u64,
+    pub duplicated: u64,
     pub trace_hash: String,
     /// Per node: when a refusal reached it (an optimistic conflict, a fenced write), to flash its box.
     pub flashes: Vec<Vec<u64>>,
@@ -335,6 +336,7 @@ impl Model {
             faults,
             dropped: r.metrics().messages_dropped(),
             dropped_by_user: r.metrics().dropped_user,
+            duplicated: r.metrics().messages_duplicated,
             flashes,
             trace_hash: protosim::trace::trace_hash(r.trace()),
             messages_sent: r.metrics().messages_sent,

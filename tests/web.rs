@@ -362,6 +362,9 @@ async fn dropping_a_message_in_flight_counts_it_as_dropped() {
     let id = msg.get_attribute("data-msg").unwrap();
     click(&msg);
     settle().await;
+    assert!(find(&root, "message").is_some(), "clicking a message opens its panel");
+    click(&find(&root, "drop").expect("a drop button"));
+    settle().await;
     assert_eq!(totals(&root, "data-dropped-user"), 1, "message #{id} dropped by the user");
     let log = find(&root, "events").unwrap().text_content().unwrap();
     scrub_to(&root, clock_us(&root) + 30_000).await;
@@ -491,4 +494,62 @@ async fn the_space_time_diagram_and_the_event_log_seek_on_click() {
     settle().await;
     let moved = clock_us(&root) as f64;
     assert!((moved - t * 1e6).abs() <= 500.0, "the clock moved to the clicked line ({t} s shown, now {moved} µs)");
+}
+
+#[wasm_bindgen_test]
+async fn duplicate_a_message_choose_partition_groups_and_submit_a_basket() {
+    let root = mount("", false).await;
+    let totals =
+        |root: &Element, k: &str| -> u64 { find(root, "totals").unwrap().get_attribute(k).unwrap().parse().unwrap() };
+    // Deliver a message twice.
+    let duplicated = totals(&root, "data-duplicated");
+    let mut msg = None;
+    for ms in (1_500..3_500).step_by(7) {
+        scrub_to(&root, ms * 1000).await;
+        if let Some(m) = root.query_selector("svg.cluster [data-msg]:not(.dropped)").unwrap() {
+            msg = Some(m);
+            break;
+        }
+    }
+    click(&msg.expect("a message in flight"));
+    settle().await;
+    click(&find(&root, "duplicate").expect("a duplicate button"));
+    settle().await;
+    assert_eq!(totals(&root, "data-duplicated"), duplicated + 1, "one more copy delivered");
+    // Partition by choosing a side: servers 0 and 1 against the rest.
+    let at = clock_us(&root);
+    click(&find(&root, "partition").unwrap());
+    settle().await;
+    for id in [0, 1] {
+        let tick: web_sys::HtmlInputElement =
+            wasm_bindgen::JsCast::dyn_into(find(&root, &format!("side-{id}")).unwrap()).unwrap();
+        tick.set_checked(true);
+        tick.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+        settle().await;
+    }
+    click(&find(&root, "cut").unwrap());
+    settle().await;
+    scrub_to(&root, at + 50_000).await;
+    let cut = root.query_selector_all("svg.cluster .edge.cut").unwrap().length();
+    assert_eq!(cut, 2 * 6, "each of the two is cut from the six others");
+    // A shopper submits the basket chosen in the inspector.
+    click(&root.query_selector("svg.cluster [data-node='5']").unwrap().unwrap());
+    settle().await;
+    let basket = find(&root, "basket").expect("a shopper's inspector offers a basket");
+    let item: web_sys::HtmlSelectElement =
+        wasm_bindgen::JsCast::dyn_into(basket.query_selector("select[aria-label='Item']").unwrap().unwrap()).unwrap();
+    item.set_value("2");
+    item.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+    let qty: web_sys::HtmlInputElement =
+        wasm_bindgen::JsCast::dyn_into(basket.query_selector("input[aria-label='Quantity']").unwrap().unwrap())
+            .unwrap();
+    qty.set_value("3");
+    qty.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+    click(&find(&root, "buy").unwrap());
+    settle().await;
+    scrub_to(&root, clock_us(&root) + 1_000).await;
+    let log = find(&root, "events").unwrap().text_content().unwrap();
+    assert!(log.contains("buys 3×cap"), "{log}");
 }

@@ -325,6 +325,10 @@ impl InFlight {
         self.count += 1;
     }
 
+    fn contains(&self, id: MsgId) -> bool {
+        id.checked_sub(self.base).and_then(|i| self.flags.get(i as usize)).copied().unwrap_or(false)
+    }
+
     /// Removes `id`; false if it was not in flight.
     fn remove(&mut self, id: MsgId) -> bool {
         let Some(slot) = id.checked_sub(self.base).and_then(|i| self.flags.get_mut(i as usize)) else {
@@ -871,6 +875,28 @@ impl<P: Protocol> Engine<P> {
                     self.record(Ev::Drop { id, from, to, reason: DropReason::User });
                 } else if self.opts.narrate {
                     self.record(Ev::Note { node: 0, text: format!("message #{id} is not in flight: nothing to drop") });
+                }
+                None
+            }
+            Action::DuplicateMessage { id } => {
+                let original = self.core.queue.iter().find_map(|q| match &q.what {
+                    What::Deliver(e) if e.id == id => Some((q.t_us, e.from, e.to, e.msg.clone())),
+                    _ => None,
+                });
+                match original {
+                    Some((at, from, to, msg)) if self.core.in_flight.contains(id) => {
+                        self.core.next_msg += 1;
+                        let copy = self.core.next_msg;
+                        self.core.in_flight.insert(copy);
+                        self.core.metrics.messages_duplicated += 1;
+                        self.record(Ev::Duplicate { id, copy, deliver_us: at });
+                        self.push(at, What::Deliver(Box::new(Envelope { id: copy, from, to, msg })));
+                    }
+                    _ if self.opts.narrate => self.record(Ev::Note {
+                        node: 0,
+                        text: format!("message #{id} is not on its way: nothing to duplicate"),
+                    }),
+                    _ => {}
                 }
                 None
             }

@@ -169,6 +169,8 @@ pub enum Action {
     Heal,
     /// Drop one message that is in flight, by its id.
     DropMessage { id: u64 },
+    /// Deliver one more copy of a message that is in flight, by its id (at the same time as the original).
+    DuplicateMessage { id: u64 },
     /// Change the default link settings, or one directed link's.
     SetNetwork {
         #[serde(default)]
@@ -515,7 +517,7 @@ impl Scenario {
                     self.node_ok(&format!("{at}.from"), *from)?;
                     self.node_ok(&format!("{at}.to"), *to)?;
                 }
-                Action::Heal | Action::DropMessage { .. } => {}
+                Action::Heal | Action::DropMessage { .. } | Action::DuplicateMessage { .. } => {}
                 Action::SetNetwork { link: l, settings } => {
                     if let Some((a, b)) = l {
                         self.node_ok(&format!("{at}.link.0"), *a)?;

@@ -257,3 +257,39 @@ fn workload_checkouts_and_user_checkouts_both_run() {
     assert_eq!(r.metrics().checkouts_submitted, 1);
     assert_eq!(r.metrics().checkouts_confirmed, 1);
 }
+
+#[test]
+fn a_user_duplicates_one_message_in_flight() {
+    // Take the first message sent after 1 s and duplicate it just after it left: the copy arrives with it.
+    let base = quiet();
+    let probe = go(&base);
+    let (id, sent, deliver) = probe
+        .trace()
+        .iter()
+        .find_map(|e| match &e.ev {
+            Ev::Send { id, deliver_us, .. } if e.t_us > 1_000_000 => Some((*id, e.t_us, *deliver_us)),
+            _ => None,
+        })
+        .expect("a message sent after 1 s");
+    let mut s = base.clone();
+    s.interventions =
+        vec![Intervention { at_us: sent + 1, action: protosim::scenario::Action::DuplicateMessage { id } }];
+    let r = go(&s);
+    let copies: Vec<u64> = r
+        .trace()
+        .iter()
+        .filter_map(|e| match &e.ev {
+            Ev::Duplicate { id: i, copy, deliver_us } if *i == id && *deliver_us == deliver => Some(*copy),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(copies.len(), 1, "one copy, delivered when the original is");
+    let delivered = |m: u64| r.trace().iter().any(|e| matches!(&e.ev, Ev::Deliver { id, .. } if *id == m));
+    assert!(delivered(id) && delivered(copies[0]));
+    assert_eq!(r.metrics().messages_duplicated, 1);
+    // A message already delivered cannot be duplicated: nothing happens.
+    let mut late = base.clone();
+    late.interventions =
+        vec![Intervention { at_us: deliver + 1, action: protosim::scenario::Action::DuplicateMessage { id } }];
+    assert_eq!(go(&late).metrics().messages_duplicated, 0);
+}
