@@ -1111,6 +1111,9 @@ pub fn MessagePanel(props: &MessagePanelProps) -> Html {
                 <div class="actions">
                     <button onclick={act(Action::DropMessage { id: f.id })} data-testid="drop">{ "✖ Drop it" }</button>
                     <button onclick={act(Action::DuplicateMessage { id: f.id })} data-testid="duplicate">{ "⧉ Deliver it twice" }</button>
+                    <button onclick={act(Action::DelayMessage { id: f.id, by_us: 200_000 })} data-testid="delay">
+                        { "⧗ Hold it back 200 ms" }
+                    </button>
                 </div>
             } else {
                 <p class="muted">{ "Not in flight at this moment." }</p>

@@ -196,6 +196,17 @@ impl Model {
                     }
                     line("dup", format!("the network duplicates message #{id} (copy #{copy})"));
                 }
+                Ev::Delay { id, deliver_us } => {
+                    if let Some(&i) = index.get(id) {
+                        flights[i].planned_us = *deliver_us;
+                        flights[i].end_us = *deliver_us;
+                    }
+                    faults.push((t, format!("delay #{id}")));
+                    line(
+                        "fault",
+                        format!("you hold message #{id} back: it now arrives at {:.3} s", *deliver_us as f64 / 1e6),
+                    );
+                }
                 Ev::Deliver { id, from, to } => {
                     if let Some(&i) = index.get(id) {
                         flights[i].end_us = t;

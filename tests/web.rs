@@ -516,6 +516,24 @@ async fn duplicate_a_message_choose_partition_groups_and_submit_a_basket() {
     click(&find(&root, "duplicate").expect("a duplicate button"));
     settle().await;
     assert_eq!(totals(&root, "data-duplicated"), duplicated + 1, "one more copy delivered");
+    // Hold another one back: the log says when it now arrives.
+    let mut msg = None;
+    for ms in (3_600..5_500).step_by(7) {
+        scrub_to(&root, ms * 1000).await;
+        if let Some(m) = root.query_selector("svg.cluster [data-msg]:not(.dropped)").unwrap() {
+            msg = Some(m);
+            break;
+        }
+    }
+    let msg = msg.expect("another message in flight");
+    let id = msg.get_attribute("data-msg").unwrap();
+    click(&msg);
+    settle().await;
+    click(&find(&root, "delay").expect("a delay button"));
+    settle().await;
+    scrub_to(&root, clock_us(&root) + 1_000).await;
+    let log = find(&root, "events").unwrap().text_content().unwrap();
+    assert!(log.contains(&format!("you hold message #{id} back")), "{log}");
     // Partition by choosing a side: servers 0 and 1 against the rest.
     let at = clock_us(&root);
     click(&find(&root, "partition").unwrap());

@@ -403,6 +403,8 @@ pub struct Core<P: Protocol> {
     next_timer: TimerId,
     next_request: RequestId,
     in_flight: InFlight,
+    /// Messages a user held back: id → how much later they arrive.
+    delayed: BTreeMap<MsgId, u64>,
     /// Checkouts submitted and not yet answered: request → (submitted at, shopper).
     pending: BTreeMap<RequestId, (u64, NodeId)>,
     pub answers: Vec<(RequestId, Outcome)>,
@@ -485,6 +487,7 @@ impl<P: Protocol> Engine<P> {
             next_timer: 0,
             next_request: 0,
             in_flight: InFlight::default(),
+            delayed: BTreeMap::new(),
             pending: BTreeMap::new(),
             answers: Vec::new(),
             metrics: Metrics::default(),
@@ -559,6 +562,12 @@ impl<P: Protocol> Engine<P> {
         self.core.now_us = t_us;
         if self.is_stale(&what) {
             return true; // a cancelled timer, or one from before a crash: not an event
+        }
+        if let What::Deliver(e) = &what {
+            if let Some(by) = self.core.delayed.remove(&e.id) {
+                self.push(t_us + by, what); // held back by a user: not an event yet
+                return true;
+            }
         }
         self.core.metrics.events += 1;
         let touched = self.dispatch(what);
@@ -895,6 +904,25 @@ impl<P: Protocol> Engine<P> {
                     _ if self.opts.narrate => self.record(Ev::Note {
                         node: 0,
                         text: format!("message #{id} is not on its way: nothing to duplicate"),
+                    }),
+                    _ => {}
+                }
+                None
+            }
+            Action::DelayMessage { id, by_us } => {
+                let due = self.core.queue.iter().find_map(|q| match &q.what {
+                    What::Deliver(e) if e.id == id => Some(q.t_us),
+                    _ => None,
+                });
+                match due {
+                    Some(at) if self.core.in_flight.contains(id) => {
+                        *self.core.delayed.entry(id).or_default() += by_us;
+                        let total = self.core.delayed[&id];
+                        self.record(Ev::Delay { id, deliver_us: at + total });
+                    }
+                    _ if self.opts.narrate => self.record(Ev::Note {
+                        node: 0,
+                        text: format!("message #{id} is not on its way: nothing to delay"),
                     }),
                     _ => {}
                 }

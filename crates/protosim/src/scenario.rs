@@ -171,6 +171,8 @@ pub enum Action {
     DropMessage { id: u64 },
     /// Deliver one more copy of a message that is in flight, by its id (at the same time as the original).
     DuplicateMessage { id: u64 },
+    /// Hold a message that is in flight back: it arrives `by_us` later than it would have.
+    DelayMessage { id: u64, by_us: u64 },
     /// Change the default link settings, or one directed link's.
     SetNetwork {
         #[serde(default)]
@@ -518,6 +520,9 @@ impl Scenario {
                     self.node_ok(&format!("{at}.to"), *to)?;
                 }
                 Action::Heal | Action::DropMessage { .. } | Action::DuplicateMessage { .. } => {}
+                Action::DelayMessage { by_us, .. } => {
+                    at_most(&format!("{at}.by_us"), *by_us, 1, bounds::LATENCY_US_MAX)?
+                }
                 Action::SetNetwork { link: l, settings } => {
                     if let Some((a, b)) = l {
                         self.node_ok(&format!("{at}.link.0"), *a)?;

@@ -72,6 +72,11 @@ pub enum Ev {
         copy: u64,
         deliver_us: u64,
     },
+    /// A user held a message back: it now arrives at `deliver_us`.
+    Delay {
+        id: u64,
+        deliver_us: u64,
+    },
     Timer {
         node: NodeId,
         name: &'static str,

@@ -293,3 +293,32 @@ fn a_user_duplicates_one_message_in_flight() {
         vec![Intervention { at_us: deliver + 1, action: protosim::scenario::Action::DuplicateMessage { id } }];
     assert_eq!(go(&late).metrics().messages_duplicated, 0);
 }
+
+#[test]
+fn a_user_holds_a_message_back() {
+    let base = quiet();
+    let probe = go(&base);
+    let (id, sent, deliver) = probe
+        .trace()
+        .iter()
+        .find_map(|e| match &e.ev {
+            Ev::Send { id, deliver_us, .. } if e.t_us > 1_000_000 => Some((*id, e.t_us, *deliver_us)),
+            _ => None,
+        })
+        .expect("a message sent after 1 s");
+    let mut s = base.clone();
+    s.interventions =
+        vec![Intervention { at_us: sent + 1, action: protosim::scenario::Action::DelayMessage { id, by_us: 300_000 } }];
+    let r = go(&s);
+    let delivered_at = r
+        .trace()
+        .iter()
+        .find_map(|e| matches!(&e.ev, Ev::Deliver { id: i, .. } if *i == id).then_some(e.t_us))
+        .expect("it still arrives");
+    assert_eq!(delivered_at, deliver + 300_000, "300 ms later than planned");
+    assert!(r
+        .trace()
+        .iter()
+        .any(|e| matches!(&e.ev, Ev::Delay { id: i, deliver_us } if *i == id && *deliver_us == delivered_at)));
+    assert!(r.violations().is_empty());
+}
