@@ -52,8 +52,9 @@ const FRAMES_FROM_US: u64 = 2_000_000;
 #[derive(Properties, PartialEq)]
 struct FrameBenchProps {
     model: std::rc::Rc<crate::model::Model>,
-    /// p50 and p95 frame time (ms), the mean number of messages drawn per frame, and the p95 script time (ms).
-    on_done: Callback<(f64, f64, f64, f64)>,
+    /// p50 and p95 frame time (ms), the mean number of messages drawn per frame, the p95 script time (ms) and how
+    /// many frames took over 20 ms (a missed vsync).
+    on_done: Callback<(f64, f64, f64, f64, f64)>,
 }
 
 /// Animates the cluster picture frame by frame (the cursor moves on at every animation frame, as when playing)
@@ -101,7 +102,8 @@ fn FrameBench(props: &FrameBenchProps) -> Html {
                 let mut sc = scripts.borrow().clone();
                 sc.sort_by(f64::total_cmp);
                 let script95 = sc.get((sc.len() * 95 / 100).min(sc.len().saturating_sub(1))).copied().unwrap_or(0.0);
-                on_done.emit((at(50), at(95), *drawn.borrow() as f64 / (FRAMES + 1) as f64, script95));
+                let slow = g.iter().filter(|&&d| d > 20.0).count() as f64;
+                on_done.emit((at(50), at(95), *drawn.borrow() as f64 / (FRAMES + 1) as f64, script95, slow));
             }
         });
     }
@@ -157,11 +159,12 @@ pub fn Bench() -> Html {
     let on_frames = {
         let result = result.clone();
         let engine_lines = engine_lines.clone();
-        Callback::from(move |(p50, p95, drawn, script95): (f64, f64, f64, f64)| {
+        Callback::from(move |(p50, p95, drawn, script95, slow): (f64, f64, f64, f64, f64)| {
             let mut lines = (*engine_lines).clone().unwrap_or_default();
             lines.push(format!(
                 "frames/7 nodes, {drawn:.0} messages drawn per frame on average: p50 {p50:.1} ms, p95 {p95:.1} ms \
-                 over {FRAMES} frames (60 fps = 16.7 ms); rendering in the page's script: p95 {script95:.1} ms"
+                 over {FRAMES} frames (60 fps = 16.7 ms), {slow} frames over 20 ms; rendering in the page's script: \
+                 p95 {script95:.1} ms"
             ));
             result.set(Some(lines));
         })
