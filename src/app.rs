@@ -278,6 +278,17 @@ pub struct Act {
     pub playing: bool,
 }
 
+/// A button's click handler that performs `action` at the cursor.
+fn act_on_click(
+    on_act: &Callback<Act>,
+    at_us: u64,
+    playing: bool,
+    action: protosim::scenario::Action,
+) -> Callback<MouseEvent> {
+    let on_act = on_act.clone();
+    Callback::from(move |_| on_act.emit(Act { at_us, action: action.clone(), playing }))
+}
+
 /// The scenario with one more intervention just after `at_us`. Everything up to the cursor stays as it was (a run
 /// is a pure function of its scenario, and the new intervention comes after every event shown); the future after
 /// it is simulated again with the intervention.
@@ -943,11 +954,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let Some(info) = m.nodes.get(usize::from(id)) else { return html! {} };
     let up = m.up_at(usize::from(id), props.cursor_us);
     let st = m.state_at(usize::from(id), props.cursor_us);
-    let act = |action: Action| {
-        let on_act = props.on_act.clone();
-        let (at_us, playing) = (props.cursor_us, props.playing);
-        Callback::from(move |_| on_act.emit(Act { at_us, action: action.clone(), playing }))
-    };
+    let act = |action: Action| act_on_click(&props.on_act, props.cursor_us, props.playing, action);
     let others: Vec<protosim::scenario::NodeId> = m.nodes.iter().map(|n| n.id).filter(|&n| n != id).collect();
     let shopper = info.role == protosim::engine::Role::Shopper;
     html! {
@@ -1096,11 +1103,7 @@ pub fn MessagePanel(props: &MessagePanelProps) -> Html {
     let Some(f) = m.flights.iter().find(|f| f.id == props.id) else { return html! {} };
     let name = |n: protosim::scenario::NodeId| m.nodes.get(usize::from(n)).map_or_else(String::new, |x| x.name.clone());
     let in_flight = f.sent_us <= props.cursor_us && props.cursor_us < f.end_us && f.dropped.is_none();
-    let act = |action: Action| {
-        let on_act = props.on_act.clone();
-        let (at_us, playing) = (props.cursor_us, props.playing);
-        Callback::from(move |_| on_act.emit(Act { at_us, action: action.clone(), playing }))
-    };
+    let act = |action: Action| act_on_click(&props.on_act, props.cursor_us, props.playing, action);
     html! {
         <section class="inspector" aria-label={format!("Message #{}", f.id)} data-testid="message">
             <h2>{ format!("{} #{}", f.label, f.id) }<small>{ format!(" {} → {}", name(f.from), name(f.to)) }</small>

@@ -296,6 +296,17 @@ fn key(k: &str) {
     web_sys::window().unwrap().document().unwrap().dispatch_event(&ev).unwrap();
 }
 
+/// Scrubs through `ms` (simulated milliseconds, 7 ms apart) until a message is in flight, and returns its dot.
+async fn message_in_flight(root: &Element, ms: std::ops::Range<u64>) -> Element {
+    for ms in ms.step_by(7) {
+        scrub_to(root, ms * 1000).await;
+        if let Some(m) = root.query_selector("svg.cluster [data-msg]:not(.dropped)").unwrap() {
+            return m;
+        }
+    }
+    panic!("no message in flight in that stretch");
+}
+
 fn leader(root: &Element) -> Option<String> {
     root.query_selector("svg.cluster .is-leader").unwrap().and_then(|e| e.get_attribute("data-node"))
 }
@@ -350,15 +361,7 @@ async fn dropping_a_message_in_flight_counts_it_as_dropped() {
     let totals =
         |root: &Element, k: &str| -> u64 { find(root, "totals").unwrap().get_attribute(k).unwrap().parse().unwrap() };
     assert_eq!(totals(&root, "data-dropped-user"), 0);
-    let mut msg = None;
-    for ms in (1_000..3_000).step_by(7) {
-        scrub_to(&root, ms * 1000).await;
-        if let Some(m) = root.query_selector("svg.cluster [data-msg]:not(.dropped)").unwrap() {
-            msg = Some(m);
-            break;
-        }
-    }
-    let msg = msg.expect("a message in flight");
+    let msg = message_in_flight(&root, 1_000..3_000).await;
     let id = msg.get_attribute("data-msg").unwrap();
     click(&msg);
     settle().await;
@@ -503,29 +506,13 @@ async fn duplicate_a_message_choose_partition_groups_and_submit_a_basket() {
         |root: &Element, k: &str| -> u64 { find(root, "totals").unwrap().get_attribute(k).unwrap().parse().unwrap() };
     // Deliver a message twice.
     let duplicated = totals(&root, "data-duplicated");
-    let mut msg = None;
-    for ms in (1_500..3_500).step_by(7) {
-        scrub_to(&root, ms * 1000).await;
-        if let Some(m) = root.query_selector("svg.cluster [data-msg]:not(.dropped)").unwrap() {
-            msg = Some(m);
-            break;
-        }
-    }
-    click(&msg.expect("a message in flight"));
+    click(&message_in_flight(&root, 1_500..3_500).await);
     settle().await;
     click(&find(&root, "duplicate").expect("a duplicate button"));
     settle().await;
     assert_eq!(totals(&root, "data-duplicated"), duplicated + 1, "one more copy delivered");
     // Hold another one back: the log says when it now arrives.
-    let mut msg = None;
-    for ms in (3_600..5_500).step_by(7) {
-        scrub_to(&root, ms * 1000).await;
-        if let Some(m) = root.query_selector("svg.cluster [data-msg]:not(.dropped)").unwrap() {
-            msg = Some(m);
-            break;
-        }
-    }
-    let msg = msg.expect("another message in flight");
+    let msg = message_in_flight(&root, 3_600..5_500).await;
     let id = msg.get_attribute("data-msg").unwrap();
     click(&msg);
     settle().await;

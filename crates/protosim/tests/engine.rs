@@ -258,19 +258,23 @@ fn workload_checkouts_and_user_checkouts_both_run() {
     assert_eq!(r.metrics().checkouts_confirmed, 1);
 }
 
+/// The first message a run of `s` sends after `t_us`: (id, sent at, due at).
+fn first_send_after(s: &Scenario, t_us: u64) -> (u64, u64, u64) {
+    go(s)
+        .trace()
+        .iter()
+        .find_map(|e| match &e.ev {
+            Ev::Send { id, deliver_us, .. } if e.t_us > t_us => Some((*id, e.t_us, *deliver_us)),
+            _ => None,
+        })
+        .expect("a message sent after that time")
+}
+
 #[test]
 fn a_user_duplicates_one_message_in_flight() {
     // Take the first message sent after 1 s and duplicate it just after it left: the copy arrives with it.
     let base = quiet();
-    let probe = go(&base);
-    let (id, sent, deliver) = probe
-        .trace()
-        .iter()
-        .find_map(|e| match &e.ev {
-            Ev::Send { id, deliver_us, .. } if e.t_us > 1_000_000 => Some((*id, e.t_us, *deliver_us)),
-            _ => None,
-        })
-        .expect("a message sent after 1 s");
+    let (id, sent, deliver) = first_send_after(&base, 1_000_000);
     let mut s = base.clone();
     s.interventions =
         vec![Intervention { at_us: sent + 1, action: protosim::scenario::Action::DuplicateMessage { id } }];
@@ -297,15 +301,7 @@ fn a_user_duplicates_one_message_in_flight() {
 #[test]
 fn a_user_holds_a_message_back() {
     let base = quiet();
-    let probe = go(&base);
-    let (id, sent, deliver) = probe
-        .trace()
-        .iter()
-        .find_map(|e| match &e.ev {
-            Ev::Send { id, deliver_us, .. } if e.t_us > 1_000_000 => Some((*id, e.t_us, *deliver_us)),
-            _ => None,
-        })
-        .expect("a message sent after 1 s");
+    let (id, sent, deliver) = first_send_after(&base, 1_000_000);
     let mut s = base.clone();
     s.interventions =
         vec![Intervention { at_us: sent + 1, action: protosim::scenario::Action::DelayMessage { id, by_us: 300_000 } }];
