@@ -330,12 +330,15 @@ pub fn App(props: &AppProps) -> Html {
         Callback::from(move |act: Act| {
             let s = fork(&current.scenario, act.at_us, act.action);
             match s.validate() {
-                Ok(()) => current.set(Loaded {
-                    scenario: s,
-                    count: current.count + 1,
-                    start_us: act.at_us,
-                    playing: act.playing,
-                }),
+                Ok(()) => {
+                    setup_error.set(None);
+                    current.set(Loaded {
+                        scenario: s,
+                        count: current.count + 1,
+                        start_us: act.at_us,
+                        playing: act.playing,
+                    })
+                }
                 Err(e) => setup_error.set(Some(e.to_string())),
             }
         })
