@@ -17,6 +17,13 @@ use crate::scenario::{NodeId, ProtocolKind, Scenario, ScenarioError};
 use crate::trace::{Metrics, StopReason, TraceEvent};
 use serde::Serialize;
 
+/// How long a shopper waits for an answer before sending checkout attempt number `attempts` (1, 2, …) again: the
+/// retry interval, doubled per attempt up to eight times, plus up to half an interval of jitter so that shoppers
+/// do not retry in step. Shared by the protocols whose shoppers retry a whole checkout (Raft, Paxos, 2PC).
+pub fn retry_after_us(rng: &mut crate::rng::SimRng, retry_us: u64, attempts: u32) -> u64 {
+    (retry_us << (attempts - 1).min(3)) + rng.range_u64(0, retry_us / 2)
+}
+
 /// A named variant: `correct`, or a textbook mistake explained in one line.
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct VariantInfo {

@@ -781,8 +781,7 @@ impl Raft {
             ctx.cancel_timer(old);
         }
         let attempts = attempts + 1;
-        let backoff = self.retry_us << (attempts - 1).min(3);
-        let after = backoff + ctx.rng().range_u64(0, self.retry_us / 2);
+        let after = super::retry_after_us(ctx.rng(), self.retry_us, attempts);
         let timer = ctx.set_timer(after, Timer::Retry(id));
         sh.attempts.insert(id, (attempts, hops, timer));
         ctx.send(sh.leader_guess, Msg::Checkout(req));
