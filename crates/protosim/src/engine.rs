@@ -725,7 +725,10 @@ impl<P: Protocol> Engine<P> {
                 }
                 Effect::Note(text) => self.record(Ev::Note { node, text }),
                 Effect::Answer(request_id, outcome) => self.answered(node, request_id, outcome),
-                Effect::Sample(name, value) => self.core.metrics.samples.entry(name).or_default().push(value),
+                Effect::Sample(name, value) => {
+                    self.core.metrics.samples.entry(name).or_default().push(value);
+                    self.core.metrics.sample_times.entry(name).or_default().push(self.core.now_us);
+                }
             }
         }
     }

@@ -7,14 +7,17 @@
 //!
 //! This crate has no web dependency; the browser app and the `protosim` CLI both sit on top of it.
 
+pub mod compare;
 pub mod domain;
 pub mod engine;
 pub mod faults;
+pub mod hunt;
 pub mod invariants;
 pub mod pinned;
 pub mod protocols;
 pub mod rng;
 pub mod scenario;
+pub mod stats;
 pub mod trace;
 
 pub use engine::RecordOptions;

@@ -158,11 +158,14 @@ pub struct Metrics {
     pub crashes: u64,
     /// Protocol-specific measurements, e.g. how long each 2PC transaction kept a participant blocked (µs).
     pub samples: std::collections::BTreeMap<&'static str, Vec<u64>>,
+    /// When each of `samples` was taken (µs), in the same order: the charts plot them over time.
+    #[serde(skip)]
+    pub sample_times: std::collections::BTreeMap<&'static str, Vec<u64>>,
 }
 
 /// Whether a protocol metric counts things (e.g. attempts per checkout) rather than measuring time in µs.
 pub fn is_count_metric(name: &str) -> bool {
-    name == "attempts"
+    name == "attempts" || name == crate::protocols::RETRIES_METRIC
 }
 
 impl Metrics {

@@ -1460,6 +1460,7 @@ impl Locking {
             self.finish(vol, ctx, id, Outcome::Aborted { reason: AbortReason::Contention });
             return;
         }
+        ctx.sample(super::RETRIES_METRIC, 1);
         let window = self.backoff_us << failed.min(6);
         let wait = window / 2 + ctx.rng().range_u64(0, window / 2);
         if ctx.now_us() + wait >= job.prio.0 + CHECKOUT_DEADLINE_US {

@@ -20,9 +20,21 @@ use serde::Serialize;
 /// How long a shopper waits for an answer before sending checkout attempt number `attempts` (1, 2, …) again: the
 /// retry interval, doubled per attempt up to eight times, plus up to half an interval of jitter so that shoppers
 /// do not retry in step. Shared by the protocols whose shoppers retry a whole checkout (Raft, Paxos, 2PC).
-pub fn retry_after_us(rng: &mut crate::rng::SimRng, retry_us: u64, attempts: u32) -> u64 {
-    (retry_us << (attempts - 1).min(3)) + rng.range_u64(0, retry_us / 2)
+/// Every attempt after the first counts as a retry ([`RETRIES_METRIC`], charted over time).
+pub fn retry_after_us<P: crate::engine::Protocol>(
+    ctx: &mut crate::engine::Ctx<'_, P>,
+    retry_us: u64,
+    attempts: u32,
+) -> u64 {
+    if attempts > 1 {
+        ctx.sample(RETRIES_METRIC, 1);
+    }
+    (retry_us << (attempts - 1).min(3)) + ctx.rng().range_u64(0, retry_us / 2)
 }
+
+/// A count metric every protocol records once per retried checkout attempt (a resend, or a new attempt after a
+/// conflict or an abort).
+pub const RETRIES_METRIC: &str = "retries";
 
 /// A named variant: `correct`, or a textbook mistake explained in one line.
 #[derive(Clone, Copy, Debug, Serialize)]

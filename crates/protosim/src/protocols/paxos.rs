@@ -777,7 +777,7 @@ impl Paxos {
             ctx.cancel_timer(old);
         }
         let attempts = attempts + 1;
-        let after = super::retry_after_us(ctx.rng(), self.retry_us, attempts);
+        let after = super::retry_after_us(ctx, self.retry_us, attempts);
         let timer = ctx.set_timer(after, Timer::Retry(id));
         sh.attempts.insert(id, (attempts, timer, to));
         ctx.send(to, Msg::Checkout(req));

@@ -781,7 +781,7 @@ impl Raft {
             ctx.cancel_timer(old);
         }
         let attempts = attempts + 1;
-        let after = super::retry_after_us(ctx.rng(), self.retry_us, attempts);
+        let after = super::retry_after_us(ctx, self.retry_us, attempts);
         let timer = ctx.set_timer(after, Timer::Retry(id));
         sh.attempts.insert(id, (attempts, hops, timer));
         ctx.send(sh.leader_guess, Msg::Checkout(req));

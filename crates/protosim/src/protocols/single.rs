@@ -297,6 +297,7 @@ impl Protocol for SingleDb {
         let attempts = p.attempts;
         let req = p.req.clone();
         let after = self.backoff_us(attempts, ctx);
+        ctx.sample(super::RETRIES_METRIC, 1);
         let timer = ctx.set_timer(after, Timer::Retry(id));
         if let Some(p) = pending.get_mut(&id) {
             p.timer = timer;

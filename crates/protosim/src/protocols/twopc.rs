@@ -631,7 +631,7 @@ impl TwoPc {
             ctx.cancel_timer(old);
         }
         let attempts = attempts + 1;
-        let after = super::retry_after_us(ctx.rng(), self.retry_us, attempts);
+        let after = super::retry_after_us(ctx, self.retry_us, attempts);
         let timer = ctx.set_timer(after, Timer::Retry(id));
         sh.attempts.insert(id, (attempts, timer));
         ctx.send(COORD, Msg::Checkout(req));

@@ -1,0 +1,112 @@
+//! Side-by-side comparison: the same workload, seed and fault schedule under another mechanism or variant.
+//!
+//! Node numbers mean different machines in different protocols (Paxos adds proposers, pessimistic locking a lock
+//! manager), so interventions are carried over by role: server `k` stays server `k` (dropped when the other cluster
+//! has no server `k`), shopper `j` stays shopper `j`. Actions on a message in flight (drop, duplicate, hold back)
+//! name a message of one particular run and do not carry over; they are left out of the other side.
+
+use crate::scenario::{Action, Intervention, NodeId, ProtocolKind, Scenario};
+
+/// `s` under protocol `kind` and variant `variant`: the same seed, shoppers, workload, network, options and
+/// interventions (mapped by role), with the cluster size clamped into the range `kind` allows.
+pub fn translate(s: &Scenario, kind: ProtocolKind, variant: &str) -> Scenario {
+    let info = crate::protocols::info(kind);
+    let mut t = s.clone();
+    t.protocol = kind;
+    t.variant = variant.to_string();
+    t.nodes = if s.protocol == kind { s.nodes } else { s.nodes.clamp(info.nodes.0, info.nodes.1) };
+    let (from_servers, to_servers) = (s.servers(), t.servers());
+    let map = |n: NodeId| -> Option<NodeId> {
+        if n < from_servers {
+            (n < to_servers).then_some(n)
+        } else {
+            Some(n - from_servers + to_servers)
+        }
+    };
+    t.network.links = s
+        .network
+        .links
+        .iter()
+        .filter_map(|l| {
+            let mut l = l.clone();
+            l.from = map(l.from)?;
+            l.to = map(l.to)?;
+            Some(l)
+        })
+        .collect();
+    t.interventions = s
+        .interventions
+        .iter()
+        .filter_map(|i| {
+            let action = match &i.action {
+                Action::Crash { node } => Action::Crash { node: map(*node)? },
+                Action::Restart { node } => Action::Restart { node: map(*node)? },
+                Action::Partition { groups } => Action::Partition {
+                    groups: groups
+                        .iter()
+                        .map(|g| g.iter().filter_map(|&n| map(n)).collect::<Vec<_>>())
+                        .filter(|g| !g.is_empty())
+                        .collect(),
+                },
+                Action::Cut { from, to } => Action::Cut { from: map(*from)?, to: map(*to)? },
+                Action::Heal => Action::Heal,
+                Action::DropMessage { .. } | Action::DuplicateMessage { .. } | Action::DelayMessage { .. } => {
+                    return None
+                }
+                Action::SetNetwork { link, settings } => Action::SetNetwork {
+                    link: match link {
+                        Some((a, b)) => Some((map(*a)?, map(*b)?)),
+                        None => None,
+                    },
+                    settings: settings.clone(),
+                },
+                Action::Checkout { shopper, customer, lines } => {
+                    Action::Checkout { shopper: map(*shopper)?, customer: *customer, lines: lines.clone() }
+                }
+            };
+            Some(Intervention { at_us: i.at_us, action })
+        })
+        .collect();
+    t
+}
+
+/// How one side of a comparison did: the figures of the summary table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    pub label: String,
+    pub confirmed: u64,
+    pub rejected: u64,
+    pub aborted: u64,
+    pub unanswered: u64,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    pub messages: u64,
+    pub retries: u64,
+    /// The first broken invariant and when, if any.
+    pub first_violation: Option<(String, u64)>,
+}
+
+impl Summary {
+    pub fn of(r: &dyn crate::Runner) -> Summary {
+        let rep = crate::Report::of(r);
+        let s = r.scenario();
+        Summary {
+            label: if s.variant == "correct" {
+                s.protocol.name().to_string()
+            } else {
+                format!("{} ({})", s.protocol.name(), s.variant)
+            },
+            confirmed: rep.checkouts_confirmed,
+            rejected: rep.checkouts_rejected,
+            aborted: rep.checkouts_aborted,
+            unanswered: rep.checkouts_unanswered,
+            p50_ms: rep.latency_ms_p50,
+            p95_ms: rep.latency_ms_p95,
+            p99_ms: rep.latency_ms_p99,
+            messages: rep.messages_sent,
+            retries: r.metrics().samples.get(crate::protocols::RETRIES_METRIC).map_or(0, |v| v.len() as u64),
+            first_violation: r.violations().first().map(|v| (v.invariant.to_string(), v.at_us)),
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! The bug hunt: run seeded random fault schedules until an invariant breaks, then shrink the schedule to one
+//! from which no single intervention can be removed without the violation disappearing.
+//!
+//! The hunt is a state machine that does a bounded amount of work per call ([`Hunt::work`]), so the browser can
+//! run it in slices between animation frames and show progress; the CLI and the tests run it to the end with
+//! [`Hunt::finish`]. Each run stops at its first violation (nothing after it can matter).
+//!
+//! Shrinking (delta debugging, Zeller's ddmin in its simple greedy form): first drop every intervention after the
+//! violation and the random base loss and duplication, then try removing chunks of interventions, halving the chunk
+//! size, and end with passes removing one intervention at a time until a whole pass removes nothing. A candidate is
+//! kept only when the *same* invariant still breaks, so the lesson stays the same. The result is 1-minimal:
+//! removing any one of its remaining interventions makes that violation disappear.
+
+use crate::invariants::Violation;
+use crate::scenario::{ProtocolKind, Scenario};
+use crate::RecordOptions;
+
+/// The scenario the hunt starts from: the CLI's `protosim sweep --faults --protocol P --variant V` default (the
+/// protocol's default cluster, seed 1), so the page and the CLI find the same first seed.
+pub fn base(kind: ProtocolKind, variant: &str) -> Scenario {
+    Scenario {
+        protocol: kind,
+        variant: variant.to_string(),
+        nodes: crate::protocols::info(kind).default_nodes,
+        ..Scenario::default()
+    }
+}
+
+/// Runs a scenario until its first violation (or its end): the violation, and the events simulated.
+pub fn first_violation(s: &Scenario) -> (Option<Violation>, u64) {
+    let Ok(mut r) = crate::build(s, RecordOptions { narrate: false, checkpoint_every: 0 }) else {
+        return (None, 0);
+    };
+    while r.violations().is_empty() && r.step() {}
+    (r.violations().first().cloned(), r.metrics().events)
+}
+
+/// What the hunt found, after shrinking.
+#[derive(Clone, Debug)]
+pub struct Counterexample {
+    /// The shrunk scenario: replays to `violation` anywhere.
+    pub scenario: Scenario,
+    pub violation: Violation,
+    /// The seed whose random schedule broke the rule, and how many interventions it had before shrinking.
+    pub seed: u64,
+    pub interventions_before: usize,
+    /// Runs spent searching (seeds tried) and shrinking.
+    pub search_runs: u64,
+    pub shrink_runs: u64,
+}
+
+#[derive(Clone, Debug)]
+enum Phase {
+    Searching { next: u64 },
+    Shrinking(Shrinker),
+    Done(Box<Counterexample>),
+    GaveUp,
+}
+
+#[derive(Clone, Debug)]
+struct Shrinker {
+    current: Scenario,
+    violation: Violation,
+    seed: u64,
+    before: usize,
+    /// Step 0: cut everything after the violation; 1: calm base network; 2: chunks.
+    stage: u8,
+    chunk: usize,
+    pos: usize,
+    removed_in_pass: bool,
+}
+
+/// Where a hunt is, for a progress display.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Progress {
+    /// Trying seeds: how many so far, of at most how many.
+    Searching {
+        tried: u64,
+        max: u64,
+    },
+    /// Shrinking the schedule of `seed`: interventions left, and how many it had.
+    Shrinking {
+        seed: u64,
+        left: usize,
+        before: usize,
+    },
+    Found,
+    GaveUp {
+        tried: u64,
+    },
+}
+
+/// A bug hunt over seeds `base.seed ..` with random fault schedules.
+#[derive(Clone, Debug)]
+pub struct Hunt {
+    base: Scenario,
+    max_seeds: u64,
+    phase: Phase,
+    /// Simulation runs so far (search and shrink) and the events they simulated.
+    pub runs: u64,
+    pub events: u64,
+    search_runs: u64,
+}
+
+impl Hunt {
+    pub fn new(base: Scenario, max_seeds: u64) -> Hunt {
+        Hunt { phase: Phase::Searching { next: 0 }, base, max_seeds, runs: 0, events: 0, search_runs: 0 }
+    }
+
+    pub fn progress(&self) -> Progress {
+        match &self.phase {
+            Phase::Searching { next } => Progress::Searching { tried: *next, max: self.max_seeds },
+            Phase::Shrinking(s) => {
+                Progress::Shrinking { seed: s.seed, left: s.current.interventions.len(), before: s.before }
+            }
+            Phase::Done(_) => Progress::Found,
+            Phase::GaveUp => Progress::GaveUp { tried: self.max_seeds },
+        }
+    }
+
+    /// The counterexample, once the hunt has found and shrunk one.
+    pub fn result(&self) -> Option<&Counterexample> {
+        match &self.phase {
+            Phase::Done(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    pub fn is_over(&self) -> bool {
+        matches!(self.phase, Phase::Done(_) | Phase::GaveUp)
+    }
+
+    fn try_run(&mut self, s: &Scenario) -> Option<Violation> {
+        let (v, events) = first_violation(s);
+        self.runs += 1;
+        self.events += events;
+        v
+    }
+
+    /// Does at most `max_runs` simulation runs; returns whether the hunt is over.
+    pub fn work(&mut self, max_runs: u32) -> bool {
+        for _ in 0..max_runs {
+            if self.is_over() {
+                break;
+            }
+            self.one_run();
+        }
+        self.is_over()
+    }
+
+    /// Runs the hunt to its end.
+    pub fn finish(&mut self) -> Option<&Counterexample> {
+        while !self.work(64) {}
+        self.result()
+    }
+
+    fn one_run(&mut self) {
+        match std::mem::replace(&mut self.phase, Phase::GaveUp) {
+            Phase::Searching { next } => {
+                if next >= self.max_seeds {
+                    self.phase = Phase::GaveUp;
+                    return;
+                }
+                let mut s = self.base.clone();
+                s.seed = self.base.seed.wrapping_add(next);
+                let s = crate::faults::with_random_faults(&s);
+                self.search_runs += 1;
+                self.phase = match self.try_run(&s) {
+                    Some(violation) => Phase::Shrinking(Shrinker {
+                        before: s.interventions.len(),
+                        seed: s.seed,
+                        current: s,
+                        violation,
+                        stage: 0,
+                        chunk: 0,
+                        pos: 0,
+                        removed_in_pass: false,
+                    }),
+                    None => Phase::Searching { next: next + 1 },
+                };
+            }
+            Phase::Shrinking(mut sh) => {
+                self.phase = match self.shrink_step(&mut sh) {
+                    true => Phase::Done(Box::new(Counterexample {
+                        scenario: sh.current,
+                        violation: sh.violation,
+                        seed: sh.seed,
+                        interventions_before: sh.before,
+                        search_runs: self.search_runs,
+                        shrink_runs: self.runs - self.search_runs,
+                    })),
+                    false => Phase::Shrinking(sh),
+                };
+            }
+            done => self.phase = done,
+        }
+    }
+
+    /// Tries one candidate; keeps it when the same invariant still breaks. Returns whether shrinking is over.
+    fn shrink_step(&mut self, sh: &mut Shrinker) -> bool {
+        let n = sh.current.interventions.len();
+        let by_chunk = sh.stage == 2;
+        let candidate = match sh.stage {
+            0 => {
+                sh.stage = 1;
+                let mut c = sh.current.clone();
+                c.interventions.retain(|i| i.at_us <= sh.violation.at_us);
+                if c.interventions.len() == n {
+                    return false;
+                }
+                c
+            }
+            1 => {
+                sh.stage = 2;
+                sh.chunk = n.div_ceil(2).max(1);
+                sh.pos = 0;
+                let mut c = sh.current.clone();
+                if c.network.default.loss == 0.0 && c.network.default.dup == 0.0 {
+                    return n == 0;
+                }
+                c.network.default.loss = 0.0;
+                c.network.default.dup = 0.0;
+                c
+            }
+            _ => {
+                if n == 0 {
+                    return true;
+                }
+                if sh.pos >= n {
+                    if sh.chunk > 1 {
+                        sh.chunk = sh.chunk.div_ceil(2);
+                    } else if !sh.removed_in_pass {
+                        return true;
+                    }
+                    sh.pos = 0;
+                    sh.removed_in_pass = false;
+                    return false;
+                }
+                let mut c = sh.current.clone();
+                let end = (sh.pos + sh.chunk).min(n);
+                c.interventions.drain(sh.pos..end);
+                c
+            }
+        };
+        match self.try_run(&candidate) {
+            Some(v) if v.invariant == sh.violation.invariant => {
+                sh.current = candidate;
+                sh.violation = v;
+                sh.removed_in_pass = true;
+            }
+            _ if by_chunk => sh.pos += sh.chunk,
+            _ => {}
+        }
+        false
+    }
+}

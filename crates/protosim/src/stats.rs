@@ -1,0 +1,154 @@
+//! Time series of one run, for the charts: checkouts confirmed, latency percentiles, messages, aborts and retries,
+//! time blocked and time waiting for locks, each in fixed buckets of simulated time.
+//!
+//! Everything is computed from what a run already records (its trace and its timed samples), so a chart never
+//! disagrees with the player or the report.
+
+use crate::domain::Outcome;
+use crate::trace::{percentile, Ev, Metrics, TraceEvent};
+
+/// The bucket widths the charts use: the smallest that keeps a run within [`MAX_BUCKETS`] buckets.
+const NICE_BUCKETS_US: [u64; 12] = [
+    10_000, 20_000, 50_000, 100_000, 200_000, 250_000, 500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000, 30_000_000,
+];
+pub const MAX_BUCKETS: u64 = 150;
+
+/// One run's series. Bucket `k` covers `[k * bucket_us, (k + 1) * bucket_us)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    pub bucket_us: u64,
+    pub end_us: u64,
+    /// Checkouts confirmed by the end of each bucket (cumulative).
+    pub confirmed: Vec<u64>,
+    /// Latency (ms) of the checkouts answered in each bucket: p50, p95, p99; `None` where none was answered.
+    pub p50_ms: Vec<Option<f64>>,
+    pub p95_ms: Vec<Option<f64>>,
+    pub p99_ms: Vec<Option<f64>>,
+    /// Messages sent per second of simulated time.
+    pub msgs_per_s: Vec<f64>,
+    /// Checkouts aborted (answered "aborted") per second.
+    pub aborts_per_s: Vec<f64>,
+    /// Checkout attempts retried per second.
+    pub retries_per_s: Vec<f64>,
+    /// 2PC: mean time (ms) a participant stayed blocked, over the transactions that ended in each bucket. `None`
+    /// for the protocols that never block that way.
+    pub blocked_ms: Option<Vec<Option<f64>>>,
+    /// Pessimistic locking: mean time (ms) waited for a lock, over the grants in each bucket.
+    pub lock_wait_ms: Option<Vec<Option<f64>>>,
+}
+
+fn bucket_for(end_us: u64) -> u64 {
+    NICE_BUCKETS_US.iter().copied().find(|b| end_us.div_ceil(*b) <= MAX_BUCKETS).unwrap_or(60_000_000)
+}
+
+/// The means of a timed sample metric per bucket, or `None` when the run never recorded it and `protocol_has` is
+/// false.
+fn timed_means(
+    metrics: &Metrics,
+    name: &str,
+    buckets: usize,
+    bucket_us: u64,
+    protocol_has: bool,
+) -> Option<Vec<Option<f64>>> {
+    let (values, times) = match (metrics.samples.get(name), metrics.sample_times.get(name)) {
+        (Some(v), Some(t)) => (v.as_slice(), t.as_slice()),
+        _ if protocol_has => (&[][..], &[][..]),
+        _ => return None,
+    };
+    let mut sum = vec![0u64; buckets];
+    let mut n = vec![0u64; buckets];
+    for (v, t) in values.iter().zip(times) {
+        let k = ((t / bucket_us) as usize).min(buckets - 1);
+        sum[k] += v;
+        n[k] += 1;
+    }
+    Some(sum.iter().zip(&n).map(|(s, &n)| (n > 0).then(|| *s as f64 / n as f64 / 1000.0)).collect())
+}
+
+impl Series {
+    /// The series of a run that ended at `end_us`. `blocks` / `waits`: whether the protocol records time blocked
+    /// (2PC) or time waiting for locks (pessimistic locking), so their charts show even when a run had none.
+    pub fn of(trace: &[TraceEvent], metrics: &Metrics, end_us: u64, blocks: bool, waits: bool) -> Series {
+        let bucket_us = bucket_for(end_us.max(1));
+        let buckets = end_us.max(1).div_ceil(bucket_us) as usize;
+        let mut confirmed = vec![0u64; buckets];
+        let mut lat: Vec<Vec<u64>> = vec![Vec::new(); buckets];
+        let mut sends = vec![0u64; buckets];
+        let mut aborts = vec![0u64; buckets];
+        let at = |t: u64| ((t / bucket_us) as usize).min(buckets - 1);
+        for e in trace {
+            match &e.ev {
+                Ev::Send { .. } => sends[at(e.t_us)] += 1,
+                Ev::Outcome { outcome, latency_us, .. } => {
+                    let k = at(e.t_us);
+                    lat[k].push(*latency_us);
+                    match outcome {
+                        Outcome::Confirmed { .. } => confirmed[k] += 1,
+                        Outcome::Aborted { .. } => aborts[k] += 1,
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut total = 0;
+        for c in &mut confirmed {
+            total += *c;
+            *c = total;
+        }
+        let mut retries = vec![0u64; buckets];
+        if let Some(times) = metrics.sample_times.get(crate::protocols::RETRIES_METRIC) {
+            for &t in times {
+                retries[at(t)] += 1;
+            }
+        }
+        let per_s = |v: Vec<u64>| v.into_iter().map(|n| n as f64 * 1e6 / bucket_us as f64).collect::<Vec<f64>>();
+        let pct = |p: u32| -> Vec<Option<f64>> {
+            lat.iter()
+                .map(|v| {
+                    let mut v = v.clone();
+                    v.sort_unstable();
+                    (!v.is_empty()).then(|| percentile(&v, p) as f64 / 1000.0)
+                })
+                .collect()
+        };
+        Series {
+            bucket_us,
+            end_us,
+            confirmed,
+            p50_ms: pct(50),
+            p95_ms: pct(95),
+            p99_ms: pct(99),
+            msgs_per_s: per_s(sends),
+            aborts_per_s: per_s(aborts),
+            retries_per_s: per_s(retries),
+            blocked_ms: timed_means(metrics, crate::protocols::twopc::BLOCKED_METRIC, buckets, bucket_us, blocks),
+            lock_wait_ms: timed_means(metrics, crate::protocols::locking::LOCK_WAIT_METRIC, buckets, bucket_us, waits),
+        }
+    }
+
+    /// The series of a finished run.
+    pub fn of_run(r: &dyn crate::Runner) -> Series {
+        let kind = r.scenario().protocol;
+        Series::of(
+            r.trace(),
+            r.metrics(),
+            r.now_us(),
+            kind == crate::scenario::ProtocolKind::TwoPc,
+            kind == crate::scenario::ProtocolKind::Pessimistic,
+        )
+    }
+
+    /// The start time of bucket `k` (µs).
+    pub fn time_of(&self, k: usize) -> u64 {
+        k as u64 * self.bucket_us
+    }
+
+    pub fn len(&self) -> usize {
+        self.confirmed.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.confirmed.is_empty()
+    }
+}
