@@ -52,7 +52,7 @@ pub struct Counterexample {
 #[derive(Clone, Debug)]
 enum Phase {
     Searching { next: u64 },
-    Shrinking(Shrinker),
+    Shrinking(Box<Shrinker>),
     Done(Box<Counterexample>),
     GaveUp,
 }
@@ -166,7 +166,7 @@ impl Hunt {
                 let s = crate::faults::with_random_faults(&s);
                 self.search_runs += 1;
                 self.phase = match self.try_run(&s) {
-                    Some(violation) => Phase::Shrinking(Shrinker {
+                    Some(violation) => Phase::Shrinking(Box::new(Shrinker {
                         before: s.interventions.len(),
                         seed: s.seed,
                         current: s,
@@ -175,15 +175,15 @@ impl Hunt {
                         chunk: 0,
                         pos: 0,
                         removed_in_pass: false,
-                    }),
+                    })),
                     None => Phase::Searching { next: next + 1 },
                 };
             }
             Phase::Shrinking(mut sh) => {
                 self.phase = match self.shrink_step(&mut sh) {
                     true => Phase::Done(Box::new(Counterexample {
-                        scenario: sh.current,
-                        violation: sh.violation,
+                        scenario: sh.current.clone(),
+                        violation: sh.violation.clone(),
                         seed: sh.seed,
                         interventions_before: sh.before,
                         search_runs: self.search_runs,
