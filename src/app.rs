@@ -268,6 +268,26 @@ struct Loaded {
     count: u32,
     start_us: u64,
     playing: bool,
+    /// The guided tour this run belongs to, if one was picked.
+    tour: Option<&'static crate::tours::Tour>,
+}
+
+/// What the page shows under the setup bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Explore,
+    Compare,
+    Hunt,
+    Tours,
+}
+
+impl Mode {
+    const ALL: [(Mode, &'static str, &'static str); 4] = [
+        (Mode::Explore, "Explore", "explore"),
+        (Mode::Compare, "Compare", "compare"),
+        (Mode::Hunt, "Bug hunt", "hunt"),
+        (Mode::Tours, "Guided tours", "tours"),
+    ];
 }
 
 /// Something a user does to the run at the cursor: the run forks there (see [`fork`]).
@@ -303,7 +323,18 @@ pub fn fork(s: &Scenario, at_us: u64, action: protosim::scenario::Action) -> Sce
 #[component]
 pub fn App(props: &AppProps) -> Html {
     let initial = use_memo(props.fragment.clone(), |f| scenario_for_fragment(f));
-    let current = use_state(|| Loaded { scenario: initial.0.clone(), count: 0, start_us: 0, playing: props.autoplay });
+    let current = use_state(|| Loaded {
+        scenario: initial.0.clone(),
+        count: 0,
+        start_us: 0,
+        playing: props.autoplay,
+        tour: None,
+    });
+    let mode = use_state(|| Mode::Explore);
+    let notice = use_state(|| None::<String>);
+    let other = use_state(|| crate::compare_view::default_other(&initial.0));
+    // The address bar always holds the scenario on screen, so a copied address reproduces the run.
+    use_effect_with(current.scenario.clone(), crate::share::set_fragment);
     let link_error = use_state(|| initial.1.as_ref().map(|e| e.to_string()));
     let setup_error = use_state(|| None::<String>);
     let loaded = use_memo(current.scenario.clone(), |s| run_for_playback(s).map(Rc::new).map_err(|e| e.to_string()));
@@ -315,15 +346,71 @@ pub fn App(props: &AppProps) -> Html {
         let current = current.clone();
         let setup_error = setup_error.clone();
         let link_error = link_error.clone();
+        let other = other.clone();
+        let notice = notice.clone();
         Callback::from(move |s: Scenario| match s.validate() {
             Ok(()) => {
                 setup_error.set(None);
                 link_error.set(None);
-                current.set(Loaded { scenario: s, count: current.count + 1, start_us: 0, playing: true });
+                notice.set(None);
+                if s.protocol != current.scenario.protocol || s.variant != current.scenario.variant {
+                    other.set(crate::compare_view::default_other(&s));
+                }
+                current.set(Loaded { scenario: s, count: current.count + 1, start_us: 0, playing: true, tour: None });
             }
             Err(e) => setup_error.set(Some(e.to_string())),
         })
     };
+    // A scenario from a file or pasted text: loaded when valid, otherwise the reason is shown and the run stays.
+    let on_import = {
+        let set_scenario = set_scenario.clone();
+        let setup_error = setup_error.clone();
+        let mode = mode.clone();
+        let notice = notice.clone();
+        Callback::from(move |r: Result<Scenario, String>| match r {
+            Ok(s) => {
+                let text = format!("Imported a {} scenario (seed {}).", s.protocol.name(), s.seed);
+                mode.set(Mode::Explore);
+                set_scenario.emit(s);
+                notice.set(Some(text));
+            }
+            Err(e) => setup_error.set(Some(format!("the imported scenario cannot be used: {e}"))),
+        })
+    };
+    let on_found = {
+        let current = current.clone();
+        let mode = mode.clone();
+        let notice = notice.clone();
+        let other = other.clone();
+        Callback::from(move |f: crate::hunt_panel::Found| {
+            notice.set(Some(format!("Bug hunt: {} The player is paused at the breaking event.", f.summary)));
+            other.set(crate::compare_view::default_other(&f.scenario));
+            current.set(Loaded {
+                scenario: f.scenario,
+                count: current.count + 1,
+                start_us: f.at_us,
+                playing: false,
+                tour: None,
+            });
+            mode.set(Mode::Explore);
+        })
+    };
+    let on_tour = {
+        let current = current.clone();
+        let mode = mode.clone();
+        let other = other.clone();
+        let notice = notice.clone();
+        Callback::from(move |t: &'static crate::tours::Tour| {
+            notice.set(None);
+            let s = t.scenario();
+            other.set(crate::compare_view::default_other(&s));
+            current.set(Loaded { scenario: s, count: current.count + 1, start_us: 0, playing: false, tour: Some(t) });
+            mode.set(Mode::Explore);
+        })
+    };
+    let compare_model = use_memo((current.scenario.clone(), (*other).clone()), |(s, (kind, variant))| {
+        run_for_playback(&protosim::compare::translate(s, *kind, variant)).map(Rc::new).map_err(|e| e.to_string())
+    });
     let on_act = {
         let current = current.clone();
         let setup_error = setup_error.clone();
@@ -337,6 +424,7 @@ pub fn App(props: &AppProps) -> Html {
                         count: current.count + 1,
                         start_us: act.at_us,
                         playing: act.playing,
+                        tour: None,
                     })
                 }
                 Err(e) => setup_error.set(Some(e.to_string())),
@@ -365,6 +453,52 @@ pub fn App(props: &AppProps) -> Html {
     });
     let s = &current.scenario;
     let info = protosim::protocols::info(s.protocol);
+    let notice_banner = notice.as_ref().map(|m| {
+        let notice = notice.clone();
+        html! {
+            <div class="banner info" role="status" data-testid="notice">
+                { m.clone() }
+                <button class="ghost" onclick={Callback::from(move |_| notice.set(None))} aria-label="Dismiss">{ "✕" }</button>
+            </div>
+        }
+    });
+    let tabs = html! {
+        <nav class="tabs" aria-label="Tools">
+            { for Mode::ALL.iter().map(|&(m, label, id)| {
+                let mode = mode.clone();
+                html! {
+                    <button role="tab" aria-selected={(*mode == m).to_string()} data-testid={format!("tab-{id}")}
+                            class={classes!((*mode == m).then_some("active"))}
+                            onclick={Callback::from(move |_| mode.set(m))}>{ label }</button>
+                }
+            }) }
+            <crate::share::ShareBar scenario={s.clone()} on_import={on_import}
+                on_message={{ let n = notice.clone(); Callback::from(move |m: String| n.set(Some(m))) }} />
+        </nav>
+    };
+    let body = match *mode {
+        Mode::Explore => match &*loaded {
+            Ok(model) => html! {
+                <Explorer key={current.count} model={model.clone()} playing={current.playing}
+                          start_us={current.start_us} invariants={info.invariants} on_act={on_act}
+                          tour={current.tour} />
+            },
+            Err(e) => html! {
+                <div class="banner error" role="alert" data-testid="run-error">{ format!("This scenario cannot run: {e}") }</div>
+            },
+        },
+        Mode::Compare => match (&*loaded, &*compare_model) {
+            (Ok(a), Ok(b)) => html! {
+                <crate::compare_view::CompareView key={current.count} a={a.clone()} b={b.clone()}
+                    on_pick={{ let o = other.clone(); Callback::from(move |p| o.set(p)) }} />
+            },
+            (Err(e), _) | (_, Err(e)) => html! {
+                <div class="banner error" role="alert" data-testid="run-error">{ format!("This comparison cannot run: {e}") }</div>
+            },
+        },
+        Mode::Hunt => html! { <crate::hunt_panel::HuntPanel scenario={s.clone()} on_found={on_found} /> },
+        Mode::Tours => html! { <crate::tours::TourList on_pick={on_tour} /> },
+    };
     html! {
         <main class={classes!("app", large.then_some("large"))}>
             <header class="top">
@@ -375,17 +509,15 @@ pub fn App(props: &AppProps) -> Html {
             </header>
             <SetupBar scenario={s.clone()} on_change={set_scenario}
                       on_error={{ let e = setup_error.clone(); Callback::from(move |m: String| e.set(Some(m))) }} />
-            { error_banner }
-            { setup_banner }
-            { match &*loaded {
-                Ok(model) => html! {
-                    <Explorer key={current.count} model={model.clone()} playing={current.playing}
-                              start_us={current.start_us} invariants={info.invariants} on_act={on_act} />
-                },
-                Err(e) => html! {
-                    <div class="banner error" role="alert" data-testid="run-error">{ format!("This scenario cannot run: {e}") }</div>
-                },
-            } }
+            { tabs }
+            // One wrapper whatever banners show, so that a banner appearing never shifts (and remounts) the
+            // share bar or the player after it.
+            <div class="banners">
+                { error_banner }
+                { setup_banner }
+                { notice_banner }
+            </div>
+            { body }
         </main>
     }
 }
@@ -581,6 +713,9 @@ pub struct ExplorerProps {
     pub invariants: &'static [protosim::invariants::InvariantInfo],
     #[prop_or_default]
     pub on_act: Callback<Act>,
+    /// A guided tour over this run: its narration card drives the player.
+    #[prop_or_default]
+    pub tour: Option<&'static crate::tours::Tour>,
 }
 
 const SHORTCUTS: [(&str, &str); 8] = [
@@ -618,6 +753,21 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
     let log_kind = use_state(|| "all".to_string());
     let log_node = use_state(|| None::<protosim::scenario::NodeId>);
     let help = use_state(|| false);
+    let tour_step = use_state(|| 0usize);
+    // Keyed by the model's address: comparing a whole run by value on every frame would cost more than the memo.
+    let model_key = Rc::as_ptr(&model) as usize;
+    let tour_times = use_memo((props.tour.map(|t| t.id), model_key), {
+        let (tour, model) = (props.tour, model.clone());
+        move |_| tour.map(|t| t.times(&model))
+    });
+    let charts = use_memo(model_key, {
+        let model = model.clone();
+        move |_| Rc::new(crate::charts::charts(&model.series, None, ""))
+    });
+    let fault_times = use_memo(model_key, {
+        let model = model.clone();
+        move |_| Rc::new(model.faults.iter().map(|(t, _)| *t).collect::<Vec<u64>>())
+    });
 
     // Keyboard: one listener on the document while the explorer is mounted. It reads the latest player through a
     // shared cell, so the listener need not be rebuilt on every frame.
@@ -833,8 +983,25 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                     <p class="hint">{ "Click a node to inspect it, crash it or cut it off; click a message in flight to drop it." }</p>
                     <crate::cluster::SpaceTime model={model.clone()} cursor_us={cursor}
                         on_seek={{ let p = player.dispatcher(); Callback::from(move |t| p.dispatch(PlayerAction::Step(t))) }} />
+                    <crate::charts::Charts charts={(*charts).clone()} end_us={model.end_us}
+                        faults={(*fault_times).clone()} cursor_us={cursor}
+                        on_seek={{ let p = player.dispatcher(); Callback::from(move |t| p.dispatch(PlayerAction::Step(t))) }} />
                 </div>
                 <aside class="side">
+                    if let (Some(tour), Some(times), true) = (props.tour, (*tour_times).clone(), *tour_step != usize::MAX) {
+                        <crate::tours::TourCard tour={tour} times={times.clone()} step={*tour_step}
+                            on_step={{
+                                let tour_step = tour_step.clone();
+                                let p = player.dispatcher();
+                                Callback::from(move |k: usize| {
+                                    if let Some(&t) = times.as_ref().ok().and_then(|v| v.get(k)) {
+                                        p.dispatch(PlayerAction::Step(t));
+                                    }
+                                    tour_step.set(k);
+                                })
+                            }}
+                            on_close={{ let s = tour_step.clone(); Callback::from(move |_| s.set(usize::MAX)) }} />
+                    }
                     if let Some(id) = *picked_msg {
                         <MessagePanel model={model.clone()} id={id} cursor_us={cursor} on_act={props.on_act.clone()}
                                       playing={player.playing}
@@ -892,7 +1059,8 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
             }
             <footer class="foot" data-testid="totals" data-messages={model.messages_sent.to_string()}
                     data-confirmed={model.confirmed.to_string()} data-dropped={model.dropped.to_string()}
-                    data-dropped-user={model.dropped_by_user.to_string()} data-duplicated={model.duplicated.to_string()}>
+                    data-dropped-user={model.dropped_by_user.to_string()} data-duplicated={model.duplicated.to_string()}
+                    data-trace={model.trace_hash.clone()}>
                 { format!(
                     "{} messages ({} dropped, {} by you) · {} checkouts confirmed · trace {} · {} events · {}",
                     model.messages_sent, model.dropped, model.dropped_by_user, model.confirmed, model.trace_hash,

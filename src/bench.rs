@@ -110,6 +110,39 @@ fn FrameBench(props: &FrameBenchProps) -> Html {
     html! { <crate::cluster::Cluster model={props.model.clone()} cursor_us={cursor} /> }
 }
 
+/// The bug hunt for every mistaken variant, as the page runs it: the time to the first counterexample (the search)
+/// and to the shrunk one, and the runs per second.
+pub fn hunt_lines() -> Vec<String> {
+    let mut lines = Vec::new();
+    for (kind, variant) in crate::hunt_panel::mistaken_variants() {
+        let t0 = now_ms();
+        let mut hunt = protosim::hunt::Hunt::new(protosim::hunt::base(kind, variant), crate::hunt_panel::MAX_SEEDS);
+        let mut found_ms = None;
+        while !hunt.work(1) {
+            if found_ms.is_none() && !matches!(hunt.progress(), protosim::hunt::Progress::Searching { .. }) {
+                found_ms = Some(now_ms() - t0);
+            }
+        }
+        let total = now_ms() - t0;
+        let line = match hunt.result() {
+            Some(c) => format!(
+                "hunt/{}/{variant}: first counterexample in {:.2} s (seed {}, {} runs), shrunk {} → {} interventions,                  {:.2} s in all, {:.0} runs/s",
+                kind.name(),
+                found_ms.unwrap_or(total) / 1000.0,
+                c.seed,
+                c.search_runs,
+                c.interventions_before,
+                c.scenario.interventions.len(),
+                total / 1000.0,
+                hunt.runs as f64 / (total / 1000.0).max(1e-6)
+            ),
+            None => format!("hunt/{}/{variant}: NO counterexample in {} runs", kind.name(), hunt.runs),
+        };
+        lines.push(line);
+    }
+    lines
+}
+
 #[component]
 pub fn Bench() -> Html {
     let result = use_state(|| None::<Vec<String>>);
@@ -150,6 +183,7 @@ pub fn Bench() -> Html {
                         events as f64 / ms / 1000.0
                     ));
                 }
+                lines.extend(hunt_lines());
                 result.set(Some(lines));
                 frame_model.set(crate::app::run_for_playback(&frame_scenario()).ok().map(std::rc::Rc::new));
             })

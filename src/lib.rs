@@ -5,8 +5,13 @@
 
 pub mod app;
 pub mod bench;
+pub mod charts;
 pub mod cluster;
+pub mod compare_view;
+pub mod hunt_panel;
 pub mod model;
+pub mod share;
+pub mod tours;
 
 use wasm_bindgen::JsCast;
 

@@ -111,6 +111,9 @@ pub struct Model {
     /// Totals of the whole run.
     pub messages_sent: u64,
     pub confirmed: u64,
+    /// The run's chart series and its summary (for the charts and the comparison table).
+    pub series: std::rc::Rc<protosim::stats::Series>,
+    pub summary: protosim::compare::Summary,
 }
 
 /// How long, in simulated time, a dropped message takes to fall out of the picture.
@@ -352,6 +355,8 @@ impl Model {
             trace_hash: protosim::trace::trace_hash(r.trace()),
             messages_sent: r.metrics().messages_sent,
             confirmed: r.metrics().checkouts_confirmed,
+            series: std::rc::Rc::new(protosim::stats::Series::of_run(r)),
+            summary: protosim::compare::Summary::of(r),
         }
     }
 

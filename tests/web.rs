@@ -558,3 +558,225 @@ async fn duplicate_a_message_choose_partition_groups_and_submit_a_basket() {
     let log = find(&root, "events").unwrap().text_content().unwrap();
     assert!(log.contains("buys 3×cap"), "{log}");
 }
+
+// ---- Insight tools: share links, import, charts, tours, bug hunt, compare ----
+
+fn trace_of(root: &Element) -> String {
+    find(root, "totals").expect("the footer").get_attribute("data-trace").unwrap()
+}
+
+async fn set_input(root: &Element, testid: &str, value: &str) {
+    let input: web_sys::HtmlInputElement = wasm_bindgen::JsCast::dyn_into(find(root, testid).unwrap()).unwrap();
+    input.set_value(value);
+    input.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+}
+
+async fn poll(what: &str, timeout_ms: u32, mut f: impl FnMut() -> bool) {
+    let mut waited = 0;
+    while !f() {
+        assert!(waited < timeout_ms, "timed out after {timeout_ms} ms waiting for {what}");
+        TimeoutFuture::new(50).await;
+        yew::scheduler::flush().await;
+        waited += 50;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_share_link_from_the_page_round_trips_to_the_same_trace_hash() {
+    let root = mount("", false).await;
+    let default_trace = trace_of(&root);
+    // Change the seed and crash a node at 3 s from the inspector: the link must carry both.
+    set_input(&root, "seed", "4242").await;
+    scrub_to(&root, 3_000_000).await;
+    click(&root.query_selector("svg.cluster [data-node='2']").unwrap().unwrap());
+    settle().await;
+    click(&find(&root, "crash").expect("a crash button"));
+    settle().await;
+    let trace = trace_of(&root);
+    assert_ne!(trace, default_trace);
+    let link = find(&root, "copy-link").unwrap().get_attribute("data-link").unwrap();
+    let fragment = link.split_once('#').expect("the link has a fragment").1.to_string();
+    let address_bar = web_sys::window().unwrap().location().hash().unwrap();
+    assert_eq!(address_bar, format!("#{fragment}"), "the address bar holds the run on screen");
+    // Open the link in a fresh app: the same trace, hash for hash.
+    let again = mount(&format!("#{fragment}"), false).await;
+    assert!(find(&again, "load-error").is_none());
+    assert_eq!(trace_of(&again), trace, "the share link reproduces the run exactly");
+    let s = Scenario::from_compact(&fragment).unwrap();
+    assert_eq!(s.seed, 4242);
+    assert!(s.interventions.iter().any(|i| matches!(i.action, protosim::scenario::Action::Crash { node: 2 })));
+}
+
+#[wasm_bindgen_test]
+async fn importing_a_malformed_scenario_shows_an_error_and_keeps_the_run() {
+    let root = mount("", false).await;
+    let before = trace_of(&root);
+    click(&find(&root, "import").unwrap());
+    settle().await;
+    assert!(find(&root, "import-panel").is_some(), "the import box opens");
+    for bad in [
+        "{ \"format_version\": 1, \"protocol\": ",
+        "{\"format_version\":1,\"protocol\":\"carrier-pigeon\"}",
+        "{\"format_version\":1,\"protocol\":\"raft\",\"nodes\":99}",
+        "[1,2,3]",
+        "",
+        "#s1.%%%",
+    ] {
+        let area: web_sys::HtmlTextAreaElement =
+            wasm_bindgen::JsCast::dyn_into(find(&root, "import-text").expect("the import box stays open")).unwrap();
+        area.set_value(bad);
+        click(&find(&root, "import-load").unwrap());
+        settle().await;
+        let err = find(&root, "setup-error").unwrap_or_else(|| panic!("no error shown for {bad:?}"));
+        assert!(err.text_content().unwrap().contains("imported scenario cannot be used"), "{bad:?}");
+        assert_eq!(trace_of(&root), before, "the run on screen stays for {bad:?}");
+    }
+    // A good one loads.
+    let mut s = checkout_explorer::app::default_scenario(protosim::scenario::ProtocolKind::Optimistic);
+    s.seed = 99;
+    let area: web_sys::HtmlTextAreaElement =
+        wasm_bindgen::JsCast::dyn_into(find(&root, "import-text").unwrap()).unwrap();
+    area.set_value(&s.to_json_pretty());
+    click(&find(&root, "import-load").unwrap());
+    settle().await;
+    assert!(find(&root, "setup-error").is_none());
+    assert!(find(&root, "notice").unwrap().text_content().unwrap().contains("Imported"));
+    assert_eq!(trace_of(&root), run_for_playback(&s).unwrap().trace_hash);
+}
+
+#[wasm_bindgen_test]
+async fn every_chart_renders_an_svg_with_data_for_a_60_second_run() {
+    use protosim::scenario::ProtocolKind;
+    for &kind in ProtocolKind::ALL {
+        let mut s = checkout_explorer::app::default_scenario(kind);
+        s.until_ms = 60_000;
+        let root = mount(&format!("#{}", s.to_compact()), false).await;
+        let charts = root.query_selector_all("[data-testid='charts'] figure.chart").unwrap();
+        let expect = if matches!(kind, ProtocolKind::TwoPc | ProtocolKind::Pessimistic) { 5 } else { 4 };
+        assert_eq!(charts.length(), expect, "{}: charts shown", kind.name());
+        for i in 0..charts.length() {
+            let fig: Element = wasm_bindgen::JsCast::dyn_into(charts.item(i).unwrap()).unwrap();
+            let id = fig.get_attribute("data-chart").unwrap();
+            let what = format!("{}: chart {id}", kind.name());
+            assert_eq!(fig.get_attribute("data-has-data").as_deref(), Some("true"), "{what} has data");
+            let svg = fig.query_selector("svg").unwrap().unwrap_or_else(|| panic!("{what} is an SVG"));
+            // plotters draws each series as a polyline (dashed ones as many short lines).
+            let lines = svg.query_selector_all("polyline").unwrap().length();
+            assert!(lines >= 1, "{what} draws its data ({lines} polylines)");
+            assert!(fig.query_selector(".chart-cursor").unwrap().is_some(), "{what} marks the cursor");
+        }
+        // The cursor line follows the player.
+        let cursor = |root: &Element| {
+            root.query_selector("[data-chart='confirmed'] .chart-cursor")
+                .unwrap()
+                .unwrap()
+                .get_attribute("style")
+                .unwrap()
+        };
+        let at0 = cursor(&root);
+        scrub_to(&root, 30_000_000).await;
+        assert_ne!(cursor(&root), at0, "{}: the cursor moves", kind.name());
+    }
+}
+
+#[wasm_bindgen_test]
+async fn every_tour_plays_to_its_end() {
+    for tour in checkout_explorer::tours::TOURS {
+        let root = mount("", false).await;
+        click(&find(&root, "tab-tours").unwrap());
+        settle().await;
+        click(&root.query_selector(&format!("[data-tour='{}']", tour.id)).unwrap().expect("the tour is listed"));
+        settle().await;
+        let model = run_for_playback(&tour.scenario()).unwrap();
+        let times = tour.times(&model).unwrap_or_else(|e| panic!("{e}"));
+        assert!(times.windows(2).all(|w| w[0] <= w[1]), "{}: steps in time order {times:?}", tour.id);
+        for (k, step) in tour.steps.iter().enumerate() {
+            let card = find(&root, "tour-card").unwrap_or_else(|| panic!("{}: the tour card", tour.id));
+            assert_eq!(card.get_attribute("data-step"), Some(k.to_string()), "{}", tour.id);
+            assert_eq!(find(&root, "tour-text").unwrap().text_content().unwrap(), step.text, "{} step {k}", tour.id);
+            if k > 0 {
+                assert_eq!(clock_us(&root), times[k], "{} step {k}: the player jumped to its moment", tour.id);
+            }
+            let next: web_sys::HtmlButtonElement =
+                wasm_bindgen::JsCast::dyn_into(find(&root, "tour-next").unwrap()).unwrap();
+            assert_eq!(next.disabled(), k + 1 == tour.steps.len(), "{} step {k}", tour.id);
+            if k + 1 < tour.steps.len() {
+                click(&next);
+                settle().await;
+            }
+        }
+        // And back one step.
+        if tour.steps.len() > 1 {
+            click(&find(&root, "tour-prev").unwrap());
+            settle().await;
+            assert_eq!(clock_us(&root), times[tour.steps.len() - 2], "{}: previous", tour.id);
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_bug_hunt_finds_shrinks_and_opens_a_counterexample() {
+    let root = mount("", false).await;
+    click(&find(&root, "tab-hunt").unwrap());
+    settle().await;
+    let choices = checkout_explorer::hunt_panel::mistaken_variants();
+    let k = choices.iter().position(|(_, v)| *v == "no-fencing").unwrap();
+    pick(&root, "hunt-variant", &k.to_string()).await;
+    click(&find(&root, "hunt-start").unwrap());
+    settle().await;
+    // It works in slices: the page shows progress while it runs.
+    let mut saw_progress = false;
+    poll("the counterexample", 60_000, || {
+        saw_progress |= find(&root, "hunt-progress").is_some();
+        find(&root, "notice").is_some()
+    })
+    .await;
+    assert!(saw_progress, "a progress bar was shown");
+    let notice = find(&root, "notice").unwrap().text_content().unwrap();
+    assert!(notice.contains("Seed 25 broke no-lost-update"), "{notice}");
+    // The player shows the shrunk scenario, paused at the breaking event, with the rule marked broken.
+    let link = find(&root, "copy-link").unwrap().get_attribute("data-link").unwrap();
+    let s = Scenario::from_compact(link.split_once('#').unwrap().1).unwrap();
+    assert_eq!((s.protocol.name(), s.variant.as_str(), s.seed), ("pessimistic", "no-fencing", 25));
+    let model = run_for_playback(&s).unwrap();
+    let first = model.violations.first().expect("the shrunk scenario breaks a rule");
+    assert_eq!(first.invariant, "no-lost-update");
+    assert_eq!(clock_us(&root), first.t_us, "paused at the breaking event");
+    assert!(root.query_selector(".invariants.broken").unwrap().is_some());
+}
+
+#[wasm_bindgen_test]
+async fn compare_plays_two_mechanisms_side_by_side() {
+    let root = mount("", false).await;
+    pick(&root, "protocol", "pessimistic").await;
+    click(&find(&root, "tab-compare").unwrap());
+    settle().await;
+    let a = find(&root, "compare-a").expect("side A");
+    let b = find(&root, "compare-b").expect("side B");
+    assert!(a.text_content().unwrap().contains("pessimistic"));
+    assert!(b.text_content().unwrap().contains("optimistic"), "pessimistic is compared with optimistic first");
+    assert_eq!(a.query_selector_all("[data-node]").unwrap().length(), 7);
+    assert_eq!(b.query_selector_all("[data-node]").unwrap().length(), 6, "no lock manager on the optimistic side");
+    let summary = find(&root, "compare-summary").unwrap().text_content().unwrap();
+    assert!(summary.contains("confirmed") && summary.contains("every invariant held"), "{summary}");
+    // One scrubber moves both pictures.
+    let scrub: web_sys::HtmlInputElement = wasm_bindgen::JsCast::dyn_into(
+        root.query_selector("input[aria-label='Simulated time, both runs']").unwrap().unwrap(),
+    )
+    .unwrap();
+    scrub.set_value("3100000");
+    scrub.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
+    settle().await;
+    assert_eq!(find(&root, "compare-clock").unwrap().get_attribute("data-us").as_deref(), Some("3100000"));
+    // Overlaid charts carry both runs' lines.
+    let legend = root.query_selector("[data-chart='confirmed'] svg").unwrap().unwrap().text_content().unwrap();
+    assert!(legend.contains("pessimistic") && legend.contains("optimistic"), "{legend}");
+    // Correct against mistaken: the mistaken side shows its broken rule (the optimistic shop's six buyers).
+    pick(&root, "protocol", "optimistic").await;
+    assert!(find(&root, "compare").is_some(), "a new scenario keeps the comparison open");
+    pick(&root, "compare-protocol", "optimistic").await;
+    pick(&root, "compare-variant", "no-version-check").await;
+    let summary = find(&root, "compare-summary").unwrap().text_content().unwrap();
+    assert!(summary.contains("⚠ no-lost-update broken"), "{summary}");
+}

@@ -12,6 +12,8 @@ const NICE_BUCKETS_US: [u64; 12] = [
     10_000, 20_000, 50_000, 100_000, 200_000, 250_000, 500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000, 30_000_000,
 ];
 pub const MAX_BUCKETS: u64 = 150;
+/// How many buckets a latency percentile looks back over.
+pub const LATENCY_WINDOW: usize = 8;
 
 /// One run's series. Bucket `k` covers `[k * bucket_us, (k + 1) * bucket_us)`.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,7 +22,8 @@ pub struct Series {
     pub end_us: u64,
     /// Checkouts confirmed by the end of each bucket (cumulative).
     pub confirmed: Vec<u64>,
-    /// Latency (ms) of the checkouts answered in each bucket: p50, p95, p99; `None` where none was answered.
+    /// Latency (ms) of the checkouts answered in the [`LATENCY_WINDOW`] buckets up to and including each one
+    /// (a single bucket holds too few answers for a percentile): p50, p95, p99; `None` where none was answered.
     pub p50_ms: Vec<Option<f64>>,
     pub p95_ms: Vec<Option<f64>>,
     pub p99_ms: Vec<Option<f64>>,
@@ -104,9 +107,9 @@ impl Series {
         }
         let per_s = |v: Vec<u64>| v.into_iter().map(|n| n as f64 * 1e6 / bucket_us as f64).collect::<Vec<f64>>();
         let pct = |p: u32| -> Vec<Option<f64>> {
-            lat.iter()
-                .map(|v| {
-                    let mut v = v.clone();
+            (0..buckets)
+                .map(|k| {
+                    let mut v: Vec<u64> = lat[k.saturating_sub(LATENCY_WINDOW - 1)..=k].concat();
                     v.sort_unstable();
                     (!v.is_empty()).then(|| percentile(&v, p) as f64 / 1000.0)
                 })

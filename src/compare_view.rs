@@ -1,0 +1,190 @@
+//! Compare: the scenario on screen next to the same workload, seed and fault schedule under another mechanism or
+//! variant ([`protosim::compare::translate`]). One player drives both pictures; the charts overlay the two runs
+//! (B dashed); a table sums them up. Interventions are made in the explorer; this view only watches.
+
+use crate::app::{
+    speed_text, use_animation_frames, Player, PlayerAction, SPEED_LOG_DEFAULT, SPEED_LOG_MAX, SPEED_LOG_MIN,
+};
+use crate::cluster::Cluster;
+use crate::model::Model;
+use protosim::compare::Summary;
+use protosim::scenario::ProtocolKind;
+use std::rc::Rc;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// The other side a comparison starts with: the natural opponent of each mechanism.
+pub fn default_other(s: &protosim::Scenario) -> (ProtocolKind, String) {
+    if s.variant != "correct" {
+        return (s.protocol, "correct".into());
+    }
+    let kind = match s.protocol {
+        ProtocolKind::Pessimistic => ProtocolKind::Optimistic,
+        ProtocolKind::Optimistic => ProtocolKind::Pessimistic,
+        ProtocolKind::Raft => ProtocolKind::Paxos,
+        ProtocolKind::Paxos => ProtocolKind::Raft,
+        ProtocolKind::TwoPc => ProtocolKind::Raft,
+        ProtocolKind::Single => ProtocolKind::Raft,
+    };
+    (kind, "correct".into())
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CompareViewProps {
+    pub a: Rc<Model>,
+    pub b: Rc<Model>,
+    /// The other side was changed: protocol and variant.
+    pub on_pick: Callback<(ProtocolKind, String)>,
+}
+
+fn label(m: &Model) -> String {
+    if m.scenario.variant == "correct" {
+        m.scenario.protocol.name().to_string()
+    } else {
+        format!("{} ({})", m.scenario.protocol.name(), m.scenario.variant)
+    }
+}
+
+#[component]
+pub fn CompareView(props: &CompareViewProps) -> Html {
+    let (a, b) = (props.a.clone(), props.b.clone());
+    let end_us = a.end_us.max(b.end_us);
+    let player =
+        use_reducer(|| Player { cursor_us: 0.0, end_us, playing: false, speed_log: SPEED_LOG_DEFAULT, pause_at: None });
+    {
+        let d = player.dispatcher();
+        use_animation_frames(player.playing, Callback::from(move |dt| d.dispatch(PlayerAction::Tick(dt))));
+    }
+    let cursor = player.cursor_us as u64;
+    let (la, lb) = (label(&a), label(&b));
+    // Keyed by the runs' addresses (comparing two runs by value on every frame would cost more than the memo).
+    let key = (Rc::as_ptr(&a) as usize, Rc::as_ptr(&b) as usize);
+    let charts = use_memo(key, {
+        let (a, b) = (a.clone(), b.clone());
+        move |_| Rc::new(crate::charts::charts(&a.series, Some((&b.series, &label(&b))), &label(&a)))
+    });
+    let faults = use_memo(key, {
+        let (a, b) = (a.clone(), b.clone());
+        move |_| {
+            let mut v: Vec<u64> = a.faults.iter().chain(b.faults.iter()).map(|(t, _)| *t).collect();
+            v.sort_unstable();
+            v.dedup();
+            Rc::new(v)
+        }
+    });
+    let p = player.dispatcher();
+    let toggle = {
+        let p = p.clone();
+        Callback::from(move |_| p.dispatch(PlayerAction::Toggle))
+    };
+    let on_seek = {
+        let p = p.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(v) = input.value().parse::<f64>() {
+                p.dispatch(PlayerAction::Seek(v.max(0.0) as u64));
+            }
+        })
+    };
+    let on_speed = {
+        let p = p.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(v) = input.value().parse::<f64>() {
+                p.dispatch(PlayerAction::Speed(v));
+            }
+        })
+    };
+    let on_protocol = {
+        let on_pick = props.on_pick.clone();
+        Callback::from(move |e: Event| {
+            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            if let Some(k) = ProtocolKind::parse(&sel.value()) {
+                on_pick.emit((k, "correct".into()));
+            }
+        })
+    };
+    let on_variant = {
+        let on_pick = props.on_pick.clone();
+        let kind = b.scenario.protocol;
+        Callback::from(move |e: Event| {
+            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            on_pick.emit((kind, sel.value()));
+        })
+    };
+    let (sa, sb) = (&a.summary, &b.summary);
+    let row = |what: &str, f: &dyn Fn(&Summary) -> String| {
+        html! { <tr><th scope="row">{ what.to_string() }</th><td>{ f(sa) }</td><td>{ f(sb) }</td></tr> }
+    };
+    let side = |m: &Rc<Model>, name: &str, testid: &'static str| {
+        let highlight: Vec<_> = m.violations.iter().filter(|v| v.t_us <= cursor).filter_map(|v| v.node).collect();
+        let broken = m.violations.iter().find(|v| v.t_us <= cursor);
+        html! {
+            <div class="side-by-side" data-testid={testid}>
+                <h3>{ name.to_string() }
+                    if let Some(v) = broken {
+                        <span class="bad">{ format!(" · ⚠ {} broken at {:.3} s", v.invariant, v.t_us as f64 / 1e6) }</span>
+                    }
+                </h3>
+                <Cluster model={m.clone()} cursor_us={cursor.min(m.end_us)} highlight={highlight} />
+            </div>
+        }
+    };
+    html! {
+        <section class="compare" aria-label="Compare two mechanisms" data-testid="compare">
+            <div class="controls">
+                <button class="primary" onclick={toggle} data-testid="compare-play">
+                    { if player.playing { "❚❚ Pause" } else { "▶ Play both" } }
+                </button>
+                <label>{ "Compare with " }
+                    <select onchange={on_protocol} data-testid="compare-protocol" aria-label="Other mechanism">
+                        { for ProtocolKind::ALL.iter().map(|k| html! {
+                            <option value={k.name()} selected={*k == b.scenario.protocol}>
+                                { protosim::protocols::info(*k).title }
+                            </option>
+                        }) }
+                    </select>
+                </label>
+                <select onchange={on_variant} data-testid="compare-variant" aria-label="Other variant">
+                    { for protosim::protocols::info(b.scenario.protocol).variants.iter().map(|v| html! {
+                        <option value={v.name} selected={v.name == b.scenario.variant}>{ v.name }</option>
+                    }) }
+                </select>
+                <label class="speed">{ "Speed " }
+                    <input type="range" min={SPEED_LOG_MIN.to_string()} max={SPEED_LOG_MAX.to_string()} step="0.05"
+                           value={player.speed_log.to_string()} oninput={on_speed} aria-label="Playback speed" />
+                    <output>{ speed_text(player.speed_log) }</output>
+                </label>
+                <span class="clock" data-testid="compare-clock" data-us={cursor.to_string()}>
+                    { format!("t = {:.3} s", cursor as f64 / 1e6) }
+                </span>
+                <input class="scrubber" type="range" min="0" max={end_us.to_string()} step="1000"
+                       value={cursor.to_string()} oninput={on_seek} aria-label="Simulated time, both runs" />
+            </div>
+            <p class="hint">{ "Same seed, shoppers, workload and fault schedule (carried over by role: server k stays \
+                               server k, shopper j stays shopper j; actions on single messages do not carry over)." }</p>
+            <div class="pair">
+                { side(&a, &format!("A · {la}"), "compare-a") }
+                { side(&b, &format!("B · {lb}"), "compare-b") }
+            </div>
+            <table class="summary" data-testid="compare-summary">
+                <thead><tr><th></th><th scope="col">{ format!("A · {la}") }</th><th scope="col">{ format!("B · {lb}") }</th></tr></thead>
+                <tbody>
+                    { row("confirmed", &|s| s.confirmed.to_string()) }
+                    { row("rejected (stock, funds)", &|s| s.rejected.to_string()) }
+                    { row("aborted", &|s| s.aborted.to_string()) }
+                    { row("unanswered at the end", &|s| s.unanswered.to_string()) }
+                    { row("latency p50 / p95 / p99", &|s| format!("{:.0} / {:.0} / {:.0} ms", s.p50_ms, s.p95_ms, s.p99_ms)) }
+                    { row("messages sent", &|s| s.messages.to_string()) }
+                    { row("retries", &|s| s.retries.to_string()) }
+                    { row("safety", &|s| match &s.first_violation {
+                        Some((inv, t)) => format!("⚠ {inv} broken at {:.3} s", *t as f64 / 1e6),
+                        None => "every invariant held".into(),
+                    }) }
+                </tbody>
+            </table>
+            <crate::charts::Charts charts={(*charts).clone()} end_us={end_us} faults={(*faults).clone()} cursor_us={cursor}
+                on_seek={{ let p = p.clone(); Callback::from(move |t| p.dispatch(PlayerAction::Step(t))) }} />
+        </section>
+    }
+}

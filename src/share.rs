@@ -1,0 +1,209 @@
+//! Sharing a run: the URL fragment always holds the scenario on screen (`#s1.…`, see
+//! [`protosim::Scenario::to_compact`]), a button copies that link, and scenarios, traces and the space-time diagram
+//! can be exported as files; a scenario can be imported from a file or pasted JSON.
+//!
+//! A link or file is only a scenario: opening it runs the same pure function again, so it reproduces the same trace
+//! (same hash) in any browser. Importing something that is not a valid scenario shows why and keeps the run on
+//! screen.
+
+use protosim::Scenario;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// The share link for a scenario: this page's address with the scenario in the fragment.
+pub fn link_for(s: &Scenario) -> String {
+    let base = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .map(|h| h.split('#').next().unwrap_or_default().to_string())
+        .unwrap_or_default();
+    format!("{base}#{}", s.to_compact())
+}
+
+/// Puts the scenario into the address bar without adding a history entry.
+pub fn set_fragment(s: &Scenario) {
+    let Some(w) = web_sys::window() else { return };
+    let url = format!("#{}", s.to_compact());
+    if let Ok(h) = w.history() {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Offers `text` as a download named `name`.
+pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let fail = |e: wasm_bindgen::JsValue| format!("the browser refused the download: {e:?}");
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(fail)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+    let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement =
+        doc.create_element("a").map_err(fail)?.dyn_into().map_err(|_| "no anchor element".to_string())?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// The trace of a scenario as JSON: the scenario, its trace hash and every event. The run is simulated again (it
+/// is a pure function of the scenario), so the page keeps no second copy of the trace.
+pub fn trace_json(s: &Scenario) -> Result<String, String> {
+    let r =
+        protosim::run(s, protosim::RecordOptions { narrate: true, checkpoint_every: 0 }).map_err(|e| e.to_string())?;
+    let events = serde_json::to_value(r.trace()).map_err(|e| e.to_string())?;
+    let scenario: serde_json::Value = serde_json::from_str(&s.to_json()).map_err(|e| e.to_string())?;
+    let doc = serde_json::json!({
+        "scenario": scenario,
+        "trace_hash": protosim::trace::trace_hash(r.trace()),
+        "events": events,
+    });
+    serde_json::to_string(&doc).map_err(|e| e.to_string())
+}
+
+/// The styles the space-time diagram needs outside the page (the page's CSS variables resolved).
+const SPACETIME_STYLE: &str = "svg{font-family:system-ui,sans-serif;background:#fff}\
+.lane text{font-size:12px;fill:#1f2937}.lane line{stroke:#d6dae0;stroke-width:1.5}\
+.lane rect.down{fill:#d1d5db;opacity:.8}.st-msg line{stroke:#2563eb;stroke-width:1.3;opacity:.8}\
+.st-msg.dropped line{stroke:#dc2626;stroke-dasharray:3 2}.st-msg.dropped text{fill:#dc2626;font-size:11px}\
+.st-fault line{stroke:#c2410c;stroke-dasharray:4 3}.st-fault text{fill:#c2410c;font-size:11px}\
+.st-cursor{stroke:#dc2626;stroke-width:2}.arrow-head{fill:#2563eb}";
+
+/// The space-time diagram on screen as a standalone SVG file.
+pub fn spacetime_svg() -> Option<String> {
+    let doc = web_sys::window()?.document()?;
+    let svg = doc.query_selector("svg.spacetime").ok()??;
+    let inner = svg.inner_html();
+    let view_box = svg.get_attribute("viewBox").unwrap_or_default();
+    let w: f64 = view_box.split_whitespace().nth(2).and_then(|v| v.parse().ok()).unwrap_or(1100.0);
+    let h: f64 = view_box.split_whitespace().nth(3).and_then(|v| v.parse().ok()).unwrap_or(400.0);
+    Some(format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"spacetime\" viewBox=\"{view_box}\" width=\"{w}\" \
+         height=\"{h}\"><style>{SPACETIME_STYLE}</style>{inner}</svg>"
+    ))
+}
+
+/// A file name for exports: protocol, variant and seed.
+pub fn file_stem(s: &Scenario) -> String {
+    format!("checkout-{}-{}-seed{}", s.protocol.name(), s.variant, s.seed)
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ShareBarProps {
+    pub scenario: Scenario,
+    /// A scenario read from a file or pasted: the app validates and loads it.
+    pub on_import: Callback<Result<Scenario, String>>,
+    /// A message for the user ("link copied", or why an export failed).
+    pub on_message: Callback<String>,
+}
+
+/// Copy link, export (scenario, trace, diagram) and import.
+#[component]
+pub fn ShareBar(props: &ShareBarProps) -> Html {
+    let importing = use_state(|| false);
+    let pasted = use_node_ref();
+    let s = props.scenario.clone();
+    let copy = {
+        let s = s.clone();
+        let on_message = props.on_message.clone();
+        Callback::from(move |_| {
+            let link = link_for(&s);
+            if let Some(w) = web_sys::window() {
+                let _ = w.navigator().clipboard().write_text(&link);
+            }
+            on_message.emit(format!("Link copied ({} characters): it opens exactly this run.", link.len()));
+        })
+    };
+    let export = |what: &'static str| {
+        let s = s.clone();
+        let on_message = props.on_message.clone();
+        Callback::from(move |_| {
+            let stem = file_stem(&s);
+            let done = match what {
+                "scenario" => download(&format!("{stem}.json"), "application/json", &s.to_json_pretty()),
+                "trace" => trace_json(&s).and_then(|t| download(&format!("{stem}-trace.json"), "application/json", &t)),
+                _ => spacetime_svg()
+                    .ok_or_else(|| "no space-time diagram is on screen".to_string())
+                    .and_then(|svg| download(&format!("{stem}-spacetime.svg"), "image/svg+xml", &svg)),
+            };
+            if let Err(e) = done {
+                on_message.emit(format!("Export failed: {e}"));
+            }
+        })
+    };
+    let on_file = {
+        let on_import = props.on_import.clone();
+        let importing = importing.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            input.set_value("");
+            let on_import = on_import.clone();
+            let importing = importing.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+                match text.ok().and_then(|t| t.as_string()) {
+                    Some(t) => {
+                        on_import.emit(import_text(&t));
+                        importing.set(false);
+                    }
+                    None => on_import.emit(Err("the file could not be read as text".into())),
+                }
+            });
+        })
+    };
+    let on_paste = {
+        let on_import = props.on_import.clone();
+        let pasted = pasted.clone();
+        let importing = importing.clone();
+        Callback::from(move |_| {
+            let Some(area) = pasted.cast::<web_sys::HtmlTextAreaElement>() else { return };
+            let result = import_text(&area.value());
+            if result.is_ok() {
+                importing.set(false);
+            }
+            on_import.emit(result);
+        })
+    };
+    html! {
+        <div class="share" role="group" aria-label="Share and export">
+            <button onclick={copy} data-testid="copy-link" data-link={link_for(&s)}
+                    title="the address bar always holds this run; this copies it">{ "Copy link" }</button>
+            <button onclick={export("scenario")} data-testid="export-scenario">{ "↓ Scenario JSON" }</button>
+            <button onclick={export("trace")} data-testid="export-trace">{ "↓ Trace JSON" }</button>
+            <button onclick={export("svg")} data-testid="export-svg">{ "↓ Diagram SVG" }</button>
+            <button onclick={{ let i = importing.clone(); Callback::from(move |_| i.set(!*i)) }}
+                    aria-expanded={importing.to_string()} data-testid="import">{ "↑ Import…" }</button>
+            if *importing {
+                <div class="import panel" data-testid="import-panel">
+                    <label>{ "From a file " }
+                        <input type="file" accept=".json,application/json" onchange={on_file} data-testid="import-file" />
+                    </label>
+                    <label class="paste">{ "or paste a scenario (JSON, or a share link):" }
+                        <textarea ref={pasted} rows="4" data-testid="import-text"
+                                  placeholder="{\"format_version\": 1, \"protocol\": \"raft\", …}" />
+                    </label>
+                    <button class="primary" onclick={on_paste} data-testid="import-load">{ "Load" }</button>
+                </div>
+            }
+        </div>
+    }
+}
+
+/// Reads a scenario from imported text: JSON (a scenario, or an exported trace with its scenario inside), or a
+/// share link.
+pub fn import_text(text: &str) -> Result<Scenario, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("nothing to import: the text is empty".into());
+    }
+    if let Some(pos) = t.find("#s1.").or_else(|| t.starts_with("s1.").then_some(0)) {
+        return Scenario::from_compact(&t[pos..]).map_err(|e| e.to_string());
+    }
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(t) {
+        if let Some(inner) = v.get("scenario").filter(|_| v.get("events").is_some()) {
+            return Scenario::from_json(&inner.to_string()).map_err(|e| format!("the trace's scenario: {e}"));
+        }
+    }
+    Scenario::from_json(t).map_err(|e| e.to_string())
+}
