@@ -126,7 +126,8 @@ pub fn hunt_lines() -> Vec<String> {
         let total = now_ms() - t0;
         let line = match hunt.result() {
             Some(c) => format!(
-                "hunt/{}/{variant}: first counterexample in {:.2} s (seed {}, {} runs), shrunk {} → {} interventions,                  {:.2} s in all, {:.0} runs/s",
+                "hunt/{}/{variant}: first counterexample in {:.2} s (seed {}, {} runs), shrunk {} → {} interventions, \
+                 {:.2} s in all, {:.0} runs/s",
                 kind.name(),
                 found_ms.unwrap_or(total) / 1000.0,
                 c.seed,

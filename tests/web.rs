@@ -606,6 +606,17 @@ async fn a_share_link_from_the_page_round_trips_to_the_same_trace_hash() {
     let s = Scenario::from_compact(&fragment).unwrap();
     assert_eq!(s.seed, 4242);
     assert!(s.interventions.iter().any(|i| matches!(i.action, protosim::scenario::Action::Crash { node: 2 })));
+    // The exported trace carries the scenario and the same hash, and imports back as that scenario.
+    let exported = checkout_explorer::share::trace_json(&s).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&exported).unwrap();
+    assert_eq!(v["trace_hash"].as_str(), Some(trace.as_str()));
+    assert!(v["events"].as_array().is_some_and(|e| e.len() > 100));
+    assert_eq!(checkout_explorer::share::import_text(&exported).unwrap(), s);
+    assert_eq!(checkout_explorer::share::import_text(&link).unwrap(), s, "a pasted link imports too");
+    // The diagram exports as a standalone SVG with its own styles.
+    let svg = checkout_explorer::share::spacetime_svg().expect("a space-time diagram on the page");
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\"") && svg.contains("<style>"));
+    assert!(svg.contains("class=\"lane\""), "the lanes are in the file");
 }
 
 #[wasm_bindgen_test]

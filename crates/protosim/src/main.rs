@@ -14,7 +14,12 @@ protosim — deterministic simulations of a distributed checkout
 USAGE:
   protosim run   --protocol P [options] [--json] [--events]
   protosim sweep --protocol P [options] --seeds N [--faults] [--stop-at-first] [--json]
+  protosim hunt  --protocol P --variant V [options] [--seeds N] [--json]
   protosim list
+
+`hunt` is the page's bug hunt: random fault schedules (as `sweep --faults`) until the first violation, then the
+schedule shrunk until removing any one intervention makes that violation disappear. With --json it prints the
+shrunk scenario, ready for `run --scenario`. Exit code 1 when it found one.
 
 SCENARIO OPTIONS (override the fields of --scenario FILE when both are given):
   --scenario FILE        start from a scenario JSON file (`-` reads standard input)
@@ -365,8 +370,8 @@ fn main() -> ExitCode {
     if a.cmd == "list" {
         return cmd_list();
     }
-    if a.cmd != "run" && a.cmd != "sweep" {
-        return bad(format!("unknown command `{}`: use run, sweep or list", a.cmd));
+    if !matches!(a.cmd.as_str(), "run" | "sweep" | "hunt") {
+        return bad(format!("unknown command `{}`: use run, sweep, hunt or list", a.cmd));
     }
     let s = match build_scenario(&a) {
         Ok(s) => s,
@@ -376,9 +381,53 @@ fn main() -> ExitCode {
         println!("{}", s.to_json_pretty());
         return ExitCode::SUCCESS;
     }
-    if a.cmd == "run" {
-        cmd_run(&a, &s)
-    } else {
-        cmd_sweep(&a, &s)
+    match a.cmd.as_str() {
+        "run" => cmd_run(&a, &s),
+        "hunt" => cmd_hunt(&a, &s),
+        _ => cmd_sweep(&a, &s),
     }
+}
+
+fn cmd_hunt(a: &Args, s: &Scenario) -> ExitCode {
+    let started = std::time::Instant::now();
+    let mut hunt = protosim::hunt::Hunt::new(s.clone(), a.seeds);
+    let found = hunt.finish().cloned();
+    let secs = started.elapsed().as_secs_f64();
+    let Some(c) = found else {
+        println!(
+            "hunt            {} ({}): no violation in {} seeds, {:.1} s",
+            s.protocol.name(),
+            s.variant,
+            a.seeds,
+            secs
+        );
+        return ExitCode::SUCCESS;
+    };
+    if a.json {
+        let doc = serde_json::json!({
+            "expect": c.violation.invariant,
+            "scenario": serde_json::from_str::<serde_json::Value>(&c.scenario.to_json()).expect("a scenario is JSON"),
+        });
+        println!("{}", serde_json::to_string_pretty(&doc).expect("JSON"));
+    } else {
+        println!("hunt            {} ({}), seeds from {}", s.protocol.name(), s.variant, s.seed);
+        println!("found           seed {} after {} runs", c.seed, c.search_runs);
+        println!(
+            "violation       {} at {:.3} s: {}",
+            c.violation.invariant,
+            c.violation.at_us as f64 / 1e6,
+            c.violation.detail
+        );
+        println!(
+            "shrunk          {} → {} interventions in {} runs",
+            c.interventions_before,
+            c.scenario.interventions.len(),
+            c.shrink_runs
+        );
+        println!("time            {:.2} s, {:.0} runs/s", secs, hunt.runs as f64 / secs.max(1e-9));
+        for i in &c.scenario.interventions {
+            println!("  at {:>10.3} ms  {:?}", i.at_us as f64 / 1000.0, i.action);
+        }
+    }
+    ExitCode::from(1)
 }

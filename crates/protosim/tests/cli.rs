@@ -167,3 +167,19 @@ fn locking_options_and_stopping_at_the_first_violation() {
     assert!(runs < 500, "stopped after {runs} runs\n{out}");
     assert!(out.contains("first violating seed"), "{out}");
 }
+
+#[test]
+fn hunt_finds_shrinks_and_prints_a_replayable_counterexample() {
+    let o = protosim(&["hunt", "--protocol", "2pc", "--variant", "decide-before-log", "--seeds", "200", "--json"]);
+    assert_eq!(o.status.code(), Some(1), "a counterexample means exit code 1: {}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(v["expect"], "atomicity");
+    let scenario = v["scenario"].to_string();
+    let replay = with_stdin(&["run", "--scenario", "-"], &scenario);
+    assert_eq!(replay.status.code(), Some(1), "the shrunk scenario replays to a violation: {}", text(&replay));
+    assert!(text(&replay).contains("atomicity"));
+    // A correct protocol: nothing found, exit code 0.
+    let ok = protosim(&["hunt", "--protocol", "2pc", "--seeds", "20"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+    assert!(text(&ok).contains("no violation in 20 seeds"));
+}
