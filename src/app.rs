@@ -361,20 +361,16 @@ pub fn App(props: &AppProps) -> Html {
             Err(e) => setup_error.set(Some(e.to_string())),
         })
     };
-    // A scenario from a file or pasted text: loaded when valid, otherwise the reason is shown and the run stays.
+    // A valid scenario from a file or pasted text (the import box explains what is not valid).
     let on_import = {
         let set_scenario = set_scenario.clone();
-        let setup_error = setup_error.clone();
         let mode = mode.clone();
         let notice = notice.clone();
-        Callback::from(move |r: Result<Scenario, String>| match r {
-            Ok(s) => {
-                let text = format!("Imported a {} scenario (seed {}).", s.protocol.name(), s.seed);
-                mode.set(Mode::Explore);
-                set_scenario.emit(s);
-                notice.set(Some(text));
-            }
-            Err(e) => setup_error.set(Some(format!("the imported scenario cannot be used: {e}"))),
+        Callback::from(move |s: Scenario| {
+            let text = format!("Imported a {} scenario (seed {}).", s.protocol.name(), s.seed);
+            mode.set(Mode::Explore);
+            set_scenario.emit(s);
+            notice.set(Some(text));
         })
     };
     let on_found = {
@@ -627,8 +623,30 @@ pub fn SetupBar(props: &SetupBarProps) -> Html {
     });
     let explain = info.variants.iter().find(|v| v.name == s.variant).map_or("", |v| v.explain);
     let n = &s.network.default;
+    // A select the user once changed keeps showing its own choice whatever `selected` says, so when the scenario
+    // changes from elsewhere (a tour, the bug hunt, an import) the selects are set to it.
+    let bar = use_node_ref();
+    {
+        let bar = bar.clone();
+        let shown = [
+            ("protocol", s.protocol.name().to_string()),
+            ("variant", s.variant.clone()),
+            ("nodes", s.nodes.to_string()),
+            ("deadlock", s.locking.deadlock.name().to_string()),
+        ];
+        use_effect_with(shown, move |shown| {
+            if let Some(bar) = bar.cast::<web_sys::Element>() {
+                for (id, value) in shown {
+                    let el = bar.query_selector(&format!("select[data-testid='{id}']")).ok().flatten();
+                    if let Some(sel) = el.and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
+                        sel.set_value(value);
+                    }
+                }
+            }
+        });
+    }
     html! {
-        <section class="setup" aria-label="Scenario setup">
+        <section class="setup" aria-label="Scenario setup" ref={bar}>
             <label class="pick">
                 <span class="sr-only">{ "Protocol" }</span>
                 <select onchange={on_protocol} aria-label="Protocol" data-testid="protocol">

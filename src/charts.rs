@@ -144,6 +144,9 @@ pub fn render(chart: &Chart, end_us: u64, faults: &[u64]) -> (String, [f64; 4]) 
                         None => {}
                     }
                 }
+                // Points stand out as dots where they are isolated (a bucket with answers between empty ones).
+                let dots: Vec<(f64, f64)> = segments.iter().filter(|s| s.len() == 1).map(|s| s[0]).collect();
+                c.draw_series(dots.into_iter().map(|p| Circle::new(p, 3, colour.filled())))?;
                 let mut first = true;
                 for seg in segments.into_iter().filter(|s| !s.is_empty()) {
                     let drawn = if l.dashed {

@@ -167,6 +167,7 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
                 { side(&a, &format!("A · {la}"), "compare-a") }
                 { side(&b, &format!("B · {lb}"), "compare-b") }
             </div>
+            <div class="summary-wrap">
             <table class="summary" data-testid="compare-summary">
                 <thead><tr><th></th><th scope="col">{ format!("A · {la}") }</th><th scope="col">{ format!("B · {lb}") }</th></tr></thead>
                 <tbody>
@@ -183,6 +184,7 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
                     }) }
                 </tbody>
             </table>
+            </div>
             <crate::charts::Charts charts={(*charts).clone()} end_us={end_us} faults={(*faults).clone()} cursor_us={cursor}
                 on_seek={{ let p = p.clone(); Callback::from(move |t| p.dispatch(PlayerAction::Step(t))) }} />
         </section>

@@ -91,8 +91,9 @@ pub fn file_stem(s: &Scenario) -> String {
 #[derive(Properties, PartialEq)]
 pub struct ShareBarProps {
     pub scenario: Scenario,
-    /// A scenario read from a file or pasted: the app validates and loads it.
-    pub on_import: Callback<Result<Scenario, String>>,
+    /// A valid scenario read from a file or pasted: the app loads it. (What is not valid is explained in the
+    /// import box, and nothing else changes.)
+    pub on_import: Callback<Scenario>,
     /// A message for the user ("link copied", or why an export failed).
     pub on_message: Callback<String>,
 }
@@ -101,7 +102,22 @@ pub struct ShareBarProps {
 #[component]
 pub fn ShareBar(props: &ShareBarProps) -> Html {
     let importing = use_state(|| false);
+    let import_error = use_state(|| None::<String>);
     let pasted = use_node_ref();
+    // Loads valid text and closes the box; otherwise says why and keeps everything as it was.
+    let take = {
+        let on_import = props.on_import.clone();
+        let importing = importing.clone();
+        let import_error = import_error.clone();
+        Callback::from(move |r: Result<Scenario, String>| match r {
+            Ok(s) => {
+                import_error.set(None);
+                importing.set(false);
+                on_import.emit(s);
+            }
+            Err(e) => import_error.set(Some(e)),
+        })
+    };
     let s = props.scenario.clone();
     let copy = {
         let s = s.clone();
@@ -132,37 +148,28 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
         })
     };
     let on_file = {
-        let on_import = props.on_import.clone();
-        let importing = importing.clone();
+        let take = take.clone();
         Callback::from(move |e: Event| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
             let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
             input.set_value("");
-            let on_import = on_import.clone();
-            let importing = importing.clone();
+            let take = take.clone();
+            let name = file.name();
             wasm_bindgen_futures::spawn_local(async move {
                 let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-                match text.ok().and_then(|t| t.as_string()) {
-                    Some(t) => {
-                        on_import.emit(import_text(&t));
-                        importing.set(false);
-                    }
-                    None => on_import.emit(Err("the file could not be read as text".into())),
-                }
+                take.emit(match text.ok().and_then(|t| t.as_string()) {
+                    Some(t) => import_text(&t).map_err(|e| format!("{name}: {e}")),
+                    None => Err(format!("{name} could not be read as text")),
+                });
             });
         })
     };
     let on_paste = {
-        let on_import = props.on_import.clone();
         let pasted = pasted.clone();
-        let importing = importing.clone();
         Callback::from(move |_| {
-            let Some(area) = pasted.cast::<web_sys::HtmlTextAreaElement>() else { return };
-            let result = import_text(&area.value());
-            if result.is_ok() {
-                importing.set(false);
+            if let Some(area) = pasted.cast::<web_sys::HtmlTextAreaElement>() {
+                take.emit(import_text(&area.value()));
             }
-            on_import.emit(result);
         })
     };
     html! {
@@ -184,6 +191,12 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
                                   placeholder="{\"format_version\": 1, \"protocol\": \"raft\", …}" />
                     </label>
                     <button class="primary" onclick={on_paste} data-testid="import-load">{ "Load" }</button>
+                    if let Some(e) = &*import_error {
+                        <p class="banner error" role="alert" data-testid="import-error">
+                            <strong>{ "This cannot be loaded: " }</strong>{ e.clone() }
+                            { ". The run on screen is unchanged." }
+                        </p>
+                    }
                 </div>
             }
         </div>

@@ -402,9 +402,9 @@ pub fn TourCard(props: &TourCardProps) -> Html {
                  data-steps={n.to_string()}>
             <header>
                 <strong>{ props.tour.title }</strong>
-                <span class="muted">{ format!(" · step {} of {n}", k + 1) }</span>
                 <button class="ghost" onclick={close} aria-label="Leave the tour">{ "✕" }</button>
             </header>
+            <p class="muted">{ format!("Step {} of {n}", k + 1) }</p>
             { match &props.times {
                 Ok(_) => html! { <p class="narration" aria-live="polite" data-testid="tour-text">{ props.tour.steps[k].text }</p> },
                 Err(e) => html! { <p class="banner error" data-testid="tour-error">{ e.clone() }</p> },
