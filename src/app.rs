@@ -226,6 +226,16 @@ pub fn speed_text(speed_log: f64) -> String {
     }
 }
 
+/// The handler of a player's range input (speed, scrubber): its value turned into an action.
+pub fn on_range(p: UseReducerDispatcher<Player>, action: fn(f64) -> PlayerAction) -> Callback<InputEvent> {
+    Callback::from(move |e: InputEvent| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        if let Ok(v) = input.value().parse::<f64>() {
+            p.dispatch(action(v));
+        }
+    })
+}
+
 /// Calls `on_frame` with the real milliseconds between animation frames while `active`.
 #[hook]
 pub fn use_animation_frames(active: bool, on_frame: Callback<f64>) {
@@ -485,7 +495,8 @@ pub fn App(props: &AppProps) -> Html {
         },
         Mode::Compare => match (&*loaded, &*compare_model) {
             (Ok(a), Ok(b)) => html! {
-                <crate::compare_view::CompareView key={current.count} a={a.clone()} b={b.clone()}
+                <crate::compare_view::CompareView key={format!("{}-{}-{}", current.count, other.0.name(), other.1)}
+                    a={a.clone()} b={b.clone()}
                     on_pick={{ let o = other.clone(); Callback::from(move |p| o.set(p)) }} />
             },
             (Err(e), _) | (_, Err(e)) => html! {
@@ -877,24 +888,8 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
             }
         })
     };
-    let on_speed = {
-        let p = player.dispatcher();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Ok(v) = input.value().parse::<f64>() {
-                p.dispatch(PlayerAction::Speed(v));
-            }
-        })
-    };
-    let on_seek = {
-        let p = player.dispatcher();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Ok(v) = input.value().parse::<f64>() {
-                p.dispatch(PlayerAction::Seek(v.max(0.0) as u64));
-            }
-        })
-    };
+    let on_speed = on_range(player.dispatcher(), PlayerAction::Speed);
+    let on_seek = on_range(player.dispatcher(), |v| PlayerAction::Seek(v.max(0.0) as u64));
     let act = {
         let on_act = props.on_act.clone();
         let playing = player.playing;

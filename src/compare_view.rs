@@ -3,14 +3,13 @@
 //! (B dashed); a table sums them up. Interventions are made in the explorer; this view only watches.
 
 use crate::app::{
-    speed_text, use_animation_frames, Player, PlayerAction, SPEED_LOG_DEFAULT, SPEED_LOG_MAX, SPEED_LOG_MIN,
+    on_range, speed_text, use_animation_frames, Player, PlayerAction, SPEED_LOG_DEFAULT, SPEED_LOG_MAX, SPEED_LOG_MIN,
 };
 use crate::cluster::Cluster;
 use crate::model::Model;
 use protosim::compare::Summary;
 use protosim::scenario::ProtocolKind;
 use std::rc::Rc;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 /// The other side a comparison starts with: the natural opponent of each mechanism.
@@ -77,24 +76,8 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
         let p = p.clone();
         Callback::from(move |_| p.dispatch(PlayerAction::Toggle))
     };
-    let on_seek = {
-        let p = p.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Ok(v) = input.value().parse::<f64>() {
-                p.dispatch(PlayerAction::Seek(v.max(0.0) as u64));
-            }
-        })
-    };
-    let on_speed = {
-        let p = p.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Ok(v) = input.value().parse::<f64>() {
-                p.dispatch(PlayerAction::Speed(v));
-            }
-        })
-    };
+    let on_seek = on_range(p.clone(), |v| PlayerAction::Seek(v.max(0.0) as u64));
+    let on_speed = on_range(p.clone(), PlayerAction::Speed);
     let on_protocol = {
         let on_pick = props.on_pick.clone();
         Callback::from(move |e: Event| {

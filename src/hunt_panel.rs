@@ -66,6 +66,17 @@ pub fn HuntPanel(props: &HuntPanelProps) -> Html {
     let shown = use_state(Shown::default);
     // The running hunt and a generation number: cancelling or starting again bumps it, so old slices stop.
     let hunt = use_mut_ref(|| (0u64, None::<Hunt>));
+    // Leaving the tab stops the hunt (its next slice sees a new generation and does nothing).
+    {
+        let hunt = hunt.clone();
+        use_effect_with((), move |_| {
+            move || {
+                let mut h = hunt.borrow_mut();
+                h.0 += 1;
+                h.1 = None;
+            }
+        });
+    }
 
     let start = {
         let hunt = hunt.clone();
@@ -179,16 +190,29 @@ fn slice(hunt: Slot, generation: u64, shown: UseStateSetter<Shown>, on_found: Ca
     if run.is_over() {
         match run.result() {
             Some(c) => {
+                let net = &c.scenario.network.default;
+                let kept = match c.scenario.interventions.len() {
+                    0 if net.loss > 0.0 || net.dup > 0.0 => format!(
+                        "none was needed: the run's background loss ({:.0}%) and duplication ({:.0}%) are enough",
+                        net.loss * 100.0,
+                        net.dup * 100.0
+                    ),
+                    0 => "none was needed: the workload alone breaks it".to_string(),
+                    1 => "one is left, and without it the violation disappears".to_string(),
+                    n => format!("{n} are left, and removing any one of them makes the violation disappear"),
+                };
+                let took = if elapsed_ms < 1000.0 {
+                    format!("{elapsed_ms:.0} ms")
+                } else {
+                    format!("{:.1} s", elapsed_ms / 1000.0)
+                };
                 let summary = format!(
-                    "Seed {} broke {} at {:.3} s. Its {} interventions shrank to {} (removing any one of them \
-                     makes the violation disappear) in {} runs, {:.1} s.",
+                    "Seed {} broke {} at {:.3} s. Of its schedule's {} interventions {kept} ({} runs, {took}).",
                     c.seed,
                     c.violation.invariant,
                     c.violation.at_us as f64 / 1e6,
                     c.interventions_before,
-                    c.scenario.interventions.len(),
                     run.runs,
-                    elapsed_ms / 1000.0
                 );
                 next.message = Some(summary.clone());
                 let found = Found { scenario: c.scenario.clone(), at_us: c.violation.at_us, summary };
