@@ -126,15 +126,15 @@ pub fn hunt_lines() -> Vec<String> {
         let total = now_ms() - t0;
         let line = match hunt.result() {
             Some(c) => format!(
-                "hunt/{}/{variant}: first counterexample in {:.2} s (seed {}, {} runs), shrunk {} → {} interventions, \
-                 {:.2} s in all, {:.0} runs/s",
+                "hunt/{}/{variant}: first counterexample in {:.0} ms (seed {}, {} runs), shrunk {} → {} interventions, \
+                 {:.0} ms in all, {:.0} runs/s",
                 kind.name(),
-                found_ms.unwrap_or(total) / 1000.0,
+                found_ms.unwrap_or(total),
                 c.seed,
                 c.search_runs,
                 c.interventions_before,
                 c.scenario.interventions.len(),
-                total / 1000.0,
+                total,
                 hunt.runs as f64 / (total / 1000.0).max(1e-6)
             ),
             None => format!("hunt/{}/{variant}: NO counterexample in {} runs", kind.name(), hunt.runs),
