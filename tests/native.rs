@@ -19,3 +19,19 @@ fn every_tour_step_happens_in_its_run_in_order() {
         assert!((1..=3).contains(&n), "{}: {n} tours (one to three each)", kind.name());
     }
 }
+
+#[test]
+fn imported_text_of_every_kind_is_read_or_refused_with_a_reason() {
+    use checkout_explorer::share::import_text;
+    let s = checkout_explorer::app::default_scenario(protosim::scenario::ProtocolKind::TwoPc);
+    assert_eq!(import_text(&s.to_json_pretty()).unwrap(), s);
+    assert_eq!(import_text(&format!("  https://x.example/#{}\n", s.to_compact())).unwrap(), s, "a pasted link");
+    let trace = format!("{{\"scenario\": {}, \"trace_hash\": \"0\", \"events\": []}}", s.to_json());
+    assert_eq!(import_text(&trace).unwrap(), s, "an exported trace");
+    for bad in
+        ["", "   ", "{", "[]", "null", "{\"scenario\": {\"protocol\": 7}, \"events\": []}", "s1.", "#s1.!!", "\u{0}"]
+    {
+        let e = import_text(bad).expect_err(bad);
+        assert!(e.len() > 10, "{bad:?}: the reason is given ({e})");
+    }
+}
