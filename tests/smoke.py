@@ -10,6 +10,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -22,7 +23,26 @@ CHROME_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--window-size=1280,800",
+    # The network is off: every host name fails to resolve, except the local server that serves dist/.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
+
+# URLs that may appear in dist/ because they are names, not requests: XML namespaces, and the MDN link in a comment
+# wasm-bindgen writes into its JS glue.
+NOT_REQUESTS = ("http://www.w3.org/", "https://developer.mozilla.org/")
+
+
+def external_urls(dist):
+    """Every http(s) URL in the built files that could be a request to another host."""
+    found = []
+    for name in sorted(os.listdir(dist)):
+        with open(os.path.join(dist, name), "rb") as f:
+            data = f.read()
+        for m in re.finditer(rb"https?://[A-Za-z0-9.-]+[^\s\"')<>]*", data):
+            url = m.group(0).decode("latin-1")
+            if not url.startswith(NOT_REQUESTS):
+                found.append(f"{name}: {url}")
+    return found
 
 
 def free_port():
@@ -139,6 +159,17 @@ def main():
         check("simulated clock advances", first is not None and second is not None and int(second) > int(first),
               f"({first} → {second} µs)")
         check("no panic banner", not wd.js("return !!document.querySelector('[data-testid=panic]');"))
+        # No outside requests: the built files name no other host, the page asked for nothing but its own files
+        # (the network is off, see CHROME_ARGS), and it ran: the clock moved and the charts were drawn.
+        ext = external_urls(a.dist)
+        check("dist/ references no external URL", not ext, "; ".join(ext[:5]))
+        fetched = wd.js("return performance.getEntriesByType('resource').map(function (e) { return e.name; })"
+                        ".concat([location.href]);") or []
+        foreign = [u for u in fetched if not u.startswith(url.split("#")[0].rstrip("/"))]
+        check("the page loads only its own files", fetched and not foreign,
+              f"({len(fetched)} requests{', foreign: ' + ', '.join(foreign[:3]) if foreign else ''})")
+        charts = wd.js("return document.querySelectorAll('[data-testid=charts] svg').length;")
+        check("runs with the network off", charts and charts >= 4, f"({charts} charts drawn)")
 
         if a.screenshots:
             os.makedirs(a.screenshots, exist_ok=True)
