@@ -2,13 +2,15 @@
 # Installs, when missing, everything the two README commands need on a fresh Debian machine that has only Rust.
 # Each step says what it does; steps already done are skipped. Versions are pinned (see ../shared/toolchain.md):
 #   trunk 0.21.14 (0.22 needs a newer rustc), wasm-bindgen-cli =0.2.130 (must equal Cargo.lock's wasm-bindgen),
-#   binaryen 132 from npm (Debian's wasm-opt 108 cannot read rustc 1.95 output), Debian's chromium + chromedriver.
+#   binaryen 132 from npm (Debian's wasm-opt 108 cannot read rustc 1.95 output), axe-core 4.10.3 from npm (the
+#   accessibility audit), Debian's chromium + chromedriver.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/.tools"
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132
+AXE_VERSION=4.10.3
 export PATH="$HOME/.cargo/bin:$TOOLS/node_modules/.bin:$PATH"
 
 say() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
@@ -44,6 +46,12 @@ if ! "$TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "versio
   say "installing wasm-opt from npm binaryen@$BINARYEN_VERSION into .tools/ (Debian's binaryen is too old)"
   mkdir -p "$TOOLS"
   (cd "$TOOLS" && npm install --silent --no-audit --no-fund "binaryen@$BINARYEN_VERSION" >/dev/null)
+fi
+
+if ! grep -qs "\"version\": \"$AXE_VERSION\"" "$TOOLS/node_modules/axe-core/package.json"; then
+  say "installing axe-core $AXE_VERSION from npm into .tools/ (the accessibility audit of the smoke test)"
+  mkdir -p "$TOOLS"
+  (cd "$TOOLS" && npm install --silent --no-audit --no-fund "axe-core@$AXE_VERSION" >/dev/null)
 fi
 
 if [ "$need_browser" = 1 ] && { ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; }; then

@@ -473,7 +473,7 @@ pub fn App(props: &AppProps) -> Html {
             { for Mode::ALL.iter().map(|&(m, label, id)| {
                 let mode = mode.clone();
                 html! {
-                    <button role="tab" aria-selected={(*mode == m).to_string()} data-testid={format!("tab-{id}")}
+                    <button aria-pressed={(*mode == m).to_string()} data-testid={format!("tab-{id}")}
                             class={classes!((*mode == m).then_some("active"))}
                             onclick={Callback::from(move |_| mode.set(m))}>{ label }</button>
                 }

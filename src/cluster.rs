@@ -353,9 +353,21 @@ pub fn Cluster(props: &ClusterProps) -> Html {
             let id = node.id;
             Callback::from(move |_: MouseEvent| on_node.emit(id))
         };
+        // Keyboard: Tab to a node, Enter or Space opens its inspector (Space then does not also play or pause).
+        let onkeydown = {
+            let on_node = props.on_node.clone();
+            let id = node.id;
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Enter" || e.key() == " " {
+                    e.prevent_default();
+                    e.stop_propagation();
+                    on_node.emit(id);
+                }
+            })
+        };
         html! {
             <g key={node.id} class={class} transform={format!("translate({:.1},{:.1})", x - bw / 2.0, y - h / 2.0)}
-               data-node={node.id.to_string()} onclick={onclick} role="button" tabindex="0"
+               data-node={node.id.to_string()} onclick={onclick} onkeydown={onkeydown} role="button" tabindex="0"
                aria-label={format!("{}: inspect", node.name)}>
                 <title>{format!("{} ({role}){}: {}{table_tip}", node.name, if up { "" } else { ", down" }, st.summary)}</title>
                 <rect class="box" width={bw.to_string()} height={h.to_string()} rx="10" />
@@ -390,7 +402,8 @@ pub fn Cluster(props: &ClusterProps) -> Html {
         // messages in flight stay within a frame.
         html! {
             <g key={f.id} class={class} opacity={dropped.then(|| format!("{opacity:.2}"))} data-msg={f.id.to_string()}
-               transform={format!("translate({x:.1},{y:.1})")}>
+               transform={format!("translate({x:.1},{y:.1})")} tabindex={(!busy).then_some("0")}
+               role={(!busy).then_some("button")} aria-label={(!busy).then(|| format!("message {} #{}", f.label, f.id))}>
                 if !busy {
                     <title>{ format!("{} #{} — click to drop it", f.label, f.id) }</title>
                     <circle class="hit" r="18" />
@@ -427,6 +440,25 @@ pub fn Cluster(props: &ClusterProps) -> Html {
             }
         })
     };
+    // Keyboard: Tab to a message (while paused it stays put), Enter or Space picks it.
+    let on_msgs_key = {
+        let on_msg = props.on_msg.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() != "Enter" && e.key() != " " {
+                return;
+            }
+            let hit = e
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                .and_then(|el| el.get_attribute("data-msg"))
+                .and_then(|id| id.parse().ok());
+            if let Some(id) = hit {
+                e.prevent_default();
+                e.stop_propagation();
+                on_msg.emit(id);
+            }
+        })
+    };
     // Busy: the dots go on a canvas over the picture, drawn after the DOM update (hundreds of SVG elements moving
     // at every frame would not fit in one).
     let canvas = use_node_ref();
@@ -442,11 +474,11 @@ pub fn Cluster(props: &ClusterProps) -> Html {
             <canvas class="msg-canvas" ref={canvas} aria-hidden="true" data-testid="msg-canvas"
                     data-count={in_air.len().to_string()} />
         }
-        <svg class="cluster" viewBox={format!("0 0 {VIEW_W} {VIEW_H}")} role="img"
+        <svg class="cluster" viewBox={format!("0 0 {VIEW_W} {VIEW_H}")} role="group"
              aria-label="The cluster: nodes and the messages travelling between them">
             <g class="edges">{ for edges }</g>
             <g class="nodes">{ for nodes }</g>
-            <g class={if busy { "msgs busy" } else { "msgs" }} onclick={on_msgs_click}>{ for dots }</g>
+            <g class={if busy { "msgs busy" } else { "msgs" }} onclick={on_msgs_click} onkeydown={on_msgs_key}>{ for dots }</g>
         </svg>
         </div>
     }

@@ -96,6 +96,9 @@ class WebDriver:
     def js(self, script):
         return self.call("POST", f"/session/{self.session}/execute/sync", {"script": script, "args": []})
 
+    def js_async(self, script):
+        return self.call("POST", f"/session/{self.session}/execute/async", {"script": script, "args": []})
+
     def wait_for(self, script, timeout_s):
         deadline = time.time() + timeout_s
         while time.time() < deadline:
@@ -119,6 +122,46 @@ class WebDriver:
         finally:
             self.proc.terminate()
             self.proc.wait(timeout=10)
+
+
+AXE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".tools", "node_modules", "axe-core", "axe.min.js")
+
+# Every screen of the app, reached by clicks from the default page: (name, script that gets there).
+SCREENS = [
+    ("explorer", ""),
+    ("inspector", "document.querySelector('svg.cluster [data-node]').dispatchEvent(new MouseEvent('click', {bubbles: true}));"),
+    ("help sheet", "document.querySelector('button[aria-label=\"Keyboard shortcuts\"]').click();"),
+    ("partition panel", "document.querySelector('[data-testid=partition]').click();"),
+    ("import box", "document.querySelector('[data-testid=import]').click();"),
+    ("projector text", "document.querySelector('[data-testid=presenter]').click();"),
+    ("compare", "document.querySelector('[data-testid=tab-compare]').click();"),
+    ("bug hunt", "document.querySelector('[data-testid=tab-hunt]').click();"),
+    ("tours", "document.querySelector('[data-testid=tab-tours]').click();"),
+    ("tour step", "document.querySelector('[data-tour]').click();"),
+    ("pessimistic with lock panel", "var s = document.querySelector('[data-testid=protocol]'); s.value = 'pessimistic';"
+                                    "s.dispatchEvent(new Event('change', {bubbles: true}));"),
+]
+
+
+def audit(wd, check):
+    """axe-core over every screen: no serious or critical finding (WCAG 2 A and AA rules, and best practices)."""
+    if not os.path.exists(AXE):
+        check("accessibility audit", False, f"(axe-core missing at {AXE}: run scripts/setup.sh)")
+        return
+    with open(AXE, encoding="utf-8") as f:
+        wd.js(f.read() + "; return true;")
+    for name, script in SCREENS:
+        if script:
+            wd.js(script)
+        time.sleep(0.4)
+        res = wd.js_async(
+            "var done = arguments[arguments.length - 1];"
+            "axe.run(document, {resultTypes: ['violations']}).then(function (r) {"
+            "  done(r.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })"
+            "    .map(function (v) { return v.impact + ' ' + v.id + ' (' + v.nodes.length + '): '"
+            "      + v.nodes.slice(0, 2).map(function (n) { return n.target.join(' '); }).join(' | '); }));"
+            "}, function (e) { done(['axe failed: ' + e]); });")
+        check(f"accessibility: {name}", res == [], "" if res == [] else "; ".join(res or ["no answer"]))
 
 
 def main():
@@ -170,6 +213,7 @@ def main():
               f"({len(fetched)} requests{', foreign: ' + ', '.join(foreign[:3]) if foreign else ''})")
         charts = wd.js("return document.querySelectorAll('[data-testid=charts] svg').length;")
         check("runs with the network off", charts and charts >= 4, f"({charts} charts drawn)")
+        audit(wd, check)
 
         if a.screenshots:
             os.makedirs(a.screenshots, exist_ok=True)

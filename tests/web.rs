@@ -802,3 +802,31 @@ async fn compare_plays_two_mechanisms_side_by_side() {
     let summary = find(&root, "compare-summary").unwrap().text_content().unwrap();
     assert!(summary.contains("⚠ no-lost-update broken"), "{summary}");
 }
+
+fn key_on(el: &Element, k: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(k);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    el.dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn nodes_and_messages_open_from_the_keyboard() {
+    let root = mount("", false).await;
+    scrub_to(&root, 3_000_000).await;
+    let playing_before = find(&root, "play").unwrap().text_content().unwrap();
+    let node = root.query_selector("svg.cluster [data-node='1']").unwrap().unwrap();
+    assert_eq!(node.get_attribute("tabindex").as_deref(), Some("0"), "nodes are in the tab order");
+    key_on(&node, " ");
+    settle().await;
+    assert!(find(&root, "inspector").is_some(), "Space on a focused node opens its inspector");
+    assert_eq!(find(&root, "play").unwrap().text_content().unwrap(), playing_before, "and does not also play");
+    key_on(&find(&root, "inspector").unwrap(), "Escape");
+    settle().await;
+    let msg = message_in_flight(&root, 3_000..3_400).await;
+    assert_eq!(msg.get_attribute("tabindex").as_deref(), Some("0"), "messages in flight are in the tab order");
+    key_on(&msg, "Enter");
+    settle().await;
+    assert!(find(&root, "message").is_some(), "Enter on a message opens its panel (drop, duplicate, hold back)");
+}
