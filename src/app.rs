@@ -147,9 +147,11 @@ pub fn scenario_for_fragment(fragment: &str) -> (Scenario, Option<ScenarioError>
     }
 }
 
-/// Runs a scenario for playback (narrated, with checkpoints for seeking).
+/// Runs a scenario for playback, narrated. No engine checkpoints: the model keeps every node's state timeline from
+/// the trace, so seeking is a look-up, and checkpoints (a clone of every node's state every 2,048 events) would
+/// only cost memory — about 640 MB for a 177,000-event Raft run.
 pub fn run_for_playback(s: &Scenario) -> Result<Model, ScenarioError> {
-    let r = protosim::run(s, RecordOptions { narrate: true, checkpoint_every: 2_048 })?;
+    let r = protosim::run(s, RecordOptions { narrate: true, checkpoint_every: 0 })?;
     Ok(Model::from_run(r.as_ref()))
 }
 

@@ -111,6 +111,8 @@ pub struct Model {
     /// Totals of the whole run.
     pub messages_sent: u64,
     pub confirmed: u64,
+    /// Engine events of the whole run.
+    pub events: u64,
     /// The run's chart series and its summary (for the charts and the comparison table).
     pub series: std::rc::Rc<protosim::stats::Series>,
     pub summary: protosim::compare::Summary,
@@ -355,6 +357,7 @@ impl Model {
             trace_hash: protosim::trace::trace_hash(r.trace()),
             messages_sent: r.metrics().messages_sent,
             confirmed: r.metrics().checkouts_confirmed,
+            events: r.metrics().events,
             series: std::rc::Rc::new(protosim::stats::Series::of_run(r)),
             summary: protosim::compare::Summary::of(r),
         }
