@@ -626,6 +626,10 @@ pub fn SetupBar(props: &SetupBarProps) -> Html {
         s.workload.hot_item = num::<f64>(v, "a percentage")? / 100.0;
         Ok(())
     });
+    let on_cooperative = edit(|s, v| {
+        s.twopc.cooperative = v == "true";
+        Ok(())
+    });
     let on_stable = edit(|s, v| {
         s.paxos.stable_leader = v == "true";
         Ok(())
@@ -695,6 +699,13 @@ pub fn SetupBar(props: &SetupBarProps) -> Html {
                     <input type="checkbox" checked={s.paxos.stable_leader} onchange={on_stable}
                            data-testid="stable-leader" />
                     { " stable leader (Multi-Paxos)" }
+                </label>
+            }
+            if s.protocol == ProtocolKind::TwoPc {
+                <label class="pick" title="an uncertain participant asks the others what was decided">
+                    <input type="checkbox" checked={s.twopc.cooperative} onchange={on_cooperative}
+                           data-testid="cooperative" />
+                    { " cooperative termination" }
                 </label>
             }
             if s.protocol == ProtocolKind::Pessimistic {

@@ -147,27 +147,13 @@ pub fn render(chart: &Chart, end_us: u64, faults: &[u64]) -> (String, [f64; 4]) 
                 // Points stand out as dots where they are isolated (a bucket with answers between empty ones).
                 let dots: Vec<(f64, f64)> = segments.iter().filter(|s| s.len() == 1).map(|s| s[0]).collect();
                 c.draw_series(dots.into_iter().map(|p| Circle::new(p, 3, colour.filled())))?;
-                let mut first = true;
                 for seg in segments.into_iter().filter(|s| !s.is_empty()) {
-                    let drawn = if l.dashed {
-                        c.draw_series(DashedLineSeries::new(seg, 6, 4, style))?
+                    if l.dashed {
+                        c.draw_series(DashedLineSeries::new(seg, 6, 4, style))?;
                     } else {
-                        c.draw_series(LineSeries::new(seg, style))?
-                    };
-                    if std::mem::take(&mut first) {
-                        drawn
-                            .label(l.label.clone())
-                            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2)));
+                        c.draw_series(LineSeries::new(seg, style))?;
                     }
                 }
-            }
-            if chart.lines.len() > 1 {
-                c.configure_series_labels()
-                    .position(SeriesLabelPosition::UpperLeft)
-                    .background_style(WHITE.mix(0.85))
-                    .border_style(RGBColor(200, 200, 200))
-                    .label_font(("sans-serif", 14))
-                    .draw()?;
             }
             let (xr, yr) = c.plotting_area().get_pixel_range();
             area_px = [xr.start as f64, xr.end as f64, yr.start as f64, yr.end as f64];
@@ -179,6 +165,23 @@ pub fn render(chart: &Chart, end_us: u64, faults: &[u64]) -> (String, [f64; 4]) 
         }
     }
     (svg, area_px)
+}
+
+/// The legend of chart `id`: each line's label, CSS colour and whether it is dashed (run B).
+fn lines_of(charts: &[Chart], id: &str) -> Vec<(String, String, bool)> {
+    charts
+        .iter()
+        .find(|c| c.id == id)
+        .map(|c| {
+            c.lines
+                .iter()
+                .map(|l| {
+                    let RGBColor(r, g, b) = COLOURS[l.colour % COLOURS.len()];
+                    (l.label.clone(), format!("rgb({r}, {g}, {b})"), l.dashed)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn web_log(msg: &str) {
@@ -230,6 +233,13 @@ pub fn Charts(props: &ChartsProps) -> Html {
                     <figure class="chart" data-chart={*id} data-has-data={has_data.to_string()} onclick={on_click}
                             title="click to go to this moment">
                         { Html::from_html_unchecked(AttrValue::from(svg.clone())) }
+                        <figcaption class="legend">
+                            { for lines_of(&props.charts, id).into_iter().map(|(label, colour, dashed)| html! {
+                                <span class={classes!("key", dashed.then_some("dashed"))}>
+                                    <i style={format!("border-color: {colour}")} />{ label }
+                                </span>
+                            }) }
+                        </figcaption>
                         <div class="chart-cursor" aria-hidden="true"
                              style={format!("left: {left:.3}%; top: {top:.3}%; height: {height:.3}%")} />
                     </figure>

@@ -792,7 +792,7 @@ async fn compare_plays_two_mechanisms_side_by_side() {
     settle().await;
     assert_eq!(find(&root, "compare-clock").unwrap().get_attribute("data-us").as_deref(), Some("3100000"));
     // Overlaid charts carry both runs' lines.
-    let legend = root.query_selector("[data-chart='confirmed'] svg").unwrap().unwrap().text_content().unwrap();
+    let legend = root.query_selector("[data-chart='confirmed'] .legend").unwrap().unwrap().text_content().unwrap();
     assert!(legend.contains("pessimistic") && legend.contains("optimistic"), "{legend}");
     // Correct against mistaken: the mistaken side shows its broken rule (the optimistic shop's six buyers).
     pick(&root, "protocol", "optimistic").await;
@@ -829,4 +829,28 @@ async fn nodes_and_messages_open_from_the_keyboard() {
     key_on(&msg, "Enter");
     settle().await;
     assert!(find(&root, "message").is_some(), "Enter on a message opens its panel (drop, duplicate, hold back)");
+}
+
+#[wasm_bindgen_test]
+async fn the_cooperative_termination_switch_reruns_2pc_with_the_option() {
+    let root = mount("", false).await;
+    pick(&root, "protocol", "2pc").await;
+    let blocked = |root: &Element| {
+        let link = find(root, "copy-link").unwrap().get_attribute("data-link").unwrap();
+        let s = Scenario::from_compact(link.split_once('#').unwrap().1).unwrap();
+        let r = protosim::run(&s, RecordOptions { narrate: false, checkpoint_every: 0 }).unwrap();
+        let max =
+            r.metrics().samples.get(protosim::protocols::twopc::BLOCKED_METRIC).and_then(|v| v.iter().max().copied());
+        (s.twopc.cooperative, max.unwrap_or(0))
+    };
+    let (coop, classic) = blocked(&root);
+    assert!(!coop);
+    let switch: web_sys::HtmlInputElement =
+        wasm_bindgen::JsCast::dyn_into(find(&root, "cooperative").expect("a 2PC-only switch")).unwrap();
+    switch.set_checked(true);
+    switch.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+    let (coop, cooperative) = blocked(&root);
+    assert!(coop, "the switch sets the scenario's option");
+    assert!(cooperative <= classic, "asking the others never blocks longer ({cooperative} vs {classic} µs)");
 }
