@@ -150,10 +150,31 @@ pub fn scenario_for_fragment(fragment: &str) -> (Scenario, Option<ScenarioError>
 /// Runs a scenario for playback, narrated. No engine checkpoints: the model keeps every node's state timeline from
 /// the trace, so seeking is a look-up, and checkpoints (a clone of every node's state every 2,048 events) would
 /// only cost memory — about 640 MB for a 177,000-event Raft run.
+///
+/// The page plays at most [`PAGE_MAX_EVENTS`] events of a run (about 0.9 KB of memory each once prepared for
+/// playback, so about 360 MB): a longer run is cut there, and the explorer says so, rather than exhausting a
+/// classroom laptop. The CLI runs any length.
 pub fn run_for_playback(s: &Scenario) -> Result<Model, ScenarioError> {
-    let r = protosim::run(s, RecordOptions { narrate: true, checkpoint_every: 0 })?;
-    Ok(Model::from_run(r.as_ref()))
+    let mut capped = s.clone();
+    capped.limits.max_events = capped.limits.max_events.min(PAGE_MAX_EVENTS);
+    let r = protosim::run(&capped, RecordOptions { narrate: true, checkpoint_every: 0 })?;
+    let mut model = Model::from_run(r.as_ref());
+    model.scenario = s.clone();
+    if matches!(r.stop_reason(), Some(protosim::trace::StopReason::Limit { what: "limits.max_events", .. }))
+        && capped.limits.max_events < s.limits.max_events
+    {
+        model.cut_short = Some(format!(
+            "This run is longer than the page plays: it was cut after {PAGE_MAX_EVENTS} events, at {:.3} s of {} s. \
+             Shorten it (fewer seconds, a lower rate) to see its end here, or run it whole with the protosim CLI.",
+            model.end_us as f64 / 1e6,
+            s.until_ms / 1000
+        ));
+    }
+    Ok(model)
 }
+
+/// The most events the page simulates for one run (see [`run_for_playback`]).
+pub const PAGE_MAX_EVENTS: u64 = 400_000;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Player {
@@ -966,6 +987,9 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
 
     html! {
         <>
+            if let Some(why) = &model.cut_short {
+                <div class="banner error" role="status" data-testid="cut-short">{ why.clone() }</div>
+            }
             <section class="controls" aria-label="Playback">
                 <button class="primary" onclick={toggle} data-testid="play" title="Space">
                     { if player.playing { "❚❚ Pause" } else { "▶ Play" } }

@@ -113,6 +113,8 @@ pub struct Model {
     pub confirmed: u64,
     /// Engine events of the whole run.
     pub events: u64,
+    /// Set when the page cut the run short (too long to play in a browser): what to tell the user.
+    pub cut_short: Option<String>,
     /// The run's chart series and its summary (for the charts and the comparison table).
     pub series: std::rc::Rc<protosim::stats::Series>,
     pub summary: protosim::compare::Summary,
@@ -358,6 +360,7 @@ impl Model {
             messages_sent: r.metrics().messages_sent,
             confirmed: r.metrics().checkouts_confirmed,
             events: r.metrics().events,
+            cut_short: None,
             series: std::rc::Rc::new(protosim::stats::Series::of_run(r)),
             summary: protosim::compare::Summary::of(r),
         }
