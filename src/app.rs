@@ -151,9 +151,10 @@ pub fn scenario_for_fragment(fragment: &str) -> (Scenario, Option<ScenarioError>
 /// the trace, so seeking is a look-up, and checkpoints (a clone of every node's state every 2,048 events) would
 /// only cost memory — about 640 MB for a 177,000-event Raft run.
 ///
-/// The page plays at most [`PAGE_MAX_EVENTS`] events of a run (about 0.9 KB of memory each once prepared for
-/// playback, so about 360 MB): a longer run is cut there, and the explorer says so, rather than exhausting a
-/// classroom laptop. The CLI runs any length.
+/// The page plays at most [`PAGE_MAX_EVENTS`] events of a run: preparing one for playback peaks at about 1.9 KB of
+/// wasm memory per event (the `#bench` page measures 426 MB for 221,000 events), so the cap keeps a run under about
+/// 500 MB. A longer run is cut there, and the explorer says so, rather than exhausting a classroom laptop. The CLI
+/// runs any length.
 pub fn run_for_playback(s: &Scenario) -> Result<Model, ScenarioError> {
     let mut capped = s.clone();
     capped.limits.max_events = capped.limits.max_events.min(PAGE_MAX_EVENTS);
@@ -174,7 +175,7 @@ pub fn run_for_playback(s: &Scenario) -> Result<Model, ScenarioError> {
 }
 
 /// The most events the page simulates for one run (see [`run_for_playback`]).
-pub const PAGE_MAX_EVENTS: u64 = 400_000;
+pub const PAGE_MAX_EVENTS: u64 = 250_000;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Player {
