@@ -644,6 +644,21 @@ async fn importing_a_malformed_scenario_shows_an_error_and_keeps_the_run() {
         assert!(text.contains("cannot be loaded") && text.len() > 60, "{bad:?}: {text}");
         assert_eq!(trace_of(&root), before, "the run on screen stays for {bad:?}");
     }
+    // The same through the file picker: a malformed file is explained and changes nothing.
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(
+        "{\"format_version\": 1, \"protocol\": \"raft\", \"seed\": -4}",
+    ));
+    let file = web_sys::File::new_with_str_sequence(&parts, "broken.json").unwrap();
+    let dt = web_sys::DataTransfer::new().unwrap();
+    dt.items().add_with_file(&file).unwrap();
+    let input: web_sys::HtmlInputElement = wasm_bindgen::JsCast::dyn_into(find(&root, "import-file").unwrap()).unwrap();
+    input.set_files(dt.files().as_ref());
+    input.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    poll("the file's error", 5_000, || {
+        find(&root, "import-error").is_some_and(|e| e.text_content().unwrap().contains("broken.json"))
+    })
+    .await;
+    assert_eq!(trace_of(&root), before, "a malformed file keeps the run");
     // A good one loads.
     let mut s = checkout_explorer::app::default_scenario(protosim::scenario::ProtocolKind::Optimistic);
     s.seed = 99;
