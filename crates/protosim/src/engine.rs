@@ -891,10 +891,7 @@ impl<P: Protocol> Engine<P> {
                 None
             }
             Action::DuplicateMessage { id } => {
-                let original = self.core.queue.iter().find_map(|q| match &q.what {
-                    What::Deliver(e) if e.id == id => Some((q.t_us, e.from, e.to, e.msg.clone())),
-                    _ => None,
-                });
+                let original = self.queued_delivery(id).map(|(t, e)| (t, e.from, e.to, e.msg.clone()));
                 match original {
                     Some((at, from, to, msg)) if self.core.in_flight.contains(id) => {
                         self.core.next_msg += 1;
@@ -913,10 +910,7 @@ impl<P: Protocol> Engine<P> {
                 None
             }
             Action::DelayMessage { id, by_us } => {
-                let due = self.core.queue.iter().find_map(|q| match &q.what {
-                    What::Deliver(e) if e.id == id => Some(q.t_us),
-                    _ => None,
-                });
+                let due = self.queued_delivery(id).map(|(t, _)| t);
                 match due {
                     Some(at) if self.core.in_flight.contains(id) => {
                         *self.core.delayed.entry(id).or_default() += by_us;
@@ -943,6 +937,14 @@ impl<P: Protocol> Engine<P> {
             }
             Action::Checkout { shopper, customer, lines } => self.submit(shopper, customer, lines),
         }
+    }
+
+    /// The pending delivery of message `id` (not a loss): when it is due, and the envelope.
+    fn queued_delivery(&self, id: MsgId) -> Option<(u64, &Envelope<P::Msg>)> {
+        self.core.queue.iter().find_map(|q| match &q.what {
+            What::Deliver(e) if e.id == id => Some((q.t_us, &**e)),
+            _ => None,
+        })
     }
 
     fn find_envelope(&self, id: MsgId) -> Option<(NodeId, NodeId)> {
