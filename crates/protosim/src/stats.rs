@@ -106,14 +106,16 @@ impl Series {
             }
         }
         let per_s = |v: Vec<u64>| v.into_iter().map(|n| n as f64 * 1e6 / bucket_us as f64).collect::<Vec<f64>>();
+        // Each bucket's window is sorted once; the three percentiles are read from it.
+        let windows: Vec<Vec<u64>> = (0..buckets)
+            .map(|k| {
+                let mut v: Vec<u64> = lat[k.saturating_sub(LATENCY_WINDOW - 1)..=k].concat();
+                v.sort_unstable();
+                v
+            })
+            .collect();
         let pct = |p: u32| -> Vec<Option<f64>> {
-            (0..buckets)
-                .map(|k| {
-                    let mut v: Vec<u64> = lat[k.saturating_sub(LATENCY_WINDOW - 1)..=k].concat();
-                    v.sort_unstable();
-                    (!v.is_empty()).then(|| percentile(&v, p) as f64 / 1000.0)
-                })
-                .collect()
+            windows.iter().map(|v| (!v.is_empty()).then(|| percentile(v, p) as f64 / 1000.0)).collect()
         };
         Series {
             bucket_us,
