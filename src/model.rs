@@ -338,6 +338,8 @@ impl Model {
                 Ev::Stop { stop } => line("stop", format!("the run ends: {}", stop.describe())),
             }
         }
+        // One report for the trace hash and the comparison's summary (it hashes the whole trace).
+        let report = protosim::Report::of(r);
         let longest_flight_us = flights.iter().map(|f| f.end_us.saturating_sub(f.sent_us) + FALL_US).max().unwrap_or(0);
         Model {
             scenario,
@@ -356,13 +358,13 @@ impl Model {
             dropped_by_user: r.metrics().dropped_user,
             duplicated: r.metrics().messages_duplicated,
             flashes,
-            trace_hash: protosim::trace::trace_hash(r.trace()),
+            trace_hash: report.trace_hash.clone(),
             messages_sent: r.metrics().messages_sent,
             confirmed: r.metrics().checkouts_confirmed,
             events: r.metrics().events,
             cut_short: None,
             series: std::rc::Rc::new(protosim::stats::Series::of_run(r)),
-            summary: protosim::compare::Summary::of(r),
+            summary: protosim::compare::Summary::from_report(&report, r),
         }
     }
 

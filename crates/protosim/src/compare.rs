@@ -89,7 +89,11 @@ pub struct Summary {
 
 impl Summary {
     pub fn of(r: &dyn crate::Runner) -> Summary {
-        let rep = crate::Report::of(r);
+        Summary::from_report(&crate::Report::of(r), r)
+    }
+
+    /// From a report already made of run `r` (making one hashes the whole trace: do it once).
+    pub fn from_report(rep: &crate::Report, r: &dyn crate::Runner) -> Summary {
         let s = r.scenario();
         Summary {
             label: if s.variant == "correct" {
