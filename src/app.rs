@@ -438,9 +438,16 @@ pub fn App(props: &AppProps) -> Html {
             mode.set(Mode::Explore);
         })
     };
-    let compare_model = use_memo((current.scenario.clone(), (*other).clone()), |(s, (kind, variant))| {
-        run_for_playback(&protosim::compare::translate(s, *kind, variant)).map(Rc::new).map_err(|e| e.to_string())
-    });
+    // The other side of a comparison is simulated only while the Compare tab is open: every action forks and reruns
+    // the scenario, and running a second one each time in Explore would double that work for nothing.
+    let compare_model =
+        use_memo((current.scenario.clone(), (*other).clone(), *mode == Mode::Compare), |(s, (kind, variant), open)| {
+            open.then(|| {
+                run_for_playback(&protosim::compare::translate(s, *kind, variant))
+                    .map(Rc::new)
+                    .map_err(|e| e.to_string())
+            })
+        });
     let on_act = {
         let current = current.clone();
         let setup_error = setup_error.clone();
@@ -518,14 +525,15 @@ pub fn App(props: &AppProps) -> Html {
             },
         },
         Mode::Compare => match (&*loaded, &*compare_model) {
-            (Ok(a), Ok(b)) => html! {
+            (Ok(a), Some(Ok(b))) => html! {
                 <crate::compare_view::CompareView key={format!("{}-{}-{}", current.count, other.0.name(), other.1)}
                     a={a.clone()} b={b.clone()}
                     on_pick={{ let o = other.clone(); Callback::from(move |p| o.set(p)) }} />
             },
-            (Err(e), _) | (_, Err(e)) => html! {
+            (Err(e), _) | (_, Some(Err(e))) => html! {
                 <div class="banner error" role="alert" data-testid="run-error">{ format!("This comparison cannot run: {e}") }</div>
             },
+            (Ok(_), None) => html! {}, // not reached: the memo simulates the other side while Compare is open
         },
         Mode::Hunt => html! { <crate::hunt_panel::HuntPanel scenario={s.clone()} on_found={on_found} /> },
         Mode::Tours => html! { <crate::tours::TourList on_pick={on_tour} /> },
