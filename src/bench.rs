@@ -1,6 +1,7 @@
 //! The browser benchmark page (`index.html#bench`): the engine's events per second in wasm, on the same steady
 //! load as `cargo bench -p protosim`. It prints figures; it asserts nothing.
 
+use crate::now_ms;
 use protosim::engine::{Engine, Protocol, RecordOptions};
 use protosim::pinned::{locking_steady_load, paxos_steady_load, raft_steady_load, steady_load, twopc_steady_load};
 use protosim::protocols::locking::Locking;
@@ -15,10 +16,6 @@ use yew::prelude::*;
 /// Simulated time of one benchmark run (shorter than the native 60 s and 20 s: a page should answer within
 /// seconds); Raft runs half of it.
 pub const BENCH_UNTIL_MS: u64 = 20_000;
-
-fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
-}
 
 /// Runs a scenario `repeats` times and returns (events, best milliseconds).
 pub fn measure<P: Protocol>(s: &Scenario, opts: RecordOptions, repeats: u32) -> (u64, f64) {

@@ -3,6 +3,7 @@
 //! the progress bar moves; it stops at the first violation, shrinks the fault schedule and hands the result to the
 //! player, paused at the breaking event.
 
+use crate::now_ms;
 use protosim::hunt::{Hunt, Progress};
 use protosim::scenario::ProtocolKind;
 use protosim::Scenario;
@@ -48,10 +49,6 @@ struct Shown {
     runs_per_s: f64,
     elapsed_ms: f64,
     message: Option<String>,
-}
-
-fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 #[component]

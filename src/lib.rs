@@ -15,6 +15,12 @@ pub mod tours;
 
 use wasm_bindgen::JsCast;
 
+/// The page's clock in milliseconds (`performance.now()`), for timing real work: the benchmarks and the bug hunt's
+/// slices. Never used by a simulation.
+pub fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
 /// Shows a panic as a banner with "copy scenario" and "reload" instead of leaving a dead page.
 fn install_panic_banner() {
     std::panic::set_hook(Box::new(|info| {
