@@ -151,21 +151,25 @@ pub fn scenario_for_fragment(fragment: &str) -> (Scenario, Option<ScenarioError>
 /// the trace, so seeking is a look-up, and checkpoints (a clone of every node's state every 2,048 events) would
 /// only cost memory — about 640 MB for a 177,000-event Raft run.
 ///
-/// The page plays at most [`PAGE_MAX_EVENTS`] events of a run: preparing one for playback peaks at about 1.9 KB of
-/// wasm memory per event (the `#bench` page measures 426 MB for 221,000 events), so the cap keeps a run under about
-/// 500 MB. A longer run is cut there, and the explorer says so, rather than exhausting a classroom laptop. The CLI
-/// runs any length.
+/// The trace is consumed as it is made ([`Model::stream`]): a long run keeps the latest
+/// [`crate::model::HISTORY_BUDGET_BYTES`] of playback history and says that the older part was dropped, so memory
+/// stays bounded (the `#bench-memory` page measures a 1,000,000-event run). The page still simulates at most
+/// [`PAGE_MAX_EVENTS`] events of a run, for time rather than memory: beyond that it is cut, and the explorer says so.
+/// The CLI runs any length.
 pub fn run_for_playback(s: &Scenario) -> Result<Model, ScenarioError> {
+    run_capped(s, PAGE_MAX_EVENTS)
+}
+
+/// [`run_for_playback`] with another cap on the events simulated.
+pub fn run_capped(s: &Scenario, max_events: u64) -> Result<Model, ScenarioError> {
     let mut capped = s.clone();
-    capped.limits.max_events = capped.limits.max_events.min(PAGE_MAX_EVENTS);
-    let r = protosim::run(&capped, RecordOptions { narrate: true, checkpoint_every: 0 })?;
-    let mut model = Model::from_run(r.as_ref());
+    capped.limits.max_events = capped.limits.max_events.min(max_events);
+    let r = protosim::build(&capped, RecordOptions { narrate: true, checkpoint_every: 0 })?;
+    let mut model = Model::stream(r);
     model.scenario = s.clone();
-    if matches!(r.stop_reason(), Some(protosim::trace::StopReason::Limit { what: "limits.max_events", .. }))
-        && capped.limits.max_events < s.limits.max_events
-    {
+    if model.stop.contains("limits.max_events") && capped.limits.max_events < s.limits.max_events {
         model.cut_short = Some(format!(
-            "This run is longer than the page plays: it was cut after {PAGE_MAX_EVENTS} events, at {:.3} s of {} s. \
+            "This run is longer than the page plays: it was cut after {max_events} events, at {:.3} s of {} s. \
              Shorten it (fewer seconds, a lower rate) to see its end here, or run it whole with the protosim CLI.",
             model.end_us as f64 / 1e6,
             s.until_ms / 1000
@@ -174,12 +178,15 @@ pub fn run_for_playback(s: &Scenario) -> Result<Model, ScenarioError> {
     Ok(model)
 }
 
-/// The most events the page simulates for one run (see [`run_for_playback`]).
-pub const PAGE_MAX_EVENTS: u64 = 250_000;
+/// The most events the page simulates for one run (see [`run_for_playback`]): about ten seconds of work on a
+/// classroom laptop.
+pub const PAGE_MAX_EVENTS: u64 = 1_000_000;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Player {
     pub cursor_us: f64,
+    /// The first moment the player can show: where the kept history of a long run starts (0 for a whole run).
+    pub start_us: u64,
     pub end_us: u64,
     pub playing: bool,
     pub speed_log: f64,
@@ -221,14 +228,14 @@ impl Reducible for Player {
             }
             PlayerAction::Toggle => {
                 if !p.playing && p.cursor_us >= p.end_us as f64 {
-                    p.cursor_us = 0.0;
+                    p.cursor_us = p.start_us as f64;
                 }
                 p.playing = !p.playing;
             }
-            PlayerAction::Restart => p.cursor_us = 0.0,
-            PlayerAction::Seek(t) => p.cursor_us = t.min(p.end_us) as f64,
+            PlayerAction::Restart => p.cursor_us = p.start_us as f64,
+            PlayerAction::Seek(t) => p.cursor_us = t.clamp(p.start_us, p.end_us) as f64,
             PlayerAction::Step(t) => {
-                p.cursor_us = t.min(p.end_us) as f64;
+                p.cursor_us = t.clamp(p.start_us, p.end_us) as f64;
                 p.playing = false;
             }
             PlayerAction::Speed(s) => p.speed_log = s.clamp(SPEED_LOG_MIN, SPEED_LOG_MAX),
@@ -808,7 +815,8 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
     let end_us = model.end_us;
     let first_violation = model.violations.iter().map(|v| v.t_us).find(|&t| t > props.start_us);
     let player = use_reducer(|| Player {
-        cursor_us: props.start_us.min(end_us) as f64,
+        cursor_us: props.start_us.clamp(model.history_from_us, end_us) as f64,
+        start_us: model.history_from_us,
         end_us,
         playing: props.playing,
         speed_log: SPEED_LOG_DEFAULT,
@@ -999,6 +1007,15 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
             if let Some(why) = &model.cut_short {
                 <div class="banner error" role="status" data-testid="cut-short">{ why.clone() }</div>
             }
+            if model.history_from_us > 0 {
+                <div class="banner" role="status" data-testid="history-dropped">{ format!(
+                    "A long run: to stay within memory the page keeps its playback history from t = {:.3} s on; the \
+                     {} log lines before were dropped (shaded on the time bar). Charts, totals, violations and fault \
+                     marks cover the whole run. Shorten the run to replay its start, or use the protosim CLI.",
+                    model.history_from_us as f64 / 1e6,
+                    model.dropped_lines
+                ) }</div>
+            }
             <section class="controls" aria-label="Playback">
                 <button class="primary" onclick={toggle} data-testid="play" title="Space">
                     { if player.playing { "❚❚ Pause" } else { "▶ Play" } }
@@ -1028,6 +1045,11 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                     <input class="scrubber" type="range" min="0" max={model.end_us.to_string()} step="1000"
                         value={cursor.to_string()} oninput={on_seek} aria-label="Simulated time" />
                     <div class="marks" aria-hidden="true">
+                        if model.history_from_us > 0 {
+                            <span class="dropped-history" title="history dropped to save memory"
+                                  style={format!("width: {:.3}%", 100.0 * model.history_from_us as f64
+                                                 / model.end_us.max(1) as f64)} />
+                        }
                         { for markers.map(|(t, label, class)| html! {
                             <span class={classes!("mark", class)} title={format!("{:.3} s: {label}", t as f64 / 1e6)}
                                   style={format!("left: {:.3}%", 100.0 * t as f64 / model.end_us.max(1) as f64)} />

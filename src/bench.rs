@@ -52,6 +52,12 @@ pub fn seek_scenario() -> Scenario {
     raft_steady_load(5, 9_000)
 }
 
+/// The memory benchmark's run (`#bench-memory`): the seek benchmark's load for 45 s, which the page cuts at
+/// [`crate::app::PAGE_MAX_EVENTS`] = 1,000,000 engine events.
+pub fn memory_scenario() -> Scenario {
+    raft_steady_load(5, 45_000)
+}
+
 /// The wasm memory in use (MB): it only grows, so after a run it is that run's peak.
 fn wasm_memory_mb() -> f64 {
     use wasm_bindgen::JsCast;
@@ -180,19 +186,8 @@ pub fn Bench() -> Html {
             gloo::timers::callback::Timeout::new(50, move || {
                 // First the seek benchmark's run, on a fresh page: the memory it takes is then its own (wasm memory
                 // only grows, and later benchmarks reuse what it leaves).
-                let before = wasm_memory_mb();
-                let t0 = now_ms();
-                let model = crate::app::run_for_playback(&seek_scenario()).expect("the seek scenario runs");
-                let load_ms = now_ms() - t0;
-                let mut lines = vec![format!(
-                    "load/a {:.1} s Raft run: {} events, {} log lines, {} messages, simulated and prepared for \
-                     playback in {load_ms:.0} ms; wasm memory {before:.0} MB before, {:.0} MB after",
-                    model.end_us as f64 / 1e6,
-                    model.events,
-                    model.log.len(),
-                    model.flights.len(),
-                    wasm_memory_mb()
-                )];
+                let (line, model) = load_line("load", &seek_scenario());
+                let mut lines = vec![line];
                 *seek_slot.borrow_mut() = Some(std::rc::Rc::new(model));
                 // Warm up first: the browser compiles hot wasm again, optimized, a moment after it first runs.
                 for s in [steady_load(2_000), raft_steady_load(5, 2_000), paxos_steady_load(5, false, 2_000)] {
@@ -274,6 +269,62 @@ pub fn Bench() -> Html {
                 Some(lines) => html! {
                     <pre id="bench-result" data-testid="bench-result">{ lines.join("\n") }</pre>
                 },
+            } }
+        </main>
+    }
+}
+
+/// One line about a run loaded for playback: how long it took and the wasm memory before and after.
+fn load_line(name: &str, s: &Scenario) -> (String, crate::model::Model) {
+    let before = wasm_memory_mb();
+    let t0 = now_ms();
+    let model = crate::app::run_for_playback(s).expect("benchmark scenarios run");
+    let load_ms = now_ms() - t0;
+    let history = if model.history_from_us == 0 {
+        "its whole history kept".to_string()
+    } else {
+        format!(
+            "history kept from {:.3} s ({} older log lines dropped)",
+            model.history_from_us as f64 / 1e6,
+            model.dropped_lines
+        )
+    };
+    let line = format!(
+        "{name}/a {:.1} s Raft run: {} events, {} log lines, {} messages kept, {history}; simulated and prepared for \
+         playback in {load_ms:.0} ms; wasm memory {before:.0} MB before, {:.0} MB after",
+        model.end_us as f64 / 1e6,
+        model.events,
+        model.log.len(),
+        model.flights.len(),
+        wasm_memory_mb()
+    );
+    (line, model)
+}
+
+/// The memory benchmark page (`index.html#bench-memory`), opened on a fresh page so the wasm memory it reports is
+/// this run's own peak (wasm memory never shrinks): a 1,000,000-event run prepared for playback. Prints; asserts
+/// nothing.
+#[component]
+pub fn MemoryBench() -> Html {
+    let result = use_state(|| None::<String>);
+    {
+        let result = result.clone();
+        use_effect_with((), move |_| {
+            gloo::timers::callback::Timeout::new(50, move || {
+                let (line, model) = load_line("memory", &memory_scenario());
+                let line = format!("{line} (target ≤ 150 MB for 1,000,000 events)");
+                drop(model);
+                result.set(Some(line));
+            })
+            .forget();
+        });
+    }
+    html! {
+        <main class="app bench">
+            <h1>{ "Memory benchmark (wasm)" }</h1>
+            { match &*result {
+                None => html! { <p data-testid="bench-running">{ "running…" }</p> },
+                Some(line) => html! { <pre id="bench-result" data-testid="bench-result">{ line.clone() }</pre> },
             } }
         </main>
     }

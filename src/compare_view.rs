@@ -48,8 +48,16 @@ fn label(m: &Model) -> String {
 pub fn CompareView(props: &CompareViewProps) -> Html {
     let (a, b) = (props.a.clone(), props.b.clone());
     let end_us = a.end_us.max(b.end_us);
-    let player =
-        use_reducer(|| Player { cursor_us: 0.0, end_us, playing: false, speed_log: SPEED_LOG_DEFAULT, pause_at: None });
+    // Long runs may keep only their latest history: the pictures start where both have theirs.
+    let start_us = a.history_from_us.max(b.history_from_us).min(end_us);
+    let player = use_reducer(|| Player {
+        cursor_us: start_us as f64,
+        start_us,
+        end_us,
+        playing: false,
+        speed_log: SPEED_LOG_DEFAULT,
+        pause_at: None,
+    });
     {
         let d = player.dispatcher();
         use_animation_frames(player.playing, Callback::from(move |dt| d.dispatch(PlayerAction::Tick(dt))));

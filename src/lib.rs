@@ -11,6 +11,7 @@ pub mod compare_view;
 pub mod hunt_panel;
 pub mod model;
 pub mod share;
+pub mod timeline;
 pub mod tours;
 
 use wasm_bindgen::JsCast;
@@ -69,7 +70,7 @@ fn install_panic_banner() {
     }));
 }
 
-/// Mounts the app on the page: the benchmark page for `#bench`, the explorer otherwise.
+/// Mounts the app on the page: the benchmark pages for `#bench` and `#bench-memory`, the explorer otherwise.
 pub fn start() {
     install_panic_banner();
     let window = web_sys::window().expect("a browser window");
@@ -78,6 +79,8 @@ pub fn start() {
         window.document().and_then(|d| d.get_element_by_id("app")).expect("index.html has an element with id `app`");
     if fragment == "#bench" {
         yew::Renderer::<bench::Bench>::with_root(root).render();
+    } else if fragment == "#bench-memory" {
+        yew::Renderer::<bench::MemoryBench>::with_root(root).render();
     } else {
         yew::Renderer::<app::App>::with_root_and_props(root, app::AppProps { fragment, autoplay: true }).render();
     }

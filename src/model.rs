@@ -88,8 +88,10 @@ pub struct Model {
     pub flights: Vec<Flight>,
     /// Longest flight, so the frame's search for messages in the air is a short scan.
     pub longest_flight_us: u64,
-    /// Per node: (time, state) in time order.
-    pub summaries: Vec<Vec<(u64, NodeState)>>,
+    /// Per node: its states in time order, compactly (read them with [`Model::state_at`]).
+    pub summaries: Vec<crate::timeline::Timeline>,
+    /// The names the compact states refer to.
+    statics: crate::timeline::Statics,
     /// Per node: (time, up) in time order.
     pub up: Vec<Vec<(u64, bool)>>,
     /// (time, blocked[from * n + to]) after each network change.
@@ -115,6 +117,11 @@ pub struct Model {
     pub events: u64,
     /// Set when the page cut the run short (too long to play in a browser): what to tell the user.
     pub cut_short: Option<String>,
+    /// Where the kept history starts: 0, or the time before which a long run's playback history was dropped (see
+    /// [`HISTORY_BUDGET_BYTES`]).
+    pub history_from_us: u64,
+    /// Log lines dropped with that history.
+    pub dropped_lines: u64,
     /// The run's chart series and its summary (for the charts and the comparison table).
     pub series: std::rc::Rc<protosim::stats::Series>,
     pub summary: protosim::compare::Summary,
@@ -136,235 +143,407 @@ fn last_at<T: Clone>(timeline: &[(u64, T)], t_us: u64) -> Option<T> {
     }
 }
 
-impl Model {
-    pub fn from_run(r: &dyn Runner) -> Model {
-        let scenario = r.scenario().clone();
+/// How much of a run's playback history (log lines, message flights, node states) the page keeps, in bytes as
+/// [`ModelBuilder`] estimates them. A longer run keeps its latest history within this and drops the oldest, saying
+/// so; its charts, totals, violations and fault marks still cover the whole run. About 230,000 engine events of a
+/// 5-server Raft run fit.
+pub const HISTORY_BUDGET_BYTES: usize = 96 << 20;
+
+/// Builds a [`Model`] from a trace consumed one event at a time, so a run of a million events never has its whole
+/// trace in memory: each event's strings move into the model, and when the history outgrows its budget the oldest
+/// third is dropped (the state at the cut is kept, so playback from there on is exact).
+pub struct ModelBuilder {
+    names: Vec<String>,
+    flights: Vec<Flight>,
+    summaries: Vec<crate::timeline::Timeline>,
+    statics: crate::timeline::Statics,
+    up: Vec<Vec<(u64, bool)>>,
+    blocked: Vec<bool>,
+    cuts: Vec<(u64, Vec<bool>)>,
+    log: Vec<LogLine>,
+    violations: Vec<ViolationMark>,
+    flashes: Vec<Vec<u64>>,
+    faults: Vec<(u64, String)>,
+    hasher: protosim::trace::TraceHasher,
+    series: protosim::stats::SeriesInput,
+    /// The bytes held by the log lines' texts, and the budget the whole history must stay within (see
+    /// [`ModelBuilder::bytes`]).
+    text_bytes: usize,
+    budget: usize,
+    history_from_us: u64,
+    /// Log lines dropped with the oldest history.
+    dropped_lines: u64,
+}
+
+/// The heap bytes of a log line's text, with the allocator's own few bytes.
+fn text_bytes(l: &LogLine) -> usize {
+    l.text.capacity() + 8
+}
+
+fn history_bytes(
+    log: &Vec<LogLine>,
+    texts: usize,
+    flights: &Vec<Flight>,
+    states: &[crate::timeline::Timeline],
+) -> usize {
+    log.capacity() * std::mem::size_of::<LogLine>()
+        + texts
+        + flights.capacity() * std::mem::size_of::<Flight>()
+        + states.iter().map(crate::timeline::Timeline::bytes).sum::<usize>()
+}
+
+impl ModelBuilder {
+    /// A builder for `r`'s run, before any of its trace was taken.
+    pub fn new(r: &dyn Runner) -> ModelBuilder {
+        ModelBuilder::with_budget(r, HISTORY_BUDGET_BYTES)
+    }
+
+    pub fn with_budget(r: &dyn Runner, budget: usize) -> ModelBuilder {
         let views = r.views_at(0);
-        let nodes: Vec<NodeInfo> =
-            views.iter().map(|v| NodeInfo { id: v.id, name: v.name.clone(), role: v.role }).collect();
-        let n = nodes.len();
-        let name = |id: NodeId| nodes.get(usize::from(id)).map_or_else(|| format!("node {id}"), |x| x.name.clone());
-        let mut flights: Vec<Flight> = Vec::new();
-        let mut index = std::collections::BTreeMap::new();
-        let mut summaries: Vec<Vec<(u64, NodeState)>> = views
+        let n = views.len();
+        let blocked = vec![false; n * n];
+        let mut statics = crate::timeline::Statics::default();
+        let summaries = views
             .iter()
-            .map(|v| vec![(0, NodeState { summary: v.summary.clone(), detail: v.detail.clone() })])
+            .map(|v| {
+                let mut timeline = crate::timeline::Timeline::default();
+                timeline.push(&mut statics, 0, &NodeState { summary: v.summary.clone(), detail: v.detail.clone() });
+                timeline
+            })
             .collect();
-        let mut up: Vec<Vec<(u64, bool)>> = vec![vec![(0, true)]; n];
-        let mut blocked = vec![false; n * n];
-        let mut cuts = vec![(0, blocked.clone())];
-        let mut log = Vec::new();
-        let mut violations = Vec::new();
-        let mut flashes = vec![Vec::new(); n];
-        let mut faults = Vec::new();
-        for TraceEvent { t_us, ev } in r.trace() {
-            let t = *t_us;
-            let nodes = match ev {
-                Ev::Send { from, to, .. } | Ev::Deliver { from, to, .. } | Ev::Drop { from, to, .. } => {
-                    [Some(*from), Some(*to)]
-                }
-                Ev::Cut { from, to } => [Some(*from), Some(*to)],
-                Ev::Timer { node, .. }
-                | Ev::Crash { node }
-                | Ev::Restart { node }
-                | Ev::Submit { node, .. }
-                | Ev::Outcome { node, .. }
-                | Ev::Note { node, .. }
-                | Ev::State { node, .. } => [Some(*node), None],
-                Ev::Violation { violation } => [violation.node, None],
-                _ => [None, None],
-            };
-            let mut line = |class: &'static str, text: String| log.push(LogLine { t_us: t, class, text, nodes });
-            match ev {
-                Ev::Send { id, from, to, label, n, detail, deliver_us } => {
-                    index.insert(*id, flights.len());
-                    flights.push(Flight {
-                        id: *id,
-                        from: *from,
-                        to: *to,
-                        label,
-                        n: *n,
-                        sent_us: t,
-                        planned_us: *deliver_us,
-                        end_us: *deliver_us,
-                        dropped: None,
-                    });
-                    line("send", format!("{} → {}: {label} #{id} {detail}", name(*from), name(*to)));
-                }
-                Ev::Duplicate { id, copy, deliver_us } => {
-                    if let Some(&i) = index.get(id) {
-                        let mut f = flights[i].clone();
-                        f.id = *copy;
-                        f.sent_us = t;
-                        f.planned_us = *deliver_us;
-                        f.end_us = *deliver_us;
-                        index.insert(*copy, flights.len());
-                        flights.push(f);
-                    }
-                    line("dup", format!("the network duplicates message #{id} (copy #{copy})"));
-                }
-                Ev::Delay { id, deliver_us } => {
-                    if let Some(&i) = index.get(id) {
-                        flights[i].planned_us = *deliver_us;
-                        flights[i].end_us = *deliver_us;
-                    }
-                    faults.push((t, format!("delay #{id}")));
-                    line(
-                        "fault",
-                        format!("you hold message #{id} back: it now arrives at {:.3} s", *deliver_us as f64 / 1e6),
-                    );
-                }
-                Ev::Deliver { id, from, to } => {
-                    if let Some(&i) = index.get(id) {
-                        flights[i].end_us = t;
-                        if REFUSALS.contains(&flights[i].label) {
-                            flashes[usize::from(*to)].push(t);
-                        }
-                    }
-                    line("deliver", format!("{} receives #{id} from {}", name(*to), name(*from)));
-                }
-                Ev::Drop { id, from, to, reason } => {
-                    if *reason == DropReason::User {
-                        faults.push((t, format!("drop #{id}")));
-                    }
-                    if let Some(&i) = index.get(id) {
-                        flights[i].end_us = t;
-                        flights[i].dropped = Some(*reason);
-                    }
-                    let why = match reason {
-                        DropReason::Loss => "lost by the network",
-                        DropReason::Partition => "stopped by the partition",
-                        DropReason::User => "dropped by you",
-                        DropReason::ReceiverDown => "not received: the receiver is down",
-                    };
-                    line("drop", format!("message #{id} {} → {} {why}", name(*from), name(*to)));
-                }
-                Ev::Timer { node, name: timer } => line("timer", format!("{}: {timer} timer fires", name(*node))),
-                Ev::Crash { node } => {
-                    faults.push((t, format!("✖ {}", name(*node))));
-                    up[usize::from(*node)].push((t, false));
-                    line("fault", format!("{} crashes: its memory is gone, its disk is kept", name(*node)));
-                }
-                Ev::Restart { node } => {
-                    faults.push((t, format!("↺ {}", name(*node))));
-                    up[usize::from(*node)].push((t, true));
-                    line("fault", format!("{} restarts from its disk", name(*node)));
-                }
-                Ev::Partition { groups } => {
-                    let mut group = vec![groups.len(); n];
-                    for (g, members) in groups.iter().enumerate() {
-                        for &m in members {
-                            group[usize::from(m)] = g;
-                        }
-                    }
-                    for a in 0..n {
-                        for b in 0..n {
-                            if group[a] != group[b] {
-                                blocked[a * n + b] = true;
-                            }
-                        }
-                    }
-                    cuts.push((t, blocked.clone()));
-                    faults.push((t, "✂ partition".to_string()));
-                    let names: Vec<String> =
-                        groups.iter().map(|g| g.iter().map(|&m| name(m)).collect::<Vec<_>>().join(", ")).collect();
-                    line("fault", format!("partition: {{{}}} | the rest", names.join("} | {")));
-                }
-                Ev::Cut { from, to } => {
-                    blocked[usize::from(*from) * n + usize::from(*to)] = true;
-                    cuts.push((t, blocked.clone()));
-                    faults.push((t, format!("✂ {}→{}", name(*from), name(*to))));
-                    line("fault", format!("one-way cut: {} can no longer reach {}", name(*from), name(*to)));
-                }
-                Ev::Heal => {
-                    blocked.iter_mut().for_each(|b| *b = false);
-                    cuts.push((t, blocked.clone()));
-                    faults.push((t, "heal".to_string()));
-                    line("fault", "the network heals: every link works again".to_string());
-                }
-                Ev::Network { link, settings } => {
-                    faults.push((t, "network".to_string()));
-                    let which = match link {
-                        Some((a, b)) => format!("link {} → {}", name(*a), name(*b)),
-                        None => "every link".to_string(),
-                    };
-                    line(
-                        "fault",
-                        format!(
-                            "{which}: latency {}–{} ms, loss {:.0}%, duplication {:.0}%",
-                            settings.latency_us_min / 1000,
-                            settings.latency_us_max / 1000,
-                            settings.loss * 100.0,
-                            settings.dup * 100.0
-                        ),
-                    );
-                }
-                Ev::Submit { node, request_id, customer, lines } => line(
-                    "submit",
-                    format!(
-                        "{} starts checkout #{request_id}: customer {customer} buys {}",
-                        name(*node),
-                        r.catalogue().basket_text(lines)
-                    ),
-                ),
-                Ev::Outcome { node, request_id, outcome, latency_us } => line(
-                    if outcome.is_confirmed() { "ok" } else { "outcome" },
-                    format!(
-                        "{}: checkout #{request_id} {} in {:.1} ms",
-                        name(*node),
-                        outcome.short(),
-                        *latency_us as f64 / 1000.0
-                    ),
-                ),
-                Ev::State { node, summary, detail } => summaries[usize::from(*node)]
-                    .push((t, NodeState { summary: summary.clone(), detail: detail.clone().unwrap_or_default() })),
-                Ev::Note { node, text } => {
-                    // Notes name their node when it is the sentence's subject; otherwise say whose note it is.
-                    let who = name(*node);
-                    let starts_with_name =
-                        text.strip_prefix(who.as_str()).is_some_and(|rest| rest.starts_with(' ') || rest.is_empty());
-                    line("note", if starts_with_name { text.clone() } else { format!("{who}: {text}") })
-                }
-                Ev::Violation { violation: v } => {
-                    let text = format!("⚠ {} broken: {} — {}", v.invariant, v.detail, v.rule);
-                    violations.push(ViolationMark {
-                        t_us: t,
-                        node: v.node,
-                        invariant: v.invariant,
-                        text: text.clone(),
-                    });
-                    line("violation", text);
-                }
-                Ev::Stop { stop } => line("stop", format!("the run ends: {}", stop.describe())),
-            }
-        }
-        // One report for the trace hash and the comparison's summary (it hashes the whole trace).
-        let report = protosim::Report::of(r);
-        let longest_flight_us = flights.iter().map(|f| f.end_us.saturating_sub(f.sent_us) + FALL_US).max().unwrap_or(0);
-        Model {
-            scenario,
-            nodes,
-            flights,
-            longest_flight_us,
+        ModelBuilder {
+            names: views.iter().map(|v| v.name.clone()).collect(),
+            flights: Vec::new(),
             summaries,
-            up,
-            cuts,
-            log,
+            statics,
+            up: vec![vec![(0, true)]; n],
+            cuts: vec![(0, blocked.clone())],
+            blocked,
+            log: Vec::new(),
+            violations: Vec::new(),
+            flashes: vec![Vec::new(); n],
+            faults: Vec::new(),
+            hasher: Default::default(),
+            series: Default::default(),
+            text_bytes: 0,
+            budget,
+            history_from_us: 0,
+            dropped_lines: 0,
+        }
+    }
+
+    fn name(&self, id: NodeId) -> String {
+        self.names.get(usize::from(id)).map_or_else(|| format!("node {id}"), Clone::clone)
+    }
+
+    fn flight(&mut self, id: u64) -> Option<&mut Flight> {
+        // Message ids are handed out in the order their flights are recorded, so the flights are sorted by id.
+        self.flights.binary_search_by_key(&id, |f| f.id).ok().map(|i| &mut self.flights[i])
+    }
+
+    /// Takes in one event of the trace, in order. `r` is the run it comes from (for the catalogue's names).
+    pub fn push(&mut self, r: &dyn Runner, e: TraceEvent) {
+        self.hasher.push(&e);
+        self.series.push(&e);
+        let TraceEvent { t_us: t, ev } = e;
+        let n = self.names.len();
+        let nodes = match &ev {
+            Ev::Send { from, to, .. } | Ev::Deliver { from, to, .. } | Ev::Drop { from, to, .. } => {
+                [Some(*from), Some(*to)]
+            }
+            Ev::Cut { from, to } => [Some(*from), Some(*to)],
+            Ev::Timer { node, .. }
+            | Ev::Crash { node }
+            | Ev::Restart { node }
+            | Ev::Submit { node, .. }
+            | Ev::Outcome { node, .. }
+            | Ev::Note { node, .. }
+            | Ev::State { node, .. } => [Some(*node), None],
+            Ev::Violation { violation } => [violation.node, None],
+            _ => [None, None],
+        };
+        let line: Option<(&'static str, String)> = match ev {
+            Ev::Send { id, from, to, label, n, detail, deliver_us } => {
+                self.flights.push(Flight {
+                    id,
+                    from,
+                    to,
+                    label,
+                    n,
+                    sent_us: t,
+                    planned_us: deliver_us,
+                    end_us: deliver_us,
+                    dropped: None,
+                });
+                Some(("send", format!("{} → {}: {label} #{id} {detail}", self.name(from), self.name(to))))
+            }
+            Ev::Duplicate { id, copy, deliver_us } => {
+                if let Some(f) = self.flight(id) {
+                    let f = Flight { id: copy, sent_us: t, planned_us: deliver_us, end_us: deliver_us, ..f.clone() };
+                    self.flights.push(f);
+                }
+                Some(("dup", format!("the network duplicates message #{id} (copy #{copy})")))
+            }
+            Ev::Delay { id, deliver_us } => {
+                if let Some(f) = self.flight(id) {
+                    f.planned_us = deliver_us;
+                    f.end_us = deliver_us;
+                }
+                self.faults.push((t, format!("delay #{id}")));
+                Some((
+                    "fault",
+                    format!("you hold message #{id} back: it now arrives at {:.3} s", deliver_us as f64 / 1e6),
+                ))
+            }
+            Ev::Deliver { id, from, to } => {
+                if let Some(f) = self.flight(id) {
+                    f.end_us = t;
+                    if REFUSALS.contains(&f.label) {
+                        self.flashes[usize::from(to)].push(t);
+                    }
+                }
+                Some(("deliver", format!("{} receives #{id} from {}", self.name(to), self.name(from))))
+            }
+            Ev::Drop { id, from, to, reason } => {
+                if reason == DropReason::User {
+                    self.faults.push((t, format!("drop #{id}")));
+                }
+                if let Some(f) = self.flight(id) {
+                    f.end_us = t;
+                    f.dropped = Some(reason);
+                }
+                let why = match reason {
+                    DropReason::Loss => "lost by the network",
+                    DropReason::Partition => "stopped by the partition",
+                    DropReason::User => "dropped by you",
+                    DropReason::ReceiverDown => "not received: the receiver is down",
+                };
+                Some(("drop", format!("message #{id} {} → {} {why}", self.name(from), self.name(to))))
+            }
+            Ev::Timer { node, name: timer } => Some(("timer", format!("{}: {timer} timer fires", self.name(node)))),
+            Ev::Crash { node } => {
+                self.faults.push((t, format!("✖ {}", self.name(node))));
+                self.up[usize::from(node)].push((t, false));
+                Some(("fault", format!("{} crashes: its memory is gone, its disk is kept", self.name(node))))
+            }
+            Ev::Restart { node } => {
+                self.faults.push((t, format!("↺ {}", self.name(node))));
+                self.up[usize::from(node)].push((t, true));
+                Some(("fault", format!("{} restarts from its disk", self.name(node))))
+            }
+            Ev::Partition { groups } => {
+                let mut group = vec![groups.len(); n];
+                for (g, members) in groups.iter().enumerate() {
+                    for &m in members {
+                        group[usize::from(m)] = g;
+                    }
+                }
+                for a in 0..n {
+                    for b in 0..n {
+                        if group[a] != group[b] {
+                            self.blocked[a * n + b] = true;
+                        }
+                    }
+                }
+                self.cuts.push((t, self.blocked.clone()));
+                self.faults.push((t, "✂ partition".to_string()));
+                let names: Vec<String> =
+                    groups.iter().map(|g| g.iter().map(|&m| self.name(m)).collect::<Vec<_>>().join(", ")).collect();
+                Some(("fault", format!("partition: {{{}}} | the rest", names.join("} | {"))))
+            }
+            Ev::Cut { from, to } => {
+                self.blocked[usize::from(from) * n + usize::from(to)] = true;
+                self.cuts.push((t, self.blocked.clone()));
+                self.faults.push((t, format!("✂ {}→{}", self.name(from), self.name(to))));
+                Some(("fault", format!("one-way cut: {} can no longer reach {}", self.name(from), self.name(to))))
+            }
+            Ev::Heal => {
+                self.blocked.iter_mut().for_each(|b| *b = false);
+                self.cuts.push((t, self.blocked.clone()));
+                self.faults.push((t, "heal".to_string()));
+                Some(("fault", "the network heals: every link works again".to_string()))
+            }
+            Ev::Network { link, settings } => {
+                self.faults.push((t, "network".to_string()));
+                let which = match link {
+                    Some((a, b)) => format!("link {} → {}", self.name(a), self.name(b)),
+                    None => "every link".to_string(),
+                };
+                Some((
+                    "fault",
+                    format!(
+                        "{which}: latency {}–{} ms, loss {:.0}%, duplication {:.0}%",
+                        settings.latency_us_min / 1000,
+                        settings.latency_us_max / 1000,
+                        settings.loss * 100.0,
+                        settings.dup * 100.0
+                    ),
+                ))
+            }
+            Ev::Submit { node, request_id, customer, lines } => Some((
+                "submit",
+                format!(
+                    "{} starts checkout #{request_id}: customer {customer} buys {}",
+                    self.name(node),
+                    r.catalogue().basket_text(&lines)
+                ),
+            )),
+            Ev::Outcome { node, request_id, outcome, latency_us } => Some((
+                if outcome.is_confirmed() { "ok" } else { "outcome" },
+                format!(
+                    "{}: checkout #{request_id} {} in {:.1} ms",
+                    self.name(node),
+                    outcome.short(),
+                    latency_us as f64 / 1000.0
+                ),
+            )),
+            Ev::State { node, summary, detail } => {
+                let st = NodeState { summary, detail: detail.unwrap_or_default() };
+                self.summaries[usize::from(node)].push(&mut self.statics, t, &st);
+                None
+            }
+            Ev::Note { node, text } => {
+                // Notes name their node when it is the sentence's subject; otherwise say whose note it is.
+                let who = self.name(node);
+                let starts_with_name =
+                    text.strip_prefix(who.as_str()).is_some_and(|rest| rest.starts_with(' ') || rest.is_empty());
+                Some(("note", if starts_with_name { text } else { format!("{who}: {text}") }))
+            }
+            Ev::Violation { violation: v } => {
+                let text = format!("⚠ {} broken: {} — {}", v.invariant, v.detail, v.rule);
+                self.violations.push(ViolationMark {
+                    t_us: t,
+                    node: v.node,
+                    invariant: v.invariant,
+                    text: text.clone(),
+                });
+                Some(("violation", text))
+            }
+            Ev::Stop { stop } => Some(("stop", format!("the run ends: {}", stop.describe()))),
+        };
+        if let Some((class, text)) = line {
+            let l = LogLine { t_us: t, class, text, nodes };
+            self.text_bytes += text_bytes(&l);
+            self.log.push(l);
+        }
+        if self.bytes() > self.budget {
+            self.drop_oldest();
+        }
+    }
+
+    /// The history's bytes, estimated from what it holds: the vectors' whole capacity (a vector that doubled holds
+    /// room it does not use yet), the texts and the node states.
+    pub fn bytes(&self) -> usize {
+        history_bytes(&self.log, self.text_bytes, &self.flights, &self.summaries)
+    }
+
+    /// Drops the oldest third of the log, and the flights, states and flashes before it; keeps what the picture
+    /// needs at the cut (each node's last state, liveness and the network's cuts, messages still in the air).
+    fn drop_oldest(&mut self) {
+        let Some(cut) = self.log.get(self.log.len() / 3).map(|l| l.t_us) else { return };
+        if cut <= self.history_from_us {
+            return;
+        }
+        let lines = self.log.partition_point(|l| l.t_us < cut);
+        self.text_bytes -= self.log[..lines].iter().map(text_bytes).sum::<usize>();
+        self.log.drain(..lines);
+        self.dropped_lines += lines as u64;
+        self.flights.retain(|f| f.sent_us >= cut || f.end_us + FALL_US >= cut);
+        for states in &mut self.summaries {
+            // Keep the last state before the cut: it is the node's state at the cut.
+            states.drop_before(cut);
+        }
+        for timeline in &mut self.up {
+            let i = timeline.partition_point(|(t, _)| *t < cut).saturating_sub(1);
+            timeline.drain(..i);
+        }
+        let i = self.cuts.partition_point(|(t, _)| *t < cut).saturating_sub(1);
+        self.cuts.drain(..i);
+        for f in &mut self.flashes {
+            let i = f.partition_point(|&t| t + FLASH_US < cut);
+            f.drain(..i);
+        }
+        self.history_from_us = cut;
+    }
+
+    /// The model of the run, once its whole trace was pushed.
+    pub fn finish(self, r: &dyn Runner) -> Model {
+        let report = protosim::Report::with_trace(r, self.hasher.events(), self.hasher.hex());
+        let kind = r.scenario().protocol;
+        let series = protosim::stats::Series::from_input(
+            &self.series,
+            r.metrics(),
+            r.now_us(),
+            kind == protosim::scenario::ProtocolKind::TwoPc,
+            kind == protosim::scenario::ProtocolKind::Pessimistic,
+        );
+        let longest_flight_us =
+            self.flights.iter().map(|f| f.end_us.saturating_sub(f.sent_us) + FALL_US).max().unwrap_or(0);
+        let views = r.views_at(0);
+        Model {
+            scenario: r.scenario().clone(),
+            nodes: views.into_iter().map(|v| NodeInfo { id: v.id, name: v.name, role: v.role }).collect(),
+            flights: self.flights,
+            longest_flight_us,
+            summaries: self.summaries,
+            statics: self.statics,
+            up: self.up,
+            cuts: self.cuts,
+            log: self.log,
             end_us: r.now_us(),
             stop: r.stop_reason().map(|s| s.describe()).unwrap_or_default(),
-            violations,
-            faults,
+            violations: self.violations,
+            faults: self.faults,
             dropped: r.metrics().messages_dropped(),
             dropped_by_user: r.metrics().dropped_user,
             duplicated: r.metrics().messages_duplicated,
-            flashes,
+            flashes: self.flashes,
             trace_hash: report.trace_hash.clone(),
             messages_sent: r.metrics().messages_sent,
             confirmed: r.metrics().checkouts_confirmed,
             events: r.metrics().events,
             cut_short: None,
-            series: std::rc::Rc::new(protosim::stats::Series::of_run(r)),
+            history_from_us: self.history_from_us,
+            dropped_lines: self.dropped_lines,
+            series: std::rc::Rc::new(series),
             summary: protosim::compare::Summary::from_report(&report, r),
+        }
+    }
+}
+
+impl Model {
+    /// The model of a finished run whose whole trace is still in `r` (it is copied, not taken).
+    pub fn from_run(r: &dyn Runner) -> Model {
+        let mut b = ModelBuilder::new(r);
+        for e in r.trace() {
+            b.push(r, e.clone());
+        }
+        b.finish(r)
+    }
+
+    /// Simulates `r` to its end, taking its trace in pieces as it is made: memory stays within the history
+    /// budget however long the run.
+    pub fn stream(r: Box<dyn Runner>) -> Model {
+        Model::stream_within(r, HISTORY_BUDGET_BYTES)
+    }
+
+    /// [`Model::stream`] with another history budget (bytes).
+    pub fn stream_within(mut r: Box<dyn Runner>, budget: usize) -> Model {
+        let mut b = ModelBuilder::with_budget(r.as_ref(), budget);
+        loop {
+            let mut more = true;
+            for _ in 0..4096 {
+                more = r.step();
+                if !more {
+                    break;
+                }
+            }
+            for e in r.take_trace() {
+                b.push(r.as_ref(), e);
+            }
+            if !more {
+                return b.finish(r.as_ref());
+            }
         }
     }
 
@@ -384,7 +563,7 @@ impl Model {
     }
 
     pub fn state_at(&self, node: usize, t_us: u64) -> NodeState {
-        last_at(&self.summaries[node], t_us).unwrap_or_default()
+        self.summaries[node].at(&self.statics, t_us).unwrap_or_default()
     }
 
     pub fn summary_at(&self, node: usize, t_us: u64) -> String {
@@ -432,6 +611,69 @@ mod tests {
     fn model(s: &Scenario) -> (Model, Box<dyn Runner>) {
         let r = protosim::run(s, RecordOptions { narrate: true, checkpoint_every: 256 }).unwrap();
         (Model::from_run(r.as_ref()), r)
+    }
+
+    fn streamed(s: &Scenario, budget: usize) -> Model {
+        Model::stream_within(protosim::build(s, RecordOptions { narrate: true, checkpoint_every: 0 }).unwrap(), budget)
+    }
+
+    #[test]
+    fn a_streamed_model_equals_the_model_of_the_whole_trace() {
+        for kind in protosim::scenario::ProtocolKind::ALL {
+            let mut s = crate::app::default_scenario(*kind);
+            s.until_ms = 4_000;
+            s.interventions = vec![
+                Intervention { at_us: 1_000_000, action: Action::Crash { node: 0 } },
+                Intervention { at_us: 2_000_000, action: Action::Restart { node: 0 } },
+            ];
+            let (whole, r) = model(&s);
+            let m = streamed(&s, HISTORY_BUDGET_BYTES);
+            assert_eq!(m.history_from_us, 0, "{}", kind.name());
+            assert!(m == whole, "{}: the streamed model differs", kind.name());
+            assert_eq!(m.trace_hash, protosim::Report::of(r.as_ref()).trace_hash, "{}", kind.name());
+        }
+    }
+
+    #[test]
+    fn a_long_run_keeps_its_latest_history_exactly_and_its_whole_totals() {
+        let mut s = protosim::pinned::raft_steady_load(5, 3_000);
+        s.interventions = vec![
+            Intervention { at_us: 500_000, action: Action::Crash { node: 1 } },
+            Intervention { at_us: 2_200_000, action: Action::Crash { node: 2 } },
+            Intervention { at_us: 2_300_000, action: Action::Partition { groups: vec![vec![0, 3]] } },
+        ];
+        let (whole, _) = model(&s);
+        let budget = 2 << 20;
+        let m = streamed(&s, budget);
+        assert!(m.history_from_us > 1_000_000 && m.history_from_us < m.end_us, "{}", m.history_from_us);
+        assert!(m.dropped_lines > 0 && m.log.len() < whole.log.len());
+        assert_eq!(m.log.len() as u64 + m.dropped_lines, whole.log.len() as u64, "every line kept or counted");
+        assert!(m.log.iter().all(|l| l.t_us >= m.history_from_us));
+        let texts = m.log.iter().map(text_bytes).sum();
+        let kept_bytes = history_bytes(&m.log, texts, &m.flights, &m.summaries);
+        assert!(kept_bytes <= budget, "{kept_bytes} bytes kept, budget {budget}");
+        // Whole-run figures are the same.
+        assert_eq!(m.trace_hash, whole.trace_hash);
+        assert_eq!(m.series, whole.series);
+        assert_eq!(m.summary, whole.summary);
+        assert_eq!(m.violations, whole.violations);
+        assert_eq!(m.faults, whole.faults);
+        assert_eq!(m.events, whole.events);
+        // From the cut on, the picture is exactly the whole model's.
+        let step = (m.end_us - m.history_from_us) / 97;
+        for t in (m.history_from_us..=m.end_us).step_by(step as usize) {
+            for node in 0..m.nodes.len() {
+                assert_eq!(m.state_at(node, t), whole.state_at(node, t), "node {node} at {t}");
+                assert_eq!(m.up_at(node, t), whole.up_at(node, t), "node {node} at {t}");
+                assert_eq!(m.flash_at(node, t), whole.flash_at(node, t), "node {node} at {t}");
+            }
+            assert_eq!(m.blocked_at(t), whole.blocked_at(t), "{t}");
+            let a: Vec<_> = m.flights_at(t).map(|(f, x)| (f.id, x)).collect();
+            let b: Vec<_> = whole.flights_at(t).map(|(f, x)| (f.id, x)).collect();
+            assert_eq!(a, b, "messages in the air at {t}");
+            let (i, j) = (m.log_end(t), whole.log_end(t));
+            assert_eq!(m.log[i.saturating_sub(30)..i], whole.log[j.saturating_sub(30.min(i))..j], "log up to {t}");
+        }
     }
 
     #[test]

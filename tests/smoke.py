@@ -299,6 +299,13 @@ def main():
             check("browser benchmark ran", bool(res))
             for line in (res or "").splitlines():
                 print(f"bench: {line}")
+            # A fresh page, so the wasm memory it reports is the 1,000,000-event run's own.
+            wd.go("about:blank")
+            wd.go(url + "#bench-memory")
+            res = wd.wait_for("var e = document.getElementById('bench-result'); return e && e.textContent;", 170)
+            check("memory benchmark ran", bool(res))
+            for line in (res or "").splitlines():
+                print(f"bench: {line}")
     finally:
         wd.close()
         server.shutdown()

@@ -869,3 +869,44 @@ async fn the_cooperative_termination_switch_reruns_2pc_with_the_option() {
     assert!(coop, "the switch sets the scenario's option");
     assert!(cooperative <= classic, "asking the others never blocks longer ({cooperative} vs {classic} µs)");
 }
+
+#[wasm_bindgen_test]
+async fn a_long_run_says_its_older_history_was_dropped_and_plays_from_where_it_starts() {
+    use checkout_explorer::app::{Explorer, ExplorerProps};
+    use checkout_explorer::model::Model;
+    // A small history budget stands in for a million-event run (the same code drops history at the page's budget).
+    let s = protosim::pinned::raft_steady_load(5, 2_000);
+    let r = protosim::build(&s, RecordOptions { narrate: true, checkpoint_every: 0 }).unwrap();
+    let model = std::rc::Rc::new(Model::stream_within(r, 1 << 20));
+    let from = model.history_from_us;
+    assert!(from > 0 && from < model.end_us, "history dropped before {from}");
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    let props = ExplorerProps {
+        model: model.clone(),
+        playing: false,
+        start_us: 0,
+        invariants: protosim::protocols::info(s.protocol).invariants,
+        on_act: Default::default(),
+        tour: None,
+    };
+    yew::Renderer::<Explorer>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    let banner = find(&root, "history-dropped").expect("a banner says history was dropped").text_content().unwrap();
+    assert!(banner.contains(&format!("{:.3} s", from as f64 / 1e6)), "{banner}");
+    assert!(banner.contains(&model.dropped_lines.to_string()), "{banner}");
+    assert!(root.query_selector(".dropped-history").unwrap().is_some(), "the dropped part is shaded");
+    assert_eq!(clock_us(&root), from, "the player starts where the kept history starts");
+    // Seeking before it stops there; later moments are reached as usual.
+    let scrub: web_sys::HtmlInputElement =
+        wasm_bindgen::JsCast::dyn_into(root.query_selector("input[aria-label='Simulated time']").unwrap().unwrap())
+            .unwrap();
+    for (to, expect) in [(0, from), (model.end_us - 1_000, model.end_us - 1_000), (from / 2, from)] {
+        scrub.set_value(&to.to_string());
+        scrub.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
+        settle().await;
+        assert_eq!(clock_us(&root), expect, "seek to {to}");
+    }
+    root.remove();
+}

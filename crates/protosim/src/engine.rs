@@ -440,6 +440,8 @@ pub struct Engine<P: Protocol> {
     pub proto: P,
     pub core: Core<P>,
     pub trace: Vec<TraceEvent>,
+    /// Events recorded since the start, including those a consumer took away (`Runner::take_trace`).
+    recorded: u64,
     checkpoints: Vec<(u64, Core<P>)>,
     opts: RecordOptions,
     recording: bool,
@@ -503,6 +505,7 @@ impl<P: Protocol> Engine<P> {
             proto,
             core,
             trace: Vec::new(),
+            recorded: 0,
             checkpoints: Vec::new(),
             opts,
             recording: true,
@@ -535,6 +538,7 @@ impl<P: Protocol> Engine<P> {
     fn record(&mut self, ev: Ev) {
         if self.recording {
             self.trace.push(TraceEvent { t_us: self.core.now_us, ev });
+            self.recorded += 1;
         }
     }
 
@@ -556,7 +560,7 @@ impl<P: Protocol> Engine<P> {
             && self.recording
             && self.core.metrics.events.is_multiple_of(self.opts.checkpoint_every)
         {
-            self.checkpoints.push((self.trace.len() as u64, self.core.clone()));
+            self.checkpoints.push((self.recorded, self.core.clone()));
         }
         let Queued { t_us, what, .. } = self.core.queue.pop().expect("peeked");
         self.core.now_us = t_us;
@@ -591,7 +595,7 @@ impl<P: Protocol> Engine<P> {
             Some(StopReason::Limit { what: "limits.max_events", value: l.max_events })
         } else if self.core.in_flight.len() >= l.max_in_flight {
             Some(StopReason::Limit { what: "limits.max_in_flight", value: l.max_in_flight })
-        } else if self.recording && self.trace.len() as u64 >= l.max_trace {
+        } else if self.recording && self.recorded >= l.max_trace {
             Some(StopReason::Limit { what: "limits.max_trace", value: l.max_trace })
         } else {
             None
@@ -1015,6 +1019,7 @@ impl<P: Protocol> Engine<P> {
                 None => Engine::<P>::new(&self.scenario, RecordOptions { narrate: false, checkpoint_every: 0 }).core,
             },
             trace: Vec::new(),
+            recorded: 0,
             checkpoints: Vec::new(),
             opts: RecordOptions { narrate: false, checkpoint_every: 0 },
             recording: false,

@@ -68,6 +68,12 @@ pub struct Report {
 
 impl Report {
     pub fn of(r: &dyn Runner) -> Report {
+        Report::with_trace(r, r.trace().len(), trace_hash(r.trace()))
+    }
+
+    /// The report of a run whose trace was consumed as it was made: its length and hash (see
+    /// [`trace::TraceHasher`]) come from the consumer.
+    pub fn with_trace(r: &dyn Runner, trace_events: usize, trace_hash: String) -> Report {
         let m = r.metrics();
         let mut lat = m.latencies_us.clone();
         lat.sort_unstable();
@@ -112,8 +118,8 @@ impl Report {
                 .collect(),
             invariants_held: verdicts.iter().all(|v| v.held),
             verdicts,
-            trace_events: r.trace().len(),
-            trace_hash: trace_hash(r.trace()),
+            trace_events,
+            trace_hash,
         }
     }
 }

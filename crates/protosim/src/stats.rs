@@ -68,10 +68,58 @@ fn timed_means(
     Some(sum.iter().zip(&n).map(|(s, &n)| (n > 0).then(|| *s as f64 / n as f64 / 1000.0)).collect())
 }
 
+/// The width of [`SeriesInput`]'s message-count slots: every bucket width is a multiple of it.
+const SLOT_US: u64 = 10_000;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum OutcomeKind {
+    Confirmed,
+    Aborted,
+    Other,
+}
+
+/// What the series need from a trace, gathered one event at a time (the page consumes its trace as it is made):
+/// messages sent per 10 ms slot and every answer's time, latency and kind.
+#[derive(Clone, Debug, Default)]
+pub struct SeriesInput {
+    sends: Vec<u64>,
+    outcomes: Vec<(u64, u64, OutcomeKind)>,
+}
+
+impl SeriesInput {
+    pub fn push(&mut self, e: &TraceEvent) {
+        match &e.ev {
+            Ev::Send { .. } => {
+                let slot = (e.t_us / SLOT_US) as usize;
+                if self.sends.len() <= slot {
+                    self.sends.resize(slot + 1, 0);
+                }
+                self.sends[slot] += 1;
+            }
+            Ev::Outcome { outcome, latency_us, .. } => {
+                let kind = match outcome {
+                    Outcome::Confirmed { .. } => OutcomeKind::Confirmed,
+                    Outcome::Aborted { .. } => OutcomeKind::Aborted,
+                    _ => OutcomeKind::Other,
+                };
+                self.outcomes.push((e.t_us, *latency_us, kind));
+            }
+            _ => {}
+        }
+    }
+}
+
 impl Series {
     /// The series of a run that ended at `end_us`. `blocks` / `waits`: whether the protocol records time blocked
     /// (2PC) or time waiting for locks (pessimistic locking), so their charts show even when a run had none.
     pub fn of(trace: &[TraceEvent], metrics: &Metrics, end_us: u64, blocks: bool, waits: bool) -> Series {
+        let mut input = SeriesInput::default();
+        trace.iter().for_each(|e| input.push(e));
+        Series::from_input(&input, metrics, end_us, blocks, waits)
+    }
+
+    /// The series from what [`SeriesInput`] gathered over a whole trace.
+    pub fn from_input(input: &SeriesInput, metrics: &Metrics, end_us: u64, blocks: bool, waits: bool) -> Series {
         let bucket_us = bucket_for(end_us.max(1));
         let buckets = end_us.max(1).div_ceil(bucket_us) as usize;
         let mut confirmed = vec![0u64; buckets];
@@ -79,19 +127,17 @@ impl Series {
         let mut sends = vec![0u64; buckets];
         let mut aborts = vec![0u64; buckets];
         let at = |t: u64| ((t / bucket_us) as usize).min(buckets - 1);
-        for e in trace {
-            match &e.ev {
-                Ev::Send { .. } => sends[at(e.t_us)] += 1,
-                Ev::Outcome { outcome, latency_us, .. } => {
-                    let k = at(e.t_us);
-                    lat[k].push(*latency_us);
-                    match outcome {
-                        Outcome::Confirmed { .. } => confirmed[k] += 1,
-                        Outcome::Aborted { .. } => aborts[k] += 1,
-                        _ => {}
-                    }
-                }
-                _ => {}
+        // Every bucket width is a whole number of the input's 10 ms slots.
+        for (slot, n) in input.sends.iter().enumerate() {
+            sends[at(slot as u64 * SLOT_US)] += n;
+        }
+        for &(t, latency_us, kind) in &input.outcomes {
+            let k = at(t);
+            lat[k].push(latency_us);
+            match kind {
+                OutcomeKind::Confirmed => confirmed[k] += 1,
+                OutcomeKind::Aborted => aborts[k] += 1,
+                OutcomeKind::Other => {}
             }
         }
         let mut total = 0;

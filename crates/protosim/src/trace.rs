@@ -202,15 +202,37 @@ impl Fnv {
     }
 }
 
+/// The trace hash taken one event at a time, for a trace that is consumed as it is made (the page keeps no whole
+/// trace): the same value as [`trace_hash`] over the same events.
+#[derive(Clone, Debug, Default)]
+pub struct TraceHasher {
+    fnv: Fnv,
+    buf: Vec<u8>,
+    events: usize,
+}
+
+impl TraceHasher {
+    pub fn push(&mut self, e: &TraceEvent) {
+        self.buf.clear();
+        serde_json::to_writer(&mut self.buf, e).expect("trace events always serialise");
+        self.buf.push(b'\n');
+        self.fnv.write(&self.buf);
+        self.events += 1;
+    }
+
+    /// How many events were hashed.
+    pub fn events(&self) -> usize {
+        self.events
+    }
+
+    pub fn hex(&self) -> String {
+        format!("{:016x}", self.fnv.0)
+    }
+}
+
 /// The trace hash: FNV-1a over the JSON lines of every event, so it covers everything a trace says.
 pub fn trace_hash(events: &[TraceEvent]) -> String {
-    let mut h = Fnv::default();
-    let mut buf = Vec::with_capacity(256);
-    for e in events {
-        buf.clear();
-        serde_json::to_writer(&mut buf, e).expect("trace events always serialise");
-        buf.push(b'\n');
-        h.write(&buf);
-    }
-    format!("{:016x}", h.0)
+    let mut h = TraceHasher::default();
+    events.iter().for_each(|e| h.push(e));
+    h.hex()
 }

@@ -87,6 +87,9 @@ pub trait Runner {
     fn scenario(&self) -> &Scenario;
     fn catalogue(&self) -> &Catalogue;
     fn trace(&self) -> &[TraceEvent];
+    /// Hands over the events recorded since the last call, so a caller can consume a long trace in pieces and
+    /// never hold it whole (the page does). [`Runner::trace`] then holds only what came after.
+    fn take_trace(&mut self) -> Vec<TraceEvent>;
     fn metrics(&self) -> &Metrics;
     fn violations(&self) -> &[Violation];
     fn verdicts(&self) -> Vec<Verdict>;
@@ -112,6 +115,9 @@ impl<P: Protocol> Runner for Engine<P> {
     }
     fn trace(&self) -> &[TraceEvent] {
         &self.trace
+    }
+    fn take_trace(&mut self) -> Vec<TraceEvent> {
+        std::mem::take(&mut self.trace)
     }
     fn metrics(&self) -> &Metrics {
         &self.core.metrics
