@@ -531,13 +531,7 @@ impl Model {
     pub fn stream_within(mut r: Box<dyn Runner>, budget: usize) -> Model {
         let mut b = ModelBuilder::with_budget(r.as_ref(), budget);
         loop {
-            let mut more = true;
-            for _ in 0..4096 {
-                more = r.step();
-                if !more {
-                    break;
-                }
-            }
+            let more = r.step_many(4096);
             for e in r.take_trace() {
                 b.push(r.as_ref(), e);
             }

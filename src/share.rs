@@ -30,11 +30,15 @@ pub fn set_fragment(s: &Scenario) {
 
 /// Offers `text` as a download named `name`.
 pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
+    download_parts(name, mime, &js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text)))
+}
+
+/// [`download`] of a text given in pieces (JS strings).
+fn download_parts(name: &str, mime: &str, parts: &js_sys::Array) -> Result<(), String> {
     let fail = |e: wasm_bindgen::JsValue| format!("the browser refused the download: {e:?}");
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(fail)?;
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(parts, &opts).map_err(fail)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
     let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let a: web_sys::HtmlAnchorElement =
@@ -46,19 +50,55 @@ pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The trace of a scenario as JSON: the scenario, its trace hash and every event. The run is simulated again (it
-/// is a pure function of the scenario), so the page keeps no second copy of the trace.
+/// The trace of a scenario as JSON: every event, the trace hash and the scenario. The run is simulated again (it
+/// is a pure function of the scenario), so the page keeps no second copy of the trace; it is capped like the
+/// page's run ([`crate::app::PAGE_MAX_EVENTS`]), and when that cut it the file's scenario says so, so the file
+/// always replays to its hash.
 pub fn trace_json(s: &Scenario) -> Result<String, String> {
-    let r =
-        protosim::run(s, protosim::RecordOptions { narrate: true, checkpoint_every: 0 }).map_err(|e| e.to_string())?;
-    let events = serde_json::to_value(r.trace()).map_err(|e| e.to_string())?;
-    let scenario: serde_json::Value = serde_json::from_str(&s.to_json()).map_err(|e| e.to_string())?;
-    let doc = serde_json::json!({
-        "scenario": scenario,
-        "trace_hash": protosim::trace::trace_hash(r.trace()),
-        "events": events,
-    });
-    serde_json::to_string(&doc).map_err(|e| e.to_string())
+    let mut out = String::new();
+    write_trace(s, |piece| out.push_str(&piece))?;
+    Ok(out)
+}
+
+/// Writes [`trace_json`]'s text in pieces of a few thousand events, taking the trace from the engine as it is
+/// made: a million-event run never has its whole trace, or its whole text, in wasm memory.
+pub fn write_trace(s: &Scenario, mut put: impl FnMut(String)) -> Result<(), String> {
+    let mut capped = s.clone();
+    capped.limits.max_events = s.limits.max_events.min(crate::app::PAGE_MAX_EVENTS);
+    let mut r = protosim::build(&capped, protosim::RecordOptions { narrate: true, checkpoint_every: 0 })
+        .map_err(|e| e.to_string())?;
+    let mut hasher = protosim::trace::TraceHasher::default();
+    put("{\"events\":[".to_string());
+    loop {
+        let more = r.step_many(4096);
+        let mut piece = String::new();
+        for e in r.take_trace() {
+            if hasher.events() > 0 {
+                piece.push(',');
+            }
+            piece.push_str(hasher.push(&e));
+        }
+        put(piece);
+        if !more {
+            break;
+        }
+    }
+    // The scenario comes last: only now is it known whether the cap cut the run (then the file says so).
+    let cut = capped.limits.max_events < s.limits.max_events
+        && matches!(r.stop_reason(), Some(protosim::trace::StopReason::Limit { what: "limits.max_events", .. }));
+    let scenario = if cut { &capped } else { s };
+    put(format!("],\"trace_hash\":\"{}\",\"scenario\":{}}}", hasher.hex(), scenario.to_json()));
+    Ok(())
+}
+
+/// Offers the trace of `s` as a download, built from [`write_trace`]'s pieces (each handed to the browser as it
+/// is written).
+fn download_trace(name: &str, s: &Scenario) -> Result<(), String> {
+    let parts = js_sys::Array::new();
+    write_trace(s, |piece| {
+        parts.push(&wasm_bindgen::JsValue::from_str(&piece));
+    })?;
+    download_parts(name, "application/json", &parts)
 }
 
 /// The styles the space-time diagram needs outside the page (the page's CSS variables resolved).
@@ -137,7 +177,7 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
             let stem = file_stem(&s);
             let done = match what {
                 "scenario" => download(&format!("{stem}.json"), "application/json", &s.to_json_pretty()),
-                "trace" => trace_json(&s).and_then(|t| download(&format!("{stem}-trace.json"), "application/json", &t)),
+                "trace" => download_trace(&format!("{stem}-trace.json"), &s),
                 _ => spacetime_svg()
                     .ok_or_else(|| "no space-time diagram is on screen".to_string())
                     .and_then(|svg| download(&format!("{stem}-spacetime.svg"), "image/svg+xml", &svg)),

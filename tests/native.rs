@@ -52,3 +52,19 @@ fn a_run_too_long_for_the_page_is_cut_with_a_message() {
     let small = run_for_playback(&protosim::pinned::raft_steady_load(5, 1_000)).unwrap();
     assert!(small.cut_short.is_none());
 }
+
+#[test]
+fn an_exported_trace_is_the_whole_run_event_for_event_and_imports_back() {
+    use checkout_explorer::share::{import_text, trace_json};
+    let mut s = checkout_explorer::app::default_scenario(protosim::scenario::ProtocolKind::Raft);
+    s.until_ms = 3_000;
+    let r = protosim::run(&s, protosim::RecordOptions { narrate: true, checkpoint_every: 0 }).unwrap();
+    let text = trace_json(&s).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).expect("the pieces make one JSON document");
+    let events = v["events"].as_array().unwrap();
+    assert_eq!(events.len(), r.trace().len(), "every event, once");
+    assert_eq!(events[0], serde_json::to_value(&r.trace()[0]).unwrap());
+    assert_eq!(events.last(), serde_json::to_value(r.trace().last().unwrap()).ok().as_ref());
+    assert_eq!(v["trace_hash"].as_str(), Some(protosim::Report::of(r.as_ref()).trace_hash.as_str()));
+    assert_eq!(import_text(&text).unwrap(), s);
+}

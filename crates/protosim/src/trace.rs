@@ -212,12 +212,14 @@ pub struct TraceHasher {
 }
 
 impl TraceHasher {
-    pub fn push(&mut self, e: &TraceEvent) {
+    /// Hashes one more event; returns its JSON (the line hashed, without its newline), for a writer that wants it.
+    pub fn push(&mut self, e: &TraceEvent) -> &str {
         self.buf.clear();
         serde_json::to_writer(&mut self.buf, e).expect("trace events always serialise");
         self.buf.push(b'\n');
         self.fnv.write(&self.buf);
         self.events += 1;
+        std::str::from_utf8(&self.buf[..self.buf.len() - 1]).expect("serde_json writes UTF-8")
     }
 
     /// How many events were hashed.
@@ -233,6 +235,8 @@ impl TraceHasher {
 /// The trace hash: FNV-1a over the JSON lines of every event, so it covers everything a trace says.
 pub fn trace_hash(events: &[TraceEvent]) -> String {
     let mut h = TraceHasher::default();
-    events.iter().for_each(|e| h.push(e));
+    for e in events {
+        h.push(e);
+    }
     h.hex()
 }

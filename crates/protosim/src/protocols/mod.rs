@@ -83,6 +83,10 @@ pub struct NodeView {
 pub trait Runner {
     /// Processes one event; false once the run has stopped.
     fn step(&mut self) -> bool;
+    /// Processes up to `n` events; false once the run has stopped (a caller taking the trace in pieces steps so).
+    fn step_many(&mut self, n: usize) -> bool {
+        (0..n).all(|_| self.step())
+    }
     fn run_to_end(&mut self);
     fn scenario(&self) -> &Scenario;
     fn catalogue(&self) -> &Catalogue;
