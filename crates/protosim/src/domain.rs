@@ -6,8 +6,8 @@
 
 use crate::invariants::Violation;
 use crate::scenario::{Line, NodeId, Workload};
+use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 pub type RequestId = u64;
 pub type OrderId = u32;
@@ -156,7 +156,7 @@ pub struct Shop {
     pub wallets: Vec<i64>,
     pub revenue_cents: i64,
     pub orders: Vec<Order>,
-    by_request: BTreeMap<RequestId, OrderId>,
+    by_request: VecMap<RequestId, OrderId>,
     initial_stock: i64,
     initial_money: i64,
     /// Orders created or changed since the last audit.
@@ -170,7 +170,7 @@ struct Audit {
     counted: Vec<Option<OrderStatus>>,
     confirmed_qty: Vec<i64>,
     confirmed_cents: i64,
-    confirmed_per_request: BTreeMap<RequestId, u32>,
+    confirmed_per_request: VecMap<RequestId, u32>,
     confirmed_orders: usize,
 }
 
@@ -201,7 +201,7 @@ impl Shop {
             wallets: vec![wallet; usize::from(cat.customers)],
             revenue_cents: 0,
             orders: Vec::new(),
-            by_request: BTreeMap::new(),
+            by_request: VecMap::new(),
             initial_stock: i64::from(cat.initial_stock),
             initial_money: wallet * i64::from(cat.customers),
             dirty: Vec::new(),

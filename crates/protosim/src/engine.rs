@@ -13,8 +13,9 @@ use crate::invariants::{InvariantInfo, Verdict, Violation};
 use crate::rng::{SimRng, Stream};
 use crate::scenario::{Action, Line, LinkSettings, NodeId, Scenario};
 use crate::trace::{DropReason, Ev, Metrics, StopReason, TraceEvent};
+use crate::vecmap::{VecMap, VecSet};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::collections::BinaryHeap;
 use std::fmt;
 
 pub type TimerId = u64;
@@ -355,7 +356,7 @@ impl InFlight {
 struct Net {
     n: usize,
     default: LinkSettings,
-    links: BTreeMap<(NodeId, NodeId), LinkSettings>,
+    links: VecMap<(NodeId, NodeId), LinkSettings>,
     /// `blocked[from * n + to]`: a partition or a one-way cut stops messages on that directed link.
     blocked: Vec<bool>,
 }
@@ -404,16 +405,16 @@ pub struct Core<P: Protocol> {
     next_request: RequestId,
     in_flight: InFlight,
     /// Messages a user held back: id → how much later they arrive.
-    delayed: BTreeMap<MsgId, u64>,
+    delayed: VecMap<MsgId, u64>,
     /// Checkouts submitted and not yet answered: request → (submitted at, shopper).
-    pending: BTreeMap<RequestId, (u64, NodeId)>,
+    pending: VecMap<RequestId, (u64, NodeId)>,
     pub answers: Vec<(RequestId, Outcome)>,
     pub metrics: Metrics,
     checker: P::Checker,
     /// The last summary recorded per node, so the trace only gets changes.
     summaries: Vec<(String, NodeDetail)>,
     /// (invariant, node) pairs already reported, so a broken rule is reported once, where it first broke.
-    reported: BTreeSet<(&'static str, Option<NodeId>)>,
+    reported: VecSet<(&'static str, Option<NodeId>)>,
     pub violations: Vec<Violation>,
     pub stop: Option<StopReason>,
 }
@@ -469,7 +470,7 @@ impl<P: Protocol> Engine<P> {
             })
             .collect();
         let mut net =
-            Net { n, default: scenario.network.default.clone(), links: BTreeMap::new(), blocked: vec![false; n * n] };
+            Net { n, default: scenario.network.default.clone(), links: VecMap::new(), blocked: vec![false; n * n] };
         for o in &scenario.network.links {
             net.links.insert((o.from, o.to), o.settings.clone());
         }
@@ -489,13 +490,13 @@ impl<P: Protocol> Engine<P> {
             next_timer: 0,
             next_request: 0,
             in_flight: InFlight::default(),
-            delayed: BTreeMap::new(),
-            pending: BTreeMap::new(),
+            delayed: VecMap::new(),
+            pending: VecMap::new(),
             answers: Vec::new(),
             metrics: Metrics::default(),
             checker: P::Checker::default(),
             summaries: vec![(String::new(), NodeDetail::default()); n],
-            reported: BTreeSet::new(),
+            reported: VecSet::new(),
             violations: Vec::new(),
             stop: None,
         };

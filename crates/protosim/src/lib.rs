@@ -19,6 +19,7 @@ pub mod rng;
 pub mod scenario;
 pub mod stats;
 pub mod trace;
+pub mod vecmap;
 
 pub use engine::RecordOptions;
 pub use protocols::{build, NodeView, Runner};

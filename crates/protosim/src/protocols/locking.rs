@@ -51,7 +51,7 @@ use crate::engine::{CheckView, Ctx, Message, NodeDetail, Protocol, Role, TableLi
 use crate::invariants::{InvariantInfo, Violation};
 use crate::protocols::{ProtocolInfo, VariantInfo};
 use crate::scenario::{DeadlockStrategy, NodeId, ProtocolKind, Scenario};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vecmap::{VecMap, VecSet};
 
 pub const MUTUAL_EXCLUSION: InvariantInfo = InvariantInfo {
     name: "mutual-exclusion",
@@ -450,10 +450,10 @@ pub struct TxnLocks {
 /// The lock manager's volatile state: the lock table is lost when it crashes.
 #[derive(Clone, Debug, Default)]
 pub struct LockMgr {
-    pub rows: BTreeMap<Row, RowLock>,
-    pub txns: BTreeMap<TxnId, TxnLocks>,
+    pub rows: VecMap<Row, RowLock>,
+    pub txns: VecMap<TxnId, TxnLocks>,
     /// Transactions it aborted or released: a late request from one of them is refused.
-    dead: BTreeSet<TxnId>,
+    dead: VecSet<TxnId>,
     detect_armed: bool,
     refence_armed: bool,
     /// Who started waiting since the last [`LockMgr::cycle`]: only they can have closed a new cycle.
@@ -526,7 +526,7 @@ impl LockMgr {
         let succ = |t: TxnId| -> Vec<TxnId> {
             self.txns.get(&t).and_then(|x| x.waiting).map(|(row, _, _)| self.blockers(row, t)).unwrap_or_default()
         };
-        let mut seen = BTreeSet::from([start]);
+        let mut seen = VecSet::from([start]);
         let mut path: Vec<(TxnId, Vec<TxnId>)> = vec![(start, succ(start))];
         while let Some((_, next)) = path.last_mut() {
             match next.pop() {
@@ -551,12 +551,12 @@ impl LockMgr {
         if edges.is_empty() {
             return None;
         }
-        let mut next: BTreeMap<TxnId, Vec<TxnId>> = BTreeMap::new();
+        let mut next: VecMap<TxnId, Vec<TxnId>> = VecMap::new();
         for (a, b, _) in &edges {
             next.entry(*a).or_default().push(*b);
         }
         // Iterative depth-first search with colours: 1 = on the current path, 2 = done.
-        let mut colour: BTreeMap<TxnId, u8> = BTreeMap::new();
+        let mut colour: VecMap<TxnId, u8> = VecMap::new();
         for &start in next.keys() {
             if colour.contains_key(&start) {
                 continue;
@@ -620,10 +620,10 @@ pub struct Record {
 /// A storage node's disk.
 #[derive(Clone, Debug, Default)]
 pub struct Store {
-    pub cells: BTreeMap<Row, Cell>,
-    pub records: BTreeMap<TxnId, Record>,
+    pub cells: VecMap<Row, Cell>,
+    pub records: VecMap<TxnId, Record>,
     /// Deltas of transactions this node is the primary of, kept from the prewrite until the decision.
-    pub deltas: BTreeMap<TxnId, Vec<(Row, i64)>>,
+    pub deltas: VecMap<TxnId, Vec<(Row, i64)>>,
     /// Conditional writes refused (optimistic conflicts, fenced tokens): shown in the node box.
     pub refused: u64,
     dirty_rows: Vec<Row>,
@@ -633,7 +633,7 @@ pub struct Store {
 /// A storage node's volatile state: its time-to-live timers and the fences it has not acknowledged yet.
 #[derive(Clone, Debug, Default)]
 pub struct StoreVol {
-    ttl: BTreeMap<TxnId, TimerId>,
+    ttl: VecMap<TxnId, TimerId>,
     fences: Vec<(NodeId, Vec<Row>, u64)>,
 }
 
@@ -679,7 +679,7 @@ pub struct Job {
 #[derive(Clone, Debug, Default)]
 pub struct ShopperVol {
     /// Per checkout: its step timer and its lease-renewal timer.
-    timers: BTreeMap<RequestId, (TimerId, TimerId)>,
+    timers: VecMap<RequestId, (TimerId, TimerId)>,
 }
 
 #[derive(Clone, Debug)]
@@ -698,7 +698,7 @@ pub enum Disk {
     },
     Store(Box<Store>),
     Shopper {
-        jobs: BTreeMap<RequestId, Job>,
+        jobs: VecMap<RequestId, Job>,
     },
 }
 
@@ -706,15 +706,15 @@ pub enum Disk {
 #[derive(Clone, Debug, Default)]
 pub struct Checker {
     /// Per row: what committed checkouts took from it.
-    taken: BTreeMap<Row, i64>,
-    committed: BTreeSet<TxnId>,
+    taken: VecMap<Row, i64>,
+    committed: VecSet<TxnId>,
     /// Request → its committed transaction.
-    by_request: BTreeMap<RequestId, TxnId>,
+    by_request: VecMap<RequestId, TxnId>,
     /// Request → whether it was answered "confirmed".
-    answered: BTreeMap<RequestId, bool>,
+    answered: VecMap<RequestId, bool>,
     answers_seen: usize,
     /// Per wallet row: its value as last checked (to keep the money total incrementally).
-    wallets: BTreeMap<Row, i64>,
+    wallets: VecMap<Row, i64>,
     wallets_total: Option<i64>,
     revenue: i64,
 }
@@ -844,7 +844,7 @@ impl Locking {
         }
         let fence = revoked.is_some() && self.fencing();
         let token = Self::lm_next_token(ctx);
-        let mut fenced: BTreeMap<NodeId, Vec<Row>> = BTreeMap::new();
+        let mut fenced: VecMap<NodeId, Vec<Row>> = VecMap::new();
         for row in &t.held {
             if let Some(l) = lm.rows.get_mut(row) {
                 l.holders.retain(|(h, _, _)| *h != txn);
@@ -904,16 +904,19 @@ impl Locking {
                     return;
                 }
                 let now = ctx.now_us();
-                if let std::collections::btree_map::Entry::Vacant(slot) = lm.txns.entry(txn) {
+                if !lm.txns.contains_key(&txn) {
                     let lease_timer = ctx.set_timer(self.lease_us, Timer::Lease(txn));
-                    slot.insert(TxnLocks {
-                        prio,
-                        shopper: from,
-                        lease_until: now + self.lease_us,
-                        lease_timer,
-                        held: Vec::new(),
-                        waiting: None,
-                    });
+                    lm.txns.insert(
+                        txn,
+                        TxnLocks {
+                            prio,
+                            shopper: from,
+                            lease_until: now + self.lease_us,
+                            lease_timer,
+                            held: Vec::new(),
+                            waiting: None,
+                        },
+                    );
                 }
                 if let Some(t) = lm.txns.get_mut(&txn) {
                     t.lease_until = now + self.lease_us; // any request renews the lease
@@ -1028,7 +1031,7 @@ impl Locking {
             }
             Timer::Refence => {
                 lm.refence_armed = false;
-                let mut by_node: BTreeMap<(NodeId, u64), Vec<Row>> = BTreeMap::new();
+                let mut by_node: VecMap<(NodeId, u64), Vec<Row>> = VecMap::new();
                 for (row, l) in &lm.rows {
                     if let Some(token) = l.fencing {
                         by_node.entry((self.node_of(*row), token)).or_default().push(*row);
@@ -1223,8 +1226,8 @@ impl Locking {
                         s.deltas.insert(txn, deltas);
                     }
                 });
-                if let std::collections::btree_map::Entry::Vacant(slot) = vol.ttl.entry(txn) {
-                    slot.insert(ctx.set_timer(self.ttl_us, Timer::Ttl(txn)));
+                if !vol.ttl.contains_key(&txn) {
+                    vol.ttl.insert(txn, ctx.set_timer(self.ttl_us, Timer::Ttl(txn)));
                 }
                 ctx.send(from, Msg::Prepared { txn });
             }
@@ -1309,7 +1312,7 @@ impl Locking {
 
     // ----- shopper -----
 
-    fn jobs<'a>(ctx: &'a Ctx<'_, Self>) -> &'a BTreeMap<RequestId, Job> {
+    fn jobs<'a>(ctx: &'a Ctx<'_, Self>) -> &'a VecMap<RequestId, Job> {
         match ctx.disk() {
             Disk::Shopper { jobs } => jobs,
             _ => unreachable!("only shoppers have jobs"),
@@ -1785,7 +1788,7 @@ impl Protocol for Locking {
                 .collect();
             Disk::Store(Box::new(Store { cells, ..Store::default() }))
         } else {
-            Disk::Shopper { jobs: BTreeMap::new() }
+            Disk::Shopper { jobs: VecMap::new() }
         }
     }
 
@@ -1800,7 +1803,7 @@ impl Protocol for Locking {
             if restarted {
                 // Every lock from before the crash is forgotten, but their holders may still act: fence every row.
                 let token = Self::lm_persist_token(ctx);
-                let mut by_node: BTreeMap<NodeId, Vec<Row>> = BTreeMap::new();
+                let mut by_node: VecMap<NodeId, Vec<Row>> = VecMap::new();
                 for row in self.all_rows() {
                     lm.rows.insert(row, RowLock { fencing: Some(token), ..RowLock::default() });
                     by_node.entry(self.node_of(row)).or_default().push(row);
@@ -1815,7 +1818,7 @@ impl Protocol for Locking {
         }
         if self.is_store(me) {
             let mut vol = StoreVol::default();
-            let pending: BTreeSet<TxnId> =
+            let pending: VecSet<TxnId> =
                 Self::store(ctx).cells.values().filter_map(|c| c.intent.as_ref().map(|i| i.txn)).collect();
             for txn in pending {
                 let t = ctx.set_timer(self.ttl_us, Timer::Ttl(txn));
@@ -1924,7 +1927,7 @@ impl Protocol for Locking {
                     Some(State::Locks(lm)) => lm,
                     _ => &empty,
                 };
-                let cycle: BTreeSet<TxnId> = lm.find_cycle().unwrap_or_default().into_iter().collect();
+                let cycle: VecSet<TxnId> = lm.find_cycle().unwrap_or_default().into_iter().collect();
                 let mut table = Vec::new();
                 for (row, l) in &lm.rows {
                     if l.holders.is_empty() && l.queue.is_empty() && l.fencing.is_none() {
@@ -2070,7 +2073,7 @@ impl Protocol for Locking {
             Disk::Store(s) => (std::mem::take(&mut s.dirty_rows), std::mem::take(&mut s.dirty_txns)),
             _ => return,
         };
-        let mut check_rows: BTreeSet<Row> = rows.into_iter().collect();
+        let mut check_rows: VecSet<Row> = rows.into_iter().collect();
         for txn in txns {
             let Disk::Store(s) = &w.nodes[usize::from(node)].disk else { return };
             let Some(r) = s.records.get(&txn) else { continue };

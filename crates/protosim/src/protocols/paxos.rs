@@ -33,7 +33,8 @@ use crate::engine::{CheckView, Ctx, LogCell, Message, NodeDetail, Protocol, Role
 use crate::invariants::{InvariantInfo, Violation};
 use crate::protocols::{ProtocolInfo, VariantInfo};
 use crate::scenario::{NodeId, ProtocolKind, Scenario};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use crate::vecmap::{VecMap, VecSet};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 pub const ONE_VALUE: InvariantInfo =
@@ -237,10 +238,10 @@ impl TimerKind for Timer {
 /// What an acceptor remembers. Persisted, except in the `forget-promises-on-restart` variant.
 #[derive(Clone, Debug, Default)]
 pub struct Acceptor {
-    pub promised: BTreeMap<u64, Ballot>,
+    pub promised: VecMap<u64, Ballot>,
     /// The stable leader's promise: every slot from `.0` on has at least ballot `.1` promised.
     pub promised_from: (u64, Ballot),
-    pub accepted: BTreeMap<u64, (Ballot, Value)>,
+    pub accepted: VecMap<u64, (Ballot, Value)>,
     /// Slots whose acceptance changed since the checker looked.
     dirty: Vec<u64>,
 }
@@ -286,7 +287,7 @@ pub struct Attempt {
     pub slot: u64,
     pub ballot: Ballot,
     pub phase: Phase,
-    promises: BTreeSet<NodeId>,
+    promises: VecSet<NodeId>,
     best: Option<(Ballot, Value)>,
     pub value: Value,
     timer: TimerId,
@@ -297,9 +298,9 @@ pub struct Proposer {
     /// Checkouts waiting for a slot, oldest first. An entry whose id left `queued` (decided meanwhile) is stale
     /// and skipped: removal from the middle of a long queue would cost a scan per decision.
     queue: VecDeque<Rc<CheckoutRequest>>,
-    queued: BTreeSet<RequestId>,
+    queued: VecSet<RequestId>,
     /// Checkouts this proposer must answer: request → shopper.
-    clients: BTreeMap<RequestId, NodeId>,
+    clients: VecMap<RequestId, NodeId>,
     pub round: u64,
     pub attempt: Option<Attempt>,
     backoff: Option<TimerId>,
@@ -307,14 +308,14 @@ pub struct Proposer {
     /// Stable-leader mode: phase 1 is done with this ballot for every slot from `.1` on.
     pub leading: Option<(Ballot, u64)>,
     /// Values reported by the stable leader's open prepare, which later slots must re-propose.
-    prior: BTreeMap<u64, (Ballot, Value)>,
+    prior: VecMap<u64, (Ballot, Value)>,
     /// Checkouts handed to the stable leader; a shopper's retry of one means the leader did not answer.
-    forwarded: BTreeSet<RequestId>,
-    votes: BTreeMap<u64, BTreeMap<Ballot, (BTreeSet<NodeId>, Value)>>,
-    pub chosen: BTreeMap<u64, Value>,
+    forwarded: VecSet<RequestId>,
+    votes: VecMap<u64, VecMap<Ballot, (VecSet<NodeId>, Value)>>,
+    pub chosen: VecMap<u64, Value>,
     pub applied: u64,
     pub shop: Box<Shop>,
-    pub rounds: BTreeMap<u64, u32>,
+    pub rounds: VecMap<u64, u32>,
     /// Slots learned since the checker looked.
     learned_dirty: Vec<u64>,
     /// The highest slot seen in any acceptance, and when this learner last asked the others to catch up.
@@ -327,7 +328,7 @@ pub struct Shopper {
     /// The order service that answered last: new checkouts go there.
     pub target: NodeId,
     /// Per unanswered checkout: attempts, retry timer, and the order service it was last sent to.
-    attempts: BTreeMap<RequestId, (u32, TimerId, NodeId)>,
+    attempts: VecMap<RequestId, (u32, TimerId, NodeId)>,
 }
 
 #[derive(Clone, Debug)]
@@ -347,18 +348,18 @@ pub enum Disk {
     /// decisions it learned (an order service keeps its order log; after a restart it rebuilds its shop from it).
     Proposer {
         round: u64,
-        chosen: BTreeMap<u64, Value>,
+        chosen: VecMap<u64, Value>,
     },
     Shopper {
-        pending: BTreeMap<RequestId, CheckoutRequest>,
+        pending: VecMap<RequestId, CheckoutRequest>,
     },
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct Checker {
     /// Every acceptance ever seen: slot → ballot → (acceptors, value id).
-    votes: BTreeMap<u64, BTreeMap<Ballot, (BTreeSet<NodeId>, u64)>>,
-    chosen: BTreeMap<u64, u64>,
+    votes: VecMap<u64, VecMap<Ballot, (VecSet<NodeId>, u64)>>,
+    chosen: VecMap<u64, u64>,
 }
 
 #[derive(Clone, Debug)]
@@ -538,7 +539,7 @@ impl Paxos {
             slot,
             ballot,
             phase: Phase::Prepare,
-            promises: BTreeSet::new(),
+            promises: VecSet::new(),
             best: None,
             value: Some(own),
             timer,
@@ -582,7 +583,7 @@ impl Paxos {
             slot,
             ballot,
             phase: Phase::Accept,
-            promises: BTreeSet::new(),
+            promises: VecSet::new(),
             best: None,
             value: value.clone(),
             timer,
@@ -741,7 +742,7 @@ impl Paxos {
                 p.highest_seen = p.highest_seen.max(slot);
                 let majority = self.majority();
                 let entry =
-                    p.votes.entry(slot).or_default().entry(ballot).or_insert_with(|| (BTreeSet::new(), value.clone()));
+                    p.votes.entry(slot).or_default().entry(ballot).or_insert_with(|| (VecSet::new(), value.clone()));
                 entry.0.insert(from);
                 if entry.0.len() >= majority {
                     let v = entry.1.clone();
@@ -838,9 +839,9 @@ impl Protocol for Paxos {
         if self.is_acceptor(node) {
             Disk::Acceptor(Box::default())
         } else if self.is_proposer(node) {
-            Disk::Proposer { round: 0, chosen: BTreeMap::new() }
+            Disk::Proposer { round: 0, chosen: VecMap::new() }
         } else {
-            Disk::Shopper { pending: BTreeMap::new() }
+            Disk::Shopper { pending: VecMap::new() }
         }
     }
 
@@ -853,8 +854,8 @@ impl Protocol for Paxos {
         if self.is_proposer(me) {
             let mut p = Box::new(Proposer {
                 queue: VecDeque::new(),
-                queued: BTreeSet::new(),
-                clients: BTreeMap::new(),
+                queued: VecSet::new(),
+                clients: VecMap::new(),
                 round: match ctx.disk() {
                     Disk::Proposer { round, .. } => *round,
                     _ => 0,
@@ -863,13 +864,13 @@ impl Protocol for Paxos {
                 backoff: None,
                 nacks_in_a_row: 0,
                 leading: None,
-                prior: BTreeMap::new(),
-                forwarded: BTreeSet::new(),
-                votes: BTreeMap::new(),
-                chosen: BTreeMap::new(),
+                prior: VecMap::new(),
+                forwarded: VecSet::new(),
+                votes: VecMap::new(),
+                chosen: VecMap::new(),
                 applied: 0,
                 shop: Box::new(Shop::new(&self.catalogue)),
-                rounds: BTreeMap::new(),
+                rounds: VecMap::new(),
                 learned_dirty: Vec::new(),
                 highest_seen: 0,
                 last_catchup_us: None,
@@ -888,7 +889,7 @@ impl Protocol for Paxos {
             return State::Proposer(p);
         }
         let first = self.acceptors + (me % self.proposers);
-        let mut sh = Shopper { target: first, attempts: BTreeMap::new() };
+        let mut sh = Shopper { target: first, attempts: VecMap::new() };
         let pending: Vec<CheckoutRequest> = match ctx.disk() {
             Disk::Shopper { pending } => pending.values().cloned().collect(),
             _ => Vec::new(),
@@ -1074,7 +1075,7 @@ impl Protocol for Paxos {
             for slot in std::mem::take(&mut a.dirty) {
                 let Some((ballot, value)) = a.accepted.get(&slot) else { continue };
                 let vid = value_id(value);
-                let e = c.votes.entry(slot).or_default().entry(*ballot).or_insert_with(|| (BTreeSet::new(), vid));
+                let e = c.votes.entry(slot).or_default().entry(*ballot).or_insert_with(|| (VecSet::new(), vid));
                 e.0.insert(node);
                 if e.0.len() >= self.majority() {
                     match c.chosen.get(&slot) {

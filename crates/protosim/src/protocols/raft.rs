@@ -36,7 +36,7 @@ use crate::invariants::{InvariantInfo, Violation};
 use crate::protocols::{ProtocolInfo, VariantInfo};
 use crate::rng::mix64;
 use crate::scenario::{NodeId, ProtocolKind, Scenario};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vecmap::{VecMap, VecSet};
 use std::rc::Rc;
 
 /// A logged checkout command. Entries travel in every AppendEntries and sit in every log: sharing them keeps
@@ -317,7 +317,7 @@ pub struct Server {
     /// The chain of the last applied entry: the checker compares it across servers.
     pub applied_chain: u64,
     pub shop: Box<Shop>,
-    votes: BTreeSet<NodeId>,
+    votes: VecSet<NodeId>,
     next_index: Vec<u64>,
     match_index: Vec<u64>,
     /// An AppendEntries is out to this follower and unanswered (simple flow control; heartbeats ignore it).
@@ -327,14 +327,14 @@ pub struct Server {
     election_window: Option<(u64, u64)>,
     heartbeat_timer: Option<TimerId>,
     /// Leader only: log index → (request, shopper) to answer once applied.
-    waiting: BTreeMap<u64, (RequestId, NodeId)>,
+    waiting: VecMap<u64, (RequestId, NodeId)>,
 }
 
 /// A shopper's volatile state: its guess of the leader and the timers of its unanswered checkouts.
 #[derive(Clone, Debug)]
 pub struct Shopper {
     pub leader_guess: NodeId,
-    attempts: BTreeMap<RequestId, (u32, u32, TimerId)>,
+    attempts: VecMap<RequestId, (u32, u32, TimerId)>,
 }
 
 #[derive(Clone, Debug)]
@@ -352,17 +352,17 @@ pub enum Disk {
     },
     /// Unanswered checkouts survive a shopper's crash (a durable outbox), so every checkout gets an answer.
     Shopper {
-        pending: BTreeMap<RequestId, CheckoutRequest>,
+        pending: VecMap<RequestId, CheckoutRequest>,
     },
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct Checker {
-    leaders: BTreeMap<u64, NodeId>,
+    leaders: VecMap<u64, NodeId>,
     /// Chain of the committed entry at each index (index 1 at position 0), as first seen committed.
     committed: Vec<u64>,
     /// (node, term) leaderships already checked for completeness.
-    leaderships_checked: BTreeSet<(NodeId, u64)>,
+    leaderships_checked: VecSet<(NodeId, u64)>,
     /// Per server: its committed prefix already compared with `committed`.
     verified: Vec<u64>,
 }
@@ -462,7 +462,7 @@ impl Raft {
         });
         s.role = RaftRole::Candidate;
         s.leader = None;
-        s.votes = BTreeSet::from([me]);
+        s.votes = VecSet::from([me]);
         self.reset_election(s, ctx);
         let log = Self::log(ctx);
         let (last_index, last_term) = (log.last_index(), log.last_term());
@@ -883,14 +883,14 @@ impl Protocol for Raft {
         if node < self.servers {
             Disk::Server { current_term: 0, voted_for: None, log: RaftLog::default() }
         } else {
-            Disk::Shopper { pending: BTreeMap::new() }
+            Disk::Shopper { pending: VecMap::new() }
         }
     }
 
     fn init(&self, ctx: &mut Ctx<'_, Self>) -> State {
         let me = ctx.me();
         if me >= self.servers {
-            let mut sh = Shopper { leader_guess: me % self.servers, attempts: BTreeMap::new() };
+            let mut sh = Shopper { leader_guess: me % self.servers, attempts: VecMap::new() };
             let pending: Vec<CheckoutRequest> = match ctx.disk() {
                 Disk::Shopper { pending } => pending.values().cloned().collect(),
                 Disk::Server { .. } => Vec::new(),
@@ -913,14 +913,14 @@ impl Protocol for Raft {
             last_applied: 0,
             applied_chain: 0,
             shop: Box::new(Shop::new(&self.catalogue)),
-            votes: BTreeSet::new(),
+            votes: VecSet::new(),
             next_index: vec![1; n],
             match_index: vec![0; n],
             outstanding: vec![false; n],
             election_timer: None,
             election_window: None,
             heartbeat_timer: None,
-            waiting: BTreeMap::new(),
+            waiting: VecMap::new(),
         };
         if Self::term(ctx) > 0 {
             let (term, entries) = (Self::term(ctx), Self::log(ctx).last_index());

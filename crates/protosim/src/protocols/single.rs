@@ -18,7 +18,7 @@ use crate::engine::{CheckView, Ctx, Message, Protocol, Role, TimerId, TimerKind}
 use crate::invariants::{InvariantInfo, Violation};
 use crate::protocols::{ProtocolInfo, VariantInfo};
 use crate::scenario::{NodeId, ProtocolKind, Scenario};
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 
 pub const INFO: ProtocolInfo = ProtocolInfo {
     kind: ProtocolKind::Single,
@@ -116,7 +116,7 @@ pub enum State {
         memory: Option<Box<Shop>>,
     },
     Shopper {
-        pending: BTreeMap<RequestId, Pending>,
+        pending: VecMap<RequestId, Pending>,
     },
 }
 
@@ -213,7 +213,7 @@ impl Protocol for SingleDb {
 
     fn init(&self, ctx: &mut Ctx<'_, Self>) -> State {
         if ctx.me() != DB {
-            return State::Shopper { pending: BTreeMap::new() };
+            return State::Shopper { pending: VecMap::new() };
         }
         let boots = ctx.persist(|d| match d {
             Disk::Db { boots, .. } => {

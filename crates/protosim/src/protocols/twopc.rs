@@ -31,7 +31,7 @@ use crate::engine::{CheckView, Ctx, LogCell, Message, NodeDetail, Protocol, Role
 use crate::invariants::{InvariantInfo, Violation};
 use crate::protocols::{ProtocolInfo, VariantInfo};
 use crate::scenario::{Line, NodeId, ProtocolKind, Scenario};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vecmap::{VecMap, VecSet};
 
 pub const ATOMICITY: InvariantInfo = InvariantInfo {
     name: "atomicity",
@@ -207,11 +207,11 @@ pub struct PTxn {
 #[derive(Clone, Debug)]
 pub struct Ledger {
     /// Inventory: stock on hand per item it owns. Payments: nothing.
-    pub stock: BTreeMap<u16, i64>,
+    pub stock: VecMap<u16, i64>,
     /// Payments: each wallet. Inventory: nothing.
     pub wallets: Vec<i64>,
     pub revenue: i64,
-    pub txns: BTreeMap<TxnId, PTxn>,
+    pub txns: VecMap<TxnId, PTxn>,
     dirty: Vec<TxnId>,
 }
 
@@ -229,24 +229,24 @@ pub struct CTxn {
 
 #[derive(Clone, Debug)]
 pub struct Coordinator {
-    votes: BTreeMap<TxnId, BTreeMap<NodeId, bool>>,
+    votes: VecMap<TxnId, VecMap<NodeId, bool>>,
     /// The vote-timeout and resend timers of each open transaction, cancelled once they have no work left.
-    timers: BTreeMap<TxnId, TimerId>,
-    acks: BTreeMap<TxnId, BTreeSet<NodeId>>,
+    timers: VecMap<TxnId, TimerId>,
+    acks: VecMap<TxnId, VecSet<NodeId>>,
     /// Decisions not logged yet (`decide-before-log` only).
-    unlogged: BTreeMap<TxnId, (bool, Outcome)>,
+    unlogged: VecMap<TxnId, (bool, Outcome)>,
     dirty: Vec<TxnId>,
 }
 
 #[derive(Clone, Debug)]
 pub struct Shopper {
-    attempts: BTreeMap<RequestId, (u32, TimerId)>,
+    attempts: VecMap<RequestId, (u32, TimerId)>,
 }
 
 /// A participant's volatile state: the "still uncertain?" timer of each prepared transaction.
 #[derive(Clone, Debug, Default)]
 pub struct Participant {
-    timers: BTreeMap<TxnId, TimerId>,
+    timers: VecMap<TxnId, TimerId>,
 }
 
 #[derive(Clone, Debug)]
@@ -258,19 +258,19 @@ pub enum State {
 
 #[derive(Clone, Debug)]
 pub enum Disk {
-    Coordinator { log: BTreeMap<TxnId, CTxn> },
+    Coordinator { log: VecMap<TxnId, CTxn> },
     Participant(Box<Ledger>),
-    Shopper { pending: BTreeMap<RequestId, CheckoutRequest> },
+    Shopper { pending: VecMap<RequestId, CheckoutRequest> },
 }
 
 /// What the checker remembers: per transaction, the outcomes seen anywhere; per participant, the ledger totals
 /// rebuilt from transaction states alone.
 #[derive(Clone, Debug, Default)]
 pub struct Checker {
-    seen: BTreeMap<TxnId, (bool, bool)>,
-    counted: BTreeMap<(NodeId, TxnId), PState>,
-    held_stock: BTreeMap<(NodeId, u16), i64>,
-    sold_stock: BTreeMap<(NodeId, u16), i64>,
+    seen: VecMap<TxnId, (bool, bool)>,
+    counted: VecMap<(NodeId, TxnId), PState>,
+    held_stock: VecMap<(NodeId, u16), i64>,
+    sold_stock: VecMap<(NodeId, u16), i64>,
     held_cents: i64,
     captured_cents: i64,
 }
@@ -337,13 +337,13 @@ impl TwoPc {
         true
     }
 
-    fn arm(&self, timers: &mut BTreeMap<TxnId, TimerId>, ctx: &mut Ctx<'_, Self>, txn: TxnId, after_us: u64, t: Timer) {
+    fn arm(&self, timers: &mut VecMap<TxnId, TimerId>, ctx: &mut Ctx<'_, Self>, txn: TxnId, after_us: u64, t: Timer) {
         if let Some(old) = timers.insert(txn, ctx.set_timer(after_us, t)) {
             ctx.cancel_timer(old);
         }
     }
 
-    fn disarm(timers: &mut BTreeMap<TxnId, TimerId>, ctx: &mut Ctx<'_, Self>, txn: TxnId) {
+    fn disarm(timers: &mut VecMap<TxnId, TimerId>, ctx: &mut Ctx<'_, Self>, txn: TxnId) {
         if let Some(t) = timers.remove(&txn) {
             ctx.cancel_timer(t);
         }
@@ -505,7 +505,7 @@ impl TwoPc {
         self.arm(&mut p.timers, ctx, txn, self.uncertain_us, Timer::Uncertain(txn));
     }
 
-    fn log_of<'a>(ctx: &'a Ctx<'_, Self>) -> &'a BTreeMap<TxnId, CTxn> {
+    fn log_of<'a>(ctx: &'a Ctx<'_, Self>) -> &'a VecMap<TxnId, CTxn> {
         match ctx.disk() {
             Disk::Coordinator { log } => log,
             _ => unreachable!("only the coordinator has a log"),
@@ -535,7 +535,7 @@ impl TwoPc {
         }
         c.dirty.push(txn);
         c.votes.remove(&txn);
-        c.acks.insert(txn, BTreeSet::new());
+        c.acks.insert(txn, VecSet::new());
         for p in &t.participants {
             ctx.send(*p, Msg::Decision { txn, commit });
         }
@@ -575,7 +575,7 @@ impl TwoPc {
                     }
                 });
                 ctx.note(|| format!("begins txn #{txn} (logged) and asks {} services to prepare", participants.len()));
-                c.votes.insert(txn, BTreeMap::new());
+                c.votes.insert(txn, VecMap::new());
                 for s in shards {
                     let lines: Vec<Line> = req.lines.iter().filter(|l| self.shard_of(l.item) == s).cloned().collect();
                     ctx.send(s, Msg::Prepare { txn, work: Work::Stock(lines), participants: participants.clone() });
@@ -699,14 +699,14 @@ impl Protocol for TwoPc {
 
     fn fresh_disk(&self, node: NodeId) -> Disk {
         if node == COORD {
-            Disk::Coordinator { log: BTreeMap::new() }
+            Disk::Coordinator { log: VecMap::new() }
         } else if node == self.payments() {
             let wallets = vec![self.catalogue.wallet_cents as i64; usize::from(self.catalogue.customers)];
             Disk::Participant(Box::new(Ledger {
-                stock: BTreeMap::new(),
+                stock: VecMap::new(),
                 wallets,
                 revenue: 0,
-                txns: BTreeMap::new(),
+                txns: VecMap::new(),
                 dirty: Vec::new(),
             }))
         } else if self.is_participant(node) {
@@ -718,11 +718,11 @@ impl Protocol for TwoPc {
                 stock,
                 wallets: Vec::new(),
                 revenue: 0,
-                txns: BTreeMap::new(),
+                txns: VecMap::new(),
                 dirty: Vec::new(),
             }))
         } else {
-            Disk::Shopper { pending: BTreeMap::new() }
+            Disk::Shopper { pending: VecMap::new() }
         }
     }
 
@@ -730,10 +730,10 @@ impl Protocol for TwoPc {
         let me = ctx.me();
         if me == COORD {
             let mut c = Coordinator {
-                votes: BTreeMap::new(),
-                timers: BTreeMap::new(),
-                acks: BTreeMap::new(),
-                unlogged: BTreeMap::new(),
+                votes: VecMap::new(),
+                timers: VecMap::new(),
+                acks: VecMap::new(),
+                unlogged: VecMap::new(),
                 dirty: Vec::new(),
             };
             // Recovery: finish what the log says; a transaction with no decision logged is aborted.
@@ -743,7 +743,7 @@ impl Protocol for TwoPc {
                 match decision {
                     Some(commit) => {
                         let parts = Self::log_of(ctx)[&txn].participants.clone();
-                        c.acks.insert(txn, BTreeSet::new());
+                        c.acks.insert(txn, VecSet::new());
                         for p in parts {
                             ctx.send(p, Msg::Decision { txn, commit });
                         }
@@ -774,7 +774,7 @@ impl Protocol for TwoPc {
             }
             return State::Participant(p);
         }
-        let mut sh = Shopper { attempts: BTreeMap::new() };
+        let mut sh = Shopper { attempts: VecMap::new() };
         let pending: Vec<CheckoutRequest> = match ctx.disk() {
             Disk::Shopper { pending } => pending.values().cloned().collect(),
             _ => Vec::new(),
@@ -952,7 +952,7 @@ impl Protocol for TwoPc {
         let Some(node) = touched else { return };
         let c = &mut *w.checker;
         let n = &mut w.nodes[usize::from(node)];
-        let outcome = |seen: &mut BTreeMap<TxnId, (bool, bool)>,
+        let outcome = |seen: &mut VecMap<TxnId, (bool, bool)>,
                        txn: TxnId,
                        commit: bool,
                        who: String,
