@@ -151,7 +151,7 @@ pub fn scenario_for_fragment(fragment: &str) -> (Scenario, Option<ScenarioError>
 /// the trace, so seeking is a look-up, and checkpoints (a clone of every node's state every 2,048 events) would
 /// only cost memory — about 640 MB for a 177,000-event Raft run.
 ///
-/// The trace is consumed as it is made ([`Model::stream`]): a long run keeps the latest
+/// The trace is consumed as it is made ([`Loader`]): a long run keeps the latest
 /// [`crate::model::HISTORY_BUDGET_BYTES`] of playback history and says that the older part was dropped, so memory
 /// stays bounded (the `#bench-memory` page measures a 1,000,000-event run). The page still simulates at most
 /// [`PAGE_MAX_EVENTS`] events of a run, for time rather than memory: beyond that it is cut, and the explorer says so.
@@ -162,20 +162,123 @@ pub fn run_for_playback(s: &Scenario) -> Result<Model, ScenarioError> {
 
 /// [`run_for_playback`] with another cap on the events simulated.
 pub fn run_capped(s: &Scenario, max_events: u64) -> Result<Model, ScenarioError> {
-    let mut capped = s.clone();
-    capped.limits.max_events = capped.limits.max_events.min(max_events);
-    let r = protosim::build(&capped, RecordOptions { narrate: true, checkpoint_every: 0 })?;
-    let mut model = Model::stream(r);
-    model.scenario = s.clone();
-    if model.stop.contains("limits.max_events") && capped.limits.max_events < s.limits.max_events {
-        model.cut_short = Some(format!(
-            "This run is longer than the page plays: it was cut after {max_events} events, at {:.3} s of {} s. \
-             Shorten it (fewer seconds, a lower rate) to see its end here, or run it whole with the protosim CLI.",
-            model.end_us as f64 / 1e6,
-            s.until_ms / 1000
-        ));
+    let mut loader = Loader::start(s, max_events)?;
+    loader.advance(f64::INFINITY);
+    Ok(loader.finish())
+}
+
+/// A run being simulated and prepared for playback a slice at a time, so that a long one leaves the page
+/// responsive and can show its progress (see [`App`]).
+pub struct Loader {
+    runner: Box<dyn protosim::Runner>,
+    builder: crate::model::ModelBuilder,
+    scenario: Scenario,
+    max_events: u64,
+    done: bool,
+}
+
+impl Loader {
+    pub fn start(s: &Scenario, max_events: u64) -> Result<Loader, ScenarioError> {
+        Loader::with_budget(s, max_events, crate::model::HISTORY_BUDGET_BYTES)
     }
-    Ok(model)
+
+    /// [`Loader::start`] with another history budget (bytes), for tests of a long run on a short one.
+    pub fn with_budget(s: &Scenario, max_events: u64, budget: usize) -> Result<Loader, ScenarioError> {
+        let mut capped = s.clone();
+        capped.limits.max_events = capped.limits.max_events.min(max_events);
+        let runner = protosim::build(&capped, RecordOptions { narrate: true, checkpoint_every: 0 })?;
+        let builder = crate::model::ModelBuilder::with_budget(runner.as_ref(), budget);
+        Ok(Loader { runner, builder, scenario: s.clone(), max_events, done: false })
+    }
+
+    /// Simulates for about `budget_ms` of the page's time (the whole run off the page, where that clock stands
+    /// still); true once the run is over.
+    pub fn advance(&mut self, budget_ms: f64) -> bool {
+        let t0 = crate::now_ms();
+        while !self.done {
+            self.done = !self.runner.step_many(4096);
+            for e in self.runner.take_trace() {
+                self.builder.push(self.runner.as_ref(), e);
+            }
+            if crate::now_ms() - t0 >= budget_ms {
+                break;
+            }
+        }
+        self.done
+    }
+
+    /// How far the run is: simulated µs, the scenario's end (µs) and engine events so far.
+    pub fn progress(&self) -> (u64, u64, u64) {
+        (self.runner.now_us(), self.scenario.until_ms * 1000, self.runner.metrics().events)
+    }
+
+    /// The model of the finished run (see [`Loader::advance`]).
+    pub fn finish(self) -> Model {
+        let mut model = self.builder.finish(self.runner.as_ref());
+        let s = self.scenario;
+        if model.stop.contains("limits.max_events") && self.max_events < s.limits.max_events {
+            model.cut_short = Some(format!(
+                "This run is longer than the page plays: it was cut after {} events, at {:.3} s of {} s. \
+                 Shorten it (fewer seconds, a lower rate) to see its end here, or run it whole with the protosim CLI.",
+                group_thousands(self.max_events),
+                model.end_us as f64 / 1e6,
+                s.until_ms / 1000
+            ));
+        }
+        model.scenario = s;
+        model
+    }
+}
+
+/// How long the page simulates a new run at once before going on in slices (see [`App`]).
+pub const FIRST_SLICE_MS: f64 = 400.0;
+
+/// A run prepared for playback, or one still being simulated in slices (numbered, so that its model is never
+/// taken for another's).
+pub enum Prepared {
+    Ready(Result<Rc<Model>, String>),
+    Long(usize, Rc<RefCell<Option<Loader>>>),
+}
+
+/// Simulates one more slice of a long run after the page had a frame, then schedules the next; when the run is over
+/// it hands the model over under `key`. Stops when the loader is gone (a newer scenario replaced it).
+fn continue_loading(
+    loader: std::rc::Weak<RefCell<Option<Loader>>>,
+    key: usize,
+    done: UseStateHandle<Option<(usize, Rc<Model>)>>,
+    progress: UseStateHandle<(u64, u64, u64)>,
+) {
+    gloo::timers::callback::Timeout::new(0, move || {
+        let Some(cell) = loader.upgrade() else { return };
+        let finished = {
+            let mut slot = cell.borrow_mut();
+            let Some(l) = slot.as_mut() else { return };
+            let over = l.advance(30.0);
+            progress.set(l.progress());
+            over
+        };
+        if finished {
+            if let Some(l) = cell.borrow_mut().take() {
+                done.set(Some((key, Rc::new(l.finish()))));
+            }
+        } else {
+            continue_loading(loader, key, done, progress);
+        }
+    })
+    .forget();
+}
+
+/// `1618446` as `1,618,446`, for numbers a reader should take in at a glance.
+pub fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The most events the page simulates for one run (see [`run_for_playback`]): about ten seconds of work on a
@@ -378,7 +481,37 @@ pub fn App(props: &AppProps) -> Html {
     use_effect_with(current.scenario.clone(), crate::share::set_fragment);
     let link_error = use_state(|| initial.1.as_ref().map(|e| e.to_string()));
     let setup_error = use_state(|| None::<String>);
-    let loaded = use_memo(current.scenario.clone(), |s| run_for_playback(s).map(Rc::new).map_err(|e| e.to_string()));
+    // A run is prepared at once when it takes under FIRST_SLICE_MS (nearly every run); a longer one goes on in
+    // slices between the page's frames, with its progress shown, and a newer scenario abandons it.
+    let prepared = use_memo(current.scenario.clone(), |s| match Loader::start(s, PAGE_MAX_EVENTS) {
+        Err(e) => Prepared::Ready(Err(e.to_string())),
+        Ok(mut l) => {
+            if l.advance(FIRST_SLICE_MS) {
+                Prepared::Ready(Ok(Rc::new(l.finish())))
+            } else {
+                thread_local!(static NEXT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });
+                Prepared::Long(NEXT.with(|n| n.replace(n.get() + 1)), Rc::new(RefCell::new(Some(l))))
+            }
+        }
+    });
+    let long_done = use_state(|| None::<(usize, Rc<Model>)>);
+    let long_progress = use_state(|| (0u64, 1u64, 0u64));
+    {
+        let (long_done, long_progress, prepared) = (long_done.clone(), long_progress.clone(), prepared.clone());
+        let long_key = match &*prepared {
+            Prepared::Long(key, _) => Some(*key),
+            Prepared::Ready(_) => None,
+        };
+        use_effect_with(long_key, move |_| {
+            if let Prepared::Long(key, loader) = &*prepared {
+                continue_loading(Rc::downgrade(loader), *key, long_done, long_progress);
+            }
+        });
+    }
+    let loaded: Option<Result<Rc<Model>, String>> = match &*prepared {
+        Prepared::Ready(r) => Some(r.clone()),
+        Prepared::Long(key, _) => long_done.as_ref().filter(|(k, _)| k == key).map(|(_, m)| Ok(m.clone())),
+    };
     let large = use_state(|| false);
 
     // A new scenario from the setup bar plays from the start; one that does not validate is refused with a message
@@ -521,7 +654,23 @@ pub fn App(props: &AppProps) -> Html {
         </nav>
     };
     let body = match *mode {
-        Mode::Explore => match &*loaded {
+        Mode::Explore | Mode::Compare if loaded.is_none() => {
+            let (now, until, events) = *long_progress;
+            html! {
+                <section class="panel loading" data-testid="loading" aria-live="polite">
+                    <h2>{ "Simulating a long run…" }</h2>
+                    <progress max={until.max(1).to_string()} value={now.to_string()} aria-label="Simulated so far" />
+                    <p>{ format!(
+                        "t = {:.1} s of {:.0} s · {} events. The page stays usable meanwhile; choosing another \
+                         scenario stops this one.",
+                        now as f64 / 1e6,
+                        until as f64 / 1e6,
+                        group_thousands(events)
+                    ) }</p>
+                </section>
+            }
+        }
+        Mode::Explore => match loaded.as_ref().expect("handled above") {
             Ok(model) => html! {
                 <Explorer key={current.count} model={model.clone()} playing={current.playing}
                           start_us={current.start_us} invariants={info.invariants} on_act={on_act}
@@ -531,7 +680,7 @@ pub fn App(props: &AppProps) -> Html {
                 <div class="banner error" role="alert" data-testid="run-error">{ format!("This scenario cannot run: {e}") }</div>
             },
         },
-        Mode::Compare => match (&*loaded, &*compare_model) {
+        Mode::Compare => match (loaded.as_ref().expect("handled above"), &*compare_model) {
             (Ok(a), Some(Ok(b))) => html! {
                 <crate::compare_view::CompareView key={format!("{}-{}-{}", current.count, other.0.name(), other.1)}
                     a={a.clone()} b={b.clone()}
@@ -1008,12 +1157,12 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                 <div class="banner error" role="status" data-testid="cut-short">{ why.clone() }</div>
             }
             if model.history_from_us > 0 {
-                <div class="banner" role="status" data-testid="history-dropped">{ format!(
+                <div class="banner info" role="status" data-testid="history-dropped">{ format!(
                     "A long run: to stay within memory the page keeps its playback history from t = {:.3} s on; the \
                      {} log lines before were dropped (shaded on the time bar). Charts, totals, violations and fault \
                      marks cover the whole run. Shorten the run to replay its start, or use the protosim CLI.",
                     model.history_from_us as f64 / 1e6,
-                    model.dropped_lines
+                    group_thousands(model.dropped_lines)
                 ) }</div>
             }
             <section class="controls" aria-label="Playback">

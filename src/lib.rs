@@ -17,9 +17,13 @@ pub mod tours;
 use wasm_bindgen::JsCast;
 
 /// The page's clock in milliseconds (`performance.now()`), for timing real work: the benchmarks and the bug hunt's
-/// slices. Never used by a simulation.
+/// slices. Never used by a simulation. Off the page (native tests) it stands still at 0.
 pub fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+    if cfg!(target_arch = "wasm32") {
+        web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+    } else {
+        0.0
+    }
 }
 
 /// Shows a panic as a banner with "copy scenario" and "reload" instead of leaving a dead page.

@@ -521,26 +521,6 @@ impl Model {
         b.finish(r)
     }
 
-    /// Simulates `r` to its end, taking its trace in pieces as it is made: memory stays within the history
-    /// budget however long the run.
-    pub fn stream(r: Box<dyn Runner>) -> Model {
-        Model::stream_within(r, HISTORY_BUDGET_BYTES)
-    }
-
-    /// [`Model::stream`] with another history budget (bytes).
-    pub fn stream_within(mut r: Box<dyn Runner>, budget: usize) -> Model {
-        let mut b = ModelBuilder::with_budget(r.as_ref(), budget);
-        loop {
-            let more = r.step_many(4096);
-            for e in r.take_trace() {
-                b.push(r.as_ref(), e);
-            }
-            if !more {
-                return b.finish(r.as_ref());
-            }
-        }
-    }
-
     /// Messages in the air at `t_us` (and dropped ones still falling), with their progress along the edge.
     pub fn flights_at(&self, t_us: u64) -> impl Iterator<Item = (&Flight, f64)> {
         let hi = self.flights.partition_point(|f| f.sent_us <= t_us);
@@ -608,7 +588,9 @@ mod tests {
     }
 
     fn streamed(s: &Scenario, budget: usize) -> Model {
-        Model::stream_within(protosim::build(s, RecordOptions { narrate: true, checkpoint_every: 0 }).unwrap(), budget)
+        let mut loader = crate::app::Loader::with_budget(s, u64::MAX, budget).unwrap();
+        loader.advance(f64::INFINITY);
+        loader.finish()
     }
 
     #[test]

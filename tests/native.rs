@@ -44,13 +44,22 @@ fn a_run_too_long_for_the_page_is_cut_with_a_message() {
     s.limits.max_events = 50_000_000;
     let m = checkout_explorer::app::run_capped(&s, cap).unwrap();
     let why = m.cut_short.as_deref().expect("cut short, with a message");
-    assert!(why.contains(&cap.to_string()) && why.contains("protosim"), "{why}");
+    assert!(why.contains("cut after 50,000 events") && why.contains("protosim"), "{why}");
     assert_eq!(m.events, cap);
     assert!(m.end_us < 60_000_000);
     assert_eq!(m.scenario, s, "the scenario (and its share link) stay as the user made them");
     // A run that fits is not touched.
     let small = run_for_playback(&protosim::pinned::raft_steady_load(5, 1_000)).unwrap();
     assert!(small.cut_short.is_none());
+}
+
+#[test]
+fn big_numbers_are_grouped_by_thousands() {
+    use checkout_explorer::app::group_thousands;
+    let cases = [(0, "0"), (999, "999"), (1_000, "1,000"), (50_000, "50,000"), (1_618_446, "1,618,446")];
+    for (n, text) in cases {
+        assert_eq!(group_thousands(n), text);
+    }
 }
 
 #[test]

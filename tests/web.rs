@@ -872,12 +872,12 @@ async fn the_cooperative_termination_switch_reruns_2pc_with_the_option() {
 
 #[wasm_bindgen_test]
 async fn a_long_run_says_its_older_history_was_dropped_and_plays_from_where_it_starts() {
-    use checkout_explorer::app::{Explorer, ExplorerProps};
-    use checkout_explorer::model::Model;
+    use checkout_explorer::app::{Explorer, ExplorerProps, Loader};
     // A small history budget stands in for a million-event run (the same code drops history at the page's budget).
     let s = protosim::pinned::raft_steady_load(5, 2_000);
-    let r = protosim::build(&s, RecordOptions { narrate: true, checkpoint_every: 0 }).unwrap();
-    let model = std::rc::Rc::new(Model::stream_within(r, 1 << 20));
+    let mut loader = Loader::with_budget(&s, u64::MAX, 1 << 20).unwrap();
+    loader.advance(f64::INFINITY);
+    let model = std::rc::Rc::new(loader.finish());
     let from = model.history_from_us;
     assert!(from > 0 && from < model.end_us, "history dropped before {from}");
     let doc = web_sys::window().unwrap().document().unwrap();
@@ -895,7 +895,8 @@ async fn a_long_run_says_its_older_history_was_dropped_and_plays_from_where_it_s
     settle().await;
     let banner = find(&root, "history-dropped").expect("a banner says history was dropped").text_content().unwrap();
     assert!(banner.contains(&format!("{:.3} s", from as f64 / 1e6)), "{banner}");
-    assert!(banner.contains(&model.dropped_lines.to_string()), "{banner}");
+    let dropped = checkout_explorer::app::group_thousands(model.dropped_lines);
+    assert!(banner.contains(&format!("the {dropped} log lines before were dropped")), "{banner}");
     assert!(root.query_selector(".dropped-history").unwrap().is_some(), "the dropped part is shaded");
     assert_eq!(clock_us(&root), from, "the player starts where the kept history starts");
     // Seeking before it stops there; later moments are reached as usual.
@@ -909,4 +910,32 @@ async fn a_long_run_says_its_older_history_was_dropped_and_plays_from_where_it_s
         assert_eq!(clock_us(&root), expect, "seek to {to}");
     }
     root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_long_run_is_simulated_in_slices_with_its_progress_shown_then_plays() {
+    // Over FIRST_SLICE_MS of work in a test build: it goes on in slices between the page's frames.
+    let s = protosim::pinned::raft_steady_load(5, 3_000);
+    let root = mount(&format!("#{}", s.to_compact()), false).await;
+    let loading = find(&root, "loading").expect("a long run shows its progress first");
+    let progress = |root: &Element| -> f64 {
+        root.query_selector("[data-testid=loading] progress")
+            .unwrap()
+            .map_or(-1.0, |p| p.get_attribute("value").unwrap().parse().unwrap())
+    };
+    assert!(loading.text_content().unwrap().contains("Simulating a long run"));
+    let mut seen = vec![progress(&root)];
+    for _ in 0..600 {
+        TimeoutFuture::new(50).await;
+        yew::scheduler::flush().await;
+        if find(&root, "loading").is_none() {
+            break;
+        }
+        seen.push(progress(&root));
+    }
+    assert!(find(&root, "loading").is_none(), "the run finished loading");
+    assert!(seen.windows(2).any(|w| w[1] > w[0]), "the progress moved while the page ran: {seen:?}");
+    assert_eq!(root.query_selector_all("svg.cluster [data-node]").unwrap().length(), 21, "5 servers, 16 shoppers");
+    let expected = protosim::Report::of(protosim::run(&s, RecordOptions::default()).unwrap().as_ref()).trace_hash;
+    assert_eq!(trace_of(&root), expected, "the same run as in one go");
 }
