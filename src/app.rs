@@ -207,9 +207,22 @@ impl Loader {
         self.done
     }
 
-    /// How far the run is: simulated µs, the scenario's end (µs) and engine events so far.
-    pub fn progress(&self) -> (u64, u64, u64) {
-        (self.runner.now_us(), self.scenario.until_ms * 1000, self.runner.metrics().events)
+    /// How far the run is, as a fraction (of its simulated time, or of the events the page simulates at most if
+    /// that comes first), and in words.
+    pub fn progress(&self) -> (f64, String) {
+        let (now, until) = (self.runner.now_us(), self.scenario.until_ms * 1000);
+        let events = self.runner.metrics().events;
+        let cap = self.max_events.min(self.scenario.limits.max_events);
+        let done = (now as f64 / until.max(1) as f64).max(events as f64 / cap.max(1) as f64).min(1.0);
+        let text = format!(
+            "t = {:.1} s of {:.0} s · {} events (the page plays at most {}). The page stays usable meanwhile; \
+             choosing another scenario stops this one.",
+            now as f64 / 1e6,
+            until as f64 / 1e6,
+            group_thousands(events),
+            group_thousands(cap)
+        );
+        (done, text)
     }
 
     /// The model of the finished run (see [`Loader::advance`]).
@@ -246,7 +259,7 @@ fn continue_loading(
     loader: std::rc::Weak<RefCell<Option<Loader>>>,
     key: usize,
     done: UseStateHandle<Option<(usize, Rc<Model>)>>,
-    progress: UseStateHandle<(u64, u64, u64)>,
+    progress: UseStateHandle<(f64, String)>,
 ) {
     gloo::timers::callback::Timeout::new(0, move || {
         let Some(cell) = loader.upgrade() else { return };
@@ -495,7 +508,7 @@ pub fn App(props: &AppProps) -> Html {
         }
     });
     let long_done = use_state(|| None::<(usize, Rc<Model>)>);
-    let long_progress = use_state(|| (0u64, 1u64, 0u64));
+    let long_progress = use_state(|| (0.0, String::new()));
     {
         let (long_done, long_progress, prepared) = (long_done.clone(), long_progress.clone(), prepared.clone());
         let long_key = match &*prepared {
@@ -655,18 +668,12 @@ pub fn App(props: &AppProps) -> Html {
     };
     let body = match *mode {
         Mode::Explore | Mode::Compare if loaded.is_none() => {
-            let (now, until, events) = *long_progress;
+            let (done, text) = (*long_progress).clone();
             html! {
                 <section class="panel loading" data-testid="loading" aria-live="polite">
                     <h2>{ "Simulating a long run…" }</h2>
-                    <progress max={until.max(1).to_string()} value={now.to_string()} aria-label="Simulated so far" />
-                    <p>{ format!(
-                        "t = {:.1} s of {:.0} s · {} events. The page stays usable meanwhile; choosing another \
-                         scenario stops this one.",
-                        now as f64 / 1e6,
-                        until as f64 / 1e6,
-                        group_thousands(events)
-                    ) }</p>
+                    <progress max="1" value={format!("{done:.4}")} aria-label="Simulated so far" />
+                    <p>{ text }</p>
                 </section>
             }
         }
