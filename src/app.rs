@@ -969,7 +969,9 @@ const SHORTCUTS: [(&str, &str); 8] = [
 pub fn Explorer(props: &ExplorerProps) -> Html {
     let model = props.model.clone();
     let end_us = model.end_us;
-    let first_violation = model.violations.iter().map(|v| v.t_us).find(|&t| t > props.start_us);
+    // Not one in history a long run dropped: the player cannot go there.
+    let first_violation =
+        model.violations.iter().map(|v| v.t_us).find(|&t| t > props.start_us && t >= model.history_from_us);
     let player = use_reducer(|| Player {
         cursor_us: props.start_us.clamp(model.history_from_us, end_us) as f64,
         start_us: model.history_from_us,

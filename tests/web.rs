@@ -939,3 +939,46 @@ async fn a_long_run_is_simulated_in_slices_with_its_progress_shown_then_plays() 
     let expected = protosim::Report::of(protosim::run(&s, RecordOptions::default()).unwrap().as_ref()).trace_hash;
     assert_eq!(trace_of(&root), expected, "the same run as in one go");
 }
+
+#[wasm_bindgen_test]
+async fn playing_a_long_run_pauses_at_its_first_kept_violation_not_at_a_dropped_one() {
+    use checkout_explorer::app::{Explorer, ExplorerProps, Loader};
+    // The article's lost update breaks a rule at 0.78 s and again at 14.1 s; this budget keeps history from 12 s.
+    let mut s = checkout_explorer::app::default_scenario(protosim::scenario::ProtocolKind::Optimistic);
+    s.variant = "no-version-check".into();
+    let mut loader = Loader::with_budget(&s, u64::MAX, 256 << 10).unwrap();
+    loader.advance(f64::INFINITY);
+    let model = std::rc::Rc::new(loader.finish());
+    let from = model.history_from_us;
+    let kept = model.violations.iter().map(|v| v.t_us).find(|&t| t >= from).expect("a violation after the cut");
+    assert!(model.violations[0].t_us < from, "the first violation is in the dropped history");
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    let props = ExplorerProps {
+        model: model.clone(),
+        playing: true,
+        start_us: 0,
+        invariants: protosim::protocols::info(s.protocol).invariants,
+        on_act: Default::default(),
+        tour: None,
+    };
+    yew::Renderer::<Explorer>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    // Fastest, then let it play until it pauses.
+    let speed: web_sys::HtmlInputElement =
+        wasm_bindgen::JsCast::dyn_into(root.query_selector("input[aria-label='Playback speed']").unwrap().unwrap())
+            .unwrap();
+    speed.set_value(&speed.max());
+    speed.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
+    for _ in 0..200 {
+        TimeoutFuture::new(50).await;
+        yew::scheduler::flush().await;
+        assert!(clock_us(&root) >= from, "the player never goes before the kept history ({})", clock_us(&root));
+        if clock_us(&root) == kept {
+            break;
+        }
+    }
+    assert_eq!(clock_us(&root), kept, "paused at the first violation it can show");
+    root.remove();
+}
