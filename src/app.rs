@@ -194,13 +194,19 @@ impl Loader {
     /// Simulates for about `budget_ms` of the page's time (the whole run off the page, where that clock stands
     /// still); true once the run is over.
     pub fn advance(&mut self, budget_ms: f64) -> bool {
+        self.advance_past(0, budget_ms)
+    }
+
+    /// Simulates at least `events` engine events whatever the time it takes, then goes on for what is left of
+    /// `budget_ms`; true once the run is over.
+    pub fn advance_past(&mut self, events: u64, budget_ms: f64) -> bool {
         let t0 = crate::now_ms();
         while !self.done {
             self.done = !self.runner.step_many(4096);
             for e in self.runner.take_trace() {
                 self.builder.push(self.runner.as_ref(), e);
             }
-            if crate::now_ms() - t0 >= budget_ms {
+            if self.runner.metrics().events >= events && crate::now_ms() - t0 >= budget_ms {
                 break;
             }
         }
@@ -243,8 +249,11 @@ impl Loader {
     }
 }
 
-/// How long the page simulates a new run at once before going on in slices (see [`App`]).
+/// How long the page simulates a new run at once before going on in slices (see [`App`])…
 pub const FIRST_SLICE_MS: f64 = 400.0;
+/// …and the events it always simulates at once however long they take (about 0.1 s in Chromium), so that whether
+/// a run shows at once or with a progress bar does not depend on the machine for every run up to this size.
+pub const FIRST_EVENTS: u64 = 20_000;
 
 /// A run prepared for playback, or one still being simulated in slices (numbered, so that its model is never
 /// taken for another's).
@@ -494,12 +503,13 @@ pub fn App(props: &AppProps) -> Html {
     use_effect_with(current.scenario.clone(), crate::share::set_fragment);
     let link_error = use_state(|| initial.1.as_ref().map(|e| e.to_string()));
     let setup_error = use_state(|| None::<String>);
-    // A run is prepared at once when it takes under FIRST_SLICE_MS (nearly every run); a longer one goes on in
-    // slices between the page's frames, with its progress shown, and a newer scenario abandons it.
+    // A run is prepared at once when it has at most FIRST_EVENTS events or takes under FIRST_SLICE_MS (nearly every
+    // run); a longer one goes on in slices between the page's frames, with its progress shown, and a newer scenario
+    // abandons it.
     let prepared = use_memo(current.scenario.clone(), |s| match Loader::start(s, PAGE_MAX_EVENTS) {
         Err(e) => Prepared::Ready(Err(e.to_string())),
         Ok(mut l) => {
-            if l.advance(FIRST_SLICE_MS) {
+            if l.advance_past(FIRST_EVENTS, FIRST_SLICE_MS) {
                 Prepared::Ready(Ok(Rc::new(l.finish())))
             } else {
                 thread_local!(static NEXT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });

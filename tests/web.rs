@@ -914,9 +914,16 @@ async fn a_long_run_says_its_older_history_was_dropped_and_plays_from_where_it_s
 
 #[wasm_bindgen_test]
 async fn a_long_run_is_simulated_in_slices_with_its_progress_shown_then_plays() {
-    // Over FIRST_SLICE_MS of work in a test build: it goes on in slices between the page's frames.
-    let s = protosim::pinned::raft_steady_load(5, 3_000);
-    let root = mount(&format!("#{}", s.to_compact()), false).await;
+    // 49,000 events: over FIRST_EVENTS, and over FIRST_SLICE_MS of work in a test build, so it goes on in slices.
+    let s = protosim::pinned::raft_steady_load(5, 4_000);
+    // Mounted and looked at before any timer runs (the slices run on timers; on a busy machine several could run
+    // while `mount` waits for one).
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    let props = AppProps { fragment: format!("#{}", s.to_compact()), autoplay: false };
+    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
     let loading = find(&root, "loading").expect("a long run shows its progress first");
     let progress = |root: &Element| -> f64 {
         root.query_selector("[data-testid=loading] progress")
