@@ -268,7 +268,7 @@ fn continue_loading(
     loader: std::rc::Weak<RefCell<Option<Loader>>>,
     key: usize,
     done: UseStateHandle<Option<(usize, Rc<Model>)>>,
-    progress: UseStateHandle<(f64, String)>,
+    progress: UseStateHandle<f64>,
 ) {
     gloo::timers::callback::Timeout::new(0, move || {
         let Some(cell) = loader.upgrade() else { return };
@@ -276,7 +276,7 @@ fn continue_loading(
             let mut slot = cell.borrow_mut();
             let Some(l) = slot.as_mut() else { return };
             let over = l.advance(30.0);
-            progress.set(l.progress());
+            progress.set(l.progress().0);
             over
         };
         if finished {
@@ -303,8 +303,8 @@ pub fn group_thousands(n: u64) -> String {
     out
 }
 
-/// The most events the page simulates for one run (see [`run_for_playback`]): about ten seconds of work on a
-/// classroom laptop.
+/// The most events the page simulates for one run (see [`run_for_playback`]): about 20 s of work in Chromium on a
+/// 2-core machine, done in slices with a progress bar (see [`Loader`]).
 pub const PAGE_MAX_EVENTS: u64 = 1_000_000;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -518,7 +518,8 @@ pub fn App(props: &AppProps) -> Html {
         }
     });
     let long_done = use_state(|| None::<(usize, Rc<Model>)>);
-    let long_progress = use_state(|| (0.0, String::new()));
+    // Set after every slice of a long run, to show its progress (read from the loader itself).
+    let long_progress = use_state(|| 0.0);
     {
         let (long_done, long_progress, prepared) = (long_done.clone(), long_progress.clone(), prepared.clone());
         let long_key = match &*prepared {
@@ -678,7 +679,10 @@ pub fn App(props: &AppProps) -> Html {
     };
     let body = match *mode {
         Mode::Explore | Mode::Compare if loaded.is_none() => {
-            let (done, text) = (*long_progress).clone();
+            let (done, text) = match &*prepared {
+                Prepared::Long(_, cell) => cell.borrow().as_ref().map(Loader::progress).unwrap_or_default(),
+                Prepared::Ready(_) => Default::default(),
+            };
             html! {
                 <section class="panel loading" data-testid="loading" aria-live="polite">
                     <h2>{ "Simulating a long run…" }</h2>
