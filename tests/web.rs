@@ -870,29 +870,40 @@ async fn the_cooperative_termination_switch_reruns_2pc_with_the_option() {
     assert!(cooperative <= classic, "asking the others never blocks longer ({cooperative} vs {classic} µs)");
 }
 
-#[wasm_bindgen_test]
-async fn a_long_run_says_its_older_history_was_dropped_and_plays_from_where_it_starts() {
-    use checkout_explorer::app::{Explorer, ExplorerProps, Loader};
-    // A small history budget stands in for a million-event run (the same code drops history at the page's budget).
-    let s = protosim::pinned::raft_steady_load(5, 2_000);
-    let mut loader = Loader::with_budget(&s, u64::MAX, 1 << 20).unwrap();
+/// The model of `s` with a history budget of `budget` bytes: a short run standing in for a long one (the same code
+/// drops history at the page's budget).
+fn long_run_model(s: &Scenario, budget: usize) -> std::rc::Rc<checkout_explorer::model::Model> {
+    let mut loader = checkout_explorer::app::Loader::with_budget(s, u64::MAX, budget).unwrap();
     loader.advance(f64::INFINITY);
-    let model = std::rc::Rc::new(loader.finish());
-    let from = model.history_from_us;
-    assert!(from > 0 && from < model.end_us, "history dropped before {from}");
+    std::rc::Rc::new(loader.finish())
+}
+
+/// The player alone, on `model`.
+async fn mount_explorer(model: &std::rc::Rc<checkout_explorer::model::Model>, playing: bool) -> Element {
+    use checkout_explorer::app::{Explorer, ExplorerProps};
     let doc = web_sys::window().unwrap().document().unwrap();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
     let props = ExplorerProps {
         model: model.clone(),
-        playing: false,
+        playing,
         start_us: 0,
-        invariants: protosim::protocols::info(s.protocol).invariants,
+        invariants: protosim::protocols::info(model.scenario.protocol).invariants,
         on_act: Default::default(),
         tour: None,
     };
     yew::Renderer::<Explorer>::with_root_and_props(root.clone(), props).render();
     settle().await;
+    root
+}
+
+#[wasm_bindgen_test]
+async fn a_long_run_says_its_older_history_was_dropped_and_plays_from_where_it_starts() {
+    let s = protosim::pinned::raft_steady_load(5, 2_000);
+    let model = long_run_model(&s, 1 << 20);
+    let from = model.history_from_us;
+    assert!(from > 0 && from < model.end_us, "history dropped before {from}");
+    let root = mount_explorer(&model, false).await;
     let banner = find(&root, "history-dropped").expect("a banner says history was dropped").text_content().unwrap();
     assert!(banner.contains(&format!("{:.3} s", from as f64 / 1e6)), "{banner}");
     let dropped = checkout_explorer::app::group_thousands(model.dropped_lines);
@@ -949,29 +960,14 @@ async fn a_long_run_is_simulated_in_slices_with_its_progress_shown_then_plays() 
 
 #[wasm_bindgen_test]
 async fn playing_a_long_run_pauses_at_its_first_kept_violation_not_at_a_dropped_one() {
-    use checkout_explorer::app::{Explorer, ExplorerProps, Loader};
     // The article's lost update breaks a rule at 0.78 s and again at 14.1 s; this budget keeps history from 12 s.
     let mut s = checkout_explorer::app::default_scenario(protosim::scenario::ProtocolKind::Optimistic);
     s.variant = "no-version-check".into();
-    let mut loader = Loader::with_budget(&s, u64::MAX, 256 << 10).unwrap();
-    loader.advance(f64::INFINITY);
-    let model = std::rc::Rc::new(loader.finish());
+    let model = long_run_model(&s, 256 << 10);
     let from = model.history_from_us;
     let kept = model.violations.iter().map(|v| v.t_us).find(|&t| t >= from).expect("a violation after the cut");
     assert!(model.violations[0].t_us < from, "the first violation is in the dropped history");
-    let doc = web_sys::window().unwrap().document().unwrap();
-    let root = doc.create_element("div").unwrap();
-    doc.body().unwrap().append_child(&root).unwrap();
-    let props = ExplorerProps {
-        model: model.clone(),
-        playing: true,
-        start_us: 0,
-        invariants: protosim::protocols::info(s.protocol).invariants,
-        on_act: Default::default(),
-        tour: None,
-    };
-    yew::Renderer::<Explorer>::with_root_and_props(root.clone(), props).render();
-    settle().await;
+    let root = mount_explorer(&model, true).await;
     // Fastest, then let it play until it pauses.
     let speed: web_sys::HtmlInputElement =
         wasm_bindgen::JsCast::dyn_into(root.query_selector("input[aria-label='Playback speed']").unwrap().unwrap())
