@@ -262,6 +262,61 @@ pub enum Prepared {
     Long(usize, Rc<RefCell<Option<Loader>>>),
 }
 
+/// A run for the page: its model once ready, or how far it is while it is simulated in slices.
+pub struct Preparing {
+    /// `None` while a long run is being simulated, or when there is no scenario.
+    pub model: Option<Result<Rc<Model>, String>>,
+    /// While a long run is being simulated: the fraction done, and in words.
+    pub progress: Option<(f64, String)>,
+}
+
+/// Prepares `scenario` for playback with a history budget of `budget` bytes. A run is ready at once when it has at
+/// most [`FIRST_EVENTS`] events or takes under [`FIRST_SLICE_MS`] (nearly every run); a longer one goes on in slices
+/// between the page's frames, with its progress, and a newer scenario abandons it.
+#[hook]
+pub fn use_prepared(scenario: Option<Scenario>, budget: usize) -> Preparing {
+    let prepared = use_memo(scenario, move |s| {
+        let s = s.as_ref()?;
+        Some(match Loader::with_budget(s, PAGE_MAX_EVENTS, budget) {
+            Err(e) => Prepared::Ready(Err(e.to_string())),
+            Ok(mut l) => {
+                if l.advance_past(FIRST_EVENTS, FIRST_SLICE_MS) {
+                    Prepared::Ready(Ok(Rc::new(l.finish())))
+                } else {
+                    thread_local!(static NEXT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });
+                    Prepared::Long(NEXT.with(|n| n.replace(n.get() + 1)), Rc::new(RefCell::new(Some(l))))
+                }
+            }
+        })
+    });
+    let long_done = use_state(|| None::<(usize, Rc<Model>)>);
+    // Set after every slice of a long run, so the page shows its progress (read from the loader itself).
+    let long_progress = use_state(|| 0.0);
+    {
+        let (long_done, long_progress, prepared) = (long_done.clone(), long_progress.clone(), prepared.clone());
+        let long_key = match &*prepared {
+            Some(Prepared::Long(key, _)) => Some(*key),
+            _ => None,
+        };
+        use_effect_with(long_key, move |_| {
+            if let Some(Prepared::Long(key, loader)) = &*prepared {
+                continue_loading(Rc::downgrade(loader), *key, long_done, long_progress);
+            }
+        });
+    }
+    match &*prepared {
+        None => Preparing { model: None, progress: None },
+        Some(Prepared::Ready(r)) => Preparing { model: Some(r.clone()), progress: None },
+        Some(Prepared::Long(key, cell)) => match long_done.as_ref().filter(|(k, _)| k == key) {
+            Some((_, m)) => Preparing { model: Some(Ok(m.clone())), progress: None },
+            None => Preparing {
+                model: None,
+                progress: Some(cell.borrow().as_ref().map(Loader::progress).unwrap_or_default()),
+            },
+        },
+    }
+}
+
 /// Simulates one more slice of a long run after the page had a frame, then schedules the next; when the run is over
 /// it hands the model over under `key`. Stops when the loader is gone (a newer scenario replaced it).
 fn continue_loading(
@@ -503,39 +558,7 @@ pub fn App(props: &AppProps) -> Html {
     use_effect_with(current.scenario.clone(), crate::share::set_fragment);
     let link_error = use_state(|| initial.1.as_ref().map(|e| e.to_string()));
     let setup_error = use_state(|| None::<String>);
-    // A run is prepared at once when it has at most FIRST_EVENTS events or takes under FIRST_SLICE_MS (nearly every
-    // run); a longer one goes on in slices between the page's frames, with its progress shown, and a newer scenario
-    // abandons it.
-    let prepared = use_memo(current.scenario.clone(), |s| match Loader::start(s, PAGE_MAX_EVENTS) {
-        Err(e) => Prepared::Ready(Err(e.to_string())),
-        Ok(mut l) => {
-            if l.advance_past(FIRST_EVENTS, FIRST_SLICE_MS) {
-                Prepared::Ready(Ok(Rc::new(l.finish())))
-            } else {
-                thread_local!(static NEXT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });
-                Prepared::Long(NEXT.with(|n| n.replace(n.get() + 1)), Rc::new(RefCell::new(Some(l))))
-            }
-        }
-    });
-    let long_done = use_state(|| None::<(usize, Rc<Model>)>);
-    // Set after every slice of a long run, to show its progress (read from the loader itself).
-    let long_progress = use_state(|| 0.0);
-    {
-        let (long_done, long_progress, prepared) = (long_done.clone(), long_progress.clone(), prepared.clone());
-        let long_key = match &*prepared {
-            Prepared::Long(key, _) => Some(*key),
-            Prepared::Ready(_) => None,
-        };
-        use_effect_with(long_key, move |_| {
-            if let Prepared::Long(key, loader) = &*prepared {
-                continue_loading(Rc::downgrade(loader), *key, long_done, long_progress);
-            }
-        });
-    }
-    let loaded: Option<Result<Rc<Model>, String>> = match &*prepared {
-        Prepared::Ready(r) => Some(r.clone()),
-        Prepared::Long(key, _) => long_done.as_ref().filter(|(k, _)| k == key).map(|(_, m)| Ok(m.clone())),
-    };
+    let loading = use_prepared(Some(current.scenario.clone()), crate::model::HISTORY_BUDGET_BYTES);
     let large = use_state(|| false);
 
     // A new scenario from the setup bar plays from the start; one that does not validate is refused with a message
@@ -604,14 +627,10 @@ pub fn App(props: &AppProps) -> Html {
     };
     // The other side of a comparison is simulated only while the Compare tab is open: every action forks and reruns
     // the scenario, and running a second one each time in Explore would double that work for nothing.
-    let compare_model =
-        use_memo((current.scenario.clone(), (*other).clone(), *mode == Mode::Compare), |(s, (kind, variant), open)| {
-            open.then(|| {
-                run_for_playback(&protosim::compare::translate(s, *kind, variant))
-                    .map(Rc::new)
-                    .map_err(|e| e.to_string())
-            })
-        });
+    // Half the history budget: two long runs side by side must fit too.
+    let other_scenario =
+        (*mode == Mode::Compare).then(|| protosim::compare::translate(&current.scenario, other.0, &other.1));
+    let compare = use_prepared(other_scenario, crate::model::HISTORY_BUDGET_BYTES / 2);
     let on_act = {
         let current = current.clone();
         let setup_error = setup_error.clone();
@@ -678,11 +697,8 @@ pub fn App(props: &AppProps) -> Html {
         </nav>
     };
     let body = match *mode {
-        Mode::Explore | Mode::Compare if loaded.is_none() => {
-            let (done, text) = match &*prepared {
-                Prepared::Long(_, cell) => cell.borrow().as_ref().map(Loader::progress).unwrap_or_default(),
-                Prepared::Ready(_) => Default::default(),
-            };
+        Mode::Explore | Mode::Compare if loading.progress.is_some() || compare.progress.is_some() => {
+            let (done, text) = loading.progress.clone().or(compare.progress.clone()).unwrap_or_default();
             html! {
                 <section class="panel loading" data-testid="loading" aria-live="polite">
                     <h2>{ "Simulating a long run…" }</h2>
@@ -691,7 +707,7 @@ pub fn App(props: &AppProps) -> Html {
                 </section>
             }
         }
-        Mode::Explore => match loaded.as_ref().expect("handled above") {
+        Mode::Explore => match loading.model.as_ref().expect("ready when not loading") {
             Ok(model) => html! {
                 <Explorer key={current.count} model={model.clone()} playing={current.playing}
                           start_us={current.start_us} invariants={info.invariants} on_act={on_act}
@@ -701,7 +717,7 @@ pub fn App(props: &AppProps) -> Html {
                 <div class="banner error" role="alert" data-testid="run-error">{ format!("This scenario cannot run: {e}") }</div>
             },
         },
-        Mode::Compare => match (loaded.as_ref().expect("handled above"), &*compare_model) {
+        Mode::Compare => match (loading.model.as_ref().expect("ready when not loading"), &compare.model) {
             (Ok(a), Some(Ok(b))) => html! {
                 <crate::compare_view::CompareView key={format!("{}-{}-{}", current.count, other.0.name(), other.1)}
                     a={a.clone()} b={b.clone()}
@@ -710,7 +726,7 @@ pub fn App(props: &AppProps) -> Html {
             (Err(e), _) | (_, Some(Err(e))) => html! {
                 <div class="banner error" role="alert" data-testid="run-error">{ format!("This comparison cannot run: {e}") }</div>
             },
-            (Ok(_), None) => html! {}, // not reached: the memo simulates the other side while Compare is open
+            (Ok(_), None) => html! {}, // not reached: the other side is simulated while Compare is open
         },
         Mode::Hunt => html! { <crate::hunt_panel::HuntPanel scenario={s.clone()} on_found={on_found} /> },
         Mode::Tours => html! { <crate::tours::TourList on_pick={on_tour} /> },
