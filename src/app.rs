@@ -202,7 +202,7 @@ impl Loader {
     pub fn advance_past(&mut self, events: u64, budget_ms: f64) -> bool {
         let t0 = crate::now_ms();
         while !self.done {
-            self.done = !self.runner.step_many(4096);
+            self.done = !self.runner.step_many(1024);
             for e in self.runner.take_trace() {
                 self.builder.push(self.runner.as_ref(), e);
             }
@@ -358,7 +358,7 @@ pub fn group_thousands(n: u64) -> String {
     out
 }
 
-/// The most events the page simulates for one run (see [`run_for_playback`]): about 20 s of work in Chromium on a
+/// The most events the page simulates for one run (see [`run_for_playback`]): about 15 s of work in Chromium on a
 /// 2-core machine, done in slices with a progress bar (see [`Loader`]).
 pub const PAGE_MAX_EVENTS: u64 = 1_000_000;
 
