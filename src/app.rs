@@ -182,6 +182,15 @@ impl Loader {
         Loader::with_budget(s, max_events, crate::model::HISTORY_BUDGET_BYTES)
     }
 
+    /// Starts preparing `s` the page's way (at most [`PAGE_MAX_EVENTS`] events, a history budget of `budget`
+    /// bytes): the first [`FIRST_EVENTS`] events at once, and more until [`FIRST_SLICE_MS`] have passed. Whether
+    /// the run is already over comes with the loader; if not, [`continue_loading`] goes on.
+    pub fn begin(s: &Scenario, budget: usize) -> Result<(Loader, bool), ScenarioError> {
+        let mut l = Loader::with_budget(s, PAGE_MAX_EVENTS, budget)?;
+        let done = l.advance_past(FIRST_EVENTS, FIRST_SLICE_MS);
+        Ok((l, done))
+    }
+
     /// [`Loader::start`] with another history budget (bytes), for tests of a long run on a short one.
     pub fn with_budget(s: &Scenario, max_events: u64, budget: usize) -> Result<Loader, ScenarioError> {
         let mut capped = s.clone();
@@ -277,15 +286,12 @@ pub struct Preparing {
 pub fn use_prepared(scenario: Option<Scenario>, budget: usize) -> Preparing {
     let prepared = use_memo(scenario, move |s| {
         let s = s.as_ref()?;
-        Some(match Loader::with_budget(s, PAGE_MAX_EVENTS, budget) {
+        Some(match Loader::begin(s, budget) {
             Err(e) => Prepared::Ready(Err(e.to_string())),
-            Ok(mut l) => {
-                if l.advance_past(FIRST_EVENTS, FIRST_SLICE_MS) {
-                    Prepared::Ready(Ok(Rc::new(l.finish())))
-                } else {
-                    thread_local!(static NEXT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });
-                    Prepared::Long(NEXT.with(|n| n.replace(n.get() + 1)), Rc::new(RefCell::new(Some(l))))
-                }
+            Ok((l, true)) => Prepared::Ready(Ok(Rc::new(l.finish()))),
+            Ok((l, false)) => {
+                thread_local!(static NEXT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });
+                Prepared::Long(NEXT.with(|n| n.replace(n.get() + 1)), Rc::new(RefCell::new(Some(l))))
             }
         })
     });
@@ -300,7 +306,12 @@ pub fn use_prepared(scenario: Option<Scenario>, budget: usize) -> Preparing {
         };
         use_effect_with(long_key, move |_| {
             if let Some(Prepared::Long(key, loader)) = &*prepared {
-                continue_loading(Rc::downgrade(loader), *key, long_done, long_progress);
+                let key = *key;
+                continue_loading(
+                    Rc::downgrade(loader),
+                    Rc::new(move |l: &Loader, _| long_progress.set(l.progress().0)),
+                    Box::new(move |m| long_done.set(Some((key, Rc::new(m))))),
+                );
             }
         });
     }
@@ -317,29 +328,33 @@ pub fn use_prepared(scenario: Option<Scenario>, budget: usize) -> Preparing {
     }
 }
 
-/// Simulates one more slice of a long run after the page had a frame, then schedules the next; when the run is over
-/// it hands the model over under `key`. Stops when the loader is gone (a newer scenario replaced it).
-fn continue_loading(
+/// After every slice of a long run: the loader, and how long the slice took (ms).
+pub type OnSlice = Rc<dyn Fn(&Loader, f64)>;
+
+/// Goes on with a long run in 30 ms slices, each on its own timer task so the page answers between them:
+/// `on_slice` after each, `on_done` with the model at the end. Stops when the loader is gone (a newer scenario
+/// replaced it).
+pub fn continue_loading(
     loader: std::rc::Weak<RefCell<Option<Loader>>>,
-    key: usize,
-    done: UseStateHandle<Option<(usize, Rc<Model>)>>,
-    progress: UseStateHandle<f64>,
+    on_slice: OnSlice,
+    on_done: Box<dyn FnOnce(Model)>,
 ) {
     gloo::timers::callback::Timeout::new(0, move || {
         let Some(cell) = loader.upgrade() else { return };
         let finished = {
             let mut slot = cell.borrow_mut();
             let Some(l) = slot.as_mut() else { return };
+            let t0 = crate::now_ms();
             let over = l.advance(30.0);
-            progress.set(l.progress().0);
+            on_slice(l, crate::now_ms() - t0);
             over
         };
         if finished {
             if let Some(l) = cell.borrow_mut().take() {
-                done.set(Some((key, Rc::new(l.finish()))));
+                on_done(l.finish());
             }
         } else {
-            continue_loading(loader, key, done, progress);
+            continue_loading(loader, on_slice, on_done);
         }
     })
     .forget();

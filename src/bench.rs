@@ -274,12 +274,9 @@ pub fn Bench() -> Html {
     }
 }
 
-/// One line about a run loaded for playback: how long it took and the wasm memory before and after.
-fn load_line(name: &str, s: &Scenario) -> (String, crate::model::Model) {
-    let before = wasm_memory_mb();
-    let t0 = now_ms();
-    let model = crate::app::run_for_playback(s).expect("benchmark scenarios run");
-    let load_ms = now_ms() - t0;
+/// One line about a run prepared for playback: its size, what was kept, `how` it was prepared, and the wasm memory
+/// before and after.
+fn model_line(name: &str, model: &crate::model::Model, how: &str, before_mb: f64) -> String {
     let history = if model.history_from_us == 0 {
         "its whole history kept".to_string()
     } else {
@@ -289,22 +286,30 @@ fn load_line(name: &str, s: &Scenario) -> (String, crate::model::Model) {
             model.dropped_lines
         )
     };
-    let line = format!(
-        "{name}/a {:.1} s Raft run: {} events, {} log lines, {} messages kept, {history}; simulated and prepared for \
-         playback in {load_ms:.0} ms; wasm memory {before:.0} MB before, {:.0} MB after",
+    format!(
+        "{name}/a {:.1} s Raft run: {} events, {} log lines, {} messages kept, {history}; {how}; wasm memory \
+         {before_mb:.0} MB before, {:.0} MB after",
         model.end_us as f64 / 1e6,
         model.events,
         model.log.len(),
         model.flights.len(),
         wasm_memory_mb()
-    );
-    (line, model)
+    )
+}
+
+/// A run loaded for playback in one go, with its line.
+fn load_line(name: &str, s: &Scenario) -> (String, crate::model::Model) {
+    let before = wasm_memory_mb();
+    let t0 = now_ms();
+    let model = crate::app::run_for_playback(s).expect("benchmark scenarios run");
+    let how = format!("simulated and prepared for playback in {:.0} ms", now_ms() - t0);
+    (model_line(name, &model, &how, before), model)
 }
 
 /// The memory benchmark page (`index.html#bench-memory`), opened on a fresh page so the wasm memory it reports is
 /// this run's own peak (wasm memory never shrinks): a 1,000,000-event run prepared for playback the way the explorer
-/// does it, in slices between timer tasks ([`crate::app::Loader`]), with the longest slice (the longest the page
-/// could not answer) and the whole time. Prints; asserts nothing.
+/// does it ([`crate::app::Loader::begin`], then [`crate::app::continue_loading`] in slices on timer tasks), with the
+/// longest slice (the longest the page could not answer) and the whole time. Prints; asserts nothing.
 #[component]
 pub fn MemoryBench() -> Html {
     let result = use_state(|| None::<String>);
@@ -312,12 +317,36 @@ pub fn MemoryBench() -> Html {
         let result = result.clone();
         use_effect_with((), move |_| {
             let before = wasm_memory_mb();
-            let s = memory_scenario();
             let t0 = now_ms();
-            let mut loader = crate::app::Loader::start(&s, crate::app::PAGE_MAX_EVENTS).expect("a valid scenario");
-            let first = loader.advance_past(crate::app::FIRST_EVENTS, crate::app::FIRST_SLICE_MS);
-            let slices = vec![now_ms() - t0];
-            memory_slices(std::rc::Rc::new(std::cell::RefCell::new((loader, slices, t0, before))), first, result);
+            let (loader, over) =
+                crate::app::Loader::begin(&memory_scenario(), crate::model::HISTORY_BUDGET_BYTES).expect("a valid run");
+            let first_ms = now_ms() - t0;
+            let report = move |model: crate::model::Model, slices: &[f64]| {
+                let longest = slices.iter().copied().fold(0.0, f64::max);
+                let how = format!(
+                    "prepared in {:.0} ms in {} slices (first {first_ms:.0} ms, then at most {longest:.0} ms each)",
+                    now_ms() - t0,
+                    1 + slices.len()
+                );
+                let line = model_line("memory", &model, &how, before);
+                result.set(Some(format!("{line} (target ≤ 150 MB for 1,000,000 events)")));
+            };
+            if over {
+                return report(loader.finish(), &[]);
+            }
+            let cell = std::rc::Rc::new(std::cell::RefCell::new(Some(loader)));
+            let slices = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+            let on_slice = {
+                let slices = slices.clone();
+                std::rc::Rc::new(move |_: &crate::app::Loader, ms| slices.borrow_mut().push(ms))
+            };
+            // The closure holds the loader, which the slices only see weakly, until the run is prepared.
+            let keep = cell.clone();
+            let on_done = Box::new(move |model| {
+                drop(keep);
+                report(model, &slices.borrow());
+            });
+            crate::app::continue_loading(std::rc::Rc::downgrade(&cell), on_slice, on_done);
         });
     }
     html! {
@@ -329,44 +358,4 @@ pub fn MemoryBench() -> Html {
             } }
         </main>
     }
-}
-
-/// The loader, each slice's milliseconds, the start time and the memory before.
-type Slicing = std::rc::Rc<std::cell::RefCell<(crate::app::Loader, Vec<f64>, f64, f64)>>;
-
-/// One more 30 ms slice on a timer task (as the explorer does), or the report once the run is prepared.
-fn memory_slices(state: Slicing, done: bool, result: UseStateHandle<Option<String>>) {
-    gloo::timers::callback::Timeout::new(0, move || {
-        if !done {
-            let over = {
-                let mut st = state.borrow_mut();
-                let t = now_ms();
-                let over = st.0.advance(30.0);
-                st.1.push(now_ms() - t);
-                over
-            };
-            return memory_slices(state, over, result);
-        }
-        let Ok(cell) = std::rc::Rc::try_unwrap(state) else { return };
-        let (loader, slices, t0, before) = cell.into_inner();
-        let model = loader.finish();
-        let total_ms = now_ms() - t0;
-        let longest_later = slices[1..].iter().copied().fold(0.0, f64::max);
-        result.set(Some(format!(
-            "memory/a {:.1} s Raft run: {} events, {} log lines, {} messages kept, history kept from {:.3} s ({} \
-             older log lines dropped); prepared in {total_ms:.0} ms in {} slices (first {:.0} ms, then at most \
-             {longest_later:.0} ms each); wasm memory {before:.0} MB before, {:.0} MB after (target ≤ 150 MB for \
-             1,000,000 events)",
-            model.end_us as f64 / 1e6,
-            model.events,
-            model.log.len(),
-            model.flights.len(),
-            model.history_from_us as f64 / 1e6,
-            model.dropped_lines,
-            slices.len(),
-            slices[0],
-            wasm_memory_mb()
-        )));
-    })
-    .forget();
 }
