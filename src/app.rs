@@ -551,7 +551,7 @@ fn act_on_click(
 pub fn fork(s: &Scenario, at_us: u64, action: protosim::scenario::Action) -> Scenario {
     let mut s = s.clone();
     s.interventions.push(protosim::scenario::Intervention { at_us: at_us + 1, action });
-    s.interventions.sort_by_key(|i| i.at_us);
+    protosim::sort::sort_by_key(&mut s.interventions, |i| i.at_us);
     s
 }
 

@@ -123,10 +123,10 @@ fn FrameBench(props: &FrameBenchProps) -> Html {
         use_effect_with(done, move |&done| {
             if done {
                 let mut g = gaps.borrow().clone();
-                g.sort_by(f64::total_cmp);
+                protosim::sort::sort_unstable_by(&mut g, |a, b| a.total_cmp(b).is_lt());
                 let at = |p: usize| g.get((g.len() * p / 100).min(g.len().saturating_sub(1))).copied().unwrap_or(0.0);
                 let mut sc = scripts.borrow().clone();
-                sc.sort_by(f64::total_cmp);
+                protosim::sort::sort_unstable_by(&mut sc, |a, b| a.total_cmp(b).is_lt());
                 let script95 = sc.get((sc.len() * 95 / 100).min(sc.len().saturating_sub(1))).copied().unwrap_or(0.0);
                 let slow = g.iter().filter(|&&d| d > 20.0).count() as f64;
                 on_done.emit((at(50), at(95), *drawn.borrow() as f64 / (FRAMES + 1) as f64, script95, slow));

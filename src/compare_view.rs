@@ -74,8 +74,7 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
         let (a, b) = (a.clone(), b.clone());
         move |_| {
             let mut v: Vec<u64> = a.faults.iter().chain(b.faults.iter()).map(|(t, _)| *t).collect();
-            v.sort_unstable();
-            v.dedup();
+            protosim::sort::sort_dedup(&mut v);
             Rc::new(v)
         }
     });

@@ -291,8 +291,7 @@ impl Shop {
     /// (items and customers, a handful each). Returns the first break of each rule.
     pub fn audit(&mut self, node: NodeId, out: &mut Vec<Violation>) {
         let mut dirty = std::mem::take(&mut self.dirty);
-        dirty.sort_unstable();
-        dirty.dedup();
+        crate::sort::sort_dedup(&mut dirty);
         let a = &mut self.audit;
         for &id in &dirty {
             let Some(o) = self.orders.get(id as usize) else {

@@ -518,7 +518,7 @@ impl<P: Protocol> Engine<P> {
         };
         // Interventions first, so at equal times they act before anything scheduled later.
         let mut order: Vec<u32> = (0..scenario.interventions.len() as u32).collect();
-        order.sort_by_key(|&i| scenario.interventions[i as usize].at_us);
+        crate::sort::sort_by_key(&mut order, |&i| scenario.interventions[i as usize].at_us);
         for i in order {
             let at = scenario.interventions[i as usize].at_us;
             e.push(at, What::Intervene(i));

@@ -136,8 +136,8 @@ pub fn with_random_faults(base: &Scenario) -> Scenario {
     for node in 0..n {
         out.push(Intervention { at_us: faulty_us, action: Action::Restart { node } });
     }
-    out.sort_by_key(|i| i.at_us);
+    crate::sort::sort_by_key(&mut out, |i| i.at_us);
     s.interventions.extend(out);
-    s.interventions.sort_by_key(|i| i.at_us);
+    crate::sort::sort_by_key(&mut s.interventions, |i| i.at_us);
     s
 }

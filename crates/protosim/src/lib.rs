@@ -17,6 +17,7 @@ pub mod pinned;
 pub mod protocols;
 pub mod rng;
 pub mod scenario;
+pub mod sort;
 pub mod stats;
 pub mod trace;
 pub mod vecmap;
@@ -77,7 +78,7 @@ impl Report {
     pub fn with_trace(r: &dyn Runner, trace_events: usize, trace_hash: String) -> Report {
         let m = r.metrics();
         let mut lat = m.latencies_us.clone();
-        lat.sort_unstable();
+        sort::sort_unstable(&mut lat);
         let ms = |p| percentile(&lat, p) as f64 / 1000.0;
         let verdicts = r.verdicts();
         let s = r.scenario();
@@ -108,7 +109,7 @@ impl Report {
                 .iter()
                 .map(|(name, v)| {
                     let mut v = v.clone();
-                    v.sort_unstable();
+                    sort::sort_unstable(&mut v);
                     (*name, v.len(), percentile(&v, 50), percentile(&v, 95), v.last().copied().unwrap_or(0))
                 })
                 .collect(),

@@ -156,7 +156,7 @@ impl Series {
         let windows: Vec<Vec<u64>> = (0..buckets)
             .map(|k| {
                 let mut v: Vec<u64> = lat[k.saturating_sub(LATENCY_WINDOW - 1)..=k].concat();
-                v.sort_unstable();
+                crate::sort::sort_unstable(&mut v);
                 v
             })
             .collect();

@@ -409,8 +409,7 @@ impl<T: Ord> VecSet<T> {
 
     pub fn union<'a>(&'a self, other: &'a VecSet<T>) -> impl Iterator<Item = &'a T> {
         let mut all: Vec<&T> = self.items.iter().chain(other.items.iter()).collect();
-        all.sort();
-        all.dedup();
+        crate::sort::sort_dedup(&mut all);
         all.into_iter()
     }
 
@@ -443,8 +442,7 @@ impl<T: Ord> VecSet<T> {
 impl<T: Ord> FromIterator<T> for VecSet<T> {
     fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
         let mut items: Vec<T> = iter.into_iter().collect();
-        items.sort();
-        items.dedup();
+        crate::sort::sort_dedup(&mut items);
         VecSet { items }
     }
 }

@@ -1328,8 +1328,7 @@ impl Locking {
 
     fn nodes_of(&self, rows: &[(Row, i64)]) -> Vec<NodeId> {
         let mut v: Vec<NodeId> = rows.iter().map(|(r, _)| self.node_of(*r)).collect();
-        v.sort_unstable();
-        v.dedup();
+        crate::sort::sort_dedup(&mut v);
         v
     }
 

@@ -554,8 +554,7 @@ impl TwoPc {
                     return; // in progress: the answer comes with the decision
                 }
                 let mut shards: Vec<NodeId> = req.lines.iter().map(|l| self.shard_of(l.item)).collect();
-                shards.sort_unstable();
-                shards.dedup();
+                crate::sort::sort_dedup(&mut shards);
                 let mut participants = shards.clone();
                 participants.push(self.payments());
                 let amount = self.catalogue.total_cents(&req.lines);
