@@ -2,13 +2,8 @@
 //! load as `cargo bench -p protosim`. It prints figures; it asserts nothing.
 
 use crate::now_ms;
-use protosim::engine::{Engine, Protocol, RecordOptions};
+use protosim::engine::RecordOptions;
 use protosim::pinned::{locking_steady_load, paxos_steady_load, raft_steady_load, steady_load, twopc_steady_load};
-use protosim::protocols::locking::Locking;
-use protosim::protocols::paxos::Paxos;
-use protosim::protocols::raft::Raft;
-use protosim::protocols::single::SingleDb;
-use protosim::protocols::twopc::TwoPc;
 use protosim::scenario::ProtocolKind;
 use protosim::Scenario;
 use yew::prelude::*;
@@ -17,17 +12,17 @@ use yew::prelude::*;
 /// seconds); Raft runs half of it.
 pub const BENCH_UNTIL_MS: u64 = 20_000;
 
-/// Runs a scenario `repeats` times and returns (events, best milliseconds).
-pub fn measure<P: Protocol>(s: &Scenario, opts: RecordOptions, repeats: u32) -> (u64, f64) {
-    s.validate().expect("benchmark scenarios are valid scenarios");
+/// Runs a scenario `repeats` times, as the explorer does ([`protosim::build`]), and returns (events, best
+/// milliseconds).
+pub fn measure(s: &Scenario, opts: RecordOptions, repeats: u32) -> (u64, f64) {
     let mut best = f64::MAX;
     let mut events = 0;
     for _ in 0..repeats {
         let t0 = now_ms();
-        let mut e = Engine::<P>::new(s, opts);
+        let mut e = protosim::build(s, opts).expect("benchmark scenarios are valid scenarios");
         e.run_to_end();
         best = best.min(now_ms() - t0);
-        events = e.core.metrics.events;
+        events = e.metrics().events;
     }
     (events, best)
 }
@@ -202,14 +197,14 @@ pub fn Bench() -> Html {
                 let pessimistic = locking_steady_load(ProtocolKind::Pessimistic, BENCH_UNTIL_MS / 2);
                 let optimistic = locking_steady_load(ProtocolKind::Optimistic, BENCH_UNTIL_MS / 2);
                 let runs: [(&str, (u64, f64)); 8] = [
-                    ("single, trace only", measure::<SingleDb>(&single, quiet, 5)),
-                    ("single, narrated", measure::<SingleDb>(&single, narrated, 5)),
-                    ("raft 5 nodes, trace only", measure::<Raft>(&raft, quiet, 5)),
-                    ("raft 5 nodes, narrated", measure::<Raft>(&raft, narrated, 3)),
-                    ("paxos 5+2, trace only", measure::<Paxos>(&paxos, quiet, 5)),
-                    ("2pc 1+2+1, trace only", measure::<TwoPc>(&twopc, quiet, 5)),
-                    ("pessimistic 1+2, trace only", measure::<Locking>(&pessimistic, quiet, 3)),
-                    ("optimistic 2, trace only", measure::<Locking>(&optimistic, quiet, 5)),
+                    ("single, trace only", measure(&single, quiet, 5)),
+                    ("single, narrated", measure(&single, narrated, 5)),
+                    ("raft 5 nodes, trace only", measure(&raft, quiet, 5)),
+                    ("raft 5 nodes, narrated", measure(&raft, narrated, 3)),
+                    ("paxos 5+2, trace only", measure(&paxos, quiet, 5)),
+                    ("2pc 1+2+1, trace only", measure(&twopc, quiet, 5)),
+                    ("pessimistic 1+2, trace only", measure(&pessimistic, quiet, 3)),
+                    ("optimistic 2, trace only", measure(&optimistic, quiet, 5)),
                 ];
                 for (name, (events, ms)) in runs {
                     lines.push(format!(

@@ -144,13 +144,37 @@ pub struct Node<P: Protocol> {
 pub struct CheckView<'a, P: Protocol> {
     /// The simulated time of the event just processed.
     pub now_us: u64,
-    pub nodes: &'a mut [Node<P>],
+    pub nodes: &'a mut dyn CheckNodes<P>,
     /// Every answer a shopper was given, in order.
     pub answers: &'a [(RequestId, Outcome)],
     pub checker: &'a mut P::Checker,
 }
 
-enum Effect<P: Protocol> {
+/// The nodes as the invariant checker reads them: each node's volatile state (`None`: down) and disk.
+///
+/// A trait rather than a slice so that the page's one engine, over [`crate::protocols::any::AnyProtocol`], can
+/// hand each protocol's checker a view of its own node types (one copy of the engine in the bundle, not five).
+pub trait CheckNodes<P: Protocol> {
+    fn count(&self) -> usize;
+    fn get(&self, i: usize) -> (Option<&P::State>, &P::Disk);
+    fn get_mut(&mut self, i: usize) -> (Option<&mut P::State>, &mut P::Disk);
+}
+
+impl<P: Protocol> CheckNodes<P> for Vec<Node<P>> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn get(&self, i: usize) -> (Option<&P::State>, &P::Disk) {
+        (self[i].state.as_ref(), &self[i].disk)
+    }
+    fn get_mut(&mut self, i: usize) -> (Option<&mut P::State>, &mut P::Disk) {
+        let n = &mut self[i];
+        (n.state.as_mut(), &mut n.disk)
+    }
+}
+
+/// What a handler asked for, applied by the engine after it returns.
+pub(crate) enum Effect<P: Protocol> {
     Send(NodeId, P::Msg),
     SetTimer(TimerId, u64, P::Timer),
     CancelTimer(TimerId),
@@ -181,13 +205,24 @@ impl<F: FnOnce() -> String> Narration for F {
 
 /// The handler's window on the world.
 pub struct Ctx<'a, P: Protocol> {
-    now_us: u64,
-    me: NodeId,
-    rng: &'a mut SimRng,
-    disk: &'a mut P::Disk,
-    fx: &'a mut Vec<Effect<P>>,
-    next_timer: &'a mut u64,
-    narrate: bool,
+    pub(crate) now_us: u64,
+    pub(crate) me: NodeId,
+    pub(crate) rng: &'a mut SimRng,
+    pub(crate) disk: &'a mut P::Disk,
+    pub(crate) fx: &'a mut dyn EffectSink<P>,
+    pub(crate) next_timer: &'a mut u64,
+    pub(crate) narrate: bool,
+}
+
+/// Where a [`Ctx`] puts the effects a handler asks for.
+pub(crate) trait EffectSink<P: Protocol> {
+    fn push(&mut self, e: Effect<P>);
+}
+
+impl<P: Protocol> EffectSink<P> for Vec<Effect<P>> {
+    fn push(&mut self, e: Effect<P>) {
+        Vec::push(self, e)
+    }
 }
 
 impl<P: Protocol> Ctx<'_, P> {

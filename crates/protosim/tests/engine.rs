@@ -318,3 +318,47 @@ fn a_user_holds_a_message_back() {
         .any(|e| matches!(&e.ev, Ev::Delay { id: i, deliver_us } if *i == id && *deliver_us == delivered_at)));
     assert!(r.violations().is_empty());
 }
+
+/// The page and the CLI run every protocol through one engine over `AnyProtocol` (one copy of the engine in the
+/// bundle); the same scenario run on the protocol's own engine must give the same trace, event for event, with
+/// narration, checkpoints, seeking and random faults.
+#[test]
+fn the_shared_engine_runs_each_protocol_exactly_as_its_own_engine() {
+    use protosim::engine::Protocol;
+    use protosim::protocols::{locking::Locking, paxos::Paxos, raft::Raft, twopc::TwoPc};
+    use protosim::scenario::ProtocolKind;
+
+    fn own<P: Protocol>(s: &Scenario) -> (String, String) {
+        let opts = RecordOptions { narrate: true, checkpoint_every: 500 };
+        let mut e = Engine::<P>::new(s, opts);
+        e.run_to_end();
+        let views = format!("{:?}", protosim::Runner::views_at(&e, s.until_ms * 500));
+        (trace_hash(&e.trace), views)
+    }
+    for seed in 1..=6 {
+        for kind in [
+            ProtocolKind::Single,
+            ProtocolKind::Raft,
+            ProtocolKind::Paxos,
+            ProtocolKind::TwoPc,
+            ProtocolKind::Pessimistic,
+            ProtocolKind::Optimistic,
+        ] {
+            let nodes = protosim::protocols::info(kind).default_nodes;
+            let base = Scenario { protocol: kind, nodes, seed, until_ms: 4_000, ..Scenario::default() };
+            let s = protosim::faults::with_random_faults(&base);
+            let expected = match kind {
+                ProtocolKind::Single => own::<SingleDb>(&s),
+                ProtocolKind::Raft => own::<Raft>(&s),
+                ProtocolKind::Paxos => own::<Paxos>(&s),
+                ProtocolKind::TwoPc => own::<TwoPc>(&s),
+                ProtocolKind::Pessimistic | ProtocolKind::Optimistic => own::<Locking>(&s),
+            };
+            let opts = RecordOptions { narrate: true, checkpoint_every: 500 };
+            let shared = run(&s, opts).expect("valid");
+            let got = (trace_hash(shared.trace()), format!("{:?}", shared.views_at(s.until_ms * 500)));
+            assert!(shared.trace().len() > 20, "seed {seed} {kind:?}: a real run, {} events", shared.trace().len());
+            assert_eq!(got, expected, "seed {seed}, {kind:?}:\n{}", s.to_json_pretty());
+        }
+    }
+}

@@ -2029,8 +2029,7 @@ impl Protocol for Locking {
         let now = w.now_us;
         let c = &mut *w.checker;
         if self.pessimistic && node == LOCKS {
-            let n = &mut w.nodes[usize::from(node)];
-            let Some(State::Locks(lm)) = &mut n.state else { return };
+            let Some(State::Locks(lm)) = w.nodes.get_mut(usize::from(node)).0 else { return };
             for (row, l) in &lm.rows {
                 let x = l.holders.iter().filter(|(_, m, _)| *m == Mode::Exclusive).count();
                 if x > 1 || (x == 1 && l.holders.len() > 1) {
@@ -2068,13 +2067,13 @@ impl Protocol for Locking {
             self.check_answers(c, w.answers, out);
             return;
         }
-        let (rows, txns) = match &mut w.nodes[usize::from(node)].disk {
+        let (rows, txns) = match w.nodes.get_mut(usize::from(node)).1 {
             Disk::Store(s) => (std::mem::take(&mut s.dirty_rows), std::mem::take(&mut s.dirty_txns)),
             _ => return,
         };
         let mut check_rows: VecSet<Row> = rows.into_iter().collect();
         for txn in txns {
-            let Disk::Store(s) = &w.nodes[usize::from(node)].disk else { return };
+            let Disk::Store(s) = w.nodes.get(usize::from(node)).1 else { return };
             let Some(r) = s.records.get(&txn) else { continue };
             if !r.committed || !c.committed.insert(txn) {
                 continue;
@@ -2104,7 +2103,7 @@ impl Protocol for Locking {
         }
         let mut wallets_changed = false;
         for row in check_rows {
-            let Disk::Store(s) = &w.nodes[usize::from(self.node_of(row))].disk else { continue };
+            let Disk::Store(s) = w.nodes.get(usize::from(self.node_of(row))).1 else { continue };
             let Some(cell) = s.cells.get(&row) else { continue };
             let effective = match &cell.intent {
                 Some(i) if c.committed.contains(&i.txn) => i.value,

@@ -1064,9 +1064,9 @@ impl Protocol for Paxos {
     fn check(&self, w: &mut CheckView<'_, Self>, touched: Option<NodeId>, out: &mut Vec<Violation>) {
         let Some(node) = touched else { return };
         let c = &mut *w.checker;
-        let n = &mut w.nodes[usize::from(node)];
+        let (state, disk) = w.nodes.get_mut(usize::from(node));
         if self.is_acceptor(node) {
-            let acc: Option<&mut Acceptor> = match (&mut n.state, &mut n.disk) {
+            let acc: Option<&mut Acceptor> = match (state, disk) {
                 (Some(State::Acceptor { memory: Some(m) }), _) => Some(m),
                 (_, Disk::Acceptor(d)) if self.durable_acceptors() => Some(d),
                 _ => None,
@@ -1097,7 +1097,7 @@ impl Protocol for Paxos {
             }
             return;
         }
-        let Some(State::Proposer(p)) = &mut n.state else { return };
+        let Some(State::Proposer(p)) = state else { return };
         for slot in std::mem::take(&mut p.learned_dirty) {
             let vid = p.chosen.get(&slot).map_or(0, value_id);
             if c.chosen.get(&slot).is_some_and(|&chosen| chosen != vid) || !c.chosen.contains_key(&slot) {

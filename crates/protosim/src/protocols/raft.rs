@@ -1049,22 +1049,20 @@ impl Protocol for Raft {
         let c = &mut *w.checker;
         let nodes = &mut *w.nodes;
         let i = usize::from(node);
-        let dirty_from = match &mut nodes[i].disk {
+        let dirty_from = match nodes.get_mut(i).1 {
             Disk::Server { log, .. } => log.dirty_from.take(),
             Disk::Shopper { .. } => None,
         };
-        let Disk::Server { current_term, log, .. } = &nodes[i].disk else { return };
+        let (state, disk) = nodes.get(i);
+        let Disk::Server { current_term, log, .. } = disk else { return };
         let term = *current_term;
 
         // Log matching: entries this node changed, against every other server's entry at the same index.
         if let Some(from) = dirty_from {
             'outer: for idx in from..=log.last_index() {
                 let Some(mine) = log.get(idx) else { break };
-                for (j, other) in nodes.iter().enumerate().take(usize::from(self.servers)) {
-                    if j == i {
-                        continue;
-                    }
-                    let Disk::Server { log: theirs, .. } = &other.disk else { continue };
+                for j in (0..usize::from(self.servers)).filter(|&j| j != i) {
+                    let Disk::Server { log: theirs, .. } = nodes.get(j).1 else { continue };
                     if let Some(e) = theirs.get(idx) {
                         if e.term == mine.term && e.chain != mine.chain {
                             out.push(Violation::new(
@@ -1083,7 +1081,7 @@ impl Protocol for Raft {
             }
         }
 
-        let Some(State::Server(s)) = &nodes[i].state else { return };
+        let Some(State::Server(s)) = state else { return };
 
         // Committed entries, as this node sees them, must agree with what anyone saw committed before. Only the
         // part not compared yet is: beyond the last comparison, or from where the log last changed.
@@ -1159,7 +1157,7 @@ impl Protocol for Raft {
         }
 
         // Business rules on this replica's applied shop.
-        if let Some(State::Server(s)) = &mut nodes[i].state {
+        if let Some(State::Server(s)) = nodes.get_mut(i).0 {
             s.shop.audit(node, out);
         }
     }

@@ -357,12 +357,12 @@ impl Protocol for SingleDb {
             }
         }
         c.answers_seen = w.answers.len();
-        let db = &mut w.nodes[usize::from(DB)];
-        let boots = match db.disk {
-            Disk::Db { boots, .. } => boots,
+        let (state, disk) = w.nodes.get_mut(usize::from(DB));
+        let boots = match disk {
+            Disk::Db { boots, .. } => *boots,
             Disk::Shopper => 0,
         };
-        let Some(shop) = self.shop_of(db.state.as_mut(), &mut db.disk) else {
+        let Some(shop) = self.shop_of(state, disk) else {
             return;
         };
         if touched.is_none_or(|n| n == DB) {

@@ -950,7 +950,7 @@ impl Protocol for TwoPc {
     fn check(&self, w: &mut CheckView<'_, Self>, touched: Option<NodeId>, out: &mut Vec<Violation>) {
         let Some(node) = touched else { return };
         let c = &mut *w.checker;
-        let n = &mut w.nodes[usize::from(node)];
+        let (state, disk) = w.nodes.get_mut(usize::from(node));
         let outcome = |seen: &mut VecMap<TxnId, (bool, bool)>,
                        txn: TxnId,
                        commit: bool,
@@ -970,7 +970,7 @@ impl Protocol for TwoPc {
                 ));
             }
         };
-        match (&mut n.state, &mut n.disk) {
+        match (state, disk) {
             (Some(State::Coordinator(co)), Disk::Coordinator { log }) => {
                 for txn in std::mem::take(&mut co.dirty) {
                     let d = log.get(&txn).and_then(|t| t.decision).or(co.unlogged.get(&txn).map(|u| u.0));

@@ -1,0 +1,264 @@
+//! The five protocols as one [`Protocol`] type, so that [`super::build`] needs one engine, not five.
+//!
+//! The engine is generic over its protocol, and each instance is a full copy of it in the compiled code: five
+//! copies of `Engine::step`, `check`, `apply`, the checkpoint clone, … were about 130 KB of the page's wasm.
+//! [`AnyProtocol`] wraps the protocols in an enum and hands each handler its own protocol's types: messages,
+//! timers, volatile state, disk and checker state are enums of the protocols' own, unwrapped on the way in and
+//! wrapped on the way out ([`Member`]). A run through `AnyProtocol` is the same run, event for event, as through
+//! `Engine<Raft>` and the others (a test compares their trace hashes).
+
+use super::{locking, paxos, raft, single, twopc};
+use super::{locking::Locking, paxos::Paxos, raft::Raft, single::SingleDb, twopc::TwoPc};
+use crate::domain::{Catalogue, CheckoutRequest};
+use crate::engine::{CheckNodes, CheckView, Ctx, Effect, EffectSink, Message, NodeDetail, Protocol, Role, TimerKind};
+use crate::invariants::{InvariantInfo, Violation};
+use crate::scenario::{NodeId, ProtocolKind, Scenario};
+use std::marker::PhantomData;
+
+/// One protocol's side of [`AnyProtocol`]: how its own types go into and out of the shared enums.
+pub trait Member: Protocol {
+    fn wrap_msg(m: Self::Msg) -> AnyMsg;
+    fn wrap_timer(t: Self::Timer) -> AnyTimer;
+    fn wrap_state(s: Self::State) -> AnyState;
+    fn wrap_disk(d: Self::Disk) -> AnyDisk;
+    fn msg(m: AnyMsg) -> Self::Msg;
+    fn timer(t: AnyTimer) -> Self::Timer;
+    fn state(s: &AnyState) -> &Self::State;
+    fn state_mut(s: &mut AnyState) -> &mut Self::State;
+    fn disk(d: &AnyDisk) -> &Self::Disk;
+    fn disk_mut(d: &mut AnyDisk) -> &mut Self::Disk;
+    /// This protocol's checker state, made on first use (the engine starts with [`AnyChecker::Unset`]).
+    fn checker(c: &mut AnyChecker) -> &mut Self::Checker;
+}
+
+/// A value of one protocol met where another's was expected: impossible, since one run has one protocol.
+#[cold]
+fn mismatch() -> ! {
+    unreachable!("one run mixes the types of two protocols")
+}
+
+macro_rules! any_protocol {
+    ($($v:ident($p:ty, $m:ident)),* $(,)?) => {
+        /// One of the five protocols.
+        #[derive(Clone)]
+        pub enum AnyProtocol { $($v($p)),* }
+        /// A message of the run's protocol.
+        #[derive(Clone, Debug)]
+        pub enum AnyMsg { $($v($m::Msg)),* }
+        /// A timer of the run's protocol.
+        #[derive(Clone, Debug)]
+        pub enum AnyTimer { $($v($m::Timer)),* }
+        /// A node's volatile state under the run's protocol.
+        #[derive(Clone, Debug)]
+        pub enum AnyState { $($v($m::State)),* }
+        /// A node's disk under the run's protocol.
+        #[derive(Clone, Debug)]
+        pub enum AnyDisk { $($v($m::Disk)),* }
+        /// The invariant checker's state under the run's protocol.
+        #[derive(Clone, Default)]
+        pub enum AnyChecker {
+            #[default]
+            Unset,
+            $($v($m::Checker)),*
+        }
+
+        impl Message for AnyMsg {
+            fn label(&self) -> &'static str {
+                match self { $(AnyMsg::$v(m) => m.label()),* }
+            }
+            fn detail(&self) -> String {
+                match self { $(AnyMsg::$v(m) => m.detail()),* }
+            }
+            fn count(&self) -> Option<u32> {
+                match self { $(AnyMsg::$v(m) => m.count()),* }
+            }
+        }
+
+        impl TimerKind for AnyTimer {
+            fn name(&self) -> &'static str {
+                match self { $(AnyTimer::$v(t) => t.name()),* }
+            }
+        }
+
+        $(impl Member for $p {
+            fn wrap_msg(m: Self::Msg) -> AnyMsg { AnyMsg::$v(m) }
+            fn wrap_timer(t: Self::Timer) -> AnyTimer { AnyTimer::$v(t) }
+            fn wrap_state(s: Self::State) -> AnyState { AnyState::$v(s) }
+            fn wrap_disk(d: Self::Disk) -> AnyDisk { AnyDisk::$v(d) }
+            fn msg(m: AnyMsg) -> Self::Msg {
+                match m { AnyMsg::$v(m) => m, _ => mismatch() }
+            }
+            fn timer(t: AnyTimer) -> Self::Timer {
+                match t { AnyTimer::$v(t) => t, _ => mismatch() }
+            }
+            fn state(s: &AnyState) -> &Self::State {
+                match s { AnyState::$v(s) => s, _ => mismatch() }
+            }
+            fn state_mut(s: &mut AnyState) -> &mut Self::State {
+                match s { AnyState::$v(s) => s, _ => mismatch() }
+            }
+            fn disk(d: &AnyDisk) -> &Self::Disk {
+                match d { AnyDisk::$v(d) => d, _ => mismatch() }
+            }
+            fn disk_mut(d: &mut AnyDisk) -> &mut Self::Disk {
+                match d { AnyDisk::$v(d) => d, _ => mismatch() }
+            }
+            fn checker(c: &mut AnyChecker) -> &mut Self::Checker {
+                if !matches!(c, AnyChecker::$v(_)) {
+                    *c = AnyChecker::$v(Default::default());
+                }
+                match c { AnyChecker::$v(c) => c, _ => mismatch() }
+            }
+        })*
+
+        /// Runs `$body` with `$q` bound to the wrapped protocol.
+        macro_rules! each {
+            ($s:expr, $q:ident => $body:expr) => {
+                match $s { $(AnyProtocol::$v($q) => $body),* }
+            };
+        }
+    };
+}
+
+any_protocol! {
+    Single(SingleDb, single),
+    Raft(Raft, raft),
+    Paxos(Paxos, paxos),
+    TwoPc(TwoPc, twopc),
+    Locking(Locking, locking),
+}
+
+/// The effects of a member's handler, wrapped into the engine's outbox as they are made.
+struct Lift<'a, Q> {
+    out: &'a mut dyn EffectSink<AnyProtocol>,
+    member: PhantomData<Q>,
+}
+
+impl<Q: Member> EffectSink<Q> for Lift<'_, Q> {
+    fn push(&mut self, e: Effect<Q>) {
+        self.out.push(match e {
+            Effect::Send(to, m) => Effect::Send(to, Q::wrap_msg(m)),
+            Effect::SetTimer(id, after_us, t) => Effect::SetTimer(id, after_us, Q::wrap_timer(t)),
+            Effect::CancelTimer(id) => Effect::CancelTimer(id),
+            Effect::Note(text) => Effect::Note(text),
+            Effect::Answer(request_id, outcome) => Effect::Answer(request_id, outcome),
+            Effect::Sample(name, value) => Effect::Sample(name, value),
+        })
+    }
+}
+
+/// Runs `f` with a context of the member's own types over the engine's context.
+fn lift<Q: Member, R>(ctx: &mut Ctx<'_, AnyProtocol>, f: impl FnOnce(&mut Ctx<'_, Q>) -> R) -> R {
+    let mut sink = Lift::<Q> { out: &mut *ctx.fx, member: PhantomData };
+    let mut inner = Ctx {
+        now_us: ctx.now_us,
+        me: ctx.me,
+        rng: &mut *ctx.rng,
+        disk: Q::disk_mut(ctx.disk),
+        fx: &mut sink,
+        next_timer: &mut *ctx.next_timer,
+        narrate: ctx.narrate,
+    };
+    f(&mut inner)
+}
+
+/// The engine's nodes as a member's checker reads them.
+struct Project<'a, Q> {
+    nodes: &'a mut dyn CheckNodes<AnyProtocol>,
+    member: PhantomData<Q>,
+}
+
+impl<Q: Member> CheckNodes<Q> for Project<'_, Q> {
+    fn count(&self) -> usize {
+        self.nodes.count()
+    }
+    fn get(&self, i: usize) -> (Option<&Q::State>, &Q::Disk) {
+        let (state, disk) = self.nodes.get(i);
+        (state.map(Q::state), Q::disk(disk))
+    }
+    fn get_mut(&mut self, i: usize) -> (Option<&mut Q::State>, &mut Q::Disk) {
+        let (state, disk) = self.nodes.get_mut(i);
+        (state.map(Q::state_mut), Q::disk_mut(disk))
+    }
+}
+
+fn check<Q: Member>(q: &Q, w: &mut CheckView<'_, AnyProtocol>, touched: Option<NodeId>, out: &mut Vec<Violation>) {
+    let mut nodes = Project::<Q> { nodes: &mut *w.nodes, member: PhantomData };
+    let mut view =
+        CheckView { now_us: w.now_us, nodes: &mut nodes, answers: w.answers, checker: Q::checker(w.checker) };
+    q.check(&mut view, touched, out);
+}
+
+impl Protocol for AnyProtocol {
+    type Msg = AnyMsg;
+    type Timer = AnyTimer;
+    type State = AnyState;
+    type Disk = AnyDisk;
+    type Checker = AnyChecker;
+
+    fn new(scenario: &Scenario, catalogue: &Catalogue) -> Self {
+        match scenario.protocol {
+            ProtocolKind::Single => AnyProtocol::Single(SingleDb::new(scenario, catalogue)),
+            ProtocolKind::Raft => AnyProtocol::Raft(Raft::new(scenario, catalogue)),
+            ProtocolKind::Paxos => AnyProtocol::Paxos(Paxos::new(scenario, catalogue)),
+            ProtocolKind::TwoPc => AnyProtocol::TwoPc(TwoPc::new(scenario, catalogue)),
+            ProtocolKind::Pessimistic | ProtocolKind::Optimistic => {
+                AnyProtocol::Locking(Locking::new(scenario, catalogue))
+            }
+        }
+    }
+    fn invariants(&self) -> &'static [InvariantInfo] {
+        each!(self, q => q.invariants())
+    }
+    fn role(&self, node: NodeId) -> Role {
+        each!(self, q => q.role(node))
+    }
+    fn node_name(&self, node: NodeId) -> String {
+        each!(self, q => q.node_name(node))
+    }
+    fn fresh_disk(&self, node: NodeId) -> AnyDisk {
+        fn fresh<Q: Member>(q: &Q, node: NodeId) -> AnyDisk {
+            Q::wrap_disk(q.fresh_disk(node))
+        }
+        each!(self, q => fresh(q, node))
+    }
+    fn init(&self, ctx: &mut Ctx<'_, Self>) -> AnyState {
+        fn init<Q: Member>(q: &Q, ctx: &mut Ctx<'_, AnyProtocol>) -> AnyState {
+            Q::wrap_state(lift(ctx, |c| q.init(c)))
+        }
+        each!(self, q => init(q, ctx))
+    }
+    fn on_message(&self, st: &mut AnyState, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: AnyMsg) {
+        fn on<Q: Member>(q: &Q, st: &mut AnyState, ctx: &mut Ctx<'_, AnyProtocol>, from: NodeId, msg: AnyMsg) {
+            lift(ctx, |c| q.on_message(Q::state_mut(st), c, from, Q::msg(msg)))
+        }
+        each!(self, q => on(q, st, ctx, from, msg))
+    }
+    fn on_timer(&self, st: &mut AnyState, ctx: &mut Ctx<'_, Self>, timer: AnyTimer) {
+        fn on<Q: Member>(q: &Q, st: &mut AnyState, ctx: &mut Ctx<'_, AnyProtocol>, timer: AnyTimer) {
+            lift(ctx, |c| q.on_timer(Q::state_mut(st), c, Q::timer(timer)))
+        }
+        each!(self, q => on(q, st, ctx, timer))
+    }
+    fn on_checkout(&self, st: &mut AnyState, ctx: &mut Ctx<'_, Self>, req: CheckoutRequest) {
+        fn on<Q: Member>(q: &Q, st: &mut AnyState, ctx: &mut Ctx<'_, AnyProtocol>, req: CheckoutRequest) {
+            lift(ctx, |c| q.on_checkout(Q::state_mut(st), c, req))
+        }
+        each!(self, q => on(q, st, ctx, req))
+    }
+    fn summary(&self, node: NodeId, st: Option<&AnyState>, disk: &AnyDisk) -> String {
+        fn summary<Q: Member>(q: &Q, node: NodeId, st: Option<&AnyState>, disk: &AnyDisk) -> String {
+            q.summary(node, st.map(Q::state), Q::disk(disk))
+        }
+        each!(self, q => summary(q, node, st, disk))
+    }
+    fn detail(&self, node: NodeId, st: Option<&AnyState>, disk: &AnyDisk) -> NodeDetail {
+        fn detail<Q: Member>(q: &Q, node: NodeId, st: Option<&AnyState>, disk: &AnyDisk) -> NodeDetail {
+            q.detail(node, st.map(Q::state), Q::disk(disk))
+        }
+        each!(self, q => detail(q, node, st, disk))
+    }
+    fn check(&self, w: &mut CheckView<'_, Self>, touched: Option<NodeId>, out: &mut Vec<Violation>) {
+        each!(self, q => check(q, w, touched, out))
+    }
+}
