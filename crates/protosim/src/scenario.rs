@@ -6,6 +6,8 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+mod decode;
+
 /// Current scenario format. Readers refuse other versions with a clear message.
 pub const FORMAT_VERSION: u32 = 1;
 /// Prefix of the compact encoding; the digit is the format version.
@@ -591,14 +593,7 @@ impl Scenario {
             }
             Some(_) => {}
         }
-        let scenario: Scenario = serde_path_to_error::deserialize(value).map_err(|e| {
-            let path = e.path().to_string();
-            ScenarioError::new(
-                ErrorKind::Field,
-                if path == "." { String::new() } else { path },
-                e.into_inner().to_string(),
-            )
-        })?;
+        let scenario = decode::scenario(&value)?;
         scenario.validate()?;
         Ok(scenario)
     }

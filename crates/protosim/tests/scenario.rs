@@ -99,3 +99,170 @@ fn decoders_never_panic_on_garbage() {
         let _ = Scenario::from_json(std::str::from_utf8(&j).unwrap());
     }
 }
+
+/// A scenario that uses every field and every kind of action.
+fn everything() -> Scenario {
+    use protosim::scenario::{DeadlockStrategy, LinkOverride, LinkSettings};
+    let mut s = busy();
+    s.seed = 77;
+    s.network.default.loss = 0.125;
+    s.network.links.push(LinkOverride {
+        from: 0,
+        to: 1,
+        settings: LinkSettings { dup: 0.5, ..LinkSettings::default() },
+    });
+    s.paxos.stable_leader = true;
+    s.twopc.cooperative = true;
+    s.locking.deadlock = DeadlockStrategy::WoundWait;
+    s.workload.stop_ms = 900;
+    let settings = LinkSettings { latency_us_min: 1, latency_us_max: 2, loss: 0.0, dup: 0.0 };
+    for action in [
+        Action::Crash { node: 1 },
+        Action::Restart { node: 1 },
+        Action::Partition { groups: vec![vec![0], vec![1, 2]] },
+        Action::Cut { from: 0, to: 2 },
+        Action::Heal,
+        Action::DropMessage { id: 3 },
+        Action::DuplicateMessage { id: 4 },
+        Action::DelayMessage { id: 5, by_us: 6 },
+        Action::SetNetwork { link: Some((0, 1)), settings: settings.clone() },
+        Action::SetNetwork { link: None, settings },
+    ] {
+        s.interventions.push(Intervention { at_us: 7, action });
+    }
+    s
+}
+
+#[test]
+fn the_decoder_accepts_exactly_what_the_format_describes() {
+    // The hand-written decoder against serde's derived `Deserialize` (the format's reference) on valid scenarios
+    // mutated one value at a time: the same scenarios accepted, equal field for field, the rest refused.
+    use serde_json::{json, Value};
+    let seeds: Vec<Value> = [everything(), busy(), Scenario::default()]
+        .iter()
+        .map(|s| serde_json::from_str(&s.to_json()).unwrap())
+        .collect();
+    assert_eq!(Scenario::from_json(&everything().to_json()).unwrap(), everything());
+    let replacements = [
+        json!(null),
+        json!(true),
+        json!(-1),
+        json!(0),
+        json!(1),
+        json!(2.5),
+        json!(255),
+        json!(256),
+        json!(70000),
+        json!(4294967296_u64),
+        json!("x"),
+        json!("crash"),
+        json!("heal"),
+        json!("2pc"),
+        json!("wound-wait"),
+        json!([]),
+        json!([1, 2]),
+        json!([[0], [1]]),
+        json!({}),
+        json!({"kind": "heal"}),
+    ];
+    let keys = ["zz", "kind", "node", "link", "settings", "seed", "loss", "lines", "format_version"];
+    let mut state = 0x5eed_u64;
+    let mut next = move |n: usize| {
+        state = protosim::rng::mix64(state);
+        (state % n as u64) as usize
+    };
+    let (mut accepted, mut refused) = (0, 0);
+    for round in 0..6_000 {
+        let mut v = seeds[round % seeds.len()].clone();
+        let mut node = &mut v;
+        loop {
+            let children = match node {
+                Value::Object(m) => m.len(),
+                Value::Array(a) => a.len(),
+                _ => 0,
+            };
+            if children == 0 || next(3) == 0 {
+                break;
+            }
+            let i = next(children);
+            node = match node {
+                Value::Object(m) => m.values_mut().nth(i).unwrap(),
+                Value::Array(a) => &mut a[i],
+                _ => unreachable!(),
+            };
+        }
+        let was_object = node.is_object();
+        match (next(4), &mut *node) {
+            (0, Value::Object(m)) if !m.is_empty() => {
+                let k = m.keys().nth(next(m.len())).unwrap().clone();
+                m.remove(&k);
+            }
+            (1, Value::Object(m)) => {
+                m.insert(keys[next(keys.len())].to_string(), replacements[next(replacements.len())].clone());
+            }
+            (0 | 1, Value::Array(a)) if !a.is_empty() => {
+                a.remove(next(a.len()));
+            }
+            _ => *node = replacements[next(replacements.len())].clone(),
+        }
+        // Two quirks of serde's derive that the format does not have: it reads a struct from a list of its fields
+        // in order, and it ignores unknown fields beside `"kind": "heal"` (a unit variant of a tagged enum).
+        let positional = was_object && node.is_array();
+        let heal_with_fields = v["interventions"].as_array().is_some_and(|list| {
+            list.iter().any(|i| i["action"]["kind"] == "heal" && i["action"].as_object().is_some_and(|a| a.len() > 1))
+        });
+        let text = v.to_string();
+        let mine = Scenario::from_json(&text);
+        let reference = serde_json::from_value::<Scenario>(v.clone())
+            .ok()
+            .filter(|s| s.format_version == 1 && s.validate().is_ok() && !positional && !heal_with_fields);
+        assert_eq!(mine.as_ref().ok(), reference.as_ref(), "round {round}: {text}\nmine: {mine:?}");
+        match mine {
+            Ok(_) => accepted += 1,
+            Err(e) => {
+                assert!(!e.message.is_empty(), "round {round}: {text}");
+                refused += 1;
+            }
+        }
+    }
+    assert!(accepted > 600 && refused > 2_000, "{accepted} accepted, {refused} refused");
+}
+
+#[test]
+fn decoder_messages_name_the_field_and_what_was_found() {
+    let cases = [
+        (
+            r#"{"format_version":1,"protocol":"single","nodes":70000}"#,
+            "nodes",
+            "from 0 to 65535, found the number 70000",
+        ),
+        (r#"{"format_version":1,"protocol":"nope"}"#, "protocol", "unknown value `nope`"),
+        (r#"{"format_version":1,"protocol":"single","colour":1}"#, "colour", "unknown field `colour`"),
+        (r#"{"format_version":1}"#, "", "missing field `protocol`"),
+        (
+            r#"{"format_version":1,"protocol":"single","interventions":[{"at_us":1,"action":{"kind":"fly"}}]}"#,
+            "interventions[0].action.kind",
+            "unknown action `fly`",
+        ),
+        (
+            r#"{"format_version":1,"protocol":"single","interventions":[{"at_us":1,"action":{"kind":"cut","from":0}}]}"#,
+            "interventions[0].action",
+            "missing field `to`",
+        ),
+        (
+            r#"{"format_version":1,"protocol":"single","network":{"links":[{"from":0,"to":1,"settings":{"dup":"x"}}]}}"#,
+            "network.links[0].settings.dup",
+            "expected a number, found the text \"x\"",
+        ),
+        (
+            r#"{"format_version":1,"protocol":"pessimistic","locking":{"deadlock":true}}"#,
+            "locking.deadlock",
+            "found true",
+        ),
+    ];
+    for (text, at, says) in cases {
+        let e = Scenario::from_json(text).unwrap_err();
+        assert_eq!((e.kind, e.at.as_str()), (ErrorKind::Field, at), "{text}: {e}");
+        assert!(e.message.contains(says), "{text}: {e}");
+    }
+}
