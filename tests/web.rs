@@ -620,6 +620,24 @@ async fn a_share_link_from_the_page_round_trips_to_the_same_trace_hash() {
 }
 
 #[wasm_bindgen_test]
+async fn settings_fields_refuse_what_is_not_a_number_and_keep_the_run() {
+    let root = mount("", false).await;
+    let before = trace_of(&root);
+    // A number field hands over "" for text that is no number at all; 1e999 is a number too large to be one.
+    for bad in ["abc", "", "1e999"] {
+        set_input(&root, "loss", bad).await;
+        let banner = find(&root, "setup-error").unwrap_or_else(|| panic!("`{bad}` is refused with a message"));
+        assert!(banner.text_content().unwrap().contains("is not a percentage"), "{bad}");
+        assert_eq!(trace_of(&root), before, "`{bad}` changes nothing");
+    }
+    set_input(&root, "loss", "12.5").await;
+    assert!(find(&root, "setup-error").is_none(), "a number is accepted and the message goes");
+    let fragment = web_sys::window().unwrap().location().hash().unwrap();
+    assert_eq!(Scenario::from_compact(&fragment).unwrap().network.default.loss, 0.125);
+    assert_ne!(trace_of(&root), before, "12.5 % loss is a different run");
+}
+
+#[wasm_bindgen_test]
 async fn importing_a_malformed_scenario_shows_an_error_and_keeps_the_run() {
     let root = mount("", false).await;
     let before = trace_of(&root);
