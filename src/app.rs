@@ -1598,7 +1598,7 @@ pub struct PartitionPanelProps {
 /// Make a partition by choosing groups: the ticked nodes on one side, the others on the other.
 #[component]
 pub fn PartitionPanel(props: &PartitionPanelProps) -> Html {
-    let side = use_state(std::collections::BTreeSet::<protosim::scenario::NodeId>::new);
+    let side = use_state(protosim::vecmap::VecSet::<protosim::scenario::NodeId>::new);
     let m = &props.model;
     let cut = {
         let side = side.clone();

@@ -24,7 +24,7 @@ pub fn answered_after_heal(
     bound_us: u64,
 ) -> Result<u64, String> {
     use crate::trace::Ev;
-    let mut submitted = std::collections::BTreeMap::new();
+    let mut submitted = crate::vecmap::VecMap::new();
     let mut worst = 0;
     for e in trace {
         match &e.ev {

@@ -157,10 +157,10 @@ pub struct Metrics {
     pub timers_fired: u64,
     pub crashes: u64,
     /// Protocol-specific measurements, e.g. how long each 2PC transaction kept a participant blocked (µs).
-    pub samples: std::collections::BTreeMap<&'static str, Vec<u64>>,
+    pub samples: crate::vecmap::VecMap<&'static str, Vec<u64>>,
     /// When each of `samples` was taken (µs), in the same order: the charts plot them over time.
     #[serde(skip)]
-    pub sample_times: std::collections::BTreeMap<&'static str, Vec<u64>>,
+    pub sample_times: crate::vecmap::VecMap<&'static str, Vec<u64>>,
 }
 
 /// Whether a protocol metric counts things (e.g. attempts per checkout) rather than measuring time in µs.

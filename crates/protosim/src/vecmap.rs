@@ -254,6 +254,13 @@ impl<'a, K, V: Default> Entry<'a, K, V> {
     }
 }
 
+/// Serialised as a JSON object in key order, like `BTreeMap`.
+impl<K: serde::Serialize, V: serde::Serialize> serde::Serialize for VecMap<K, V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.items.iter().map(|(k, v)| (k, v)))
+    }
+}
+
 impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         let mut m = VecMap::new();
