@@ -410,7 +410,7 @@ impl Reducible for Player {
                     return self;
                 }
                 let dt = dt_ms.clamp(0.0, 250.0); // a background tab must not jump far ahead
-                p.cursor_us += dt * 1000.0 * 10f64.powf(p.speed_log);
+                p.cursor_us += dt * 1000.0 * crate::math::pow(10.0, p.speed_log);
                 if let Some(stop) = p.pause_at.filter(|&stop| p.cursor_us >= stop as f64) {
                     p.cursor_us = stop as f64;
                     p.playing = false;
@@ -440,7 +440,7 @@ impl Reducible for Player {
 }
 
 pub fn speed_text(speed_log: f64) -> String {
-    let s = 10f64.powf(speed_log);
+    let s = crate::math::pow(10.0, speed_log);
     if s >= 10.0 {
         format!("{s:.0}x")
     } else if s >= 1.0 {

@@ -50,7 +50,7 @@ pub fn layout(model: &Model) -> Vec<(f64, f64)> {
     let mut pos = vec![(cx, cy); model.nodes.len()];
     let ring = |k: usize, n: usize, rx: f64, ry: f64, phase: f64| {
         let a = phase + std::f64::consts::TAU * k as f64 / n.max(1) as f64;
-        (cx + rx * a.cos(), cy + ry * a.sin())
+        (cx + rx * crate::math::cos(a), cy + ry * crate::math::sin(a))
     };
     if servers.len() == 2 {
         pos[servers[0]] = (cx - 260.0, 250.0);
@@ -62,7 +62,7 @@ pub fn layout(model: &Model) -> Vec<(f64, f64)> {
         let ry = rx * 0.5 + 40.0;
         for (k, &i) in servers.iter().enumerate() {
             let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * k as f64 / servers.len() as f64;
-            pos[i] = (cx + rx * a.cos(), 300.0 + ry * a.sin());
+            pos[i] = (cx + rx * crate::math::cos(a), 300.0 + ry * crate::math::sin(a));
         }
     }
     if servers.len() > 1 {
@@ -551,7 +551,7 @@ pub fn WaitGraph(props: &WaitGraphProps) -> Html {
             return (w / 2.0, h / 2.0);
         }
         let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * k as f64 / names.len() as f64;
-        (w / 2.0 + 1.6 * r * a.cos(), h / 2.0 + r * a.sin())
+        (w / 2.0 + 1.6 * r * crate::math::cos(a), h / 2.0 + r * crate::math::sin(a))
     };
     let at = |name: &str| pos(names.iter().position(|n| *n == name).unwrap_or(0));
     let deadlock = props.edges.iter().any(|e| e.cycle);
