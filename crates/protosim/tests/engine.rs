@@ -336,14 +336,7 @@ fn the_shared_engine_runs_each_protocol_exactly_as_its_own_engine() {
         (trace_hash(&e.trace), views)
     }
     for seed in 1..=6 {
-        for kind in [
-            ProtocolKind::Single,
-            ProtocolKind::Raft,
-            ProtocolKind::Paxos,
-            ProtocolKind::TwoPc,
-            ProtocolKind::Pessimistic,
-            ProtocolKind::Optimistic,
-        ] {
+        for &kind in ProtocolKind::ALL {
             let nodes = protosim::protocols::info(kind).default_nodes;
             let base = Scenario { protocol: kind, nodes, seed, until_ms: 4_000, ..Scenario::default() };
             let s = protosim::faults::with_random_faults(&base);
