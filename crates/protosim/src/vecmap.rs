@@ -10,6 +10,34 @@
 use std::borrow::Borrow;
 use std::ops::{Bound, RangeBounds};
 
+/// Where `key` is (`Ok`) or would go (`Err`) among `items`, sorted by `key_of`. Most tables grow at the end: the
+/// last item is looked at first.
+fn search<E, Q: Ord + ?Sized>(items: &[E], key: &Q, key_of: impl Fn(&E) -> &Q) -> Result<usize, usize> {
+    match items.last() {
+        Some(last) if key_of(last) < key => Err(items.len()),
+        _ => items.binary_search_by(|e| key_of(e).cmp(key)),
+    }
+}
+
+/// The index range of the items, sorted by `key_of`, whose keys are in `range`.
+fn span<E, Q: Ord + ?Sized>(
+    items: &[E],
+    range: &impl RangeBounds<Q>,
+    key_of: impl Fn(&E) -> &Q,
+) -> std::ops::Range<usize> {
+    let lo = match range.start_bound() {
+        Bound::Included(s) => items.partition_point(|e| key_of(e) < s),
+        Bound::Excluded(s) => items.partition_point(|e| key_of(e) <= s),
+        Bound::Unbounded => 0,
+    };
+    let hi = match range.end_bound() {
+        Bound::Included(e) => items.partition_point(|x| key_of(x) <= e),
+        Bound::Excluded(e) => items.partition_point(|x| key_of(x) < e),
+        Bound::Unbounded => items.len(),
+    };
+    lo..hi.max(lo)
+}
+
 /// A map ordered by key, like `BTreeMap`.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct VecMap<K, V> {
@@ -99,11 +127,7 @@ impl<K: Ord, V> VecMap<K, V> {
     where
         K: Borrow<Q>,
     {
-        // Most tables grow at the end: look there first.
-        match self.items.last() {
-            Some((last, _)) if last.borrow() < key => Err(self.items.len()),
-            _ => self.items.binary_search_by(|(k, _)| k.borrow().cmp(key)),
-        }
+        search(&self.items, key, |(k, _)| k.borrow())
     }
 
     pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
@@ -168,17 +192,7 @@ impl<K: Ord, V> VecMap<K, V> {
     where
         K: Borrow<Q>,
     {
-        let lo = match range.start_bound() {
-            Bound::Included(s) => self.items.partition_point(|(k, _)| k.borrow() < s),
-            Bound::Excluded(s) => self.items.partition_point(|(k, _)| k.borrow() <= s),
-            Bound::Unbounded => 0,
-        };
-        let hi = match range.end_bound() {
-            Bound::Included(e) => self.items.partition_point(|(k, _)| k.borrow() <= e),
-            Bound::Excluded(e) => self.items.partition_point(|(k, _)| k.borrow() < e),
-            Bound::Unbounded => self.items.len(),
-        };
-        lo..hi.max(lo)
+        span(&self.items, range, |(k, _)| k.borrow())
     }
 
     pub fn range<Q: Ord + ?Sized>(
@@ -379,10 +393,7 @@ impl<T: Ord> VecSet<T> {
     where
         T: Borrow<Q>,
     {
-        match self.items.last() {
-            Some(last) if last.borrow() < value => Err(self.items.len()),
-            _ => self.items.binary_search_by(|x| x.borrow().cmp(value)),
-        }
+        search(&self.items, value, |x| x.borrow())
     }
 
     /// Adds `value`; false if it was there already.
@@ -432,17 +443,7 @@ impl<T: Ord> VecSet<T> {
     where
         T: Borrow<Q>,
     {
-        let lo = match range.start_bound() {
-            Bound::Included(s) => self.items.partition_point(|x| x.borrow() < s),
-            Bound::Excluded(s) => self.items.partition_point(|x| x.borrow() <= s),
-            Bound::Unbounded => 0,
-        };
-        let hi = match range.end_bound() {
-            Bound::Included(e) => self.items.partition_point(|x| x.borrow() <= e),
-            Bound::Excluded(e) => self.items.partition_point(|x| x.borrow() < e),
-            Bound::Unbounded => self.items.len(),
-        };
-        self.items[lo..hi.max(lo)].iter()
+        self.items[span(&self.items, &range, |x| x.borrow())].iter()
     }
 }
 
