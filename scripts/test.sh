@@ -56,7 +56,7 @@ if sweep --protocol optimistic --variant no-version-check --seeds 10000 --stop-a
 step "browser tests (wasm-bindgen-test in headless Chromium)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 CHROMEDRIVER=/usr/bin/chromedriver \
-WASM_BINDGEN_TEST_TIMEOUT=180 \
+WASM_BINDGEN_TEST_TIMEOUT=900 \
     cargo test --locked --target wasm32-unknown-unknown -p checkout-explorer
 
 step "release build with wasm-opt (trunk build --release --offline)"
