@@ -100,18 +100,35 @@ fn install_panic_banner() {
     }));
 }
 
-/// Mounts the app on the page: the benchmark pages for `#bench` and `#bench-memory`, the explorer otherwise.
-pub fn start() {
+/// The page's fragment and the element to mount on, with the panic banner installed first.
+fn mount_point() -> (web_sys::Location, String, web_sys::Element) {
     install_panic_banner();
     let window = web_sys::window().expect("a browser window");
-    let fragment = window.location().hash().unwrap_or_default();
+    let location = window.location();
+    let fragment = location.hash().unwrap_or_default();
     let root =
-        window.document().and_then(|d| d.get_element_by_id("app")).expect("index.html has an element with id `app`");
-    if fragment == "#bench" {
-        yew::Renderer::<bench::Bench>::with_root(root).render();
-    } else if fragment == "#bench-memory" {
+        window.document().and_then(|d| d.get_element_by_id("app")).expect("the page has an element with id `app`");
+    (location, fragment, root)
+}
+
+/// Mounts the explorer on the page. The benchmark pages are a bundle of their own (`bench/`, built from
+/// `bench.html` by `scripts/bench-page.sh`), so the app's bundle does not carry them: `#bench` and `#bench-memory`
+/// here forward there.
+pub fn start() {
+    let (location, fragment, root) = mount_point();
+    let bench = fragment == "#bench" || fragment == "#bench-memory";
+    if bench && location.replace(&format!("bench/{fragment}")).is_ok() {
+        return;
+    }
+    yew::Renderer::<app::App>::with_root_and_props(root, app::AppProps { fragment, autoplay: true }).render();
+}
+
+/// Mounts the benchmark pages (`bench/`): the memory benchmark for `#bench-memory`, the speed benchmarks otherwise.
+pub fn start_bench() {
+    let (_, fragment, root) = mount_point();
+    if fragment == "#bench-memory" {
         yew::Renderer::<bench::MemoryBench>::with_root(root).render();
     } else {
-        yew::Renderer::<app::App>::with_root_and_props(root, app::AppProps { fragment, autoplay: true }).render();
+        yew::Renderer::<bench::Bench>::with_root(root).render();
     }
 }

@@ -35,8 +35,10 @@ NOT_REQUESTS = ("http://www.w3.org/", "https://developer.mozilla.org/")
 def external_urls(dist):
     """Every http(s) URL in the built files that could be a request to another host."""
     found = []
-    for name in sorted(os.listdir(dist)):
-        with open(os.path.join(dist, name), "rb") as f:
+    paths = sorted(os.path.join(d, n) for d, _, names in os.walk(dist) for n in names)
+    for path in paths:
+        name = os.path.relpath(path, dist)
+        with open(path, "rb") as f:
             data = f.read()
         for m in re.finditer(rb"https?://[A-Za-z0-9.-]+[^\s\"')<>]*", data):
             url = m.group(0).decode("latin-1")
@@ -293,12 +295,14 @@ def main():
         check("broken link still shows a run", bool(wd.js("return !!document.querySelector('svg.cluster');")))
 
         if a.bench:
-            # Each on a fresh page, so the wasm memory a page reports is its own runs' (it never shrinks).
+            # Each on a fresh page, so the wasm memory a page reports is its own runs' (it never shrinks). The pages
+            # are their own bundle in bench/; the app's `#bench` and `#bench-memory` forward there.
             for page, name in (("#bench", "browser benchmark"), ("#bench-memory", "memory benchmark")):
                 wd.go("about:blank")
                 wd.go(url + page)
                 res = wd.wait_for("var e = document.getElementById('bench-result'); return e && e.textContent;", 170)
-                check(f"{name} ran", bool(res))
+                where = wd.js("return location.pathname + location.hash;")
+                check(f"{name} ran", bool(res) and where == "/bench/" + page, f"(at {where})")
                 for line in (res or "").splitlines():
                     print(f"bench: {line}")
     finally:
