@@ -4,7 +4,9 @@
 //! playing never redraws a chart. Faults are drawn into the chart as dashed red verticals. Clicking a chart seeks
 //! the player to that time.
 
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use protosim::stats::Series;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -22,6 +24,7 @@ const COLOURS: [RGBColor; 6] = [
     RGBColor(101, 163, 13),
 ];
 const FAULT: RGBColor = RGBColor(220, 38, 38);
+const TEXT: RGBColor = RGBColor(31, 41, 55);
 
 /// One line of a chart: its legend text, colour index, whether dashed (run B) and its points per bucket.
 #[derive(Clone, Debug, PartialEq)]
@@ -98,73 +101,112 @@ pub fn charts(a: &Series, b: Option<(&Series, &str)>, a_name: &str) -> Vec<Chart
     out
 }
 
-/// Draws a chart as an SVG string. Returns the SVG and the plot area's left and right edges and top and bottom in
-/// pixels (to place the cursor over it).
+/// The plot area inside the chart's SVG, in pixels: left, right, top, bottom. Room is left above for the title,
+/// at the left for the y labels and the unit, below for the x labels and the time axis' name.
+const PLOT: [i32; 4] = [74, CHART_W as i32 - 10, 40, CHART_H as i32 - 50];
+
+/// Ticks for an axis from 0 to `max`: a step of 1, 2 or 5 times a power of ten giving about `n` intervals, and the
+/// decimals its labels need.
+fn ticks(max: f64, n: u32) -> (Vec<f64>, usize) {
+    let raw = (max / f64::from(n)).max(1e-9);
+    let mut mag = 1.0;
+    while mag * 10.0 <= raw {
+        mag *= 10.0;
+    }
+    while mag > raw {
+        mag /= 10.0;
+    }
+    let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
+    let mut decimals = 0;
+    let mut s = step;
+    while s < 0.999 && decimals < 3 {
+        s *= 10.0;
+        decimals += 1;
+    }
+    let count = (max / step + 1e-9).floor() as usize;
+    ((0..=count).map(|k| k as f64 * step).collect(), decimals)
+}
+
+/// Draws a chart as an SVG string with plotters' drawing area, shapes and SVG backend; axes and ticks are laid out
+/// here rather than by plotters' chart builder, whose mesh, label and coordinate machinery weighed about 45 KB of
+/// the wasm bundle. Returns the SVG and the plot area's left and right edges and top and bottom in pixels (to place
+/// the cursor over it).
 pub fn render(chart: &Chart, end_us: u64, faults: &[u64]) -> (String, [f64; 4]) {
     let mut svg = String::new();
-    let mut area_px = [0.0; 4];
+    let [x0, x1, y0, y1] = PLOT;
     let end_s = end_us.max(1) as f64 / 1e6;
     let y_max =
         chart.lines.iter().flat_map(|l| l.values.iter().flatten().copied()).fold(0.0f64, f64::max).max(1.0) * 1.1;
+    let px = |x: f64| x0 + ((x / end_s).clamp(0.0, 1.0) * f64::from(x1 - x0)).round() as i32;
+    let py = |y: f64| y1 - ((y / y_max).clamp(0.0, 1.0) * f64::from(y1 - y0)).round() as i32;
     {
         let root = SVGBackend::with_string(&mut svg, (CHART_W, CHART_H)).into_drawing_area();
-        let drawn = (|| -> Result<(), Box<dyn std::error::Error>> {
+        let font = |size: f64| TextStyle::from((FontFamily::SansSerif, size)).color(&TEXT);
+        let drawn = (|| -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
             root.fill(&WHITE)?;
-            let mut c = ChartBuilder::on(&root)
-                .margin(10)
-                .x_label_area_size(40)
-                .y_label_area_size(64)
-                .caption(chart.title, ("sans-serif", 20))
-                .build_cartesian_2d(0.0..end_s, 0.0..y_max)?;
-            c.configure_mesh()
-                .x_desc("simulated time (s)")
-                .y_desc(chart.unit)
-                .label_style(("sans-serif", 14))
-                .axis_desc_style(("sans-serif", 14))
-                .light_line_style(RGBColor(238, 238, 238))
-                .x_labels(7)
-                .y_labels(5)
-                .y_label_formatter(&|v| if *v >= 10.0 || *v == 0.0 { format!("{v:.0}") } else { format!("{v:.1}") })
-                .draw()?;
+            let grid = RGBColor(238, 238, 238).stroke_width(1);
+            let axis = TEXT.stroke_width(1);
+            let (xs, xd) = ticks(end_s, 7);
+            for &x in &xs {
+                let p = px(x);
+                root.draw(&PathElement::new(vec![(p, y0), (p, y1)], grid))?;
+                root.draw(&PathElement::new(vec![(p, y1), (p, y1 + 5)], axis))?;
+                let label = format!("{x:.xd$}");
+                root.draw(&Text::new(label, (p, y1 + 8), font(14.0).pos(Pos::new(HPos::Center, VPos::Top))))?;
+            }
+            let (ys, _) = ticks(y_max, 5);
+            for &y in &ys {
+                let p = py(y);
+                root.draw(&PathElement::new(vec![(x0, p), (x1, p)], grid))?;
+                root.draw(&PathElement::new(vec![(x0 - 5, p), (x0, p)], axis))?;
+                let label = if y >= 10.0 || y == 0.0 { format!("{y:.0}") } else { format!("{y:.1}") };
+                root.draw(&Text::new(label, (x0 - 8, p), font(14.0).pos(Pos::new(HPos::Right, VPos::Center))))?;
+            }
+            root.draw(&PathElement::new(vec![(x0, y0), (x0, y1), (x1, y1)], axis))?;
+            let mid_x = (x0 + x1) / 2;
+            let below = font(14.0).pos(Pos::new(HPos::Center, VPos::Bottom));
+            root.draw(&Text::new("simulated time (s)", (mid_x, CHART_H as i32 - 6), below))?;
+            let side = font(14.0).transform(FontTransform::Rotate270).pos(Pos::new(HPos::Center, VPos::Top));
+            root.draw(&Text::new(chart.unit, (8, (y0 + y1) / 2), side))?;
+            let title = font(20.0).pos(Pos::new(HPos::Center, VPos::Top));
+            root.draw(&Text::new(chart.title, (CHART_W as i32 / 2, 10), title))?;
             for &t in faults {
-                let x = t as f64 / 1e6;
-                c.draw_series(DashedLineSeries::new(vec![(x, 0.0), (x, y_max)], 3, 3, FAULT.mix(0.5).stroke_width(1)))?;
+                let x = px(t as f64 / 1e6);
+                root.draw(&DashedPathElement::new(vec![(x, y0), (x, y1)], 3, 3, FAULT.mix(0.5).stroke_width(1)))?;
             }
             for l in &chart.lines {
                 let colour = COLOURS[l.colour % COLOURS.len()];
                 let style = colour.stroke_width(2);
                 // A line breaks where a bucket has no value.
-                let mut segments: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+                let mut segments: Vec<Vec<(i32, i32)>> = vec![Vec::new()];
                 for (k, v) in l.values.iter().enumerate() {
                     match v {
-                        Some(y) => {
-                            segments.last_mut().expect("one").push(((k as f64 + 0.5) * l.bucket_us as f64 / 1e6, *y))
-                        }
+                        Some(y) => segments
+                            .last_mut()
+                            .expect("one")
+                            .push((px((k as f64 + 0.5) * l.bucket_us as f64 / 1e6), py(*y))),
                         None if !segments.last().expect("one").is_empty() => segments.push(Vec::new()),
                         None => {}
                     }
                 }
-                // Points stand out as dots where they are isolated (a bucket with answers between empty ones).
-                let dots: Vec<(f64, f64)> = segments.iter().filter(|s| s.len() == 1).map(|s| s[0]).collect();
-                c.draw_series(dots.into_iter().map(|p| Circle::new(p, 3, colour.filled())))?;
                 for seg in segments.into_iter().filter(|s| !s.is_empty()) {
-                    if l.dashed {
-                        c.draw_series(DashedLineSeries::new(seg, 6, 4, style))?;
+                    if seg.len() == 1 {
+                        // An isolated point (a bucket with answers between empty ones) stands out as a dot.
+                        root.draw(&Circle::new(seg[0], 3, colour.filled()))?;
+                    } else if l.dashed {
+                        root.draw(&DashedPathElement::new(seg, 6, 4, style))?;
                     } else {
-                        c.draw_series(LineSeries::new(seg, style))?;
+                        root.draw(&PathElement::new(seg, style))?;
                     }
                 }
             }
-            let (xr, yr) = c.plotting_area().get_pixel_range();
-            area_px = [xr.start as f64, xr.end as f64, yr.start as f64, yr.end as f64];
-            root.present()?;
-            Ok(())
+            root.present()
         })();
-        if let Err(e) = drawn {
-            web_log(&format!("chart {}: {e}", chart.id));
+        if drawn.is_err() {
+            web_log(&format!("chart {} could not be drawn", chart.id));
         }
     }
-    (svg, area_px)
+    (svg, [f64::from(x0), f64::from(x1), f64::from(y0), f64::from(y1)])
 }
 
 /// The legend of chart `id`: each line's label, CSS colour and whether it is dashed (run B).
@@ -246,5 +288,61 @@ pub fn Charts(props: &ChartsProps) -> Html {
                 }
             }) }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_step_by_one_two_or_five_and_label_with_the_decimals_they_need() {
+        assert_eq!(ticks(30.0, 7), (vec![0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0], 0));
+        let (t, d) = ticks(0.8, 7);
+        assert_eq!((t.len(), d), (5, 1), "{t:?}");
+        assert!((t[4] - 0.8).abs() < 1e-9, "{t:?}");
+        assert_eq!(ticks(1.1, 5).0, vec![0.0, 0.5, 1.0]);
+        let (t, _) = ticks(660.0, 5);
+        assert_eq!(t.last(), Some(&600.0), "{t:?}");
+    }
+
+    #[test]
+    fn a_chart_draws_lines_dots_dashes_and_labels_inside_its_plot_area() {
+        let line = |dashed, values: Vec<Option<f64>>| Line {
+            label: "x".into(),
+            colour: if dashed { 3 } else { 0 },
+            dashed,
+            values,
+            bucket_us: 1_000_000,
+        };
+        let chart = Chart {
+            id: "t",
+            title: "A title",
+            unit: "things",
+            lines: vec![
+                line(false, vec![Some(1.0), Some(2.0), None, Some(3.0), None]),
+                line(true, vec![Some(2.0), Some(1.0), Some(0.0), None, None]),
+            ],
+        };
+        let (svg, area) = render(&chart, 5_000_000, &[2_500_000]);
+        assert_eq!(area, [74.0, 590.0, 40.0, 200.0]);
+        // Title, unit, time axis, the last time tick (5 s) and a y tick with a decimal (y goes to 3.3).
+        for text in ["A title", "things", "simulated time (s)", "\n5\n", "\n3.0\n"] {
+            assert!(svg.contains(text), "{text:?} missing: {svg}");
+        }
+        // The solid line's first two buckets make one polyline (in its colour, 2 px); its lone third value is a dot.
+        let solid = svg.split("<polyline").filter(|p| p.contains("stroke=\"#2563EB\" stroke-width=\"2\"")).count();
+        assert_eq!(solid, 1, "{svg}");
+        assert_eq!(svg.matches("<circle").count(), 1, "{svg}");
+        let drawn = svg.split("stroke=\"#2563EB\" stroke-width=\"2\"").nth(1).unwrap();
+        let points = drawn.split("points=\"").nth(1).unwrap().split('"').next().unwrap();
+        for p in points.split_whitespace() {
+            let (x, y) = p.split_once(',').unwrap();
+            let (x, y): (f64, f64) = (x.parse().unwrap(), y.parse().unwrap());
+            assert!((area[0]..=area[1]).contains(&x) && (area[2]..=area[3]).contains(&y), "{p} outside the plot");
+        }
+        // The dashed run-B line and the fault mark are drawn as dashes, short pieces in their colours.
+        assert!(svg.matches("stroke=\"#0D9488\" stroke-width=\"2\"").count() >= 10, "{svg}");
+        assert!(svg.matches("stroke=\"#DC2626\"").count() >= 10, "the fault mark is drawn: {svg}");
     }
 }
