@@ -459,7 +459,8 @@ pub struct Core<P: Protocol> {
 pub struct RecordOptions {
     /// Record narration notes and node state summaries (the browser and `--events` want them; sweeps do not).
     pub narrate: bool,
-    /// Take a checkpoint every this many events (0: none).
+    /// Take a checkpoint every this many events (0: none). Needs the `checkpoints` feature (on by default; the
+    /// page builds without it).
     pub checkpoint_every: u64,
 }
 
@@ -592,6 +593,7 @@ impl<P: Protocol> Engine<P> {
             self.finish(StopReason::EndOfTime);
             return false;
         }
+        #[cfg(feature = "checkpoints")]
         if self.opts.checkpoint_every > 0
             && self.recording
             && self.core.metrics.events.is_multiple_of(self.opts.checkpoint_every)
@@ -1044,8 +1046,7 @@ impl<P: Protocol> Engine<P> {
     /// The run's state after every event at or before `t_us`, rebuilt from the nearest checkpoint.
     /// Needs `checkpoint_every > 0` to be fast; without checkpoints it replays from the start.
     pub fn core_at(&self, t_us: u64) -> Core<P> {
-        let idx = self.checkpoints.partition_point(|(_, c)| c.now_us <= t_us);
-        let start = if idx == 0 { None } else { Some(self.checkpoints[idx - 1].1.clone()) };
+        let start = self.checkpoint_before(t_us);
         let mut replay = Engine {
             scenario: self.scenario.clone(),
             catalogue: self.catalogue.clone(),
@@ -1067,6 +1068,20 @@ impl<P: Protocol> Engine<P> {
         };
         replay.run_until(t_us);
         replay.core
+    }
+
+    /// The last checkpoint at or before `t_us`, if any.
+    #[cfg(feature = "checkpoints")]
+    fn checkpoint_before(&self, t_us: u64) -> Option<Core<P>> {
+        let idx = self.checkpoints.partition_point(|(_, c)| c.now_us <= t_us);
+        idx.checked_sub(1).map(|i| self.checkpoints[i].1.clone())
+    }
+
+    /// Without the `checkpoints` feature (the page's build) there are none: cloning a whole run's state is code
+    /// the page never needs (it plays from its own model), so it is not compiled in.
+    #[cfg(not(feature = "checkpoints"))]
+    fn checkpoint_before(&self, _t_us: u64) -> Option<Core<P>> {
+        None
     }
 
     pub fn checkpoint_count(&self) -> usize {

@@ -188,6 +188,7 @@ fn timers_are_events_and_retries_use_them() {
 }
 
 #[test]
+#[cfg(feature = "checkpoints")]
 fn seeking_matches_the_recorded_states() {
     let mut s = pinned_scenario();
     s.until_ms = 4_000;
