@@ -233,7 +233,7 @@ fn web_log(msg: &str) {
     eprintln!("{msg}");
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct ChartsProps {
     pub charts: Rc<Vec<Chart>>,
     pub end_us: u64,
@@ -241,6 +241,18 @@ pub struct ChartsProps {
     pub faults: Rc<Vec<u64>>,
     pub cursor_us: u64,
     pub on_seek: Callback<u64>,
+}
+
+/// The charts compare by identity (they are built once per run and shared): by value, every frame would compare
+/// every point of every line.
+impl PartialEq for ChartsProps {
+    fn eq(&self, o: &ChartsProps) -> bool {
+        Rc::ptr_eq(&self.charts, &o.charts)
+            && self.end_us == o.end_us
+            && self.faults == o.faults
+            && self.cursor_us == o.cursor_us
+            && self.on_seek == o.on_seek
+    }
 }
 
 /// The chart panel: every chart with the playback cursor over it.
