@@ -256,7 +256,7 @@ pub fn import_text(text: &str) -> Result<Scenario, String> {
     }
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(t) {
         if let Some(inner) = v.get("scenario").filter(|_| v.get("events").is_some()) {
-            return Scenario::from_json(&inner.to_string()).map_err(|e| format!("the trace's scenario: {e}"));
+            return Scenario::from_value(inner).map_err(|e| format!("the trace's scenario: {e}"));
         }
     }
     Scenario::from_json(t).map_err(|e| e.to_string())

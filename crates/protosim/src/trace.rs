@@ -215,11 +215,13 @@ impl TraceHasher {
     /// Hashes one more event; returns its JSON (the line hashed, without its newline), for a writer that wants it.
     pub fn push(&mut self, e: &TraceEvent) -> &str {
         self.buf.clear();
-        serde_json::to_writer(&mut self.buf, e).expect("trace events always serialise");
+        if serde_json::to_writer(&mut self.buf, e).is_err() {
+            unreachable!("trace events always serialise");
+        }
         self.buf.push(b'\n');
         self.fnv.write(&self.buf);
         self.events += 1;
-        std::str::from_utf8(&self.buf[..self.buf.len() - 1]).expect("serde_json writes UTF-8")
+        std::str::from_utf8(&self.buf[..self.buf.len() - 1]).unwrap_or_else(|_| unreachable!("serde_json writes UTF-8"))
     }
 
     /// How many events were hashed.

@@ -125,7 +125,7 @@ fn bad_scenario_files_exit_2_with_where_and_what() {
     let good = protosim::Scenario::default().to_json();
     let cases: Vec<(String, &str)> = vec![
         (good[..good.len() / 2].to_string(), "truncated"),
-        ("{\"format_version\": 9, \"protocol\": \"single\"}".into(), "version 9 is not supported"),
+        ("{\"format_version\": 9, \"protocol\": \"single\"}".into(), "the number 9 is not a version this build reads"),
         ("{\"protocol\": \"single\"}".into(), "format_version"),
         (good.replace("\"nodes\":1", "\"nodes\":1000000000"), "nodes"),
         (good.replace("\"shoppers\":3", "\"shoppers\":-2"), "shoppers"),

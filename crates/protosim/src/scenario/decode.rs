@@ -30,7 +30,7 @@ fn join(path: &str, key: &str) -> String {
 }
 
 /// What a value is, for messages: `the text "abc"`, `the number 2.5`, `a list`.
-fn found(v: &Value) -> String {
+pub(super) fn found(v: &Value) -> String {
     match v {
         Value::Null => "null".to_string(),
         Value::Bool(b) => b.to_string(),
