@@ -22,6 +22,18 @@ pub enum When {
     Violation,
 }
 
+impl When {
+    /// What the step waits for, for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            When::Start => "the start".to_string(),
+            When::Intervention(k) => format!("intervention {k}"),
+            When::Log(words) => format!("the first log line with \"{words}\""),
+            When::Violation => "the first violation".to_string(),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Step {
     pub when: When,
@@ -332,7 +344,7 @@ impl Tour {
                 Violation => model.violations.first().map(|v| v.t_us),
             };
             let t = t.ok_or_else(|| {
-                format!("step {} of tour {} ({:?}) does not happen in its run", k + 1, self.id, s.when)
+                format!("step {} of tour {} ({}) does not happen in its run", k + 1, self.id, s.when.describe())
             })?;
             prev = t.max(prev);
             out.push(t);

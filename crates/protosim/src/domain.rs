@@ -134,6 +134,16 @@ pub enum OrderStatus {
     Rejected,
 }
 
+impl OrderStatus {
+    /// As the trace writes it: `confirmed` or `rejected`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Confirmed => "confirmed",
+            OrderStatus::Rejected => "rejected",
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Order {
     pub request_id: RequestId,
@@ -338,8 +348,10 @@ impl Shop {
                     &rules::CONFIRMED_EXACTLY,
                     Some(node),
                     format!(
-                        "order {id} is {:?} but its stock was taken {} times and its payment captured {} times",
-                        o.status, o.stock_takes, o.captures
+                        "order {id} is {} but its stock was taken {} times and its payment captured {} times",
+                        o.status.as_str(),
+                        o.stock_takes,
+                        o.captures
                     ),
                 ));
             }

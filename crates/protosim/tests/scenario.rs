@@ -100,6 +100,21 @@ fn decoders_never_panic_on_garbage() {
     }
 }
 
+#[test]
+fn the_pretty_json_is_serdes_pretty_json() {
+    let mut all = vec![busy(), everything()];
+    for &kind in protosim::scenario::ProtocolKind::ALL {
+        all.push(Scenario { protocol: kind, ..Scenario::default() });
+    }
+    for s in &all {
+        assert_eq!(s.to_json_pretty(), serde_json::to_string_pretty(s).unwrap(), "{}", s.to_json());
+    }
+    // Texts with quotes, escapes, brackets and commas inside, and empty, nested and non-ASCII values.
+    let v = serde_json::json!({"a": "x\\\"},[:", "b": [], "c": {}, "d": [1, {"e": null, "f": [[]]}], "é": "ü,{"});
+    let compact = serde_json::to_string(&v).unwrap();
+    assert_eq!(protosim::scenario::indent_json(&compact), serde_json::to_string_pretty(&v).unwrap());
+}
+
 /// A scenario that uses every field and every kind of action.
 fn everything() -> Scenario {
     use protosim::scenario::{DeadlockStrategy, LinkOverride, LinkSettings};
