@@ -254,10 +254,13 @@ pub fn import_text(text: &str) -> Result<Scenario, String> {
     if let Some(pos) = t.find("#s1.").or_else(|| t.starts_with("s1.").then_some(0)) {
         return Scenario::from_compact(&t[pos..]).map_err(|e| e.to_string());
     }
-    if let Ok(v) = serde_json::from_str::<serde_json::Value>(t) {
-        if let Some(inner) = v.get("scenario").filter(|_| v.get("events").is_some()) {
-            return Scenario::from_value(inner).map_err(|e| format!("the trace's scenario: {e}"));
-        }
+    // Parsed once: a valid JSON text is read from its value, and only text that is not JSON goes to `from_json`,
+    // for its syntax error.
+    match serde_json::from_str::<serde_json::Value>(t) {
+        Ok(v) => match v.get("scenario").filter(|_| v.get("events").is_some()) {
+            Some(inner) => Scenario::from_value(inner).map_err(|e| format!("the trace's scenario: {e}")),
+            None => Scenario::from_value(&v).map_err(|e| e.to_string()),
+        },
+        Err(_) => Scenario::from_json(t).map_err(|e| e.to_string()),
     }
-    Scenario::from_json(t).map_err(|e| e.to_string())
 }
