@@ -208,6 +208,11 @@ def main():
         # (the network is off, see CHROME_ARGS), and it ran: the clock moved and the charts were drawn.
         ext = external_urls(a.dist)
         check("dist/ references no external URL", not ext, "; ".join(ext[:5]))
+        # bench.html repeats index.html's head (Trunk builds one page per HTML file): its policy must be the app's.
+        csp = [re.findall(r'Content-Security-Policy"\s+content="([^"]*)"', open(os.path.join(a.dist, *f)).read())
+               for f in (("index.html",), ("bench", "index.html"))]
+        check("the benchmark pages have the app's Content-Security-Policy", csp[0] and csp[0] == csp[1],
+              f"({len(csp[0])} and {len(csp[1])} policies)")
         fetched = wd.js("return performance.getEntriesByType('resource').map(function (e) { return e.name; })"
                         ".concat([location.href]);") or []
         foreign = [u for u in fetched if not u.startswith(url.split("#")[0].rstrip("/"))]
