@@ -220,6 +220,21 @@ async fn pick(root: &Element, testid: &str, value: &str) {
     yew::scheduler::flush().await;
 }
 
+/// [`pick`], then waits until the new run is on screen (its trace differs): a run long enough to be prepared in
+/// slices leaves the old one showing for a while on a slow machine.
+async fn pick_new_run(root: &Element, testid: &str, value: &str) {
+    let before = trace_of(root);
+    pick(root, testid, value).await;
+    for _ in 0..400 {
+        if trace_of(root) != before {
+            return;
+        }
+        TimeoutFuture::new(25).await;
+        yew::scheduler::flush().await;
+    }
+    panic!("picking {value} for {testid} put no new run on screen within 10 s");
+}
+
 async fn scrub_to(root: &Element, us: u64) {
     let scrub: web_sys::HtmlInputElement =
         wasm_bindgen::JsCast::dyn_into(root.query_selector("input[aria-label='Simulated time']").unwrap().unwrap())
@@ -257,11 +272,12 @@ async fn locking_screens_show_the_lock_table_the_deadlock_and_conflicts() {
     // Storage boxes show rows with values and versions.
     let store = root.query_selector("svg.cluster .is-storage").unwrap().expect("a storage node");
     assert!(store.text_content().unwrap().contains(" v"), "rows with versions: {}", store.text_content().unwrap());
-    // The deadlock picker switches strategy (and replays the same scenario).
-    pick(&root, "deadlock", "wound-wait").await;
+    // The deadlock picker switches strategy (and replays the same scenario). The new run may be prepared in slices
+    // on a slow machine (the old one stays on screen meanwhile): wait for it to appear, then it must be at its start.
+    pick_new_run(&root, "deadlock", "wound-wait").await;
     assert!(clock_us(&root) < 100_000, "a new setting plays the run from the start");
 
-    pick(&root, "protocol", "optimistic").await;
+    pick_new_run(&root, "protocol", "optimistic").await;
     assert!(find(&root, "locks").is_none(), "no lock manager in optimistic mode");
     // Six shoppers buy the hot mug at 3 s: conflicts flash the losers' boxes.
     let mut flashed = false;
