@@ -1306,7 +1306,8 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                         <Inspector model={model.clone()} node={id} cursor_us={cursor} on_act={props.on_act.clone()}
                                    playing={player.playing} on_close={{ let s = selected.clone(); Callback::from(move |_| s.set(None)) }} />
                     }
-                    <InvariantsPanel invariants={props.invariants} violations={violations_now.into_iter().cloned().collect::<Vec<_>>()} />
+                    <InvariantsPanel invariants={props.invariants} violations={violations_now.into_iter().cloned().collect::<Vec<_>>()}
+                                     liveness={model.liveness.clone()} />
                     if model.scenario.protocol == ProtocolKind::Pessimistic {
                         <LockPanel detail={model.state_at(0, cursor).detail} />
                     }
@@ -1366,6 +1367,8 @@ pub struct InvariantsPanelProps {
     pub invariants: &'static [protosim::invariants::InvariantInfo],
     /// The violations up to the cursor.
     pub violations: Vec<crate::model::ViolationMark>,
+    /// The liveness verdict of the whole run (a promise about the future cannot be judged at the cursor).
+    pub liveness: protosim::liveness::LivenessReport,
 }
 
 /// Every invariant with its state at the cursor; a broken one says where, when and what.
@@ -1391,8 +1394,29 @@ pub fn InvariantsPanel(props: &InvariantsPanelProps) -> Html {
                         </li>
                     }
                 }) }
+                { liveness_line(&props.liveness) }
             </ul>
         </section>
+    }
+}
+
+/// The liveness verdict as one more rule of the invariant panel, judged over the whole run.
+fn liveness_line(l: &protosim::liveness::LivenessReport) -> Html {
+    use protosim::liveness::LivenessVerdict;
+    let (mark, class) = match l.verdict {
+        LivenessVerdict::Held => ("✔ ", None),
+        LivenessVerdict::Broken => ("✖ ", Some("bad")),
+        LivenessVerdict::NotApplicable => ("– ", None),
+    };
+    let rule = match l.bound_ms {
+        Some(b) => format!("every checkout is answered within {b} ms once {}", l.needs),
+        None => "this protocol states no liveness bound".to_string(),
+    };
+    html! {
+        <li class={classes!(class)} title={rule} data-testid="liveness" data-verdict={l.verdict.name()}>
+            { mark }<code>{ "liveness" }</code>{ " (whole run)" }
+            <p class={classes!(if class.is_some() { "violation" } else { "liveness-why" })}>{ l.describe() }</p>
+        </li>
     }
 }
 

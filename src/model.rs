@@ -125,6 +125,8 @@ pub struct Model {
     /// The run's chart series and its summary (for the charts and the comparison table).
     pub series: std::rc::Rc<protosim::stats::Series>,
     pub summary: protosim::compare::Summary,
+    /// Every checkout answered within the protocol's bound once what it needs is up and connected.
+    pub liveness: protosim::liveness::LivenessReport,
 }
 
 /// Models compare by identity: a model never changes once built, and components take it as a property, which Yew
@@ -175,6 +177,7 @@ pub struct ModelBuilder {
     faults: Vec<(u64, String)>,
     hasher: protosim::trace::TraceHasher,
     series: protosim::stats::SeriesInput,
+    liveness: protosim::liveness::LivenessJudge,
     /// The bytes held by the log lines' texts, and the budget the whole history must stay within (see
     /// [`ModelBuilder::bytes`]).
     text_bytes: usize,
@@ -234,6 +237,7 @@ impl ModelBuilder {
             faults: Vec::new(),
             hasher: Default::default(),
             series: Default::default(),
+            liveness: protosim::liveness::LivenessJudge::new(r.scenario()),
             text_bytes: 0,
             budget,
             history_from_us: 0,
@@ -254,6 +258,11 @@ impl ModelBuilder {
     pub fn push(&mut self, r: &dyn Runner, e: TraceEvent) {
         self.hasher.push(&e);
         self.series.push(&e);
+        match &e.ev {
+            Ev::Submit { request_id, .. } => self.liveness.submit(*request_id, e.t_us),
+            Ev::Outcome { request_id, .. } => self.liveness.answer(*request_id, e.t_us),
+            _ => {}
+        }
         let TraceEvent { t_us: t, ev } = e;
         let n = self.names.len();
         let nodes = match &ev {
@@ -477,7 +486,8 @@ impl ModelBuilder {
 
     /// The model of the run, once its whole trace was pushed.
     pub fn finish(self, r: &dyn Runner) -> Model {
-        let report = protosim::Report::with_trace(r, self.hasher.events(), self.hasher.hex());
+        let liveness = self.liveness.finish(r.now_us());
+        let report = protosim::Report::with_trace(r, self.hasher.events(), self.hasher.hex(), liveness);
         let kind = r.scenario().protocol;
         let series = protosim::stats::Series::from_input(
             &self.series,
@@ -516,6 +526,7 @@ impl ModelBuilder {
             dropped_lines: self.dropped_lines,
             series: std::rc::Rc::new(series),
             summary: protosim::compare::Summary::from_report(&report, r),
+            liveness: report.liveness,
         }
     }
 }

@@ -67,6 +67,7 @@ fn an_exported_trace_is_the_whole_run_event_for_event_and_imports_back() {
     use checkout_explorer::share::{import_text, trace_json};
     let mut s = checkout_explorer::app::default_scenario(protosim::scenario::ProtocolKind::Raft);
     s.until_ms = 3_000;
+    s.interventions.retain(|i| i.at_us <= 3_000_000);
     let r = protosim::run(&s, protosim::RecordOptions { narrate: true, checkpoint_every: 0 }).unwrap();
     let text = trace_json(&s).unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).expect("the pieces make one JSON document");

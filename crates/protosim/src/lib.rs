@@ -13,6 +13,7 @@ pub mod engine;
 pub mod faults;
 pub mod hunt;
 pub mod invariants;
+pub mod liveness;
 pub mod pinned;
 pub mod protocols;
 pub mod rng;
@@ -27,6 +28,7 @@ pub use protocols::{build, NodeView, Runner};
 pub use scenario::{Scenario, ScenarioError};
 
 use invariants::{Verdict, Violation};
+use liveness::{LivenessReport, LivenessVerdict};
 use serde::Serialize;
 use trace::{percentile, trace_hash, StopReason};
 
@@ -64,18 +66,22 @@ pub struct Report {
     pub sample_means: Vec<(&'static str, f64)>,
     pub invariants_held: bool,
     pub verdicts: Vec<Verdict>,
+    /// Every checkout answered within the protocol's bound once what it needs is up and connected
+    /// ([`liveness`]).
+    pub liveness: LivenessReport,
     pub trace_events: usize,
     pub trace_hash: String,
 }
 
 impl Report {
     pub fn of(r: &dyn Runner) -> Report {
-        Report::with_trace(r, r.trace().len(), trace_hash(r.trace()))
+        let liveness = liveness::judge_trace(r.scenario(), r.trace(), r.now_us());
+        Report::with_trace(r, r.trace().len(), trace_hash(r.trace()), liveness)
     }
 
-    /// The report of a run whose trace was consumed as it was made: its length and hash (see
-    /// [`trace::TraceHasher`]) come from the consumer.
-    pub fn with_trace(r: &dyn Runner, trace_events: usize, trace_hash: String) -> Report {
+    /// The report of a run whose trace was consumed as it was made: its length, hash (see
+    /// [`trace::TraceHasher`]) and liveness (see [`liveness::LivenessJudge`]) come from the consumer.
+    pub fn with_trace(r: &dyn Runner, trace_events: usize, trace_hash: String, liveness: LivenessReport) -> Report {
         let m = r.metrics();
         let mut lat = m.latencies_us.clone();
         sort::sort_unstable(&mut lat);
@@ -120,9 +126,29 @@ impl Report {
                 .collect(),
             invariants_held: verdicts.iter().all(|v| v.held),
             verdicts,
+            liveness,
             trace_events,
             trace_hash,
         }
+    }
+}
+
+/// A scenario a search found, in the one shape `sweep --json` and `hunt --json` print (and the stored
+/// counterexamples in `tests/fixtures/` keep): what broke, when, in words, and the scenario that replays it with
+/// `protosim run --scenario` or in the page.
+#[derive(Clone, Debug, Serialize)]
+pub struct Found {
+    /// The invariant that broke, or `liveness`.
+    pub expect: String,
+    /// Simulated time of the violation (for liveness: when the late checkout's bound ran out).
+    pub at_us: u64,
+    pub detail: String,
+    pub scenario: Scenario,
+}
+
+impl Found {
+    pub fn violation(scenario: Scenario, v: &Violation) -> Found {
+        Found { expect: v.invariant.to_string(), at_us: v.at_us, detail: v.detail.clone(), scenario }
     }
 }
 
@@ -132,28 +158,28 @@ pub struct SweepResult {
     pub runs: u64,
     pub violating_runs: u64,
     pub events: u64,
-    /// The first violating run: its scenario (replayable anywhere) and what broke.
-    pub first: Option<(Scenario, Violation)>,
-    /// With faults, for protocols that promise liveness: the stated bound, the slowest answer after the heal, the
-    /// runs that broke the promise and the first of them.
+    /// The first violating run: what broke and its scenario (replayable anywhere).
+    pub first: Option<Found>,
+    /// For protocols that promise liveness ([`liveness`]): the stated bound, the slowest judged answer, the runs
+    /// that broke the promise and the first of them (its scenario and the late checkout in words).
     pub liveness_bound_ms: Option<u64>,
-    pub worst_answer_after_heal_ms: u64,
+    pub slowest_answer_ms: u64,
     pub liveness_failures: u64,
-    pub first_liveness_failure: Option<(Scenario, String)>,
+    pub first_liveness_failure: Option<Found>,
 }
 
 /// Runs `seeds` seeds starting at `base.seed`, each with a random fault schedule when `faults` is set.
 /// `stop_at_first` ends the sweep at the first violation.
 pub fn sweep(base: &Scenario, seeds: u64, faults: bool, stop_at_first: bool) -> Result<SweepResult, ScenarioError> {
     base.validate()?;
-    let bound_ms = if faults { protocols::info(base.protocol).liveness_bound_ms } else { None };
+    let bound_ms = protocols::info(base.protocol).liveness_bound_ms.map(|b| liveness::bound_us(b, base) / 1000);
     let mut res = SweepResult {
         runs: 0,
         violating_runs: 0,
         events: 0,
         first: None,
         liveness_bound_ms: bound_ms,
-        worst_answer_after_heal_ms: 0,
+        slowest_answer_ms: 0,
         liveness_failures: 0,
         first_liveness_failure: None,
     };
@@ -166,21 +192,21 @@ pub fn sweep(base: &Scenario, seeds: u64, faults: bool, stop_at_first: bool) -> 
         let r = run(&s, RecordOptions { narrate: false, checkpoint_every: 0 })?;
         res.runs += 1;
         res.events += r.metrics().events;
-        if let Some(bound_ms) = bound_ms {
-            match faults::answered_after_heal(r.trace(), faults::heal_us(s.until_ms), r.now_us(), bound_ms * 1000) {
-                Ok(worst_us) => res.worst_answer_after_heal_ms = res.worst_answer_after_heal_ms.max(worst_us / 1000),
-                Err(why) => {
-                    res.liveness_failures += 1;
-                    if res.first_liveness_failure.is_none() {
-                        res.first_liveness_failure = Some((s.clone(), why));
-                    }
-                }
+        let live = liveness::judge_trace(&s, r.trace(), r.now_us());
+        res.slowest_answer_ms = res.slowest_answer_ms.max(live.slowest_ms);
+        if live.verdict == LivenessVerdict::Broken {
+            res.liveness_failures += 1;
+            if res.first_liveness_failure.is_none() {
+                let at_us =
+                    live.first_late.as_ref().map_or(0, |l| l.judged_from_us + live.bound_ms.unwrap_or(0) * 1000);
+                res.first_liveness_failure =
+                    Some(Found { expect: "liveness".into(), at_us, detail: live.describe(), scenario: s.clone() });
             }
         }
         if let Some(v) = r.violations().first() {
             res.violating_runs += 1;
             if res.first.is_none() {
-                res.first = Some((s, v.clone()));
+                res.first = Some(Found::violation(s, v));
             }
             if stop_at_first {
                 break;

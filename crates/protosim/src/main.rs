@@ -1,6 +1,7 @@
 //! `protosim`: run the checkout protocol explorer's scenarios from the command line.
 //!
-//! Exit codes: 0 every invariant held, 1 a violation was found, 2 bad input (with a message).
+//! Exit codes: 0 every invariant and liveness held, 1 a violation or a late checkout was found, 2 bad input (with a
+//! message).
 
 use protosim::scenario::{ProtocolKind, Scenario};
 use protosim::trace::StopReason;
@@ -51,7 +52,7 @@ OUTPUT:
   --events               stream the trace as JSON lines on standard output (the report goes to standard error)
   --print-scenario       print the scenario JSON and exit
 
-EXIT CODES: 0 all invariants held, 1 a violation was found, 2 bad input.
+EXIT CODES: 0 all invariants and liveness held, 1 a violation or a liveness failure was found, 2 bad input.
 ";
 
 struct Args {
@@ -226,6 +227,7 @@ fn print_report(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             )?,
         }
     }
+    writeln!(out, "liveness        {}", r.liveness.describe())?;
     writeln!(out, "trace           {} events, trace_hash {}", r.trace_events, r.trace_hash)
 }
 
@@ -268,7 +270,7 @@ fn cmd_run(a: &Args, s: &Scenario) -> ExitCode {
     if let Some(StopReason::Limit { .. }) = runner.stop_reason() {
         eprintln!("protosim: note: {}", runner.stop_reason().map(StopReason::describe).unwrap_or_default());
     }
-    if report.invariants_held {
+    if report.invariants_held && report.liveness.verdict != protosim::liveness::LivenessVerdict::Broken {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -326,21 +328,21 @@ fn print_sweep(
         if let Some(bound) = res.liveness_bound_ms {
             writeln!(
                 out,
-                "liveness        {} of {} runs left a checkout unanswered {bound} ms after the heal; slowest answer \
-                 after the heal {} ms",
-                res.liveness_failures, res.runs, res.worst_answer_after_heal_ms
+                "liveness        {} of {} runs left a checkout unanswered {bound} ms after the protocol's needs were \
+                 met; slowest judged answer {} ms",
+                res.liveness_failures, res.runs, res.slowest_answer_ms
             )?;
-            if let Some((scn, why)) = &res.first_liveness_failure {
-                writeln!(out, "first liveness failure, seed {}: {why}", scn.seed)?;
+            if let Some(f) = &res.first_liveness_failure {
+                writeln!(out, "first liveness failure, seed {}: {}", f.scenario.seed, f.detail)?;
                 if res.first.is_none() {
-                    writeln!(out, "{}", scn.to_json_pretty())?;
+                    writeln!(out, "{}", f.scenario.to_json_pretty())?;
                 }
             }
         }
-        if let Some((scn, v)) = &res.first {
-            writeln!(out, "first violating seed {}: {} — {}", scn.seed, v.invariant, v.detail)?;
+        if let Some(f) = &res.first {
+            writeln!(out, "first violating seed {}: {} — {}", f.scenario.seed, f.expect, f.detail)?;
             writeln!(out, "replay it with: protosim run --scenario FILE   (FILE holding this scenario)")?;
-            writeln!(out, "{}", scn.to_json_pretty())?;
+            writeln!(out, "{}", f.scenario.to_json_pretty())?;
         }
     }
     Ok(())
@@ -404,11 +406,8 @@ fn cmd_hunt(a: &Args, s: &Scenario) -> ExitCode {
         return ExitCode::SUCCESS;
     };
     if a.json {
-        let doc = serde_json::json!({
-            "expect": c.violation.invariant,
-            "scenario": serde_json::from_str::<serde_json::Value>(&c.scenario.to_json()).expect("a scenario is JSON"),
-        });
-        println!("{}", serde_json::to_string_pretty(&doc).expect("JSON"));
+        let found = protosim::Found::violation(c.scenario.clone(), &c.violation);
+        println!("{}", serde_json::to_string_pretty(&found).expect("JSON"));
     } else {
         println!("hunt            {} ({}), seeds from {}", s.protocol.name(), s.variant, s.seed);
         println!("found           seed {} after {} runs", c.seed, c.search_runs);

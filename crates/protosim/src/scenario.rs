@@ -201,8 +201,10 @@ pub struct Scenario {
     /// `correct`, or the name of a textbook mistake of the protocol.
     #[serde(default = "default_variant")]
     pub variant: String,
-    /// Server nodes (the cluster size). The single database has exactly one.
-    #[serde(default = "default_nodes")]
+    /// Server nodes (the cluster size). The single database has exactly one. Absent: the protocol's default
+    /// cluster ([`crate::protocols::ProtocolInfo::default_nodes`]), which the decoder fills in (serde's derive,
+    /// which cannot see the protocol while it reads this field, leaves 0).
+    #[serde(default)]
     pub nodes: u16,
     /// Shopper client nodes.
     #[serde(default = "default_shoppers")]
@@ -290,8 +292,9 @@ impl Default for PaxosOptions {
 fn default_variant() -> String {
     "correct".to_string()
 }
-fn default_nodes() -> u16 {
-    1
+/// The protocol's default cluster size, for a scenario that does not say.
+pub(crate) fn default_nodes(protocol: ProtocolKind) -> u16 {
+    crate::protocols::info(protocol).default_nodes
 }
 fn default_shoppers() -> u16 {
     3
@@ -306,7 +309,7 @@ impl Default for Scenario {
             format_version: FORMAT_VERSION,
             protocol: ProtocolKind::Single,
             variant: default_variant(),
-            nodes: default_nodes(),
+            nodes: default_nodes(ProtocolKind::Single),
             shoppers: default_shoppers(),
             seed: 1,
             until_ms: default_until_ms(),
@@ -341,7 +344,7 @@ pub enum ErrorKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ScenarioError {
     pub kind: ErrorKind,
-    /// Where: a field path such as `network.loss`, or `line 3 column 7`.
+    /// Where: a field path such as `network.default.loss` or `interventions[0].action.node` (the same form for a value the decoder refuses and one validation refuses), or `line 3 column 7`.
     pub at: String,
     pub message: String,
 }
@@ -516,7 +519,7 @@ impl Scenario {
         at_most("shoppers", self.shoppers, 1, bounds::SHOPPERS_MAX)?;
         at_most("paxos.proposers", self.paxos.proposers, 1, 3)?;
         at_most("until_ms", self.until_ms, 1, bounds::UNTIL_MS_MAX)?;
-        link("network", &self.network.default)?;
+        link("network.default", &self.network.default)?;
         let n = self.total_nodes();
         for (i, o) in self.network.links.iter().enumerate() {
             let at = format!("network.links[{i}]");
@@ -554,8 +557,17 @@ impl Scenario {
             ));
         }
         for (i, iv) in self.interventions.iter().enumerate() {
-            let at = format!("interventions[{i}]");
-            at_most(&format!("{at}.at_us"), iv.at_us, 0, bounds::UNTIL_MS_MAX * 1000)?;
+            let at = format!("interventions[{i}].action");
+            if iv.at_us > self.until_ms.saturating_mul(1000) {
+                return Err(ScenarioError::new(
+                    ErrorKind::Value,
+                    format!("interventions[{i}].at_us"),
+                    format!(
+                        "{} is after the end of the run (until_ms = {} ms): it would never happen",
+                        iv.at_us, self.until_ms
+                    ),
+                ));
+            }
             match &iv.action {
                 Action::Crash { node } | Action::Restart { node } => self.node_ok(&format!("{at}.node"), *node)?,
                 Action::Partition { groups } => {

@@ -183,3 +183,47 @@ fn hunt_finds_shrinks_and_prints_a_replayable_counterexample() {
     assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
     assert!(text(&ok).contains("no violation in 20 seeds"));
 }
+
+/// The scenario from the report that led to the shared shopper client: two of five Raft servers down from the
+/// start. Every checkout is answered, liveness is reported held, and `--json` carries the verdict.
+#[test]
+fn run_reports_liveness_and_two_servers_down_from_the_start_is_live() {
+    let scenario = r#"{"format_version":1,"protocol":"raft","nodes":5,"seed":20,"until_ms":30000,
+        "interventions":[{"at_us":0,"action":{"kind":"crash","node":0}},
+                         {"at_us":0,"action":{"kind":"crash","node":1}}]}"#;
+    let o = with_stdin(&["run", "--scenario", "-", "--json"], scenario);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("--json prints JSON");
+    assert_eq!(v["checkouts_unanswered"], 0, "{}", text(&o));
+    let live = &v["liveness"];
+    assert_eq!(live["verdict"], "held", "{live}");
+    assert_eq!(live["bound_ms"], 4000);
+    assert!(live["slowest_ms"].as_u64().unwrap() <= 4000, "{live}");
+    assert!(live["first_late"].is_null());
+    let o = with_stdin(&["run", "--scenario", "-"], scenario);
+    assert!(text(&o).contains("liveness        held"), "{}", text(&o));
+}
+
+#[test]
+fn sweep_and_hunt_print_a_found_scenario_in_one_shape() {
+    let o = protosim(&[
+        "sweep",
+        "--protocol",
+        "2pc",
+        "--variant",
+        "decide-before-log",
+        "--faults",
+        "--seeds",
+        "300",
+        "--stop-at-first",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let sweep: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let o = protosim(&["hunt", "--protocol", "2pc", "--variant", "decide-before-log", "--seeds", "300", "--json"]);
+    let hunt: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let keys = |v: &serde_json::Value| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>());
+    assert_eq!(keys(&sweep["first"]), keys(&hunt), "sweep: {}\nhunt: {hunt}", sweep["first"]);
+    assert_eq!(sweep["first"]["expect"], "atomicity");
+    assert!(sweep["first"]["scenario"]["interventions"].is_array());
+}

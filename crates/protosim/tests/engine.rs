@@ -149,20 +149,21 @@ fn crash_loses_volatile_state_and_keeps_persisted_state() {
     assert!(e.trace.iter().any(|x| matches!(x.ev, Ev::Drop { to: 0, reason: DropReason::ReceiverDown, .. })));
     assert!(e.trace.iter().any(|x| x.t_us > 3_000_000 && matches!(x.ev, Ev::Deliver { to: 0, .. })));
 
-    // A shopper's pending checkouts are volatile: after its crash it no longer waits for them.
+    // A shopper's pending checkouts are on its disk (a durable outbox): its crash does not lose them.
     let mut s = quiet();
     s.workload.rate_per_s = 20.0;
     s.interventions = vec![at(0, Action::Partition { groups: vec![vec![0]] }), at(1_000, Action::Crash { node: 1 })];
     let mut e = Engine::<SingleDb>::new(&s, RecordOptions::default());
     e.run_until(990_000);
-    let waiting = |e: &Engine<SingleDb>| match &e.core.nodes[1].state {
-        Some(protosim::protocols::single::State::Shopper { pending }) => pending.len(),
+    let on_disk = |e: &Engine<SingleDb>| match &e.core.nodes[1].disk {
+        protosim::protocols::single::Disk::Shopper { pending } => pending.len(),
         _ => 0,
     };
-    assert!(waiting(&e) > 0, "the shopper waits for the cut-off database");
+    let waiting = on_disk(&e);
+    assert!(waiting > 0, "the shopper waits for the cut-off database");
     e.run_to_end();
-    assert_eq!(waiting(&e), 0);
     assert!(e.core.nodes[1].state.is_none());
+    assert_eq!(on_disk(&e), waiting, "the crashed shopper's open checkouts are still on its disk");
 }
 
 #[test]
@@ -192,6 +193,7 @@ fn timers_are_events_and_retries_use_them() {
 fn seeking_matches_the_recorded_states() {
     let mut s = pinned_scenario();
     s.until_ms = 4_000;
+    s.interventions.retain(|i| i.at_us <= 4_000_000);
     let mut with = Engine::<SingleDb>::new(&s, RecordOptions { narrate: true, checkpoint_every: 16 });
     with.run_to_end();
     let without = go(&s);

@@ -4,7 +4,8 @@
 mod common;
 use common::{assert_replays, fixture};
 use protosim::engine::{Engine, RecordOptions};
-use protosim::faults::{answered_after_heal, heal_us, with_random_faults};
+use protosim::faults::with_random_faults;
+use protosim::liveness::{judge_trace, LivenessVerdict};
 use protosim::protocols::raft::{Disk, Raft, RaftRole, State};
 use protosim::run;
 use protosim::scenario::{Action, Intervention, NodeId, ProtocolKind, Scenario};
@@ -185,9 +186,9 @@ fn random_faults_break_no_invariant() {
     }
 }
 
-/// Liveness: once the faults stop (every node restarted, the network healed, at 80% of the run), every checkout
-/// submitted so far is answered within the protocol's stated bound, and later checkouts within it of their
-/// submission. A shopper retries every 0.2–1.6 s and keeps unanswered checkouts on disk across its own crashes.
+/// Liveness: whenever a majority of servers is up and the network whole (between faults, and after the heal at two
+/// thirds of the run, sometimes with a minority left down), every checkout is answered within the protocol's
+/// stated bound. A shopper retries every 0.2–1.6 s and keeps unanswered checkouts on disk across its own crashes.
 #[test]
 fn after_the_faults_heal_every_checkout_is_answered_within_the_bound() {
     let bound_ms = protosim::protocols::raft::INFO.liveness_bound_ms.expect("Raft states a liveness bound");
@@ -197,10 +198,15 @@ fn after_the_faults_heal_every_checkout_is_answered_within_the_bound() {
         let s = with_random_faults(&base);
         let r = run(&s, RecordOptions { narrate: false, checkpoint_every: 0 }).unwrap();
         assert!(r.violations().is_empty(), "seed {seed}: {:?}", r.violations());
-        match answered_after_heal(r.trace(), heal_us(base.until_ms), r.now_us(), bound_ms * 1000) {
-            Ok(w) => worst_ms = worst_ms.max(w / 1000),
-            Err(e) => panic!("seed {seed}: {e}\nscenario: {}", s.to_json()),
-        }
+        let live = judge_trace(&s, r.trace(), r.now_us());
+        assert_ne!(
+            live.verdict,
+            LivenessVerdict::Broken,
+            "seed {seed}: {}\nscenario: {}",
+            live.describe(),
+            s.to_json()
+        );
+        worst_ms = worst_ms.max(live.slowest_ms);
     }
-    println!("worst answer after the heal: {worst_ms} ms (bound {bound_ms} ms)");
+    println!("slowest judged answer: {worst_ms} ms (bound {bound_ms} ms)");
 }

@@ -58,13 +58,25 @@ fn errors_say_where() {
     let e = Scenario::from_json(r#"{"format_version":1,"protocol":"single","network":{"default":{"loss":2.0}}}"#)
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Value);
-    assert_eq!(e.at, "network.loss");
+    assert_eq!(e.at, "network.default.loss", "validation names the same path as the decoder");
 
     let mut s = Scenario::default();
     s.interventions.push(Intervention { at_us: 0, action: Action::Crash { node: 9 } });
     let e = Scenario::from_json(&s.to_json()).unwrap_err();
-    assert_eq!(e.at, "interventions[0].node");
+    assert_eq!(e.at, "interventions[0].action.node", "the same form as the decoder's interventions[0].action.kind");
     assert!(e.message.contains("does not exist"), "{e}");
+
+    // Nothing can happen after the run ends: such an intervention is refused, not silently ignored.
+    let mut s = Scenario { until_ms: 1_000, ..Scenario::default() };
+    s.interventions.push(Intervention { at_us: 1_000_001, action: Action::Heal });
+    let e = Scenario::from_json(&s.to_json()).unwrap_err();
+    assert_eq!(e.at, "interventions[0].at_us");
+    assert!(e.message.contains("after the end of the run"), "{e}");
+
+    // Without `nodes`, a scenario runs its protocol's default cluster.
+    let s = Scenario::from_json(r#"{"format_version":1,"protocol":"raft"}"#).unwrap();
+    assert_eq!(s.nodes, 5);
+    assert_eq!(Scenario::from_json(r#"{"format_version":1,"protocol":"single"}"#).unwrap().nodes, 1);
 
     let e = Scenario::from_json("{\"format_version\": 1,\n \"protocol\": \"single\",,}").unwrap_err();
     assert_eq!(e.kind, ErrorKind::Syntax);
@@ -230,6 +242,13 @@ fn the_decoder_accepts_exactly_what_the_format_describes() {
         let mine = Scenario::from_json(&text);
         let reference = serde_json::from_value::<Scenario>(v.clone())
             .ok()
+            .map(|mut s| {
+                // An absent `nodes` means the protocol's default cluster, which the derive cannot know.
+                if v.get("nodes").is_none() {
+                    s.nodes = protosim::protocols::info(s.protocol).default_nodes;
+                }
+                s
+            })
             .filter(|s| s.format_version == 1 && s.validate().is_ok() && !positional && !heal_with_fields);
         assert_eq!(mine.as_ref().ok(), reference.as_ref(), "round {round}: {text}\nmine: {mine:?}");
         match mine {

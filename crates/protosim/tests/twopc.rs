@@ -5,7 +5,8 @@ mod common;
 use common::assert_replays;
 use protosim::domain::Outcome;
 use protosim::engine::{Engine, RecordOptions};
-use protosim::faults::{answered_after_heal, heal_us, with_random_faults};
+use protosim::faults::{heal_us, with_random_faults};
+use protosim::liveness::{judge_trace, LivenessVerdict};
 use protosim::protocols::twopc::{Disk, PState, TwoPc};
 use protosim::run;
 use protosim::scenario::{Action, Intervention, Line, LinkSettings, NodeId, ProtocolKind, Scenario};
@@ -198,9 +199,8 @@ fn after_the_faults_heal_every_transaction_resolves_within_the_bound() {
             e.run_to_end();
             assert!(e.core.violations.is_empty(), "seed {seed}: {:?}\n{}", e.core.violations, s.to_json());
             let heal = heal_us(base.until_ms);
-            if let Err(why) = answered_after_heal(&e.trace, heal, e.core.now_us, bound_ms * 1000) {
-                panic!("seed {seed}: {why}\n{}", s.to_json());
-            }
+            let live = judge_trace(&s, &e.trace, e.core.now_us);
+            assert_ne!(live.verdict, LivenessVerdict::Broken, "seed {seed}: {}\n{}", live.describe(), s.to_json());
             for n in [STOCK1, STOCK2, PAYMENTS] {
                 let Disk::Participant(l) = &e.core.nodes[usize::from(n)].disk else { panic!() };
                 for (txn, t) in &l.txns {

@@ -96,6 +96,7 @@ pub const PESSIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
     ],
     invariants: &PESSIMISTIC_INVARIANTS,
     liveness_bound_ms: Some(5_500),
+    liveness_quorum: super::every_server,
 };
 
 pub const OPTIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
@@ -115,6 +116,7 @@ pub const OPTIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
     ],
     invariants: &OPTIMISTIC_INVARIANTS,
     liveness_bound_ms: Some(5_500),
+    liveness_quorum: super::every_server,
 };
 
 /// Metric: how long each lock request waited before it was granted (µs).

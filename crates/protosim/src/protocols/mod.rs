@@ -5,6 +5,7 @@
 //! the browser app — works through [`Runner`] and needs no change.
 
 pub mod any;
+pub mod client;
 pub mod locking;
 pub mod paxos;
 pub mod raft;
@@ -14,28 +15,12 @@ pub mod twopc;
 use crate::domain::Catalogue;
 use crate::engine::{Engine, NodeDetail, Protocol, RecordOptions, Role};
 use crate::invariants::{InvariantInfo, Verdict, Violation};
+use crate::liveness::QuorumGroup;
 use crate::scenario::{NodeId, ProtocolKind, Scenario, ScenarioError};
 use crate::trace::{Metrics, StopReason, TraceEvent};
 use serde::Serialize;
 
-/// How long a shopper waits for an answer before sending checkout attempt number `attempts` (1, 2, …) again: the
-/// retry interval, doubled per attempt up to eight times, plus up to half an interval of jitter so that shoppers
-/// do not retry in step. Shared by the protocols whose shoppers retry a whole checkout (Raft, Paxos, 2PC).
-/// Every attempt after the first counts as a retry ([`RETRIES_METRIC`], charted over time).
-pub fn retry_after_us<P: crate::engine::Protocol>(
-    ctx: &mut crate::engine::Ctx<'_, P>,
-    retry_us: u64,
-    attempts: u32,
-) -> u64 {
-    if attempts > 1 {
-        ctx.sample(RETRIES_METRIC, 1);
-    }
-    (retry_us << (attempts - 1).min(3)) + ctx.rng().range_u64(0, retry_us / 2)
-}
-
-/// A count metric every protocol records once per retried checkout attempt (a resend, or a new attempt after a
-/// conflict or an abort).
-pub const RETRIES_METRIC: &str = "retries";
+pub use client::RETRIES_METRIC;
 
 /// A named variant: `correct`, or a textbook mistake explained in one line.
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -54,8 +39,17 @@ pub struct ProtocolInfo {
     pub variants: &'static [VariantInfo],
     /// Every invariant checked after each event, business rules included.
     pub invariants: &'static [InvariantInfo],
-    /// Liveness promise: after the faults heal, every checkout is answered within this many ms (sweeps check it).
+    /// Liveness promise: once [`ProtocolInfo::liveness_quorum`] is up and connected, every checkout is answered
+    /// within this many ms (see [`crate::liveness`]; `run` reports it, sweeps count its failures).
     pub liveness_bound_ms: Option<u64>,
+    /// The servers this protocol needs up to make progress, for a scenario.
+    #[serde(skip)]
+    pub liveness_quorum: fn(&Scenario) -> Vec<QuorumGroup>,
+}
+
+/// Every server of the scenario must be up (a single coordinator or database, a lock service).
+pub fn every_server(s: &Scenario) -> Vec<QuorumGroup> {
+    vec![QuorumGroup::all(0, s.servers())]
 }
 
 pub fn info(kind: ProtocolKind) -> &'static ProtocolInfo {

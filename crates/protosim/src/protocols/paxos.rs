@@ -18,8 +18,9 @@
 //!   the promises.
 //! - **Duels** end through randomized, growing back-off after a `Nack`.
 //! - **Stable leader** (an option, Multi-Paxos): the first proposer prepares once for every slot from one on, then
-//!   runs only phase 2 — one round trip per checkout. The others forward checkouts to it; when a shopper retries
-//!   a checkout they forwarded (the leader did not answer), they run full Paxos for it themselves.
+//!   runs only phase 2 — one round trip per checkout. The others forward checkouts to it; when the leader has not
+//!   answered a forwarded checkout within a retry interval, or the shopper retries it, they run full Paxos for it
+//!   themselves.
 //!
 //! Variants (textbook mistakes):
 //! - `accept-below-promise`: an acceptor accepts a ballot lower than one it promised.
@@ -31,6 +32,7 @@
 use crate::domain::{rules, Catalogue, CheckoutRequest, Outcome, RequestId, Shop};
 use crate::engine::{CheckView, Ctx, LogCell, Message, NodeDetail, Protocol, Role, TimerId, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
+use crate::protocols::client::{Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
 use crate::protocols::{ProtocolInfo, VariantInfo};
 use crate::scenario::{NodeId, ProtocolKind, Scenario};
 use crate::vecmap::{VecMap, VecSet};
@@ -79,6 +81,11 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     ],
     invariants: &INVARIANTS,
     liveness_bound_ms: Some(6_000),
+    // A majority of acceptors to choose, and one order service to propose and answer.
+    liveness_quorum: |s| {
+        use crate::liveness::QuorumGroup;
+        vec![QuorumGroup::majority(0, s.nodes), QuorumGroup { first: s.nodes, count: s.paxos.proposers, need: 1 }]
+    },
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -223,6 +230,8 @@ pub enum Timer {
     /// Back-off after a lost duel is over.
     Backoff,
     Retry(RequestId),
+    /// A checkout handed to the stable leader is still unanswered: propose it here.
+    Forwarded(RequestId),
 }
 
 impl TimerKind for Timer {
@@ -231,6 +240,7 @@ impl TimerKind for Timer {
             Timer::Attempt(_) => "attempt",
             Timer::Backoff => "back-off",
             Timer::Retry(_) => "retry",
+            Timer::Forwarded(_) => "leader silent",
         }
     }
 }
@@ -311,6 +321,8 @@ pub struct Proposer {
     prior: VecMap<u64, (Ballot, Value)>,
     /// Checkouts handed to the stable leader; a shopper's retry of one means the leader did not answer.
     forwarded: VecSet<RequestId>,
+    /// Forwarded checkouts and their shoppers, until the leader's decision is learned or the wait runs out.
+    forward_wait: VecMap<RequestId, (CheckoutRequest, NodeId)>,
     votes: VecMap<u64, VecMap<Ballot, (VecSet<NodeId>, Value)>>,
     pub chosen: VecMap<u64, Value>,
     pub applied: u64,
@@ -323,12 +335,10 @@ pub struct Proposer {
     last_catchup_us: Option<u64>,
 }
 
+/// A shopper's volatile state: the shared retrying client (it prefers the order service that answered last).
 #[derive(Clone, Debug)]
 pub struct Shopper {
-    /// The order service that answered last: new checkouts go there.
-    pub target: NodeId,
-    /// Per unanswered checkout: attempts, retry timer, and the order service it was last sent to.
-    attempts: VecMap<RequestId, (u32, TimerId, NodeId)>,
+    pub client: Client,
 }
 
 #[derive(Clone, Debug)]
@@ -351,7 +361,7 @@ pub enum Disk {
         chosen: VecMap<u64, Value>,
     },
     Shopper {
-        pending: VecMap<RequestId, CheckoutRequest>,
+        pending: Outbox,
     },
 }
 
@@ -661,9 +671,14 @@ impl Paxos {
         let me = ctx.me();
         if self.stable && me != self.leader() {
             if p.forwarded.insert(req.request_id) {
+                // A leader that is down or cut off never answers: after a retry interval, propose it here (a
+                // forwarding proposer must not depend on the shopper coming back to it).
+                ctx.set_timer(self.retry_us, Timer::Forwarded(req.request_id));
+                p.forward_wait.insert(req.request_id, (req.clone(), shopper));
                 ctx.send(self.leader(), Msg::Forward { req, shopper });
                 return;
             }
+            p.forward_wait.remove(&req.request_id);
             // The shopper came back with a checkout we forwarded: the leader did not answer. Run Paxos for it here.
             let id = req.request_id;
             ctx.note(|| format!("the stable leader did not answer request #{id}: proposes it itself"));
@@ -769,19 +784,33 @@ impl Paxos {
             _ => {}
         }
     }
+}
 
-    /// Sends a checkout to `to` and (re)arms its retry timer.
-    fn shopper_send(&self, sh: &mut Shopper, ctx: &mut Ctx<'_, Self>, req: CheckoutRequest, to: NodeId) {
-        let id = req.request_id;
-        let (attempts, old, _) = sh.attempts.get(&id).copied().unwrap_or((0, 0, to));
-        if old != 0 {
-            ctx.cancel_timer(old);
+impl ShopperProtocol for Paxos {
+    fn outbox(disk: &Disk) -> Option<&Outbox> {
+        match disk {
+            Disk::Shopper { pending } => Some(pending),
+            _ => None,
         }
-        let attempts = attempts + 1;
-        let after = super::retry_after_us(ctx, self.retry_us, attempts);
-        let timer = ctx.set_timer(after, Timer::Retry(id));
-        sh.attempts.insert(id, (attempts, timer, to));
-        ctx.send(to, Msg::Checkout(req));
+    }
+    fn outbox_mut(disk: &mut Disk) -> Option<&mut Outbox> {
+        match disk {
+            Disk::Shopper { pending } => Some(pending),
+            _ => None,
+        }
+    }
+    fn retry_timer(id: RequestId) -> Timer {
+        Timer::Retry(id)
+    }
+    fn checkout_message(req: CheckoutRequest) -> Msg {
+        Msg::Checkout(req)
+    }
+    /// Every order service (proposer) takes a checkout; with a stable leader the others forward it.
+    fn servers(&self) -> Servers {
+        Servers { first: self.acceptors, count: self.proposers }
+    }
+    fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy { retry_us: self.retry_us, max_attempts: None }
     }
 }
 
@@ -841,7 +870,7 @@ impl Protocol for Paxos {
         } else if self.is_proposer(node) {
             Disk::Proposer { round: 0, chosen: VecMap::new() }
         } else {
-            Disk::Shopper { pending: VecMap::new() }
+            Disk::Shopper { pending: Outbox::default() }
         }
     }
 
@@ -866,6 +895,7 @@ impl Protocol for Paxos {
                 leading: None,
                 prior: VecMap::new(),
                 forwarded: VecSet::new(),
+                forward_wait: VecMap::new(),
                 votes: VecMap::new(),
                 chosen: VecMap::new(),
                 applied: 0,
@@ -888,16 +918,7 @@ impl Protocol for Paxos {
             }
             return State::Proposer(p);
         }
-        let first = self.acceptors + (me % self.proposers);
-        let mut sh = Shopper { target: first, attempts: VecMap::new() };
-        let pending: Vec<CheckoutRequest> = match ctx.disk() {
-            Disk::Shopper { pending } => pending.values().cloned().collect(),
-            _ => Vec::new(),
-        };
-        for req in pending {
-            self.shopper_send(&mut sh, ctx, req, first);
-        }
-        State::Shopper(sh)
+        State::Shopper(Shopper { client: Client::start(self, ctx) })
     }
 
     fn on_message(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
@@ -906,19 +927,7 @@ impl Protocol for Paxos {
             State::Proposer(p) => self.proposer_message(p, ctx, from, msg),
             State::Shopper(sh) => {
                 if let Msg::Reply { request_id, outcome } = msg {
-                    let was = ctx.persist(|d| match d {
-                        Disk::Shopper { pending } => pending.remove(&request_id).is_some(),
-                        _ => false,
-                    });
-                    if !was {
-                        return;
-                    }
-                    if let Some((attempts, timer, _)) = sh.attempts.remove(&request_id) {
-                        ctx.cancel_timer(timer);
-                        ctx.note(|| format!("request #{request_id} {} after {attempts} attempt(s)", outcome.short()));
-                    }
-                    sh.target = from;
-                    ctx.answer(request_id, outcome);
+                    sh.client.on_reply(ctx, from, request_id, outcome);
                 }
             }
         }
@@ -935,33 +944,20 @@ impl Protocol for Paxos {
                 p.backoff = None;
                 self.try_start(p, ctx);
             }
-            (State::Shopper(sh), Timer::Retry(id)) => {
-                let req = match ctx.disk() {
-                    Disk::Shopper { pending } => pending.get(&id).cloned(),
-                    _ => None,
-                };
-                let Some(req) = req else { return };
-                // Try the next order service after the one that did not answer.
-                let last = sh.attempts.get_mut(&id).map_or(sh.target, |a| {
-                    a.1 = 0;
-                    a.2
-                });
-                let next = self.acceptors + (last - self.acceptors + 1) % self.proposers;
-                self.shopper_send(sh, ctx, req, next);
+            (State::Proposer(p), Timer::Forwarded(id)) => {
+                let Some((req, shopper)) = p.forward_wait.remove(&id) else { return };
+                if p.shop.order_for(id).is_none() {
+                    self.take_checkout(p, ctx, req, shopper);
+                }
             }
+            (State::Shopper(sh), Timer::Retry(id)) => sh.client.on_retry(self, ctx, id),
             _ => {}
         }
     }
 
     fn on_checkout(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, req: CheckoutRequest) {
         let State::Shopper(sh) = st else { return };
-        ctx.persist(|d| {
-            if let Disk::Shopper { pending } = d {
-                pending.insert(req.request_id, req.clone());
-            }
-        });
-        let to = sh.target;
-        self.shopper_send(sh, ctx, req, to);
+        sh.client.submit(self, ctx, req);
     }
 
     fn summary(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> String {
@@ -999,7 +995,7 @@ impl Protocol for Paxos {
                 if pending.is_empty() {
                     "idle".to_string()
                 } else {
-                    format!("waiting {} · asks {}", pending.len(), self.node_name(sh.target))
+                    format!("waiting {} · asks {}", pending.len(), self.node_name(sh.client.target(self.servers())))
                 }
             }
             (None, Disk::Shopper { pending }) => format!("down · {} on disk", pending.len()),

@@ -33,6 +33,7 @@
 use crate::domain::{rules, Catalogue, CheckoutRequest, Outcome, RequestId, Shop};
 use crate::engine::{CheckView, Ctx, LogCell, Message, NodeDetail, Protocol, Role, TimerId, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
+use crate::protocols::client::{Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
 use crate::protocols::{ProtocolInfo, VariantInfo};
 use crate::rng::mix64;
 use crate::scenario::{NodeId, ProtocolKind, Scenario};
@@ -88,12 +89,12 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     ],
     invariants: &INVARIANTS,
     liveness_bound_ms: Some(4_000),
+    liveness_quorum: |s| vec![crate::liveness::QuorumGroup::majority(0, s.nodes)],
 };
 
 /// Entries per AppendEntries, at most.
 const MAX_BATCH: usize = 64;
 /// Redirects a shopper follows for one attempt before it waits for its timer.
-const MAX_HOPS: u32 = 3;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Variant {
@@ -330,11 +331,10 @@ pub struct Server {
     waiting: VecMap<u64, (RequestId, NodeId)>,
 }
 
-/// A shopper's volatile state: its guess of the leader and the timers of its unanswered checkouts.
+/// A shopper's volatile state: the shared retrying client (where to send, attempts, timers).
 #[derive(Clone, Debug)]
 pub struct Shopper {
-    pub leader_guess: NodeId,
-    attempts: VecMap<RequestId, (u32, u32, TimerId)>,
+    pub client: Client,
 }
 
 #[derive(Clone, Debug)]
@@ -352,7 +352,7 @@ pub enum Disk {
     },
     /// Unanswered checkouts survive a shopper's crash (a durable outbox), so every checkout gets an answer.
     Shopper {
-        pending: VecMap<RequestId, CheckoutRequest>,
+        pending: Outbox,
     },
 }
 
@@ -774,60 +774,40 @@ impl Raft {
         }
     }
 
-    fn shopper_send(&self, sh: &mut Shopper, ctx: &mut Ctx<'_, Self>, req: CheckoutRequest) {
-        let id = req.request_id;
-        let (attempts, hops, old) = sh.attempts.get(&id).copied().unwrap_or((0, 0, 0));
-        if old != 0 {
-            ctx.cancel_timer(old);
+    fn shopper_message(&self, sh: &mut Shopper, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
+        match msg {
+            Msg::Reply { request_id, outcome } => sh.client.on_reply(ctx, from, request_id, outcome),
+            Msg::Redirect { request_id, leader } => sh.client.on_redirect(self, ctx, from, request_id, leader),
+            _ => {}
         }
-        let attempts = attempts + 1;
-        let after = super::retry_after_us(ctx, self.retry_us, attempts);
-        let timer = ctx.set_timer(after, Timer::Retry(id));
-        sh.attempts.insert(id, (attempts, hops, timer));
-        ctx.send(sh.leader_guess, Msg::Checkout(req));
     }
+}
 
-    fn pending_req(ctx: &Ctx<'_, Self>, id: RequestId) -> Option<CheckoutRequest> {
-        match ctx.disk() {
-            Disk::Shopper { pending } => pending.get(&id).cloned(),
+impl ShopperProtocol for Raft {
+    fn outbox(disk: &Disk) -> Option<&Outbox> {
+        match disk {
+            Disk::Shopper { pending } => Some(pending),
             Disk::Server { .. } => None,
         }
     }
-
-    fn shopper_message(&self, sh: &mut Shopper, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
-        match msg {
-            Msg::Reply { request_id, outcome } => {
-                let was_pending = ctx.persist(|d| match d {
-                    Disk::Shopper { pending } => pending.remove(&request_id).is_some(),
-                    Disk::Server { .. } => false,
-                });
-                if !was_pending {
-                    return;
-                }
-                if let Some((attempts, _, timer)) = sh.attempts.remove(&request_id) {
-                    ctx.cancel_timer(timer);
-                    ctx.note(|| format!("request #{request_id} {} after {attempts} attempt(s)", outcome.short()));
-                }
-                sh.leader_guess = from;
-                ctx.answer(request_id, outcome);
-            }
-            Msg::Redirect { request_id, leader } => {
-                let Some(req) = Self::pending_req(ctx, request_id) else { return };
-                let Some(&(attempts, hops, timer)) = sh.attempts.get(&request_id) else { return };
-                match leader {
-                    Some(l) if hops < MAX_HOPS => {
-                        sh.leader_guess = l;
-                        sh.attempts.insert(request_id, (attempts, hops + 1, timer));
-                        ctx.send(l, Msg::Checkout(req));
-                    }
-                    _ => {
-                        // No leader known (an election is on): try another server when the timer fires.
-                        sh.leader_guess = (from + 1) % self.servers;
-                    }
-                }
-            }
-            _ => {}
+    fn outbox_mut(disk: &mut Disk) -> Option<&mut Outbox> {
+        match disk {
+            Disk::Shopper { pending } => Some(pending),
+            Disk::Server { .. } => None,
         }
+    }
+    fn retry_timer(id: RequestId) -> Timer {
+        Timer::Retry(id)
+    }
+    fn checkout_message(req: CheckoutRequest) -> Msg {
+        Msg::Checkout(req)
+    }
+    /// Any server takes a checkout: a follower redirects it to the leader it knows.
+    fn servers(&self) -> Servers {
+        Servers { first: 0, count: self.servers }
+    }
+    fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy { retry_us: self.retry_us, max_attempts: None }
     }
 }
 
@@ -883,27 +863,14 @@ impl Protocol for Raft {
         if node < self.servers {
             Disk::Server { current_term: 0, voted_for: None, log: RaftLog::default() }
         } else {
-            Disk::Shopper { pending: VecMap::new() }
+            Disk::Shopper { pending: Outbox::default() }
         }
     }
 
     fn init(&self, ctx: &mut Ctx<'_, Self>) -> State {
         let me = ctx.me();
         if me >= self.servers {
-            let mut sh = Shopper { leader_guess: me % self.servers, attempts: VecMap::new() };
-            let pending: Vec<CheckoutRequest> = match ctx.disk() {
-                Disk::Shopper { pending } => pending.values().cloned().collect(),
-                Disk::Server { .. } => Vec::new(),
-            };
-            if !pending.is_empty() {
-                ctx.note(|| {
-                    format!("restarts with {} unanswered checkout(s) on disk and sends them again", pending.len())
-                });
-            }
-            for req in pending {
-                self.shopper_send(&mut sh, ctx, req);
-            }
-            return State::Shopper(sh);
+            return State::Shopper(Shopper { client: Client::start(self, ctx) });
         }
         let n = usize::from(self.servers);
         let mut s = Server {
@@ -956,30 +923,14 @@ impl Protocol for Raft {
                 }
                 s.heartbeat_timer = Some(ctx.set_timer(self.heartbeat_us, Timer::Heartbeat));
             }
-            (State::Shopper(sh), Timer::Retry(id)) => {
-                let Some(req) = Self::pending_req(ctx, id) else { return };
-                if let Some(a) = sh.attempts.get_mut(&id) {
-                    a.1 = 0;
-                    a.2 = 0;
-                }
-                sh.leader_guess = (sh.leader_guess + 1) % self.servers;
-                ctx.note(|| {
-                    format!("no answer for request #{id}: retries at node {} with the same request id", sh.leader_guess)
-                });
-                self.shopper_send(sh, ctx, req);
-            }
+            (State::Shopper(sh), Timer::Retry(id)) => sh.client.on_retry(self, ctx, id),
             _ => {}
         }
     }
 
     fn on_checkout(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, req: CheckoutRequest) {
         let State::Shopper(sh) = st else { return };
-        ctx.persist(|d| {
-            if let Disk::Shopper { pending } = d {
-                pending.insert(req.request_id, req.clone());
-            }
-        });
-        self.shopper_send(sh, ctx, req);
+        sh.client.submit(self, ctx, req);
     }
 
     fn summary(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> String {
@@ -998,9 +949,9 @@ impl Protocol for Raft {
                 if pending.is_empty() {
                     "idle".to_string()
                 } else {
-                    let ids: Vec<String> = pending.keys().take(3).map(|id| format!("#{id}")).collect();
+                    let ids: Vec<String> = pending.ids().take(3).map(|id| format!("#{id}")).collect();
                     let more = if pending.len() > 3 { format!(" +{}", pending.len() - 3) } else { String::new() };
-                    format!("waiting {}{more} · asks n{}", ids.join(", "), sh.leader_guess)
+                    format!("waiting {}{more} · asks n{}", ids.join(", "), sh.client.target(self.servers()))
                 }
             }
             (None, Disk::Shopper { pending }) => format!("down · {} on disk", pending.len()),

@@ -13,12 +13,12 @@
 //! - `no-dedup`: every retry is handled as a new checkout, so a lost reply makes the shopper pay twice.
 //! - `ack-before-persist`: orders live only in memory; a crash forgets checkouts already confirmed to shoppers.
 
-use crate::domain::{rules, AbortReason, Catalogue, CheckoutRequest, Outcome, RequestId, Shop};
-use crate::engine::{CheckView, Ctx, Message, Protocol, Role, TimerId, TimerKind};
+use crate::domain::{rules, Catalogue, CheckoutRequest, Outcome, RequestId, Shop};
+use crate::engine::{CheckView, Ctx, Message, Protocol, Role, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
+use crate::protocols::client::{Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
 use crate::protocols::{ProtocolInfo, VariantInfo};
 use crate::scenario::{NodeId, ProtocolKind, Scenario};
-use crate::vecmap::VecMap;
 
 pub const INFO: ProtocolInfo = ProtocolInfo {
     kind: ProtocolKind::Single,
@@ -41,6 +41,7 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     ],
     invariants: &INVARIANTS,
     liveness_bound_ms: Some(8_000),
+    liveness_quorum: super::every_server,
 };
 
 pub const DURABLE: InvariantInfo = InvariantInfo {
@@ -103,31 +104,19 @@ impl TimerKind for Timer {
 }
 
 #[derive(Clone, Debug)]
-pub struct Pending {
-    req: CheckoutRequest,
-    attempts: u32,
-    timer: TimerId,
-}
-
-#[derive(Clone, Debug)]
 pub enum State {
     /// The database. `memory` holds the shop only in the `ack-before-persist` variant.
-    Db {
-        memory: Option<Box<Shop>>,
-    },
-    Shopper {
-        pending: VecMap<RequestId, Pending>,
-    },
+    Db { memory: Option<Box<Shop>> },
+    /// A shopper: the shared retrying client.
+    Shopper { client: Client },
 }
 
 #[derive(Clone, Debug)]
 pub enum Disk {
     /// The database's disk: the shop (unless the variant keeps it in memory) and how often it booted.
-    Db {
-        shop: Option<Box<Shop>>,
-        boots: u32,
-    },
-    Shopper,
+    Db { shop: Option<Box<Shop>>, boots: u32 },
+    /// A shopper's unanswered checkouts survive its crash.
+    Shopper { pending: Outbox },
 }
 
 /// What the checker remembers between events.
@@ -157,10 +146,33 @@ impl SingleDb {
             _ => None,
         }
     }
+}
 
-    fn backoff_us(&self, attempts: u32, ctx: &mut Ctx<'_, Self>) -> u64 {
-        let base = self.timeout_us << (attempts.saturating_sub(1)).min(3);
-        base + ctx.rng().range_u64(0, self.timeout_us / 2)
+impl ShopperProtocol for SingleDb {
+    fn outbox(disk: &Disk) -> Option<&Outbox> {
+        match disk {
+            Disk::Shopper { pending } => Some(pending),
+            Disk::Db { .. } => None,
+        }
+    }
+    fn outbox_mut(disk: &mut Disk) -> Option<&mut Outbox> {
+        match disk {
+            Disk::Shopper { pending } => Some(pending),
+            Disk::Db { .. } => None,
+        }
+    }
+    fn retry_timer(id: RequestId) -> Timer {
+        Timer::Retry(id)
+    }
+    fn checkout_message(req: CheckoutRequest) -> Msg {
+        Msg::Checkout(req)
+    }
+    fn servers(&self) -> Servers {
+        Servers { first: DB, count: 1 }
+    }
+    /// A shopper gives up after [`MAX_ATTEMPTS`]: with one database there is nobody else to ask.
+    fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy { retry_us: self.timeout_us, max_attempts: Some(MAX_ATTEMPTS) }
     }
 }
 
@@ -203,7 +215,7 @@ impl Protocol for SingleDb {
 
     fn fresh_disk(&self, node: NodeId) -> Disk {
         if node != DB {
-            Disk::Shopper
+            Disk::Shopper { pending: Outbox::default() }
         } else if self.variant == Variant::AckBeforePersist {
             Disk::Db { shop: None, boots: 0 }
         } else {
@@ -213,14 +225,14 @@ impl Protocol for SingleDb {
 
     fn init(&self, ctx: &mut Ctx<'_, Self>) -> State {
         if ctx.me() != DB {
-            return State::Shopper { pending: VecMap::new() };
+            return State::Shopper { client: Client::start(self, ctx) };
         }
         let boots = ctx.persist(|d| match d {
             Disk::Db { boots, .. } => {
                 *boots += 1;
                 *boots
             }
-            Disk::Shopper => 0,
+            Disk::Shopper { .. } => 0,
         });
         if self.variant == Variant::AckBeforePersist {
             if boots > 1 {
@@ -268,52 +280,25 @@ impl Protocol for SingleDb {
                 }
                 ctx.send(from, Msg::Reply { request_id: req.request_id, outcome });
             }
-            (State::Shopper { pending }, Msg::Reply { request_id, outcome }) => match pending.remove(&request_id) {
-                Some(p) => {
-                    ctx.cancel_timer(p.timer);
-                    ctx.note(format!("request #{request_id} {} after {} attempt(s)", outcome.short(), p.attempts));
-                    ctx.answer(request_id, outcome);
-                }
-                None => ctx.note(format!("a late or duplicate reply for request #{request_id} is ignored")),
-            },
+            (State::Shopper { client }, Msg::Reply { request_id, outcome }) => {
+                client.on_reply(ctx, from, request_id, outcome)
+            }
             _ => {}
         }
     }
 
     fn on_timer(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, timer: Timer) {
-        let (State::Shopper { pending }, Timer::Retry(id)) = (st, timer) else {
+        let (State::Shopper { client }, Timer::Retry(id)) = (st, timer) else {
             return;
         };
-        let Some(p) = pending.get_mut(&id) else {
-            return;
-        };
-        if p.attempts >= MAX_ATTEMPTS {
-            pending.remove(&id);
-            ctx.note(format!("no answer for request #{id} after {MAX_ATTEMPTS} attempts: the shopper gives up"));
-            ctx.answer(id, Outcome::Aborted { reason: AbortReason::GaveUp });
-            return;
-        }
-        p.attempts += 1;
-        let attempts = p.attempts;
-        let req = p.req.clone();
-        let after = self.backoff_us(attempts, ctx);
-        ctx.sample(super::RETRIES_METRIC, 1);
-        let timer = ctx.set_timer(after, Timer::Retry(id));
-        if let Some(p) = pending.get_mut(&id) {
-            p.timer = timer;
-        }
-        ctx.note(format!("no reply for request #{id} yet: retry {attempts} with the same request id"));
-        ctx.send(DB, Msg::Checkout(req));
+        client.on_retry(self, ctx, id);
     }
 
     fn on_checkout(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, req: CheckoutRequest) {
-        let State::Shopper { pending } = st else {
+        let State::Shopper { client } = st else {
             return;
         };
-        let after = self.backoff_us(1, ctx);
-        let timer = ctx.set_timer(after, Timer::Retry(req.request_id));
-        ctx.send(DB, Msg::Checkout(req.clone()));
-        pending.insert(req.request_id, Pending { req, attempts: 1, timer });
+        client.submit(self, ctx, req);
     }
 
     fn summary(&self, node: NodeId, st: Option<&State>, disk: &Disk) -> String {
@@ -335,17 +320,22 @@ impl Protocol for SingleDb {
                 }
             }
             (None, _) => "down".to_string(),
-            (Some(State::Shopper { pending }), _) if pending.is_empty() => "idle".to_string(),
-            (Some(State::Shopper { pending }), _) => {
+            (_, Disk::Shopper { pending }) if pending.is_empty() => "idle".to_string(),
+            (Some(State::Shopper { client }), Disk::Shopper { pending }) => {
                 let parts: Vec<String> = pending
-                    .iter()
+                    .ids()
                     .take(3)
-                    .map(|(id, p)| if p.attempts > 1 { format!("#{id} try {}", p.attempts) } else { format!("#{id}") })
+                    .map(|id| match client.attempts(id) {
+                        n if n > 1 => format!("#{id} try {n}"),
+                        _ => format!("#{id}"),
+                    })
                     .collect();
                 let more = if pending.len() > 3 { format!(" +{}", pending.len() - 3) } else { String::new() };
                 format!("waiting {}{more}", parts.join(", "))
             }
-            (Some(State::Db { .. }), Disk::Shopper) => format!("node {node}"),
+            (Some(State::Db { .. }), Disk::Shopper { .. }) => {
+                format!("node {node}")
+            }
         }
     }
 
@@ -360,7 +350,7 @@ impl Protocol for SingleDb {
         let (state, disk) = w.nodes.get_mut(usize::from(DB));
         let boots = match disk {
             Disk::Db { boots, .. } => *boots,
-            Disk::Shopper => 0,
+            Disk::Shopper { .. } => 0,
         };
         let Some(shop) = self.shop_of(state, disk) else {
             return;

@@ -29,6 +29,7 @@
 use crate::domain::{cents, rules, AbortReason, Catalogue, CheckoutRequest, Outcome, RequestId};
 use crate::engine::{CheckView, Ctx, LogCell, Message, NodeDetail, Protocol, Role, TimerId, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
+use crate::protocols::client::{Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
 use crate::protocols::{ProtocolInfo, VariantInfo};
 use crate::scenario::{Line, NodeId, ProtocolKind, Scenario};
 use crate::vecmap::{VecMap, VecSet};
@@ -66,6 +67,7 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     ],
     invariants: &INVARIANTS,
     liveness_bound_ms: Some(6_000),
+    liveness_quorum: super::every_server,
 };
 
 const COORD: NodeId = 0;
@@ -238,9 +240,10 @@ pub struct Coordinator {
     dirty: Vec<TxnId>,
 }
 
+/// A shopper's volatile state: the shared retrying client (it has only the coordinator to send to).
 #[derive(Clone, Debug)]
 pub struct Shopper {
-    attempts: VecMap<RequestId, (u32, TimerId)>,
+    client: Client,
 }
 
 /// A participant's volatile state: the "still uncertain?" timer of each prepared transaction.
@@ -260,7 +263,7 @@ pub enum State {
 pub enum Disk {
     Coordinator { log: VecMap<TxnId, CTxn> },
     Participant(Box<Ledger>),
-    Shopper { pending: VecMap<RequestId, CheckoutRequest> },
+    Shopper { pending: Outbox },
 }
 
 /// What the checker remembers: per transaction, the outcomes seen anywhere; per participant, the ledger totals
@@ -622,18 +625,33 @@ impl TwoPc {
             _ => {}
         }
     }
+}
 
-    fn shopper_send(&self, sh: &mut Shopper, ctx: &mut Ctx<'_, Self>, req: CheckoutRequest) {
-        let id = req.request_id;
-        let (attempts, old) = sh.attempts.get(&id).copied().unwrap_or((0, 0));
-        if old != 0 {
-            ctx.cancel_timer(old);
+impl ShopperProtocol for TwoPc {
+    fn outbox(disk: &Disk) -> Option<&Outbox> {
+        match disk {
+            Disk::Shopper { pending } => Some(pending),
+            _ => None,
         }
-        let attempts = attempts + 1;
-        let after = super::retry_after_us(ctx, self.retry_us, attempts);
-        let timer = ctx.set_timer(after, Timer::Retry(id));
-        sh.attempts.insert(id, (attempts, timer));
-        ctx.send(COORD, Msg::Checkout(req));
+    }
+    fn outbox_mut(disk: &mut Disk) -> Option<&mut Outbox> {
+        match disk {
+            Disk::Shopper { pending } => Some(pending),
+            _ => None,
+        }
+    }
+    fn retry_timer(id: RequestId) -> Timer {
+        Timer::Retry(id)
+    }
+    fn checkout_message(req: CheckoutRequest) -> Msg {
+        Msg::Checkout(req)
+    }
+    /// Only the order service (the coordinator) takes a checkout.
+    fn servers(&self) -> Servers {
+        Servers { first: COORD, count: 1 }
+    }
+    fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy { retry_us: self.retry_us, max_attempts: None }
     }
 }
 
@@ -721,7 +739,7 @@ impl Protocol for TwoPc {
                 dirty: Vec::new(),
             }))
         } else {
-            Disk::Shopper { pending: VecMap::new() }
+            Disk::Shopper { pending: Outbox::default() }
         }
     }
 
@@ -773,15 +791,7 @@ impl Protocol for TwoPc {
             }
             return State::Participant(p);
         }
-        let mut sh = Shopper { attempts: VecMap::new() };
-        let pending: Vec<CheckoutRequest> = match ctx.disk() {
-            Disk::Shopper { pending } => pending.values().cloned().collect(),
-            _ => Vec::new(),
-        };
-        for req in pending {
-            self.shopper_send(&mut sh, ctx, req);
-        }
-        State::Shopper(sh)
+        State::Shopper(Shopper { client: Client::start(self, ctx) })
     }
 
     fn on_message(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
@@ -790,16 +800,7 @@ impl Protocol for TwoPc {
             State::Participant(p) => self.participant_message(p, ctx, from, msg),
             State::Shopper(sh) => {
                 if let Msg::Reply { request_id, outcome } = msg {
-                    let was = ctx.persist(|d| match d {
-                        Disk::Shopper { pending } => pending.remove(&request_id).is_some(),
-                        _ => false,
-                    });
-                    if was {
-                        if let Some((_, timer)) = sh.attempts.remove(&request_id) {
-                            ctx.cancel_timer(timer);
-                        }
-                        ctx.answer(request_id, outcome);
-                    }
+                    sh.client.on_reply(ctx, from, request_id, outcome);
                 }
             }
         }
@@ -825,30 +826,14 @@ impl Protocol for TwoPc {
                 self.arm(&mut c.timers, ctx, txn, self.resend_us, Timer::Resend(txn));
             }
             (State::Participant(p), Timer::Uncertain(txn)) => self.participant_timer(p, ctx, txn),
-            (State::Shopper(sh), Timer::Retry(id)) => {
-                let req = match ctx.disk() {
-                    Disk::Shopper { pending } => pending.get(&id).cloned(),
-                    _ => None,
-                };
-                if let Some(req) = req {
-                    if let Some(a) = sh.attempts.get_mut(&id) {
-                        a.1 = 0;
-                    }
-                    self.shopper_send(sh, ctx, req);
-                }
-            }
+            (State::Shopper(sh), Timer::Retry(id)) => sh.client.on_retry(self, ctx, id),
             _ => {}
         }
     }
 
     fn on_checkout(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, req: CheckoutRequest) {
         let State::Shopper(sh) = st else { return };
-        ctx.persist(|d| {
-            if let Disk::Shopper { pending } = d {
-                pending.insert(req.request_id, req.clone());
-            }
-        });
-        self.shopper_send(sh, ctx, req);
+        sh.client.submit(self, ctx, req);
     }
 
     fn summary(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> String {

@@ -270,11 +270,13 @@ pub(super) fn scenario(v: &Value) -> Res<Scenario> {
     )?;
     let protocols: Vec<&str> = ProtocolKind::ALL.iter().map(|p| p.name()).collect();
     let strategies = DeadlockStrategy::ALL.map(DeadlockStrategy::name);
+    let protocol = o.need("protocol", |v, at| one_of(v, at, ProtocolKind::parse, &protocols))?;
     Ok(Scenario {
         format_version: o.need("format_version", int)?,
-        protocol: o.need("protocol", |v, at| one_of(v, at, ProtocolKind::parse, &protocols))?,
+        protocol,
         variant: o.or("variant", default_variant(), |v, at| text(v, at).map(str::to_string))?,
-        nodes: o.or("nodes", default_nodes(), int)?,
+        // Without `nodes`, the protocol's own default cluster (five Raft servers, one database, ...).
+        nodes: o.or("nodes", default_nodes(protocol), int)?,
         shoppers: o.or("shoppers", default_shoppers(), int)?,
         seed: o.or("seed", 0, int)?,
         until_ms: o.or("until_ms", default_until_ms(), int)?,

@@ -1,0 +1,365 @@
+//! Liveness as a verdict: "every checkout is answered within B ms once what the protocol needs is up and connected".
+//!
+//! Safety invariants say nothing bad happens; liveness says something good eventually does. A bare "eventually"
+//! cannot be checked on a finite run, so each protocol states a bound `B` ([`ProtocolInfo::liveness_bound_ms`],
+//! for the default network; scaled with a slower network's worst latency, see [`bound_us`])
+//! and a [`QuorumGroup`] list: which servers must be up for it to make progress (Raft: a majority of servers;
+//! Paxos: a majority of acceptors and one order service; 2PC, the single database and the lock services: every
+//! server). This is the safety-then-liveness split TigerBeetle's simulator makes, judged not only after a final
+//! heal but in every stretch of the run in which the protocol's needs are met:
+//!
+//! A stretch is **good** when every shopper is up, the quorum groups are met, no directed link between two up
+//! nodes is cut (partition or one-way cut), no link loses messages at random (with loss, any number of retries can
+//! be lost in a row, so no bound is certain) and none is worse than the scenario's own network (duplication, worst
+//! latency). Every intervention other than a checkout starts a new stretch, so a checkout is
+//! judged from the later of its submission and the start of the stretch. A checkout is **late** when it is still
+//! unanswered `B` ms after that moment while the stretch lasts at least that long (the end of the run counts as
+//! the end of a stretch). Checkouts never inside a long enough good stretch are not judged.
+//!
+//! [`ProtocolInfo::liveness_bound_ms`]: crate::protocols::ProtocolInfo::liveness_bound_ms
+
+use crate::domain::RequestId;
+use crate::scenario::{Action, LinkSettings, NodeId, Scenario};
+use crate::vecmap::VecMap;
+use serde::Serialize;
+
+/// `count` consecutive servers from `first`, of which at least `need` must be up for the protocol to make progress.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct QuorumGroup {
+    pub first: NodeId,
+    pub count: u16,
+    pub need: u16,
+}
+
+impl QuorumGroup {
+    /// A majority of `count` servers from `first`.
+    pub fn majority(first: NodeId, count: u16) -> QuorumGroup {
+        QuorumGroup { first, count, need: count / 2 + 1 }
+    }
+    /// Every one of `count` servers from `first`.
+    pub fn all(first: NodeId, count: u16) -> QuorumGroup {
+        QuorumGroup { first, count, need: count }
+    }
+}
+
+/// The verdict on a run's liveness.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LivenessVerdict {
+    /// Every judged checkout was answered within the bound.
+    Held,
+    /// Some checkout was not (see `first_late`).
+    Broken,
+    /// The protocol states no bound, or no checkout was inside a good stretch long enough to judge.
+    NotApplicable,
+}
+
+impl LivenessVerdict {
+    pub fn name(self) -> &'static str {
+        match self {
+            LivenessVerdict::Held => "held",
+            LivenessVerdict::Broken => "broken",
+            LivenessVerdict::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+/// The first checkout that broke the promise.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Late {
+    pub request_id: RequestId,
+    pub submitted_us: u64,
+    /// When its judged wait began: its submission, or the start of the good stretch it was pending at.
+    pub judged_from_us: u64,
+    /// When it was answered, if ever.
+    pub answered_us: Option<u64>,
+}
+
+impl Late {
+    /// One line for people: "checkout #12 (submitted at 0.10 s) was answered 24.70 s after …".
+    pub fn describe(&self, bound_ms: u64) -> String {
+        let from = if self.judged_from_us == self.submitted_us {
+            "its submission".to_string()
+        } else {
+            format!("t = {:.2} s, when the protocol's needs were met again", self.judged_from_us as f64 / 1e6)
+        };
+        match self.answered_us {
+            Some(a) => format!(
+                "checkout #{} (submitted at {:.2} s) was answered {} ms after {from}, beyond the bound of {bound_ms} ms",
+                self.request_id,
+                self.submitted_us as f64 / 1e6,
+                (a - self.judged_from_us) / 1000
+            ),
+            None => format!(
+                "checkout #{} (submitted at {:.2} s) had no answer {bound_ms} ms after {from}",
+                self.request_id,
+                self.submitted_us as f64 / 1e6
+            ),
+        }
+    }
+}
+
+/// What `protosim run --json` carries as `"liveness"`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LivenessReport {
+    pub verdict: LivenessVerdict,
+    pub bound_ms: Option<u64>,
+    /// The slowest judged answer, measured from the start of its judged wait.
+    pub slowest_ms: u64,
+    /// Checkouts judged (pending inside a good stretch long enough to judge them).
+    pub judged: u64,
+    pub first_late: Option<Late>,
+    /// What the protocol needs, in words ("a majority of servers up and connected").
+    pub needs: String,
+}
+
+impl LivenessReport {
+    /// One line for people.
+    pub fn describe(&self) -> String {
+        match (self.verdict, self.bound_ms) {
+            (LivenessVerdict::Held, Some(b)) => format!(
+                "held: {} checkout(s) judged, each answered within {b} ms once {} (slowest {} ms)",
+                self.judged, self.needs, self.slowest_ms
+            ),
+            (LivenessVerdict::Broken, Some(b)) => match &self.first_late {
+                Some(l) => format!("BROKEN: {} ({} needed)", l.describe(b), self.needs),
+                None => "BROKEN".to_string(),
+            },
+            (_, None) => "not applicable: this protocol states no bound".to_string(),
+            (_, Some(b)) => {
+                format!("not applicable: no checkout waited inside a {b} ms stretch in which {}", self.needs)
+            }
+        }
+    }
+}
+
+/// Judges liveness from the checkouts' submissions and answers, fed in time order (streaming: the page feeds it
+/// while it loads a run in pieces, the CLI from the whole trace).
+#[derive(Clone, Debug)]
+pub struct LivenessJudge {
+    bound_us: Option<u64>,
+    /// Good stretches, [start, end) in µs, in order; the last may end at `u64::MAX`.
+    good: Vec<(u64, u64)>,
+    pending: VecMap<RequestId, u64>,
+    slowest_us: u64,
+    judged: u64,
+    first_late: Option<Late>,
+    needs: String,
+}
+
+impl LivenessJudge {
+    pub fn new(scenario: &Scenario) -> LivenessJudge {
+        let info = crate::protocols::info(scenario.protocol);
+        let groups = (info.liveness_quorum)(scenario);
+        LivenessJudge {
+            bound_us: info.liveness_bound_ms.map(|b| bound_us(b, scenario)),
+            good: good_stretches(scenario, &groups),
+            pending: VecMap::new(),
+            slowest_us: 0,
+            judged: 0,
+            first_late: None,
+            needs: needs_text(&groups),
+        }
+    }
+
+    pub fn submit(&mut self, request_id: RequestId, t_us: u64) {
+        self.pending.insert(request_id, t_us);
+    }
+
+    pub fn answer(&mut self, request_id: RequestId, t_us: u64) {
+        if let Some(s) = self.pending.remove(&request_id) {
+            self.judge(request_id, s, Some(t_us), t_us);
+        }
+    }
+
+    /// The verdict once the run ended at `end_us`.
+    pub fn finish(mut self, end_us: u64) -> LivenessReport {
+        for (id, s) in std::mem::take(&mut self.pending) {
+            self.judge(id, s, None, end_us);
+        }
+        let verdict = match (self.bound_us, &self.first_late) {
+            (None, _) => LivenessVerdict::NotApplicable,
+            (Some(_), Some(_)) => LivenessVerdict::Broken,
+            (Some(_), None) if self.judged == 0 => LivenessVerdict::NotApplicable,
+            (Some(_), None) => LivenessVerdict::Held,
+        };
+        LivenessReport {
+            verdict,
+            bound_ms: self.bound_us.map(|b| b / 1000),
+            slowest_ms: self.slowest_us / 1000,
+            judged: self.judged,
+            first_late: self.first_late,
+            needs: self.needs,
+        }
+    }
+
+    /// Judges one checkout submitted at `s`, answered at `answered` (or not by `end_us`).
+    fn judge(&mut self, request_id: RequestId, s: u64, answered: Option<u64>, end_us: u64) {
+        let Some(bound) = self.bound_us else { return };
+        let a = answered.unwrap_or(u64::MAX);
+        let mut judged = false;
+        for &(g0, g1) in &self.good {
+            if g1 <= s || g0 >= a.min(end_us) {
+                continue;
+            }
+            let from = s.max(g0);
+            let stretch_end = g1.min(end_us);
+            if a <= stretch_end {
+                // Answered inside this stretch: its wait counts, late or not.
+                judged = true;
+                self.slowest_us = self.slowest_us.max(a - from);
+                if a - from > bound {
+                    self.late(request_id, s, from, answered);
+                }
+                break;
+            }
+            if stretch_end.saturating_sub(from) > bound {
+                judged = true;
+                self.late(request_id, s, from, answered);
+                break;
+            }
+        }
+        if judged {
+            self.judged += 1;
+        }
+    }
+
+    fn late(&mut self, request_id: RequestId, submitted_us: u64, judged_from_us: u64, answered_us: Option<u64>) {
+        if self.first_late.is_none() {
+            self.first_late = Some(Late { request_id, submitted_us, judged_from_us, answered_us });
+        }
+    }
+}
+
+/// Judges a whole trace (the CLI and the sweep).
+pub fn judge_trace(scenario: &Scenario, trace: &[crate::trace::TraceEvent], end_us: u64) -> LivenessReport {
+    use crate::trace::Ev;
+    let mut j = LivenessJudge::new(scenario);
+    for e in trace {
+        match &e.ev {
+            Ev::Submit { request_id, .. } => j.submit(*request_id, e.t_us),
+            Ev::Outcome { request_id, .. } => j.answer(*request_id, e.t_us),
+            _ => {}
+        }
+    }
+    j.finish(end_us)
+}
+
+/// The worst one-way latency a stated bound assumes: the default network's.
+pub const BOUND_LATENCY_US: u64 = 24_000;
+
+/// A protocol's bound for a scenario: as stated for the default network, scaled up in proportion to a slower
+/// network's worst one-way latency (every protocol's timeouts and retry intervals grow with it).
+pub fn bound_us(bound_ms: u64, scenario: &Scenario) -> u64 {
+    let worst = scenario.worst_latency_us().max(BOUND_LATENCY_US);
+    (bound_ms * 1000).saturating_mul(worst) / BOUND_LATENCY_US
+}
+
+fn needs_text(groups: &[QuorumGroup]) -> String {
+    let parts: Vec<String> = groups
+        .iter()
+        .map(|g| {
+            let range = if g.count == 1 {
+                format!("n{}", g.first)
+            } else {
+                format!("n{}–n{}", g.first, g.first + g.count - 1)
+            };
+            if g.need == g.count && g.count > 1 {
+                format!("all of {range}")
+            } else if g.need == g.count {
+                range
+            } else {
+                format!("{} of {range}", g.need)
+            }
+        })
+        .collect();
+    format!("{} up, every shopper up and the network whole and lossless", parts.join(" and "))
+}
+
+/// No message loss, and no worse than the scenario's own network: duplication and worst latency at most the base's.
+/// (With random loss no bound holds for sure: any number of retries can be lost in a row.)
+fn calm(s: &LinkSettings, base: &LinkSettings) -> bool {
+    s.loss == 0.0 && s.dup <= base.dup && s.latency_us_max <= base.latency_us_max
+}
+
+/// The good stretches of a scenario, from its interventions (see the module comment).
+fn good_stretches(scenario: &Scenario, groups: &[QuorumGroup]) -> Vec<(u64, u64)> {
+    let n = usize::from(scenario.total_nodes());
+    let servers = scenario.servers();
+    let base = scenario.network.default.clone();
+    let links_calm = scenario.network.links.iter().all(|l| calm(&l.settings, &base));
+    let mut up = vec![true; n];
+    let mut group_of = vec![0usize; n];
+    let mut cuts: Vec<(NodeId, NodeId)> = Vec::new();
+    let mut default = base.clone();
+    let mut links: VecMap<(NodeId, NodeId), bool> = VecMap::new();
+    let good = |up: &[bool],
+                group_of: &[usize],
+                cuts: &[(NodeId, NodeId)],
+                default: &LinkSettings,
+                links: &VecMap<(NodeId, NodeId), bool>| {
+        let shoppers_up = (usize::from(servers)..n).all(|i| up[i]);
+        let quorum = groups
+            .iter()
+            .all(|g| (g.first..g.first + g.count).filter(|&i| up[usize::from(i)]).count() >= usize::from(g.need));
+        let connected = (0..n).all(|a| (0..n).all(|b| !up[a] || !up[b] || group_of[a] == group_of[b]))
+            && cuts.iter().all(|&(a, b)| !up[usize::from(a)] || !up[usize::from(b)]);
+        shoppers_up && quorum && connected && links_calm && calm(default, &base) && links.values().all(|&c| c)
+    };
+    let mut out: Vec<(u64, u64)> = Vec::new();
+    let mut start = 0u64;
+    let mut was_good = good(&up, &group_of, &cuts, &default, &links);
+    let mut ivs: Vec<&crate::scenario::Intervention> =
+        scenario.interventions.iter().filter(|i| !matches!(i.action, Action::Checkout { .. })).collect();
+    crate::sort::sort_by_key(&mut ivs, |i| i.at_us);
+    let mut k = 0;
+    while k < ivs.len() {
+        let t = ivs[k].at_us;
+        while k < ivs.len() && ivs[k].at_us == t {
+            match &ivs[k].action {
+                Action::Crash { node } => set(&mut up, *node, false),
+                Action::Restart { node } => set(&mut up, *node, true),
+                Action::Partition { groups } => {
+                    group_of.iter_mut().for_each(|g| *g = groups.len());
+                    for (gi, g) in groups.iter().enumerate() {
+                        for &node in g {
+                            if let Some(x) = group_of.get_mut(usize::from(node)) {
+                                *x = gi;
+                            }
+                        }
+                    }
+                }
+                Action::Cut { from, to } => cuts.push((*from, *to)),
+                Action::Heal => {
+                    group_of.iter_mut().for_each(|g| *g = 0);
+                    cuts.clear();
+                }
+                Action::SetNetwork { link: None, settings } => default = settings.clone(),
+                Action::SetNetwork { link: Some(l), settings } => {
+                    links.insert(*l, calm(settings, &base));
+                }
+                Action::DropMessage { .. }
+                | Action::DuplicateMessage { .. }
+                | Action::DelayMessage { .. }
+                | Action::Checkout { .. } => {}
+            }
+            k += 1;
+        }
+        // Every fault starts a new stretch: close the current one here.
+        if was_good && t > start {
+            out.push((start, t));
+        }
+        start = t;
+        was_good = good(&up, &group_of, &cuts, &default, &links);
+    }
+    if was_good {
+        out.push((start, u64::MAX));
+    }
+    out
+}
+
+fn set(up: &mut [bool], node: NodeId, v: bool) {
+    if let Some(x) = up.get_mut(usize::from(node)) {
+        *x = v;
+    }
+}

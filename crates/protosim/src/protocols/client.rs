@@ -1,0 +1,304 @@
+//! The shopper's retrying client, shared by every protocol whose shoppers hand a checkout to a server and wait for
+//! its answer (the single database, Raft, Paxos, two-phase commit).
+//!
+//! A shopper cannot tell a slow server from a dead one, so it keeps each unanswered checkout in a durable
+//! [`Outbox`] and sends it again, with the *same request id*, until some server answers; the servers' request-id
+//! deduplication turns those retries into "exactly once" (the rule every client of a replicated service follows:
+//! Raft §8, "clients assign unique serial numbers to every command").
+//!
+//! The client owns everything about retrying:
+//!
+//! - **request ids and the durable outbox**: a checkout is written to the shopper's disk before the first send and
+//!   removed when answered, so a shopper that crashes and restarts sends its unanswered checkouts again;
+//! - **back-off with jitter**: an attempt waits `retry_us · 2^min(r, 3)` plus up to half a `retry_us` of jitter, so
+//!   shoppers do not retry in step, where `r` counts the rounds already made through all the servers: each server
+//!   sees the shopper's interval double, but a shopper with dead servers to skip does not wait longer for each;
+//! - **where to send**: the protocol supplies only its routing rule, the [`Servers`] that may take a checkout
+//!   (every Raft server, every Paxos order service, the one coordinator or database). The client prefers the server
+//!   that answered last (or that a server named as leader); when an attempt times out, that server is suspected
+//!   and the next attempt goes to a server not tried since the last answer, in turn, before returning to one that
+//!   failed. So a shopper that knows a live leader keeps sending there, and one that lost it finds a live server in
+//!   at most as many timeouts as there are dead servers.
+//!
+//! A fixed rotation ("always the next server") is the mistake this replaces: a reply points the shopper at the
+//! leader, but a single lost message then moves it to the leader's successor, and when the servers after the leader
+//! are down the shopper circles among dead servers while the leader sits idle.
+
+use crate::domain::{AbortReason, CheckoutRequest, Outcome, RequestId};
+use crate::engine::{Ctx, Protocol, TimerId};
+use crate::scenario::NodeId;
+use crate::vecmap::{VecMap, VecSet};
+
+/// A count metric every protocol records once per retried checkout attempt (a resend, or a new attempt after a
+/// conflict or an abort).
+pub const RETRIES_METRIC: &str = "retries";
+
+/// How many redirects one attempt follows before it waits for its timer (a leader named by a stale follower can
+/// redirect in a circle).
+pub const MAX_HOPS: u32 = 3;
+
+/// How long a shopper waits for an answer to checkout attempt number `attempts` (1, 2, …) after `rounds` full
+/// rounds through the servers: the retry interval, doubled per round up to eight times, plus up to half an
+/// interval of jitter. Every attempt after the first counts as a retry ([`RETRIES_METRIC`], charted over time).
+fn retry_after_us<P: Protocol>(ctx: &mut Ctx<'_, P>, retry_us: u64, attempts: u32, rounds: u32) -> u64 {
+    if attempts > 1 {
+        ctx.sample(RETRIES_METRIC, 1);
+    }
+    (retry_us << rounds.min(3)) + ctx.rng().range_u64(0, retry_us / 2)
+}
+
+/// The unanswered checkouts on a shopper's disk (they survive its crash): request id → the request.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Outbox {
+    pending: VecMap<RequestId, CheckoutRequest>,
+}
+
+impl Outbox {
+    pub fn len(&self) -> usize {
+        self.pending.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.pending.is_empty()
+    }
+    /// The unanswered request ids, oldest first.
+    pub fn ids(&self) -> impl Iterator<Item = RequestId> + '_ {
+        self.pending.keys().copied()
+    }
+    pub fn get(&self, id: RequestId) -> Option<&CheckoutRequest> {
+        self.pending.get(&id)
+    }
+}
+
+/// The routing rule a protocol gives its shoppers: the `count` servers with consecutive node ids from `first`
+/// that can take a checkout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Servers {
+    pub first: NodeId,
+    pub count: u16,
+}
+
+impl Servers {
+    fn after(&self, node: NodeId) -> NodeId {
+        self.first + (node.saturating_sub(self.first) + 1) % self.count.max(1)
+    }
+    fn contains(&self, node: NodeId) -> bool {
+        node >= self.first && node < self.first + self.count
+    }
+}
+
+/// How a protocol's shoppers retry: the base interval (µs) and, optionally, after how many attempts a shopper
+/// gives up and answers itself "aborted: gave up" (the single database, whose outage has no end in sight).
+#[derive(Clone, Copy, Debug)]
+pub struct RetryPolicy {
+    pub retry_us: u64,
+    pub max_attempts: Option<u32>,
+}
+
+/// What a protocol tells the client about its own types: where its shoppers keep the outbox, how a retry timer
+/// and a checkout message are spelled, and its routing rule and retry policy.
+pub trait ShopperProtocol: Protocol {
+    fn outbox(disk: &Self::Disk) -> Option<&Outbox>;
+    fn outbox_mut(disk: &mut Self::Disk) -> Option<&mut Outbox>;
+    fn retry_timer(id: RequestId) -> Self::Timer;
+    fn checkout_message(req: CheckoutRequest) -> Self::Msg;
+    fn servers(&self) -> Servers;
+    fn retry_policy(&self) -> RetryPolicy;
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Attempt {
+    /// Attempts so far (1 after the first send).
+    attempts: u32,
+    /// Redirects followed in the current attempt.
+    hops: u32,
+    timer: TimerId,
+    sent_to: NodeId,
+}
+
+/// A shopper's volatile client state (lost on a crash; the [`Outbox`] is what survives).
+#[derive(Clone, Debug)]
+pub struct Client {
+    /// The server that answered last, or that a live server named as its leader: new attempts go there.
+    preferred: Option<NodeId>,
+    /// Servers that let an attempt time out since the last answer: tried only when no other is left.
+    failed: VecSet<NodeId>,
+    /// Where the rotation goes next when no server is preferred.
+    next: NodeId,
+    attempts: VecMap<RequestId, Attempt>,
+}
+
+impl Client {
+    /// A client that starts at its own share of the servers (shoppers spread over them), then sends every checkout
+    /// left in its outbox again.
+    pub fn start<P: ShopperProtocol>(p: &P, ctx: &mut Ctx<'_, P>) -> Client {
+        let servers = p.servers();
+        let me = ctx.me();
+        let mut c = Client {
+            preferred: None,
+            failed: VecSet::new(),
+            next: servers.first + me % servers.count.max(1),
+            attempts: VecMap::new(),
+        };
+        let pending: Vec<CheckoutRequest> =
+            P::outbox(ctx.disk()).map(|o| o.pending.values().cloned().collect()).unwrap_or_default();
+        if !pending.is_empty() {
+            let n = pending.len();
+            ctx.note(|| format!("restarts with {n} unanswered checkout(s) on disk and sends them again"));
+        }
+        for req in pending {
+            c.send(p, ctx, req);
+        }
+        c
+    }
+
+    /// The server the next new checkout goes to.
+    pub fn target(&self, servers: Servers) -> NodeId {
+        match self.preferred {
+            Some(s) if !self.failed.contains(&s) => s,
+            _ => self.rotation(servers),
+        }
+    }
+
+    fn rotation(&self, servers: Servers) -> NodeId {
+        let mut s = self.next;
+        for _ in 0..servers.count {
+            if !self.failed.contains(&s) {
+                return s;
+            }
+            s = servers.after(s);
+        }
+        self.next
+    }
+
+    /// Attempts made so far for an unanswered checkout.
+    pub fn attempts(&self, id: RequestId) -> u32 {
+        self.attempts.get(&id).map_or(0, |a| a.attempts)
+    }
+
+    /// A new checkout: written to the outbox, then sent.
+    pub fn submit<P: ShopperProtocol>(&mut self, p: &P, ctx: &mut Ctx<'_, P>, req: CheckoutRequest) {
+        ctx.persist(|d| {
+            if let Some(o) = P::outbox_mut(d) {
+                o.pending.insert(req.request_id, req.clone());
+            }
+        });
+        self.send(p, ctx, req);
+    }
+
+    /// Sends the next attempt of `req` to [`Client::target`] and (re)arms its retry timer.
+    fn send<P: ShopperProtocol>(&mut self, p: &P, ctx: &mut Ctx<'_, P>, req: CheckoutRequest) {
+        let servers = p.servers();
+        let to = self.target(servers);
+        if self.preferred != Some(to) {
+            // Chosen by rotation: the rotation moves on, so two checkouts in a row spread over live servers.
+            self.next = servers.after(to);
+        }
+        let id = req.request_id;
+        let attempts = match self.attempts.get(&id) {
+            Some(a) => {
+                if a.timer != 0 {
+                    ctx.cancel_timer(a.timer);
+                }
+                a.attempts + 1
+            }
+            None => 1,
+        };
+        let rounds = (attempts - 1) / u32::from(servers.count.max(1));
+        let after = retry_after_us(ctx, p.retry_policy().retry_us, attempts, rounds);
+        let timer = ctx.set_timer(after, P::retry_timer(id));
+        self.attempts.insert(id, Attempt { attempts, hops: 0, timer, sent_to: to });
+        ctx.send(to, P::checkout_message(req));
+    }
+
+    /// A server answered `request_id`: it leaves the outbox and the shopper is told (once; a late or duplicate
+    /// reply is ignored). The server that answered becomes the preferred one.
+    pub fn on_reply<P: ShopperProtocol>(
+        &mut self,
+        ctx: &mut Ctx<'_, P>,
+        from: NodeId,
+        request_id: RequestId,
+        outcome: Outcome,
+    ) {
+        let was_pending = ctx.persist(|d| P::outbox_mut(d).is_some_and(|o| o.pending.remove(&request_id).is_some()));
+        if !was_pending {
+            ctx.note(|| format!("a late or duplicate reply for request #{request_id} is ignored"));
+            return;
+        }
+        if let Some(a) = self.attempts.remove(&request_id) {
+            ctx.cancel_timer(a.timer);
+            let n = a.attempts;
+            ctx.note(|| format!("request #{request_id} {} after {n} attempt(s)", outcome.short()));
+        }
+        self.preferred = Some(from);
+        self.failed.clear();
+        ctx.answer(request_id, outcome);
+    }
+
+    /// A server that is not the leader names the one it knows (`Some`) or none (an election is on). A named leader
+    /// is tried at once (up to [`MAX_HOPS`] times per attempt); with none, the attempt's timer picks another server.
+    pub fn on_redirect<P: ShopperProtocol>(
+        &mut self,
+        p: &P,
+        ctx: &mut Ctx<'_, P>,
+        from: NodeId,
+        request_id: RequestId,
+        leader: Option<NodeId>,
+    ) {
+        let Some(req) = P::outbox(ctx.disk()).and_then(|o| o.get(request_id)).cloned() else { return };
+        let servers = p.servers();
+        let Some(a) = self.attempts.get_mut(&request_id) else { return };
+        match leader {
+            Some(l) if a.hops < MAX_HOPS && servers.contains(l) => {
+                a.hops += 1;
+                a.sent_to = l;
+                // A live server vouches for `l`: it heard from it recently, so it is worth trying even if it once
+                // timed out.
+                self.failed.remove(&l);
+                self.preferred = Some(l);
+                ctx.send(l, P::checkout_message(req));
+            }
+            _ => {
+                if self.preferred == Some(from) || self.preferred.is_none() {
+                    self.preferred = None;
+                    self.next = servers.after(from);
+                }
+            }
+        }
+    }
+
+    /// The retry timer of `id` fired with no answer: the server it went to is suspected and the checkout goes to
+    /// the next server not tried since the last answer (or the shopper gives up, if its policy says so).
+    pub fn on_retry<P: ShopperProtocol>(&mut self, p: &P, ctx: &mut Ctx<'_, P>, id: RequestId) {
+        let Some(req) = P::outbox(ctx.disk()).and_then(|o| o.get(id)).cloned() else { return };
+        let servers = p.servers();
+        let (attempts, sent_to) = self.attempts.get(&id).map_or((0, self.target(servers)), |a| (a.attempts, a.sent_to));
+        if let Some(max) = p.retry_policy().max_attempts {
+            if attempts >= max {
+                ctx.persist(|d| P::outbox_mut(d).map(|o| o.pending.remove(&id)));
+                self.attempts.remove(&id);
+                ctx.note(|| format!("no answer for request #{id} after {max} attempts: the shopper gives up"));
+                ctx.answer(id, Outcome::Aborted { reason: AbortReason::GaveUp });
+                return;
+            }
+        }
+        if servers.count > 1 {
+            self.failed.insert(sent_to);
+            if self.preferred == Some(sent_to) {
+                self.preferred = None;
+                self.next = servers.after(sent_to);
+            }
+            if (0..servers.count).all(|i| self.failed.contains(&(servers.first + i))) {
+                // Every server has failed once since the last answer: start a new round.
+                self.failed.clear();
+            }
+        }
+        if let Some(a) = self.attempts.get_mut(&id) {
+            // The timer has fired: nothing to cancel.
+            a.timer = 0;
+        }
+        let to = self.target(servers);
+        let retry = attempts + 1;
+        ctx.note(|| format!("no reply for request #{id} yet: retry {retry} with the same request id, to node {to}"));
+        self.send(p, ctx, req);
+    }
+}
