@@ -492,7 +492,9 @@ pub struct AppProps {
     /// The URL fragment the page was opened with (`#s1.…`), or empty.
     #[prop_or_default]
     pub fragment: String,
-    /// Start playing at once (the page does; tests may not want to).
+    /// Play runs on their own: the first at once, and each new one picked in the setup bar from its start (the
+    /// page does). Off, the player's clock moves only when the user (or a test) presses play, steps or seeks, so a
+    /// test never races the machine's speed.
     #[prop_or(true)]
     pub autoplay: bool,
 }
@@ -577,9 +579,10 @@ pub fn App(props: &AppProps) -> Html {
     let loading = use_prepared(Some(current.scenario.clone()), crate::model::HISTORY_BUDGET_BYTES);
     let large = use_state(|| false);
 
-    // A new scenario from the setup bar plays from the start; one that does not validate is refused with a message
-    // and the run on screen stays.
+    // A new scenario from the setup bar plays from the start (paused there without autoplay); one that does not
+    // validate is refused with a message and the run on screen stays.
     let set_scenario = {
+        let autoplay = props.autoplay;
         let current = current.clone();
         let setup_error = setup_error.clone();
         let link_error = link_error.clone();
@@ -593,7 +596,13 @@ pub fn App(props: &AppProps) -> Html {
                 if s.protocol != current.scenario.protocol || s.variant != current.scenario.variant {
                     other.set(crate::compare_view::default_other(&s));
                 }
-                current.set(Loaded { scenario: s, count: current.count + 1, start_us: 0, playing: true, tour: None });
+                current.set(Loaded {
+                    scenario: s,
+                    count: current.count + 1,
+                    start_us: 0,
+                    playing: autoplay,
+                    tour: None,
+                });
             }
             Err(e) => setup_error.set(Some(e.to_string())),
         })
