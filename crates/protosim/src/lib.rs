@@ -21,6 +21,7 @@ pub mod scenario;
 pub mod sort;
 pub mod stats;
 pub mod trace;
+pub mod transcript;
 pub mod vecmap;
 
 pub use engine::RecordOptions;

@@ -1,5 +1,6 @@
 //! Engine behaviour a user relies on: determinism, every fault, crash recovery, seeking, limits.
 
+mod common;
 use protosim::engine::{Engine, RecordOptions};
 use protosim::pinned::{pinned_scenario, PINNED_TRACE_HASH};
 use protosim::protocols::single::{Disk, SingleDb};
@@ -356,5 +357,12 @@ fn the_shared_engine_runs_each_protocol_exactly_as_its_own_engine() {
             assert!(shared.trace().len() > 20, "seed {seed} {kind:?}: a real run, {} events", shared.trace().len());
             assert_eq!(got, expected, "seed {seed}, {kind:?}:\n{}", s.to_json_pretty());
         }
+    }
+}
+
+#[test]
+fn the_single_databases_stored_counterexamples_replay_the_same_violation() {
+    for variant in ["no-dedup", "ack-before-persist"] {
+        common::assert_replays("single", variant);
     }
 }

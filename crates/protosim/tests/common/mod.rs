@@ -1,4 +1,5 @@
 //! Helpers shared by the protocol test files.
+#![allow(dead_code)] // each test file uses some of these helpers
 
 use protosim::{run, RecordOptions, Scenario};
 

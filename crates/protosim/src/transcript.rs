@@ -1,0 +1,69 @@
+//! A run as readable text: the narration, with the faults, checkouts, answers and violations around it.
+//!
+//! Golden transcripts (`crates/protosim/tests/golden/*.txt`, compared by `tests/golden.rs`, rewritten with
+//! `GOLDEN_REWRITE=1`) are these texts for a small fixed scenario per protocol and for every stored
+//! counterexample, after etcd's raft `testdata/*.txt`: when behaviour changes, review shows *what* changed as a
+//! diff of sentences, where a trace hash only says *that* it changed. Message traffic is left out (it is in the
+//! trace and the page's event log): the transcript is what a teacher would read aloud.
+//!
+//! One line per event: simulated time in seconds (µs precision), the node's name (or `-` for the network and the
+//! engine), then the text.
+
+use crate::scenario::NodeId;
+use crate::trace::{Ev, TraceEvent};
+use std::fmt::Write;
+
+/// Renders `trace` (of a run whose nodes are called `names`) up to and including its first violation, or whole.
+pub fn render(names: &[String], trace: &[TraceEvent]) -> String {
+    let name = |n: NodeId| names.get(usize::from(n)).cloned().unwrap_or_else(|| format!("node {n}"));
+    let mut out = String::new();
+    for e in trace {
+        let (who, text) = match &e.ev {
+            Ev::Note { node, text } => (name(*node), text.clone()),
+            Ev::Submit { node, request_id, customer, lines } => {
+                let basket: Vec<String> = lines.iter().map(|l| format!("{}× item {}", l.qty, l.item)).collect();
+                (name(*node), format!("submits checkout #{request_id} for customer {customer}: {}", basket.join(", ")))
+            }
+            Ev::Outcome { node, request_id, outcome, latency_us } => (
+                name(*node),
+                format!("is told checkout #{request_id} {} ({:.1} ms)", outcome.short(), *latency_us as f64 / 1000.0),
+            ),
+            Ev::Crash { node } => ("-".into(), format!("{} crashes", name(*node))),
+            Ev::Restart { node } => ("-".into(), format!("{} restarts", name(*node))),
+            Ev::Partition { groups } => {
+                let g: Vec<String> =
+                    groups.iter().map(|g| g.iter().map(|&n| name(n)).collect::<Vec<_>>().join(" ")).collect();
+                ("-".into(), format!("the network splits: [{}]", g.join("] | [")))
+            }
+            Ev::Cut { from, to } => ("-".into(), format!("the link {} → {} is cut", name(*from), name(*to))),
+            Ev::Heal => ("-".into(), "the network heals".into()),
+            Ev::Network { link, settings } => {
+                let on = link.map_or("every link".to_string(), |(a, b)| format!("{} → {}", name(a), name(b)));
+                (
+                    "-".into(),
+                    format!(
+                        "{on}: loss {}, duplication {}, latency {}–{} µs",
+                        settings.loss, settings.dup, settings.latency_us_min, settings.latency_us_max
+                    ),
+                )
+            }
+            Ev::Violation { violation } => {
+                ("-".into(), format!("VIOLATION of {}: {}", violation.invariant, violation.detail))
+            }
+            Ev::Stop { stop } => ("-".into(), format!("the run ends: {}", stop.describe())),
+            Ev::Send { .. }
+            | Ev::Deliver { .. }
+            | Ev::Drop { .. }
+            | Ev::Duplicate { .. }
+            | Ev::Delay { .. }
+            | Ev::Timer { .. }
+            | Ev::State { .. } => continue,
+        };
+        let _ = writeln!(out, "{:>10.6}  {who:<10} {text}", e.t_us as f64 / 1e6);
+        if matches!(e.ev, Ev::Violation { .. }) {
+            let _ = writeln!(out, "(the transcript stops at the first violation)");
+            break;
+        }
+    }
+    out
+}
