@@ -14,6 +14,7 @@ use crate::rng::{SimRng, Stream};
 use crate::scenario::{Action, Line, LinkSettings, NodeId, Scenario};
 use crate::trace::{DropReason, Ev, Metrics, StopReason, TraceEvent};
 use crate::vecmap::{VecMap, VecSet};
+pub use crate::view::{LogCell, NodeDetail, Role, TableLine, WaitEdge};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::fmt;
@@ -36,14 +37,6 @@ pub trait TimerKind: Clone + fmt::Debug {
     fn name(&self) -> &'static str;
 }
 
-/// What a node is in the cluster picture.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Server,
-    Shopper,
-}
-
 /// A sans-IO protocol: pure handlers over a node's state; all effects go through [`Ctx`].
 pub trait Protocol: Sized + Clone + 'static {
     type Msg: Message;
@@ -56,6 +49,8 @@ pub trait Protocol: Sized + Clone + 'static {
     type Checker: Clone + Default;
 
     fn new(scenario: &Scenario, catalogue: &Catalogue) -> Self;
+    /// How many server nodes this run has (node ids `0..server_count`); the scenario's shoppers follow them.
+    fn server_count(&self) -> u16;
     /// The invariants this protocol's `check` can report, business rules included.
     fn invariants(&self) -> &'static [InvariantInfo];
     fn role(&self, node: NodeId) -> Role;
@@ -76,57 +71,6 @@ pub trait Protocol: Sized + Clone + 'static {
     }
     /// Checks every invariant after an event; `touched` is the node the event changed, if any.
     fn check(&self, w: &mut CheckView<'_, Self>, touched: Option<NodeId>, out: &mut Vec<Violation>);
-}
-
-/// A node's state laid out for drawing: facts as chips, the tail of a replicated log, a running timer.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
-pub struct NodeDetail {
-    /// Short labelled facts, e.g. ("role", "leader"), ("term", "3").
-    pub facts: Vec<(&'static str, String)>,
-    /// The last entries of the node's log, oldest first.
-    pub log: Vec<LogCell>,
-    /// A running timer to draw as a ring: (set at µs, fires at µs).
-    pub timer: Option<(u64, u64)>,
-    /// How to read the log cells, e.g. "number = term · filled = committed".
-    pub legend: &'static str,
-    /// Since when the node has been blocked holding resources it cannot release (2PC's uncertain participant).
-    pub blocked_since_us: Option<u64>,
-    /// A small table: the lock table of a lock manager, the rows of a storage node.
-    pub table: Vec<TableLine>,
-    /// A wait-for graph (lock manager only).
-    pub waits: Vec<WaitEdge>,
-}
-
-/// One line of a small table in a node box: a lock table's row (holders ← queue), a stored row (value, version).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
-pub struct TableLine {
-    pub key: String,
-    pub text: String,
-    /// Drawn highlighted: a row in a deadlock cycle, a row being fenced, a row with a pending write.
-    pub hot: bool,
-}
-
-/// An edge of a wait-for graph: a waiting transaction and one it waits for.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct WaitEdge {
-    /// The waiting transaction, e.g. "#12.1".
-    pub waiter: String,
-    /// The transaction that holds the lock (or is queued ahead for it).
-    pub holder: String,
-    /// The row it waits for.
-    pub row: String,
-    /// The edge is on a cycle: a deadlock.
-    pub cycle: bool,
-}
-
-/// One entry of a replicated log, as drawn.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct LogCell {
-    pub index: u64,
-    pub term: u64,
-    /// What the entry holds, in a few characters (`#12`, `no-op`).
-    pub text: String,
-    pub committed: bool,
 }
 
 /// One node as the engine keeps it.
@@ -494,7 +438,7 @@ impl<P: Protocol> Engine<P> {
     pub fn new(scenario: &Scenario, opts: RecordOptions) -> Self {
         let catalogue = Catalogue::new(&scenario.workload);
         let proto = P::new(scenario, &catalogue);
-        let n = usize::from(scenario.total_nodes());
+        let n = usize::from(proto.server_count() + scenario.shoppers);
         let nodes = (0..n as NodeId)
             .map(|i| Node {
                 up: true,
@@ -846,7 +790,7 @@ impl<P: Protocol> Engine<P> {
         let s = &self.scenario;
         let w = &s.workload;
         let r = &mut self.core.work_rng;
-        let shopper = s.servers() + r.index(usize::from(s.shoppers)) as NodeId;
+        let shopper = self.proto.server_count() + r.index(usize::from(s.shoppers)) as NodeId;
         let customer = r.index(usize::from(w.customers)) as u16;
         let n_lines = 1 + r.index(usize::from(w.basket_max));
         let mut lines: Vec<Line> = Vec::with_capacity(n_lines);

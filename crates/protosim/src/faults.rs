@@ -20,7 +20,7 @@ pub fn heal_us(until_ms: u64) -> u64 {
 /// group, a random number (at least one where the group can spare one) of its spare servers.
 fn spare_servers(s: &Scenario, r: &mut SimRng) -> Vec<NodeId> {
     let mut down = Vec::new();
-    for g in (crate::protocols::info(s.protocol).liveness_quorum)(s) {
+    for g in (crate::protocols::info(s.protocol).liveness_quorum)(s, s.servers()) {
         let spare = usize::from(g.count - g.need);
         if spare == 0 {
             continue;

@@ -7,6 +7,7 @@
 //!
 //! This crate has no web dependency; the browser app and the `protosim` CLI both sit on top of it.
 
+pub mod check;
 pub mod compare;
 pub mod domain;
 pub mod engine;
@@ -23,6 +24,7 @@ pub mod stats;
 pub mod trace;
 pub mod transcript;
 pub mod vecmap;
+pub mod view;
 
 pub use engine::RecordOptions;
 pub use protocols::{build, NodeView, Runner};

@@ -19,28 +19,10 @@
 //! [`ProtocolInfo::liveness_bound_ms`]: crate::protocols::ProtocolInfo::liveness_bound_ms
 
 use crate::domain::RequestId;
+pub use crate::protocols::meta::QuorumGroup;
 use crate::scenario::{Action, LinkSettings, NodeId, Scenario};
 use crate::vecmap::VecMap;
 use serde::Serialize;
-
-/// `count` consecutive servers from `first`, of which at least `need` must be up for the protocol to make progress.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct QuorumGroup {
-    pub first: NodeId,
-    pub count: u16,
-    pub need: u16,
-}
-
-impl QuorumGroup {
-    /// A majority of `count` servers from `first`.
-    pub fn majority(first: NodeId, count: u16) -> QuorumGroup {
-        QuorumGroup { first, count, need: count / 2 + 1 }
-    }
-    /// Every one of `count` servers from `first`.
-    pub fn all(first: NodeId, count: u16) -> QuorumGroup {
-        QuorumGroup { first, count, need: count }
-    }
-}
 
 /// The verdict on a run's liveness.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -150,7 +132,7 @@ pub struct LivenessJudge {
 impl LivenessJudge {
     pub fn new(scenario: &Scenario) -> LivenessJudge {
         let info = crate::protocols::info(scenario.protocol);
-        let groups = (info.liveness_quorum)(scenario);
+        let groups = (info.liveness_quorum)(scenario, scenario.servers());
         LivenessJudge {
             bound_us: info.liveness_bound_ms.map(|b| bound_us(b, scenario)),
             good: good_stretches(scenario, &groups),

@@ -1,9 +1,9 @@
 //! The trace of a run: every event the UI plays back and the CLI prints, plus the run's metrics.
 
 use crate::domain::{Outcome, RequestId};
-use crate::engine::NodeDetail;
 use crate::invariants::Violation;
 use crate::scenario::{Line, LinkSettings, NodeId};
+use crate::view::NodeDetail;
 use serde::Serialize;
 
 /// Why a message did not arrive.
@@ -163,9 +163,13 @@ pub struct Metrics {
     pub sample_times: crate::vecmap::VecMap<&'static str, Vec<u64>>,
 }
 
+/// A count metric every protocol records once per retried checkout attempt (a resend, or a new attempt after a
+/// conflict or an abort); charted over time.
+pub const RETRIES_METRIC: &str = "retries";
+
 /// Whether a protocol metric counts things (e.g. attempts per checkout) rather than measuring time in µs.
 pub fn is_count_metric(name: &str) -> bool {
-    name == "attempts" || name == crate::protocols::RETRIES_METRIC
+    name == "attempts" || name == RETRIES_METRIC
 }
 
 impl Metrics {

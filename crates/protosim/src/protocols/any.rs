@@ -213,6 +213,9 @@ impl Protocol for AnyProtocol {
     fn role(&self, node: NodeId) -> Role {
         each!(self, q => q.role(node))
     }
+    fn server_count(&self) -> u16 {
+        each!(self, q => q.server_count())
+    }
     fn node_name(&self, node: NodeId) -> String {
         each!(self, q => q.node_name(node))
     }

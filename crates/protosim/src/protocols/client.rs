@@ -29,9 +29,7 @@ use crate::engine::{Ctx, Protocol, TimerId};
 use crate::scenario::NodeId;
 use crate::vecmap::{VecMap, VecSet};
 
-/// A count metric every protocol records once per retried checkout attempt (a resend, or a new attempt after a
-/// conflict or an abort).
-pub const RETRIES_METRIC: &str = "retries";
+pub use crate::trace::RETRIES_METRIC;
 
 /// How many redirects one attempt follows before it waits for its timer (a leader named by a stale follower can
 /// redirect in a circle).

@@ -49,7 +49,7 @@
 use crate::domain::{cents, rules, AbortReason, Catalogue, CheckoutRequest, Outcome, RequestId};
 use crate::engine::{CheckView, Ctx, Message, NodeDetail, Protocol, Role, TableLine, TimerId, TimerKind, WaitEdge};
 use crate::invariants::{InvariantInfo, Violation};
-use crate::protocols::{ProtocolInfo, VariantInfo};
+use crate::protocols::meta::{ProtocolInfo, VariantInfo};
 use crate::scenario::{DeadlockStrategy, NodeId, ProtocolKind, Scenario};
 use crate::vecmap::{VecMap, VecSet};
 
@@ -96,7 +96,9 @@ pub const PESSIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
     ],
     invariants: &PESSIMISTIC_INVARIANTS,
     liveness_bound_ms: Some(5_500),
-    liveness_quorum: super::every_server,
+    // The lock manager (node 0), then the storage nodes.
+    servers: |s| s.nodes + 1,
+    liveness_quorum: crate::protocols::meta::every_server,
 };
 
 pub const OPTIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
@@ -116,7 +118,8 @@ pub const OPTIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
     ],
     invariants: &OPTIMISTIC_INVARIANTS,
     liveness_bound_ms: Some(5_500),
-    liveness_quorum: super::every_server,
+    servers: crate::protocols::meta::nodes_only,
+    liveness_quorum: crate::protocols::meta::every_server,
 };
 
 /// Metric: how long each lock request waited before it was granted (µs).
@@ -1464,7 +1467,7 @@ impl Locking {
             self.finish(vol, ctx, id, Outcome::Aborted { reason: AbortReason::Contention });
             return;
         }
-        ctx.sample(super::RETRIES_METRIC, 1);
+        ctx.sample(crate::trace::RETRIES_METRIC, 1);
         let window = self.backoff_us << failed.min(6);
         let wait = window / 2 + ctx.rng().range_u64(0, window / 2);
         if ctx.now_us() + wait >= job.prio.0 + CHECKOUT_DEADLINE_US {
@@ -1765,6 +1768,10 @@ impl Protocol for Locking {
         } else {
             Role::Shopper
         }
+    }
+
+    fn server_count(&self) -> u16 {
+        Locking::servers(self)
     }
 
     fn node_name(&self, node: NodeId) -> String {

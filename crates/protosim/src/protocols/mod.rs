@@ -7,6 +7,7 @@
 pub mod any;
 pub mod client;
 pub mod locking;
+pub mod meta;
 pub mod paxos;
 pub mod raft;
 pub mod single;
@@ -14,43 +15,13 @@ pub mod twopc;
 
 use crate::domain::Catalogue;
 use crate::engine::{Engine, NodeDetail, Protocol, RecordOptions, Role};
-use crate::invariants::{InvariantInfo, Verdict, Violation};
-use crate::liveness::QuorumGroup;
+use crate::invariants::{Verdict, Violation};
 use crate::scenario::{NodeId, ProtocolKind, Scenario, ScenarioError};
 use crate::trace::{Metrics, StopReason, TraceEvent};
 use serde::Serialize;
 
-pub use client::RETRIES_METRIC;
-
-/// A named variant: `correct`, or a textbook mistake explained in one line.
-#[derive(Clone, Copy, Debug, Serialize)]
-pub struct VariantInfo {
-    pub name: &'static str,
-    pub explain: &'static str,
-}
-
-#[derive(Clone, Copy, Debug, Serialize)]
-pub struct ProtocolInfo {
-    pub kind: ProtocolKind,
-    pub title: &'static str,
-    /// Allowed number of server nodes, inclusive.
-    pub nodes: (u16, u16),
-    pub default_nodes: u16,
-    pub variants: &'static [VariantInfo],
-    /// Every invariant checked after each event, business rules included.
-    pub invariants: &'static [InvariantInfo],
-    /// Liveness promise: once [`ProtocolInfo::liveness_quorum`] is up and connected, every checkout is answered
-    /// within this many ms (see [`crate::liveness`]; `run` reports it, sweeps count its failures).
-    pub liveness_bound_ms: Option<u64>,
-    /// The servers this protocol needs up to make progress, for a scenario.
-    #[serde(skip)]
-    pub liveness_quorum: fn(&Scenario) -> Vec<QuorumGroup>,
-}
-
-/// Every server of the scenario must be up (a single coordinator or database, a lock service).
-pub fn every_server(s: &Scenario) -> Vec<QuorumGroup> {
-    vec![QuorumGroup::all(0, s.servers())]
-}
+pub use crate::trace::RETRIES_METRIC;
+pub use meta::{every_server, nodes_only, ProtocolInfo, QuorumGroup, VariantInfo};
 
 pub fn info(kind: ProtocolKind) -> &'static ProtocolInfo {
     match kind {

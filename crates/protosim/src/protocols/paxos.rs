@@ -33,7 +33,7 @@ use crate::domain::{rules, Catalogue, CheckoutRequest, Outcome, RequestId, Shop}
 use crate::engine::{CheckView, Ctx, LogCell, Message, NodeDetail, Protocol, Role, TimerId, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
 use crate::protocols::client::{Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
-use crate::protocols::{ProtocolInfo, VariantInfo};
+use crate::protocols::meta::{ProtocolInfo, VariantInfo};
 use crate::scenario::{NodeId, ProtocolKind, Scenario};
 use crate::vecmap::{VecMap, VecSet};
 use std::collections::VecDeque;
@@ -82,8 +82,9 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     invariants: &INVARIANTS,
     liveness_bound_ms: Some(6_000),
     // A majority of acceptors to choose, and one order service to propose and answer.
-    liveness_quorum: |s| {
-        use crate::liveness::QuorumGroup;
+    servers: |s| s.nodes + s.paxos.proposers,
+    liveness_quorum: |s, _| {
+        use crate::protocols::meta::QuorumGroup;
         vec![QuorumGroup::majority(0, s.nodes), QuorumGroup { first: s.nodes, count: s.paxos.proposers, need: 1 }]
     },
 };
@@ -852,6 +853,10 @@ impl Protocol for Paxos {
         } else {
             Role::Shopper
         }
+    }
+
+    fn server_count(&self) -> u16 {
+        self.acceptors + self.proposers
     }
 
     fn node_name(&self, node: NodeId) -> String {

@@ -34,7 +34,7 @@ use crate::domain::{rules, Catalogue, CheckoutRequest, Outcome, RequestId, Shop}
 use crate::engine::{CheckView, Ctx, LogCell, Message, NodeDetail, Protocol, Role, TimerId, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
 use crate::protocols::client::{Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
-use crate::protocols::{ProtocolInfo, VariantInfo};
+use crate::protocols::meta::{ProtocolInfo, VariantInfo};
 use crate::rng::mix64;
 use crate::scenario::{NodeId, ProtocolKind, Scenario};
 use crate::vecmap::{VecMap, VecSet};
@@ -89,7 +89,8 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     ],
     invariants: &INVARIANTS,
     liveness_bound_ms: Some(4_000),
-    liveness_quorum: |s| vec![crate::liveness::QuorumGroup::majority(0, s.nodes)],
+    servers: crate::protocols::meta::nodes_only,
+    liveness_quorum: |s, _| vec![crate::protocols::meta::QuorumGroup::majority(0, s.nodes)],
 };
 
 /// Entries per AppendEntries, at most.
@@ -849,6 +850,10 @@ impl Protocol for Raft {
         } else {
             Role::Shopper
         }
+    }
+
+    fn server_count(&self) -> u16 {
+        self.servers
     }
 
     fn node_name(&self, node: NodeId) -> String {

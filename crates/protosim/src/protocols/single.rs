@@ -17,7 +17,7 @@ use crate::domain::{rules, Catalogue, CheckoutRequest, Outcome, RequestId, Shop}
 use crate::engine::{CheckView, Ctx, Message, Protocol, Role, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
 use crate::protocols::client::{Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
-use crate::protocols::{ProtocolInfo, VariantInfo};
+use crate::protocols::meta::{ProtocolInfo, VariantInfo};
 use crate::scenario::{NodeId, ProtocolKind, Scenario};
 
 pub const INFO: ProtocolInfo = ProtocolInfo {
@@ -41,7 +41,8 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     ],
     invariants: &INVARIANTS,
     liveness_bound_ms: Some(8_000),
-    liveness_quorum: super::every_server,
+    servers: crate::protocols::meta::nodes_only,
+    liveness_quorum: crate::protocols::meta::every_server,
 };
 
 pub const DURABLE: InvariantInfo = InvariantInfo {
@@ -203,6 +204,10 @@ impl Protocol for SingleDb {
         } else {
             Role::Shopper
         }
+    }
+
+    fn server_count(&self) -> u16 {
+        1
     }
 
     fn node_name(&self, node: NodeId) -> String {

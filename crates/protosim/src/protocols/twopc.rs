@@ -30,7 +30,7 @@ use crate::domain::{cents, rules, AbortReason, Catalogue, CheckoutRequest, Outco
 use crate::engine::{CheckView, Ctx, LogCell, Message, NodeDetail, Protocol, Role, TimerId, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
 use crate::protocols::client::{Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
-use crate::protocols::{ProtocolInfo, VariantInfo};
+use crate::protocols::meta::{ProtocolInfo, VariantInfo};
 use crate::scenario::{Line, NodeId, ProtocolKind, Scenario};
 use crate::vecmap::{VecMap, VecSet};
 
@@ -67,7 +67,8 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     ],
     invariants: &INVARIANTS,
     liveness_bound_ms: Some(6_000),
-    liveness_quorum: super::every_server,
+    servers: crate::protocols::meta::nodes_only,
+    liveness_quorum: crate::protocols::meta::every_server,
 };
 
 const COORD: NodeId = 0;
@@ -700,6 +701,10 @@ impl Protocol for TwoPc {
         } else {
             Role::Shopper
         }
+    }
+
+    fn server_count(&self) -> u16 {
+        self.shards + 2
     }
 
     fn node_name(&self, node: NodeId) -> String {

@@ -8,9 +8,9 @@
 //! fields in order, and it ignores unknown fields beside `"kind": "heal"`; both are refused here.
 
 use super::{
-    default_nodes, default_shoppers, default_until_ms, default_variant, Action, DeadlockStrategy, ErrorKind,
-    Intervention, Limits, Line, LinkOverride, LinkSettings, LockingOptions, Network, PaxosOptions, ProtocolKind,
-    Scenario, ScenarioError, TwoPcOptions, Workload,
+    default_shoppers, default_until_ms, default_variant, Action, DeadlockStrategy, ErrorKind, Intervention, Limits,
+    Line, LinkOverride, LinkSettings, LockingOptions, Network, PaxosOptions, ProtocolKind, Scenario, ScenarioError,
+    TwoPcOptions, Workload,
 };
 use serde_json::{Map, Value};
 
@@ -30,7 +30,7 @@ fn join(path: &str, key: &str) -> String {
 }
 
 /// What a value is, for messages: `the text "abc"`, `the number 2.5`, `a list`.
-pub(super) fn found(v: &Value) -> String {
+pub(crate) fn found(v: &Value) -> String {
     match v {
         Value::Null => "null".to_string(),
         Value::Bool(b) => b.to_string(),
@@ -247,7 +247,7 @@ fn intervention(v: &Value, at: &str) -> Res<Intervention> {
 }
 
 /// The scenario in `v`: the same fields, defaults and refusals as the format's `Deserialize`.
-pub(super) fn scenario(v: &Value) -> Res<Scenario> {
+pub(crate) fn scenario(v: &Value) -> Res<Scenario> {
     let o = Obj::new(
         v,
         "",
@@ -275,8 +275,9 @@ pub(super) fn scenario(v: &Value) -> Res<Scenario> {
         format_version: o.need("format_version", int)?,
         protocol,
         variant: o.or("variant", default_variant(), |v, at| text(v, at).map(str::to_string))?,
-        // Without `nodes`, the protocol's own default cluster (five Raft servers, one database, ...).
-        nodes: o.or("nodes", default_nodes(protocol), int)?,
+        // Without `nodes`: 0 here, and the protocol's own default cluster once the protocol layer reads it
+        // (`Scenario::from_value`).
+        nodes: o.or("nodes", 0, int)?,
         shoppers: o.or("shoppers", default_shoppers(), int)?,
         seed: o.or("seed", 0, int)?,
         until_ms: o.or("until_ms", default_until_ms(), int)?,

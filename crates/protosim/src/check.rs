@@ -1,0 +1,267 @@
+//! Reading and checking a scenario against its protocol: the topology the protocol declares (how many servers a
+//! scenario's `nodes` mean), its bounds, its variants, and every intervention's nodes and times.
+//!
+//! This sits above the protocols (it asks [`crate::protocols::info`]), so that the scenario types below stay plain
+//! data that knows no protocol: [`Scenario::from_json`], [`Scenario::from_compact`] and [`Scenario::validate`] are
+//! defined here.
+
+use crate::scenario::base64url_decode;
+use crate::scenario::{
+    bounds, decode, Action, ErrorKind, LinkSettings, NodeId, Scenario, ScenarioError, COMPACT_PREFIX, FORMAT_VERSION,
+};
+use std::fmt;
+
+fn probability(at: &str, p: f64) -> Result<(), ScenarioError> {
+    if p.is_finite() && (0.0..=1.0).contains(&p) {
+        Ok(())
+    } else {
+        Err(ScenarioError::new(ErrorKind::Value, at, format!("{p} is not a probability (0 to 1)")))
+    }
+}
+
+fn at_most<T: PartialOrd + fmt::Display>(at: &str, v: T, lo: T, hi: T) -> Result<(), ScenarioError> {
+    if v < lo || v > hi {
+        Err(ScenarioError::new(ErrorKind::Value, at, format!("{v} is outside the allowed range {lo} to {hi}")))
+    } else {
+        Ok(())
+    }
+}
+
+fn link(at: &str, l: &LinkSettings) -> Result<(), ScenarioError> {
+    at_most(&format!("{at}.latency_us_max"), l.latency_us_max, 0, bounds::LATENCY_US_MAX)?;
+    if l.latency_us_min > l.latency_us_max {
+        return Err(ScenarioError::new(
+            ErrorKind::Value,
+            format!("{at}.latency_us_min"),
+            format!("{} is above latency_us_max {}", l.latency_us_min, l.latency_us_max),
+        ));
+    }
+    probability(&format!("{at}.loss"), l.loss)?;
+    probability(&format!("{at}.dup"), l.dup)
+}
+
+impl Scenario {
+    /// Nodes that are not shoppers, as the protocol declares its topology
+    /// ([`crate::protocols::ProtocolInfo::servers`]): the cluster, plus Paxos's proposers or the lock manager.
+    pub fn servers(&self) -> u16 {
+        (crate::protocols::info(self.protocol).servers)(self)
+    }
+
+    pub fn total_nodes(&self) -> u16 {
+        self.servers() + self.shoppers
+    }
+
+    /// Checks every value against its bounds and against the protocol's own rules.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        if self.format_version != FORMAT_VERSION {
+            return Err(ScenarioError::new(
+                ErrorKind::Version,
+                "format_version",
+                format!("version {} is not supported; this build reads version {FORMAT_VERSION}", self.format_version),
+            ));
+        }
+        let info = crate::protocols::info(self.protocol);
+        let (lo, hi) = info.nodes;
+        if self.nodes < lo || self.nodes > hi {
+            return Err(ScenarioError::new(
+                ErrorKind::Value,
+                "nodes",
+                format!("{} servers: the {} protocol runs with {lo} to {hi}", self.nodes, info.title),
+            ));
+        }
+        if !info.variants.iter().any(|v| v.name == self.variant) {
+            let names: Vec<&str> = info.variants.iter().map(|v| v.name).collect();
+            return Err(ScenarioError::new(
+                ErrorKind::Value,
+                "variant",
+                format!("`{}` is not a variant of {}; choose one of: {}", self.variant, info.title, names.join(", ")),
+            ));
+        }
+        at_most("shoppers", self.shoppers, 1, bounds::SHOPPERS_MAX)?;
+        at_most("paxos.proposers", self.paxos.proposers, 1, 3)?;
+        at_most("until_ms", self.until_ms, 1, bounds::UNTIL_MS_MAX)?;
+        link("network.default", &self.network.default)?;
+        let n = self.total_nodes();
+        for (i, o) in self.network.links.iter().enumerate() {
+            let at = format!("network.links[{i}]");
+            self.node_ok(&format!("{at}.from"), o.from)?;
+            self.node_ok(&format!("{at}.to"), o.to)?;
+            link(&format!("{at}.settings"), &o.settings)?;
+        }
+        let w = &self.workload;
+        if !(w.rate_per_s.is_finite() && (0.0..=bounds::RATE_PER_S_MAX).contains(&w.rate_per_s)) {
+            return Err(ScenarioError::new(
+                ErrorKind::Value,
+                "workload.rate_per_s",
+                format!("{} checkouts per second is outside 0 to {}", w.rate_per_s, bounds::RATE_PER_S_MAX),
+            ));
+        }
+        at_most("workload.basket_max", w.basket_max, 1, bounds::BASKET_MAX)?;
+        probability("workload.hot_item", w.hot_item)?;
+        at_most("workload.items", w.items, 1, bounds::ITEMS_MAX)?;
+        at_most("workload.stock", w.stock, 0, bounds::STOCK_MAX)?;
+        at_most("workload.customers", w.customers, 1, bounds::CUSTOMERS_MAX)?;
+        at_most("workload.wallet_cents", w.wallet_cents, 0, bounds::WALLET_CENTS_MAX)?;
+        at_most("workload.stop_ms", w.stop_ms, 0, bounds::UNTIL_MS_MAX)?;
+        at_most("limits.max_events", self.limits.max_events, 1, bounds::MAX_EVENTS_MAX)?;
+        at_most("limits.max_in_flight", self.limits.max_in_flight, 1, bounds::MAX_IN_FLIGHT_MAX)?;
+        at_most("limits.max_trace", self.limits.max_trace, 1, bounds::MAX_TRACE_MAX)?;
+        if self.interventions.len() > bounds::INTERVENTIONS_MAX {
+            return Err(ScenarioError::new(
+                ErrorKind::Value,
+                "interventions",
+                format!(
+                    "{} interventions; at most {} are allowed",
+                    self.interventions.len(),
+                    bounds::INTERVENTIONS_MAX
+                ),
+            ));
+        }
+        for (i, iv) in self.interventions.iter().enumerate() {
+            let at = format!("interventions[{i}].action");
+            if iv.at_us > self.until_ms.saturating_mul(1000) {
+                return Err(ScenarioError::new(
+                    ErrorKind::Value,
+                    format!("interventions[{i}].at_us"),
+                    format!(
+                        "{} is after the end of the run (until_ms = {} ms): it would never happen",
+                        iv.at_us, self.until_ms
+                    ),
+                ));
+            }
+            match &iv.action {
+                Action::Crash { node } | Action::Restart { node } => self.node_ok(&format!("{at}.node"), *node)?,
+                Action::Partition { groups } => {
+                    let mut seen = vec![false; usize::from(n)];
+                    for (g, group) in groups.iter().enumerate() {
+                        for (k, &node) in group.iter().enumerate() {
+                            let p = format!("{at}.groups[{g}][{k}]");
+                            self.node_ok(&p, node)?;
+                            if std::mem::replace(&mut seen[usize::from(node)], true) {
+                                return Err(ScenarioError::new(
+                                    ErrorKind::Value,
+                                    p,
+                                    format!("node {node} is in two groups"),
+                                ));
+                            }
+                        }
+                    }
+                }
+                Action::Cut { from, to } => {
+                    self.node_ok(&format!("{at}.from"), *from)?;
+                    self.node_ok(&format!("{at}.to"), *to)?;
+                }
+                Action::Heal | Action::DropMessage { .. } | Action::DuplicateMessage { .. } => {}
+                Action::DelayMessage { by_us, .. } => {
+                    at_most(&format!("{at}.by_us"), *by_us, 1, bounds::LATENCY_US_MAX)?
+                }
+                Action::SetNetwork { link: l, settings } => {
+                    if let Some((a, b)) = l {
+                        self.node_ok(&format!("{at}.link.0"), *a)?;
+                        self.node_ok(&format!("{at}.link.1"), *b)?;
+                    }
+                    link(&format!("{at}.settings"), settings)?;
+                }
+                Action::Checkout { shopper, customer, lines } => {
+                    if *shopper < self.servers() || *shopper >= n {
+                        return Err(ScenarioError::new(
+                            ErrorKind::Value,
+                            format!("{at}.shopper"),
+                            format!(
+                                "node {shopper} is not a shopper (shoppers are nodes {} to {})",
+                                self.servers(),
+                                n - 1
+                            ),
+                        ));
+                    }
+                    at_most(&format!("{at}.customer"), *customer, 0, w.customers - 1)?;
+                    at_most(&format!("{at}.lines (count)"), lines.len(), 1, usize::from(bounds::BASKET_MAX))?;
+                    for (k, l) in lines.iter().enumerate() {
+                        at_most(&format!("{at}.lines[{k}].item"), l.item, 0, w.items - 1)?;
+                        at_most(&format!("{at}.lines[{k}].qty"), l.qty, 1, bounds::QTY_MAX)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn node_ok(&self, at: &str, node: NodeId) -> Result<(), ScenarioError> {
+        let n = self.total_nodes();
+        if node >= n {
+            Err(ScenarioError::new(
+                ErrorKind::Value,
+                at,
+                format!("node {node} does not exist (nodes are 0 to {})", n - 1),
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Reads a scenario from JSON, checks its version first, then every field and value.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        // The message names the place, not serde_json's wording of the fault: its error text (with the std I/O
+        // error kinds it can wrap) is 1.5 KB of the page's gzipped bundle.
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            let what = if e.is_eof() { "the JSON ends too early (truncated?)" } else { "this is not valid JSON" };
+            ScenarioError::new(ErrorKind::Syntax, format!("line {} column {}", e.line(), e.column()), what)
+        })?;
+        Scenario::from_value(&value)
+    }
+
+    /// Reads a scenario from parsed JSON (an exported trace's `scenario`, say), checking it as [`Scenario::from_json`]
+    /// does.
+    pub fn from_value(value: &serde_json::Value) -> Result<Scenario, ScenarioError> {
+        let obj = value
+            .as_object()
+            .ok_or_else(|| ScenarioError::new(ErrorKind::Field, "", "a scenario must be a JSON object"))?;
+        match obj.get("format_version") {
+            None => return Err(ScenarioError::new(ErrorKind::Field, "format_version", "missing")),
+            Some(v) if v.as_u64() != Some(u64::from(FORMAT_VERSION)) => {
+                return Err(ScenarioError::new(
+                    ErrorKind::Version,
+                    "format_version",
+                    format!("{} is not a version this build reads (it reads {FORMAT_VERSION})", decode::found(v)),
+                ))
+            }
+            Some(_) => {}
+        }
+        let mut scenario = decode::scenario(value)?;
+        if !obj.contains_key("nodes") {
+            // The protocol's own default cluster: five Raft servers, one database, ...
+            scenario.nodes = crate::protocols::info(scenario.protocol).default_nodes;
+        }
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// Reads the compact form; a leading `#` (a URL fragment as the browser gives it) is accepted.
+    pub fn from_compact(text: &str) -> Result<Scenario, ScenarioError> {
+        let text = text.trim().trim_start_matches('#');
+        let body = text.strip_prefix(COMPACT_PREFIX).ok_or_else(|| {
+            let shown: String = text.chars().take(12).collect();
+            ScenarioError::new(
+                ErrorKind::Link,
+                "link",
+                format!("`{shown}` is not a scenario link (it should start with `{COMPACT_PREFIX}`)"),
+            )
+        })?;
+        let bytes = base64url_decode(body).map_err(|(pos, c)| {
+            ScenarioError::new(
+                ErrorKind::Link,
+                format!("link character {}", pos + COMPACT_PREFIX.len()),
+                format!("`{c}` cannot appear in a scenario link (damaged when copied?)"),
+            )
+        })?;
+        let json = String::from_utf8(bytes)
+            .map_err(|_| ScenarioError::new(ErrorKind::Link, "link", "the link does not decode to text (damaged?)"))?;
+        Scenario::from_json(&json).map_err(|mut e| {
+            if e.kind == ErrorKind::Syntax {
+                e.kind = ErrorKind::Link;
+                e.message = format!("the link is damaged or cut short ({})", e.message);
+            }
+            e
+        })
+    }
+}

@@ -1,0 +1,62 @@
+//! How a node is drawn: the view types every protocol fills in and the page (and `protosim run --events`) shows.
+//! Plain data at the bottom of the crate: the trace records them, the engine passes them through, the protocols
+//! build them.
+
+/// What a node is in the cluster picture.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Server,
+    Shopper,
+}
+
+/// A node's state laid out for drawing: facts as chips, the tail of a replicated log, a running timer.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct NodeDetail {
+    /// Short labelled facts, e.g. ("role", "leader"), ("term", "3").
+    pub facts: Vec<(&'static str, String)>,
+    /// The last entries of the node's log, oldest first.
+    pub log: Vec<LogCell>,
+    /// A running timer to draw as a ring: (set at µs, fires at µs).
+    pub timer: Option<(u64, u64)>,
+    /// How to read the log cells, e.g. "number = term · filled = committed".
+    pub legend: &'static str,
+    /// Since when the node has been blocked holding resources it cannot release (2PC's uncertain participant).
+    pub blocked_since_us: Option<u64>,
+    /// A small table: the lock table of a lock manager, the rows of a storage node.
+    pub table: Vec<TableLine>,
+    /// A wait-for graph (lock manager only).
+    pub waits: Vec<WaitEdge>,
+}
+
+/// One line of a small table in a node box: a lock table's row (holders ← queue), a stored row (value, version).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct TableLine {
+    pub key: String,
+    pub text: String,
+    /// Drawn highlighted: a row in a deadlock cycle, a row being fenced, a row with a pending write.
+    pub hot: bool,
+}
+
+/// An edge of a wait-for graph: a waiting transaction and one it waits for.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct WaitEdge {
+    /// The waiting transaction, e.g. "#12.1".
+    pub waiter: String,
+    /// The transaction that holds the lock (or is queued ahead for it).
+    pub holder: String,
+    /// The row it waits for.
+    pub row: String,
+    /// The edge is on a cycle: a deadlock.
+    pub cycle: bool,
+}
+
+/// One entry of a replicated log, as drawn.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct LogCell {
+    pub index: u64,
+    pub term: u64,
+    /// What the entry holds, in a few characters (`#12`, `no-op`).
+    pub text: String,
+    pub committed: bool,
+}
