@@ -14,6 +14,9 @@ bash scripts/setup.sh
 step "format (cargo fmt --check)"
 cargo fmt --all -- --check
 
+step "structure: no import cycle between modules (both crates); clippy below refuses functions over 100 lines"
+python3 scripts/check-structure.py crates/protosim/src src
+
 step "clippy, native, -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 

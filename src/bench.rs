@@ -48,7 +48,7 @@ pub fn seek_scenario() -> Scenario {
 }
 
 /// The memory benchmark's run (`#bench-memory`): the seek benchmark's load for 45 s, which the page cuts at
-/// [`crate::app::PAGE_MAX_EVENTS`] = 1,000,000 engine events.
+/// [`crate::loader::PAGE_MAX_EVENTS`] = 1,000,000 engine events.
 pub fn memory_scenario() -> Scenario {
     raft_steady_load(5, 45_000)
 }
@@ -85,7 +85,7 @@ fn FrameBench(props: &FrameBenchProps) -> Html {
     {
         let frame = frame.clone();
         let gaps = gaps.clone();
-        crate::app::use_animation_frames(
+        crate::player::use_animation_frames(
             !done,
             Callback::from(move |dt: f64| {
                 gaps.borrow_mut().push(dt);
@@ -214,7 +214,7 @@ pub fn Bench() -> Html {
                 }
                 lines.extend(hunt_lines());
                 result.set(Some(lines));
-                frame_model.set(crate::app::run_for_playback(&frame_scenario()).ok().map(std::rc::Rc::new));
+                frame_model.set(crate::loader::run_for_playback(&frame_scenario()).ok().map(std::rc::Rc::new));
             })
             .forget();
         });
@@ -296,14 +296,14 @@ fn model_line(name: &str, model: &crate::model::Model, how: &str, before_mb: f64
 fn load_line(name: &str, s: &Scenario) -> (String, crate::model::Model) {
     let before = wasm_memory_mb();
     let t0 = now_ms();
-    let model = crate::app::run_for_playback(s).expect("benchmark scenarios run");
+    let model = crate::loader::run_for_playback(s).expect("benchmark scenarios run");
     let how = format!("simulated and prepared for playback in {:.0} ms", now_ms() - t0);
     (model_line(name, &model, &how, before), model)
 }
 
 /// The memory benchmark page (`index.html#bench-memory`), opened on a fresh page so the wasm memory it reports is
 /// this run's own peak (wasm memory never shrinks): a 1,000,000-event run prepared for playback the way the explorer
-/// does it ([`crate::app::Loader::begin`], then [`crate::app::continue_loading`] in slices on timer tasks), with the
+/// does it ([`crate::loader::Loader::begin`], then [`crate::loader::continue_loading`] in slices on timer tasks), with the
 /// longest slice (the longest the page could not answer) and the whole time. Prints; asserts nothing.
 #[component]
 pub fn MemoryBench() -> Html {
@@ -313,8 +313,8 @@ pub fn MemoryBench() -> Html {
         use_effect_with((), move |_| {
             let before = wasm_memory_mb();
             let t0 = now_ms();
-            let (loader, over) =
-                crate::app::Loader::begin(&memory_scenario(), crate::model::HISTORY_BUDGET_BYTES).expect("a valid run");
+            let (loader, over) = crate::loader::Loader::begin(&memory_scenario(), crate::model::HISTORY_BUDGET_BYTES)
+                .expect("a valid run");
             let first_ms = now_ms() - t0;
             let report = move |model: crate::model::Model, slices: &[f64]| {
                 let longest = slices.iter().copied().fold(0.0, f64::max);
@@ -333,7 +333,7 @@ pub fn MemoryBench() -> Html {
             let slices = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
             let on_slice = {
                 let slices = slices.clone();
-                std::rc::Rc::new(move |_: &crate::app::Loader, ms| slices.borrow_mut().push(ms))
+                std::rc::Rc::new(move |_: &crate::loader::Loader, ms| slices.borrow_mut().push(ms))
             };
             // The closure holds the loader, which the slices only see weakly, until the run is prepared.
             let keep = cell.clone();
@@ -341,7 +341,7 @@ pub fn MemoryBench() -> Html {
                 drop(keep);
                 report(model, &slices.borrow());
             });
-            crate::app::continue_loading(std::rc::Rc::downgrade(&cell), on_slice, on_done);
+            crate::loader::continue_loading(std::rc::Rc::downgrade(&cell), on_slice, on_done);
         });
     }
     html! {

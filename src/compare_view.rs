@@ -2,11 +2,11 @@
 //! variant ([`protosim::compare::translate`]). One player drives both pictures; the charts overlay the two runs
 //! (B dashed); a table sums them up. Interventions are made in the explorer; this view only watches.
 
-use crate::app::{
-    on_range, speed_text, use_animation_frames, Player, PlayerAction, SPEED_LOG_DEFAULT, SPEED_LOG_MAX, SPEED_LOG_MIN,
-};
 use crate::cluster::Cluster;
 use crate::model::Model;
+use crate::player::{
+    on_range, speed_text, use_animation_frames, Player, PlayerAction, SPEED_LOG_DEFAULT, SPEED_LOG_MAX, SPEED_LOG_MIN,
+};
 use protosim::compare::Summary;
 use protosim::scenario::ProtocolKind;
 use std::rc::Rc;

@@ -3,13 +3,20 @@
 //! The page runs a scenario to its end inside the engine, then only plays the trace back (design:
 //! `../shared/design.md`): every frame looks up the message flights and node states at the cursor time.
 
+pub mod act;
 pub mod app;
 pub mod bench;
 pub mod charts;
 pub mod cluster;
 pub mod compare_view;
+pub mod explorer;
 pub mod hunt_panel;
+pub mod loader;
 pub mod model;
+pub mod panels;
+pub mod player;
+pub mod presets;
+pub mod setup_bar;
 pub mod share;
 pub mod timeline;
 pub mod tours;

@@ -1,7 +1,7 @@
 //! The playback model: a finished run turned into what the screen needs at any cursor time — message flights,
 //! node state timelines, network cuts and readable event lines. Built once per run; every frame only looks up.
 
-use protosim::engine::{NodeDetail, Role};
+use protosim::engine::Role;
 use protosim::scenario::NodeId;
 use protosim::trace::{DropReason, Ev, TraceEvent};
 use protosim::{Runner, Scenario};
@@ -23,12 +23,7 @@ pub struct Flight {
     pub dropped: Option<DropReason>,
 }
 
-/// What a node box shows at one moment.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct NodeState {
-    pub summary: String,
-    pub detail: NodeDetail,
-}
+pub use crate::timeline::NodeState;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodeInfo {
@@ -608,7 +603,7 @@ mod tests {
     }
 
     fn streamed(s: &Scenario, budget: usize) -> Model {
-        let mut loader = crate::app::Loader::with_budget(s, u64::MAX, budget).unwrap();
+        let mut loader = crate::loader::Loader::with_budget(s, u64::MAX, budget).unwrap();
         loader.advance(f64::INFINITY);
         loader.finish()
     }
@@ -616,7 +611,7 @@ mod tests {
     #[test]
     fn a_streamed_model_equals_the_model_of_the_whole_trace() {
         for kind in protosim::scenario::ProtocolKind::ALL {
-            let mut s = crate::app::default_scenario(*kind);
+            let mut s = crate::presets::default_scenario(*kind);
             s.until_ms = 4_000;
             s.interventions = vec![
                 Intervention { at_us: 1_000_000, action: Action::Crash { node: 0 } },

@@ -52,7 +52,7 @@ fn download_parts(name: &str, mime: &str, parts: &js_sys::Array) -> Result<(), S
 
 /// The trace of a scenario as JSON: every event, the trace hash and the scenario. The run is simulated again (it
 /// is a pure function of the scenario), so the page keeps no second copy of the trace; it is capped like the
-/// page's run ([`crate::app::PAGE_MAX_EVENTS`]), and when that cut it the file's scenario says so, so the file
+/// page's run ([`crate::loader::PAGE_MAX_EVENTS`]), and when that cut it the file's scenario says so, so the file
 /// always replays to its hash.
 pub fn trace_json(s: &Scenario) -> Result<String, String> {
     let mut out = String::new();
@@ -64,7 +64,7 @@ pub fn trace_json(s: &Scenario) -> Result<String, String> {
 /// made: a million-event run never has its whole trace, or its whole text, in wasm memory.
 pub fn write_trace(s: &Scenario, mut put: impl FnMut(String)) -> Result<(), String> {
     let mut capped = s.clone();
-    capped.limits.max_events = s.limits.max_events.min(crate::app::PAGE_MAX_EVENTS);
+    capped.limits.max_events = s.limits.max_events.min(crate::loader::PAGE_MAX_EVENTS);
     let mut r = protosim::build(&capped, protosim::RecordOptions { narrate: true, checkpoint_every: 0 })
         .map_err(|e| e.to_string())?;
     let mut hasher = protosim::trace::TraceHasher::default();

@@ -6,7 +6,12 @@
 
 use protosim::engine::{LogCell, NodeDetail, TableLine, WaitEdge};
 
-use crate::model::NodeState;
+/// What a node box shows at one moment.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NodeState {
+    pub summary: String,
+    pub detail: NodeDetail,
+}
 
 /// The most differences between two whole encodings.
 pub const KEY_EVERY: usize = 32;
@@ -261,7 +266,7 @@ mod tests {
 
     /// Every protocol's recorded states, (time, node, state), from a run with a crash.
     fn states(kind: ProtocolKind) -> Vec<(u64, usize, NodeState)> {
-        let mut s = crate::app::default_scenario(kind);
+        let mut s = crate::presets::default_scenario(kind);
         s.until_ms = 3_000;
         s.interventions = vec![protosim::scenario::Intervention {
             at_us: 1_000_000,

@@ -324,7 +324,7 @@ pub const TOURS: &[Tour] = &[
 impl Tour {
     /// The tour's scenario: the mechanism's demo scenario, with the tour's variant.
     pub fn scenario(&self) -> Scenario {
-        let mut s = crate::app::default_scenario(self.protocol);
+        let mut s = crate::presets::default_scenario(self.protocol);
         s.variant = self.variant.to_string();
         s
     }

@@ -883,7 +883,7 @@ fn long_run_model(s: &Scenario, budget: usize) -> std::rc::Rc<checkout_explorer:
 
 /// The player alone, on `model`.
 async fn mount_explorer(model: &std::rc::Rc<checkout_explorer::model::Model>, playing: bool) -> Element {
-    use checkout_explorer::app::{Explorer, ExplorerProps};
+    use checkout_explorer::explorer::{Explorer, ExplorerProps};
     let doc = web_sys::window().unwrap().document().unwrap();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Checks that the module dependency graph of each crate has no cycle (the test command runs it).
+
+A module depends on another when its source names it: a `use crate::x`, `use super::x`, or a path such as
+`crate::x::Item` or, inside a parent module, `child::Item`. Test modules (`#[cfg(test)] mod tests` at the end of a
+file) are left out: a test may reach anywhere. On a cycle it prints the modules that form it and, for each, which of
+them it names, and exits 1. Usage: check-structure.py DIR [DIR ...] (each a crate's src/).
+"""
+import os
+import re
+import sys
+
+
+def modules(root):
+    """Module path (`protocols::raft`, `crate` for the root) -> file."""
+    out = {}
+    for dirpath, _, files in os.walk(root):
+        for f in files:
+            if not f.endswith('.rs'):
+                continue
+            path = os.path.join(dirpath, f)
+            parts = os.path.relpath(path, root)[:-3].split(os.sep)
+            if parts[-1] == 'mod':
+                parts = parts[:-1]
+            if parts in (['lib'], ['main']) or parts[:1] == ['bin']:
+                parts = ['crate'] if parts in (['lib'], ['main']) else parts
+            out['::'.join(parts)] = path
+    return out
+
+
+def resolve(base, path, here, mods):
+    """The longest module prefix of `base::path` as seen from module `here`."""
+    start = [] if base == 'crate' else here[:-1] if base == 'super' else here
+    best = None
+    for k in range(len(path) + 1):
+        name = '::'.join(start + path[:k]) or 'crate'
+        if name in mods:
+            best = name
+    return best
+
+
+def dependencies(mods):
+    graph = {}
+    for mod, path in mods.items():
+        text = open(path, encoding='utf-8').read()
+        cut = text.find('#[cfg(test)]\nmod tests')
+        if cut >= 0:
+            text = text[:cut]
+        text = re.sub(r'//.*', '', text)
+        here = [] if mod == 'crate' else mod.split('::')
+        deps = set()
+        for m in re.finditer(r'\b(crate|super|self)((?:::[A-Za-z_]\w*)+)', text):
+            deps.add(resolve(m.group(1), m.group(2).strip(':').split('::'), here, mods))
+        for m in re.finditer(r'\buse\s+(crate|super|self)::\{([^;]*)\}', text):
+            for item in re.findall(r'[A-Za-z_]\w*(?:::[A-Za-z_]\w*)*', m.group(2)):
+                deps.add(resolve(m.group(1), item.split('::'), here, mods))
+        for m in re.finditer(r'(?<![\w:])([a-z_]\w*)::', text):
+            child = '::'.join(here + [m.group(1)])
+            if child in mods:
+                deps.add(child)
+        deps.discard(None)
+        deps.discard(mod)
+        graph[mod] = deps
+    return graph
+
+
+def cycles(graph):
+    """Strongly connected components with more than one module (Tarjan)."""
+    index, low, stack, on, found, counter = {}, {}, [], set(), [], [0]
+    sys.setrecursionlimit(10_000)
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                found.append(sorted(comp))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def main():
+    ok = True
+    for root in sys.argv[1:]:
+        graph = dependencies(modules(root))
+        found = cycles(graph)
+        edges = sum(len(d) for d in graph.values())
+        if not found:
+            print(f'{root}: {len(graph)} modules, {edges} dependencies, no cycle')
+            continue
+        ok = False
+        for comp in found:
+            print(f'{root}: these modules depend on each other in a cycle:')
+            for m in comp:
+                print(f'    {m} -> {", ".join(sorted(d for d in graph[m] if d in comp))}')
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,124 @@
+//! The player: playback state as a reducer (cursor, speed, play/pause), the speed scale, and the animation-frame
+//! clock that drives it.
+
+use gloo::render::{request_animation_frame, AnimationFrame};
+use std::cell::RefCell;
+use std::rc::Rc;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// Playback speeds run on a log scale: slider value `s` means `10^s` times real time.
+pub const SPEED_LOG_MIN: f64 = -2.0;
+pub const SPEED_LOG_MAX: f64 = 2.0;
+/// Messages take 8 to 24 ms by default: at 0.05x a message takes a third of a second to cross the screen.
+pub const SPEED_LOG_DEFAULT: f64 = -1.3;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Player {
+    pub cursor_us: f64,
+    /// The first moment the player can show: where the kept history of a long run starts (0 for a whole run).
+    pub start_us: u64,
+    pub end_us: u64,
+    pub playing: bool,
+    pub speed_log: f64,
+    /// Playing pauses here once: the first violation, so nobody misses it.
+    pub pause_at: Option<u64>,
+}
+
+pub enum PlayerAction {
+    /// Real milliseconds elapsed since the last frame.
+    Tick(f64),
+    Toggle,
+    Restart,
+    Seek(u64),
+    /// Seek and pause (stepping to the next or previous event).
+    Step(u64),
+    Speed(f64),
+}
+
+impl Reducible for Player {
+    type Action = PlayerAction;
+    fn reduce(self: Rc<Self>, action: PlayerAction) -> Rc<Self> {
+        let mut p = (*self).clone();
+        match action {
+            PlayerAction::Tick(dt_ms) => {
+                if !p.playing {
+                    return self;
+                }
+                let dt = dt_ms.clamp(0.0, 250.0); // a background tab must not jump far ahead
+                p.cursor_us += dt * 1000.0 * crate::math::pow(10.0, p.speed_log);
+                if let Some(stop) = p.pause_at.filter(|&stop| p.cursor_us >= stop as f64) {
+                    p.cursor_us = stop as f64;
+                    p.playing = false;
+                    p.pause_at = None;
+                }
+                if p.cursor_us >= p.end_us as f64 {
+                    p.cursor_us = p.end_us as f64;
+                    p.playing = false;
+                }
+            }
+            PlayerAction::Toggle => {
+                if !p.playing && p.cursor_us >= p.end_us as f64 {
+                    p.cursor_us = p.start_us as f64;
+                }
+                p.playing = !p.playing;
+            }
+            PlayerAction::Restart => p.cursor_us = p.start_us as f64,
+            PlayerAction::Seek(t) => p.cursor_us = t.clamp(p.start_us, p.end_us) as f64,
+            PlayerAction::Step(t) => {
+                p.cursor_us = t.clamp(p.start_us, p.end_us) as f64;
+                p.playing = false;
+            }
+            PlayerAction::Speed(s) => p.speed_log = s.clamp(SPEED_LOG_MIN, SPEED_LOG_MAX),
+        }
+        Rc::new(p)
+    }
+}
+
+pub fn speed_text(speed_log: f64) -> String {
+    let s = crate::math::pow(10.0, speed_log);
+    if s >= 10.0 {
+        format!("{s:.0}x")
+    } else if s >= 1.0 {
+        format!("{s:.1}x")
+    } else if s >= 0.1 {
+        format!("{s:.2}x")
+    } else {
+        format!("{s:.3}x")
+    }
+}
+
+/// The handler of a player's range input (speed, scrubber): its value turned into an action.
+pub fn on_range(p: UseReducerDispatcher<Player>, action: fn(f64) -> PlayerAction) -> Callback<InputEvent> {
+    Callback::from(move |e: InputEvent| {
+        // The browser's own number parsing: Rust's `str::parse::<f64>` would add 14 KB to the bundle.
+        let v = e.target_unchecked_into::<HtmlInputElement>().value_as_number();
+        if v.is_finite() {
+            p.dispatch(action(v));
+        }
+    })
+}
+
+/// Calls `on_frame` with the real milliseconds between animation frames while `active`.
+#[hook]
+pub fn use_animation_frames(active: bool, on_frame: Callback<f64>) {
+    use_effect_with(active, move |&active| {
+        let slot: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
+        fn schedule(slot: Rc<RefCell<Option<AnimationFrame>>>, last: Option<f64>, on_frame: Callback<f64>) {
+            let next = slot.clone();
+            let frame = request_animation_frame(move |ts| {
+                if let Some(prev) = last {
+                    on_frame.emit(ts - prev);
+                }
+                schedule(next, Some(ts), on_frame);
+            });
+            *slot.borrow_mut() = Some(frame);
+        }
+        if active {
+            schedule(slot.clone(), None, on_frame);
+        }
+        move || {
+            slot.borrow_mut().take();
+        }
+    });
+}
