@@ -1,0 +1,172 @@
+//! The invariants checked after every event: mutual exclusion, no lost update, no deadlock left standing, and the
+//! business rules (no oversell, money conserved, confirmed exactly when taken and paid, no double charge).
+
+use crate::domain::{cents, rules, Outcome, RequestId};
+use crate::engine::CheckView;
+use crate::invariants::Violation;
+use crate::scenario::NodeId;
+use crate::vecmap::VecSet;
+
+use super::types::*;
+
+impl Locking {
+    /// Every invariant after an event ([`crate::engine::Protocol::check`]).
+    pub(super) fn check_all(&self, w: &mut CheckView<'_, Self>, touched: Option<NodeId>, out: &mut Vec<Violation>) {
+        let Some(node) = touched else { return };
+        let now = w.now_us;
+        let c = &mut *w.checker;
+        if self.pessimistic && node == LOCKS {
+            let Some(State::Locks(lm)) = w.nodes.get_mut(usize::from(node)).0 else { return };
+            for (row, l) in &lm.rows {
+                let x = l.holders.iter().filter(|(_, m, _)| *m == Mode::Exclusive).count();
+                if x > 1 || (x == 1 && l.holders.len() > 1) {
+                    let who: Vec<String> =
+                        l.holders.iter().map(|(t, m, _)| format!("{} {}", m.letter(), txn_name(*t))).collect();
+                    out.push(Violation::new(
+                        &MUTUAL_EXCLUSION,
+                        Some(node),
+                        format!("{} is held by {}", self.row_name(*row), who.join(" and ")),
+                    ));
+                }
+            }
+            // Every edge of a cycle exists from the moment its waiter started waiting (the blocker was already
+            // holding, or queued ahead), so the cycle is exactly as old as its most recent waiter.
+            if let Some(cycle) = lm.cycle() {
+                let formed = cycle.iter().filter_map(|t| lm.txns.get(t)?.waiting.map(|w| w.1)).max().unwrap_or(now);
+                let bound = self.deadlock_bound_us();
+                if now - formed > bound {
+                    let names: Vec<String> = cycle.iter().map(|t| txn_name(*t)).collect();
+                    out.push(Violation::new(
+                        &NO_DEADLOCK,
+                        Some(node),
+                        format!(
+                            "{} have waited for each other for {} ms, past the bound of {} ms",
+                            names.join(" → "),
+                            (now - formed) / 1000,
+                            bound / 1000
+                        ),
+                    ));
+                }
+            }
+            return;
+        }
+        if !self.is_store(node) {
+            self.check_answers(c, w.answers, out);
+            return;
+        }
+        let (rows, txns) = match w.nodes.get_mut(usize::from(node)).1 {
+            Disk::Store(s) => (std::mem::take(&mut s.dirty_rows), std::mem::take(&mut s.dirty_txns)),
+            _ => return,
+        };
+        let mut check_rows: VecSet<Row> = rows.into_iter().collect();
+        for txn in txns {
+            let Disk::Store(s) = w.nodes.get(usize::from(node)).1 else { return };
+            let Some(r) = s.records.get(&txn) else { continue };
+            if !r.committed || !c.committed.insert(txn) {
+                continue;
+            }
+            let req = txn >> 8;
+            if let Some(first) = c.by_request.insert(req, txn) {
+                out.push(Violation::new(
+                    &rules::NO_DOUBLE_CHARGE,
+                    Some(node),
+                    format!("checkout #{req} committed twice: {} and {}", txn_name(first), txn_name(txn)),
+                ));
+            }
+            if c.answered.get(&req) == Some(&false) {
+                out.push(Violation::new(
+                    &rules::CONFIRMED_EXACTLY,
+                    Some(node),
+                    format!("checkout #{req} was told it failed, but {} committed", txn_name(txn)),
+                ));
+            }
+            for &(row, delta) in &r.deltas {
+                *c.taken.entry(row).or_default() += delta;
+                if row >= WALLET_BASE {
+                    c.revenue += delta;
+                }
+                check_rows.insert(row);
+            }
+        }
+        let mut wallets_changed = false;
+        for row in check_rows {
+            let Disk::Store(s) = w.nodes.get(usize::from(self.node_of(row))).1 else { continue };
+            let Some(cell) = s.cells.get(&row) else { continue };
+            let effective = match &cell.intent {
+                Some(i) if c.committed.contains(&i.txn) => i.value,
+                _ => cell.value,
+            };
+            let taken = c.taken.get(&row).copied().unwrap_or(0);
+            let expected = self.initial(row) - taken;
+            if effective != expected {
+                out.push(Violation::new(
+                    &NO_LOST_UPDATE,
+                    Some(self.node_of(row)),
+                    format!(
+                        "{} is {effective}, but {} at the start minus {taken} taken by committed checkouts is {expected}",
+                        self.row_name(row),
+                        self.initial(row)
+                    ),
+                ));
+            }
+            if row < WALLET_BASE && expected < 0 {
+                out.push(Violation::new(
+                    &rules::NO_OVERSELL,
+                    Some(self.node_of(row)),
+                    format!(
+                        "committed checkouts took {taken} {}, only {} existed",
+                        self.row_name(row),
+                        self.initial(row)
+                    ),
+                ));
+            }
+            if row >= WALLET_BASE {
+                let start = self.catalogue.wallet_cents as i64;
+                let total = c.wallets_total.get_or_insert(start * i64::from(self.catalogue.customers));
+                let old = c.wallets.insert(row, effective).unwrap_or(start);
+                *total += effective - old;
+                wallets_changed = true;
+            }
+        }
+        if wallets_changed {
+            let start = self.catalogue.wallet_cents as i64 * i64::from(self.catalogue.customers);
+            let total = c.wallets_total.unwrap_or(start);
+            if total + c.revenue != start {
+                out.push(Violation::new(
+                    &rules::MONEY_CONSERVED,
+                    Some(node),
+                    format!(
+                        "wallets hold {} and revenue is {}: {} ≠ {} at the start",
+                        cents(total.max(0) as u64),
+                        cents(c.revenue.max(0) as u64),
+                        total + c.revenue,
+                        start
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+impl Locking {
+    pub(super) fn check_answers(&self, c: &mut Checker, answers: &[(RequestId, Outcome)], out: &mut Vec<Violation>) {
+        for (req, outcome) in &answers[c.answers_seen.min(answers.len())..] {
+            let confirmed = outcome.is_confirmed();
+            c.answered.insert(*req, confirmed);
+            match (confirmed, c.by_request.get(req)) {
+                (true, None) => out.push(Violation::new(
+                    &rules::CONFIRMED_EXACTLY,
+                    None,
+                    format!("checkout #{req} was confirmed, but no transaction of it committed"),
+                )),
+                (false, Some(txn)) => out.push(Violation::new(
+                    &rules::CONFIRMED_EXACTLY,
+                    None,
+                    format!("checkout #{req} was told “{}”, but {} committed", outcome.short(), txn_name(*txn)),
+                )),
+                _ => {}
+            }
+        }
+        c.answers_seen = answers.len();
+    }
+}

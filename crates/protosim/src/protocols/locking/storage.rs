@@ -1,0 +1,284 @@
+//! A storage node: rows with versions, prewrites (pending writes), the commit at the transaction's primary
+//! (Percolator's commit: the primary's decision is the transaction's), fences, and settling writes left behind.
+
+use crate::engine::Ctx;
+use crate::scenario::NodeId;
+
+use super::types::*;
+
+impl Locking {
+    pub(super) fn store<'a>(ctx: &'a Ctx<'_, Self>) -> &'a Store {
+        match ctx.disk() {
+            Disk::Store(s) => s,
+            _ => unreachable!("only storage nodes have rows"),
+        }
+    }
+
+    pub(super) fn with_store<R>(ctx: &mut Ctx<'_, Self>, f: impl FnOnce(&mut Store) -> R) -> R {
+        ctx.persist(|d| match d {
+            Disk::Store(s) => f(s),
+            _ => unreachable!("only storage nodes have rows"),
+        })
+    }
+
+    /// Applies (commit) or drops (abort) every pending write of `txn` on this node; records the decision if this
+    /// node is the transaction's primary. Returns whether anything changed.
+    pub(super) fn settle(
+        &self,
+        vol: &mut StoreVol,
+        ctx: &mut Ctx<'_, Self>,
+        txn: TxnId,
+        commit: bool,
+        primary: bool,
+    ) -> bool {
+        let changed = Self::with_store(ctx, |s| {
+            let mut changed = false;
+            for (row, c) in s.cells.iter_mut() {
+                if c.intent.as_ref().is_some_and(|i| i.txn == txn) {
+                    let i = c.intent.take().expect("checked");
+                    if commit {
+                        c.value = i.value;
+                        c.version += 1;
+                    }
+                    s.dirty_rows.push(*row);
+                    changed = true;
+                }
+            }
+            if primary && !s.records.contains_key(&txn) {
+                let deltas = s.deltas.remove(&txn).unwrap_or_default();
+                s.records.insert(txn, Record { committed: commit, deltas });
+                s.dirty_txns.push(txn);
+                changed = true;
+            }
+            changed
+        });
+        if let Some(t) = vol.ttl.remove(&txn) {
+            ctx.cancel_timer(t);
+        }
+        self.ack_fences(vol, ctx);
+        changed
+    }
+
+    pub(super) fn has_intent(ctx: &Ctx<'_, Self>, txn: TxnId) -> Option<(NodeId, u64)> {
+        Self::store(ctx)
+            .cells
+            .values()
+            .filter_map(|c| c.intent.as_ref())
+            .find(|i| i.txn == txn)
+            .map(|i| (i.primary, i.since_us))
+    }
+
+    /// Acknowledges every fence whose rows no longer hold a pending write from an older token.
+    pub(super) fn ack_fences(&self, vol: &mut StoreVol, ctx: &mut Ctx<'_, Self>) {
+        let s = Self::store(ctx);
+        let (ready, waiting): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut vol.fences).into_iter().partition(|(_, rows, token)| {
+                rows.iter().all(|r| s.cells.get(r).and_then(|c| c.intent.as_ref()).is_none_or(|i| i.token >= *token))
+            });
+        vol.fences = waiting;
+        for (from, rows, token) in ready {
+            ctx.send(from, Msg::Fenced { rows, token });
+        }
+    }
+
+    /// As the primary: the decision on `txn`, deciding "abort" now if `force` or its pending write is too old.
+    pub(super) fn primary_decision(
+        &self,
+        vol: &mut StoreVol,
+        ctx: &mut Ctx<'_, Self>,
+        txn: TxnId,
+        force: bool,
+    ) -> Option<bool> {
+        if let Some(r) = Self::store(ctx).records.get(&txn) {
+            return Some(r.committed);
+        }
+        let young = Self::has_intent(ctx, txn).is_some_and(|(_, since)| ctx.now_us() - since < self.ttl_us);
+        if young && !force {
+            return None;
+        }
+        ctx.note(|| format!("is the primary of {}: it has not committed, so it is aborted for good", txn_name(txn)));
+        self.settle(vol, ctx, txn, false, true);
+        Some(false)
+    }
+
+    pub(super) fn store_message(&self, vol: &mut StoreVol, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
+        let me = ctx.me();
+        match msg {
+            Msg::Read { txn, rows } => {
+                let s = Self::store(ctx);
+                let mut out = Vec::with_capacity(rows.len());
+                for (row, token) in rows {
+                    let Some(c) = s.cells.get(&row) else { continue };
+                    if self.fencing() && token < c.fence {
+                        let fence = c.fence;
+                        Self::with_store(ctx, |s| s.refused += 1);
+                        ctx.note(|| {
+                            format!(
+                                "refuses {}'s read of {}: token {token} is older than the fence {fence}",
+                                txn_name(txn),
+                                self.row_name(row)
+                            )
+                        });
+                        ctx.send(from, Msg::Refused { txn, why: Refusal::Fenced { row } });
+                        return;
+                    }
+                    if self.pessimistic && c.intent.as_ref().is_some_and(|i| i.txn != txn) {
+                        ctx.send(from, Msg::Busy { txn });
+                        return;
+                    }
+                    out.push((row, c.value, c.version));
+                }
+                ctx.send(from, Msg::Values { txn, rows: out });
+            }
+            Msg::Prewrite { txn, primary, writes, deltas } => {
+                if let Some(r) = Self::store(ctx).records.get(&txn) {
+                    let reply =
+                        if r.committed { Msg::Prepared { txn } } else { Msg::Refused { txn, why: Refusal::Aborted } };
+                    ctx.send(from, reply);
+                    return;
+                }
+                let s = Self::store(ctx);
+                let mut refusal = None;
+                let mut busy = false;
+                for w in &writes {
+                    let Some(c) = s.cells.get(&w.row) else { continue };
+                    match &c.intent {
+                        Some(i) if i.txn == txn => continue,
+                        Some(_) if self.pessimistic => busy = true,
+                        Some(_) => refusal = Some(Refusal::Conflict { row: w.row }),
+                        None => {}
+                    }
+                    if self.fencing() && w.check < c.fence {
+                        refusal = Some(Refusal::Fenced { row: w.row });
+                    }
+                    if !self.pessimistic && self.variant != Variant::NoVersionCheck && w.check != c.version {
+                        refusal = Some(Refusal::Conflict { row: w.row });
+                    }
+                    if refusal.is_some() {
+                        break;
+                    }
+                }
+                if let Some(why) = refusal {
+                    Self::with_store(ctx, |s| s.refused += 1);
+                    ctx.note(|| match why {
+                        Refusal::Conflict { row } => format!(
+                            "refuses {}'s write: {} changed since it was read (or another write is pending)",
+                            txn_name(txn),
+                            self.row_name(row)
+                        ),
+                        Refusal::Fenced { row } => format!(
+                            "refuses {}'s write to {}: its fencing token is older than the fence — its lock was revoked",
+                            txn_name(txn),
+                            self.row_name(row)
+                        ),
+                        Refusal::Aborted => String::new(),
+                    });
+                    ctx.send(from, Msg::Refused { txn, why });
+                    return;
+                }
+                if busy {
+                    ctx.send(from, Msg::Busy { txn });
+                    return;
+                }
+                let now = ctx.now_us();
+                let pess = self.pessimistic;
+                Self::with_store(ctx, |s| {
+                    for w in &writes {
+                        if let Some(c) = s.cells.get_mut(&w.row) {
+                            if c.intent.is_none() {
+                                let token = if pess { w.check } else { 0 };
+                                c.intent = Some(Intent { txn, value: w.value, token, primary, since_us: now });
+                                s.dirty_rows.push(w.row);
+                            }
+                        }
+                    }
+                    if me == primary {
+                        s.deltas.insert(txn, deltas);
+                    }
+                });
+                if !vol.ttl.contains_key(&txn) {
+                    vol.ttl.insert(txn, ctx.set_timer(self.ttl_us, Timer::Ttl(txn)));
+                }
+                ctx.send(from, Msg::Prepared { txn });
+            }
+            Msg::Commit { txn, primary: true } => {
+                if let Some(r) = Self::store(ctx).records.get(&txn) {
+                    let committed = r.committed;
+                    ctx.send(from, Msg::Decided { txn, committed });
+                    return;
+                }
+                let ok = Self::has_intent(ctx, txn).is_some() && Self::store(ctx).deltas.contains_key(&txn);
+                if ok {
+                    ctx.note(|| {
+                        format!("commits {}: the decision is on disk, its writes here are applied", txn_name(txn))
+                    });
+                } else {
+                    ctx.note(|| format!("cannot commit {}: its pending writes were already dropped", txn_name(txn)));
+                }
+                self.settle(vol, ctx, txn, ok, true);
+                ctx.send(from, Msg::Decided { txn, committed: ok });
+            }
+            Msg::Commit { txn, primary: false } => {
+                self.settle(vol, ctx, txn, true, false);
+            }
+            Msg::Rollback { txn, primary } => {
+                self.settle(vol, ctx, txn, false, primary == me);
+            }
+            Msg::Resolve { txn, force } => {
+                let committed = self.primary_decision(vol, ctx, txn, force);
+                ctx.send(from, Msg::Resolved { txn, committed });
+            }
+            Msg::Resolved { txn, committed: Some(commit) } if Self::has_intent(ctx, txn).is_some() => {
+                let how = if commit { "applies" } else { "drops" };
+                ctx.note(|| format!("learns {}'s fate from its primary and {how} its pending writes", txn_name(txn)));
+                self.settle(vol, ctx, txn, commit, false);
+            }
+            Msg::Fence { rows, token } => {
+                let stale: Vec<(TxnId, NodeId)> = Self::with_store(ctx, |s| {
+                    let mut stale = Vec::new();
+                    for r in &rows {
+                        if let Some(c) = s.cells.get_mut(r) {
+                            if c.fence < token {
+                                c.fence = token;
+                                s.dirty_rows.push(*r);
+                            }
+                            if let Some(i) = c.intent.as_ref().filter(|i| i.token < token) {
+                                stale.push((i.txn, i.primary));
+                            }
+                        }
+                    }
+                    stale
+                });
+                vol.fences.push((from, rows, token));
+                for (txn, primary) in stale {
+                    if primary == me {
+                        let commit = self.primary_decision(vol, ctx, txn, true).unwrap_or(false);
+                        self.settle(vol, ctx, txn, commit, true);
+                    } else {
+                        ctx.send(primary, Msg::Resolve { txn, force: true });
+                    }
+                }
+                self.ack_fences(vol, ctx);
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn store_timer(&self, vol: &mut StoreVol, ctx: &mut Ctx<'_, Self>, txn: TxnId) {
+        vol.ttl.remove(&txn);
+        let me = ctx.me();
+        let Some((primary, _)) = Self::has_intent(ctx, txn) else { return };
+        if primary == me {
+            if self.primary_decision(vol, ctx, txn, false).is_none() {
+                let t = ctx.set_timer(self.ttl_us, Timer::Ttl(txn));
+                vol.ttl.insert(txn, t);
+            }
+        } else {
+            ctx.send(primary, Msg::Resolve { txn, force: false });
+            let t = ctx.set_timer(self.step_us, Timer::Ttl(txn));
+            vol.ttl.insert(txn, t);
+        }
+    }
+
+    // ----- shopper -----
+}

@@ -1,0 +1,623 @@
+//! The locking protocols' data: messages, timers, the lock table, rows and pending writes, transactions, node
+//! states and disks, and what the checker keeps. Behaviour lives beside it, one concern per file.
+
+use crate::domain::{rules, Catalogue, CheckoutRequest, RequestId};
+use crate::engine::{Ctx, Message, TimerId, TimerKind};
+use crate::invariants::InvariantInfo;
+use crate::protocols::meta::{ProtocolInfo, VariantInfo};
+use crate::scenario::{DeadlockStrategy, NodeId, ProtocolKind};
+use crate::vecmap::{VecMap, VecSet};
+
+pub const MUTUAL_EXCLUSION: InvariantInfo = InvariantInfo {
+    name: "mutual-exclusion",
+    rule: "a row never has two exclusive holders, nor a shared holder beside an exclusive one",
+};
+pub const NO_LOST_UPDATE: InvariantInfo = InvariantInfo {
+    name: "no-lost-update",
+    rule: "every row equals its starting value minus what committed checkouts took from it",
+};
+pub const NO_DEADLOCK: InvariantInfo = InvariantInfo {
+    name: "no-deadlock",
+    rule: "no cycle of transactions waiting for each other lasts longer than the strategy's bound",
+};
+
+pub(super) const PESSIMISTIC_INVARIANTS: [InvariantInfo; 7] = [
+    MUTUAL_EXCLUSION,
+    NO_LOST_UPDATE,
+    NO_DEADLOCK,
+    rules::NO_OVERSELL,
+    rules::MONEY_CONSERVED,
+    rules::CONFIRMED_EXACTLY,
+    rules::NO_DOUBLE_CHARGE,
+];
+pub(super) const OPTIMISTIC_INVARIANTS: [InvariantInfo; 5] =
+    [NO_LOST_UPDATE, rules::NO_OVERSELL, rules::MONEY_CONSERVED, rules::CONFIRMED_EXACTLY, rules::NO_DOUBLE_CHARGE];
+
+pub const PESSIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
+    kind: ProtocolKind::Pessimistic,
+    title: "pessimistic locking",
+    nodes: (1, 3),
+    default_nodes: 2,
+    variants: &[
+        VariantInfo { name: "correct", explain: "strict two-phase locking with leases and fencing tokens" },
+        VariantInfo {
+            name: "no-fencing",
+            explain: "leases expire but writes carry no fencing token: a holder whose lease ran out still writes",
+        },
+        VariantInfo {
+            name: "release-before-write",
+            explain: "locks are released before the writes are applied: another shopper reads the old value",
+        },
+    ],
+    invariants: &PESSIMISTIC_INVARIANTS,
+    liveness_bound_ms: Some(5_500),
+    // The lock manager (node 0), then the storage nodes.
+    servers: |s| s.nodes + 1,
+    liveness_quorum: crate::protocols::meta::every_server,
+};
+
+pub const OPTIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
+    kind: ProtocolKind::Optimistic,
+    title: "optimistic locking",
+    nodes: (1, 3),
+    default_nodes: 2,
+    variants: &[
+        VariantInfo {
+            name: "correct",
+            explain: "versioned rows, conditional writes, retries with back-off and jitter",
+        },
+        VariantInfo {
+            name: "no-version-check",
+            explain: "the write compares the version with itself, not with the one read (§4.5): updates get lost",
+        },
+    ],
+    invariants: &OPTIMISTIC_INVARIANTS,
+    liveness_bound_ms: Some(5_500),
+    servers: crate::protocols::meta::nodes_only,
+    liveness_quorum: crate::protocols::meta::every_server,
+};
+
+/// Metric: how long each lock request waited before it was granted (µs).
+pub const LOCK_WAIT_METRIC: &str = "lock-wait";
+/// Metric: attempts each answered checkout took (1 = no retry).
+pub const ATTEMPTS_METRIC: &str = "attempts";
+/// A checkout gives up after this many failed attempts.
+pub const MAX_ATTEMPTS: u32 = 8;
+/// A customer waits this long for a checkout; then the shopper gives up on it ("please try again") — unless its
+/// commit is already under way, whose fate it must learn first. Without a deadline, a backlog piled up during an
+/// outage would take many seconds to drain through a hot row's lock after it.
+pub const CHECKOUT_DEADLINE_US: u64 = 5_000_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Variant {
+    Correct,
+    NoFencing,
+    ReleaseBeforeWrite,
+    NoVersionCheck,
+}
+
+/// A row of the store: the stock of an item (`0..26`) or a customer's wallet (`WALLET_BASE + customer`).
+pub type Row = u16;
+pub const WALLET_BASE: Row = 32;
+/// A transaction: the request id times 256 plus the attempt number.
+pub type TxnId = u64;
+/// A transaction's age: when its checkout was first submitted, then the request id. Smaller is older.
+pub type Prio = (u64, RequestId);
+
+/// A row's name in messages: the item's name, or `wallet3`.
+pub fn row_label(row: Row) -> String {
+    if row >= WALLET_BASE {
+        format!("wallet{}", row - WALLET_BASE)
+    } else {
+        crate::domain::item_name(row).to_string()
+    }
+}
+
+pub fn txn_name(txn: TxnId) -> String {
+    format!("#{}.{}", txn >> 8, txn & 255)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Shared,
+    Exclusive,
+}
+
+impl Mode {
+    pub(super) fn letter(self) -> &'static str {
+        match self {
+            Mode::Shared => "S",
+            Mode::Exclusive => "X",
+        }
+    }
+    pub fn compatible(self, other: Mode) -> bool {
+        self == Mode::Shared && other == Mode::Shared
+    }
+}
+
+/// Why the lock manager took a transaction's locks away.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Revoke {
+    Deadlock,
+    Wounded,
+    Timeout,
+    LeaseExpired,
+    /// The lock manager does not know the transaction (it restarted, or already ended it).
+    Unknown,
+}
+
+impl Revoke {
+    pub(super) fn text(self) -> &'static str {
+        match self {
+            Revoke::Deadlock => "chosen as the deadlock victim",
+            Revoke::Wounded => "wounded by an older transaction",
+            Revoke::Timeout => "waited too long for a lock",
+            Revoke::LeaseExpired => "its lease expired",
+            Revoke::Unknown => "the lock manager no longer knows it",
+        }
+    }
+}
+
+/// Why a storage node refused a read or a write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Optimistic: the row changed since it was read (or another write is pending on it).
+    Conflict { row: Row },
+    /// Pessimistic: the token is older than the row's fence — the lock was revoked.
+    Fenced { row: Row },
+    /// The transaction was already aborted here.
+    Aborted,
+}
+
+/// One write of a prewrite: the new value, and the version read (optimistic) or the fencing token (pessimistic).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Write {
+    pub row: Row,
+    pub value: i64,
+    pub check: u64,
+}
+
+#[derive(Clone, Debug)]
+pub enum Msg {
+    Lock {
+        txn: TxnId,
+        row: Row,
+        mode: Mode,
+        prio: Prio,
+    },
+    /// `ack`: the shopper waits for the OK (only `release-before-write` does).
+    Release {
+        txn: TxnId,
+        ack: bool,
+    },
+    Renew {
+        txn: TxnId,
+    },
+    Granted {
+        txn: TxnId,
+        row: Row,
+        token: u64,
+    },
+    Released {
+        txn: TxnId,
+    },
+    Revoked {
+        txn: TxnId,
+        why: Revoke,
+    },
+    /// Lock manager → storage: refuse tokens below `token` on these rows from now on.
+    Fence {
+        rows: Vec<Row>,
+        token: u64,
+    },
+    Fenced {
+        rows: Vec<Row>,
+        token: u64,
+    },
+    /// `rows`: each with the fencing token (pessimistic) or 0.
+    Read {
+        txn: TxnId,
+        rows: Vec<(Row, u64)>,
+    },
+    /// Each row: value, version.
+    Values {
+        txn: TxnId,
+        rows: Vec<(Row, i64, u64)>,
+    },
+    /// Another transaction's write is pending on a row: try again shortly.
+    Busy {
+        txn: TxnId,
+    },
+    /// `deltas` (primary only): what the checkout takes from each row, kept for the commit record.
+    Prewrite {
+        txn: TxnId,
+        primary: NodeId,
+        writes: Vec<Write>,
+        deltas: Vec<(Row, i64)>,
+    },
+    Prepared {
+        txn: TxnId,
+    },
+    Refused {
+        txn: TxnId,
+        why: Refusal,
+    },
+    Commit {
+        txn: TxnId,
+        primary: bool,
+    },
+    Decided {
+        txn: TxnId,
+        committed: bool,
+    },
+    Rollback {
+        txn: TxnId,
+        primary: NodeId,
+    },
+    /// Storage → the primary: has this transaction committed? `force`: abort it now unless it has.
+    Resolve {
+        txn: TxnId,
+        force: bool,
+    },
+    Resolved {
+        txn: TxnId,
+        committed: Option<bool>,
+    },
+}
+
+impl Message for Msg {
+    fn label(&self) -> &'static str {
+        match self {
+            Msg::Lock { .. } => "Lock",
+            Msg::Release { .. } => "Unlock",
+            Msg::Renew { .. } => "Renew",
+            Msg::Granted { .. } => "Grant",
+            Msg::Released { .. } => "Unlocked",
+            Msg::Revoked { .. } => "Revoked",
+            Msg::Fence { .. } => "Fence",
+            Msg::Fenced { .. } => "Fenced",
+            Msg::Read { .. } => "Read",
+            Msg::Values { .. } => "Values",
+            Msg::Busy { .. } => "Busy",
+            Msg::Prewrite { .. } => "Write",
+            Msg::Prepared { .. } => "Written",
+            Msg::Refused { why: Refusal::Conflict { .. }, .. } => "Conflict",
+            Msg::Refused { why: Refusal::Fenced { .. }, .. } => "Refused",
+            Msg::Refused { .. } => "Refused",
+            Msg::Commit { .. } => "Commit",
+            Msg::Decided { committed: true, .. } => "Committed",
+            Msg::Decided { committed: false, .. } => "Aborted",
+            Msg::Rollback { .. } => "Rollback",
+            Msg::Resolve { .. } => "Resolve?",
+            Msg::Resolved { .. } => "Resolved",
+        }
+    }
+    fn detail(&self) -> String {
+        match self {
+            Msg::Lock { txn, row, mode, .. } => {
+                format!("{} asks for the {} lock on {}", txn_name(*txn), mode.letter(), row_label(*row))
+            }
+            Msg::Release { txn, .. } => format!("{} releases all its locks", txn_name(*txn)),
+            Msg::Renew { txn } => format!("{} renews its lease", txn_name(*txn)),
+            Msg::Granted { txn, row, token } => {
+                format!("{} gets {} with fencing token {token}", txn_name(*txn), row_label(*row))
+            }
+            Msg::Released { txn } => format!("{}: locks released", txn_name(*txn)),
+            Msg::Revoked { txn, why } => format!("{} loses its locks: {}", txn_name(*txn), why.text()),
+            Msg::Fence { rows, token } => format!("refuse tokens below {token} on {} row(s)", rows.len()),
+            Msg::Fenced { rows, token } => format!("{} row(s) fenced at token {token}", rows.len()),
+            Msg::Read { txn, rows } => format!("{} reads {} row(s)", txn_name(*txn), rows.len()),
+            Msg::Values { txn, rows } => {
+                let parts: Vec<String> =
+                    rows.iter().map(|(r, v, ver)| format!("{}={v} v{ver}", row_label(*r))).collect();
+                format!("{}: {}", txn_name(*txn), parts.join(" "))
+            }
+            Msg::Busy { txn } => format!("{}: another write is pending, try again", txn_name(*txn)),
+            Msg::Prewrite { txn, writes, .. } => format!("{} writes {} row(s), pending", txn_name(*txn), writes.len()),
+            Msg::Prepared { txn } => format!("{}: writes pending here", txn_name(*txn)),
+            Msg::Refused { txn, why } => match why {
+                Refusal::Conflict { row } => {
+                    format!("{}: {} changed since it was read", txn_name(*txn), row_label(*row))
+                }
+                Refusal::Fenced { row } => {
+                    format!("{}: token too old for {} (fenced)", txn_name(*txn), row_label(*row))
+                }
+                Refusal::Aborted => format!("{}: already aborted", txn_name(*txn)),
+            },
+            Msg::Commit { txn, primary: true } => format!("{}: commit (at the primary)", txn_name(*txn)),
+            Msg::Commit { txn, primary: false } => format!("{}: apply the committed writes", txn_name(*txn)),
+            Msg::Decided { txn, committed } => {
+                format!("{} {}", txn_name(*txn), if *committed { "committed" } else { "aborted" })
+            }
+            Msg::Rollback { txn, .. } => format!("{}: drop its pending writes", txn_name(*txn)),
+            Msg::Resolve { txn, force } => {
+                format!("did {} commit?{}", txn_name(*txn), if *force { " (abort it if not)" } else { "" })
+            }
+            Msg::Resolved { txn, committed } => match committed {
+                Some(true) => format!("{} committed", txn_name(*txn)),
+                Some(false) => format!("{} aborted", txn_name(*txn)),
+                None => format!("{} still in progress", txn_name(*txn)),
+            },
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Timer {
+    /// Shopper: resend what the current step waits for (or, after a failed attempt, start the next one).
+    Step(RequestId),
+    /// Shopper: renew the lease of the current transaction.
+    Renew(RequestId),
+    /// Lock manager: a transaction's lease may have run out.
+    Lease(TxnId),
+    /// Lock manager, `timeout` strategy: a lock request has waited long enough.
+    Wait(TxnId),
+    /// Lock manager, `detect` strategy: look for cycles.
+    Detect,
+    /// Lock manager: send unacknowledged fences again.
+    Refence,
+    /// Storage: a pending write has lived long enough to ask the primary about it.
+    Ttl(TxnId),
+}
+
+impl TimerKind for Timer {
+    fn name(&self) -> &'static str {
+        match self {
+            Timer::Step(_) => "step",
+            Timer::Renew(_) => "renew lease",
+            Timer::Lease(_) => "lease check",
+            Timer::Wait(_) => "lock wait timeout",
+            Timer::Detect => "deadlock check",
+            Timer::Refence => "fence again",
+            Timer::Ttl(_) => "pending write expired",
+        }
+    }
+}
+
+/// A row's lock: holders (with their tokens), the FIFO queue, and a fence not yet acknowledged.
+#[derive(Clone, Debug, Default)]
+pub struct RowLock {
+    pub holders: Vec<(TxnId, Mode, u64)>,
+    pub queue: Vec<(TxnId, Mode)>,
+    /// Revoked: not grantable until its storage node confirms it refuses tokens below this one.
+    pub fencing: Option<u64>,
+}
+
+/// What the lock manager knows about one transaction.
+#[derive(Clone, Debug)]
+pub struct TxnLocks {
+    pub prio: Prio,
+    pub shopper: NodeId,
+    pub lease_until: u64,
+    pub(super) lease_timer: TimerId,
+    pub held: Vec<Row>,
+    /// The row it waits for, since when, and its wait timer (`timeout` strategy).
+    pub waiting: Option<(Row, u64, Option<TimerId>)>,
+}
+
+/// The lock manager's volatile state: the lock table is lost when it crashes.
+#[derive(Clone, Debug, Default)]
+pub struct LockMgr {
+    pub rows: VecMap<Row, RowLock>,
+    pub txns: VecMap<TxnId, TxnLocks>,
+    /// Transactions it aborted or released: a late request from one of them is refused.
+    pub(super) dead: VecSet<TxnId>,
+    pub(super) detect_armed: bool,
+    pub(super) refence_armed: bool,
+    /// Who started waiting since the last [`LockMgr::cycle`]: only they can have closed a new cycle.
+    pub(super) new_waiters: Vec<TxnId>,
+    /// The cycle found last time, if any.
+    pub(super) cycle_cache: Option<Vec<TxnId>>,
+}
+
+/// A row as a storage node keeps it.
+#[derive(Clone, Debug)]
+pub struct Cell {
+    pub value: i64,
+    pub version: u64,
+    /// Reads and writes with an older fencing token are refused.
+    pub fence: u64,
+    pub intent: Option<Intent>,
+}
+
+/// A pending (prewritten, not yet committed) write.
+#[derive(Clone, Debug)]
+pub struct Intent {
+    pub txn: TxnId,
+    pub value: i64,
+    pub token: u64,
+    pub primary: NodeId,
+    pub since_us: u64,
+}
+
+/// The primary's durable decision on a transaction.
+#[derive(Clone, Debug)]
+pub struct Record {
+    pub committed: bool,
+    /// What the checkout took from each row (empty for an abort the primary never saw the writes of).
+    pub deltas: Vec<(Row, i64)>,
+}
+
+/// A storage node's disk.
+#[derive(Clone, Debug, Default)]
+pub struct Store {
+    pub cells: VecMap<Row, Cell>,
+    pub records: VecMap<TxnId, Record>,
+    /// Deltas of transactions this node is the primary of, kept from the prewrite until the decision.
+    pub deltas: VecMap<TxnId, Vec<(Row, i64)>>,
+    /// Conditional writes refused (optimistic conflicts, fenced tokens): shown in the node box.
+    pub refused: u64,
+    pub(super) dirty_rows: Vec<Row>,
+    pub(super) dirty_txns: Vec<TxnId>,
+}
+
+/// A storage node's volatile state: its time-to-live timers and the fences it has not acknowledged yet.
+#[derive(Clone, Debug, Default)]
+pub struct StoreVol {
+    pub(super) ttl: VecMap<TxnId, TimerId>,
+    pub(super) fences: Vec<(NodeId, Vec<Row>, u64)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Asking for the lock on `rows[i]`.
+    Locking(usize),
+    Reading,
+    /// `release-before-write` only: waiting for the lock manager's OK before writing.
+    Unlocking,
+    Prewriting,
+    /// Decided to commit: asking the primary (resent after a restart until it answers).
+    Committing,
+    /// The attempt failed; the next one starts when the step timer fires.
+    Backoff,
+}
+
+/// One attempt at a checkout.
+#[derive(Clone, Debug)]
+pub struct Attempt {
+    pub txn: TxnId,
+    pub phase: Phase,
+    /// The rows in locking order with what the checkout takes from each.
+    pub rows: Vec<(Row, i64)>,
+    pub tokens: Vec<u64>,
+    pub read: Vec<Option<(i64, u64)>>,
+    /// Storage nodes whose answer the current step waits for.
+    pub waiting: Vec<NodeId>,
+    pub released: bool,
+}
+
+/// A checkout a shopper is running: kept on disk until it is answered.
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub req: CheckoutRequest,
+    pub prio: Prio,
+    pub seq: u64,
+    /// Attempts that failed (conflicts, revoked locks).
+    pub failed: u32,
+    pub a: Attempt,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ShopperVol {
+    /// Per checkout: its step timer and its lease-renewal timer.
+    pub(super) timers: VecMap<RequestId, (TimerId, TimerId)>,
+}
+
+#[derive(Clone, Debug)]
+pub enum State {
+    Locks(LockMgr),
+    Store(StoreVol),
+    Shopper(ShopperVol),
+}
+
+#[derive(Clone, Debug)]
+pub enum Disk {
+    /// The lock manager keeps only its token counter (and whether it ran before) on disk.
+    Locks {
+        next_token: u64,
+        started: bool,
+    },
+    Store(Box<Store>),
+    Shopper {
+        jobs: VecMap<RequestId, Job>,
+    },
+}
+
+/// What the checker remembers between events.
+#[derive(Clone, Debug, Default)]
+pub struct Checker {
+    /// Per row: what committed checkouts took from it.
+    pub(super) taken: VecMap<Row, i64>,
+    pub(super) committed: VecSet<TxnId>,
+    /// Request → its committed transaction.
+    pub(super) by_request: VecMap<RequestId, TxnId>,
+    /// Request → whether it was answered "confirmed".
+    pub(super) answered: VecMap<RequestId, bool>,
+    pub(super) answers_seen: usize,
+    /// Per wallet row: its value as last checked (to keep the money total incrementally).
+    pub(super) wallets: VecMap<Row, i64>,
+    pub(super) wallets_total: Option<i64>,
+    pub(super) revenue: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Locking {
+    pub(super) pessimistic: bool,
+    pub(super) variant: Variant,
+    pub(super) strategy: DeadlockStrategy,
+    pub(super) catalogue: Catalogue,
+    pub(super) stores: u16,
+    /// The first storage node (1 with a lock manager, 0 without).
+    pub(super) base: NodeId,
+    pub(super) lease_us: u64,
+    pub(super) renew_us: u64,
+    pub(super) lock_timeout_us: u64,
+    pub(super) detect_us: u64,
+    pub(super) ttl_us: u64,
+    pub(super) step_us: u64,
+    pub(super) busy_us: u64,
+    pub(super) backoff_us: u64,
+}
+
+pub(super) const LOCKS: NodeId = 0;
+
+impl Locking {
+    pub(super) fn servers(&self) -> NodeId {
+        self.base + self.stores
+    }
+    pub(super) fn is_store(&self, n: NodeId) -> bool {
+        n >= self.base && n < self.servers()
+    }
+    pub fn node_of(&self, row: Row) -> NodeId {
+        let index = if row >= WALLET_BASE { row - WALLET_BASE } else { row };
+        self.base + index % self.stores
+    }
+    pub(super) fn fencing(&self) -> bool {
+        self.pessimistic && self.variant != Variant::NoFencing
+    }
+    pub fn row_name(&self, row: Row) -> String {
+        row_label(row)
+    }
+    pub(super) fn initial(&self, row: Row) -> i64 {
+        if row >= WALLET_BASE {
+            self.catalogue.wallet_cents as i64
+        } else {
+            i64::from(self.catalogue.initial_stock)
+        }
+    }
+    pub(super) fn all_rows(&self) -> Vec<Row> {
+        let items = 0..self.catalogue.items.len() as Row;
+        let wallets = (0..self.catalogue.customers).map(|c| WALLET_BASE + c);
+        items.chain(wallets).collect()
+    }
+    /// How long a detected deadlock may last: the bound the `no-deadlock` invariant checks.
+    pub fn deadlock_bound_us(&self) -> u64 {
+        match self.strategy {
+            DeadlockStrategy::Detect => self.detect_us,
+            DeadlockStrategy::WoundWait => 0,
+            DeadlockStrategy::Timeout => self.lock_timeout_us,
+        }
+    }
+    pub fn lease_us(&self) -> u64 {
+        self.lease_us
+    }
+
+    // ----- lock manager -----
+
+    pub(super) fn lm_persist_token(ctx: &mut Ctx<'_, Self>) -> u64 {
+        ctx.persist(|d| match d {
+            Disk::Locks { next_token, .. } => {
+                *next_token += 1;
+                *next_token
+            }
+            _ => 0,
+        })
+    }
+
+    pub(super) fn lm_next_token(ctx: &Ctx<'_, Self>) -> u64 {
+        match ctx.disk() {
+            Disk::Locks { next_token, .. } => *next_token + 1,
+            _ => 0,
+        }
+    }
+}
