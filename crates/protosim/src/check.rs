@@ -7,7 +7,8 @@
 
 use crate::scenario::base64url_decode;
 use crate::scenario::{
-    bounds, decode, Action, ErrorKind, LinkSettings, NodeId, Scenario, ScenarioError, COMPACT_PREFIX, FORMAT_VERSION,
+    bounds, decode, Action, ErrorKind, Intervention, LinkSettings, NodeId, Scenario, ScenarioError, Workload,
+    COMPACT_PREFIX, FORMAT_VERSION,
 };
 use std::fmt;
 
@@ -81,13 +82,18 @@ impl Scenario {
         at_most("paxos.proposers", self.paxos.proposers, 1, 3)?;
         at_most("until_ms", self.until_ms, 1, bounds::UNTIL_MS_MAX)?;
         link("network.default", &self.network.default)?;
-        let n = self.total_nodes();
         for (i, o) in self.network.links.iter().enumerate() {
             let at = format!("network.links[{i}]");
             self.node_ok(&format!("{at}.from"), o.from)?;
             self.node_ok(&format!("{at}.to"), o.to)?;
             link(&format!("{at}.settings"), &o.settings)?;
         }
+        self.validate_workload()?;
+        self.validate_interventions()
+    }
+
+    /// The workload and the run's limits against their bounds.
+    fn validate_workload(&self) -> Result<(), ScenarioError> {
         let w = &self.workload;
         if !(w.rate_per_s.is_finite() && (0.0..=bounds::RATE_PER_S_MAX).contains(&w.rate_per_s)) {
             return Err(ScenarioError::new(
@@ -106,6 +112,14 @@ impl Scenario {
         at_most("limits.max_events", self.limits.max_events, 1, bounds::MAX_EVENTS_MAX)?;
         at_most("limits.max_in_flight", self.limits.max_in_flight, 1, bounds::MAX_IN_FLIGHT_MAX)?;
         at_most("limits.max_trace", self.limits.max_trace, 1, bounds::MAX_TRACE_MAX)?;
+        Ok(())
+    }
+
+    /// Every intervention: at most [`bounds::INTERVENTIONS_MAX`], none after the end of the run, each naming nodes
+    /// that exist and values within bounds.
+    fn validate_interventions(&self) -> Result<(), ScenarioError> {
+        let n = self.total_nodes();
+        let w = &self.workload;
         if self.interventions.len() > bounds::INTERVENTIONS_MAX {
             return Err(ScenarioError::new(
                 ErrorKind::Value,
@@ -118,68 +132,67 @@ impl Scenario {
             ));
         }
         for (i, iv) in self.interventions.iter().enumerate() {
-            let at = format!("interventions[{i}].action");
-            if iv.at_us > self.until_ms.saturating_mul(1000) {
-                return Err(ScenarioError::new(
-                    ErrorKind::Value,
-                    format!("interventions[{i}].at_us"),
-                    format!(
-                        "{} is after the end of the run (until_ms = {} ms): it would never happen",
-                        iv.at_us, self.until_ms
-                    ),
-                ));
-            }
-            match &iv.action {
-                Action::Crash { node } | Action::Restart { node } => self.node_ok(&format!("{at}.node"), *node)?,
-                Action::Partition { groups } => {
-                    let mut seen = vec![false; usize::from(n)];
-                    for (g, group) in groups.iter().enumerate() {
-                        for (k, &node) in group.iter().enumerate() {
-                            let p = format!("{at}.groups[{g}][{k}]");
-                            self.node_ok(&p, node)?;
-                            if std::mem::replace(&mut seen[usize::from(node)], true) {
-                                return Err(ScenarioError::new(
-                                    ErrorKind::Value,
-                                    p,
-                                    format!("node {node} is in two groups"),
-                                ));
-                            }
+            self.validate_intervention(i, iv, n, w)?;
+        }
+        Ok(())
+    }
+
+    fn validate_intervention(&self, i: usize, iv: &Intervention, n: u16, w: &Workload) -> Result<(), ScenarioError> {
+        let at = format!("interventions[{i}].action");
+        if iv.at_us > self.until_ms.saturating_mul(1000) {
+            return Err(ScenarioError::new(
+                ErrorKind::Value,
+                format!("interventions[{i}].at_us"),
+                format!(
+                    "{} is after the end of the run (until_ms = {} ms): it would never happen",
+                    iv.at_us, self.until_ms
+                ),
+            ));
+        }
+        match &iv.action {
+            Action::Crash { node } | Action::Restart { node } => self.node_ok(&format!("{at}.node"), *node)?,
+            Action::Partition { groups } => {
+                let mut seen = vec![false; usize::from(n)];
+                for (g, group) in groups.iter().enumerate() {
+                    for (k, &node) in group.iter().enumerate() {
+                        let p = format!("{at}.groups[{g}][{k}]");
+                        self.node_ok(&p, node)?;
+                        if std::mem::replace(&mut seen[usize::from(node)], true) {
+                            return Err(ScenarioError::new(
+                                ErrorKind::Value,
+                                p,
+                                format!("node {node} is in two groups"),
+                            ));
                         }
                     }
                 }
-                Action::Cut { from, to } => {
-                    self.node_ok(&format!("{at}.from"), *from)?;
-                    self.node_ok(&format!("{at}.to"), *to)?;
+            }
+            Action::Cut { from, to } => {
+                self.node_ok(&format!("{at}.from"), *from)?;
+                self.node_ok(&format!("{at}.to"), *to)?;
+            }
+            Action::Heal | Action::DropMessage { .. } | Action::DuplicateMessage { .. } => {}
+            Action::DelayMessage { by_us, .. } => at_most(&format!("{at}.by_us"), *by_us, 1, bounds::LATENCY_US_MAX)?,
+            Action::SetNetwork { link: l, settings } => {
+                if let Some((a, b)) = l {
+                    self.node_ok(&format!("{at}.link.0"), *a)?;
+                    self.node_ok(&format!("{at}.link.1"), *b)?;
                 }
-                Action::Heal | Action::DropMessage { .. } | Action::DuplicateMessage { .. } => {}
-                Action::DelayMessage { by_us, .. } => {
-                    at_most(&format!("{at}.by_us"), *by_us, 1, bounds::LATENCY_US_MAX)?
+                link(&format!("{at}.settings"), settings)?;
+            }
+            Action::Checkout { shopper, customer, lines } => {
+                if *shopper < self.servers() || *shopper >= n {
+                    return Err(ScenarioError::new(
+                        ErrorKind::Value,
+                        format!("{at}.shopper"),
+                        format!("node {shopper} is not a shopper (shoppers are nodes {} to {})", self.servers(), n - 1),
+                    ));
                 }
-                Action::SetNetwork { link: l, settings } => {
-                    if let Some((a, b)) = l {
-                        self.node_ok(&format!("{at}.link.0"), *a)?;
-                        self.node_ok(&format!("{at}.link.1"), *b)?;
-                    }
-                    link(&format!("{at}.settings"), settings)?;
-                }
-                Action::Checkout { shopper, customer, lines } => {
-                    if *shopper < self.servers() || *shopper >= n {
-                        return Err(ScenarioError::new(
-                            ErrorKind::Value,
-                            format!("{at}.shopper"),
-                            format!(
-                                "node {shopper} is not a shopper (shoppers are nodes {} to {})",
-                                self.servers(),
-                                n - 1
-                            ),
-                        ));
-                    }
-                    at_most(&format!("{at}.customer"), *customer, 0, w.customers - 1)?;
-                    at_most(&format!("{at}.lines (count)"), lines.len(), 1, usize::from(bounds::BASKET_MAX))?;
-                    for (k, l) in lines.iter().enumerate() {
-                        at_most(&format!("{at}.lines[{k}].item"), l.item, 0, w.items - 1)?;
-                        at_most(&format!("{at}.lines[{k}].qty"), l.qty, 1, bounds::QTY_MAX)?;
-                    }
+                at_most(&format!("{at}.customer"), *customer, 0, w.customers - 1)?;
+                at_most(&format!("{at}.lines (count)"), lines.len(), 1, usize::from(bounds::BASKET_MAX))?;
+                for (k, l) in lines.iter().enumerate() {
+                    at_most(&format!("{at}.lines[{k}].item"), l.item, 0, w.items - 1)?;
+                    at_most(&format!("{at}.lines[{k}].qty"), l.qty, 1, bounds::QTY_MAX)?;
                 }
             }
         }

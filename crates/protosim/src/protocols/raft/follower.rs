@@ -1,0 +1,172 @@
+//! What a follower does (sections 5.2-5.4): it grants at most one vote per term, persisted, and only to a candidate
+//! whose log is at least as up to date as its own (the *election restriction*); it accepts AppendEntries from the
+//! leader of the current term when its log passes the consistency check, deletes a conflicting suffix, appends, and
+//! learns the commit index. Any server that hears a higher term steps down to follower first, so these rules apply
+//! to candidates and deposed leaders too.
+
+use super::log::RaftLog;
+use super::types::*;
+use crate::domain::CheckoutRequest;
+use crate::engine::Ctx;
+use crate::scenario::NodeId;
+
+/// An AppendEntries as a follower reads it.
+pub(super) struct Append {
+    pub term: u64,
+    pub prev_index: u64,
+    pub prev_term: u64,
+    pub entries: Vec<(u64, Option<super::log::Cmd>)>,
+    pub commit: u64,
+}
+
+impl Raft {
+    /// RequestVote: grant or refuse, and say why.
+    pub(super) fn on_request_vote(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
+        let Msg::RequestVote { term, last_index, last_term, log } = msg else { return };
+        if term > Self::term(ctx) {
+            self.observe_term(s, ctx, term);
+            if let (Variant::CopyWholeLog, Some(entries)) = (self.variant, log) {
+                Self::with_log(ctx, |l| l.replace(&entries));
+                s.commit_index = s.commit_index.min(entries.len() as u64);
+                ctx.note(|| {
+                    format!(
+                        "sees the higher term {term} and copies candidate node {from}'s log wholesale ({} entries)",
+                        entries.len()
+                    )
+                });
+            }
+        }
+        let current = Self::term(ctx);
+        let (voted_for, my_last_index, my_last_term) = match ctx.disk() {
+            Disk::Server { voted_for, log, .. } => (*voted_for, log.last_index(), log.last_term()),
+            Disk::Shopper { .. } => return,
+        };
+        let up_to_date = last_term > my_last_term || (last_term == my_last_term && last_index >= my_last_index);
+        let check_log = self.variant != Variant::VoteWithoutLogCheck;
+        let granted = term == current && voted_for.is_none_or(|v| v == from) && (up_to_date || !check_log);
+        if granted {
+            ctx.persist(|d| {
+                if let Disk::Server { voted_for, .. } = d {
+                    *voted_for = Some(from);
+                }
+            });
+            self.reset_election(s, ctx);
+            ctx.note(if up_to_date {
+                format!("votes for node {from} in term {term}")
+            } else {
+                format!(
+                    "votes for node {from} in term {term} without checking logs — its log ends in term \
+                     {last_term}, mine in {my_last_term}"
+                )
+            });
+        } else if ctx.narrating() {
+            let why = if term < current {
+                format!("its term {term} is older than mine ({current})")
+            } else if voted_for.is_some_and(|v| v != from) {
+                format!("I already voted for node {} in term {current}", voted_for.unwrap_or(0))
+            } else {
+                format!(
+                    "its log ends at index {last_index} in term {last_term}, mine at {my_last_index} in term \
+                     {my_last_term} — the election restriction"
+                )
+            };
+            ctx.note(|| format!("refuses its vote to node {from}: {why}"));
+        }
+        ctx.send(from, Msg::Vote { term: current, granted });
+    }
+
+    /// AppendEntries from a leader: refuse a stale term or a failed consistency check, else take its entries.
+    pub(super) fn on_append_entries(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>, from: NodeId, a: Append) {
+        self.observe_term(s, ctx, a.term);
+        let current = Self::term(ctx);
+        let refuse = |conflict_term, conflict_index| Msg::Ack {
+            term: current,
+            success: false,
+            match_index: 0,
+            conflict_term,
+            conflict_index,
+        };
+        if a.term < current {
+            ctx.send(from, refuse(0, 0));
+            return;
+        }
+        if s.role != RaftRole::Follower {
+            ctx.note(|| format!("hears leader node {from} of term {}: becomes its follower", a.term));
+            s.role = RaftRole::Follower;
+        }
+        s.leader = Some(from);
+        self.reset_election(s, ctx);
+        if let Some((conflict_term, conflict_index)) = Self::consistency_conflict(ctx, a.prev_index, a.prev_term) {
+            let prev_index = a.prev_index;
+            let prev_term = a.prev_term;
+            ctx.note(|| {
+                format!(
+                    "refuses the entries after index {prev_index}: its log {} there — the consistency check",
+                    if conflict_term == 0 {
+                        format!("ends at index {}", conflict_index - 1)
+                    } else {
+                        format!("has term {conflict_term}, not {prev_term},")
+                    }
+                )
+            });
+            ctx.send(from, refuse(conflict_term, conflict_index));
+            return;
+        }
+        let last_new = a.prev_index + a.entries.len() as u64;
+        self.append_entries(ctx, a.prev_index, a.entries);
+        if a.commit.min(last_new) > s.commit_index {
+            s.commit_index = a.commit.min(last_new);
+            self.apply(s, ctx);
+        }
+        let ack = Msg::Ack { term: current, success: true, match_index: last_new, conflict_term: 0, conflict_index: 0 };
+        ctx.send(from, ack);
+    }
+
+    /// The consistency check: `None` when this log has an entry of `prev_term` at `prev_index`; otherwise where the
+    /// conflict is, for the leader to skip back by a whole term: (conflicting term or 0 if the log is too short,
+    /// the first index of that term or the index after the log's end).
+    fn consistency_conflict(ctx: &Ctx<'_, Self>, prev_index: u64, prev_term: u64) -> Option<(u64, u64)> {
+        let log: &RaftLog = Self::log(ctx);
+        if prev_index > log.last_index() {
+            Some((0, log.last_index() + 1))
+        } else if log.term_at(prev_index) != prev_term {
+            Some((log.term_at(prev_index), log.first_index_of_term(prev_index)))
+        } else {
+            None
+        }
+    }
+
+    /// Appends the leader's entries after `prev_index`, deleting a conflicting suffix first (an entry already
+    /// there with the same term is kept: the message may be a late duplicate).
+    fn append_entries(&self, ctx: &mut Ctx<'_, Self>, prev_index: u64, entries: Vec<(u64, Option<super::log::Cmd>)>) {
+        let truncated = Self::with_log(ctx, |l| {
+            let mut truncated = 0;
+            for (k, (t, cmd)) in entries.into_iter().enumerate() {
+                let i = prev_index + 1 + k as u64;
+                if i <= l.last_index() {
+                    if l.term_at(i) == t {
+                        continue;
+                    }
+                    truncated += l.last_index() - i + 1;
+                    l.truncate_from(i);
+                }
+                l.append(t, cmd);
+            }
+            truncated
+        });
+        if truncated > 0 {
+            ctx.note(|| {
+                format!(
+                    "deletes {truncated} conflicting entr{} and takes the leader's",
+                    if truncated == 1 { "y" } else { "ies" }
+                )
+            });
+        }
+    }
+
+    /// A checkout sent to a server that does not lead: it names the leader it knows, if any.
+    pub(super) fn redirect(&self, s: &Server, ctx: &mut Ctx<'_, Self>, from: NodeId, req: &CheckoutRequest) {
+        let leader = s.leader.filter(|&l| l != ctx.me());
+        ctx.send(from, Msg::Redirect { request_id: req.request_id, leader });
+    }
+}

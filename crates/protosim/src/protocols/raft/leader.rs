@@ -1,0 +1,160 @@
+//! What a leader does (sections 5.3-5.4 and 8): on winning it appends a no-op of its own term, then replicates its
+//! log to every follower from that follower's `next_index` (heartbeats are empty AppendEntries), backs `next_index`
+//! off a whole term per refusal, commits an index once a majority stores it *and* it is from the current term (the
+//! Figure 8 rule), and appends shoppers' checkouts, answering each once it is applied.
+
+use super::types::*;
+use crate::domain::CheckoutRequest;
+use crate::engine::Ctx;
+use crate::scenario::NodeId;
+use std::rc::Rc;
+
+impl Raft {
+    pub(super) fn become_leader(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>) {
+        let me = ctx.me();
+        let term = Self::term(ctx);
+        s.role = RaftRole::Leader;
+        s.leader = Some(me);
+        self.stop_election(s, ctx);
+        // The mistaken variant commits old entries by counting copies, so it sees no need for the no-op.
+        let noop = self.variant != Variant::CommitOldTerm;
+        let last = if noop { Self::with_log(ctx, |l| l.append(term, None)) } else { Self::log(ctx).last_index() };
+        let n = usize::from(self.servers);
+        s.next_index = vec![last.max(1); n];
+        s.match_index = vec![0; n];
+        s.match_index[usize::from(me)] = last;
+        s.outstanding = vec![false; n];
+        ctx.note(if noop {
+            format!(
+                "wins a majority ({} of {} votes) and leads term {term}; appends a no-op entry at index {last} so \
+                 entries from earlier terms can commit",
+                s.votes.len(),
+                self.servers
+            )
+        } else {
+            format!("wins a majority ({} of {} votes) and leads term {term}", s.votes.len(), self.servers)
+        });
+        for p in self.peers(me) {
+            self.replicate(s, ctx, p);
+        }
+        s.heartbeat_timer = Some(ctx.set_timer(self.heartbeat_us, Timer::Heartbeat));
+    }
+
+    /// Sends the entries from the follower's `next_index` on (an empty AppendEntries is a heartbeat).
+    pub(super) fn replicate(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>, to: NodeId) {
+        let term = Self::term(ctx);
+        let log = Self::log(ctx);
+        let next = s.next_index[usize::from(to)].clamp(1, log.last_index() + 1);
+        let prev_index = next - 1;
+        let msg = Msg::AppendEntries {
+            term,
+            prev_index,
+            prev_term: log.term_at(prev_index),
+            entries: log.wire(next, MAX_BATCH),
+            commit: s.commit_index,
+        };
+        s.outstanding[usize::from(to)] = true;
+        ctx.send(to, msg);
+    }
+
+    pub(super) fn advance_commit(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>) {
+        let term = Self::term(ctx);
+        let log = Self::log(ctx);
+        let mut n = log.last_index();
+        while n > s.commit_index {
+            let replicas = s.match_index.iter().filter(|&&m| m >= n).count();
+            if replicas >= self.majority() {
+                let entry_term = log.term_at(n);
+                if entry_term == term || self.variant == Variant::CommitOldTerm {
+                    s.commit_index = n;
+                    if entry_term == term {
+                        ctx.note(|| {
+                            format!(
+                            "index {n} is stored on {replicas} of {} servers and is from the current term: commits \
+                             up to {n}",
+                            self.servers
+                        )
+                        });
+                    } else {
+                        ctx.note(|| {
+                            format!(
+                                "index {n} (term {}) is stored on a majority: commits it although it is from an older \
+                             term — the Figure 8 mistake",
+                                entry_term
+                            )
+                        });
+                    }
+                    self.apply(s, ctx);
+                }
+                break;
+            }
+            n -= 1;
+        }
+    }
+
+    /// A follower's answer to AppendEntries: advance its match index and the commit, or back off and resend.
+    pub(super) fn on_ack(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
+        let Msg::Ack { term, success, match_index, conflict_term, conflict_index } = msg else { return };
+        self.observe_term(s, ctx, term);
+        if s.role != RaftRole::Leader || term != Self::term(ctx) {
+            return;
+        }
+        let f = usize::from(from);
+        s.outstanding[f] = false;
+        if success {
+            if match_index > s.match_index[f] {
+                s.match_index[f] = match_index;
+            }
+            s.next_index[f] = s.next_index[f].max(s.match_index[f] + 1);
+            self.advance_commit(s, ctx);
+        } else {
+            let log = Self::log(ctx);
+            let back = match (conflict_term, log.last_index_of_term(conflict_term)) {
+                (0, _) | (_, None) => conflict_index,
+                (_, Some(last)) => last + 1,
+            };
+            s.next_index[f] = back.max(s.match_index[f] + 1).max(1);
+        }
+        if s.next_index[f] <= Self::log(ctx).last_index() {
+            self.replicate(s, ctx, from);
+        }
+    }
+
+    /// A shopper's checkout: a follower redirects it; the leader answers a request it already applied from its
+    /// shop, ignores one already in its log, and otherwise appends it and replicates.
+    pub(super) fn on_client_checkout(
+        &self,
+        s: &mut Server,
+        ctx: &mut Ctx<'_, Self>,
+        from: NodeId,
+        req: CheckoutRequest,
+    ) {
+        let me = ctx.me();
+        if s.role != RaftRole::Leader {
+            self.redirect(s, ctx, from, &req);
+            return;
+        }
+        if let Some((_, o)) = s.shop.order_for(req.request_id) {
+            // Already applied: answer from the shop instead of logging the retry again.
+            ctx.send(from, Msg::Reply { request_id: req.request_id, outcome: o.answer });
+            return;
+        }
+        if s.waiting.values().any(|(r, _)| *r == req.request_id) {
+            return; // already in the log, not yet applied: the answer will come
+        }
+        let term = Self::term(ctx);
+        let request_id = req.request_id;
+        let index = Self::with_log(ctx, |l| l.append(term, Some(Rc::new(req))));
+        s.match_index[usize::from(me)] = index;
+        s.waiting.insert(index, (request_id, from));
+        ctx.note(|| format!("appends request #{request_id} at index {index} (term {term}) and replicates it"));
+        for p in self.peers(me) {
+            if !s.outstanding[usize::from(p)] {
+                self.replicate(s, ctx, p);
+            }
+        }
+        if self.servers == 1 {
+            self.advance_commit(s, ctx);
+        }
+    }
+}

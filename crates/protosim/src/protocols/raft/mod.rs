@@ -1,0 +1,294 @@
+//! # Raft: a replicated checkout log
+//!
+//! Ongaro & Ousterhout, "In Search of an Understandable Consensus Algorithm" (USENIX ATC 2014), Figure 2.
+//!
+//! 3 to 7 servers agree on one log of checkout commands; each applies the committed prefix, in order, to its own
+//! copy of the shop. Time is divided into terms; each term has at most one leader, elected by a majority.
+//!
+//! - **Election.** A follower that hears nothing from a leader for a randomized election timeout becomes a
+//!   candidate: it increments its term, votes for itself and asks the others (RequestVote). A server grants one vote
+//!   per term (persisted), and only to a candidate whose log is at least as up to date as its own (the last entry's
+//!   term is higher, or equal with an index at least as large): the *election restriction*. A majority of votes
+//!   makes a leader, which at once appends a no-op entry of its own term (section 8) and starts heartbeats.
+//! - **Replication.** AppendEntries carries the entries after `prev_index` and the term of the entry there; a
+//!   follower refuses unless its own log has that entry (the *consistency check*), deletes any conflicting suffix and
+//!   appends. A refusal names the conflicting term and where it starts, so the leader backs `next_index` off a whole
+//!   term at a time instead of one entry per round trip.
+//! - **Commit.** The leader commits index N once a majority stores it *and* the entry at N is from the current term
+//!   (the Figure 8 rule); earlier entries commit with it. Followers learn the commit index from AppendEntries.
+//!   Every server applies committed entries in order.
+//! - **Persistence.** `current_term`, `voted_for` and the log are written through `ctx.persist` before the server
+//!   answers; everything else (role, commit index, the applied shop) is volatile and rebuilt after a crash.
+//! - **Clients.** Shoppers keep their unanswered checkouts on disk, send them to the server they believe leads,
+//!   follow redirects, and retry on a timeout with the same request id. The shop ignores a request id it has seen,
+//!   so a checkout that lands in the log twice is charged once. A leader answers only after applying the entry.
+//!
+//! Variants (textbook mistakes):
+//! - `vote-without-log-check`: votes are granted without the election restriction, so a server missing committed
+//!   entries can become leader and overwrite them.
+//! - `commit-old-term`: the leader counts replicas of an entry from an earlier term as committed (Figure 8).
+//! - `copy-whole-log`: the mistake in the seed article (section 4.2): a server that sees a higher term in a vote
+//!   request replaces its log wholesale with the candidate's.
+
+mod candidate;
+mod checks;
+mod follower;
+mod leader;
+pub mod log;
+mod types;
+
+pub use log::{Cmd, Entry, RaftLog};
+pub use types::*;
+
+use crate::domain::{Catalogue, CheckoutRequest, RequestId, Shop};
+use crate::engine::{CheckView, Ctx, LogCell, NodeDetail, Protocol, Role};
+use crate::invariants::{InvariantInfo, Violation};
+use crate::protocols::client::{Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
+use crate::scenario::{NodeId, Scenario};
+use crate::vecmap::{VecMap, VecSet};
+use follower::Append;
+
+impl Raft {
+    /// A server steps on a message by its kind, each handled by the role that owns it (as etcd's raft steps by
+    /// role): votes are granted as a follower would (a higher term makes any server a follower first), votes are
+    /// counted by a candidate, AppendEntries is taken as a follower, acknowledgements and checkouts by the leader.
+    fn server_message(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
+        match msg {
+            Msg::RequestVote { .. } => self.on_request_vote(s, ctx, from, msg),
+            Msg::Vote { term, granted } => self.on_vote(s, ctx, from, term, granted),
+            Msg::AppendEntries { term, prev_index, prev_term, entries, commit } => {
+                self.on_append_entries(s, ctx, from, Append { term, prev_index, prev_term, entries, commit })
+            }
+            Msg::Ack { .. } => self.on_ack(s, ctx, from, msg),
+            Msg::Checkout(req) => self.on_client_checkout(s, ctx, from, req),
+            Msg::Reply { .. } | Msg::Redirect { .. } => {}
+        }
+    }
+
+    fn shopper_message(&self, sh: &mut Shopper, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
+        match msg {
+            Msg::Reply { request_id, outcome } => sh.client.on_reply(ctx, from, request_id, outcome),
+            Msg::Redirect { request_id, leader } => sh.client.on_redirect(self, ctx, from, request_id, leader),
+            _ => {}
+        }
+    }
+}
+
+impl ShopperProtocol for Raft {
+    fn outbox(disk: &Disk) -> Option<&Outbox> {
+        match disk {
+            Disk::Shopper { pending } => Some(pending),
+            Disk::Server { .. } => None,
+        }
+    }
+    fn outbox_mut(disk: &mut Disk) -> Option<&mut Outbox> {
+        match disk {
+            Disk::Shopper { pending } => Some(pending),
+            Disk::Server { .. } => None,
+        }
+    }
+    fn retry_timer(id: RequestId) -> Timer {
+        Timer::Retry(id)
+    }
+    fn checkout_message(req: CheckoutRequest) -> Msg {
+        Msg::Checkout(req)
+    }
+    /// Any server takes a checkout: a follower redirects it to the leader it knows.
+    fn servers(&self) -> Servers {
+        Servers { first: 0, count: self.servers }
+    }
+    fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy { retry_us: self.retry_us, max_attempts: None }
+    }
+}
+impl Protocol for Raft {
+    type Msg = Msg;
+    type Timer = Timer;
+    type State = State;
+    type Disk = Disk;
+    type Checker = Checker;
+
+    fn new(scenario: &Scenario, catalogue: &Catalogue) -> Self {
+        let variant = match scenario.variant.as_str() {
+            "vote-without-log-check" => Variant::VoteWithoutLogCheck,
+            "commit-old-term" => Variant::CommitOldTerm,
+            "copy-whole-log" => Variant::CopyWholeLog,
+            _ => Variant::Correct,
+        };
+        let worst = scenario.worst_latency_us();
+        // Heartbeats well inside the election timeout, which is well above a round trip (section 5.6).
+        let heartbeat_us = (2 * worst).max(50_000);
+        Raft {
+            variant,
+            catalogue: catalogue.clone(),
+            servers: scenario.nodes,
+            heartbeat_us,
+            election_min_us: 3 * heartbeat_us,
+            election_max_us: 6 * heartbeat_us,
+            retry_us: (8 * worst).max(200_000),
+        }
+    }
+
+    fn invariants(&self) -> &'static [InvariantInfo] {
+        INFO.invariants
+    }
+
+    fn role(&self, node: NodeId) -> Role {
+        if node < self.servers {
+            Role::Server
+        } else {
+            Role::Shopper
+        }
+    }
+
+    fn server_count(&self) -> u16 {
+        self.servers
+    }
+
+    fn node_name(&self, node: NodeId) -> String {
+        if node < self.servers {
+            format!("n{node}")
+        } else {
+            format!("shopper{}", node - self.servers + 1)
+        }
+    }
+
+    fn fresh_disk(&self, node: NodeId) -> Disk {
+        if node < self.servers {
+            Disk::Server { current_term: 0, voted_for: None, log: RaftLog::default() }
+        } else {
+            Disk::Shopper { pending: Outbox::default() }
+        }
+    }
+
+    fn init(&self, ctx: &mut Ctx<'_, Self>) -> State {
+        let me = ctx.me();
+        if me >= self.servers {
+            return State::Shopper(Shopper { client: Client::start(self, ctx) });
+        }
+        let n = usize::from(self.servers);
+        let mut s = Server {
+            role: RaftRole::Follower,
+            leader: None,
+            commit_index: 0,
+            last_applied: 0,
+            applied_chain: 0,
+            shop: Box::new(Shop::new(&self.catalogue)),
+            votes: VecSet::new(),
+            next_index: vec![1; n],
+            match_index: vec![0; n],
+            outstanding: vec![false; n],
+            election_timer: None,
+            election_window: None,
+            heartbeat_timer: None,
+            waiting: VecMap::new(),
+        };
+        if Self::term(ctx) > 0 {
+            let (term, entries) = (Self::term(ctx), Self::log(ctx).last_index());
+            ctx.note(|| {
+                format!(
+                    "restarts as a follower: term {term}, its vote and its log ({entries} entries) come back from \
+                     disk; the shop is rebuilt as entries commit again"
+                )
+            });
+        }
+        self.reset_election(&mut s, ctx);
+        State::Server(s)
+    }
+
+    fn on_message(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
+        match st {
+            State::Server(s) => self.server_message(s, ctx, from, msg),
+            State::Shopper(sh) => self.shopper_message(sh, ctx, from, msg),
+        }
+    }
+
+    fn on_timer(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, timer: Timer) {
+        match (st, timer) {
+            (State::Server(s), Timer::Election) => {
+                s.election_timer = None;
+                if s.role != RaftRole::Leader {
+                    self.start_election(s, ctx);
+                }
+            }
+            (State::Server(s), Timer::Heartbeat) if s.role == RaftRole::Leader => {
+                for p in self.peers(ctx.me()) {
+                    self.replicate(s, ctx, p);
+                }
+                s.heartbeat_timer = Some(ctx.set_timer(self.heartbeat_us, Timer::Heartbeat));
+            }
+            (State::Shopper(sh), Timer::Retry(id)) => sh.client.on_retry(self, ctx, id),
+            _ => {}
+        }
+    }
+
+    fn on_checkout(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, req: CheckoutRequest) {
+        let State::Shopper(sh) = st else { return };
+        sh.client.submit(self, ctx, req);
+    }
+
+    fn summary(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> String {
+        match (st, disk) {
+            (Some(State::Server(s)), Disk::Server { current_term, voted_for, log }) => format!(
+                "{} t{current_term}{} · log {} · commit {}",
+                s.role.name(),
+                voted_for.map(|v| format!(" voted n{v}")).unwrap_or_default(),
+                log.last_index(),
+                s.commit_index
+            ),
+            (None, Disk::Server { current_term, log, .. }) => {
+                format!("down · disk: t{current_term}, log {}", log.last_index())
+            }
+            (Some(State::Shopper(sh)), Disk::Shopper { pending }) => {
+                if pending.is_empty() {
+                    "idle".to_string()
+                } else {
+                    let ids: Vec<String> = pending.ids().take(3).map(|id| format!("#{id}")).collect();
+                    let more = if pending.len() > 3 { format!(" +{}", pending.len() - 3) } else { String::new() };
+                    format!("waiting {}{more} · asks n{}", ids.join(", "), sh.client.target(self.servers()))
+                }
+            }
+            (None, Disk::Shopper { pending }) => format!("down · {} on disk", pending.len()),
+            _ => String::new(),
+        }
+    }
+
+    fn detail(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> NodeDetail {
+        let Disk::Server { current_term, voted_for, log } = disk else { return NodeDetail::default() };
+        let server = match st {
+            Some(State::Server(s)) => Some(s),
+            _ => None,
+        };
+        let commit = server.map_or(0, |s| s.commit_index);
+        let mut facts = vec![
+            ("role", server.map_or("down", |s| s.role.name()).to_string()),
+            ("term", current_term.to_string()),
+            ("vote", voted_for.map_or("–".to_string(), |v| format!("n{v}"))),
+            ("commit", commit.to_string()),
+        ];
+        if let Some(s) = server {
+            facts.push(("applied", s.last_applied.to_string()));
+        }
+        let first = log.last_index().saturating_sub(9).max(1);
+        let cells = (first..=log.last_index())
+            .filter_map(|i| log.get(i).map(|e| (i, e)))
+            .map(|(i, e)| LogCell {
+                index: i,
+                term: e.term,
+                text: e.cmd.as_ref().map_or("no-op".to_string(), |c| format!("#{}", c.request_id)),
+                committed: i <= commit,
+            })
+            .collect();
+        NodeDetail {
+            blocked_since_us: None,
+            facts,
+            log: cells,
+            timer: server.and_then(|s| s.election_window),
+            legend: "term · filled: committed",
+            ..NodeDetail::default()
+        }
+    }
+    fn check(&self, w: &mut CheckView<'_, Self>, touched: Option<NodeId>, out: &mut Vec<Violation>) {
+        self.check_all(w, touched, out)
+    }
+}

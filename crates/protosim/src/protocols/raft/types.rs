@@ -1,0 +1,353 @@
+//! Raft's data: messages and timers, a server's and a shopper's state, what survives a crash, what the checker
+//! keeps, and the steps every role shares (terms, the election timer, applying committed entries).
+
+use crate::domain::{rules, Catalogue, CheckoutRequest, Outcome, RequestId, Shop};
+use crate::engine::{Ctx, Message, TimerId, TimerKind};
+use crate::invariants::InvariantInfo;
+use crate::protocols::client::{Client, Outbox};
+use crate::protocols::meta::{ProtocolInfo, VariantInfo};
+use crate::scenario::{NodeId, ProtocolKind};
+use crate::vecmap::{VecMap, VecSet};
+
+use super::log::{Cmd, RaftLog};
+
+pub const ELECTION_SAFETY: InvariantInfo =
+    InvariantInfo { name: "election-safety", rule: "at most one leader is elected in a term" };
+pub const LOG_MATCHING: InvariantInfo = InvariantInfo {
+    name: "log-matching",
+    rule: "if two logs have an entry with the same index and term, the logs are identical up to that index",
+};
+pub const LEADER_COMPLETENESS: InvariantInfo =
+    InvariantInfo { name: "leader-completeness", rule: "a leader's log holds every entry committed in earlier terms" };
+pub const STATE_MACHINE_SAFETY: InvariantInfo =
+    InvariantInfo { name: "state-machine-safety", rule: "no two servers apply different entries at the same index" };
+
+pub(super) const INVARIANTS: [InvariantInfo; 8] = [
+    ELECTION_SAFETY,
+    LOG_MATCHING,
+    LEADER_COMPLETENESS,
+    STATE_MACHINE_SAFETY,
+    rules::NO_OVERSELL,
+    rules::MONEY_CONSERVED,
+    rules::CONFIRMED_EXACTLY,
+    rules::NO_DOUBLE_CHARGE,
+];
+
+pub const INFO: ProtocolInfo = ProtocolInfo {
+    kind: ProtocolKind::Raft,
+    title: "Raft",
+    nodes: (3, 7),
+    default_nodes: 5,
+    variants: &[
+        VariantInfo { name: "correct", explain: "Raft as in Figure 2 of the paper, with the election restriction and the Figure 8 commit rule" },
+        VariantInfo {
+            name: "vote-without-log-check",
+            explain: "votes are granted without comparing logs: a server missing committed entries can win and overwrite them",
+        },
+        VariantInfo {
+            name: "commit-old-term",
+            explain: "a leader counts copies of an old-term entry on a majority as committed (Figure 8), so it skips the \
+                      new leader's no-op: a later leader can erase that entry",
+        },
+        VariantInfo {
+            name: "copy-whole-log",
+            explain: "a server that sees a higher term in a vote request copies the candidate's log wholesale (seed article §4.2)",
+        },
+    ],
+    invariants: &INVARIANTS,
+    liveness_bound_ms: Some(4_000),
+    servers: crate::protocols::meta::nodes_only,
+    liveness_quorum: |s, _| vec![crate::protocols::meta::QuorumGroup::majority(0, s.nodes)],
+};
+
+/// Entries per AppendEntries, at most.
+pub(super) const MAX_BATCH: usize = 64;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Variant {
+    Correct,
+    VoteWithoutLogCheck,
+    CommitOldTerm,
+    CopyWholeLog,
+}
+
+#[derive(Clone, Debug)]
+pub enum Msg {
+    RequestVote {
+        term: u64,
+        last_index: u64,
+        last_term: u64,
+        /// Only in the `copy-whole-log` variant: the candidate's whole log.
+        log: Option<Vec<(u64, Option<Cmd>)>>,
+    },
+    Vote {
+        term: u64,
+        granted: bool,
+    },
+    AppendEntries {
+        term: u64,
+        prev_index: u64,
+        prev_term: u64,
+        entries: Vec<(u64, Option<Cmd>)>,
+        commit: u64,
+    },
+    /// A follower's answer to AppendEntries. On refusal, `conflict_term`/`conflict_index` say where to back off to.
+    Ack {
+        term: u64,
+        success: bool,
+        match_index: u64,
+        conflict_term: u64,
+        conflict_index: u64,
+    },
+    Checkout(CheckoutRequest),
+    Reply {
+        request_id: RequestId,
+        outcome: Outcome,
+    },
+    Redirect {
+        request_id: RequestId,
+        leader: Option<NodeId>,
+    },
+}
+
+impl Message for Msg {
+    fn label(&self) -> &'static str {
+        match self {
+            Msg::RequestVote { .. } => "RequestVote",
+            Msg::Vote { granted: true, .. } => "Vote",
+            Msg::Vote { granted: false, .. } => "Vote✗",
+            Msg::AppendEntries { .. } => "AppendEntries",
+            Msg::Ack { success: true, .. } => "Ack",
+            Msg::Ack { success: false, .. } => "Ack✗",
+            Msg::Checkout(_) => "Checkout",
+            Msg::Reply { .. } => "Reply",
+            Msg::Redirect { .. } => "Redirect",
+        }
+    }
+    fn count(&self) -> Option<u32> {
+        match self {
+            Msg::AppendEntries { entries, .. } => Some(entries.len() as u32),
+            _ => None,
+        }
+    }
+    fn detail(&self) -> String {
+        match self {
+            Msg::RequestVote { term, last_index, last_term, log } => format!(
+                "term {term}, my log ends at index {last_index} (term {last_term}){}",
+                if log.is_some() { ", with my whole log attached" } else { "" }
+            ),
+            Msg::Vote { term, granted } => format!("term {term}: {}", if *granted { "granted" } else { "refused" }),
+            Msg::AppendEntries { term, prev_index, prev_term, entries, commit } => format!(
+                "term {term}, after index {prev_index} (term {prev_term}): {} entr{}, commit index {commit}",
+                entries.len(),
+                if entries.len() == 1 { "y" } else { "ies" }
+            ),
+            Msg::Ack { term, success: true, match_index, .. } => {
+                format!("term {term}: stored up to index {match_index}")
+            }
+            Msg::Ack { term, conflict_term, conflict_index, .. } => {
+                format!("term {term}: refused; back off to index {conflict_index} (my term there: {conflict_term})")
+            }
+            Msg::Checkout(r) => format!("request #{} for customer {}", r.request_id, r.customer),
+            Msg::Reply { request_id, outcome } => format!("request #{request_id}: {}", outcome.short()),
+            Msg::Redirect { request_id, leader } => match leader {
+                Some(l) => format!("request #{request_id}: I am not the leader; try node {l}"),
+                None => format!("request #{request_id}: I am not the leader and know no leader"),
+            },
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Timer {
+    Election,
+    Heartbeat,
+    Retry(RequestId),
+}
+
+impl TimerKind for Timer {
+    fn name(&self) -> &'static str {
+        match self {
+            Timer::Election => "election",
+            Timer::Heartbeat => "heartbeat",
+            Timer::Retry(_) => "retry",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RaftRole {
+    Follower,
+    Candidate,
+    Leader,
+}
+
+impl RaftRole {
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            RaftRole::Follower => "follower",
+            RaftRole::Candidate => "candidate",
+            RaftRole::Leader => "leader",
+        }
+    }
+}
+
+/// A server's volatile state.
+#[derive(Clone, Debug)]
+pub struct Server {
+    pub role: RaftRole,
+    pub leader: Option<NodeId>,
+    pub commit_index: u64,
+    pub last_applied: u64,
+    /// The chain of the last applied entry: the checker compares it across servers.
+    pub applied_chain: u64,
+    pub shop: Box<Shop>,
+    pub(super) votes: VecSet<NodeId>,
+    pub(super) next_index: Vec<u64>,
+    pub(super) match_index: Vec<u64>,
+    /// An AppendEntries is out to this follower and unanswered (simple flow control; heartbeats ignore it).
+    pub(super) outstanding: Vec<bool>,
+    pub(super) election_timer: Option<TimerId>,
+    /// (set at, fires at) of the election timer, for the timer ring.
+    pub(super) election_window: Option<(u64, u64)>,
+    pub(super) heartbeat_timer: Option<TimerId>,
+    /// Leader only: log index → (request, shopper) to answer once applied.
+    pub(super) waiting: VecMap<u64, (RequestId, NodeId)>,
+}
+
+/// A shopper's volatile state: the shared retrying client (where to send, attempts, timers).
+#[derive(Clone, Debug)]
+pub struct Shopper {
+    pub client: Client,
+}
+
+#[derive(Clone, Debug)]
+pub enum State {
+    Server(Server),
+    Shopper(Shopper),
+}
+
+#[derive(Clone, Debug)]
+pub enum Disk {
+    Server {
+        current_term: u64,
+        voted_for: Option<NodeId>,
+        log: RaftLog,
+    },
+    /// Unanswered checkouts survive a shopper's crash (a durable outbox), so every checkout gets an answer.
+    Shopper {
+        pending: Outbox,
+    },
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Checker {
+    pub(super) leaders: VecMap<u64, NodeId>,
+    /// Chain of the committed entry at each index (index 1 at position 0), as first seen committed.
+    pub(super) committed: Vec<u64>,
+    /// (node, term) leaderships already checked for completeness.
+    pub(super) leaderships_checked: VecSet<(NodeId, u64)>,
+    /// Per server: its committed prefix already compared with `committed`.
+    pub(super) verified: Vec<u64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Raft {
+    pub(super) variant: Variant,
+    pub(super) catalogue: Catalogue,
+    pub(super) servers: u16,
+    pub(super) heartbeat_us: u64,
+    pub(super) election_min_us: u64,
+    pub(super) election_max_us: u64,
+    pub(super) retry_us: u64,
+}
+
+impl Raft {
+    pub(super) fn majority(&self) -> usize {
+        usize::from(self.servers) / 2 + 1
+    }
+
+    pub(super) fn peers(&self, me: NodeId) -> impl Iterator<Item = NodeId> {
+        (0..self.servers).filter(move |&p| p != me)
+    }
+
+    pub(super) fn reset_election(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>) {
+        if let Some(t) = s.election_timer.take() {
+            ctx.cancel_timer(t);
+        }
+        let after = ctx.rng().range_u64(self.election_min_us, self.election_max_us);
+        s.election_timer = Some(ctx.set_timer(after, Timer::Election));
+        s.election_window = Some((ctx.now_us(), ctx.now_us() + after));
+    }
+
+    pub(super) fn stop_election(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>) {
+        if let Some(t) = s.election_timer.take() {
+            ctx.cancel_timer(t);
+        }
+        s.election_window = None;
+    }
+
+    pub(super) fn term(ctx: &Ctx<'_, Self>) -> u64 {
+        match ctx.disk() {
+            Disk::Server { current_term, .. } => *current_term,
+            Disk::Shopper { .. } => 0,
+        }
+    }
+
+    pub(super) fn log<'a>(ctx: &'a Ctx<'_, Self>) -> &'a RaftLog {
+        match ctx.disk() {
+            Disk::Server { log, .. } => log,
+            Disk::Shopper { .. } => unreachable!("only servers have a log"),
+        }
+    }
+
+    pub(super) fn with_log<R>(ctx: &mut Ctx<'_, Self>, f: impl FnOnce(&mut RaftLog) -> R) -> R {
+        ctx.persist(|d| match d {
+            Disk::Server { log, .. } => f(log),
+            Disk::Shopper { .. } => unreachable!("only servers have a log"),
+        })
+    }
+
+    /// Adopts a higher term seen in any message: persist it, forget the vote, become a follower.
+    pub(super) fn observe_term(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>, term: u64) {
+        if term <= Self::term(ctx) {
+            return;
+        }
+        let was = s.role;
+        ctx.persist(|d| {
+            if let Disk::Server { current_term, voted_for, .. } = d {
+                *current_term = term;
+                *voted_for = None;
+            }
+        });
+        if was != RaftRole::Follower {
+            ctx.note(|| format!("sees term {term}, higher than its own: steps down from {} to follower", was.name()));
+        }
+        s.role = RaftRole::Follower;
+        s.votes.clear();
+        s.waiting.clear();
+        if let Some(t) = s.heartbeat_timer.take() {
+            ctx.cancel_timer(t);
+        }
+        if was == RaftRole::Leader {
+            s.leader = None;
+            self.reset_election(s, ctx);
+        }
+    }
+
+    /// Applies committed entries in order; the leader answers the shoppers it is holding.
+    pub(super) fn apply(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>) {
+        while s.last_applied < s.commit_index {
+            let i = s.last_applied + 1;
+            let Some(e) = Self::log(ctx).get(i).cloned() else { break };
+            s.last_applied = i;
+            s.applied_chain = e.chain;
+            if let Some(req) = &e.cmd {
+                let outcome = s.shop.checkout(&self.catalogue, req, true);
+                if let Some((request_id, shopper)) = s.waiting.remove(&i) {
+                    ctx.send(shopper, Msg::Reply { request_id, outcome });
+                }
+            }
+        }
+    }
+}
