@@ -259,7 +259,6 @@ impl ModelBuilder {
             _ => {}
         }
         let TraceEvent { t_us: t, ev } = e;
-        let n = self.names.len();
         let nodes = match &ev {
             Ev::Send { from, to, .. } | Ev::Deliver { from, to, .. } | Ev::Drop { from, to, .. } => {
                 [Some(*from), Some(*to)]
@@ -276,6 +275,70 @@ impl ModelBuilder {
             _ => [None, None],
         };
         let line: Option<(&'static str, String)> = match ev {
+            ev @ (Ev::Send { .. } | Ev::Duplicate { .. } | Ev::Delay { .. } | Ev::Deliver { .. } | Ev::Drop { .. }) => {
+                self.message_line(t, ev)
+            }
+            Ev::Timer { node, name: timer } => Some(("timer", format!("{}: {timer} timer fires", self.name(node)))),
+            ev @ (Ev::Crash { .. }
+            | Ev::Restart { .. }
+            | Ev::Partition { .. }
+            | Ev::Cut { .. }
+            | Ev::Heal
+            | Ev::Network { .. }) => self.fault_line(t, ev),
+            Ev::Submit { node, request_id, customer, lines } => Some((
+                "submit",
+                format!(
+                    "{} starts checkout #{request_id}: customer {customer} buys {}",
+                    self.name(node),
+                    r.catalogue().basket_text(&lines)
+                ),
+            )),
+            Ev::Outcome { node, request_id, outcome, latency_us } => Some((
+                if outcome.is_confirmed() { "ok" } else { "outcome" },
+                format!(
+                    "{}: checkout #{request_id} {} in {:.1} ms",
+                    self.name(node),
+                    outcome.short(),
+                    latency_us as f64 / 1000.0
+                ),
+            )),
+            Ev::State { node, summary, detail } => {
+                let st = NodeState { summary, detail: detail.unwrap_or_default() };
+                self.summaries[usize::from(node)].push(&mut self.statics, t, &st);
+                None
+            }
+            Ev::Note { node, text } => {
+                // Notes name their node when it is the sentence's subject; otherwise say whose note it is.
+                let who = self.name(node);
+                let starts_with_name =
+                    text.strip_prefix(who.as_str()).is_some_and(|rest| rest.starts_with(' ') || rest.is_empty());
+                Some(("note", if starts_with_name { text } else { format!("{who}: {text}") }))
+            }
+            Ev::Violation { violation: v } => {
+                let text = format!("⚠ {} broken: {} — {}", v.invariant, v.detail, v.rule);
+                self.violations.push(ViolationMark {
+                    t_us: t,
+                    node: v.node,
+                    invariant: v.invariant,
+                    text: text.clone(),
+                });
+                Some(("violation", text))
+            }
+            Ev::Stop { stop } => Some(("stop", format!("the run ends: {}", stop.describe()))),
+        };
+        if let Some((class, text)) = line {
+            let l = LogLine { t_us: t, class, text, nodes };
+            self.text_bytes += text_bytes(&l);
+            self.log.push(l);
+        }
+        if self.bytes() > self.budget {
+            self.drop_oldest();
+        }
+    }
+
+    /// A message's flight (sent, duplicated, held back, delivered, dropped) and its log line.
+    fn message_line(&mut self, t: u64, ev: Ev) -> Option<(&'static str, String)> {
+        match ev {
             Ev::Send { id, from, to, label, n, detail, deliver_us } => {
                 self.flights.push(Flight {
                     id,
@@ -333,7 +396,14 @@ impl ModelBuilder {
                 };
                 Some(("drop", format!("message #{id} {} → {} {why}", self.name(from), self.name(to))))
             }
-            Ev::Timer { node, name: timer } => Some(("timer", format!("{}: {timer} timer fires", self.name(node)))),
+            _ => None,
+        }
+    }
+
+    /// A fault (crash, restart, partition, cut, heal, network change): the picture's timelines and a log line.
+    fn fault_line(&mut self, t: u64, ev: Ev) -> Option<(&'static str, String)> {
+        let n = self.names.len();
+        match ev {
             Ev::Crash { node } => {
                 self.faults.push((t, format!("✖ {}", self.name(node))));
                 self.up[usize::from(node)].push((t, false));
@@ -393,54 +463,7 @@ impl ModelBuilder {
                     ),
                 ))
             }
-            Ev::Submit { node, request_id, customer, lines } => Some((
-                "submit",
-                format!(
-                    "{} starts checkout #{request_id}: customer {customer} buys {}",
-                    self.name(node),
-                    r.catalogue().basket_text(&lines)
-                ),
-            )),
-            Ev::Outcome { node, request_id, outcome, latency_us } => Some((
-                if outcome.is_confirmed() { "ok" } else { "outcome" },
-                format!(
-                    "{}: checkout #{request_id} {} in {:.1} ms",
-                    self.name(node),
-                    outcome.short(),
-                    latency_us as f64 / 1000.0
-                ),
-            )),
-            Ev::State { node, summary, detail } => {
-                let st = NodeState { summary, detail: detail.unwrap_or_default() };
-                self.summaries[usize::from(node)].push(&mut self.statics, t, &st);
-                None
-            }
-            Ev::Note { node, text } => {
-                // Notes name their node when it is the sentence's subject; otherwise say whose note it is.
-                let who = self.name(node);
-                let starts_with_name =
-                    text.strip_prefix(who.as_str()).is_some_and(|rest| rest.starts_with(' ') || rest.is_empty());
-                Some(("note", if starts_with_name { text } else { format!("{who}: {text}") }))
-            }
-            Ev::Violation { violation: v } => {
-                let text = format!("⚠ {} broken: {} — {}", v.invariant, v.detail, v.rule);
-                self.violations.push(ViolationMark {
-                    t_us: t,
-                    node: v.node,
-                    invariant: v.invariant,
-                    text: text.clone(),
-                });
-                Some(("violation", text))
-            }
-            Ev::Stop { stop } => Some(("stop", format!("the run ends: {}", stop.describe()))),
-        };
-        if let Some((class, text)) = line {
-            let l = LogLine { t_us: t, class, text, nodes };
-            self.text_bytes += text_bytes(&l);
-            self.log.push(l);
-        }
-        if self.bytes() > self.budget {
-            self.drop_oldest();
+            _ => None,
         }
     }
 

@@ -355,71 +355,22 @@ impl TwoPc {
 
     fn participant_message(&self, p: &mut Participant, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
         match msg {
-            Msg::Prepare { txn, work, participants } => {
-                if let Some(t) = Self::ledger(ctx).txns.get(&txn) {
-                    // A repeated PREPARE gets the same vote.
-                    let yes = t.state != PState::Aborted;
-                    ctx.send(from, Msg::Vote { txn, yes, refusal: None });
-                    return;
-                }
-                let now = ctx.now_us();
-                let own_commit = self.variant == Variant::CommitOnOwnCheck;
-                let refusal = Self::with_ledger(ctx, |l| {
-                    let refusal = match &work {
-                        Work::Stock(lines) => lines
-                            .iter()
-                            .find(|line| l.stock.get(&line.item).copied().unwrap_or(0) < i64::from(line.qty))
-                            .map(|line| Outcome::OutOfStock { item: line.item }),
-                        Work::Pay { customer, amount } => {
-                            let have = l.wallets.get(usize::from(*customer)).copied().unwrap_or(0);
-                            (have < *amount as i64).then_some(Outcome::InsufficientFunds { total_cents: *amount })
-                        }
-                    };
-                    if refusal.is_none() {
-                        match &work {
-                            Work::Stock(lines) => {
-                                for line in lines {
-                                    *l.stock.entry(line.item).or_default() -= i64::from(line.qty);
-                                }
-                            }
-                            Work::Pay { customer, amount } => {
-                                if let Some(w) = l.wallets.get_mut(usize::from(*customer)) {
-                                    *w -= *amount as i64;
-                                }
-                            }
-                        }
-                    }
-                    let state = if refusal.is_some() { PState::Aborted } else { PState::Prepared };
-                    l.txns.insert(txn, PTxn { state, work: work.clone(), participants, prepared_us: now });
-                    l.dirty.push(txn);
-                    if own_commit && refusal.is_none() {
-                        Self::finish(l, txn, true);
-                    }
-                    refusal
-                });
-                match refusal {
-                    Some(o) => {
-                        ctx.note(|| format!("votes NO on txn #{txn} ({}) and forgets it", o.short()));
-                        ctx.send(from, Msg::Vote { txn, yes: false, refusal: Some(o) });
-                    }
-                    None => {
-                        if own_commit {
-                            ctx.note(|| format!("its own check passes: commits txn #{txn} at once — the mistake"));
-                        } else {
-                            ctx.note(|| {
-                                format!("reserves for txn #{txn}, writes “prepared” to disk, votes YES: now uncertain")
-                            });
-                            self.arm(&mut p.timers, ctx, txn, self.uncertain_us, Timer::Uncertain(txn));
-                        }
-                        ctx.send(from, Msg::Vote { txn, yes: true, refusal: None });
-                    }
-                }
-            }
+            Msg::Prepare { txn, work, participants } => self.on_prepare(p, ctx, from, txn, (work, participants)),
             Msg::Decision { txn, commit } => {
                 Self::disarm(&mut p.timers, ctx, txn);
                 self.sample_blocked(ctx, txn);
+                let known = Self::ledger(ctx).txns.contains_key(&txn);
                 let agreed = Self::with_ledger(ctx, |l| Self::finish(l, txn, commit));
-                if !agreed {
+                if !known {
+                    // It was down (or cut off) during PREPARE: it reserved nothing, so there is nothing to undo.
+                    ctx.note(|| {
+                        if commit {
+                            format!("is told to commit txn #{txn}, which it never prepared")
+                        } else {
+                            format!("never prepared txn #{txn}: nothing to undo")
+                        }
+                    });
+                } else if !agreed {
                     ctx.note(|| {
                         format!(
                             "is told to {} txn #{txn}, but it already did the opposite",
@@ -429,33 +380,7 @@ impl TwoPc {
                 }
                 ctx.send(from, Msg::Ack { txn });
             }
-            Msg::Ask { txn } => {
-                let now = ctx.now_us();
-                let known = Self::ledger(ctx).txns.get(&txn).map(|t| t.state);
-                let answer = match known {
-                    Some(PState::Committed) => Some(true),
-                    Some(PState::Aborted) => Some(false),
-                    Some(PState::Prepared) => None,
-                    None => {
-                        // It never voted, so it may abort on its own — and say so.
-                        Self::with_ledger(ctx, |l| {
-                            l.txns.insert(
-                                txn,
-                                PTxn {
-                                    state: PState::Aborted,
-                                    work: Work::Stock(Vec::new()),
-                                    participants: Vec::new(),
-                                    prepared_us: now,
-                                },
-                            );
-                            l.dirty.push(txn);
-                        });
-                        ctx.note(|| format!("never voted on txn #{txn}: aborts it on its own and says so"));
-                        Some(false)
-                    }
-                };
-                ctx.send(from, Msg::Tell { txn, commit: answer });
-            }
+            Msg::Ask { txn } => self.on_ask(ctx, from, txn),
             Msg::Tell { txn, commit: Some(commit) } => {
                 self.sample_blocked(ctx, txn);
                 let unblocked = Self::with_ledger(ctx, |l| {
@@ -471,6 +396,105 @@ impl TwoPc {
             }
             _ => {}
         }
+    }
+
+    /// PREPARE: reserve the stock or the money and vote YES (now uncertain until the decision), or vote NO.
+    fn on_prepare(
+        &self,
+        p: &mut Participant,
+        ctx: &mut Ctx<'_, Self>,
+        from: NodeId,
+        txn: TxnId,
+        (work, participants): (Work, Vec<NodeId>),
+    ) {
+        if let Some(t) = Self::ledger(ctx).txns.get(&txn) {
+            // A repeated PREPARE gets the same vote.
+            let yes = t.state != PState::Aborted;
+            ctx.send(from, Msg::Vote { txn, yes, refusal: None });
+            return;
+        }
+        let now = ctx.now_us();
+        let own_commit = self.variant == Variant::CommitOnOwnCheck;
+        let refusal = Self::with_ledger(ctx, |l| {
+            let refusal = match &work {
+                Work::Stock(lines) => lines
+                    .iter()
+                    .find(|line| l.stock.get(&line.item).copied().unwrap_or(0) < i64::from(line.qty))
+                    .map(|line| Outcome::OutOfStock { item: line.item }),
+                Work::Pay { customer, amount } => {
+                    let have = l.wallets.get(usize::from(*customer)).copied().unwrap_or(0);
+                    (have < *amount as i64).then_some(Outcome::InsufficientFunds { total_cents: *amount })
+                }
+            };
+            if refusal.is_none() {
+                match &work {
+                    Work::Stock(lines) => {
+                        for line in lines {
+                            *l.stock.entry(line.item).or_default() -= i64::from(line.qty);
+                        }
+                    }
+                    Work::Pay { customer, amount } => {
+                        if let Some(w) = l.wallets.get_mut(usize::from(*customer)) {
+                            *w -= *amount as i64;
+                        }
+                    }
+                }
+            }
+            let state = if refusal.is_some() { PState::Aborted } else { PState::Prepared };
+            l.txns.insert(txn, PTxn { state, work: work.clone(), participants, prepared_us: now });
+            l.dirty.push(txn);
+            if own_commit && refusal.is_none() {
+                Self::finish(l, txn, true);
+            }
+            refusal
+        });
+        match refusal {
+            Some(o) => {
+                ctx.note(|| format!("votes NO on txn #{txn} ({}) and forgets it", o.short()));
+                ctx.send(from, Msg::Vote { txn, yes: false, refusal: Some(o) });
+            }
+            None => {
+                if own_commit {
+                    ctx.note(|| format!("its own check passes: commits txn #{txn} at once — the mistake"));
+                } else {
+                    ctx.note(|| {
+                        format!("reserves for txn #{txn}, writes “prepared” to disk, votes YES: now uncertain")
+                    });
+                    self.arm(&mut p.timers, ctx, txn, self.uncertain_us, Timer::Uncertain(txn));
+                }
+                ctx.send(from, Msg::Vote { txn, yes: true, refusal: None });
+            }
+        }
+    }
+
+    /// A peer asks about a transaction (cooperative termination): answer what is known; one never voted on is
+    /// aborted here and now, which is safe because this participant's NO was never cast.
+    fn on_ask(&self, ctx: &mut Ctx<'_, Self>, from: NodeId, txn: TxnId) {
+        let now = ctx.now_us();
+        let known = Self::ledger(ctx).txns.get(&txn).map(|t| t.state);
+        let answer = match known {
+            Some(PState::Committed) => Some(true),
+            Some(PState::Aborted) => Some(false),
+            Some(PState::Prepared) => None,
+            None => {
+                // It never voted, so it may abort on its own — and say so.
+                Self::with_ledger(ctx, |l| {
+                    l.txns.insert(
+                        txn,
+                        PTxn {
+                            state: PState::Aborted,
+                            work: Work::Stock(Vec::new()),
+                            participants: Vec::new(),
+                            prepared_us: now,
+                        },
+                    );
+                    l.dirty.push(txn);
+                });
+                ctx.note(|| format!("never voted on txn #{txn}: aborts it on its own and says so"));
+                Some(false)
+            }
+        };
+        ctx.send(from, Msg::Tell { txn, commit: answer });
     }
 
     /// Metric: how long a prepared transaction kept this participant uncertain, measured when it resolves.
@@ -1008,51 +1032,52 @@ impl Protocol for TwoPc {
                         PState::Prepared => {}
                     }
                 }
-                // The ledger: on hand + held + sold = the start, for every item and for the money.
-                for (&item, &on_hand) in &l.stock {
-                    if on_hand < 0 {
-                        out.push(Violation::new(
-                            &rules::NO_OVERSELL,
-                            Some(node),
-                            format!("item {item} has stock {on_hand}"),
-                        ));
-                    }
-                    let held = c.held_stock.get(&(node, item)).copied().unwrap_or(0);
-                    let sold = c.sold_stock.get(&(node, item)).copied().unwrap_or(0);
-                    let start = i64::from(self.catalogue.initial_stock);
-                    if on_hand + held + sold != start {
-                        out.push(Violation::new(
-                            &RESERVATIONS,
-                            Some(node),
-                            format!(
-                                "item {item}: {on_hand} on hand + {held} held + {sold} sold ≠ {start} at the start"
-                            ),
-                        ));
-                    }
-                }
-                if !l.wallets.is_empty() {
-                    let start = self.catalogue.wallet_cents as i64 * i64::from(self.catalogue.customers);
-                    let wallets: i64 = l.wallets.iter().sum();
-                    if wallets + c.held_cents + l.revenue != start {
-                        out.push(Violation::new(
-                            &RESERVATIONS,
-                            Some(node),
-                            format!(
-                                "wallets {wallets} + held {} + revenue {} ≠ {start} cents at the start",
-                                c.held_cents, l.revenue
-                            ),
-                        ));
-                    }
-                    if l.revenue != c.captured_cents {
-                        out.push(Violation::new(
-                            &rules::MONEY_CONSERVED,
-                            Some(node),
-                            format!("revenue {} ≠ {} captured by committed transactions", l.revenue, c.captured_cents),
-                        ));
-                    }
-                }
+                self.check_ledger(c, node, l, out);
             }
             _ => {}
+        }
+    }
+}
+
+impl TwoPc {
+    /// A participant's ledger: on hand + held + sold = the start, for every item and for the money, and the revenue
+    /// equals what committed transactions captured.
+    fn check_ledger(&self, c: &Checker, node: NodeId, l: &Ledger, out: &mut Vec<Violation>) {
+        for (&item, &on_hand) in &l.stock {
+            if on_hand < 0 {
+                out.push(Violation::new(&rules::NO_OVERSELL, Some(node), format!("item {item} has stock {on_hand}")));
+            }
+            let held = c.held_stock.get(&(node, item)).copied().unwrap_or(0);
+            let sold = c.sold_stock.get(&(node, item)).copied().unwrap_or(0);
+            let start = i64::from(self.catalogue.initial_stock);
+            if on_hand + held + sold != start {
+                out.push(Violation::new(
+                    &RESERVATIONS,
+                    Some(node),
+                    format!("item {item}: {on_hand} on hand + {held} held + {sold} sold ≠ {start} at the start"),
+                ));
+            }
+        }
+        if !l.wallets.is_empty() {
+            let start = self.catalogue.wallet_cents as i64 * i64::from(self.catalogue.customers);
+            let wallets: i64 = l.wallets.iter().sum();
+            if wallets + c.held_cents + l.revenue != start {
+                out.push(Violation::new(
+                    &RESERVATIONS,
+                    Some(node),
+                    format!(
+                        "wallets {wallets} + held {} + revenue {} ≠ {start} cents at the start",
+                        c.held_cents, l.revenue
+                    ),
+                ));
+            }
+            if l.revenue != c.captured_cents {
+                out.push(Violation::new(
+                    &rules::MONEY_CONSERVED,
+                    Some(node),
+                    format!("revenue {} ≠ {} captured by committed transactions", l.revenue, c.captured_cents),
+                ));
+            }
         }
     }
 }

@@ -16,37 +16,8 @@ impl Locking {
         let now = w.now_us;
         let c = &mut *w.checker;
         if self.pessimistic && node == LOCKS {
-            let Some(State::Locks(lm)) = w.nodes.get_mut(usize::from(node)).0 else { return };
-            for (row, l) in &lm.rows {
-                let x = l.holders.iter().filter(|(_, m, _)| *m == Mode::Exclusive).count();
-                if x > 1 || (x == 1 && l.holders.len() > 1) {
-                    let who: Vec<String> =
-                        l.holders.iter().map(|(t, m, _)| format!("{} {}", m.letter(), txn_name(*t))).collect();
-                    out.push(Violation::new(
-                        &MUTUAL_EXCLUSION,
-                        Some(node),
-                        format!("{} is held by {}", self.row_name(*row), who.join(" and ")),
-                    ));
-                }
-            }
-            // Every edge of a cycle exists from the moment its waiter started waiting (the blocker was already
-            // holding, or queued ahead), so the cycle is exactly as old as its most recent waiter.
-            if let Some(cycle) = lm.cycle() {
-                let formed = cycle.iter().filter_map(|t| lm.txns.get(t)?.waiting.map(|w| w.1)).max().unwrap_or(now);
-                let bound = self.deadlock_bound_us();
-                if now - formed > bound {
-                    let names: Vec<String> = cycle.iter().map(|t| txn_name(*t)).collect();
-                    out.push(Violation::new(
-                        &NO_DEADLOCK,
-                        Some(node),
-                        format!(
-                            "{} have waited for each other for {} ms, past the bound of {} ms",
-                            names.join(" → "),
-                            (now - formed) / 1000,
-                            bound / 1000
-                        ),
-                    ));
-                }
+            if let Some(State::Locks(lm)) = w.nodes.get_mut(usize::from(node)).0 {
+                self.check_lock_table(lm, now, out);
             }
             return;
         }
@@ -59,92 +30,148 @@ impl Locking {
             _ => return,
         };
         let mut check_rows: VecSet<Row> = rows.into_iter().collect();
+        let Disk::Store(s) = w.nodes.get(usize::from(node)).1 else { return };
         for txn in txns {
-            let Disk::Store(s) = w.nodes.get(usize::from(node)).1 else { return };
-            let Some(r) = s.records.get(&txn) else { continue };
-            if !r.committed || !c.committed.insert(txn) {
-                continue;
-            }
-            let req = txn >> 8;
-            if let Some(first) = c.by_request.insert(req, txn) {
-                out.push(Violation::new(
-                    &rules::NO_DOUBLE_CHARGE,
-                    Some(node),
-                    format!("checkout #{req} committed twice: {} and {}", txn_name(first), txn_name(txn)),
-                ));
-            }
-            if c.answered.get(&req) == Some(&false) {
-                out.push(Violation::new(
-                    &rules::CONFIRMED_EXACTLY,
-                    Some(node),
-                    format!("checkout #{req} was told it failed, but {} committed", txn_name(txn)),
-                ));
-            }
-            for &(row, delta) in &r.deltas {
-                *c.taken.entry(row).or_default() += delta;
-                if row >= WALLET_BASE {
-                    c.revenue += delta;
-                }
-                check_rows.insert(row);
-            }
+            check_commit(c, node, s, txn, &mut check_rows, out);
         }
         let mut wallets_changed = false;
         for row in check_rows {
             let Disk::Store(s) = w.nodes.get(usize::from(self.node_of(row))).1 else { continue };
-            let Some(cell) = s.cells.get(&row) else { continue };
-            let effective = match &cell.intent {
-                Some(i) if c.committed.contains(&i.txn) => i.value,
-                _ => cell.value,
-            };
-            let taken = c.taken.get(&row).copied().unwrap_or(0);
-            let expected = self.initial(row) - taken;
-            if effective != expected {
-                out.push(Violation::new(
-                    &NO_LOST_UPDATE,
-                    Some(self.node_of(row)),
-                    format!(
-                        "{} is {effective}, but {} at the start minus {taken} taken by committed checkouts is {expected}",
-                        self.row_name(row),
-                        self.initial(row)
-                    ),
-                ));
-            }
-            if row < WALLET_BASE && expected < 0 {
-                out.push(Violation::new(
-                    &rules::NO_OVERSELL,
-                    Some(self.node_of(row)),
-                    format!(
-                        "committed checkouts took {taken} {}, only {} existed",
-                        self.row_name(row),
-                        self.initial(row)
-                    ),
-                ));
-            }
-            if row >= WALLET_BASE {
-                let start = self.catalogue.wallet_cents as i64;
-                let total = c.wallets_total.get_or_insert(start * i64::from(self.catalogue.customers));
-                let old = c.wallets.insert(row, effective).unwrap_or(start);
-                *total += effective - old;
-                wallets_changed = true;
-            }
+            wallets_changed |= self.check_row(c, s, row, out);
         }
         if wallets_changed {
-            let start = self.catalogue.wallet_cents as i64 * i64::from(self.catalogue.customers);
-            let total = c.wallets_total.unwrap_or(start);
-            if total + c.revenue != start {
+            self.check_money(c, node, out);
+        }
+    }
+
+    /// Mutual exclusion on every row of the lock table, and no deadlock standing past its strategy's bound.
+    fn check_lock_table(&self, lm: &mut LockMgr, now: u64, out: &mut Vec<Violation>) {
+        for (row, l) in &lm.rows {
+            let x = l.holders.iter().filter(|(_, m, _)| *m == Mode::Exclusive).count();
+            if x > 1 || (x == 1 && l.holders.len() > 1) {
+                let who: Vec<String> =
+                    l.holders.iter().map(|(t, m, _)| format!("{} {}", m.letter(), txn_name(*t))).collect();
                 out.push(Violation::new(
-                    &rules::MONEY_CONSERVED,
-                    Some(node),
+                    &MUTUAL_EXCLUSION,
+                    Some(LOCKS),
+                    format!("{} is held by {}", self.row_name(*row), who.join(" and ")),
+                ));
+            }
+        }
+        // Every edge of a cycle exists from the moment its waiter started waiting (the blocker was already
+        // holding, or queued ahead), so the cycle is exactly as old as its most recent waiter.
+        if let Some(cycle) = lm.cycle() {
+            let formed = cycle.iter().filter_map(|t| lm.txns.get(t)?.waiting.map(|w| w.1)).max().unwrap_or(now);
+            let bound = self.deadlock_bound_us();
+            if now - formed > bound {
+                let names: Vec<String> = cycle.iter().map(|t| txn_name(*t)).collect();
+                out.push(Violation::new(
+                    &NO_DEADLOCK,
+                    Some(LOCKS),
                     format!(
-                        "wallets hold {} and revenue is {}: {} ≠ {} at the start",
-                        cents(total.max(0) as u64),
-                        cents(c.revenue.max(0) as u64),
-                        total + c.revenue,
-                        start
+                        "{} have waited for each other for {} ms, past the bound of {} ms",
+                        names.join(" → "),
+                        (now - formed) / 1000,
+                        bound / 1000
                     ),
                 ));
             }
         }
+    }
+
+    /// No lost update and no oversell on one row: its value (a committed pending write counts) equals its start
+    /// minus what committed checkouts took. Returns whether it is a wallet (money is then checked as a whole).
+    fn check_row(&self, c: &mut Checker, s: &Store, row: Row, out: &mut Vec<Violation>) -> bool {
+        let Some(cell) = s.cells.get(&row) else { return false };
+        let effective = match &cell.intent {
+            Some(i) if c.committed.contains(&i.txn) => i.value,
+            _ => cell.value,
+        };
+        let taken = c.taken.get(&row).copied().unwrap_or(0);
+        let expected = self.initial(row) - taken;
+        if effective != expected {
+            out.push(Violation::new(
+                &NO_LOST_UPDATE,
+                Some(self.node_of(row)),
+                format!(
+                    "{} is {effective}, but {} at the start minus {taken} taken by committed checkouts is {expected}",
+                    self.row_name(row),
+                    self.initial(row)
+                ),
+            ));
+        }
+        if row < WALLET_BASE && expected < 0 {
+            out.push(Violation::new(
+                &rules::NO_OVERSELL,
+                Some(self.node_of(row)),
+                format!("committed checkouts took {taken} {}, only {} existed", self.row_name(row), self.initial(row)),
+            ));
+        }
+        if row < WALLET_BASE {
+            return false;
+        }
+        let start = self.catalogue.wallet_cents as i64;
+        let total = c.wallets_total.get_or_insert(start * i64::from(self.catalogue.customers));
+        let old = c.wallets.insert(row, effective).unwrap_or(start);
+        *total += effective - old;
+        true
+    }
+
+    /// Money conserved: wallets plus revenue equal the wallets at the start.
+    fn check_money(&self, c: &Checker, node: NodeId, out: &mut Vec<Violation>) {
+        let start = self.catalogue.wallet_cents as i64 * i64::from(self.catalogue.customers);
+        let total = c.wallets_total.unwrap_or(start);
+        if total + c.revenue != start {
+            out.push(Violation::new(
+                &rules::MONEY_CONSERVED,
+                Some(node),
+                format!(
+                    "wallets hold {} and revenue is {}: {} ≠ {} at the start",
+                    cents(total.max(0) as u64),
+                    cents(c.revenue.max(0) as u64),
+                    total + c.revenue,
+                    start
+                ),
+            ));
+        }
+    }
+}
+
+/// A transaction whose record on this storage node changed: once it is seen committed, its checkout must not have
+/// committed before (no double charge) nor been told it failed; its deltas are counted as taken.
+fn check_commit(
+    c: &mut Checker,
+    node: NodeId,
+    s: &Store,
+    txn: TxnId,
+    rows: &mut VecSet<Row>,
+    out: &mut Vec<Violation>,
+) {
+    let Some(r) = s.records.get(&txn) else { return };
+    if !r.committed || !c.committed.insert(txn) {
+        return;
+    }
+    let req = txn >> 8;
+    if let Some(first) = c.by_request.insert(req, txn) {
+        out.push(Violation::new(
+            &rules::NO_DOUBLE_CHARGE,
+            Some(node),
+            format!("checkout #{req} committed twice: {} and {}", txn_name(first), txn_name(txn)),
+        ));
+    }
+    if c.answered.get(&req) == Some(&false) {
+        out.push(Violation::new(
+            &rules::CONFIRMED_EXACTLY,
+            Some(node),
+            format!("checkout #{req} was told it failed, but {} committed", txn_name(txn)),
+        ));
+    }
+    for &(row, delta) in &r.deltas {
+        *c.taken.entry(row).or_default() += delta;
+        if row >= WALLET_BASE {
+            c.revenue += delta;
+        }
+        rows.insert(row);
     }
 }
 

@@ -274,41 +274,13 @@ impl Locking {
         }
         let phase = job.a.phase;
         match msg {
-            Msg::Granted { row, token, .. } => {
-                let Phase::Locking(i) = phase else { return };
-                if job.a.rows[i].0 != row {
-                    return;
-                }
-                let last = i + 1 == job.a.rows.len();
-                Self::with_job(ctx, id, |j| j.a.tokens[i] = token);
-                if last {
-                    self.go(vol, ctx, id, Phase::Reading);
-                } else {
-                    self.go(vol, ctx, id, Phase::Locking(i + 1));
-                }
-            }
+            Msg::Granted { row, token, .. } => self.on_granted(vol, ctx, id, row, token),
             Msg::Revoked { why, .. }
                 if matches!(phase, Phase::Locking(_) | Phase::Reading | Phase::Prewriting) && !job.a.released =>
             {
                 self.fail(vol, ctx, id, format!("its locks were taken: {}", why.text()));
             }
-            Msg::Values { rows, .. } => {
-                if phase != Phase::Reading || !job.a.waiting.contains(&from) {
-                    return;
-                }
-                let done = Self::with_job(ctx, id, |j| {
-                    for (row, value, version) in rows {
-                        if let Some(k) = j.a.rows.iter().position(|(r, _)| *r == row) {
-                            j.a.read[k] = Some((value, version));
-                        }
-                    }
-                    j.a.waiting.retain(|n| *n != from);
-                    j.a.waiting.is_empty()
-                });
-                if done == Some(true) {
-                    self.decide(vol, ctx, id);
-                }
-            }
+            Msg::Values { rows, .. } => self.on_values(vol, ctx, id, from, rows),
             Msg::Busy { .. } => {
                 if matches!(phase, Phase::Reading | Phase::Prewriting) {
                     self.set_step(vol, ctx, id, self.busy_us);
@@ -325,40 +297,90 @@ impl Locking {
                 }
             }
             Msg::Released { .. } if phase == Phase::Unlocking => self.go(vol, ctx, id, Phase::Prewriting),
-            Msg::Prepared { .. } => {
-                if phase != Phase::Prewriting || !job.a.waiting.contains(&from) {
-                    return;
-                }
-                let done = Self::with_job(ctx, id, |j| {
-                    j.a.waiting.retain(|n| *n != from);
-                    j.a.waiting.is_empty()
-                });
-                if done == Some(true) {
-                    self.go(vol, ctx, id, Phase::Committing);
-                }
-            }
-            Msg::Decided { committed, .. } => {
-                if phase != Phase::Committing {
-                    return;
-                }
-                let job = job.clone();
-                if committed {
-                    let primary = self.primary_of(&job);
-                    for node in self.nodes_of(&job.a.rows).into_iter().filter(|n| *n != primary) {
-                        ctx.send(node, Msg::Commit { txn, primary: false });
-                    }
-                    if self.pessimistic && !job.a.released {
-                        ctx.send(LOCKS, Msg::Release { txn, ack: false });
-                    }
-                    let total = self.catalogue.total_cents(&job.req.lines);
-                    ctx.note(|| format!("{} committed: the checkout is confirmed, then it unlocks", txn_name(txn)));
-                    self.finish(vol, ctx, id, Outcome::Confirmed { order: id as u32, total_cents: total });
-                } else {
-                    self.fail(vol, ctx, id, "the primary aborted it".to_string());
-                }
-            }
+            Msg::Prepared { .. } => self.on_prepared(vol, ctx, id, from),
+            Msg::Decided { committed, .. } => self.on_decided(vol, ctx, id, txn, committed),
             _ => {}
         }
+    }
+
+    /// A lock granted: lock the next row, or read once every row is locked.
+    fn on_granted(&self, vol: &mut ShopperVol, ctx: &mut Ctx<'_, Self>, id: RequestId, row: Row, token: u64) {
+        let Some(job) = Self::jobs(ctx).get(&id) else { return };
+        let Phase::Locking(i) = job.a.phase else { return };
+        if job.a.rows[i].0 != row {
+            return;
+        }
+        let last = i + 1 == job.a.rows.len();
+        Self::with_job(ctx, id, |j| j.a.tokens[i] = token);
+        if last {
+            self.go(vol, ctx, id, Phase::Reading);
+        } else {
+            self.go(vol, ctx, id, Phase::Locking(i + 1));
+        }
+    }
+
+    /// Rows read from one storage node: decide once every node has answered.
+    fn on_values(
+        &self,
+        vol: &mut ShopperVol,
+        ctx: &mut Ctx<'_, Self>,
+        id: RequestId,
+        from: NodeId,
+        rows: Vec<(Row, i64, u64)>,
+    ) {
+        let Some(job) = Self::jobs(ctx).get(&id) else { return };
+        if job.a.phase != Phase::Reading || !job.a.waiting.contains(&from) {
+            return;
+        }
+        let done = Self::with_job(ctx, id, |j| {
+            for (row, value, version) in rows {
+                if let Some(k) = j.a.rows.iter().position(|(r, _)| *r == row) {
+                    j.a.read[k] = Some((value, version));
+                }
+            }
+            j.a.waiting.retain(|n| *n != from);
+            j.a.waiting.is_empty()
+        });
+        if done == Some(true) {
+            self.decide(vol, ctx, id);
+        }
+    }
+
+    /// One storage node holds the pending writes: commit at the primary once all do.
+    fn on_prepared(&self, vol: &mut ShopperVol, ctx: &mut Ctx<'_, Self>, id: RequestId, from: NodeId) {
+        let Some(job) = Self::jobs(ctx).get(&id) else { return };
+        if job.a.phase != Phase::Prewriting || !job.a.waiting.contains(&from) {
+            return;
+        }
+        let done = Self::with_job(ctx, id, |j| {
+            j.a.waiting.retain(|n| *n != from);
+            j.a.waiting.is_empty()
+        });
+        if done == Some(true) {
+            self.go(vol, ctx, id, Phase::Committing);
+        }
+    }
+
+    /// The primary's decision: on a commit, tell the other nodes, unlock and confirm; on an abort, fail the attempt.
+    fn on_decided(&self, vol: &mut ShopperVol, ctx: &mut Ctx<'_, Self>, id: RequestId, txn: TxnId, committed: bool) {
+        let Some(job) = Self::jobs(ctx).get(&id).cloned() else { return };
+        if job.a.phase != Phase::Committing {
+            return;
+        }
+        if !committed {
+            self.fail(vol, ctx, id, "the primary aborted it".to_string());
+            return;
+        }
+        let primary = self.primary_of(&job);
+        for node in self.nodes_of(&job.a.rows).into_iter().filter(|n| *n != primary) {
+            ctx.send(node, Msg::Commit { txn, primary: false });
+        }
+        if self.pessimistic && !job.a.released {
+            ctx.send(LOCKS, Msg::Release { txn, ack: false });
+        }
+        let total = self.catalogue.total_cents(&job.req.lines);
+        ctx.note(|| format!("{} committed: the checkout is confirmed, then it unlocks", txn_name(txn)));
+        self.finish(vol, ctx, id, Outcome::Confirmed { order: id as u32, total_cents: total });
     }
 
     pub(super) fn shopper_timer(&self, vol: &mut ShopperVol, ctx: &mut Ctx<'_, Self>, timer: Timer) {

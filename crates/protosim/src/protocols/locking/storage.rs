@@ -6,6 +6,13 @@ use crate::scenario::NodeId;
 
 use super::types::*;
 
+/// A prewrite as a storage node reads it.
+struct Prewrite {
+    primary: NodeId,
+    writes: Vec<Write>,
+    deltas: Vec<(Row, i64)>,
+}
+
 impl Locking {
     pub(super) fn store<'a>(ctx: &'a Ctx<'_, Self>) -> &'a Store {
         match ctx.disk() {
@@ -104,120 +111,11 @@ impl Locking {
     pub(super) fn store_message(&self, vol: &mut StoreVol, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
         let me = ctx.me();
         match msg {
-            Msg::Read { txn, rows } => {
-                let s = Self::store(ctx);
-                let mut out = Vec::with_capacity(rows.len());
-                for (row, token) in rows {
-                    let Some(c) = s.cells.get(&row) else { continue };
-                    if self.fencing() && token < c.fence {
-                        let fence = c.fence;
-                        Self::with_store(ctx, |s| s.refused += 1);
-                        ctx.note(|| {
-                            format!(
-                                "refuses {}'s read of {}: token {token} is older than the fence {fence}",
-                                txn_name(txn),
-                                self.row_name(row)
-                            )
-                        });
-                        ctx.send(from, Msg::Refused { txn, why: Refusal::Fenced { row } });
-                        return;
-                    }
-                    if self.pessimistic && c.intent.as_ref().is_some_and(|i| i.txn != txn) {
-                        ctx.send(from, Msg::Busy { txn });
-                        return;
-                    }
-                    out.push((row, c.value, c.version));
-                }
-                ctx.send(from, Msg::Values { txn, rows: out });
-            }
+            Msg::Read { txn, rows } => self.on_read(ctx, from, txn, rows),
             Msg::Prewrite { txn, primary, writes, deltas } => {
-                if let Some(r) = Self::store(ctx).records.get(&txn) {
-                    let reply =
-                        if r.committed { Msg::Prepared { txn } } else { Msg::Refused { txn, why: Refusal::Aborted } };
-                    ctx.send(from, reply);
-                    return;
-                }
-                let s = Self::store(ctx);
-                let mut refusal = None;
-                let mut busy = false;
-                for w in &writes {
-                    let Some(c) = s.cells.get(&w.row) else { continue };
-                    match &c.intent {
-                        Some(i) if i.txn == txn => continue,
-                        Some(_) if self.pessimistic => busy = true,
-                        Some(_) => refusal = Some(Refusal::Conflict { row: w.row }),
-                        None => {}
-                    }
-                    if self.fencing() && w.check < c.fence {
-                        refusal = Some(Refusal::Fenced { row: w.row });
-                    }
-                    if !self.pessimistic && self.variant != Variant::NoVersionCheck && w.check != c.version {
-                        refusal = Some(Refusal::Conflict { row: w.row });
-                    }
-                    if refusal.is_some() {
-                        break;
-                    }
-                }
-                if let Some(why) = refusal {
-                    Self::with_store(ctx, |s| s.refused += 1);
-                    ctx.note(|| match why {
-                        Refusal::Conflict { row } => format!(
-                            "refuses {}'s write: {} changed since it was read (or another write is pending)",
-                            txn_name(txn),
-                            self.row_name(row)
-                        ),
-                        Refusal::Fenced { row } => format!(
-                            "refuses {}'s write to {}: its fencing token is older than the fence — its lock was revoked",
-                            txn_name(txn),
-                            self.row_name(row)
-                        ),
-                        Refusal::Aborted => String::new(),
-                    });
-                    ctx.send(from, Msg::Refused { txn, why });
-                    return;
-                }
-                if busy {
-                    ctx.send(from, Msg::Busy { txn });
-                    return;
-                }
-                let now = ctx.now_us();
-                let pess = self.pessimistic;
-                Self::with_store(ctx, |s| {
-                    for w in &writes {
-                        if let Some(c) = s.cells.get_mut(&w.row) {
-                            if c.intent.is_none() {
-                                let token = if pess { w.check } else { 0 };
-                                c.intent = Some(Intent { txn, value: w.value, token, primary, since_us: now });
-                                s.dirty_rows.push(w.row);
-                            }
-                        }
-                    }
-                    if me == primary {
-                        s.deltas.insert(txn, deltas);
-                    }
-                });
-                if !vol.ttl.contains_key(&txn) {
-                    vol.ttl.insert(txn, ctx.set_timer(self.ttl_us, Timer::Ttl(txn)));
-                }
-                ctx.send(from, Msg::Prepared { txn });
+                self.on_prewrite(vol, ctx, from, txn, Prewrite { primary, writes, deltas })
             }
-            Msg::Commit { txn, primary: true } => {
-                if let Some(r) = Self::store(ctx).records.get(&txn) {
-                    let committed = r.committed;
-                    ctx.send(from, Msg::Decided { txn, committed });
-                    return;
-                }
-                let ok = Self::has_intent(ctx, txn).is_some() && Self::store(ctx).deltas.contains_key(&txn);
-                if ok {
-                    ctx.note(|| {
-                        format!("commits {}: the decision is on disk, its writes here are applied", txn_name(txn))
-                    });
-                } else {
-                    ctx.note(|| format!("cannot commit {}: its pending writes were already dropped", txn_name(txn)));
-                }
-                self.settle(vol, ctx, txn, ok, true);
-                ctx.send(from, Msg::Decided { txn, committed: ok });
-            }
+            Msg::Commit { txn, primary: true } => self.on_commit_at_primary(vol, ctx, from, txn),
             Msg::Commit { txn, primary: false } => {
                 self.settle(vol, ctx, txn, true, false);
             }
@@ -233,35 +131,161 @@ impl Locking {
                 ctx.note(|| format!("learns {}'s fate from its primary and {how} its pending writes", txn_name(txn)));
                 self.settle(vol, ctx, txn, commit, false);
             }
-            Msg::Fence { rows, token } => {
-                let stale: Vec<(TxnId, NodeId)> = Self::with_store(ctx, |s| {
-                    let mut stale = Vec::new();
-                    for r in &rows {
-                        if let Some(c) = s.cells.get_mut(r) {
-                            if c.fence < token {
-                                c.fence = token;
-                                s.dirty_rows.push(*r);
-                            }
-                            if let Some(i) = c.intent.as_ref().filter(|i| i.token < token) {
-                                stale.push((i.txn, i.primary));
-                            }
-                        }
-                    }
-                    stale
-                });
-                vol.fences.push((from, rows, token));
-                for (txn, primary) in stale {
-                    if primary == me {
-                        let commit = self.primary_decision(vol, ctx, txn, true).unwrap_or(false);
-                        self.settle(vol, ctx, txn, commit, true);
-                    } else {
-                        ctx.send(primary, Msg::Resolve { txn, force: true });
-                    }
-                }
-                self.ack_fences(vol, ctx);
-            }
+            Msg::Fence { rows, token } => self.on_fence(vol, ctx, from, rows, token),
             _ => {}
         }
+    }
+
+    /// A read: the rows' values and versions, unless a fence refuses the reader's token or (pessimistic) another
+    /// transaction's write is pending on a row.
+    fn on_read(&self, ctx: &mut Ctx<'_, Self>, from: NodeId, txn: TxnId, rows: Vec<(Row, u64)>) {
+        let s = Self::store(ctx);
+        let mut out = Vec::with_capacity(rows.len());
+        for (row, token) in rows {
+            let Some(c) = s.cells.get(&row) else { continue };
+            if self.fencing() && token < c.fence {
+                let fence = c.fence;
+                Self::with_store(ctx, |s| s.refused += 1);
+                ctx.note(|| {
+                    format!(
+                        "refuses {}'s read of {}: token {token} is older than the fence {fence}",
+                        txn_name(txn),
+                        self.row_name(row)
+                    )
+                });
+                ctx.send(from, Msg::Refused { txn, why: Refusal::Fenced { row } });
+                return;
+            }
+            if self.pessimistic && c.intent.as_ref().is_some_and(|i| i.txn != txn) {
+                ctx.send(from, Msg::Busy { txn });
+                return;
+            }
+            out.push((row, c.value, c.version));
+        }
+        ctx.send(from, Msg::Values { txn, rows: out });
+    }
+
+    /// A prewrite: validate every write (fence, version, another pending write), then place them as pending writes
+    /// and arm their time-to-live.
+    fn on_prewrite(&self, vol: &mut StoreVol, ctx: &mut Ctx<'_, Self>, from: NodeId, txn: TxnId, p: Prewrite) {
+        let Prewrite { primary, writes, deltas } = p;
+        let me = ctx.me();
+        if let Some(r) = Self::store(ctx).records.get(&txn) {
+            let reply = if r.committed { Msg::Prepared { txn } } else { Msg::Refused { txn, why: Refusal::Aborted } };
+            ctx.send(from, reply);
+            return;
+        }
+        let s = Self::store(ctx);
+        let mut refusal = None;
+        let mut busy = false;
+        for w in &writes {
+            let Some(c) = s.cells.get(&w.row) else { continue };
+            match &c.intent {
+                Some(i) if i.txn == txn => continue,
+                Some(_) if self.pessimistic => busy = true,
+                Some(_) => refusal = Some(Refusal::Conflict { row: w.row }),
+                None => {}
+            }
+            if self.fencing() && w.check < c.fence {
+                refusal = Some(Refusal::Fenced { row: w.row });
+            }
+            if !self.pessimistic && self.variant != Variant::NoVersionCheck && w.check != c.version {
+                refusal = Some(Refusal::Conflict { row: w.row });
+            }
+            if refusal.is_some() {
+                break;
+            }
+        }
+        if let Some(why) = refusal {
+            Self::with_store(ctx, |s| s.refused += 1);
+            ctx.note(|| match why {
+                Refusal::Conflict { row } => format!(
+                    "refuses {}'s write: {} changed since it was read (or another write is pending)",
+                    txn_name(txn),
+                    self.row_name(row)
+                ),
+                Refusal::Fenced { row } => format!(
+                    "refuses {}'s write to {}: its fencing token is older than the fence — its lock was revoked",
+                    txn_name(txn),
+                    self.row_name(row)
+                ),
+                Refusal::Aborted => String::new(),
+            });
+            ctx.send(from, Msg::Refused { txn, why });
+            return;
+        }
+        if busy {
+            ctx.send(from, Msg::Busy { txn });
+            return;
+        }
+        let now = ctx.now_us();
+        let pess = self.pessimistic;
+        Self::with_store(ctx, |s| {
+            for w in &writes {
+                if let Some(c) = s.cells.get_mut(&w.row) {
+                    if c.intent.is_none() {
+                        let token = if pess { w.check } else { 0 };
+                        c.intent = Some(Intent { txn, value: w.value, token, primary, since_us: now });
+                        s.dirty_rows.push(w.row);
+                    }
+                }
+            }
+            if me == primary {
+                s.deltas.insert(txn, deltas);
+            }
+        });
+        if !vol.ttl.contains_key(&txn) {
+            vol.ttl.insert(txn, ctx.set_timer(self.ttl_us, Timer::Ttl(txn)));
+        }
+        ctx.send(from, Msg::Prepared { txn });
+    }
+
+    /// The commit at the primary: the decision is recorded durably here, and it is the transaction's.
+    fn on_commit_at_primary(&self, vol: &mut StoreVol, ctx: &mut Ctx<'_, Self>, from: NodeId, txn: TxnId) {
+        if let Some(r) = Self::store(ctx).records.get(&txn) {
+            let committed = r.committed;
+            ctx.send(from, Msg::Decided { txn, committed });
+            return;
+        }
+        let ok = Self::has_intent(ctx, txn).is_some() && Self::store(ctx).deltas.contains_key(&txn);
+        if ok {
+            ctx.note(|| format!("commits {}: the decision is on disk, its writes here are applied", txn_name(txn)));
+        } else {
+            ctx.note(|| format!("cannot commit {}: its pending writes were already dropped", txn_name(txn)));
+        }
+        self.settle(vol, ctx, txn, ok, true);
+        ctx.send(from, Msg::Decided { txn, committed: ok });
+    }
+
+    /// A fence from the lock manager: refuse older tokens on these rows from now on, settle pending writes that
+    /// carry an older token, and acknowledge once none is left.
+    fn on_fence(&self, vol: &mut StoreVol, ctx: &mut Ctx<'_, Self>, from: NodeId, rows: Vec<Row>, token: u64) {
+        let me = ctx.me();
+        let stale: Vec<(TxnId, NodeId)> = Self::with_store(ctx, |s| {
+            let mut stale = Vec::new();
+            for r in &rows {
+                if let Some(c) = s.cells.get_mut(r) {
+                    if c.fence < token {
+                        c.fence = token;
+                        s.dirty_rows.push(*r);
+                    }
+                    if let Some(i) = c.intent.as_ref().filter(|i| i.token < token) {
+                        stale.push((i.txn, i.primary));
+                    }
+                }
+            }
+            stale
+        });
+        vol.fences.push((from, rows, token));
+        for (txn, primary) in stale {
+            if primary == me {
+                let commit = self.primary_decision(vol, ctx, txn, true).unwrap_or(false);
+                self.settle(vol, ctx, txn, commit, true);
+            } else {
+                ctx.send(primary, Msg::Resolve { txn, force: true });
+            }
+        }
+        self.ack_fences(vol, ctx);
     }
 
     pub(super) fn store_timer(&self, vol: &mut StoreVol, ctx: &mut Ctx<'_, Self>, txn: TxnId) {

@@ -46,26 +46,7 @@ impl Locking {
                     _ => &empty,
                 };
                 let cycle: VecSet<TxnId> = lm.find_cycle().unwrap_or_default().into_iter().collect();
-                let mut table = Vec::new();
-                for (row, l) in &lm.rows {
-                    if l.holders.is_empty() && l.queue.is_empty() && l.fencing.is_none() {
-                        continue;
-                    }
-                    let holders: Vec<String> =
-                        l.holders.iter().map(|(t, m, tok)| format!("{} {} t{tok}", m.letter(), txn_name(*t))).collect();
-                    let queue: Vec<String> = l.queue.iter().map(|(t, _)| txn_name(*t)).collect();
-                    let mut text = if holders.is_empty() { "free".to_string() } else { holders.join(", ") };
-                    if let Some(f) = l.fencing {
-                        text = format!("fencing ≥t{f}");
-                    }
-                    if !queue.is_empty() {
-                        text.push_str(&format!(" ← {}", queue.join(" ")));
-                    }
-                    let hot = l.fencing.is_some()
-                        || l.holders.iter().any(|(t, _, _)| cycle.contains(t))
-                        || l.queue.iter().any(|(t, _)| cycle.contains(t));
-                    table.push(TableLine { key: self.row_name(*row), text, hot });
-                }
+                let table = self.lock_table_lines(lm, &cycle);
                 let waits = lm
                     .wait_for()
                     .into_iter()
@@ -141,5 +122,31 @@ impl Locking {
                 }
             }
         }
+    }
+
+    /// The lock table's rows as drawn: holders (mode, transaction, fencing token) ← the queue; rows in a
+    /// deadlock cycle or being fenced are highlighted.
+    fn lock_table_lines(&self, lm: &LockMgr, cycle: &VecSet<TxnId>) -> Vec<TableLine> {
+        let mut table = Vec::new();
+        for (row, l) in &lm.rows {
+            if l.holders.is_empty() && l.queue.is_empty() && l.fencing.is_none() {
+                continue;
+            }
+            let holders: Vec<String> =
+                l.holders.iter().map(|(t, m, tok)| format!("{} {} t{tok}", m.letter(), txn_name(*t))).collect();
+            let queue: Vec<String> = l.queue.iter().map(|(t, _)| txn_name(*t)).collect();
+            let mut text = if holders.is_empty() { "free".to_string() } else { holders.join(", ") };
+            if let Some(f) = l.fencing {
+                text = format!("fencing ≥t{f}");
+            }
+            if !queue.is_empty() {
+                text.push_str(&format!(" ← {}", queue.join(" ")));
+            }
+            let hot = l.fencing.is_some()
+                || l.holders.iter().any(|(t, _, _)| cycle.contains(t))
+                || l.queue.iter().any(|(t, _)| cycle.contains(t));
+            table.push(TableLine { key: self.row_name(*row), text, hot });
+        }
+        table
     }
 }

@@ -2,8 +2,9 @@
 //! leader per term), Log Matching, Leader Completeness (a new leader holds every committed entry) and State Machine
 //! Safety (no two servers apply different entries at one index), with the business rules on each replica's shop.
 
+use super::log::RaftLog;
 use super::types::*;
-use crate::engine::CheckView;
+use crate::engine::{CheckNodes, CheckView};
 use crate::invariants::Violation;
 use crate::scenario::NodeId;
 
@@ -20,36 +21,66 @@ impl Raft {
         };
         let (state, disk) = nodes.get(i);
         let Disk::Server { current_term, log, .. } = disk else { return };
-        let term = *current_term;
-
-        // Log matching: entries this node changed, against every other server's entry at the same index.
         if let Some(from) = dirty_from {
-            'outer: for idx in from..=log.last_index() {
-                let Some(mine) = log.get(idx) else { break };
-                for j in (0..usize::from(self.servers)).filter(|&j| j != i) {
-                    let Disk::Server { log: theirs, .. } = nodes.get(j).1 else { continue };
-                    if let Some(e) = theirs.get(idx) {
-                        if e.term == mine.term && e.chain != mine.chain {
-                            out.push(Violation::new(
-                                &LOG_MATCHING,
-                                Some(node),
-                                format!(
-                                    "n{node} and n{j} both have an entry of term {} at index {idx}, but their logs \
-                                     differ before it",
-                                    mine.term
-                                ),
-                            ));
-                            break 'outer;
-                        }
+            self.check_log_matching(&*nodes, node, log, from, out);
+        }
+        let Some(State::Server(s)) = state else { return };
+        self.check_committed(c, node, s, log, dirty_from, out);
+        if s.role == RaftRole::Leader {
+            check_leader(c, node, *current_term, log, out);
+        }
+        // Business rules on this replica's applied shop.
+        if let Some(State::Server(s)) = nodes.get_mut(i).0 {
+            s.shop.audit(node, out);
+        }
+    }
+
+    /// Log matching: entries this node changed (from index `from` on), against every other server's entry at the
+    /// same index.
+    fn check_log_matching(
+        &self,
+        nodes: &dyn CheckNodes<Self>,
+        node: NodeId,
+        log: &RaftLog,
+        from: u64,
+        out: &mut Vec<Violation>,
+    ) {
+        let i = usize::from(node);
+        for idx in from..=log.last_index() {
+            let Some(mine) = log.get(idx) else { break };
+            for j in (0..usize::from(self.servers)).filter(|&j| j != i) {
+                let Disk::Server { log: theirs, .. } = nodes.get(j).1 else { continue };
+                if let Some(e) = theirs.get(idx) {
+                    if e.term == mine.term && e.chain != mine.chain {
+                        out.push(Violation::new(
+                            &LOG_MATCHING,
+                            Some(node),
+                            format!(
+                                "n{node} and n{j} both have an entry of term {} at index {idx}, but their logs \
+                                 differ before it",
+                                mine.term
+                            ),
+                        ));
+                        return;
                     }
                 }
             }
         }
+    }
 
-        let Some(State::Server(s)) = state else { return };
-
-        // Committed entries, as this node sees them, must agree with what anyone saw committed before. Only the
-        // part not compared yet is: beyond the last comparison, or from where the log last changed.
+    /// State machine safety: committed entries, as this node sees them, must agree with what anyone saw committed
+    /// before, and its last applied entry must be the committed one. Only the part not compared yet is: beyond the
+    /// last comparison, or from where the log last changed.
+    fn check_committed(
+        &self,
+        c: &mut Checker,
+        node: NodeId,
+        s: &Server,
+        log: &RaftLog,
+        dirty_from: Option<u64>,
+        out: &mut Vec<Violation>,
+    ) {
+        let i = usize::from(node);
         let commit = s.commit_index.min(log.last_index());
         if c.verified.len() < usize::from(self.servers) {
             c.verified.resize(usize::from(self.servers), 0);
@@ -76,7 +107,6 @@ impl Raft {
                 None => c.committed.push(chain),
             }
         }
-        // Applied state: the last applied entry must be the committed one at that index.
         if s.last_applied > 0 {
             if let Some(&known) = c.committed.get((s.last_applied - 1) as usize) {
                 if known != s.applied_chain {
@@ -91,39 +121,34 @@ impl Raft {
                 }
             }
         }
+    }
+}
 
-        if s.role == RaftRole::Leader {
-            // Election safety: one leader per term, ever.
-            match c.leaders.get(&term) {
-                Some(&other) if other != node => out.push(Violation::new(
-                    &ELECTION_SAFETY,
-                    Some(node),
-                    format!("n{node} and n{other} were both elected leader of term {term}"),
-                )),
-                Some(_) => {}
-                None => {
-                    c.leaders.insert(term, node);
-                }
-            }
-            // Leader completeness: checked when a leadership is first seen, against everything committed so far.
-            if c.leaderships_checked.insert((node, term)) {
-                for (k, &chain) in c.committed.iter().enumerate() {
-                    let idx = k as u64 + 1;
-                    if log.get(idx).map(|e| e.chain) != Some(chain) {
-                        out.push(Violation::new(
-                            &LEADER_COMPLETENESS,
-                            Some(node),
-                            format!("n{node} leads term {term} without the entry committed at index {idx}"),
-                        ));
-                        break;
-                    }
-                }
-            }
+/// Election safety (one leader per term, ever) and leader completeness (checked when a leadership is first seen,
+/// against everything committed so far).
+fn check_leader(c: &mut Checker, node: NodeId, term: u64, log: &RaftLog, out: &mut Vec<Violation>) {
+    match c.leaders.get(&term) {
+        Some(&other) if other != node => out.push(Violation::new(
+            &ELECTION_SAFETY,
+            Some(node),
+            format!("n{node} and n{other} were both elected leader of term {term}"),
+        )),
+        Some(_) => {}
+        None => {
+            c.leaders.insert(term, node);
         }
-
-        // Business rules on this replica's applied shop.
-        if let Some(State::Server(s)) = nodes.get_mut(i).0 {
-            s.shop.audit(node, out);
+    }
+    if c.leaderships_checked.insert((node, term)) {
+        for (k, &chain) in c.committed.iter().enumerate() {
+            let idx = k as u64 + 1;
+            if log.get(idx).map(|e| e.chain) != Some(chain) {
+                out.push(Violation::new(
+                    &LEADER_COMPLETENESS,
+                    Some(node),
+                    format!("n{node} leads term {term} without the entry committed at index {idx}"),
+                ));
+                break;
+            }
         }
     }
 }
