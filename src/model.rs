@@ -324,6 +324,7 @@ impl ModelBuilder {
                 });
                 Some(("violation", text))
             }
+            Ev::Engine { text } => Some(("fault", text)),
             Ev::Stop { stop } => Some(("stop", format!("the run ends: {}", stop.describe()))),
         };
         if let Some((class, text)) = line {

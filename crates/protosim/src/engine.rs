@@ -830,6 +830,8 @@ impl<P: Protocol> Engine<P> {
             Action::Crash { node } => {
                 let n = &mut self.core.nodes[usize::from(node)];
                 if !n.up {
+                    let name = self.proto.node_name(node);
+                    self.engine_note(|| format!("{name} is already down: nothing to crash"));
                     return None;
                 }
                 n.up = false;
@@ -842,6 +844,8 @@ impl<P: Protocol> Engine<P> {
             }
             Action::Restart { node } => {
                 if self.core.nodes[usize::from(node)].up {
+                    let name = self.proto.node_name(node);
+                    self.engine_note(|| format!("{name} is up: nothing to restart"));
                     return None;
                 }
                 self.core.nodes[usize::from(node)].up = true;
@@ -871,8 +875,8 @@ impl<P: Protocol> Engine<P> {
                     // The envelope stays queued; its delivery finds it gone from `in_flight` and does nothing.
                     let (from, to) = self.find_envelope(id).unwrap_or((0, 0));
                     self.record(Ev::Drop { id, from, to, reason: DropReason::User });
-                } else if self.opts.narrate {
-                    self.record(Ev::Note { node: 0, text: format!("message #{id} is not in flight: nothing to drop") });
+                } else {
+                    self.engine_note(|| format!("nothing to drop: message #{id} is not in flight"));
                 }
                 None
             }
@@ -887,11 +891,7 @@ impl<P: Protocol> Engine<P> {
                         self.record(Ev::Duplicate { id, copy, deliver_us: at });
                         self.push(at, What::Deliver(Box::new(Envelope { id: copy, from, to, msg })));
                     }
-                    _ if self.opts.narrate => self.record(Ev::Note {
-                        node: 0,
-                        text: format!("message #{id} is not on its way: nothing to duplicate"),
-                    }),
-                    _ => {}
+                    _ => self.engine_note(|| format!("nothing to duplicate: message #{id} is not on its way")),
                 }
                 None
             }
@@ -903,11 +903,7 @@ impl<P: Protocol> Engine<P> {
                         let total = self.core.delayed[&id];
                         self.record(Ev::Delay { id, deliver_us: at + total });
                     }
-                    _ if self.opts.narrate => self.record(Ev::Note {
-                        node: 0,
-                        text: format!("message #{id} is not on its way: nothing to delay"),
-                    }),
-                    _ => {}
+                    _ => self.engine_note(|| format!("nothing to delay: message #{id} is not on its way")),
                 }
                 None
             }
@@ -922,6 +918,13 @@ impl<P: Protocol> Engine<P> {
                 None
             }
             Action::Checkout { shopper, customer, lines } => self.submit(shopper, customer, lines),
+        }
+    }
+
+    /// The engine's own narration (see [`Ev::Engine`]), recorded only when narration is.
+    fn engine_note(&mut self, text: impl FnOnce() -> String) {
+        if self.opts.narrate {
+            self.record(Ev::Engine { text: text() });
         }
     }
 

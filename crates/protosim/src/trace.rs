@@ -122,6 +122,11 @@ pub enum Ev {
         node: NodeId,
         text: String,
     },
+    /// The engine's own narration: an intervention that did nothing (a message no longer in flight, a crash of a
+    /// node that is down, a restart of one that is up) and why. Belongs to no node.
+    Engine {
+        text: String,
+    },
     Violation {
         violation: Violation,
     },

@@ -50,6 +50,7 @@ pub fn render(names: &[String], trace: &[TraceEvent]) -> String {
             Ev::Violation { violation } => {
                 ("-".into(), format!("VIOLATION of {}: {}", violation.invariant, violation.detail))
             }
+            Ev::Engine { text } => ("-".into(), text.clone()),
             Ev::Stop { stop } => ("-".into(), format!("the run ends: {}", stop.describe())),
             Ev::Send { .. }
             | Ev::Deliver { .. }
