@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs, when missing, everything the two README commands need on a fresh Debian machine that has only Rust.
-# Each step says what it does; steps already done are skipped. Versions are pinned (see ../shared/toolchain.md):
+# Each step says what it does; steps already done are skipped. Versions are pinned (the README says why each):
 #   trunk 0.21.14 (0.22 needs a newer rustc), wasm-bindgen-cli =0.2.130 (must equal Cargo.lock's wasm-bindgen),
 #   binaryen 132 from npm (Debian's wasm-opt 108 cannot read rustc 1.95 output), axe-core 4.10.3 from npm (the
 #   accessibility audit), Debian's chromium + chromedriver.

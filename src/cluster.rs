@@ -160,7 +160,7 @@ fn dot(f: &crate::model::Flight, frac: f64, t: u64, pos: &[(f64, f64)]) -> Dot {
             | "Conflict"
             | "Refused"
     );
-    let refusal = crate::model::REFUSALS.contains(&f.label) || f.label == "Revoked";
+    let refusal = f.refusal;
     Dot { x, y, opacity, dropped, reply, refusal }
 }
 

@@ -17,14 +17,7 @@ pub fn default_other(s: &protosim::Scenario) -> (ProtocolKind, String) {
     if s.variant != "correct" {
         return (s.protocol, "correct".into());
     }
-    let kind = match s.protocol {
-        ProtocolKind::Pessimistic => ProtocolKind::Optimistic,
-        ProtocolKind::Optimistic => ProtocolKind::Pessimistic,
-        ProtocolKind::Raft => ProtocolKind::Paxos,
-        ProtocolKind::Paxos => ProtocolKind::Raft,
-        ProtocolKind::TwoPc => ProtocolKind::Raft,
-        ProtocolKind::Single => ProtocolKind::Raft,
-    };
+    let kind = protosim::protocols::info(s.protocol).compare_with;
     (kind, "correct".into())
 }
 

@@ -1,7 +1,7 @@
 //! The checkout protocol explorer in the browser: a Yew app over the `protosim` engine.
 //!
-//! The page runs a scenario to its end inside the engine, then only plays the trace back (design:
-//! `../shared/design.md`): every frame looks up the message flights and node states at the cursor time.
+//! The page runs a scenario to its end inside the engine, then only plays the trace back (see
+//! `docs/architecture.md`): every frame looks up the message flights and node states at the cursor time.
 
 pub mod act;
 pub mod app;

@@ -21,6 +21,9 @@ pub struct Flight {
     /// Delivery time, or the time it was dropped.
     pub end_us: u64,
     pub dropped: Option<DropReason>,
+    /// The protocol says this message refuses (a conflict, a fenced write, a revoked lock): drawn as a refusal, and
+    /// its receiver's box flashes.
+    pub refusal: bool,
 }
 
 pub use crate::timeline::NodeState;
@@ -137,8 +140,6 @@ impl PartialEq for Model {
 pub const FALL_US: u64 = 12_000;
 /// How long a node box flashes after a conflict reaches it (simulated time).
 pub const FLASH_US: u64 = 150_000;
-/// Message labels that mean "your write lost": the receiving box flashes.
-pub const REFUSALS: [&str; 2] = ["Conflict", "Refused"];
 
 fn last_at<T: Clone>(timeline: &[(u64, T)], t_us: u64) -> Option<T> {
     let i = timeline.partition_point(|(t, _)| *t <= t_us);
@@ -340,8 +341,9 @@ impl ModelBuilder {
     /// A message's flight (sent, duplicated, held back, delivered, dropped) and its log line.
     fn message_line(&mut self, t: u64, ev: Ev) -> Option<(&'static str, String)> {
         match ev {
-            Ev::Send { id, from, to, label, n, detail, deliver_us } => {
+            Ev::Send { id, from, to, label, n, refusal, detail, deliver_us } => {
                 self.flights.push(Flight {
+                    refusal,
                     id,
                     from,
                     to,
@@ -375,7 +377,7 @@ impl ModelBuilder {
             Ev::Deliver { id, from, to } => {
                 if let Some(f) = self.flight(id) {
                     f.end_us = t;
-                    if REFUSALS.contains(&f.label) {
+                    if f.refusal {
                         self.flashes[usize::from(to)].push(t);
                     }
                 }

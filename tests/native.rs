@@ -78,3 +78,42 @@ fn an_exported_trace_is_the_whole_run_event_for_event_and_imports_back() {
     assert_eq!(v["trace_hash"].as_str(), Some(protosim::Report::of(r.as_ref()).trace_hash.as_str()));
     assert_eq!(import_text(&text).unwrap(), s);
 }
+
+/// Every protocol describes itself completely: its page scenario runs with every rule and liveness holding, every
+/// message it sends has a label, every measurement it records is declared with a unit, and it names the protocol
+/// the Compare view opens against. A new protocol that forgets one of these fails here.
+#[test]
+fn every_protocol_describes_itself_and_its_default_scenario_runs() {
+    use protosim::liveness::LivenessVerdict;
+    use protosim::trace::Ev;
+    for &kind in protosim::scenario::ProtocolKind::ALL {
+        let info = protosim::protocols::info(kind);
+        assert_eq!(info.kind, kind);
+        assert!(info.variants.first().is_some_and(|v| v.name == "correct"), "{}", kind.name());
+        assert!(info.variants.iter().all(|v| !v.explain.is_empty()), "{}", kind.name());
+        assert_ne!(info.compare_with, kind, "{}: compares with another protocol", kind.name());
+        let s = checkout_explorer::app::default_scenario(kind);
+        let r = protosim::run(&s, protosim::RecordOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(r.violations().is_empty(), "{}: {:?}", kind.name(), r.violations());
+        let report = protosim::Report::of(r.as_ref());
+        assert_ne!(report.liveness.verdict, LivenessVerdict::Broken, "{}: {}", kind.name(), report.liveness.describe());
+        let mut sends = 0;
+        for e in r.trace() {
+            if let Ev::Send { label, .. } = &e.ev {
+                assert!(!label.trim().is_empty(), "{}: a message without a label", kind.name());
+                sends += 1;
+            }
+        }
+        assert!(sends > 0, "{}: the scenario sends messages", kind.name());
+        for name in r.metrics().samples.keys() {
+            assert!(
+                info.metrics.iter().any(|m| m.name == *name),
+                "{}: records `{name}` without declaring it in ProtocolInfo::metrics",
+                kind.name()
+            );
+        }
+        let names: Vec<String> = r.views_at(0).into_iter().map(|v| v.name).collect();
+        assert_eq!(names.len(), usize::from(s.total_nodes()), "{}", kind.name());
+        assert!(names.iter().all(|n| !n.is_empty()), "{}: {names:?}", kind.name());
+    }
+}

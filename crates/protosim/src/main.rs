@@ -198,8 +198,10 @@ fn print_report(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         "messages        {} sent, {} delivered, {} dropped, {} duplicated",
         r.messages_sent, r.messages_delivered, r.messages_dropped, r.messages_duplicated
     )?;
+    let declared = protocols::info(ProtocolKind::parse(r.protocol).unwrap_or(ProtocolKind::Single)).metrics;
     for (name, n, p50, p95, max) in &r.samples {
-        if protosim::trace::is_count_metric(name) {
+        let unit = declared.iter().find(|m| m.name == *name).map(|m| m.unit);
+        if unit == Some(protosim::protocols::meta::MetricUnit::Count) {
             let mean = r.sample_means.iter().find(|(m, _)| m == name).map_or(0.0, |(_, v)| *v);
             writeln!(out, "{name:<15} {n} samples: mean {mean:.2}, p50 {p50}, p95 {p95}, max {max}")?;
             continue;

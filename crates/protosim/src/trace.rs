@@ -53,6 +53,9 @@ pub enum Ev {
         /// A count shown beside the label (entries in an AppendEntries), when the message has one.
         #[serde(skip_serializing_if = "Option::is_none")]
         n: Option<u32>,
+        /// The message refuses what it answers (a conflict, a fenced write): the page flashes its receiver.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        refusal: bool,
         detail: String,
         deliver_us: u64,
     },
@@ -171,11 +174,6 @@ pub struct Metrics {
 /// A count metric every protocol records once per retried checkout attempt (a resend, or a new attempt after a
 /// conflict or an abort); charted over time.
 pub const RETRIES_METRIC: &str = "retries";
-
-/// Whether a protocol metric counts things (e.g. attempts per checkout) rather than measuring time in µs.
-pub fn is_count_metric(name: &str) -> bool {
-    name == "attempts" || name == RETRIES_METRIC
-}
 
 impl Metrics {
     pub fn messages_dropped(&self) -> u64 {

@@ -72,6 +72,9 @@ macro_rules! any_protocol {
             fn count(&self) -> Option<u32> {
                 match self { $(AnyMsg::$v(m) => m.count()),* }
             }
+            fn kind(&self) -> crate::engine::MsgKind {
+                match self { $(AnyMsg::$v(m) => m.kind()),* }
+            }
         }
 
         impl TimerKind for AnyTimer {

@@ -48,10 +48,39 @@ pub struct ProtocolInfo {
     /// The servers this protocol needs up to make progress, given the scenario and its number of servers.
     #[serde(skip)]
     pub liveness_quorum: fn(&Scenario, u16) -> Vec<QuorumGroup>,
+    /// The natural opponent to compare it with in the page's Compare view (same workload, seed and faults).
+    pub compare_with: ProtocolKind,
+    /// The measurements it records with `Ctx::sample` (a test checks that every one recorded is declared).
+    pub metrics: &'static [MetricInfo],
     /// The topology: how many server nodes (node ids `0..servers`) a scenario runs; shoppers come after them.
     #[serde(skip)]
     pub servers: fn(&Scenario) -> u16,
 }
+
+/// What a protocol-specific measurement counts, so reports print it right.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricUnit {
+    /// A duration in microseconds (printed in ms).
+    Micros,
+    /// A count (attempts, retries).
+    Count,
+}
+
+/// A measurement a protocol records with `Ctx::sample`: its name, unit and meaning.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct MetricInfo {
+    pub name: &'static str,
+    pub unit: MetricUnit,
+    pub what: &'static str,
+}
+
+/// Every protocol whose shoppers use the shared client records this.
+pub const RETRIES: MetricInfo = MetricInfo {
+    name: crate::trace::RETRIES_METRIC,
+    unit: MetricUnit::Count,
+    what: "a checkout attempt sent again (a resend, or a new attempt after a conflict or an abort)",
+};
 
 /// A cluster of exactly `nodes` servers (most protocols).
 pub fn nodes_only(s: &Scenario) -> u16 {

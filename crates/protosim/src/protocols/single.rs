@@ -41,6 +41,8 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     ],
     invariants: &INVARIANTS,
     liveness_bound_ms: Some(8_000),
+    compare_with: ProtocolKind::Raft,
+    metrics: &[crate::protocols::meta::RETRIES],
     servers: crate::protocols::meta::nodes_only,
     liveness_quorum: crate::protocols::meta::every_server,
 };

@@ -67,6 +67,15 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     ],
     invariants: &INVARIANTS,
     liveness_bound_ms: Some(6_000),
+    compare_with: ProtocolKind::Raft,
+    metrics: &[
+        crate::protocols::meta::RETRIES,
+        crate::protocols::meta::MetricInfo {
+            name: BLOCKED_METRIC,
+            unit: crate::protocols::meta::MetricUnit::Micros,
+            what: "how long a participant stayed prepared (holding stock or money) before it learned the decision",
+        },
+    ],
     servers: crate::protocols::meta::nodes_only,
     liveness_quorum: crate::protocols::meta::every_server,
 };

@@ -52,6 +52,8 @@ pub const PESSIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
     invariants: &PESSIMISTIC_INVARIANTS,
     liveness_bound_ms: Some(5_500),
     // The lock manager (node 0), then the storage nodes.
+    compare_with: ProtocolKind::Optimistic,
+    metrics: &LOCKING_METRICS,
     servers: |s| s.nodes + 1,
     liveness_quorum: crate::protocols::meta::every_server,
 };
@@ -73,11 +75,28 @@ pub const OPTIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
     ],
     invariants: &OPTIMISTIC_INVARIANTS,
     liveness_bound_ms: Some(5_500),
+    compare_with: ProtocolKind::Pessimistic,
+    metrics: &LOCKING_METRICS,
     servers: crate::protocols::meta::nodes_only,
     liveness_quorum: crate::protocols::meta::every_server,
 };
 
 /// Metric: how long each lock request waited before it was granted (µs).
+/// The locking protocols' measurements.
+pub(super) const LOCKING_METRICS: [crate::protocols::meta::MetricInfo; 3] = [
+    crate::protocols::meta::RETRIES,
+    crate::protocols::meta::MetricInfo {
+        name: LOCK_WAIT_METRIC,
+        unit: crate::protocols::meta::MetricUnit::Micros,
+        what: "how long a lock request waited in its row's queue before it was granted",
+    },
+    crate::protocols::meta::MetricInfo {
+        name: ATTEMPTS_METRIC,
+        unit: crate::protocols::meta::MetricUnit::Count,
+        what: "attempts a finished checkout took (1: no conflict, abort or retry)",
+    },
+];
+
 pub const LOCK_WAIT_METRIC: &str = "lock-wait";
 /// Metric: attempts each answered checkout took (1 = no retry).
 pub const ATTEMPTS_METRIC: &str = "attempts";
@@ -290,6 +309,22 @@ impl Message for Msg {
             Msg::Rollback { .. } => "Rollback",
             Msg::Resolve { .. } => "Resolve?",
             Msg::Resolved { .. } => "Resolved",
+        }
+    }
+
+    fn kind(&self) -> crate::engine::MsgKind {
+        use crate::engine::MsgKind;
+        match self {
+            // A refused write, and a lock taken away (expired lease, deadlock victim, wounded).
+            Msg::Refused { .. } | Msg::Revoked { .. } => MsgKind::Refusal,
+            Msg::Granted { .. }
+            | Msg::Values { .. }
+            | Msg::Busy { .. }
+            | Msg::Released { .. }
+            | Msg::Prepared { .. }
+            | Msg::Decided { .. }
+            | Msg::Resolved { .. } => MsgKind::Reply,
+            _ => MsgKind::Request,
         }
     }
     fn detail(&self) -> String {

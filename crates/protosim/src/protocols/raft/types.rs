@@ -56,6 +56,8 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     ],
     invariants: &INVARIANTS,
     liveness_bound_ms: Some(4_000),
+    compare_with: ProtocolKind::Paxos,
+    metrics: &[crate::protocols::meta::RETRIES],
     servers: crate::protocols::meta::nodes_only,
     liveness_quorum: |s, _| vec![crate::protocols::meta::QuorumGroup::majority(0, s.nodes)],
 };
