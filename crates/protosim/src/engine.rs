@@ -66,7 +66,14 @@ pub trait Protocol: Sized + Clone + 'static {
     fn server_count(&self) -> u16;
     /// The invariants this protocol's `check` can report, business rules included.
     fn invariants(&self) -> &'static [InvariantInfo];
-    fn role(&self, node: NodeId) -> Role;
+    /// What a node is: the first [`Protocol::server_count`] nodes are servers, the rest shoppers.
+    fn role(&self, node: NodeId) -> Role {
+        if node < self.server_count() {
+            Role::Server
+        } else {
+            Role::Shopper
+        }
+    }
     fn node_name(&self, node: NodeId) -> String;
     /// A node's disk before it ever ran.
     fn fresh_disk(&self, node: NodeId) -> Self::Disk;

@@ -92,6 +92,36 @@ pub struct RetryPolicy {
     pub max_attempts: Option<u32>,
 }
 
+/// The mechanical half of [`ShopperProtocol`] for a protocol whose shopper disk is `Disk::Shopper { pending }`, whose
+/// retry timer is `Timer::Retry(id)` and whose checkout message is `Msg::Checkout(req)` (the names every client
+/// protocol uses): `shopper_spelling!(Disk, Timer, Msg);` inside its `impl ShopperProtocol`, then only
+/// `servers` (the routing rule) and `retry_policy` are left to write.
+macro_rules! shopper_spelling {
+    ($disk:ident, $timer:ident, $msg:ident) => {
+        fn outbox(disk: &$disk) -> Option<&$crate::protocols::client::Outbox> {
+            match disk {
+                $disk::Shopper { pending } => Some(pending),
+                #[allow(unreachable_patterns)]
+                _ => None,
+            }
+        }
+        fn outbox_mut(disk: &mut $disk) -> Option<&mut $crate::protocols::client::Outbox> {
+            match disk {
+                $disk::Shopper { pending } => Some(pending),
+                #[allow(unreachable_patterns)]
+                _ => None,
+            }
+        }
+        fn retry_timer(id: $crate::domain::RequestId) -> $timer {
+            $timer::Retry(id)
+        }
+        fn checkout_message(req: $crate::domain::CheckoutRequest) -> $msg {
+            $msg::Checkout(req)
+        }
+    };
+}
+pub(crate) use shopper_spelling;
+
 /// What a protocol tells the client about its own types: where its shoppers keep the outbox, how a retry timer
 /// and a checkout message are spelled, and its routing rule and retry policy.
 pub trait ShopperProtocol: Protocol {

@@ -1,8 +1,8 @@
 //! The protocols, and the one place that maps a scenario's protocol name to its implementation.
 //!
-//! Adding a protocol: write a module with a type implementing [`Protocol`], give it a [`ProtocolInfo`], and add one
-//! arm to [`info`] and one member to [`any::AnyProtocol`] (plus the name in [`ProtocolKind`]). Everything else — the CLI, the sweep,
-//! the browser app — works through [`Runner`] and needs no change.
+//! Adding a protocol: `docs/adding-a-protocol.md` lists every place, each checked by a test or the compiler. Here: the
+//! module, one arm in [`info`] and its member of [`any::AnyProtocol`]. The CLI, the sweep, liveness and the browser
+//! app work through [`Runner`] and [`ProtocolInfo`].
 
 pub mod any;
 pub mod client;

@@ -30,9 +30,9 @@
 //!   than half the acceptors accept it, and acceptors accept anything.
 
 use crate::domain::{rules, Catalogue, CheckoutRequest, Outcome, RequestId, Shop};
-use crate::engine::{CheckView, Ctx, LogCell, Message, NodeDetail, Protocol, Role, TimerId, TimerKind};
+use crate::engine::{CheckView, Ctx, LogCell, Message, NodeDetail, Protocol, TimerId, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
-use crate::protocols::client::{Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
+use crate::protocols::client::{shopper_spelling, Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
 use crate::protocols::meta::{ProtocolInfo, VariantInfo};
 use crate::scenario::{NodeId, ProtocolKind, Scenario};
 use crate::vecmap::{VecMap, VecSet};
@@ -793,24 +793,8 @@ impl Paxos {
 }
 
 impl ShopperProtocol for Paxos {
-    fn outbox(disk: &Disk) -> Option<&Outbox> {
-        match disk {
-            Disk::Shopper { pending } => Some(pending),
-            _ => None,
-        }
-    }
-    fn outbox_mut(disk: &mut Disk) -> Option<&mut Outbox> {
-        match disk {
-            Disk::Shopper { pending } => Some(pending),
-            _ => None,
-        }
-    }
-    fn retry_timer(id: RequestId) -> Timer {
-        Timer::Retry(id)
-    }
-    fn checkout_message(req: CheckoutRequest) -> Msg {
-        Msg::Checkout(req)
-    }
+    shopper_spelling!(Disk, Timer, Msg);
+
     /// Every order service (proposer) takes a checkout; with a stable leader the others forward it.
     fn servers(&self) -> Servers {
         Servers { first: self.acceptors, count: self.proposers }
@@ -850,14 +834,6 @@ impl Protocol for Paxos {
 
     fn invariants(&self) -> &'static [InvariantInfo] {
         INFO.invariants
-    }
-
-    fn role(&self, node: NodeId) -> Role {
-        if node < self.acceptors + self.proposers {
-            Role::Server
-        } else {
-            Role::Shopper
-        }
     }
 
     fn server_count(&self) -> u16 {

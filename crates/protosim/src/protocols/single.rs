@@ -14,9 +14,9 @@
 //! - `ack-before-persist`: orders live only in memory; a crash forgets checkouts already confirmed to shoppers.
 
 use crate::domain::{rules, Catalogue, CheckoutRequest, Outcome, RequestId, Shop};
-use crate::engine::{CheckView, Ctx, Message, Protocol, Role, TimerKind};
+use crate::engine::{CheckView, Ctx, Message, Protocol, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
-use crate::protocols::client::{Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
+use crate::protocols::client::{shopper_spelling, Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
 use crate::protocols::meta::{ProtocolInfo, VariantInfo};
 use crate::scenario::{NodeId, ProtocolKind, Scenario};
 
@@ -152,24 +152,8 @@ impl SingleDb {
 }
 
 impl ShopperProtocol for SingleDb {
-    fn outbox(disk: &Disk) -> Option<&Outbox> {
-        match disk {
-            Disk::Shopper { pending } => Some(pending),
-            Disk::Db { .. } => None,
-        }
-    }
-    fn outbox_mut(disk: &mut Disk) -> Option<&mut Outbox> {
-        match disk {
-            Disk::Shopper { pending } => Some(pending),
-            Disk::Db { .. } => None,
-        }
-    }
-    fn retry_timer(id: RequestId) -> Timer {
-        Timer::Retry(id)
-    }
-    fn checkout_message(req: CheckoutRequest) -> Msg {
-        Msg::Checkout(req)
-    }
+    shopper_spelling!(Disk, Timer, Msg);
+
     fn servers(&self) -> Servers {
         Servers { first: DB, count: 1 }
     }
@@ -198,14 +182,6 @@ impl Protocol for SingleDb {
 
     fn invariants(&self) -> &'static [InvariantInfo] {
         INFO.invariants
-    }
-
-    fn role(&self, node: NodeId) -> Role {
-        if node == DB {
-            Role::Server
-        } else {
-            Role::Shopper
-        }
     }
 
     fn server_count(&self) -> u16 {

@@ -27,9 +27,9 @@
 //!   waiting for the global decision.
 
 use crate::domain::{cents, rules, AbortReason, Catalogue, CheckoutRequest, Outcome, RequestId};
-use crate::engine::{CheckView, Ctx, LogCell, Message, NodeDetail, Protocol, Role, TimerId, TimerKind};
+use crate::engine::{CheckView, Ctx, LogCell, Message, NodeDetail, Protocol, TimerId, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
-use crate::protocols::client::{Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
+use crate::protocols::client::{shopper_spelling, Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
 use crate::protocols::meta::{ProtocolInfo, VariantInfo};
 use crate::scenario::{Line, NodeId, ProtocolKind, Scenario};
 use crate::vecmap::{VecMap, VecSet};
@@ -662,24 +662,8 @@ impl TwoPc {
 }
 
 impl ShopperProtocol for TwoPc {
-    fn outbox(disk: &Disk) -> Option<&Outbox> {
-        match disk {
-            Disk::Shopper { pending } => Some(pending),
-            _ => None,
-        }
-    }
-    fn outbox_mut(disk: &mut Disk) -> Option<&mut Outbox> {
-        match disk {
-            Disk::Shopper { pending } => Some(pending),
-            _ => None,
-        }
-    }
-    fn retry_timer(id: RequestId) -> Timer {
-        Timer::Retry(id)
-    }
-    fn checkout_message(req: CheckoutRequest) -> Msg {
-        Msg::Checkout(req)
-    }
+    shopper_spelling!(Disk, Timer, Msg);
+
     /// Only the order service (the coordinator) takes a checkout.
     fn servers(&self) -> Servers {
         Servers { first: COORD, count: 1 }
@@ -726,14 +710,6 @@ impl Protocol for TwoPc {
 
     fn invariants(&self) -> &'static [InvariantInfo] {
         INFO.invariants
-    }
-
-    fn role(&self, node: NodeId) -> Role {
-        if node <= self.shards + 1 {
-            Role::Server
-        } else {
-            Role::Shopper
-        }
     }
 
     fn server_count(&self) -> u16 {

@@ -56,7 +56,7 @@ mod view;
 pub use types::*;
 
 use crate::domain::{Catalogue, CheckoutRequest};
-use crate::engine::{CheckView, Ctx, NodeDetail, Protocol, Role};
+use crate::engine::{CheckView, Ctx, NodeDetail, Protocol};
 use crate::invariants::{InvariantInfo, Violation};
 use crate::scenario::{NodeId, ProtocolKind, Scenario};
 use crate::vecmap::{VecMap, VecSet};
@@ -101,14 +101,6 @@ impl Protocol for Locking {
             PESSIMISTIC_INFO.invariants
         } else {
             OPTIMISTIC_INFO.invariants
-        }
-    }
-
-    fn role(&self, node: NodeId) -> Role {
-        if node < self.servers() {
-            Role::Server
-        } else {
-            Role::Shopper
         }
     }
 

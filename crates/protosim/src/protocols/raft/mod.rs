@@ -40,10 +40,10 @@ mod types;
 pub use log::{Cmd, Entry, RaftLog};
 pub use types::*;
 
-use crate::domain::{Catalogue, CheckoutRequest, RequestId, Shop};
-use crate::engine::{CheckView, Ctx, LogCell, NodeDetail, Protocol, Role};
+use crate::domain::{Catalogue, CheckoutRequest, Shop};
+use crate::engine::{CheckView, Ctx, LogCell, NodeDetail, Protocol};
 use crate::invariants::{InvariantInfo, Violation};
-use crate::protocols::client::{Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
+use crate::protocols::client::{shopper_spelling, Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
 use crate::scenario::{NodeId, Scenario};
 use crate::vecmap::{VecMap, VecSet};
 use follower::Append;
@@ -75,24 +75,8 @@ impl Raft {
 }
 
 impl ShopperProtocol for Raft {
-    fn outbox(disk: &Disk) -> Option<&Outbox> {
-        match disk {
-            Disk::Shopper { pending } => Some(pending),
-            Disk::Server { .. } => None,
-        }
-    }
-    fn outbox_mut(disk: &mut Disk) -> Option<&mut Outbox> {
-        match disk {
-            Disk::Shopper { pending } => Some(pending),
-            Disk::Server { .. } => None,
-        }
-    }
-    fn retry_timer(id: RequestId) -> Timer {
-        Timer::Retry(id)
-    }
-    fn checkout_message(req: CheckoutRequest) -> Msg {
-        Msg::Checkout(req)
-    }
+    shopper_spelling!(Disk, Timer, Msg);
+
     /// Any server takes a checkout: a follower redirects it to the leader it knows.
     fn servers(&self) -> Servers {
         Servers { first: 0, count: self.servers }
@@ -101,6 +85,7 @@ impl ShopperProtocol for Raft {
         RetryPolicy { retry_us: self.retry_us, max_attempts: None }
     }
 }
+
 impl Protocol for Raft {
     type Msg = Msg;
     type Timer = Timer;
@@ -131,14 +116,6 @@ impl Protocol for Raft {
 
     fn invariants(&self) -> &'static [InvariantInfo] {
         INFO.invariants
-    }
-
-    fn role(&self, node: NodeId) -> Role {
-        if node < self.servers {
-            Role::Server
-        } else {
-            Role::Shopper
-        }
     }
 
     fn server_count(&self) -> u16 {
