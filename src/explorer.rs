@@ -38,6 +38,382 @@ const SHORTCUTS: [(&str, &str); 8] = [
     ("Esc", "close the help sheet or the inspector"),
 ];
 
+/// The explorer's own state besides the player: what is open and what the event log shows. One reducer, so a
+/// callback sends one action instead of setting several handles.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExplorerUi {
+    /// The node whose inspector is open.
+    pub selected: Option<protosim::scenario::NodeId>,
+    /// The message whose panel is open.
+    pub picked_msg: Option<u64>,
+    pub partitioning: bool,
+    /// The event log's filters: a kind (`all`, `fault`, …) and a node.
+    pub log_kind: String,
+    pub log_node: Option<protosim::scenario::NodeId>,
+    pub help: bool,
+    /// The guided tour's step (`usize::MAX`: the tour card was closed).
+    pub tour_step: usize,
+}
+
+impl Default for ExplorerUi {
+    fn default() -> Self {
+        ExplorerUi {
+            selected: None,
+            picked_msg: None,
+            partitioning: false,
+            log_kind: "all".to_string(),
+            log_node: None,
+            help: false,
+            tour_step: 0,
+        }
+    }
+}
+
+pub enum UiAction {
+    Select(Option<protosim::scenario::NodeId>),
+    PickMessage(Option<u64>),
+    TogglePartition,
+    ClosePartition,
+    LogKind(String),
+    LogNode(Option<protosim::scenario::NodeId>),
+    ToggleHelp,
+    CloseHelp,
+    /// Esc: close the help sheet and the inspector.
+    Escape,
+    TourStep(usize),
+}
+
+impl Reducible for ExplorerUi {
+    type Action = UiAction;
+    fn reduce(self: Rc<Self>, action: UiAction) -> Rc<Self> {
+        let mut ui = (*self).clone();
+        match action {
+            UiAction::Select(n) => ui.selected = n,
+            UiAction::PickMessage(m) => ui.picked_msg = m,
+            UiAction::TogglePartition => ui.partitioning = !ui.partitioning,
+            UiAction::ClosePartition => ui.partitioning = false,
+            UiAction::LogKind(k) => ui.log_kind = k,
+            UiAction::LogNode(n) => ui.log_node = n,
+            UiAction::ToggleHelp => ui.help = !ui.help,
+            UiAction::CloseHelp => ui.help = false,
+            UiAction::Escape => {
+                ui.help = false;
+                ui.selected = None;
+            }
+            UiAction::TourStep(k) => ui.tour_step = k,
+        }
+        Rc::new(ui)
+    }
+}
+
+/// Keyboard shortcuts: one listener on the document while the explorer is mounted. It reads the latest cursor and
+/// speed through a shared cell, so the listener need not be rebuilt on every frame.
+#[hook]
+fn use_shortcuts(
+    player: UseReducerDispatcher<Player>,
+    ui: UseReducerDispatcher<ExplorerUi>,
+    model: Rc<Model>,
+    latest: Rc<std::cell::RefCell<(u64, f64)>>,
+) {
+    use_effect_with((), move |_| {
+        let doc = web_sys::window().and_then(|w| w.document());
+        let listener = doc.map(|doc| {
+            gloo::events::EventListener::new(&doc, "keydown", move |e| {
+                let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+                let typing = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+                if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    return;
+                }
+                let (cursor, speed) = *latest.borrow();
+                if shortcut(&e.key(), cursor, speed, &model, &player, &ui) {
+                    e.prevent_default();
+                }
+            })
+        });
+        move || drop(listener)
+    });
+}
+
+/// What a key does; false when it is not a shortcut.
+fn shortcut(
+    key: &str,
+    cursor: u64,
+    speed: f64,
+    model: &Model,
+    p: &UseReducerDispatcher<Player>,
+    ui: &UseReducerDispatcher<ExplorerUi>,
+) -> bool {
+    match key {
+        " " => p.dispatch(PlayerAction::Toggle),
+        "ArrowRight" => {
+            if let Some(t) = model.next_event_after(cursor) {
+                p.dispatch(PlayerAction::Step(t));
+            }
+        }
+        "ArrowLeft" => {
+            if let Some(t) = model.prev_event_before(cursor) {
+                p.dispatch(PlayerAction::Step(t));
+            }
+        }
+        "ArrowUp" | "+" | "=" => p.dispatch(PlayerAction::Speed(speed + 0.25)),
+        "ArrowDown" | "-" => p.dispatch(PlayerAction::Speed(speed - 0.25)),
+        "Home" => p.dispatch(PlayerAction::Restart),
+        "?" => ui.dispatch(UiAction::ToggleHelp),
+        "Escape" => ui.dispatch(UiAction::Escape),
+        _ => return false,
+    }
+    true
+}
+
+/// What the explorer's view pieces read: the run, the cursor, the player and the UI state.
+struct View<'a> {
+    model: &'a Rc<Model>,
+    cursor: u64,
+    player: &'a UseReducerHandle<Player>,
+    ui: &'a UseReducerHandle<ExplorerUi>,
+    props: &'a ExplorerProps,
+}
+
+impl View<'_> {
+    fn act(&self, action: protosim::scenario::Action) -> Callback<MouseEvent> {
+        act_on_click(&self.props.on_act, self.cursor, self.player.playing, action)
+    }
+
+    fn seek(&self) -> Callback<u64> {
+        let p = self.player.dispatcher();
+        Callback::from(move |t| p.dispatch(PlayerAction::Step(t)))
+    }
+
+    fn ui_on_click(&self, make: impl Fn() -> UiAction + 'static) -> Callback<MouseEvent> {
+        let ui = self.ui.dispatcher();
+        Callback::from(move |_| ui.dispatch(make()))
+    }
+
+    fn banners(&self) -> Html {
+        let model = self.model;
+        html! {
+            <>
+            if let Some(why) = &model.cut_short {
+                <div class="banner error" role="status" data-testid="cut-short">{ why.clone() }</div>
+            }
+            if model.history_from_us > 0 {
+                <div class="banner info" role="status" data-testid="history-dropped">{ format!(
+                    "A long run: to stay within memory the page keeps its playback history from t = {:.3} s on; the \
+                     {} log lines before were dropped (shaded on the time bar). Charts, totals, violations and fault \
+                     marks cover the whole run. Shorten the run to replay its start, or use the protosim CLI.",
+                    model.history_from_us as f64 / 1e6,
+                    group_thousands(model.dropped_lines)
+                ) }</div>
+            }
+            </>
+        }
+    }
+
+    /// Play, step, speed, the clock, network actions and the time bar with its marks.
+    fn controls(&self) -> Html {
+        let (model, cursor, player) = (self.model, self.cursor, self.player);
+        let p = player.dispatcher();
+        let step = |forward: bool| {
+            let p = p.clone();
+            let model = model.clone();
+            Callback::from(move |_| {
+                let t = if forward { model.next_event_after(cursor) } else { model.prev_event_before(cursor) };
+                if let Some(t) = t {
+                    p.dispatch(PlayerAction::Step(t));
+                }
+            })
+        };
+        let toggle = {
+            let p = p.clone();
+            Callback::from(move |_| p.dispatch(PlayerAction::Toggle))
+        };
+        let restart = {
+            let p = p.clone();
+            Callback::from(move |_| p.dispatch(PlayerAction::Restart))
+        };
+        let on_speed = on_range(player.dispatcher(), PlayerAction::Speed);
+        let on_seek = on_range(player.dispatcher(), |v| PlayerAction::Seek(v.max(0.0) as u64));
+        let heal = self.act(protosim::scenario::Action::Heal);
+        html! {
+            <section class="controls" aria-label="Playback">
+                <button class="primary" onclick={toggle} data-testid="play" title="Space">
+                    { if player.playing { "❚❚ Pause" } else { "▶ Play" } }
+                </button>
+                <button onclick={step(false)} data-testid="step-back" title="← previous event">{ "◀ Step" }</button>
+                <button onclick={step(true)} data-testid="step" title="→ next event">{ "Step ▶" }</button>
+                <button onclick={restart} title="Home">{ "↺ Start" }</button>
+                <label class="speed">
+                    { "Speed " }
+                    <input type="range" min={SPEED_LOG_MIN.to_string()} max={SPEED_LOG_MAX.to_string()} step="0.05"
+                        value={player.speed_log.to_string()} oninput={on_speed} aria-label="Playback speed" />
+                    <output data-testid="speed">{ speed_text(player.speed_log) }</output>
+                </label>
+                <span class="clock" data-testid="clock" data-us={cursor.to_string()}>
+                    { format!("t = {:.3} s", cursor as f64 / 1e6) }
+                    <small>{ format!(" / {:.3} s", model.end_us as f64 / 1e6) }</small>
+                </span>
+                <button onclick={self.ui_on_click(|| UiAction::TogglePartition)}
+                        data-testid="partition" title="split the nodes into two groups that cannot talk">
+                    { "✂ Partition…" }
+                </button>
+                <button onclick={heal} data-testid="heal" title="remove every partition and cut, from now on">
+                    { "⚕ Heal network" }
+                </button>
+                <button class="ghost" onclick={self.ui_on_click(|| UiAction::ToggleHelp)} aria-label="Keyboard shortcuts" title="?">{ "?" }</button>
+                <div class="scrub">
+                    <input class="scrubber" type="range" min="0" max={model.end_us.to_string()} step="1000"
+                        value={cursor.to_string()} oninput={on_seek} aria-label="Simulated time" />
+                    <div class="marks" aria-hidden="true">
+                        if model.history_from_us > 0 {
+                            <span class="dropped-history" title="history dropped to save memory"
+                                  style={format!("width: {:.3}%", 100.0 * model.history_from_us as f64
+                                                 / model.end_us.max(1) as f64)} />
+                        }
+                        { for self.markers().map(|(t, label, class)| html! {
+                            <span class={classes!("mark", class)} title={format!("{:.3} s: {label}", t as f64 / 1e6)}
+                                  style={format!("left: {:.3}%", 100.0 * t as f64 / model.end_us.max(1) as f64)} />
+                        }) }
+                    </div>
+                </div>
+            </section>
+        }
+    }
+
+    fn markers(&self) -> impl Iterator<Item = (u64, String, &'static str)> + '_ {
+        let model = self.model;
+        model
+            .faults
+            .iter()
+            .map(|(t, label)| (*t, label.clone(), "fault"))
+            .chain(model.violations.iter().map(|v| (v.t_us, format!("⚠ {}", v.invariant), "violation")))
+    }
+
+    /// The open panels: the tour card, a message, the partition tool, the inspector.
+    fn panels(&self, tour_times: &Option<Result<Vec<u64>, String>>) -> Html {
+        let (model, cursor, player, ui, props) = (self.model, self.cursor, self.player, self.ui, self.props);
+        html! {
+            <>
+                if let (Some(tour), Some(times), true) = (props.tour, tour_times.clone(), ui.tour_step != usize::MAX) {
+                    <crate::tours::TourCard tour={tour} times={times.clone()} step={ui.tour_step}
+                        on_step={{
+                            let ui = ui.dispatcher();
+                            let p = player.dispatcher();
+                            Callback::from(move |k: usize| {
+                                if let Some(&t) = times.as_ref().ok().and_then(|v| v.get(k)) {
+                                    p.dispatch(PlayerAction::Step(t));
+                                }
+                                ui.dispatch(UiAction::TourStep(k));
+                            })
+                        }}
+                        on_close={{
+                            let ui = ui.dispatcher();
+                            Callback::from(move |_| ui.dispatch(UiAction::TourStep(usize::MAX)))
+                        }} />
+                }
+                if let Some(id) = ui.picked_msg {
+                    <MessagePanel model={model.clone()} id={id} cursor_us={cursor} on_act={props.on_act.clone()}
+                                  playing={player.playing} on_close={self.ui_on_click(|| UiAction::PickMessage(None))} />
+                }
+                if ui.partitioning {
+                    <PartitionPanel model={model.clone()} cursor_us={cursor} on_act={props.on_act.clone()}
+                                    playing={player.playing} on_close={self.ui_on_click(|| UiAction::ClosePartition)} />
+                }
+                if let Some(id) = ui.selected {
+                    <Inspector model={model.clone()} node={id} cursor_us={cursor} on_act={props.on_act.clone()}
+                               playing={player.playing} on_close={self.ui_on_click(|| UiAction::Select(None))} />
+                }
+            </>
+        }
+    }
+
+    /// The event log up to the cursor: the last 80 lines that pass its filters (looking back at most 20,000).
+    fn log(&self) -> Html {
+        let (model, ui) = (self.model, self.ui);
+        let log_end = model.log_end(self.cursor);
+        let shown: Vec<&crate::model::LogLine> = model.log[log_end.saturating_sub(20_000)..log_end]
+            .iter()
+            .rev()
+            .filter(|l| l.matches(&ui.log_kind, ui.log_node))
+            .take(80)
+            .collect();
+        let on_log_kind = {
+            let ui = ui.dispatcher();
+            Callback::from(move |e: Event| {
+                let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+                ui.dispatch(UiAction::LogKind(sel.value()));
+            })
+        };
+        let on_log_node = {
+            let ui = ui.dispatcher();
+            Callback::from(move |e: Event| {
+                let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+                ui.dispatch(UiAction::LogNode(sel.value().parse().ok()));
+            })
+        };
+        let seek = self.seek();
+        let seek_to = |t: u64| {
+            let seek = seek.clone();
+            Callback::from(move |_: MouseEvent| seek.emit(t))
+        };
+        html! {
+                    <section class="log" aria-label="Event log" aria-live="off">
+                        <h2>{ "Events" }
+                            <select onchange={on_log_kind} aria-label="Show events of kind" data-testid="log-kind">
+                                { for crate::model::LOG_KINDS.iter().map(|(k, label)| html! {
+                                    <option value={*k} selected={*k == ui.log_kind.as_str()}>{ *label }</option>
+                                }) }
+                            </select>
+                            <select onchange={on_log_node} aria-label="Show events of node" data-testid="log-node">
+                                <option value="" selected={ui.log_node.is_none()}>{ "all nodes" }</option>
+                                { for model.nodes.iter().map(|n| html! {
+                                    <option value={n.id.to_string()} selected={ui.log_node == Some(n.id)}>{ &n.name }</option>
+                                }) }
+                            </select>
+                        </h2>
+                        <ol data-testid="events">
+                            { for shown.iter().map(|l| html! {
+                                <li class={l.class} onclick={seek_to(l.t_us)} title="click to go to this moment">
+                                    <span class="t">{ format!("{:.3}", l.t_us as f64 / 1e6) }</span>
+                                    { " " }{ &l.text }
+                                </li>
+                            }) }
+                        </ol>
+                    </section>
+        }
+    }
+
+    fn help(&self) -> Html {
+        html! {
+            <div class="help" role="dialog" aria-label="Keyboard shortcuts" data-testid="help">
+                <h2>{ "Keyboard" }</h2>
+                <table>
+                    { for SHORTCUTS.iter().map(|(k, what)| html! { <tr><th><kbd>{ *k }</kbd></th><td>{ *what }</td></tr> }) }
+                </table>
+                <button onclick={self.ui_on_click(|| UiAction::CloseHelp)}>{ "Close" }</button>
+            </div>
+        }
+    }
+
+    fn footer(&self) -> Html {
+        let model = self.model;
+        html! {
+            <footer class="foot" data-testid="totals" data-messages={model.messages_sent.to_string()}
+                    data-confirmed={model.confirmed.to_string()} data-dropped={model.dropped.to_string()}
+                    data-dropped-user={model.dropped_by_user.to_string()} data-duplicated={model.duplicated.to_string()}
+                    data-trace={model.trace_hash.clone()}>
+                { format!(
+                    "{} messages ({} dropped, {} by you) · {} checkouts confirmed · trace {} · {} events · {}",
+                    model.messages_sent, model.dropped, model.dropped_by_user, model.confirmed, model.trace_hash,
+                    model.log.len(), model.stop
+                ) }
+            </footer>
+        }
+    }
+}
+
 /// Plays one run back: controls, the cluster picture, the inspector, invariants and the event log.
 #[component]
 pub fn Explorer(props: &ExplorerProps) -> Html {
@@ -59,13 +435,7 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
         use_animation_frames(player.playing, Callback::from(move |dt| dispatcher.dispatch(PlayerAction::Tick(dt))));
     }
     let cursor = player.cursor_us as u64;
-    let selected = use_state(|| None::<protosim::scenario::NodeId>);
-    let picked_msg = use_state(|| None::<u64>);
-    let partitioning = use_state(|| false);
-    let log_kind = use_state(|| "all".to_string());
-    let log_node = use_state(|| None::<protosim::scenario::NodeId>);
-    let help = use_state(|| false);
-    let tour_step = use_state(|| 0usize);
+    let ui = use_reducer(ExplorerUi::default);
     // Keyed by the model's address: comparing a whole run by value on every frame would cost more than the memo.
     let model_key = Rc::as_ptr(&model) as usize;
     let tour_times = use_memo((props.tour.map(|t| t.id), model_key), {
@@ -80,307 +450,53 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
         let model = model.clone();
         move |_| Rc::new(model.faults.iter().map(|(t, _)| *t).collect::<Vec<u64>>())
     });
-
-    // Keyboard: one listener on the document while the explorer is mounted. It reads the latest player through a
-    // shared cell, so the listener need not be rebuilt on every frame.
     let latest = use_mut_ref(|| (0u64, 0.0f64));
     *latest.borrow_mut() = (cursor, player.speed_log);
-    {
-        let p = player.dispatcher();
-        let model = model.clone();
-        let latest = latest.clone();
-        let help = help.clone();
-        let selected = selected.clone();
-        use_effect_with((), move |_| {
-            let doc = web_sys::window().and_then(|w| w.document());
-            let listener = doc.map(|doc| {
-                gloo::events::EventListener::new(&doc, "keydown", move |e| {
-                    let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-                    let typing = e
-                        .target()
-                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
-                    if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
-                        return;
-                    }
-                    let (cursor, speed) = *latest.borrow();
-                    let handled = match e.key().as_str() {
-                        " " => {
-                            p.dispatch(PlayerAction::Toggle);
-                            true
-                        }
-                        "ArrowRight" => {
-                            if let Some(t) = model.next_event_after(cursor) {
-                                p.dispatch(PlayerAction::Step(t));
-                            }
-                            true
-                        }
-                        "ArrowLeft" => {
-                            if let Some(t) = model.prev_event_before(cursor) {
-                                p.dispatch(PlayerAction::Step(t));
-                            }
-                            true
-                        }
-                        "ArrowUp" | "+" | "=" => {
-                            p.dispatch(PlayerAction::Speed(speed + 0.25));
-                            true
-                        }
-                        "ArrowDown" | "-" => {
-                            p.dispatch(PlayerAction::Speed(speed - 0.25));
-                            true
-                        }
-                        "Home" => {
-                            p.dispatch(PlayerAction::Restart);
-                            true
-                        }
-                        "?" => {
-                            help.set(!*help);
-                            true
-                        }
-                        "Escape" => {
-                            help.set(false);
-                            selected.set(None);
-                            true
-                        }
-                        _ => false,
-                    };
-                    if handled {
-                        e.prevent_default();
-                    }
-                })
-            });
-            move || drop(listener)
-        });
-    }
+    use_shortcuts(player.dispatcher(), ui.dispatcher(), model.clone(), latest);
 
-    let toggle = {
-        let p = player.dispatcher();
-        Callback::from(move |_| p.dispatch(PlayerAction::Toggle))
-    };
-    let restart = {
-        let p = player.dispatcher();
-        Callback::from(move |_| p.dispatch(PlayerAction::Restart))
-    };
-    let step = |forward: bool| {
-        let p = player.dispatcher();
-        let model = model.clone();
-        Callback::from(move |_| {
-            let t = if forward { model.next_event_after(cursor) } else { model.prev_event_before(cursor) };
-            if let Some(t) = t {
-                p.dispatch(PlayerAction::Step(t));
-            }
-        })
-    };
-    let on_speed = on_range(player.dispatcher(), PlayerAction::Speed);
-    let on_seek = on_range(player.dispatcher(), |v| PlayerAction::Seek(v.max(0.0) as u64));
-    let act = {
-        let on_act = props.on_act.clone();
-        let playing = player.playing;
-        move |action: protosim::scenario::Action| on_act.emit(Act { at_us: cursor, action, playing })
-    };
+    let view = View { model: &model, cursor, player: &player, ui: &ui, props };
+    let violations_now: Vec<crate::model::ViolationMark> =
+        model.violations.iter().filter(|v| v.t_us <= cursor).cloned().collect();
+    let highlight: Vec<protosim::scenario::NodeId> = violations_now.iter().filter_map(|v| v.node).collect();
     let on_node = {
-        let selected = selected.clone();
-        Callback::from(move |id| selected.set(Some(id)))
+        let ui = ui.dispatcher();
+        Callback::from(move |id| ui.dispatch(UiAction::Select(Some(id))))
     };
     let on_msg = {
-        let picked_msg = picked_msg.clone();
-        Callback::from(move |id: u64| picked_msg.set(Some(id)))
+        let ui = ui.dispatcher();
+        Callback::from(move |id: u64| ui.dispatch(UiAction::PickMessage(Some(id))))
     };
-    let heal = {
-        let act = act.clone();
-        Callback::from(move |_| act(protosim::scenario::Action::Heal))
-    };
-    let toggle_help = {
-        let help = help.clone();
-        Callback::from(move |_| help.set(!*help))
-    };
-
-    let violations_now: Vec<&crate::model::ViolationMark> =
-        model.violations.iter().filter(|v| v.t_us <= cursor).collect();
-    let highlight: Vec<protosim::scenario::NodeId> = violations_now.iter().filter_map(|v| v.node).collect();
-    let log_end = model.log_end(cursor);
-    // The last 80 lines up to the cursor that pass the filter (looking back at most 20,000 lines).
-    let shown: Vec<&crate::model::LogLine> = model.log[log_end.saturating_sub(20_000)..log_end]
-        .iter()
-        .rev()
-        .filter(|l| l.matches(&log_kind, *log_node))
-        .take(80)
-        .collect();
-    let on_log_kind = {
-        let log_kind = log_kind.clone();
-        Callback::from(move |e: Event| {
-            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            log_kind.set(sel.value());
-        })
-    };
-    let on_log_node = {
-        let log_node = log_node.clone();
-        Callback::from(move |e: Event| {
-            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            log_node.set(sel.value().parse().ok());
-        })
-    };
-    let seek_to = {
-        let p = player.dispatcher();
-        move |t: u64| {
-            let p = p.clone();
-            Callback::from(move |_| p.dispatch(PlayerAction::Step(t)))
-        }
-    };
-    let latest_line = log_end.checked_sub(1).map(|i| model.log[i].text.clone()).unwrap_or_default();
-    let markers = model
-        .faults
-        .iter()
-        .map(|(t, label)| (*t, label.clone(), "fault"))
-        .chain(model.violations.iter().map(|v| (v.t_us, format!("⚠ {}", v.invariant), "violation")));
-
+    let latest_line = model.log_end(cursor).checked_sub(1).map(|i| model.log[i].text.clone()).unwrap_or_default();
     html! {
         <>
-            if let Some(why) = &model.cut_short {
-                <div class="banner error" role="status" data-testid="cut-short">{ why.clone() }</div>
-            }
-            if model.history_from_us > 0 {
-                <div class="banner info" role="status" data-testid="history-dropped">{ format!(
-                    "A long run: to stay within memory the page keeps its playback history from t = {:.3} s on; the \
-                     {} log lines before were dropped (shaded on the time bar). Charts, totals, violations and fault \
-                     marks cover the whole run. Shorten the run to replay its start, or use the protosim CLI.",
-                    model.history_from_us as f64 / 1e6,
-                    group_thousands(model.dropped_lines)
-                ) }</div>
-            }
-            <section class="controls" aria-label="Playback">
-                <button class="primary" onclick={toggle} data-testid="play" title="Space">
-                    { if player.playing { "❚❚ Pause" } else { "▶ Play" } }
-                </button>
-                <button onclick={step(false)} data-testid="step-back" title="← previous event">{ "◀ Step" }</button>
-                <button onclick={step(true)} data-testid="step" title="→ next event">{ "Step ▶" }</button>
-                <button onclick={restart} title="Home">{ "↺ Start" }</button>
-                <label class="speed">
-                    { "Speed " }
-                    <input type="range" min={SPEED_LOG_MIN.to_string()} max={SPEED_LOG_MAX.to_string()} step="0.05"
-                        value={player.speed_log.to_string()} oninput={on_speed} aria-label="Playback speed" />
-                    <output data-testid="speed">{ speed_text(player.speed_log) }</output>
-                </label>
-                <span class="clock" data-testid="clock" data-us={cursor.to_string()}>
-                    { format!("t = {:.3} s", cursor as f64 / 1e6) }
-                    <small>{ format!(" / {:.3} s", model.end_us as f64 / 1e6) }</small>
-                </span>
-                <button onclick={{ let p = partitioning.clone(); Callback::from(move |_| p.set(!*p)) }}
-                        data-testid="partition" title="split the nodes into two groups that cannot talk">
-                    { "✂ Partition…" }
-                </button>
-                <button onclick={heal} data-testid="heal" title="remove every partition and cut, from now on">
-                    { "⚕ Heal network" }
-                </button>
-                <button class="ghost" onclick={toggle_help} aria-label="Keyboard shortcuts" title="?">{ "?" }</button>
-                <div class="scrub">
-                    <input class="scrubber" type="range" min="0" max={model.end_us.to_string()} step="1000"
-                        value={cursor.to_string()} oninput={on_seek} aria-label="Simulated time" />
-                    <div class="marks" aria-hidden="true">
-                        if model.history_from_us > 0 {
-                            <span class="dropped-history" title="history dropped to save memory"
-                                  style={format!("width: {:.3}%", 100.0 * model.history_from_us as f64
-                                                 / model.end_us.max(1) as f64)} />
-                        }
-                        { for markers.map(|(t, label, class)| html! {
-                            <span class={classes!("mark", class)} title={format!("{:.3} s: {label}", t as f64 / 1e6)}
-                                  style={format!("left: {:.3}%", 100.0 * t as f64 / model.end_us.max(1) as f64)} />
-                        }) }
-                    </div>
-                </div>
-            </section>
+            { view.banners() }
+            { view.controls() }
             <div class="stage">
                 <div class="picture">
                     <Cluster model={model.clone()} cursor_us={cursor} on_node={on_node} on_msg={on_msg}
-                             selected={*selected} highlight={highlight} />
+                             selected={ui.selected} highlight={highlight} />
                     <p class="hint">{ "Click a node to inspect it, crash it or cut it off; click a message in flight to drop it." }</p>
-                    <crate::cluster::SpaceTime model={model.clone()} cursor_us={cursor}
-                        on_seek={{ let p = player.dispatcher(); Callback::from(move |t| p.dispatch(PlayerAction::Step(t))) }} />
+                    <crate::cluster::SpaceTime model={model.clone()} cursor_us={cursor} on_seek={view.seek()} />
                     <crate::charts::Charts charts={(*charts).clone()} end_us={model.end_us}
-                        faults={(*fault_times).clone()} cursor_us={cursor}
-                        on_seek={{ let p = player.dispatcher(); Callback::from(move |t| p.dispatch(PlayerAction::Step(t))) }} />
+                        faults={(*fault_times).clone()} cursor_us={cursor} on_seek={view.seek()} />
                 </div>
                 <aside class="side">
-                    if let (Some(tour), Some(times), true) = (props.tour, (*tour_times).clone(), *tour_step != usize::MAX) {
-                        <crate::tours::TourCard tour={tour} times={times.clone()} step={*tour_step}
-                            on_step={{
-                                let tour_step = tour_step.clone();
-                                let p = player.dispatcher();
-                                Callback::from(move |k: usize| {
-                                    if let Some(&t) = times.as_ref().ok().and_then(|v| v.get(k)) {
-                                        p.dispatch(PlayerAction::Step(t));
-                                    }
-                                    tour_step.set(k);
-                                })
-                            }}
-                            on_close={{ let s = tour_step.clone(); Callback::from(move |_| s.set(usize::MAX)) }} />
-                    }
-                    if let Some(id) = *picked_msg {
-                        <MessagePanel model={model.clone()} id={id} cursor_us={cursor} on_act={props.on_act.clone()}
-                                      playing={player.playing}
-                                      on_close={{ let s = picked_msg.clone(); Callback::from(move |_| s.set(None)) }} />
-                    }
-                    if *partitioning {
-                        <PartitionPanel model={model.clone()} cursor_us={cursor} on_act={props.on_act.clone()}
-                                        playing={player.playing}
-                                        on_close={{ let s = partitioning.clone(); Callback::from(move |_| s.set(false)) }} />
-                    }
-                    if let Some(id) = *selected {
-                        <Inspector model={model.clone()} node={id} cursor_us={cursor} on_act={props.on_act.clone()}
-                                   playing={player.playing} on_close={{ let s = selected.clone(); Callback::from(move |_| s.set(None)) }} />
-                    }
-                    <InvariantsPanel invariants={props.invariants} violations={violations_now.into_iter().cloned().collect::<Vec<_>>()}
+                    { view.panels(&tour_times) }
+                    <InvariantsPanel invariants={props.invariants} violations={violations_now}
                                      liveness={model.liveness.clone()} />
                     if model.scenario.protocol == ProtocolKind::Pessimistic {
                         <LockPanel detail={model.state_at(0, cursor).detail} />
                     }
-                    <section class="log" aria-label="Event log" aria-live="off">
-                        <h2>{ "Events" }
-                            <select onchange={on_log_kind} aria-label="Show events of kind" data-testid="log-kind">
-                                { for crate::model::LOG_KINDS.iter().map(|(k, label)| html! {
-                                    <option value={*k} selected={*k == log_kind.as_str()}>{ *label }</option>
-                                }) }
-                            </select>
-                            <select onchange={on_log_node} aria-label="Show events of node" data-testid="log-node">
-                                <option value="" selected={log_node.is_none()}>{ "all nodes" }</option>
-                                { for model.nodes.iter().map(|n| html! {
-                                    <option value={n.id.to_string()} selected={*log_node == Some(n.id)}>{ &n.name }</option>
-                                }) }
-                            </select>
-                        </h2>
-                        <ol data-testid="events">
-                            { for shown.iter().map(|l| html! {
-                                <li class={l.class} onclick={seek_to(l.t_us)} title="click to go to this moment">
-                                    <span class="t">{ format!("{:.3}", l.t_us as f64 / 1e6) }</span>
-                                    { " " }{ &l.text }
-                                </li>
-                            }) }
-                        </ol>
-                    </section>
+                    { view.log() }
                 </aside>
             </div>
             <div class="sr-only" aria-live="polite" data-testid="narration">
                 { if player.playing { String::new() } else { latest_line } }
             </div>
-            if *help {
-                <div class="help" role="dialog" aria-label="Keyboard shortcuts" data-testid="help">
-                    <h2>{ "Keyboard" }</h2>
-                    <table>
-                        { for SHORTCUTS.iter().map(|(k, what)| html! { <tr><th><kbd>{ *k }</kbd></th><td>{ *what }</td></tr> }) }
-                    </table>
-                    <button onclick={{ let h = help.clone(); Callback::from(move |_| h.set(false)) }}>{ "Close" }</button>
-                </div>
+            if ui.help {
+                { view.help() }
             }
-            <footer class="foot" data-testid="totals" data-messages={model.messages_sent.to_string()}
-                    data-confirmed={model.confirmed.to_string()} data-dropped={model.dropped.to_string()}
-                    data-dropped-user={model.dropped_by_user.to_string()} data-duplicated={model.duplicated.to_string()}
-                    data-trace={model.trace_hash.clone()}>
-                { format!(
-                    "{} messages ({} dropped, {} by you) · {} checkouts confirmed · trace {} · {} events · {}",
-                    model.messages_sent, model.dropped, model.dropped_by_user, model.confirmed, model.trace_hash,
-                    model.log.len(), model.stop
-                ) }
-            </footer>
+            { view.footer() }
         </>
     }
 }
