@@ -59,6 +59,184 @@ impl Mode {
     ];
 }
 
+/// The App's state handles, and what each thing a user does to them means.
+#[derive(Clone)]
+struct AppState {
+    current: UseStateHandle<Loaded>,
+    mode: UseStateHandle<Mode>,
+    notice: UseStateHandle<Option<String>>,
+    /// The other side of a comparison: a protocol and a variant.
+    other: UseStateHandle<(protosim::scenario::ProtocolKind, String)>,
+    link_error: UseStateHandle<Option<String>>,
+    setup_error: UseStateHandle<Option<String>>,
+    autoplay: bool,
+}
+
+impl AppState {
+    /// Shows `s` from `start_us`, as run number `count + 1` (a new number remounts the player).
+    fn load(&self, s: Scenario, start_us: u64, playing: bool, tour: Option<&'static crate::tours::Tour>) {
+        if s.protocol != self.current.scenario.protocol || s.variant != self.current.scenario.variant {
+            self.other.set(crate::compare_view::default_other(&s));
+        }
+        self.current.set(Loaded { scenario: s, count: self.current.count + 1, start_us, playing, tour });
+    }
+
+    /// A new scenario from the setup bar plays from the start (paused there without autoplay); one that does not
+    /// validate is refused with a message and the run on screen stays.
+    fn set_scenario(&self) -> Callback<Scenario> {
+        let st = self.clone();
+        Callback::from(move |s: Scenario| match s.validate() {
+            Ok(()) => {
+                st.setup_error.set(None);
+                st.link_error.set(None);
+                st.notice.set(None);
+                st.load(s, 0, st.autoplay, None);
+            }
+            Err(e) => st.setup_error.set(Some(e.to_string())),
+        })
+    }
+
+    /// A valid scenario from a file or pasted text (the import box explains what is not valid).
+    fn on_import(&self) -> Callback<Scenario> {
+        let (st, set_scenario) = (self.clone(), self.set_scenario());
+        Callback::from(move |s: Scenario| {
+            let text = format!("Imported a {} scenario (seed {}).", s.protocol.name(), s.seed);
+            st.mode.set(Mode::Explore);
+            set_scenario.emit(s);
+            st.notice.set(Some(text));
+        })
+    }
+
+    /// The bug hunt found a counterexample: show it paused at the breaking event.
+    fn on_found(&self) -> Callback<crate::hunt_panel::Found> {
+        let st = self.clone();
+        Callback::from(move |f: crate::hunt_panel::Found| {
+            st.notice.set(Some(format!("Bug hunt: {} The player is paused at the breaking event.", f.summary)));
+            st.other.set(crate::compare_view::default_other(&f.scenario));
+            st.load(f.scenario, f.at_us, false, None);
+            st.mode.set(Mode::Explore);
+        })
+    }
+
+    fn on_tour(&self) -> Callback<&'static crate::tours::Tour> {
+        let st = self.clone();
+        Callback::from(move |t: &'static crate::tours::Tour| {
+            st.notice.set(None);
+            let s = t.scenario();
+            st.other.set(crate::compare_view::default_other(&s));
+            st.load(s, 0, false, Some(t));
+            st.mode.set(Mode::Explore);
+        })
+    }
+
+    /// Something done to the run at the cursor: the scenario forks there (see [`fork`]).
+    fn on_act(&self) -> Callback<Act> {
+        let st = self.clone();
+        Callback::from(move |act: Act| {
+            let s = fork(&st.current.scenario, act.at_us, act.action);
+            match s.validate() {
+                Ok(()) => {
+                    st.setup_error.set(None);
+                    st.current.set(Loaded {
+                        scenario: s,
+                        count: st.current.count + 1,
+                        start_us: act.at_us,
+                        playing: act.playing,
+                        tour: None,
+                    })
+                }
+                Err(e) => st.setup_error.set(Some(e.to_string())),
+            }
+        })
+    }
+
+    /// One wrapper whatever banners show, so that a banner appearing never shifts (and remounts) the share bar or
+    /// the player after it.
+    fn banners(&self) -> Html {
+        let notice = self.notice.clone();
+        html! {
+            <div class="banners">
+                if let Some(e) = self.link_error.as_ref() {
+                    <div class="banner error" role="alert" data-testid="load-error">
+                        <strong>{ "This link does not hold a scenario this page can run." }</strong>
+                        { format!(" {e}. Showing the default scenario instead.") }
+                    </div>
+                }
+                if let Some(e) = self.setup_error.as_ref() {
+                    <div class="banner error" role="alert" data-testid="setup-error">
+                        <strong>{ "That setting cannot run: " }</strong>{ e.clone() }{ ". The run on screen is unchanged." }
+                    </div>
+                }
+                if let Some(m) = self.notice.as_ref() {
+                    <div class="banner info" role="status" data-testid="notice">
+                        { m.clone() }
+                        <button class="ghost" onclick={Callback::from(move |_| notice.set(None))} aria-label="Dismiss">{ "✕" }</button>
+                    </div>
+                }
+            </div>
+        }
+    }
+
+    fn tabs(&self) -> Html {
+        html! {
+            <nav class="tabs" aria-label="Tools">
+                { for Mode::ALL.iter().map(|&(m, label, id)| {
+                    let mode = self.mode.clone();
+                    html! {
+                        <button aria-pressed={(*mode == m).to_string()} data-testid={format!("tab-{id}")}
+                                class={classes!((*mode == m).then_some("active"))}
+                                onclick={Callback::from(move |_| mode.set(m))}>{ label }</button>
+                    }
+                }) }
+                <crate::share::ShareBar scenario={self.current.scenario.clone()} on_import={self.on_import()}
+                    on_message={{ let n = self.notice.clone(); Callback::from(move |m: String| n.set(Some(m))) }} />
+            </nav>
+        }
+    }
+
+    /// What the open tab shows: the player, the comparison, the hunt or the tours (or a long run's progress).
+    fn body(&self, loading: &Preparing, compare: &Preparing) -> Html {
+        let (mode, current, other, s) = (&self.mode, &self.current, &self.other, &self.current.scenario);
+        let info = protosim::protocols::info(s.protocol);
+        let (on_act, on_found, on_tour) = (self.on_act(), self.on_found(), self.on_tour());
+        match **mode {
+            Mode::Explore | Mode::Compare if loading.progress.is_some() || compare.progress.is_some() => {
+                let (done, text) = loading.progress.clone().or(compare.progress.clone()).unwrap_or_default();
+                html! {
+                    <section class="panel loading" data-testid="loading" aria-live="polite">
+                        <h2>{ "Simulating a long run…" }</h2>
+                        <progress max="1" value={format!("{done:.4}")} aria-label="Simulated so far" />
+                        <p>{ text }</p>
+                    </section>
+                }
+            }
+            Mode::Explore => match loading.model.as_ref().expect("ready when not loading") {
+                Ok(model) => html! {
+                    <Explorer key={current.count} model={model.clone()} playing={current.playing}
+                              start_us={current.start_us} invariants={info.invariants} on_act={on_act}
+                              tour={current.tour} />
+                },
+                Err(e) => html! {
+                    <div class="banner error" role="alert" data-testid="run-error">{ format!("This scenario cannot run: {e}") }</div>
+                },
+            },
+            Mode::Compare => match (loading.model.as_ref().expect("ready when not loading"), &compare.model) {
+                (Ok(a), Some(Ok(b))) => html! {
+                    <crate::compare_view::CompareView key={format!("{}-{}-{}", current.count, other.0.name(), other.1)}
+                        a={a.clone()} b={b.clone()}
+                        on_pick={{ let o = other.clone(); Callback::from(move |p| o.set(p)) }} />
+                },
+                (Err(e), _) | (_, Some(Err(e))) => html! {
+                    <div class="banner error" role="alert" data-testid="run-error">{ format!("This comparison cannot run: {e}") }</div>
+                },
+                (Ok(_), None) => html! {}, // not reached: the other side is simulated while Compare is open
+            },
+            Mode::Hunt => html! { <crate::hunt_panel::HuntPanel scenario={s.clone()} on_found={on_found} /> },
+            Mode::Tours => html! { <crate::tours::TourList on_pick={on_tour} /> },
+        }
+    }
+}
+
 /// Loads a scenario (from the link, or the one picked) and hands its run to the player.
 #[component]
 pub fn App(props: &AppProps) -> Html {
@@ -70,192 +248,28 @@ pub fn App(props: &AppProps) -> Html {
         playing: props.autoplay,
         tour: None,
     });
-    let mode = use_state(|| Mode::Explore);
-    let notice = use_state(|| None::<String>);
-    let other = use_state(|| crate::compare_view::default_other(&initial.0));
+    let st = AppState {
+        current: current.clone(),
+        mode: use_state(|| Mode::Explore),
+        notice: use_state(|| None::<String>),
+        other: use_state(|| crate::compare_view::default_other(&initial.0)),
+        link_error: use_state(|| initial.1.as_ref().map(|e| e.to_string())),
+        setup_error: use_state(|| None::<String>),
+        autoplay: props.autoplay,
+    };
     // The address bar always holds the scenario on screen, so a copied address reproduces the run.
     use_effect_with(current.scenario.clone(), crate::share::set_fragment);
-    let link_error = use_state(|| initial.1.as_ref().map(|e| e.to_string()));
-    let setup_error = use_state(|| None::<String>);
     let loading = use_prepared(Some(current.scenario.clone()), crate::model::HISTORY_BUDGET_BYTES);
     let large = use_state(|| false);
-
-    // A new scenario from the setup bar plays from the start (paused there without autoplay); one that does not
-    // validate is refused with a message and the run on screen stays.
-    let set_scenario = {
-        let autoplay = props.autoplay;
-        let current = current.clone();
-        let setup_error = setup_error.clone();
-        let link_error = link_error.clone();
-        let other = other.clone();
-        let notice = notice.clone();
-        Callback::from(move |s: Scenario| match s.validate() {
-            Ok(()) => {
-                setup_error.set(None);
-                link_error.set(None);
-                notice.set(None);
-                if s.protocol != current.scenario.protocol || s.variant != current.scenario.variant {
-                    other.set(crate::compare_view::default_other(&s));
-                }
-                current.set(Loaded {
-                    scenario: s,
-                    count: current.count + 1,
-                    start_us: 0,
-                    playing: autoplay,
-                    tour: None,
-                });
-            }
-            Err(e) => setup_error.set(Some(e.to_string())),
-        })
-    };
-    // A valid scenario from a file or pasted text (the import box explains what is not valid).
-    let on_import = {
-        let set_scenario = set_scenario.clone();
-        let mode = mode.clone();
-        let notice = notice.clone();
-        Callback::from(move |s: Scenario| {
-            let text = format!("Imported a {} scenario (seed {}).", s.protocol.name(), s.seed);
-            mode.set(Mode::Explore);
-            set_scenario.emit(s);
-            notice.set(Some(text));
-        })
-    };
-    let on_found = {
-        let current = current.clone();
-        let mode = mode.clone();
-        let notice = notice.clone();
-        let other = other.clone();
-        Callback::from(move |f: crate::hunt_panel::Found| {
-            notice.set(Some(format!("Bug hunt: {} The player is paused at the breaking event.", f.summary)));
-            other.set(crate::compare_view::default_other(&f.scenario));
-            current.set(Loaded {
-                scenario: f.scenario,
-                count: current.count + 1,
-                start_us: f.at_us,
-                playing: false,
-                tour: None,
-            });
-            mode.set(Mode::Explore);
-        })
-    };
-    let on_tour = {
-        let current = current.clone();
-        let mode = mode.clone();
-        let other = other.clone();
-        let notice = notice.clone();
-        Callback::from(move |t: &'static crate::tours::Tour| {
-            notice.set(None);
-            let s = t.scenario();
-            other.set(crate::compare_view::default_other(&s));
-            current.set(Loaded { scenario: s, count: current.count + 1, start_us: 0, playing: false, tour: Some(t) });
-            mode.set(Mode::Explore);
-        })
-    };
     // The other side of a comparison is simulated only while the Compare tab is open: every action forks and reruns
     // the scenario, and running a second one each time in Explore would double that work for nothing.
     // Half the history budget: two long runs side by side must fit too.
     let other_scenario =
-        (*mode == Mode::Compare).then(|| protosim::compare::translate(&current.scenario, other.0, &other.1));
+        (*st.mode == Mode::Compare).then(|| protosim::compare::translate(&current.scenario, st.other.0, &st.other.1));
     let compare = use_prepared(other_scenario, crate::model::HISTORY_BUDGET_BYTES / 2);
-    let on_act = {
-        let current = current.clone();
-        let setup_error = setup_error.clone();
-        Callback::from(move |act: Act| {
-            let s = fork(&current.scenario, act.at_us, act.action);
-            match s.validate() {
-                Ok(()) => {
-                    setup_error.set(None);
-                    current.set(Loaded {
-                        scenario: s,
-                        count: current.count + 1,
-                        start_us: act.at_us,
-                        playing: act.playing,
-                        tour: None,
-                    })
-                }
-                Err(e) => setup_error.set(Some(e.to_string())),
-            }
-        })
-    };
     let toggle_large = {
         let large = large.clone();
         Callback::from(move |_| large.set(!*large))
-    };
-
-    let error_banner = link_error.as_ref().map(|e| {
-        html! {
-            <div class="banner error" role="alert" data-testid="load-error">
-                <strong>{ "This link does not hold a scenario this page can run." }</strong>
-                { format!(" {e}. Showing the default scenario instead.") }
-            </div>
-        }
-    });
-    let setup_banner = setup_error.as_ref().map(|e| {
-        html! {
-            <div class="banner error" role="alert" data-testid="setup-error">
-                <strong>{ "That setting cannot run: " }</strong>{ e.clone() }{ ". The run on screen is unchanged." }
-            </div>
-        }
-    });
-    let s = &current.scenario;
-    let info = protosim::protocols::info(s.protocol);
-    let notice_banner = notice.as_ref().map(|m| {
-        let notice = notice.clone();
-        html! {
-            <div class="banner info" role="status" data-testid="notice">
-                { m.clone() }
-                <button class="ghost" onclick={Callback::from(move |_| notice.set(None))} aria-label="Dismiss">{ "✕" }</button>
-            </div>
-        }
-    });
-    let tabs = html! {
-        <nav class="tabs" aria-label="Tools">
-            { for Mode::ALL.iter().map(|&(m, label, id)| {
-                let mode = mode.clone();
-                html! {
-                    <button aria-pressed={(*mode == m).to_string()} data-testid={format!("tab-{id}")}
-                            class={classes!((*mode == m).then_some("active"))}
-                            onclick={Callback::from(move |_| mode.set(m))}>{ label }</button>
-                }
-            }) }
-            <crate::share::ShareBar scenario={s.clone()} on_import={on_import}
-                on_message={{ let n = notice.clone(); Callback::from(move |m: String| n.set(Some(m))) }} />
-        </nav>
-    };
-    let body = match *mode {
-        Mode::Explore | Mode::Compare if loading.progress.is_some() || compare.progress.is_some() => {
-            let (done, text) = loading.progress.clone().or(compare.progress.clone()).unwrap_or_default();
-            html! {
-                <section class="panel loading" data-testid="loading" aria-live="polite">
-                    <h2>{ "Simulating a long run…" }</h2>
-                    <progress max="1" value={format!("{done:.4}")} aria-label="Simulated so far" />
-                    <p>{ text }</p>
-                </section>
-            }
-        }
-        Mode::Explore => match loading.model.as_ref().expect("ready when not loading") {
-            Ok(model) => html! {
-                <Explorer key={current.count} model={model.clone()} playing={current.playing}
-                          start_us={current.start_us} invariants={info.invariants} on_act={on_act}
-                          tour={current.tour} />
-            },
-            Err(e) => html! {
-                <div class="banner error" role="alert" data-testid="run-error">{ format!("This scenario cannot run: {e}") }</div>
-            },
-        },
-        Mode::Compare => match (loading.model.as_ref().expect("ready when not loading"), &compare.model) {
-            (Ok(a), Some(Ok(b))) => html! {
-                <crate::compare_view::CompareView key={format!("{}-{}-{}", current.count, other.0.name(), other.1)}
-                    a={a.clone()} b={b.clone()}
-                    on_pick={{ let o = other.clone(); Callback::from(move |p| o.set(p)) }} />
-            },
-            (Err(e), _) | (_, Some(Err(e))) => html! {
-                <div class="banner error" role="alert" data-testid="run-error">{ format!("This comparison cannot run: {e}") }</div>
-            },
-            (Ok(_), None) => html! {}, // not reached: the other side is simulated while Compare is open
-        },
-        Mode::Hunt => html! { <crate::hunt_panel::HuntPanel scenario={s.clone()} on_found={on_found} /> },
-        Mode::Tours => html! { <crate::tours::TourList on_pick={on_tour} /> },
     };
     html! {
         <main class={classes!("app", large.then_some("large"))}>
@@ -265,17 +279,11 @@ pub fn App(props: &AppProps) -> Html {
                     { if *large { "Normal text" } else { "Projector text" } }
                 </button>
             </header>
-            <SetupBar scenario={s.clone()} on_change={set_scenario}
-                      on_error={{ let e = setup_error.clone(); Callback::from(move |m: String| e.set(Some(m))) }} />
-            { tabs }
-            // One wrapper whatever banners show, so that a banner appearing never shifts (and remounts) the
-            // share bar or the player after it.
-            <div class="banners">
-                { error_banner }
-                { setup_banner }
-                { notice_banner }
-            </div>
-            { body }
+            <SetupBar scenario={current.scenario.clone()} on_change={st.set_scenario()}
+                      on_error={{ let e = st.setup_error.clone(); Callback::from(move |m: String| e.set(Some(m))) }} />
+            { st.tabs() }
+            { st.banners() }
+            { st.body(&loading, &compare) }
         </main>
     }
 }

@@ -262,10 +262,44 @@ pub fn Cluster(props: &ClusterProps) -> Html {
     let m = &props.model;
     let t = props.cursor_us;
     let pos = layout(m);
-    let n = m.nodes.len();
-    let blocked = m.blocked_at(t);
-    let is_blocked = |a: usize, b: usize| blocked.get(a * n + b).copied().unwrap_or(false);
+    let edges = edge_views(m, &pos, &m.blocked_at(t));
+    let nodes = m.nodes.iter().map(|node| node_view(props, node, &pos));
+    // With many messages in the air, labels and tooltips would only cover each other (and cost frames): draw
+    // the shapes alone, and keep the labels for when the picture can be read.
+    let in_air: Vec<(&crate::model::Flight, f64)> = m.flights_at(t).collect();
+    let busy = in_air.len() > BUSY_MESSAGES;
+    let dots = in_air.iter().filter(|_| !busy).map(|&(f, frac)| dot_view(f, frac, t, &pos, busy));
+    let on_msgs_click = msgs_click(props.on_msg.clone());
+    let on_msgs_key = msgs_key(props.on_msg.clone());
+    // Busy: the dots go on a canvas over the picture, drawn after the DOM update (hundreds of SVG elements moving
+    // at every frame would not fit in one).
+    let canvas = use_node_ref();
+    {
+        let canvas = canvas.clone();
+        let dots: Vec<(Dot, &'static str)> =
+            if busy { in_air.iter().map(|&(f, frac)| (dot(f, frac, t, &pos), f.label)).collect() } else { Vec::new() };
+        use_effect(move || draw_dots(&canvas, &dots));
+    }
+    html! {
+        <div class="cluster-wrap">
+        if busy {
+            <canvas class="msg-canvas" ref={canvas} aria-hidden="true" data-testid="msg-canvas"
+                    data-count={in_air.len().to_string()} />
+        }
+        <svg class="cluster" viewBox={format!("0 0 {VIEW_W} {VIEW_H}")} role="group"
+             aria-label="The cluster: nodes and the messages travelling between them">
+            <g class="edges">{ for edges }</g>
+            <g class="nodes">{ for nodes }</g>
+            <g class={if busy { "msgs busy" } else { "msgs" }} onclick={on_msgs_click} onkeydown={on_msgs_key}>{ for dots }</g>
+        </svg>
+        </div>
+    }
+}
 
+/// The links: every server to every node (shoppers only talk to servers), cut ones marked and labelled.
+fn edge_views(m: &Model, pos: &[(f64, f64)], blocked: &[bool]) -> Vec<Html> {
+    let n = m.nodes.len();
+    let is_blocked = |a: usize, b: usize| blocked.get(a * n + b).copied().unwrap_or(false);
     // Edges: every server to every node (shoppers only talk to servers).
     let mut edges = Vec::new();
     for a in 0..n {
@@ -290,198 +324,177 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                     _ => format!("✂ {}→{}", m.nodes[b].name, m.nodes[a].name),
                 };
                 edges.push(html! {
-                    <text class="cut-label" x={mx.to_string()} y={(my - 6.0).to_string()} text-anchor="middle">{label}</text>
-                });
+                <text class="cut-label" x={mx.to_string()} y={(my - 6.0).to_string()} text-anchor="middle">{label}</text>
+            });
             }
         }
     }
 
-    let nodes = m.nodes.iter().map(|node| {
-        let i = node.id as usize;
-        let (x, y) = pos[i];
-        let up = m.up_at(i, t);
-        let st = m.state_at(i, t);
-        let role = match node.role {
-            Role::Server => "server",
-            Role::Shopper => "shopper",
-        };
-        let d = &st.detail;
-        let fact = |k: &str| d.facts.iter().find(|(name, _)| *name == k).map(|(_, v)| v.clone());
-        let role_text = if !up { "✖ down".to_string() } else { fact("role").unwrap_or_else(|| role.to_string()) };
-        let h = box_height(d);
-        let bw = if d.table.is_empty() || node.role == Role::Shopper { BOX_W } else { BOX_W_TABLE };
-        let flash = up && m.flash_at(i, t);
-        let class = classes!(
-            "node",
-            role,
-            (!up).then_some("down"),
-            flash.then_some("flash"),
-            (props.selected == Some(node.id)).then_some("selected"),
-            props.highlight.contains(&node.id).then_some("violating"),
-            fact("role").map(|r| format!("is-{}", r.replace(' ', "-")))
-        );
-        let body = html! { <NodeBody summary={st.summary.clone()} detail={st.detail.clone()} /> };
-        let ring = d.timer.filter(|&(_, fires)| up && t < fires).map(|(set, fires)| {
-            let left = (fires - t) as f64 / (fires - set).max(1) as f64;
-            let circumference = std::f64::consts::TAU * 9.0;
-            html! {
-                <g class="timer-ring" transform={format!("translate({:.1},19)", bw - 20.0)}>
-                    <title>{ format!("election timer: fires in {:.0} ms", (fires - t) as f64 / 1000.0) }</title>
-                    <circle class="track" r="9" />
-                    <circle class="left" r="9" transform="rotate(-90)"
-                        stroke-dasharray={format!("{:.2} {:.2}", circumference * left, circumference)} />
-                </g>
-            }
-        });
-        let blocked = d.blocked_since_us.filter(|&since| up && t > since).map(|since| {
-            html! {
-                <text class="blocked" x={(bw / 2.0).to_string()} y={(h + 18.0).to_string()} text-anchor="middle">
-                    { format!("⧗ blocked {:.2} s", (t - since) as f64 / 1e6) }
-                </text>
-            }
-        });
-        let flash_badge = flash.then(|| {
-            html! {
-                <text class="flash-badge" x={(bw / 2.0).to_string()} y="-6" text-anchor="middle">
-                    { "⚡ refused: retry" }
-                </text>
-            }
-        });
-        let table_tip: String = d.table.iter().map(|l| format!("\n{}: {}", l.key, l.text)).collect();
-        let onclick = {
-            let on_node = props.on_node.clone();
-            let id = node.id;
-            Callback::from(move |_: MouseEvent| on_node.emit(id))
-        };
-        // Keyboard: Tab to a node, Enter or Space opens its inspector (Space then does not also play or pause).
-        let onkeydown = {
-            let on_node = props.on_node.clone();
-            let id = node.id;
-            Callback::from(move |e: KeyboardEvent| {
-                if e.key() == "Enter" || e.key() == " " {
-                    e.prevent_default();
-                    e.stop_propagation();
-                    on_node.emit(id);
-                }
-            })
-        };
-        html! {
-            <g key={node.id} class={class} transform={format!("translate({:.1},{:.1})", x - bw / 2.0, y - h / 2.0)}
-               data-node={node.id.to_string()} onclick={onclick} onkeydown={onkeydown} role="button" tabindex="0"
-               aria-label={format!("{}: inspect", node.name)}>
-                <title>{format!("{} ({role}){}: {}{table_tip}", node.name, if up { "" } else { ", down" }, st.summary)}</title>
-                <rect class="box" width={bw.to_string()} height={h.to_string()} rx="10" />
-                <text class="node-name" x="12" y="24">{ &node.name }</text>
-                <text class="node-role" x={(bw - if d.timer.is_some() { 36.0 } else { 12.0 }).to_string()} y="24"
-                      text-anchor="end">{ role_text }</text>
-                { body }
-                { for ring }
-                { for blocked }
-                { for flash_badge }
-            </g>
-        }
-    });
+    edges
+}
 
-    // With many messages in the air, labels and tooltips would only cover each other (and cost frames): draw
-    // the shapes alone, and keep the labels for when the picture can be read.
-    let in_air: Vec<(&crate::model::Flight, f64)> = m.flights_at(t).collect();
-    let busy = in_air.len() > BUSY_MESSAGES;
-    let dots = in_air.iter().filter(|_| !busy).map(|&(f, frac)| {
-        let Dot { x, y, opacity, dropped, reply, refusal } = dot(f, frac, t, &pos);
-        // A plain string per kind of dot (no per-frame allocation for hundreds of them).
-        let class = match (reply, refusal, dropped) {
-            (_, _, true) if reply => "msg reply dropped",
-            (_, _, true) => "msg request dropped",
-            (true, true, false) => "msg reply refusal",
-            (true, false, false) => "msg reply",
-            (false, true, false) => "msg request refusal",
-            (false, false, false) => "msg request",
-        };
-        // One moving attribute per message per frame (its transform), a stable key so that a message keeps its
-        // element while it flies, and no listener of its own (the container's click finds it): hundreds of
-        // messages in flight stay within a frame.
-        html! {
-            <g key={f.id} class={class} opacity={dropped.then(|| format!("{opacity:.2}"))} data-msg={f.id.to_string()}
-               transform={format!("translate({x:.1},{y:.1})")} tabindex={(!busy).then_some("0")}
-               role={(!busy).then_some("button")} aria-label={(!busy).then(|| format!("message {} #{}", f.label, f.id))}>
-                if !busy {
-                    <title>{ format!("{} #{} — click to drop it", f.label, f.id) }</title>
-                    <circle class="hit" r="18" />
-                }
-                { if reply {
-                    html! { <rect x="-7" y="-7" width="14" height="14" rx="2" /> }
-                } else {
-                    html! { <circle r="8" /> }
-                } }
-                if !busy {
-                <text class="msg-label" y="-12" text-anchor="middle">
-                    { match (dropped, f.n) {
-                        (true, _) => format!("✖ {}", f.label),
-                        (false, Some(n)) => format!("{} ×{n}", f.label),
-                        (false, None) => f.label.to_string(),
-                    } }
-                </text>
-                }
-            </g>
-        }
-    });
-
-    let on_msgs_click = {
-        let on_msg = props.on_msg.clone();
-        Callback::from(move |e: MouseEvent| {
-            let hit = e
-                .target()
-                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-                .and_then(|el| el.closest("[data-msg]").ok().flatten())
-                .and_then(|el| el.get_attribute("data-msg"))
-                .and_then(|id| id.parse().ok());
-            if let Some(id) = hit {
-                on_msg.emit(id);
-            }
-        })
+/// One node box: its name, role, state, timer ring, blocked badge and refusal flash, clickable and focusable.
+fn node_view(props: &ClusterProps, node: &crate::model::NodeInfo, pos: &[(f64, f64)]) -> Html {
+    let (m, t) = (&props.model, props.cursor_us);
+    let i = node.id as usize;
+    let (x, y) = pos[i];
+    let up = m.up_at(i, t);
+    let st = m.state_at(i, t);
+    let role = match node.role {
+        Role::Server => "server",
+        Role::Shopper => "shopper",
     };
-    // Keyboard: Tab to a message (while paused it stays put), Enter or Space picks it.
-    let on_msgs_key = {
-        let on_msg = props.on_msg.clone();
+    let d = &st.detail;
+    let fact = |k: &str| d.facts.iter().find(|(name, _)| *name == k).map(|(_, v)| v.clone());
+    let role_text = if !up { "✖ down".to_string() } else { fact("role").unwrap_or_else(|| role.to_string()) };
+    let h = box_height(d);
+    let bw = if d.table.is_empty() || node.role == Role::Shopper { BOX_W } else { BOX_W_TABLE };
+    let flash = up && m.flash_at(i, t);
+    let class = classes!(
+        "node",
+        role,
+        (!up).then_some("down"),
+        flash.then_some("flash"),
+        (props.selected == Some(node.id)).then_some("selected"),
+        props.highlight.contains(&node.id).then_some("violating"),
+        fact("role").map(|r| format!("is-{}", r.replace(' ', "-")))
+    );
+    let body = html! { <NodeBody summary={st.summary.clone()} detail={st.detail.clone()} /> };
+    let ring = d.timer.filter(|&(_, fires)| up && t < fires).map(|(set, fires)| {
+        let left = (fires - t) as f64 / (fires - set).max(1) as f64;
+        let circumference = std::f64::consts::TAU * 9.0;
+        html! {
+            <g class="timer-ring" transform={format!("translate({:.1},19)", bw - 20.0)}>
+                <title>{ format!("election timer: fires in {:.0} ms", (fires - t) as f64 / 1000.0) }</title>
+                <circle class="track" r="9" />
+                <circle class="left" r="9" transform="rotate(-90)"
+                    stroke-dasharray={format!("{:.2} {:.2}", circumference * left, circumference)} />
+            </g>
+        }
+    });
+    let blocked = d.blocked_since_us.filter(|&since| up && t > since).map(|since| {
+        html! {
+            <text class="blocked" x={(bw / 2.0).to_string()} y={(h + 18.0).to_string()} text-anchor="middle">
+                { format!("⧗ blocked {:.2} s", (t - since) as f64 / 1e6) }
+            </text>
+        }
+    });
+    let flash_badge = flash.then(|| {
+        html! {
+            <text class="flash-badge" x={(bw / 2.0).to_string()} y="-6" text-anchor="middle">
+                { "⚡ refused: retry" }
+            </text>
+        }
+    });
+    let table_tip: String = d.table.iter().map(|l| format!("\n{}: {}", l.key, l.text)).collect();
+    let onclick = {
+        let on_node = props.on_node.clone();
+        let id = node.id;
+        Callback::from(move |_: MouseEvent| on_node.emit(id))
+    };
+    // Keyboard: Tab to a node, Enter or Space opens its inspector (Space then does not also play or pause).
+    let onkeydown = {
+        let on_node = props.on_node.clone();
+        let id = node.id;
         Callback::from(move |e: KeyboardEvent| {
-            if e.key() != "Enter" && e.key() != " " {
-                return;
-            }
-            let hit = e
-                .target()
-                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-                .and_then(|el| el.get_attribute("data-msg"))
-                .and_then(|id| id.parse().ok());
-            if let Some(id) = hit {
+            if e.key() == "Enter" || e.key() == " " {
                 e.prevent_default();
                 e.stop_propagation();
-                on_msg.emit(id);
+                on_node.emit(id);
             }
         })
     };
-    // Busy: the dots go on a canvas over the picture, drawn after the DOM update (hundreds of SVG elements moving
-    // at every frame would not fit in one).
-    let canvas = use_node_ref();
-    {
-        let canvas = canvas.clone();
-        let dots: Vec<(Dot, &'static str)> =
-            if busy { in_air.iter().map(|&(f, frac)| (dot(f, frac, t, &pos), f.label)).collect() } else { Vec::new() };
-        use_effect(move || draw_dots(&canvas, &dots));
-    }
     html! {
-        <div class="cluster-wrap">
-        if busy {
-            <canvas class="msg-canvas" ref={canvas} aria-hidden="true" data-testid="msg-canvas"
-                    data-count={in_air.len().to_string()} />
-        }
-        <svg class="cluster" viewBox={format!("0 0 {VIEW_W} {VIEW_H}")} role="group"
-             aria-label="The cluster: nodes and the messages travelling between them">
-            <g class="edges">{ for edges }</g>
-            <g class="nodes">{ for nodes }</g>
-            <g class={if busy { "msgs busy" } else { "msgs" }} onclick={on_msgs_click} onkeydown={on_msgs_key}>{ for dots }</g>
-        </svg>
-        </div>
+        <g key={node.id} class={class} transform={format!("translate({:.1},{:.1})", x - bw / 2.0, y - h / 2.0)}
+           data-node={node.id.to_string()} onclick={onclick} onkeydown={onkeydown} role="button" tabindex="0"
+           aria-label={format!("{}: inspect", node.name)}>
+            <title>{format!("{} ({role}){}: {}{table_tip}", node.name, if up { "" } else { ", down" }, st.summary)}</title>
+            <rect class="box" width={bw.to_string()} height={h.to_string()} rx="10" />
+            <text class="node-name" x="12" y="24">{ &node.name }</text>
+            <text class="node-role" x={(bw - if d.timer.is_some() { 36.0 } else { 12.0 }).to_string()} y="24"
+                  text-anchor="end">{ role_text }</text>
+            { body }
+            { for ring }
+            { for blocked }
+            { for flash_badge }
+        </g>
     }
+}
+
+/// One message dot in flight (a request is round, a reply square; dropped ones fade), with its label when the
+/// picture is not busy.
+fn dot_view(f: &crate::model::Flight, frac: f64, t: u64, pos: &[(f64, f64)], busy: bool) -> Html {
+    let Dot { x, y, opacity, dropped, reply, refusal } = dot(f, frac, t, pos);
+    // A plain string per kind of dot (no per-frame allocation for hundreds of them).
+    let class = match (reply, refusal, dropped) {
+        (_, _, true) if reply => "msg reply dropped",
+        (_, _, true) => "msg request dropped",
+        (true, true, false) => "msg reply refusal",
+        (true, false, false) => "msg reply",
+        (false, true, false) => "msg request refusal",
+        (false, false, false) => "msg request",
+    };
+    // One moving attribute per message per frame (its transform), a stable key so that a message keeps its
+    // element while it flies, and no listener of its own (the container's click finds it): hundreds of
+    // messages in flight stay within a frame.
+    html! {
+        <g key={f.id} class={class} opacity={dropped.then(|| format!("{opacity:.2}"))} data-msg={f.id.to_string()}
+           transform={format!("translate({x:.1},{y:.1})")} tabindex={(!busy).then_some("0")}
+           role={(!busy).then_some("button")} aria-label={(!busy).then(|| format!("message {} #{}", f.label, f.id))}>
+            if !busy {
+                <title>{ format!("{} #{} — click to drop it", f.label, f.id) }</title>
+                <circle class="hit" r="18" />
+            }
+            { if reply {
+                html! { <rect x="-7" y="-7" width="14" height="14" rx="2" /> }
+            } else {
+                html! { <circle r="8" /> }
+            } }
+            if !busy {
+            <text class="msg-label" y="-12" text-anchor="middle">
+                { match (dropped, f.n) {
+                    (true, _) => format!("✖ {}", f.label),
+                    (false, Some(n)) => format!("{} ×{n}", f.label),
+                    (false, None) => f.label.to_string(),
+                } }
+            </text>
+            }
+        </g>
+    }
+}
+
+/// A click on the messages' layer picks the message under it (one listener for every dot).
+fn msgs_click(on_msg: Callback<u64>) -> Callback<MouseEvent> {
+    Callback::from(move |e: MouseEvent| {
+        let hit = e
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .and_then(|el| el.closest("[data-msg]").ok().flatten())
+            .and_then(|el| el.get_attribute("data-msg"))
+            .and_then(|id| id.parse().ok());
+        if let Some(id) = hit {
+            on_msg.emit(id);
+        }
+    })
+}
+
+/// Keyboard: Tab to a message (while paused it stays put), Enter or Space picks it.
+fn msgs_key(on_msg: Callback<u64>) -> Callback<KeyboardEvent> {
+    Callback::from(move |e: KeyboardEvent| {
+        if e.key() != "Enter" && e.key() != " " {
+            return;
+        }
+        let hit = e
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .and_then(|el| el.get_attribute("data-msg"))
+            .and_then(|id| id.parse().ok());
+        if let Some(id) = hit {
+            e.prevent_default();
+            e.stop_propagation();
+            on_msg.emit(id);
+        }
+    })
 }
 
 /// Draws message dots on the canvas that lies over the picture (same coordinates as the SVG's view box).

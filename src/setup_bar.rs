@@ -17,52 +17,174 @@ pub struct SetupBarProps {
 
 /// The setup bar: protocol, variant (with its one-line explanation), cluster size, seed, network and workload.
 /// Every change builds a new scenario and hands it up; the app refuses one that does not validate.
+/// A select or input that edits the scenario: `f` gets a copy of `s` and the control's value; the result goes to
+/// `on_change`, or its refusal to `on_error`.
+fn edit(s: &Scenario, props: &SetupBarProps, f: fn(&mut Scenario, &str) -> Result<(), String>) -> Callback<Event> {
+    let s = s.clone();
+    let on_change = props.on_change.clone();
+    let on_error = props.on_error.clone();
+    Callback::from(move |e: Event| {
+        let value = if let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+            sel.value()
+        } else if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+            if input.type_() == "checkbox" {
+                input.checked().to_string()
+            } else {
+                input.value()
+            }
+        } else {
+            return;
+        };
+        let mut next = s.clone();
+        match f(&mut next, value.trim()) {
+            Ok(()) => on_change.emit(next),
+            Err(msg) => on_error.emit(msg),
+        }
+    })
+}
+
+fn num<T: std::str::FromStr>(v: &str, what: &str) -> Result<T, String> {
+    v.parse().map_err(|_| format!("`{v}` is not {what}"))
+}
+// Decimals are read by the browser (`Number(text)`): `str::parse::<f64>` would add 14 KB to the bundle.
+fn decimal(v: &str, what: &str) -> Result<f64, String> {
+    let n = v.trim().parse::<js_sys::Number>().map_or(f64::NAN, |n| n.value_of());
+    (!v.trim().is_empty() && n.is_finite()).then_some(n).ok_or_else(|| format!("`{v}` is not {what}"))
+}
+
+/// The controls of the protocol's own options: Paxos's stable leader, 2PC's cooperative termination, the
+/// pessimistic lock manager's deadlock strategy.
+fn protocol_options(s: &Scenario, props: &SetupBarProps) -> Html {
+    let on_cooperative = edit(s, props, |s, v| {
+        s.twopc.cooperative = v == "true";
+        Ok(())
+    });
+    let on_stable = edit(s, props, |s, v| {
+        s.paxos.stable_leader = v == "true";
+        Ok(())
+    });
+    let on_deadlock = edit(s, props, |s, v| {
+        s.locking.deadlock = protosim::scenario::DeadlockStrategy::parse(v).ok_or("unknown strategy")?;
+        Ok(())
+    });
+    html! {
+        <>
+        if s.protocol == ProtocolKind::Paxos {
+            <label class="pick">
+                <input type="checkbox" checked={s.paxos.stable_leader} onchange={on_stable}
+                       data-testid="stable-leader" />
+                { " stable leader (Multi-Paxos)" }
+            </label>
+        }
+        if s.protocol == ProtocolKind::TwoPc {
+            <label class="pick" title="an uncertain participant asks the others what was decided">
+                <input type="checkbox" checked={s.twopc.cooperative} onchange={on_cooperative}
+                       data-testid="cooperative" />
+                { " cooperative termination" }
+            </label>
+        }
+        if s.protocol == ProtocolKind::Pessimistic {
+            <label class="pick">
+                { "deadlocks " }
+                <select onchange={on_deadlock} aria-label="Deadlock handling" data-testid="deadlock">
+                    { for protosim::scenario::DeadlockStrategy::ALL.iter().map(|d| html! {
+                        <option value={d.name()} selected={*d == s.locking.deadlock}>{ d.name() }</option>
+                    }) }
+                </select>
+            </label>
+        }
+        </>
+    }
+}
+
+/// The network and workload settings, folded away.
+fn network_and_workload(s: &Scenario, props: &SetupBarProps) -> Html {
+    let n = &s.network.default;
+    let on_lat_min = edit(s, props, |s, v| {
+        s.network.default.latency_us_min = (decimal(v, "a number of milliseconds")?.max(0.0) * 1000.0) as u64;
+        Ok(())
+    });
+    let on_lat_max = edit(s, props, |s, v| {
+        s.network.default.latency_us_max = (decimal(v, "a number of milliseconds")?.max(0.0) * 1000.0) as u64;
+        Ok(())
+    });
+    let on_loss = edit(s, props, |s, v| {
+        s.network.default.loss = decimal(v, "a percentage")? / 100.0;
+        Ok(())
+    });
+    let on_dup = edit(s, props, |s, v| {
+        s.network.default.dup = decimal(v, "a percentage")? / 100.0;
+        Ok(())
+    });
+    let on_rate = edit(s, props, |s, v| {
+        s.workload.rate_per_s = decimal(v, "a number of checkouts per second")?;
+        Ok(())
+    });
+    let on_hot = edit(s, props, |s, v| {
+        s.workload.hot_item = decimal(v, "a percentage")? / 100.0;
+        Ok(())
+    });
+    html! {
+        <details class="more">
+            <summary>{ "network & workload" }</summary>
+            <label>{ "latency " }
+                <input type="number" class="num" min="0" step="1" aria-label="Latency min (ms)"
+                       value={(n.latency_us_min / 1000).to_string()} onchange={on_lat_min} />
+                { "–" }
+                <input type="number" class="num" min="0" step="1" aria-label="Latency max (ms)"
+                       value={(n.latency_us_max / 1000).to_string()} onchange={on_lat_max} />{ " ms" }</label>
+            <label>{ "loss " }
+                <input type="number" class="num" min="0" max="100" step="1" aria-label="Loss (%)"
+                       data-testid="loss" value={format!("{}", n.loss * 100.0)} onchange={on_loss} />{ " %" }</label>
+            <label>{ "duplication " }
+                <input type="number" class="num" min="0" max="100" step="1" aria-label="Duplication (%)"
+                       value={format!("{}", n.dup * 100.0)} onchange={on_dup} />{ " %" }</label>
+            <label>{ "shoppers' rate " }
+                <input type="number" class="num" min="0" step="0.5" aria-label="Checkouts per second"
+                       value={s.workload.rate_per_s.to_string()} onchange={on_rate} />{ " /s" }</label>
+            <label>{ "hot item " }
+                <input type="number" class="num" min="0" max="100" step="5" aria-label="Hot item (%)"
+                       value={format!("{}", s.workload.hot_item * 100.0)} onchange={on_hot} />{ " %" }</label>
+        </details>
+    }
+}
+
+/// A select the user once changed keeps showing its own choice whatever `selected` says, so when the scenario
+/// changes from elsewhere (a tour, the bug hunt, an import) the selects are set to it.
+#[hook]
+fn use_synced_selects(bar: NodeRef, s: &Scenario) {
+    let shown = [
+        ("protocol", s.protocol.name().to_string()),
+        ("variant", s.variant.clone()),
+        ("nodes", s.nodes.to_string()),
+        ("deadlock", s.locking.deadlock.name().to_string()),
+    ];
+    use_effect_with(shown, move |shown| {
+        if let Some(bar) = bar.cast::<web_sys::Element>() {
+            for (id, value) in shown {
+                let el = bar.query_selector(&format!("select[data-testid='{id}']")).ok().flatten();
+                if let Some(sel) = el.and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
+                    sel.set_value(value);
+                }
+            }
+        }
+    });
+}
+
 #[component]
 pub fn SetupBar(props: &SetupBarProps) -> Html {
     let s = &props.scenario;
     let info = protosim::protocols::info(s.protocol);
-    // A select or input that edits the scenario: `f` gets a copy and the control's value.
-    let edit = |f: fn(&mut Scenario, &str) -> Result<(), String>| {
-        let s = s.clone();
-        let on_change = props.on_change.clone();
-        let on_error = props.on_error.clone();
-        Callback::from(move |e: Event| {
-            let value = if let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                sel.value()
-            } else if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
-                if input.type_() == "checkbox" {
-                    input.checked().to_string()
-                } else {
-                    input.value()
-                }
-            } else {
-                return;
-            };
-            let mut next = s.clone();
-            match f(&mut next, value.trim()) {
-                Ok(()) => on_change.emit(next),
-                Err(msg) => on_error.emit(msg),
-            }
-        })
-    };
-    fn num<T: std::str::FromStr>(v: &str, what: &str) -> Result<T, String> {
-        v.parse().map_err(|_| format!("`{v}` is not {what}"))
-    }
-    // Decimals are read by the browser (`Number(text)`): `str::parse::<f64>` would add 14 KB to the bundle.
-    fn decimal(v: &str, what: &str) -> Result<f64, String> {
-        let n = v.trim().parse::<js_sys::Number>().map_or(f64::NAN, |n| n.value_of());
-        (!v.trim().is_empty() && n.is_finite()).then_some(n).ok_or_else(|| format!("`{v}` is not {what}"))
-    }
-    let on_protocol = edit(|s, v| {
+    let on_protocol = edit(s, props, |s, v| {
         let kind = ProtocolKind::parse(v).ok_or_else(|| format!("`{v}` is not a protocol"))?;
         *s = default_scenario(kind);
         Ok(())
     });
-    let on_variant = edit(|s, v| {
+    let on_variant = edit(s, props, |s, v| {
         s.variant = v.to_string();
         Ok(())
     });
-    let on_nodes = edit(|s, v| {
+    let on_nodes = edit(s, props, |s, v| {
         let nodes: u16 = num(v, "a number of servers")?;
         let (variant, seed) = (s.variant.clone(), s.seed);
         *s = default_scenario_sized(s.protocol, nodes);
@@ -70,7 +192,7 @@ pub fn SetupBar(props: &SetupBarProps) -> Html {
         s.seed = seed;
         Ok(())
     });
-    let on_seed = edit(|s, v| {
+    let on_seed = edit(s, props, |s, v| {
         s.seed = num(v, "a whole number")?;
         Ok(())
     });
@@ -83,66 +205,9 @@ pub fn SetupBar(props: &SetupBarProps) -> Html {
             on_change.emit(next);
         })
     };
-    let on_lat_min = edit(|s, v| {
-        s.network.default.latency_us_min = (decimal(v, "a number of milliseconds")?.max(0.0) * 1000.0) as u64;
-        Ok(())
-    });
-    let on_lat_max = edit(|s, v| {
-        s.network.default.latency_us_max = (decimal(v, "a number of milliseconds")?.max(0.0) * 1000.0) as u64;
-        Ok(())
-    });
-    let on_loss = edit(|s, v| {
-        s.network.default.loss = decimal(v, "a percentage")? / 100.0;
-        Ok(())
-    });
-    let on_dup = edit(|s, v| {
-        s.network.default.dup = decimal(v, "a percentage")? / 100.0;
-        Ok(())
-    });
-    let on_rate = edit(|s, v| {
-        s.workload.rate_per_s = decimal(v, "a number of checkouts per second")?;
-        Ok(())
-    });
-    let on_hot = edit(|s, v| {
-        s.workload.hot_item = decimal(v, "a percentage")? / 100.0;
-        Ok(())
-    });
-    let on_cooperative = edit(|s, v| {
-        s.twopc.cooperative = v == "true";
-        Ok(())
-    });
-    let on_stable = edit(|s, v| {
-        s.paxos.stable_leader = v == "true";
-        Ok(())
-    });
-    let on_deadlock = edit(|s, v| {
-        s.locking.deadlock = protosim::scenario::DeadlockStrategy::parse(v).ok_or("unknown strategy")?;
-        Ok(())
-    });
     let explain = info.variants.iter().find(|v| v.name == s.variant).map_or("", |v| v.explain);
-    let n = &s.network.default;
-    // A select the user once changed keeps showing its own choice whatever `selected` says, so when the scenario
-    // changes from elsewhere (a tour, the bug hunt, an import) the selects are set to it.
     let bar = use_node_ref();
-    {
-        let bar = bar.clone();
-        let shown = [
-            ("protocol", s.protocol.name().to_string()),
-            ("variant", s.variant.clone()),
-            ("nodes", s.nodes.to_string()),
-            ("deadlock", s.locking.deadlock.name().to_string()),
-        ];
-        use_effect_with(shown, move |shown| {
-            if let Some(bar) = bar.cast::<web_sys::Element>() {
-                for (id, value) in shown {
-                    let el = bar.query_selector(&format!("select[data-testid='{id}']")).ok().flatten();
-                    if let Some(sel) = el.and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
-                        sel.set_value(value);
-                    }
-                }
-            }
-        });
-    }
+    use_synced_selects(bar.clone(), s);
     html! {
         <section class="setup" aria-label="Scenario setup" ref={bar}>
             <label class="pick">
@@ -175,51 +240,8 @@ pub fn SetupBar(props: &SetupBarProps) -> Html {
                        data-testid="seed" class="num" />
             </label>
             <button onclick={new_seed} data-testid="new-seed">{ "⚄ new seed" }</button>
-            if s.protocol == ProtocolKind::Paxos {
-                <label class="pick">
-                    <input type="checkbox" checked={s.paxos.stable_leader} onchange={on_stable}
-                           data-testid="stable-leader" />
-                    { " stable leader (Multi-Paxos)" }
-                </label>
-            }
-            if s.protocol == ProtocolKind::TwoPc {
-                <label class="pick" title="an uncertain participant asks the others what was decided">
-                    <input type="checkbox" checked={s.twopc.cooperative} onchange={on_cooperative}
-                           data-testid="cooperative" />
-                    { " cooperative termination" }
-                </label>
-            }
-            if s.protocol == ProtocolKind::Pessimistic {
-                <label class="pick">
-                    { "deadlocks " }
-                    <select onchange={on_deadlock} aria-label="Deadlock handling" data-testid="deadlock">
-                        { for protosim::scenario::DeadlockStrategy::ALL.iter().map(|d| html! {
-                            <option value={d.name()} selected={*d == s.locking.deadlock}>{ d.name() }</option>
-                        }) }
-                    </select>
-                </label>
-            }
-            <details class="more">
-                <summary>{ "network & workload" }</summary>
-                <label>{ "latency " }
-                    <input type="number" class="num" min="0" step="1" aria-label="Latency min (ms)"
-                           value={(n.latency_us_min / 1000).to_string()} onchange={on_lat_min} />
-                    { "–" }
-                    <input type="number" class="num" min="0" step="1" aria-label="Latency max (ms)"
-                           value={(n.latency_us_max / 1000).to_string()} onchange={on_lat_max} />{ " ms" }</label>
-                <label>{ "loss " }
-                    <input type="number" class="num" min="0" max="100" step="1" aria-label="Loss (%)"
-                           data-testid="loss" value={format!("{}", n.loss * 100.0)} onchange={on_loss} />{ " %" }</label>
-                <label>{ "duplication " }
-                    <input type="number" class="num" min="0" max="100" step="1" aria-label="Duplication (%)"
-                           value={format!("{}", n.dup * 100.0)} onchange={on_dup} />{ " %" }</label>
-                <label>{ "shoppers' rate " }
-                    <input type="number" class="num" min="0" step="0.5" aria-label="Checkouts per second"
-                           value={s.workload.rate_per_s.to_string()} onchange={on_rate} />{ " /s" }</label>
-                <label>{ "hot item " }
-                    <input type="number" class="num" min="0" max="100" step="5" aria-label="Hot item (%)"
-                           value={format!("{}", s.workload.hot_item * 100.0)} onchange={on_hot} />{ " %" }</label>
-            </details>
+            { protocol_options(s, props) }
+            { network_and_workload(s, props) }
             <p class="explain" data-testid="explain">{ explain }</p>
         </section>
     }
