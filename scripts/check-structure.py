@@ -1,10 +1,17 @@
 #!/usr/bin/env python3
-"""Checks that the module dependency graph of each crate has no cycle (the test command runs it).
+"""Checks the code's shape (the test command runs it): the module dependency graph of each crate has no cycle, and
+no function is longer than 100 lines.
 
 A module depends on another when its source names it: a `use crate::x`, `use super::x`, or a path such as
 `crate::x::Item` or, inside a parent module, `child::Item`. Test modules (`#[cfg(test)] mod tests` at the end of a
 file) are left out: a test may reach anywhere. On a cycle it prints the modules that form it and, for each, which of
-them it names, and exits 1. Usage: check-structure.py DIR [DIR ...] (each a crate's src/).
+them it names, and exits 1.
+
+Function length: clippy's too_many_lines (threshold in clippy.toml) checks what the compiler sees, but not the bodies
+of Yew's `#[component]` functions, which the macro rewrites; this counts every `fn`'s lines, from its signature to
+its closing brace, in every .rs file under the roots given after `--lengths`.
+
+Usage: check-structure.py DIR [DIR ...] [--lengths ROOT ...]  (each DIR a crate's src/).
 """
 import os
 import re
@@ -97,9 +104,56 @@ def cycles(graph):
     return found
 
 
+MAX_FN_LINES = 100
+
+
+def long_functions(root):
+    """(lines, file, name) of every function longer than MAX_FN_LINES below `root`."""
+    found = []
+    for dirpath, _, files in os.walk(root):
+        if 'target' in dirpath.split(os.sep):
+            continue
+        for f in files:
+            if f.endswith('.rs'):
+                path = os.path.join(dirpath, f)
+                found += function_lengths(path, open(path, encoding='utf-8').read().split('\n'))
+    return [x for x in found if x[0] > MAX_FN_LINES]
+
+
+def function_lengths(path, lines):
+    out = []
+    for i, line in enumerate(lines):
+        m = re.match(r'^\s*(pub(\([^)]*\))?\s+)?(const\s+)?(async\s+)?fn\s+(\w+)', line)
+        if not m or line.rstrip().endswith(';'):
+            continue
+        depth, started = 0, False
+        for j in range(i, len(lines)):
+            code = re.sub(r'"(\\.|[^"\\])*"', '""', lines[j])
+            code = re.sub(r"'(\\.|[^'\\])'", "''", code).split('//')[0]
+            depth += code.count('{') - code.count('}')
+            started |= '{' in code
+            if started and depth <= 0:
+                out.append((j - i + 1, path, m.group(5)))
+                break
+            if not started and code.rstrip().endswith(';'):
+                break
+    return out
+
+
 def main():
     ok = True
-    for root in sys.argv[1:]:
+    args = sys.argv[1:]
+    roots = args[args.index('--lengths') + 1:] if '--lengths' in args else []
+    args = args[:args.index('--lengths')] if '--lengths' in args else args
+    for root in roots:
+        long = long_functions(root)
+        if long:
+            ok = False
+            for n, path, name in sorted(long, reverse=True):
+                print(f'{path}: fn {name} is {n} lines long (at most {MAX_FN_LINES})')
+        else:
+            print(f'{root}: no function over {MAX_FN_LINES} lines')
+    for root in args:
         graph = dependencies(modules(root))
         found = cycles(graph)
         edges = sum(len(d) for d in graph.values())

@@ -184,34 +184,7 @@ pub fn Bench() -> Html {
                 let (line, model) = load_line("load", &seek_scenario());
                 let mut lines = vec![line];
                 *seek_slot.borrow_mut() = Some(std::rc::Rc::new(model));
-                // Warm up first: the browser compiles hot wasm again, optimized, a moment after it first runs.
-                for s in [steady_load(2_000), raft_steady_load(5, 2_000), paxos_steady_load(5, false, 2_000)] {
-                    let _ = protosim::run(&s, RecordOptions { narrate: true, checkpoint_every: 0 });
-                }
-                let single = steady_load(BENCH_UNTIL_MS);
-                let raft = raft_steady_load(5, BENCH_UNTIL_MS / 2);
-                let quiet = RecordOptions { narrate: false, checkpoint_every: 0 };
-                let narrated = RecordOptions { narrate: true, checkpoint_every: 0 };
-                let paxos = paxos_steady_load(5, false, BENCH_UNTIL_MS / 2);
-                let twopc = twopc_steady_load(BENCH_UNTIL_MS / 2);
-                let pessimistic = locking_steady_load(ProtocolKind::Pessimistic, BENCH_UNTIL_MS / 2);
-                let optimistic = locking_steady_load(ProtocolKind::Optimistic, BENCH_UNTIL_MS / 2);
-                let runs: [(&str, (u64, f64)); 8] = [
-                    ("single, trace only", measure(&single, quiet, 5)),
-                    ("single, narrated", measure(&single, narrated, 5)),
-                    ("raft 5 nodes, trace only", measure(&raft, quiet, 5)),
-                    ("raft 5 nodes, narrated", measure(&raft, narrated, 3)),
-                    ("paxos 5+2, trace only", measure(&paxos, quiet, 5)),
-                    ("2pc 1+2+1, trace only", measure(&twopc, quiet, 5)),
-                    ("pessimistic 1+2, trace only", measure(&pessimistic, quiet, 3)),
-                    ("optimistic 2, trace only", measure(&optimistic, quiet, 5)),
-                ];
-                for (name, (events, ms)) in runs {
-                    lines.push(format!(
-                        "wasm/{name}: {events} events in {ms:.1} ms = {:.2} M events/s",
-                        events as f64 / ms / 1000.0
-                    ));
-                }
+                lines.extend(engine_speed_lines());
                 lines.extend(hunt_lines());
                 result.set(Some(lines));
                 frame_model.set(crate::loader::run_for_playback(&frame_scenario()).ok().map(std::rc::Rc::new));
@@ -267,6 +240,40 @@ pub fn Bench() -> Html {
             } }
         </main>
     }
+}
+
+/// The engine's speed in wasm, per protocol, with and without narration (after a warm-up).
+fn engine_speed_lines() -> Vec<String> {
+    // Warm up first: the browser compiles hot wasm again, optimized, a moment after it first runs.
+    for s in [steady_load(2_000), raft_steady_load(5, 2_000), paxos_steady_load(5, false, 2_000)] {
+        let _ = protosim::run(&s, RecordOptions { narrate: true, checkpoint_every: 0 });
+    }
+    let single = steady_load(BENCH_UNTIL_MS);
+    let raft = raft_steady_load(5, BENCH_UNTIL_MS / 2);
+    let quiet = RecordOptions { narrate: false, checkpoint_every: 0 };
+    let narrated = RecordOptions { narrate: true, checkpoint_every: 0 };
+    let paxos = paxos_steady_load(5, false, BENCH_UNTIL_MS / 2);
+    let twopc = twopc_steady_load(BENCH_UNTIL_MS / 2);
+    let pessimistic = locking_steady_load(ProtocolKind::Pessimistic, BENCH_UNTIL_MS / 2);
+    let optimistic = locking_steady_load(ProtocolKind::Optimistic, BENCH_UNTIL_MS / 2);
+    let runs: [(&str, (u64, f64)); 8] = [
+        ("single, trace only", measure(&single, quiet, 5)),
+        ("single, narrated", measure(&single, narrated, 5)),
+        ("raft 5 nodes, trace only", measure(&raft, quiet, 5)),
+        ("raft 5 nodes, narrated", measure(&raft, narrated, 3)),
+        ("paxos 5+2, trace only", measure(&paxos, quiet, 5)),
+        ("2pc 1+2+1, trace only", measure(&twopc, quiet, 5)),
+        ("pessimistic 1+2, trace only", measure(&pessimistic, quiet, 3)),
+        ("optimistic 2, trace only", measure(&optimistic, quiet, 5)),
+    ];
+    let mut lines = Vec::new();
+    for (name, (events, ms)) in runs {
+        lines.push(format!(
+            "wasm/{name}: {events} events in {ms:.1} ms = {:.2} M events/s",
+            events as f64 / ms / 1000.0
+        ));
+    }
+    lines
 }
 
 /// One line about a run prepared for playback: its size, what was kept, `how` it was prepared, and the wasm memory

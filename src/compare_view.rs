@@ -78,61 +78,13 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
     };
     let on_seek = on_range(p.clone(), |v| PlayerAction::Seek(v.max(0.0) as u64));
     let on_speed = on_range(p.clone(), PlayerAction::Speed);
-    let on_protocol = {
-        let on_pick = props.on_pick.clone();
-        Callback::from(move |e: Event| {
-            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            if let Some(k) = ProtocolKind::parse(&sel.value()) {
-                on_pick.emit((k, "correct".into()));
-            }
-        })
-    };
-    let on_variant = {
-        let on_pick = props.on_pick.clone();
-        let kind = b.scenario.protocol;
-        Callback::from(move |e: Event| {
-            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            on_pick.emit((kind, sel.value()));
-        })
-    };
-    let (sa, sb) = (&a.summary, &b.summary);
-    let row = |what: &str, f: &dyn Fn(&Summary) -> String| {
-        html! { <tr><th scope="row">{ what.to_string() }</th><td>{ f(sa) }</td><td>{ f(sb) }</td></tr> }
-    };
-    let side = |m: &Rc<Model>, name: &str, testid: &'static str| {
-        let highlight: Vec<_> = m.violations.iter().filter(|v| v.t_us <= cursor).filter_map(|v| v.node).collect();
-        let broken = m.violations.iter().find(|v| v.t_us <= cursor);
-        html! {
-            <div class="side-by-side" data-testid={testid}>
-                <h3>{ name.to_string() }
-                    if let Some(v) = broken {
-                        <span class="bad">{ format!(" · ⚠ {} broken at {:.3} s", v.invariant, v.t_us as f64 / 1e6) }</span>
-                    }
-                </h3>
-                <Cluster model={m.clone()} cursor_us={cursor.min(m.end_us)} highlight={highlight} />
-            </div>
-        }
-    };
     html! {
         <section class="compare" aria-label="Compare two mechanisms" data-testid="compare">
             <div class="controls">
                 <button class="primary" onclick={toggle} data-testid="compare-play">
                     { if player.playing { "❚❚ Pause" } else { "▶ Play both" } }
                 </button>
-                <label>{ "Compare with " }
-                    <select onchange={on_protocol} data-testid="compare-protocol" aria-label="Other mechanism">
-                        { for ProtocolKind::ALL.iter().map(|k| html! {
-                            <option value={k.name()} selected={*k == b.scenario.protocol}>
-                                { protosim::protocols::info(*k).title }
-                            </option>
-                        }) }
-                    </select>
-                </label>
-                <select onchange={on_variant} data-testid="compare-variant" aria-label="Other variant">
-                    { for protosim::protocols::info(b.scenario.protocol).variants.iter().map(|v| html! {
-                        <option value={v.name} selected={v.name == b.scenario.variant}>{ v.name }</option>
-                    }) }
-                </select>
+                { picker(&b, &props.on_pick) }
                 <label class="speed">{ "Speed " }
                     <input type="range" min={SPEED_LOG_MIN.to_string()} max={SPEED_LOG_MAX.to_string()} step="0.05"
                            value={player.speed_log.to_string()} oninput={on_speed} aria-label="Playback speed" />
@@ -147,29 +99,94 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
             <p class="hint">{ "Same seed, shoppers, workload and fault schedule (carried over by role: server k stays \
                                server k, shopper j stays shopper j; actions on single messages do not carry over)." }</p>
             <div class="pair">
-                { side(&a, &format!("A · {la}"), "compare-a") }
-                { side(&b, &format!("B · {lb}"), "compare-b") }
+                { side(&a, &format!("A · {la}"), "compare-a", cursor) }
+                { side(&b, &format!("B · {lb}"), "compare-b", cursor) }
             </div>
-            <div class="summary-wrap">
-            <table class="summary" data-testid="compare-summary">
-                <thead><tr><th></th><th scope="col">{ format!("A · {la}") }</th><th scope="col">{ format!("B · {lb}") }</th></tr></thead>
-                <tbody>
-                    { row("confirmed", &|s| s.confirmed.to_string()) }
-                    { row("rejected (stock, funds)", &|s| s.rejected.to_string()) }
-                    { row("aborted", &|s| s.aborted.to_string()) }
-                    { row("unanswered at the end", &|s| s.unanswered.to_string()) }
-                    { row("latency p50 / p95 / p99", &|s| format!("{:.0} / {:.0} / {:.0} ms", s.p50_ms, s.p95_ms, s.p99_ms)) }
-                    { row("messages sent", &|s| s.messages.to_string()) }
-                    { row("retries", &|s| s.retries.to_string()) }
-                    { row("safety", &|s| match &s.first_violation {
-                        Some((inv, t)) => format!("⚠ {inv} broken at {:.3} s", *t as f64 / 1e6),
-                        None => "every invariant held".into(),
-                    }) }
-                </tbody>
-            </table>
-            </div>
+            { summary(&a.summary, &b.summary, &la, &lb) }
             <crate::charts::Charts charts={(*charts).clone()} end_us={end_us} faults={(*faults).clone()} cursor_us={cursor}
                 on_seek={{ let p = p.clone(); Callback::from(move |t| p.dispatch(PlayerAction::Step(t))) }} />
         </section>
+    }
+}
+
+/// The other side's pickers: the mechanism and its variant.
+fn picker(b: &Model, on_pick: &Callback<(ProtocolKind, String)>) -> Html {
+    let on_protocol = {
+        let on_pick = on_pick.clone();
+        Callback::from(move |e: Event| {
+            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            if let Some(k) = ProtocolKind::parse(&sel.value()) {
+                on_pick.emit((k, "correct".into()));
+            }
+        })
+    };
+    let on_variant = {
+        let on_pick = on_pick.clone();
+        let kind = b.scenario.protocol;
+        Callback::from(move |e: Event| {
+            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            on_pick.emit((kind, sel.value()));
+        })
+    };
+    html! {
+        <>
+            <label>{ "Compare with " }
+                <select onchange={on_protocol} data-testid="compare-protocol" aria-label="Other mechanism">
+                    { for ProtocolKind::ALL.iter().map(|k| html! {
+                        <option value={k.name()} selected={*k == b.scenario.protocol}>
+                            { protosim::protocols::info(*k).title }
+                        </option>
+                    }) }
+                </select>
+            </label>
+            <select onchange={on_variant} data-testid="compare-variant" aria-label="Other variant">
+                { for protosim::protocols::info(b.scenario.protocol).variants.iter().map(|v| html! {
+                    <option value={v.name} selected={v.name == b.scenario.variant}>{ v.name }</option>
+                }) }
+            </select>
+        </>
+    }
+}
+
+/// One side's picture at the cursor, with the first rule it broke by then.
+fn side(m: &Rc<Model>, name: &str, testid: &'static str, cursor: u64) -> Html {
+    let highlight: Vec<_> = m.violations.iter().filter(|v| v.t_us <= cursor).filter_map(|v| v.node).collect();
+    let broken = m.violations.iter().find(|v| v.t_us <= cursor);
+    html! {
+        <div class="side-by-side" data-testid={testid}>
+            <h3>{ name.to_string() }
+                if let Some(v) = broken {
+                    <span class="bad">{ format!(" · ⚠ {} broken at {:.3} s", v.invariant, v.t_us as f64 / 1e6) }</span>
+                }
+            </h3>
+            <Cluster model={m.clone()} cursor_us={cursor.min(m.end_us)} highlight={highlight} />
+        </div>
+    }
+}
+
+/// The two runs' totals side by side.
+fn summary(sa: &Summary, sb: &Summary, la: &str, lb: &str) -> Html {
+    let row = |what: &str, f: &dyn Fn(&Summary) -> String| {
+        html! { <tr><th scope="row">{ what.to_string() }</th><td>{ f(sa) }</td><td>{ f(sb) }</td></tr> }
+    };
+    html! {
+    <div class="summary-wrap">
+    <table class="summary" data-testid="compare-summary">
+        <thead><tr><th></th><th scope="col">{ format!("A · {la}") }</th><th scope="col">{ format!("B · {lb}") }</th></tr></thead>
+        <tbody>
+            { row("confirmed", &|s| s.confirmed.to_string()) }
+            { row("rejected (stock, funds)", &|s| s.rejected.to_string()) }
+            { row("aborted", &|s| s.aborted.to_string()) }
+            { row("unanswered at the end", &|s| s.unanswered.to_string()) }
+            { row("latency p50 / p95 / p99", &|s| format!("{:.0} / {:.0} / {:.0} ms", s.p50_ms, s.p95_ms, s.p99_ms)) }
+            { row("messages sent", &|s| s.messages.to_string()) }
+            { row("retries", &|s| s.retries.to_string()) }
+            { row("safety", &|s| match &s.first_violation {
+                Some((inv, t)) => format!("⚠ {inv} broken at {:.3} s", *t as f64 / 1e6),
+                None => "every invariant held".into(),
+            }) }
+        </tbody>
+    </table>
+    </div>
     }
 }

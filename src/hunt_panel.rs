@@ -114,19 +114,7 @@ pub fn HuntPanel(props: &HuntPanelProps) -> Html {
     };
     let (kind, variant) = choices[*choice];
     let explain = protosim::protocols::info(kind).variants.iter().find(|v| v.name == variant).map_or("", |v| v.explain);
-    let (value, max, phase) = match &shown.progress {
-        Some(Progress::Searching { tried, max }) => {
-            (*tried as f64, *max as f64, format!("trying random fault schedules: seed {} of at most {max}", tried + 1))
-        }
-        Some(Progress::Shrinking { seed, left, before }) => (
-            (before - left) as f64,
-            *before as f64,
-            format!("seed {seed} broke a rule; shrinking its schedule: {left} of {before} interventions left"),
-        ),
-        Some(Progress::Found) => (1.0, 1.0, "found".into()),
-        Some(Progress::GaveUp { tried }) => (1.0, 1.0, format!("no violation in {tried} seeds")),
-        None => (0.0, 1.0, String::new()),
-    };
+    let (value, max, phase) = progress_text(&shown.progress);
     html! {
         <section class="hunt panel" aria-label="Bug hunt" data-testid="hunt">
             <h2>{ "Bug hunt" }</h2>
@@ -157,6 +145,23 @@ pub fn HuntPanel(props: &HuntPanelProps) -> Html {
                 <p class="hunt-message" data-testid="hunt-message">{ m.clone() }</p>
             }
         </section>
+    }
+}
+
+/// The progress bar's value and maximum, and what the hunt is doing, in words.
+fn progress_text(progress: &Option<Progress>) -> (f64, f64, String) {
+    match progress {
+        Some(Progress::Searching { tried, max }) => {
+            (*tried as f64, *max as f64, format!("trying random fault schedules: seed {} of at most {max}", tried + 1))
+        }
+        Some(Progress::Shrinking { seed, left, before }) => (
+            (before - left) as f64,
+            *before as f64,
+            format!("seed {seed} broke a rule; shrinking its schedule: {left} of {before} interventions left"),
+        ),
+        Some(Progress::Found) => (1.0, 1.0, "found".into()),
+        Some(Progress::GaveUp { tried }) => (1.0, 1.0, format!("no violation in {tried} seeds")),
+        None => (0.0, 1.0, String::new()),
     }
 }
 

@@ -171,40 +171,8 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
             on_message.emit(format!("Link copied ({} characters): it opens exactly this run.", link.len()));
         })
     };
-    let export = |what: &'static str| {
-        let s = s.clone();
-        let on_message = props.on_message.clone();
-        Callback::from(move |_| {
-            let stem = file_stem(&s);
-            let done = match what {
-                "scenario" => download(&format!("{stem}.json"), "application/json", &s.to_json_pretty()),
-                "trace" => download_trace(&format!("{stem}-trace.json"), &s),
-                _ => spacetime_svg()
-                    .ok_or_else(|| "no space-time diagram is on screen".to_string())
-                    .and_then(|svg| download(&format!("{stem}-spacetime.svg"), "image/svg+xml", &svg)),
-            };
-            if let Err(e) = done {
-                on_message.emit(format!("Export failed: {e}"));
-            }
-        })
-    };
-    let on_file = {
-        let take = take.clone();
-        Callback::from(move |e: Event| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-            input.set_value("");
-            let take = take.clone();
-            let name = file.name();
-            wasm_bindgen_futures::spawn_local(async move {
-                let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-                take.emit(match text.ok().and_then(|t| t.as_string()) {
-                    Some(t) => import_text(&t).map_err(|e| format!("{name}: {e}")),
-                    None => Err(format!("{name} could not be read as text")),
-                });
-            });
-        })
-    };
+    let export = |what: &'static str| export_button(&s, &props.on_message, what);
+    let on_file = import_file(take.clone());
     let on_paste = {
         let pasted = pasted.clone();
         Callback::from(move |_| {
@@ -242,6 +210,43 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
             }
         </div>
     }
+}
+
+/// A download button's handler: the scenario as JSON, the whole trace, or the space-time diagram as SVG.
+fn export_button(s: &Scenario, on_message: &Callback<String>, what: &'static str) -> Callback<MouseEvent> {
+    let s = s.clone();
+    let on_message = on_message.clone();
+    Callback::from(move |_| {
+        let stem = file_stem(&s);
+        let done = match what {
+            "scenario" => download(&format!("{stem}.json"), "application/json", &s.to_json_pretty()),
+            "trace" => download_trace(&format!("{stem}-trace.json"), &s),
+            _ => spacetime_svg()
+                .ok_or_else(|| "no space-time diagram is on screen".to_string())
+                .and_then(|svg| download(&format!("{stem}-spacetime.svg"), "image/svg+xml", &svg)),
+        };
+        if let Err(e) = done {
+            on_message.emit(format!("Export failed: {e}"));
+        }
+    })
+}
+
+/// The file picker's handler: reads the chosen file as text and hands the scenario it holds (or why not) to `take`.
+fn import_file(take: Callback<Result<Scenario, String>>) -> Callback<Event> {
+    Callback::from(move |e: Event| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        input.set_value("");
+        let take = take.clone();
+        let name = file.name();
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+            take.emit(match text.ok().and_then(|t| t.as_string()) {
+                Some(t) => import_text(&t).map_err(|e| format!("{name}: {e}")),
+                None => Err(format!("{name} could not be read as text")),
+            });
+        });
+    })
 }
 
 /// Reads a scenario from imported text: JSON (a scenario, or an exported trace with its scenario inside), or a
