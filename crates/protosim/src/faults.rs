@@ -2,8 +2,9 @@
 //!
 //! Faults come in episodes — a crash and its restart, a partition and its heal, a one-way cut, a lossy or
 //! duplicating spell — spread over the first two thirds of the run, so the last part is a calm phase in which a
-//! correct protocol should recover (TigerBeetle's safety-then-liveness split); in a third of the schedules some
-//! servers stay down through it, as many as the protocol can spare. Liveness is judged by [`crate::liveness`]. Half the schedules also get a *partition
+//! correct protocol should recover (TigerBeetle's safety-then-liveness split); in a third of the schedules some of
+//! the servers the protocol can spare (one to all of them) stay down through it. Liveness is judged by
+//! [`crate::liveness`]. Half the schedules also get a *partition
 //! storm*: the network is re-split at random every 0.1–0.8 s, so leaders keep being cut off with entries only they
 //! hold — the schedules behind consensus bugs such as Raft's Figure 8, which isolated crashes almost never produce.
 

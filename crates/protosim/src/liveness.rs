@@ -258,39 +258,95 @@ fn needs_text(groups: &[QuorumGroup]) -> String {
     format!("{} up, every shopper up and the network whole and lossless", parts.join(" and "))
 }
 
-/// No message loss, and no worse than the scenario's own network: duplication and worst latency at most the base's.
+/// No message loss, and no worse than the scenario's own network (`base`: a link's starting settings): duplication
+/// and worst latency at most the base's.
 /// (With random loss no bound holds for sure: any number of retries can be lost in a row.)
 fn calm(s: &LinkSettings, base: &LinkSettings) -> bool {
     s.loss == 0.0 && s.dup <= base.dup && s.latency_us_max <= base.latency_us_max
 }
 
+/// The network as the engine shapes it, for judging: which directed links are cut (partitions and cuts add up
+/// until a heal, as in the engine) and which links are calm.
+struct NetState {
+    n: usize,
+    blocked: Vec<bool>,
+    /// The default link settings now, against the scenario's starting default.
+    default_calm: bool,
+    /// Per-link settings now, each against its own starting settings (or the starting default).
+    links_calm: VecMap<(NodeId, NodeId), bool>,
+}
+
+impl NetState {
+    fn new(scenario: &Scenario, n: usize) -> NetState {
+        let base = &scenario.network.default;
+        let links_calm =
+            scenario.network.links.iter().map(|l| ((l.from, l.to), calm(&l.settings, &l.settings))).collect();
+        NetState { n, blocked: vec![false; n * n], default_calm: calm(base, base), links_calm }
+    }
+
+    fn apply(&mut self, scenario: &Scenario, action: &Action) {
+        let n = self.n;
+        match action {
+            Action::Partition { groups } => {
+                let mut group = vec![groups.len(); n];
+                for (g, members) in groups.iter().enumerate() {
+                    for &m in members {
+                        if let Some(x) = group.get_mut(usize::from(m)) {
+                            *x = g;
+                        }
+                    }
+                }
+                for a in 0..n {
+                    for b in 0..n {
+                        if group[a] != group[b] {
+                            self.blocked[a * n + b] = true;
+                        }
+                    }
+                }
+            }
+            Action::Cut { from, to } => {
+                if let Some(x) = self.blocked.get_mut(usize::from(*from) * n + usize::from(*to)) {
+                    *x = true;
+                }
+            }
+            Action::Heal => self.blocked.iter_mut().for_each(|b| *b = false),
+            Action::SetNetwork { link: None, settings } => {
+                self.default_calm = calm(settings, &scenario.network.default);
+            }
+            Action::SetNetwork { link: Some((a, b)), settings } => {
+                let start = scenario.network.links.iter().find(|l| (l.from, l.to) == (*a, *b));
+                let base = start.map_or(&scenario.network.default, |l| &l.settings);
+                self.links_calm.insert((*a, *b), calm(settings, base));
+            }
+            _ => {}
+        }
+    }
+
+    /// No cut between two up nodes, and every link calm.
+    fn whole(&self, up: &[bool]) -> bool {
+        let n = self.n;
+        let connected = (0..n).all(|a| (0..n).all(|b| !up[a] || !up[b] || !self.blocked[a * n + b]));
+        connected && self.default_calm && self.links_calm.values().all(|&c| c)
+    }
+}
+
 /// The good stretches of a scenario, from its interventions (see the module comment).
 fn good_stretches(scenario: &Scenario, groups: &[QuorumGroup]) -> Vec<(u64, u64)> {
     let n = usize::from(scenario.total_nodes());
-    let servers = scenario.servers();
-    let base = scenario.network.default.clone();
-    let links_calm = scenario.network.links.iter().all(|l| calm(&l.settings, &base));
+    let servers = usize::from(scenario.servers());
     let mut up = vec![true; n];
-    let mut group_of = vec![0usize; n];
-    let mut cuts: Vec<(NodeId, NodeId)> = Vec::new();
-    let mut default = base.clone();
-    let mut links: VecMap<(NodeId, NodeId), bool> = VecMap::new();
-    let good = |up: &[bool],
-                group_of: &[usize],
-                cuts: &[(NodeId, NodeId)],
-                default: &LinkSettings,
-                links: &VecMap<(NodeId, NodeId), bool>| {
-        let shoppers_up = (usize::from(servers)..n).all(|i| up[i]);
-        let quorum = groups
-            .iter()
-            .all(|g| (g.first..g.first + g.count).filter(|&i| up[usize::from(i)]).count() >= usize::from(g.need));
-        let connected = (0..n).all(|a| (0..n).all(|b| !up[a] || !up[b] || group_of[a] == group_of[b]))
-            && cuts.iter().all(|&(a, b)| !up[usize::from(a)] || !up[usize::from(b)]);
-        shoppers_up && quorum && connected && links_calm && calm(default, &base) && links.values().all(|&c| c)
+    let mut net = NetState::new(scenario, n);
+    let good = |up: &[bool], net: &NetState| {
+        let shoppers_up = (servers..n).all(|i| up[i]);
+        let quorum = groups.iter().all(|g| {
+            (g.first..g.first + g.count).filter(|&i| up.get(usize::from(i)).copied().unwrap_or(false)).count()
+                >= usize::from(g.need)
+        });
+        shoppers_up && quorum && net.whole(up)
     };
     let mut out: Vec<(u64, u64)> = Vec::new();
     let mut start = 0u64;
-    let mut was_good = good(&up, &group_of, &cuts, &default, &links);
+    let mut was_good = good(&up, &net);
     let mut ivs: Vec<&crate::scenario::Intervention> =
         scenario.interventions.iter().filter(|i| !matches!(i.action, Action::Checkout { .. })).collect();
     crate::sort::sort_by_key(&mut ivs, |i| i.at_us);
@@ -301,29 +357,7 @@ fn good_stretches(scenario: &Scenario, groups: &[QuorumGroup]) -> Vec<(u64, u64)
             match &ivs[k].action {
                 Action::Crash { node } => set(&mut up, *node, false),
                 Action::Restart { node } => set(&mut up, *node, true),
-                Action::Partition { groups } => {
-                    group_of.iter_mut().for_each(|g| *g = groups.len());
-                    for (gi, g) in groups.iter().enumerate() {
-                        for &node in g {
-                            if let Some(x) = group_of.get_mut(usize::from(node)) {
-                                *x = gi;
-                            }
-                        }
-                    }
-                }
-                Action::Cut { from, to } => cuts.push((*from, *to)),
-                Action::Heal => {
-                    group_of.iter_mut().for_each(|g| *g = 0);
-                    cuts.clear();
-                }
-                Action::SetNetwork { link: None, settings } => default = settings.clone(),
-                Action::SetNetwork { link: Some(l), settings } => {
-                    links.insert(*l, calm(settings, &base));
-                }
-                Action::DropMessage { .. }
-                | Action::DuplicateMessage { .. }
-                | Action::DelayMessage { .. }
-                | Action::Checkout { .. } => {}
+                other => net.apply(scenario, other),
             }
             k += 1;
         }
@@ -332,7 +366,7 @@ fn good_stretches(scenario: &Scenario, groups: &[QuorumGroup]) -> Vec<(u64, u64)
             out.push((start, t));
         }
         start = t;
-        was_good = good(&up, &group_of, &cuts, &default, &links);
+        was_good = good(&up, &net);
     }
     if was_good {
         out.push((start, u64::MAX));

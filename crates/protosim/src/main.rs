@@ -44,7 +44,7 @@ SCENARIO OPTIONS (override the fields of --scenario FILE when both are given):
 
 SWEEP OPTIONS:
   --seeds N              how many seeds (counting up from --seed)
-  --faults               give every seed a random fault schedule (crashes, partitions, loss) that heals at 80%
+  --faults               give every seed a random fault schedule (crashes, partitions, loss) that heals at 2/3
   --stop-at-first        stop at the first violating seed (to show a mistaken variant is caught, and where)
 
 OUTPUT:

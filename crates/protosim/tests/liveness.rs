@@ -110,3 +110,39 @@ fn the_bound_scales_with_the_worst_latency() {
     s.network.default.latency_us_max = 240_000;
     assert_eq!(LivenessJudge::new(&s).finish(0).bound_ms, Some(40_000));
 }
+
+/// Partitions add up until a heal, as in the engine: isolating a second node does not reconnect the first.
+#[test]
+fn a_second_partition_does_not_undo_the_first() {
+    let s = Scenario {
+        protocol: ProtocolKind::Single,
+        nodes: 1,
+        until_ms: 30_000,
+        interventions: vec![
+            Intervention { at_us: S, action: Action::Partition { groups: vec![vec![0]] } },
+            Intervention { at_us: 2 * S, action: Action::Crash { node: 1 } },
+            Intervention { at_us: 3 * S, action: Action::Partition { groups: vec![vec![1]] } },
+        ],
+        ..Scenario::default()
+    };
+    let mut j = LivenessJudge::new(&s);
+    j.submit(1, 4 * S);
+    let r = j.finish(30 * S);
+    assert_eq!(r.verdict, LivenessVerdict::NotApplicable, "the database is still cut off: {}", r.describe());
+}
+
+/// A link that starts lossy is not judged; once set calm it is, against its own starting latency.
+#[test]
+fn a_link_that_starts_lossy_is_judged_once_it_is_calm() {
+    let lossy = LinkSettings { loss: 0.5, ..LinkSettings::default() };
+    let mut s = raft(vec![(10_000, Action::SetNetwork { link: Some((0, 5)), settings: LinkSettings::default() })]);
+    s.network.links.push(protosim::scenario::LinkOverride { from: 0, to: 5, settings: lossy });
+    let mut j = LivenessJudge::new(&s);
+    j.submit(1, S);
+    j.answer(1, 9 * S);
+    j.submit(2, 11 * S);
+    j.answer(2, 20 * S);
+    let r = j.finish(30 * S);
+    assert_eq!(r.verdict, LivenessVerdict::Broken, "{}", r.describe());
+    assert_eq!(r.first_late.map(|l| l.request_id), Some(2), "checkout #1 waited on a lossy link: not judged");
+}

@@ -189,6 +189,7 @@ fn stored_counterexamples_replay_the_same_violation() {
 #[test]
 fn after_the_faults_heal_every_transaction_resolves_within_the_bound() {
     let bound_ms = protosim::protocols::twopc::INFO.liveness_bound_ms.unwrap();
+    let mut judged = 0;
     for seed in 1..=60 {
         for coop in [false, true] {
             let mut base =
@@ -201,6 +202,7 @@ fn after_the_faults_heal_every_transaction_resolves_within_the_bound() {
             let heal = heal_us(base.until_ms);
             let live = judge_trace(&s, &e.trace, e.core.now_us);
             assert_ne!(live.verdict, LivenessVerdict::Broken, "seed {seed}: {}\n{}", live.describe(), s.to_json());
+            judged += live.judged;
             for n in [STOCK1, STOCK2, PAYMENTS] {
                 let Disk::Participant(l) = &e.core.nodes[usize::from(n)].disk else { panic!() };
                 for (txn, t) in &l.txns {
@@ -211,4 +213,5 @@ fn after_the_faults_heal_every_transaction_resolves_within_the_bound() {
             }
         }
     }
+    assert!(judged > 60, "the verdict judged {judged} checkouts in 120 runs: it must be able to fail");
 }

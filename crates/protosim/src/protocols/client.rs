@@ -275,6 +275,9 @@ impl Client {
         let Some(req) = P::outbox(ctx.disk()).and_then(|o| o.get(request_id)).cloned() else { return };
         let servers = p.servers();
         let Some(a) = self.attempts.get_mut(&request_id) else { return };
+        if a.sent_to != from {
+            return; // a late redirect from an earlier attempt: the current one is elsewhere
+        }
         match leader {
             Some(l) if a.hops < MAX_HOPS && servers.contains(l) => {
                 a.hops += 1;

@@ -327,7 +327,8 @@ pub struct Proposer {
     prior: VecMap<u64, (Ballot, Value)>,
     /// Checkouts handed to the stable leader; a shopper's retry of one means the leader did not answer.
     forwarded: VecSet<RequestId>,
-    /// Forwarded checkouts and their shoppers, until the leader's decision is learned or the wait runs out.
+    /// Forwarded checkouts and their shoppers, until the wait runs out (then proposed here unless already learned)
+    /// or the shopper retries.
     forward_wait: VecMap<RequestId, (CheckoutRequest, NodeId)>,
     votes: VecMap<u64, VecMap<Ballot, (VecSet<NodeId>, Value)>>,
     pub chosen: VecMap<u64, Value>,
