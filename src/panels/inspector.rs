@@ -1,0 +1,66 @@
+//! The node inspector: one node's full state at the cursor, and what can be done to it there.
+
+use super::basket::BasketForm;
+use crate::act::*;
+use crate::model::Model;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    pub model: Rc<Model>,
+    pub node: protosim::scenario::NodeId,
+    pub cursor_us: u64,
+    pub playing: bool,
+    pub on_act: Callback<Act>,
+    pub on_close: Callback<MouseEvent>,
+}
+
+/// One node's full state at the cursor, and what can be done to it there.
+#[component]
+pub fn Inspector(props: &InspectorProps) -> Html {
+    use protosim::scenario::Action;
+    let m = &props.model;
+    let id = props.node;
+    let Some(info) = m.nodes.get(usize::from(id)) else { return html! {} };
+    let up = m.up_at(usize::from(id), props.cursor_us);
+    let st = m.state_at(usize::from(id), props.cursor_us);
+    let act = |action: Action| act_on_click(&props.on_act, props.cursor_us, props.playing, action);
+    let others: Vec<protosim::scenario::NodeId> = m.nodes.iter().map(|n| n.id).filter(|&n| n != id).collect();
+    let shopper = info.role == protosim::engine::Role::Shopper;
+    html! {
+        <section class="inspector" aria-label={format!("Inspector: {}", info.name)} data-testid="inspector">
+            <h2>{ &info.name }<small>{ if up { " · up" } else { " · down" } }</small>
+                <button class="ghost close" onclick={props.on_close.clone()} aria-label="Close the inspector">{ "✕" }</button>
+            </h2>
+            <p class="summary">{ &st.summary }</p>
+            if !st.detail.facts.is_empty() {
+                <dl class="facts">
+                    { for st.detail.facts.iter().map(|(k, v)| html! { <><dt>{ *k }</dt><dd>{ v }</dd></> }) }
+                </dl>
+            }
+            if !st.detail.table.is_empty() {
+                <table class="rows">
+                    { for st.detail.table.iter().map(|l| html! {
+                        <tr class={classes!(l.hot.then_some("hot"))}><th>{ &l.key }</th><td>{ &l.text }</td></tr>
+                    }) }
+                </table>
+            }
+            <div class="actions">
+                if up {
+                    <button onclick={act(Action::Crash { node: id })} data-testid="crash">{ "✖ Crash" }</button>
+                } else {
+                    <button onclick={act(Action::Restart { node: id })} data-testid="restart">{ "↺ Restart" }</button>
+                }
+                <button onclick={act(Action::Partition { groups: vec![vec![id], others] })} data-testid="isolate">
+                    { "✂ Isolate" }
+                </button>
+                if shopper {
+                    <BasketForm shopper={id} items={m.scenario.workload.items} customers={m.scenario.workload.customers}
+                                cursor_us={props.cursor_us} playing={props.playing} on_act={props.on_act.clone()} />
+                }
+            </div>
+            <p class="muted">{ "Actions happen at the cursor: the run forks there and the future is simulated again." }</p>
+        </section>
+    }
+}

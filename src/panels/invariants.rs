@@ -1,0 +1,61 @@
+//! The invariant panel: every safety rule with its state at the cursor, and the run's liveness verdict.
+
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct InvariantsPanelProps {
+    pub invariants: &'static [protosim::invariants::InvariantInfo],
+    /// The violations up to the cursor.
+    pub violations: Vec<crate::model::ViolationMark>,
+    /// The liveness verdict of the whole run (a promise about the future cannot be judged at the cursor).
+    pub liveness: protosim::liveness::LivenessReport,
+}
+
+/// Every invariant with its state at the cursor; a broken one says where, when and what.
+#[component]
+pub fn InvariantsPanel(props: &InvariantsPanelProps) -> Html {
+    let broken = !props.violations.is_empty();
+    html! {
+        <section class={classes!("invariants", broken.then_some("broken"))} data-testid="invariants">
+            if broken {
+                <p><strong>{ "⚠ A safety rule broke: the run paused there." }</strong></p>
+            } else {
+                <p>{ format!("✔ All {} invariants hold so far", props.invariants.len()) }</p>
+            }
+            <ul class="rules">
+                { for props.invariants.iter().map(|inv| {
+                    let v = props.violations.iter().find(|v| v.invariant == inv.name);
+                    html! {
+                        <li class={classes!(v.is_some().then_some("bad"))} title={inv.rule}>
+                            { if v.is_some() { "✖ " } else { "✔ " } }<code>{ inv.name }</code>
+                            if let Some(v) = v {
+                                <p class="violation">{ &v.text }</p>
+                            }
+                        </li>
+                    }
+                }) }
+                { liveness_line(&props.liveness) }
+            </ul>
+        </section>
+    }
+}
+
+/// The liveness verdict as one more rule of the invariant panel, judged over the whole run.
+fn liveness_line(l: &protosim::liveness::LivenessReport) -> Html {
+    use protosim::liveness::LivenessVerdict;
+    let (mark, class) = match l.verdict {
+        LivenessVerdict::Held => ("✔ ", None),
+        LivenessVerdict::Broken => ("✖ ", Some("bad")),
+        LivenessVerdict::NotApplicable => ("– ", None),
+    };
+    let rule = match l.bound_ms {
+        Some(b) => format!("every checkout is answered within {b} ms once {}", l.needs),
+        None => "this protocol states no liveness bound".to_string(),
+    };
+    html! {
+        <li class={classes!(class)} title={rule} data-testid="liveness" data-verdict={l.verdict.name()}>
+            { mark }<code>{ "liveness" }</code>{ " (whole run)" }
+            <p class={classes!(if class.is_some() { "violation" } else { "liveness-why" })}>{ l.describe() }</p>
+        </li>
+    }
+}

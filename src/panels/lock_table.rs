@@ -1,0 +1,31 @@
+//! The lock manager's table and wait-for graph (pessimistic locking).
+
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct LockPanelProps {
+    /// The lock manager's state at the cursor.
+    pub detail: protosim::engine::NodeDetail,
+}
+
+/// The lock manager's full lock table (holders ← queue per row, fencing tokens) and its wait-for graph.
+#[component]
+pub fn LockPanel(props: &LockPanelProps) -> Html {
+    let d = &props.detail;
+    html! {
+        <section class="locks" aria-label="Lock table and wait-for graph" data-testid="locks">
+            <h2>{ "Lock table" }</h2>
+            if d.table.is_empty() {
+                <p class="muted">{ "No row is locked." }</p>
+            } else {
+                <table>
+                    { for d.table.iter().map(|l| html! {
+                        <tr class={classes!(l.hot.then_some("hot"))}><th>{ &l.key }</th><td>{ &l.text }</td></tr>
+                    }) }
+                </table>
+            }
+            <h2>{ "Wait-for graph" }<small>{ " an arrow means “waits for”; red: a deadlock" }</small></h2>
+            <crate::cluster::WaitGraph edges={d.waits.clone()} />
+        </section>
+    }
+}

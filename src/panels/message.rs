@@ -1,0 +1,46 @@
+//! A message's panel: what it carries, and dropping, duplicating or delaying it.
+
+use crate::act::*;
+use crate::model::Model;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct MessagePanelProps {
+    pub model: Rc<Model>,
+    pub id: u64,
+    pub cursor_us: u64,
+    pub playing: bool,
+    pub on_act: Callback<Act>,
+    pub on_close: Callback<MouseEvent>,
+}
+
+/// A message picked in flight: what it is, and drop it or deliver it twice.
+#[component]
+pub fn MessagePanel(props: &MessagePanelProps) -> Html {
+    use protosim::scenario::Action;
+    let m = &props.model;
+    let Some(f) = m.flights.iter().find(|f| f.id == props.id) else { return html! {} };
+    let name = |n: protosim::scenario::NodeId| m.nodes.get(usize::from(n)).map_or_else(String::new, |x| x.name.clone());
+    let in_flight = f.sent_us <= props.cursor_us && props.cursor_us < f.end_us && f.dropped.is_none();
+    let act = |action: Action| act_on_click(&props.on_act, props.cursor_us, props.playing, action);
+    html! {
+        <section class="inspector" aria-label={format!("Message #{}", f.id)} data-testid="message">
+            <h2>{ format!("{} #{}", f.label, f.id) }<small>{ format!(" {} → {}", name(f.from), name(f.to)) }</small>
+                <button class="ghost close" onclick={props.on_close.clone()} aria-label="Close">{ "✕" }</button>
+            </h2>
+            <p class="summary">{ format!("sent at {:.3} s, due at {:.3} s", f.sent_us as f64 / 1e6, f.planned_us as f64 / 1e6) }</p>
+            if in_flight {
+                <div class="actions">
+                    <button onclick={act(Action::DropMessage { id: f.id })} data-testid="drop">{ "✖ Drop it" }</button>
+                    <button onclick={act(Action::DuplicateMessage { id: f.id })} data-testid="duplicate">{ "⧉ Deliver it twice" }</button>
+                    <button onclick={act(Action::DelayMessage { id: f.id, by_us: 200_000 })} data-testid="delay">
+                        { "⧗ Hold it back 200 ms" }
+                    </button>
+                </div>
+            } else {
+                <p class="muted">{ "Not in flight at this moment." }</p>
+            }
+        </section>
+    }
+}
