@@ -418,19 +418,7 @@ impl ModelBuilder {
                 Some(("fault", format!("{} restarts from its disk", self.name(node))))
             }
             Ev::Partition { groups } => {
-                let mut group = vec![groups.len(); n];
-                for (g, members) in groups.iter().enumerate() {
-                    for &m in members {
-                        group[usize::from(m)] = g;
-                    }
-                }
-                for a in 0..n {
-                    for b in 0..n {
-                        if group[a] != group[b] {
-                            self.blocked[a * n + b] = true;
-                        }
-                    }
-                }
+                protosim::scenario::partition_cuts(&mut self.blocked, n, &groups);
                 self.cuts.push((t, self.blocked.clone()));
                 self.faults.push((t, "✂ partition".to_string()));
                 let names: Vec<String> =

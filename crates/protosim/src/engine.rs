@@ -372,20 +372,7 @@ impl Net {
         self.blocked[usize::from(from) * self.n + usize::from(to)]
     }
     fn partition(&mut self, groups: &[Vec<NodeId>]) {
-        // Every node gets a group number; nodes named in no group share one extra group.
-        let mut group = vec![groups.len(); self.n];
-        for (g, members) in groups.iter().enumerate() {
-            for &m in members {
-                group[usize::from(m)] = g;
-            }
-        }
-        for a in 0..self.n {
-            for b in 0..self.n {
-                if group[a] != group[b] {
-                    self.blocked[a * self.n + b] = true;
-                }
-            }
-        }
+        crate::scenario::partition_cuts(&mut self.blocked, self.n, groups);
     }
 }
 

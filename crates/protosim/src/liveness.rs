@@ -287,23 +287,7 @@ impl NetState {
     fn apply(&mut self, scenario: &Scenario, action: &Action) {
         let n = self.n;
         match action {
-            Action::Partition { groups } => {
-                let mut group = vec![groups.len(); n];
-                for (g, members) in groups.iter().enumerate() {
-                    for &m in members {
-                        if let Some(x) = group.get_mut(usize::from(m)) {
-                            *x = g;
-                        }
-                    }
-                }
-                for a in 0..n {
-                    for b in 0..n {
-                        if group[a] != group[b] {
-                            self.blocked[a * n + b] = true;
-                        }
-                    }
-                }
-            }
+            Action::Partition { groups } => crate::scenario::partition_cuts(&mut self.blocked, n, groups),
             Action::Cut { from, to } => {
                 if let Some(x) = self.blocked.get_mut(usize::from(*from) * n + usize::from(*to)) {
                     *x = true;

@@ -185,6 +185,28 @@ pub enum Action {
     Checkout { shopper: NodeId, customer: u16, lines: Vec<Line> },
 }
 
+/// Cuts, in `blocked` (`n × n`, `blocked[from * n + to]`), every directed link that a partition into `groups`
+/// separates: nodes in different groups cannot reach each other, and nodes named in no group form one more group
+/// together ([`Action::Partition`]). Cuts add up: a link already cut stays cut until a heal clears them all. The
+/// engine, the liveness verdict and the page's picture all shape the network with this one rule.
+pub fn partition_cuts(blocked: &mut [bool], n: usize, groups: &[Vec<NodeId>]) {
+    let mut group = vec![groups.len(); n];
+    for (g, members) in groups.iter().enumerate() {
+        for &m in members {
+            if let Some(x) = group.get_mut(usize::from(m)) {
+                *x = g;
+            }
+        }
+    }
+    for a in 0..n {
+        for b in 0..n {
+            if group[a] != group[b] {
+                blocked[a * n + b] = true;
+            }
+        }
+    }
+}
+
 /// An action stamped with the simulated time it happens at.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
