@@ -4,9 +4,9 @@
 //! duplicating spell — spread over the first two thirds of the run, so the last part is a calm phase in which a
 //! correct protocol should recover (TigerBeetle's safety-then-liveness split); in a third of the schedules some of
 //! the servers the protocol can spare (one to all of them) stay down through it. Liveness is judged by
-//! [`crate::liveness`]. Half the schedules also get a *partition
-//! storm*: the network is re-split at random every 0.1–0.8 s, so leaders keep being cut off with entries only they
-//! hold — the schedules behind consensus bugs such as Raft's Figure 8, which isolated crashes almost never produce.
+//! [`crate::liveness`]. Half the schedules also get a *partition storm*: the network is re-split at random every
+//! 0.1–0.8 s, so leaders keep being cut off with entries only they hold — the schedules behind consensus bugs such
+//! as Raft's Figure 8, which isolated crashes almost never produce.
 
 use crate::rng::{SimRng, Stream};
 use crate::scenario::{Action, Intervention, LinkSettings, NodeId, Scenario};
@@ -104,8 +104,8 @@ pub fn with_random_faults(base: &Scenario) -> Scenario {
             t += r.range_u64(100_000, 800_000);
         }
     }
-    // Heal and restart everything for the calm phase; in a third of the schedules some servers stay down, as many
-    // as the protocol can spare (a minority of Raft servers or Paxos acceptors), so that liveness is judged with
+    // Heal and restart everything for the calm phase; in a third of the schedules some of the servers the protocol
+    // can spare (part of a minority of Raft servers or Paxos acceptors) stay down, so that liveness is judged with
     // only a quorum up.
     out.push(Intervention { at_us: faulty_us, action: Action::Heal });
     out.push(Intervention { at_us: faulty_us, action: Action::SetNetwork { link: None, settings: calm } });
