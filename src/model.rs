@@ -308,7 +308,8 @@ impl ModelBuilder {
                 self.summaries[usize::from(node)].push(&mut self.statics, t, &st);
                 None
             }
-            Ev::Note { node, text } => {
+            Ev::Note { node, note } => {
+                let text = protosim::i18n::render(&note);
                 // Notes name their node when it is the sentence's subject; otherwise say whose note it is.
                 let who = self.name(node);
                 let starts_with_name =
@@ -325,7 +326,7 @@ impl ModelBuilder {
                 });
                 Some(("violation", text))
             }
-            Ev::Engine { text } => Some(("fault", text)),
+            Ev::Engine { note } => Some(("fault", protosim::i18n::render(&note))),
             Ev::Stop { stop } => Some(("stop", format!("the run ends: {}", stop.describe()))),
         };
         if let Some((class, text)) = line {

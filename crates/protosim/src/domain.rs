@@ -5,6 +5,8 @@
 //! operations, so a protocol bug that takes stock twice, charges twice or writes over a concurrent update is caught.
 
 use crate::invariants::Violation;
+use crate::narration::note;
+use crate::narration::{Arg, Note};
 use crate::scenario::{Line, NodeId, Workload};
 use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
@@ -103,23 +105,25 @@ impl Outcome {
     pub fn is_rejected(&self) -> bool {
         matches!(self, Outcome::OutOfStock { .. } | Outcome::InsufficientFunds { .. })
     }
-    pub fn short(&self) -> String {
-        match self {
+    /// The outcome as a phrase of narration ("confirmed as order 3 ($12.00)"), typed (see [`crate::narration`]).
+    pub fn note(&self) -> Note {
+        match *self {
             Outcome::Confirmed { order, total_cents } => {
-                format!("confirmed as order {order} ({})", cents(*total_cents))
+                note!("outcome.confirmed", order, total = Arg::Cents(total_cents))
             }
-            Outcome::OutOfStock { item } => format!("rejected: item {item} out of stock"),
+            Outcome::OutOfStock { item } => note!("outcome.out_of_stock", item),
             Outcome::InsufficientFunds { total_cents } => {
-                format!("rejected: wallet cannot pay {}", cents(*total_cents))
+                note!("outcome.insufficient_funds", total = Arg::Cents(total_cents))
             }
-            Outcome::Aborted { reason: AbortReason::GaveUp } => "aborted: no answer after every retry".to_string(),
-            Outcome::Aborted { reason: AbortReason::VoteTimeout } => {
-                "aborted: not every service voted in time".to_string()
-            }
-            Outcome::Aborted { reason: AbortReason::Contention } => {
-                "aborted: lost to concurrent checkouts on every retry".to_string()
-            }
+            Outcome::Aborted { reason: AbortReason::GaveUp } => note!("outcome.gave_up"),
+            Outcome::Aborted { reason: AbortReason::VoteTimeout } => note!("outcome.vote_timeout"),
+            Outcome::Aborted { reason: AbortReason::Contention } => note!("outcome.contention"),
         }
+    }
+
+    /// [`Outcome::note`] in English.
+    pub fn short(&self) -> String {
+        crate::i18n::render(&self.note())
     }
 }
 

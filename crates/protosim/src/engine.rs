@@ -10,6 +10,8 @@
 
 use crate::domain::{Catalogue, CheckoutRequest, Outcome, RequestId};
 use crate::invariants::{InvariantInfo, Verdict, Violation};
+use crate::narration::note;
+use crate::narration::Note;
 use crate::rng::{SimRng, Stream};
 use crate::scenario::{Action, Line, LinkSettings, NodeId, Scenario};
 use crate::trace::{DropReason, Ev, Metrics, StopReason, TraceEvent};
@@ -142,27 +144,22 @@ pub(crate) enum Effect<P: Protocol> {
     Send(NodeId, P::Msg),
     SetTimer(TimerId, u64, P::Timer),
     CancelTimer(TimerId),
-    Note(String),
+    Note(Note),
     Answer(RequestId, Outcome),
     Sample(&'static str, u64),
 }
 
-/// Narration text, given directly or as a closure that builds it only when narration is recorded.
+/// Narration ([`Note`]), given directly or as a closure that builds it only when narration is recorded.
 pub trait Narration {
-    fn into_text(self) -> String;
+    fn into_note(self) -> Note;
 }
-impl Narration for String {
-    fn into_text(self) -> String {
+impl Narration for Note {
+    fn into_note(self) -> Note {
         self
     }
 }
-impl Narration for &str {
-    fn into_text(self) -> String {
-        self.to_string()
-    }
-}
-impl<F: FnOnce() -> String> Narration for F {
-    fn into_text(self) -> String {
+impl<F: FnOnce() -> Note> Narration for F {
+    fn into_note(self) -> Note {
         self()
     }
 }
@@ -225,11 +222,12 @@ impl<P: Protocol> Ctx<'_, P> {
     pub fn narrating(&self) -> bool {
         self.narrate
     }
-    /// A plain-words explanation for the event log. Pass a closure (`|| format!(…)`) where the text costs
-    /// something to build: it is only called when narration is recorded.
-    pub fn note(&mut self, text: impl Narration) {
+    /// A plain-words explanation for the event log, as a typed [`Note`] (see [`crate::narration`]). Pass a
+    /// closure (`|| note!(…)`) where the note costs something to build: it is only called when narration is
+    /// recorded.
+    pub fn note(&mut self, note: impl Narration) {
         if self.narrate {
-            self.fx.push(Effect::Note(text.into_text()));
+            self.fx.push(Effect::Note(note.into_note()));
         }
     }
     /// Records one measurement of a protocol-specific metric (reported with percentiles).
@@ -716,7 +714,7 @@ impl<P: Protocol> Engine<P> {
                         n.timers.swap_remove(pos);
                     }
                 }
-                Effect::Note(text) => self.record(Ev::Note { node, text }),
+                Effect::Note(note) => self.record(Ev::Note { node, note }),
                 Effect::Answer(request_id, outcome) => self.answered(node, request_id, outcome),
                 Effect::Sample(name, value) => {
                     self.core.metrics.samples.entry(name).or_default().push(value);
@@ -816,8 +814,8 @@ impl<P: Protocol> Engine<P> {
     fn submit(&mut self, shopper: NodeId, customer: u16, lines: Vec<Line>) -> Option<NodeId> {
         if !self.core.nodes[usize::from(shopper)].up {
             if self.opts.narrate {
-                let text = format!("{} is down: its shopper's checkout never starts", self.proto.node_name(shopper));
-                self.record(Ev::Note { node: shopper, text });
+                let node = self.proto.node_name(shopper);
+                self.record(Ev::Note { node: shopper, note: note!("engine.shopper_down", node) });
             }
             return None;
         }
@@ -839,7 +837,7 @@ impl<P: Protocol> Engine<P> {
                 let n = &mut self.core.nodes[usize::from(node)];
                 if !n.up {
                     let name = self.proto.node_name(node);
-                    self.engine_note(|| format!("{name} is already down: nothing to crash"));
+                    self.engine_note(|| note!("engine.crash.noop", node = name));
                     return None;
                 }
                 n.up = false;
@@ -853,7 +851,7 @@ impl<P: Protocol> Engine<P> {
             Action::Restart { node } => {
                 if self.core.nodes[usize::from(node)].up {
                     let name = self.proto.node_name(node);
-                    self.engine_note(|| format!("{name} is up: nothing to restart"));
+                    self.engine_note(|| note!("engine.restart.noop", node = name));
                     return None;
                 }
                 self.core.nodes[usize::from(node)].up = true;
@@ -884,7 +882,7 @@ impl<P: Protocol> Engine<P> {
                     let (from, to) = self.find_envelope(id).unwrap_or((0, 0));
                     self.record(Ev::Drop { id, from, to, reason: DropReason::User });
                 } else {
-                    self.engine_note(|| format!("nothing to drop: message #{id} is not in flight"));
+                    self.engine_note(|| note!("engine.drop.noop", id));
                 }
                 None
             }
@@ -899,7 +897,7 @@ impl<P: Protocol> Engine<P> {
                         self.record(Ev::Duplicate { id, copy, deliver_us: at });
                         self.push(at, What::Deliver(Box::new(Envelope { id: copy, from, to, msg })));
                     }
-                    _ => self.engine_note(|| format!("nothing to duplicate: message #{id} is not on its way")),
+                    _ => self.engine_note(|| note!("engine.duplicate.noop", id)),
                 }
                 None
             }
@@ -911,7 +909,7 @@ impl<P: Protocol> Engine<P> {
                         let total = self.core.delayed[&id];
                         self.record(Ev::Delay { id, deliver_us: at + total });
                     }
-                    _ => self.engine_note(|| format!("nothing to delay: message #{id} is not on its way")),
+                    _ => self.engine_note(|| note!("engine.delay.noop", id)),
                 }
                 None
             }
@@ -930,9 +928,9 @@ impl<P: Protocol> Engine<P> {
     }
 
     /// The engine's own narration (see [`Ev::Engine`]), recorded only when narration is.
-    fn engine_note(&mut self, text: impl FnOnce() -> String) {
+    fn engine_note(&mut self, note: impl FnOnce() -> Note) {
         if self.opts.narrate {
-            self.record(Ev::Engine { text: text() });
+            self.record(Ev::Engine { note: note() });
         }
     }
 

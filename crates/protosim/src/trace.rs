@@ -2,6 +2,7 @@
 
 use crate::domain::{Outcome, RequestId};
 use crate::invariants::Violation;
+use crate::narration::Note;
 use crate::scenario::{Line, LinkSettings, NodeId};
 use crate::view::NodeDetail;
 use serde::Serialize;
@@ -121,14 +122,15 @@ pub enum Ev {
         #[serde(skip_serializing_if = "Option::is_none")]
         detail: Option<NodeDetail>,
     },
+    /// What a node says about its step, as a typed record rendered by [`crate::i18n`].
     Note {
         node: NodeId,
-        text: String,
+        note: Note,
     },
     /// The engine's own narration: an intervention that did nothing (a message no longer in flight, a crash of a
     /// node that is down, a restart of one that is up) and why. Belongs to no node.
     Engine {
-        text: String,
+        note: Note,
     },
     Violation {
         violation: Violation,

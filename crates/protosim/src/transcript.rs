@@ -19,7 +19,7 @@ pub fn render(names: &[String], trace: &[TraceEvent]) -> String {
     let mut out = String::new();
     for e in trace {
         let (who, text) = match &e.ev {
-            Ev::Note { node, text } => (name(*node), text.clone()),
+            Ev::Note { node, note } => (name(*node), crate::i18n::render(note)),
             Ev::Submit { node, request_id, customer, lines } => {
                 let basket: Vec<String> = lines.iter().map(|l| format!("{}× item {}", l.qty, l.item)).collect();
                 (name(*node), format!("submits checkout #{request_id} for customer {customer}: {}", basket.join(", ")))
@@ -50,7 +50,7 @@ pub fn render(names: &[String], trace: &[TraceEvent]) -> String {
             Ev::Violation { violation } => {
                 ("-".into(), format!("VIOLATION of {}: {}", violation.invariant, violation.detail))
             }
-            Ev::Engine { text } => ("-".into(), text.clone()),
+            Ev::Engine { note } => ("-".into(), crate::i18n::render(note)),
             Ev::Stop { stop } => ("-".into(), format!("the run ends: {}", stop.describe())),
             Ev::Send { .. }
             | Ev::Deliver { .. }

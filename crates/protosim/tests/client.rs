@@ -3,6 +3,7 @@
 //! sending there instead of circling among dead ones.
 
 use protosim::liveness::{judge_trace, LivenessVerdict};
+use protosim::narration::Arg;
 use protosim::scenario::{Action, Intervention, NodeId, ProtocolKind, Scenario};
 use protosim::{run, RecordOptions};
 
@@ -135,7 +136,7 @@ fn a_shopper_that_crashes_sends_its_open_checkouts_again_when_it_restarts() {
         let what = format!("{}\nscenario: {}", protocol.name(), s.to_json());
         let resent = r.trace().iter().any(|e| {
             e.t_us == 5_000_000
-                && matches!(&e.ev, Ev::Note { node, text } if *node == shopper && text.starts_with("restarts with 1 unanswered"))
+                && matches!(&e.ev, Ev::Note { node, note } if *node == shopper && note.key == "client.restart.pending" && note.arg("n") == Some(&Arg::Num(1)))
         });
         assert!(resent, "{what}: the restarted shopper sends its open checkout again");
         let answered = r.trace().iter().any(|e| matches!(e.ev, Ev::Outcome { request_id: 1, .. }));

@@ -6,6 +6,7 @@ use common::assert_replays;
 use protosim::engine::{Engine, RecordOptions};
 use protosim::faults::with_random_faults;
 use protosim::liveness::{judge_trace, LivenessVerdict};
+use protosim::narration::{Arg, Note};
 use protosim::protocols::paxos::{Paxos, State};
 use protosim::run;
 use protosim::scenario::{Action, Intervention, LinkSettings, ProtocolKind, Scenario};
@@ -23,9 +24,9 @@ fn outcomes(trace: &[TraceEvent]) -> Vec<u64> {
     trace.iter().filter(|e| matches!(e.ev, Ev::Outcome { .. })).map(|e| e.t_us).collect()
 }
 
-fn notes(trace: &[TraceEvent], node: u16) -> impl Iterator<Item = (u64, &str)> {
+fn notes(trace: &[TraceEvent], node: u16) -> impl Iterator<Item = (u64, &Note)> {
     trace.iter().filter_map(move |e| match &e.ev {
-        Ev::Note { node: n, text } if *n == node => Some((e.t_us, text.as_str())),
+        Ev::Note { node: n, note } if *n == node => Some((e.t_us, note)),
         _ => None,
     })
 }
@@ -54,8 +55,8 @@ fn two_proposers_duel_and_back_off_resolves_it() {
                 assert!(p.chosen.contains_key(&slot), "seed {seed}: contested slot {slot} ({rounds} rounds) undecided");
             }
         }
-        let lost = notes(&e.trace, 3).chain(notes(&e.trace, 4)).filter(|(_, t)| t.contains("duelling")).count();
-        let backed = notes(&e.trace, 3).chain(notes(&e.trace, 4)).filter(|(_, t)| t.starts_with("backs off")).count();
+        let lost = notes(&e.trace, 3).chain(notes(&e.trace, 4)).filter(|(_, n)| n.key == "paxos.duel").count();
+        let backed = notes(&e.trace, 3).chain(notes(&e.trace, 4)).filter(|(_, n)| n.key == "paxos.backoff").count();
         assert!(backed >= lost, "every lost duel backs off");
         let m = &e.core.metrics;
         let answered = m.checkouts_confirmed + m.checkouts_rejected;
@@ -85,7 +86,7 @@ fn a_majority_partitioned_away_stops_progress_safely_and_resumes_on_heal() {
     let decided_during = t
         .iter()
         .filter(|e| (2_300_000..6_000_000).contains(&e.t_us))
-        .filter(|e| matches!(&e.ev, Ev::Note { text, .. } if text.starts_with("learns that slot")))
+        .filter(|e| matches!(&e.ev, Ev::Note { note, .. } if note.key == "paxos.learn"))
         .count();
     assert_eq!(decided_during, 0, "without a majority of acceptors nothing is chosen");
     let after = outcomes(t).into_iter().filter(|&t| t > 6_000_000).count();
@@ -118,9 +119,8 @@ fn stable_leader_decides_a_slot_in_two_message_delays_after_the_first() {
         }
     }
     let mut measured = 0;
-    for (time, text) in notes(t, leader) {
-        let Some(rest) = text.strip_prefix("learns that slot ") else { continue };
-        let slot: u64 = rest.split(' ').next().unwrap().parse().unwrap();
+    for (time, note) in notes(t, leader) {
+        let (true, Some(&Arg::Num(slot))) = (note.key == "paxos.learn", note.arg("slot")) else { continue };
         if slot > 1 {
             let sent = accepts[&slot];
             assert_eq!(time - sent, 20_000, "slot {slot}: Accept then Accepted, two 10 ms message delays");

@@ -6,6 +6,7 @@ use common::{assert_replays, fixture};
 use protosim::engine::{Engine, RecordOptions};
 use protosim::faults::with_random_faults;
 use protosim::liveness::{judge_trace, LivenessVerdict};
+use protosim::narration::Arg;
 use protosim::protocols::raft::{Disk, Raft, RaftRole, State};
 use protosim::run;
 use protosim::scenario::{Action, Intervention, NodeId, ProtocolKind, Scenario};
@@ -157,11 +158,10 @@ fn the_figure_8_schedule_is_safe_with_the_correct_rule_and_unsafe_without() {
     let v = r.violations();
     let first = v.first().expect("the mistaken rule loses a committed entry");
     assert!(first.invariant == "leader-completeness" || first.invariant == "state-machine-safety", "{v:?}");
-    // It is Figure 8: an entry of an older term committed by counting copies, then erased by a later leader.
-    let index = first.detail.rsplit(' ').next().unwrap().to_string();
+    let index: u64 = first.detail.rsplit(' ').next().unwrap().parse().unwrap();
     let counted = r.trace().iter().find_map(|e| match &e.ev {
-        protosim::trace::Ev::Note { text, .. }
-            if text.starts_with(&format!("index {index} (term")) && text.contains("Figure 8") =>
+        protosim::trace::Ev::Note { note, .. }
+            if note.key == "raft.commit.old_term" && note.arg("index") == Some(&Arg::Num(index)) =>
         {
             Some(e.t_us)
         }

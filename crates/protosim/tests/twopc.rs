@@ -7,6 +7,7 @@ use protosim::domain::Outcome;
 use protosim::engine::{Engine, RecordOptions};
 use protosim::faults::{heal_us, with_random_faults};
 use protosim::liveness::{judge_trace, LivenessVerdict};
+use protosim::narration::Arg;
 use protosim::protocols::twopc::{Disk, PState, TwoPc};
 use protosim::run;
 use protosim::scenario::{Action, Intervention, Line, LinkSettings, NodeId, ProtocolKind, Scenario};
@@ -108,7 +109,7 @@ fn a_coordinator_crash_after_prepare_blocks_the_participants_until_it_restarts()
     let blocked = e
         .trace
         .iter()
-        .filter(|x| matches!(&x.ev, Ev::Note { text, .. } if text.starts_with("blocked on txn #1")))
+        .filter(|x| matches!(&x.ev, Ev::Note { note, .. } if note.key == "twopc.blocked" && note.arg("txn") == Some(&Arg::Num(1))))
         .count();
     assert!(blocked >= 3, "participants say they are blocked and what they hold");
     e.run_to_end();

@@ -26,6 +26,7 @@
 
 use crate::domain::{AbortReason, CheckoutRequest, Outcome, RequestId};
 use crate::engine::{Ctx, Protocol, TimerId};
+use crate::narration::note;
 use crate::scenario::NodeId;
 use crate::vecmap::{VecMap, VecSet};
 
@@ -171,7 +172,7 @@ impl Client {
             P::outbox(ctx.disk()).map(|o| o.pending.values().cloned().collect()).unwrap_or_default();
         if !pending.is_empty() {
             let n = pending.len();
-            ctx.note(|| format!("restarts with {n} unanswered checkout(s) on disk and sends them again"));
+            ctx.note(|| note!("client.restart.pending", n));
         }
         for req in pending {
             c.send(p, ctx, req);
@@ -249,13 +250,13 @@ impl Client {
     ) {
         let was_pending = ctx.persist(|d| P::outbox_mut(d).is_some_and(|o| o.pending.remove(&request_id).is_some()));
         if !was_pending {
-            ctx.note(|| format!("a late or duplicate reply for request #{request_id} is ignored"));
+            ctx.note(|| note!("client.reply.late", id = request_id));
             return;
         }
         if let Some(a) = self.attempts.remove(&request_id) {
             ctx.cancel_timer(a.timer);
             let n = a.attempts;
-            ctx.note(|| format!("request #{request_id} {} after {n} attempt(s)", outcome.short()));
+            ctx.note(|| note!("client.answered", id = request_id, outcome = outcome.note(), n));
         }
         self.preferred = Some(from);
         self.failed.clear();
@@ -307,7 +308,7 @@ impl Client {
             if attempts >= max {
                 ctx.persist(|d| P::outbox_mut(d).map(|o| o.pending.remove(&id)));
                 self.attempts.remove(&id);
-                ctx.note(|| format!("no answer for request #{id} after {max} attempts: the shopper gives up"));
+                ctx.note(|| note!("client.give_up", id, max));
                 ctx.answer(id, Outcome::Aborted { reason: AbortReason::GaveUp });
                 return;
             }
@@ -329,7 +330,7 @@ impl Client {
         }
         let to = self.target(servers);
         let retry = attempts + 1;
-        ctx.note(|| format!("no reply for request #{id} yet: retry {retry} with the same request id, to node {to}"));
+        ctx.note(|| note!("client.retry", id, retry, to));
         self.send(p, ctx, req);
     }
 }

@@ -32,6 +32,8 @@
 use crate::domain::{rules, Catalogue, CheckoutRequest, Outcome, RequestId, Shop};
 use crate::engine::{CheckView, Ctx, LogCell, Message, NodeDetail, Protocol, TimerId, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
+use crate::narration::note;
+use crate::narration::Arg;
 use crate::protocols::client::{shopper_spelling, Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
 use crate::protocols::meta::{ProtocolInfo, VariantInfo};
 use crate::scenario::{NodeId, ProtocolKind, Scenario};
@@ -125,8 +127,21 @@ fn value_text(v: &Value) -> String {
     }
 }
 
+/// A value in narration: a no-op in words, a batch by its request ids.
+fn value_arg(v: &Value) -> Arg {
+    match v.as_deref().map(Vec::as_slice) {
+        None | Some([]) => Arg::from(note!("paxos.value.noop")),
+        _ => Arg::Name(value_text(v)),
+    }
+}
+
 fn ballot_text(b: Ballot) -> String {
     format!("{}.{}", b.0, b.1)
+}
+
+/// A ballot in narration: `round.proposer`, an identifier.
+fn ballot_arg(b: Ballot) -> Arg {
+    Arg::Name(ballot_text(b))
 }
 
 #[derive(Clone, Debug)]
@@ -450,11 +465,7 @@ impl Paxos {
                 if let Msg::Nack { promised, .. } = &reply {
                     let p = *promised;
                     ctx.note(|| {
-                        format!(
-                            "refuses ballot {} for slot {slot}: it promised {} — a higher ballot wins",
-                            ballot_text(ballot),
-                            ballot_text(p)
-                        )
+                        note!("paxos.prepare.refused", ballot = ballot_arg(ballot), slot, promised = ballot_arg(p))
                     });
                 }
                 ctx.send(from, reply);
@@ -476,11 +487,12 @@ impl Paxos {
                     Ok(promised) => {
                         if ballot < promised {
                             ctx.note(|| {
-                                format!(
-                                    "accepts {} in slot {slot} at ballot {} although it promised {} — the mistake",
-                                    value_text(&value),
-                                    ballot_text(ballot),
-                                    ballot_text(promised)
+                                note!(
+                                    "paxos.accept.anything",
+                                    value = value_arg(&value),
+                                    slot,
+                                    ballot = ballot_arg(ballot),
+                                    promised = ballot_arg(promised)
                                 )
                             });
                         }
@@ -523,7 +535,7 @@ impl Paxos {
         let behind = p.highest_seen > slot || p.chosen.keys().next_back().is_some_and(|&l| l > slot);
         if behind && p.last_catchup_us.is_none_or(|t| ctx.now_us() >= t + self.attempt_us) {
             p.last_catchup_us = Some(ctx.now_us());
-            ctx.note(|| format!("has missed decisions from slot {slot} on: asks the other order services"));
+            ctx.note(|| note!("paxos.catchup", slot));
             for q in self.proposer_ids().filter(|&q| q != me) {
                 ctx.send(q, Msg::Catchup { from: slot });
             }
@@ -541,12 +553,7 @@ impl Paxos {
         }
         if self.variant == Variant::MajorityVoteOnly {
             let ballot = Self::new_ballot(p, ctx);
-            ctx.note(|| {
-                format!(
-                    "proposes {} for slot {slot} straight away, without a prepare phase",
-                    value_text(&Some(own.clone()))
-                )
-            });
+            ctx.note(|| note!("paxos.propose.no_prepare", value = value_arg(&Some(own.clone())), slot));
             self.send_accept(p, ctx, slot, ballot, Some(own), timer);
             return;
         }
@@ -563,12 +570,13 @@ impl Paxos {
         });
         let rounds = p.rounds[&slot];
         ctx.note(|| {
-            format!(
-                "prepares slot {slot}{} with ballot {}{}",
-                if open { " and every later slot" } else { "" },
-                ballot_text(ballot),
-                if rounds > 1 { format!(" (round {rounds} for this slot)") } else { String::new() }
-            )
+            let ballot = ballot_arg(ballot);
+            match (open, rounds > 1) {
+                (false, false) => note!("paxos.prepare", slot, ballot),
+                (true, false) => note!("paxos.prepare.open", slot, ballot),
+                (false, true) => note!("paxos.prepare.again", slot, ballot, rounds),
+                (true, true) => note!("paxos.prepare.open.again", slot, ballot, rounds),
+            }
         });
         for a in 0..self.acceptors {
             ctx.send(a, Msg::Prepare { slot, ballot, open });
@@ -622,9 +630,7 @@ impl Paxos {
                 ctx.cancel_timer(t);
             }
             p.backoff = Some(ctx.set_timer(wait, Timer::Backoff));
-            ctx.note(|| {
-                format!("backs off for {} ms before trying again (random, growing with each loss)", wait / 1000)
-            });
+            ctx.note(|| note!("paxos.backoff", wait_ms = wait / 1000));
         }
     }
 
@@ -632,10 +638,7 @@ impl Paxos {
         if p.chosen.contains_key(&slot) {
             return;
         }
-        if ctx.narrating() {
-            let text = format!("learns that slot {slot} holds {}", value_text(&value));
-            ctx.note(text);
-        }
+        ctx.note(|| note!("paxos.learn", slot, value = value_arg(&value)));
         p.chosen.insert(slot, value.clone());
         p.learned_dirty.push(slot);
         // Someone made progress: the contention that grew the back-off is over.
@@ -655,7 +658,7 @@ impl Paxos {
                 p.attempt = None;
                 ctx.cancel_timer(t);
                 if !won {
-                    ctx.note(|| format!("its checkouts lost slot {slot}: it will propose them again in a later slot"));
+                    ctx.note(|| note!("paxos.slot.lost", slot));
                 }
             }
         }
@@ -688,7 +691,7 @@ impl Paxos {
             p.forward_wait.remove(&req.request_id);
             // The shopper came back with a checkout we forwarded: the leader did not answer. Run Paxos for it here.
             let id = req.request_id;
-            ctx.note(|| format!("the stable leader did not answer request #{id}: proposes it itself"));
+            ctx.note(|| note!("paxos.leader.silent", id));
         }
         p.clients.insert(req.request_id, shopper);
         if p.queued.insert(req.request_id) {
@@ -722,22 +725,15 @@ impl Paxos {
                 let a = p.attempt.take().expect("checked above");
                 let value = match (&a.best, self.variant) {
                     (Some((b, v)), v2) if v2 != Variant::IgnoreAcceptedValue => {
-                        let (bt, vt) = (*b, value_text(v));
+                        let (bt, vt) = (*b, value_arg(v));
                         ctx.note(|| {
-                            format!(
-                                "a majority promised ballot {}; one reported {vt} accepted at {} — it must propose \
-                                 that value, not its own",
-                                ballot_text(ballot),
-                                ballot_text(bt)
-                            )
+                            note!("paxos.promised.prior", ballot = ballot_arg(ballot), value = vt, at = ballot_arg(bt))
                         });
                         v.clone()
                     }
                     (Some((_, v)), _) => {
-                        let vt = value_text(v);
-                        ctx.note(|| {
-                            format!("ignores {vt}, reported accepted, and proposes its own checkout — the mistake")
-                        });
+                        let value = value_arg(v);
+                        ctx.note(|| note!("paxos.promised.ignore", value));
                         a.value.clone()
                     }
                     (None, _) => a.value.clone(),
@@ -779,11 +775,7 @@ impl Paxos {
                         p.leading = None;
                     }
                     ctx.note(|| {
-                        format!(
-                            "loses slot {slot}: ballot {} is beaten by {} — two proposers are duelling",
-                            ballot_text(ballot),
-                            ballot_text(promised)
-                        )
+                        note!("paxos.duel", slot, ballot = ballot_arg(ballot), beaten_by = ballot_arg(promised))
                     });
                     self.abandon(p, ctx, true);
                 }
@@ -898,7 +890,7 @@ impl Protocol for Paxos {
             };
             if !known.is_empty() {
                 let n = known.len();
-                ctx.note(|| format!("restarts and rebuilds its shop from the {n} decisions in its order log on disk"));
+                ctx.note(|| note!("paxos.restart", n));
             }
             for (slot, value) in known {
                 self.learn(&mut p, ctx, slot, value);
@@ -924,7 +916,7 @@ impl Protocol for Paxos {
         match (st, timer) {
             (State::Proposer(p), Timer::Attempt(slot)) if p.attempt.as_ref().is_some_and(|a| a.slot == slot) => {
                 p.leading = None;
-                ctx.note(|| format!("no majority answered for slot {slot} in time: tries again"));
+                ctx.note(|| note!("paxos.attempt.timeout", slot));
                 self.abandon(p, ctx, true);
             }
             (State::Proposer(p), Timer::Backoff) => {

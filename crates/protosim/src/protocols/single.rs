@@ -16,6 +16,7 @@
 use crate::domain::{rules, Catalogue, CheckoutRequest, Outcome, RequestId, Shop};
 use crate::engine::{CheckView, Ctx, Message, Protocol, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
+use crate::narration::note;
 use crate::protocols::client::{shopper_spelling, Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
 use crate::protocols::meta::{ProtocolInfo, VariantInfo};
 use crate::scenario::{NodeId, ProtocolKind, Scenario};
@@ -219,12 +220,12 @@ impl Protocol for SingleDb {
         });
         if self.variant == Variant::AckBeforePersist {
             if boots > 1 {
-                ctx.note("db restarts with an empty memory: every order it confirmed before the crash is gone");
+                ctx.note(note!("single.restart.memory"));
             }
             State::Db { memory: Some(Box::new(Shop::new(&self.catalogue))) }
         } else {
             if boots > 1 {
-                ctx.note("db restarts and reads its orders back from disk: nothing it confirmed is lost");
+                ctx.note(note!("single.restart.disk"));
             }
             State::Db { memory: None }
         }
@@ -248,19 +249,13 @@ impl Protocol for SingleDb {
                         _ => unreachable!("the durable database always has its shop on disk"),
                     }),
                 };
-                if ctx.narrating() {
-                    let id = req.request_id;
-                    let how = if memory.is_some() { "kept in memory only" } else { "written to disk" };
-                    ctx.note(match (retry, dedup) {
-                        (true, true) => format!(
-                            "db has seen request #{id} before (a retry): it repeats its answer and charges nothing"
-                        ),
-                        (true, false) => {
-                            format!("db handles retried request #{id} as new: {} — a second charge", outcome.short())
-                        }
-                        _ => format!("db runs request #{id} atomically: {}, {how}, then replies", outcome.short()),
-                    });
-                }
+                let id = req.request_id;
+                ctx.note(|| match (retry, dedup, memory.is_some()) {
+                    (true, true, _) => note!("single.retry.dedup", id),
+                    (true, false, _) => note!("single.retry.no_dedup", id, outcome = outcome.note()),
+                    (false, _, true) => note!("single.run.memory", id, outcome = outcome.note()),
+                    (false, _, false) => note!("single.run.disk", id, outcome = outcome.note()),
+                });
                 ctx.send(from, Msg::Reply { request_id: req.request_id, outcome });
             }
             (State::Shopper { client }, Msg::Reply { request_id, outcome }) => {

@@ -29,6 +29,8 @@
 use crate::domain::{cents, rules, AbortReason, Catalogue, CheckoutRequest, Outcome, RequestId};
 use crate::engine::{CheckView, Ctx, LogCell, Message, NodeDetail, Protocol, TimerId, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
+use crate::narration::note;
+use crate::narration::Arg;
 use crate::protocols::client::{shopper_spelling, Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
 use crate::protocols::meta::{ProtocolInfo, VariantInfo};
 use crate::scenario::{Line, NodeId, ProtocolKind, Scenario};
@@ -374,17 +376,18 @@ impl TwoPc {
                     // It was down (or cut off) during PREPARE: it reserved nothing, so there is nothing to undo.
                     ctx.note(|| {
                         if commit {
-                            format!("is told to commit txn #{txn}, which it never prepared")
+                            note!("twopc.decision.commit.unknown", txn)
                         } else {
-                            format!("never prepared txn #{txn}: nothing to undo")
+                            note!("twopc.decision.abort.unknown", txn)
                         }
                     });
                 } else if !agreed {
                     ctx.note(|| {
-                        format!(
-                            "is told to {} txn #{txn}, but it already did the opposite",
-                            if commit { "commit" } else { "abort" }
-                        )
+                        if commit {
+                            note!("twopc.decision.commit.opposite", txn)
+                        } else {
+                            note!("twopc.decision.abort.opposite", txn)
+                        }
                     });
                 }
                 ctx.send(from, Msg::Ack { txn });
@@ -395,11 +398,14 @@ impl TwoPc {
                 let unblocked = Self::with_ledger(ctx, |l| {
                     l.txns.get(&txn).is_some_and(|t| t.state == PState::Prepared) && Self::finish(l, txn, commit)
                 });
-                let how = if commit { "committed" } else { "aborted" };
                 if unblocked {
                     Self::disarm(&mut p.timers, ctx, txn);
                     ctx.note(|| {
-                        format!("learns from node {from} that txn #{txn} {how}: cooperative termination unblocks it")
+                        if commit {
+                            note!("twopc.tell.committed", from, txn)
+                        } else {
+                            note!("twopc.tell.aborted", from, txn)
+                        }
                     });
                 }
             }
@@ -459,16 +465,14 @@ impl TwoPc {
         });
         match refusal {
             Some(o) => {
-                ctx.note(|| format!("votes NO on txn #{txn} ({}) and forgets it", o.short()));
+                ctx.note(|| note!("twopc.vote.no", txn, outcome = o.note()));
                 ctx.send(from, Msg::Vote { txn, yes: false, refusal: Some(o) });
             }
             None => {
                 if own_commit {
-                    ctx.note(|| format!("its own check passes: commits txn #{txn} at once — the mistake"));
+                    ctx.note(|| note!("twopc.vote.own_commit", txn));
                 } else {
-                    ctx.note(|| {
-                        format!("reserves for txn #{txn}, writes “prepared” to disk, votes YES: now uncertain")
-                    });
+                    ctx.note(|| note!("twopc.vote.yes", txn));
                     self.arm(&mut p.timers, ctx, txn, self.uncertain_us, Timer::Uncertain(txn));
                 }
                 ctx.send(from, Msg::Vote { txn, yes: true, refusal: None });
@@ -499,7 +503,7 @@ impl TwoPc {
                     );
                     l.dirty.push(txn);
                 });
-                ctx.note(|| format!("never voted on txn #{txn}: aborts it on its own and says so"));
+                ctx.note(|| note!("twopc.ask.never_voted", txn));
                 Some(false)
             }
         };
@@ -526,14 +530,16 @@ impl TwoPc {
         if self.variant == Variant::HeuristicCommit {
             self.sample_blocked(ctx, txn);
             Self::with_ledger(ctx, |l| Self::finish(l, txn, true));
-            ctx.note(|| format!("uncertain about txn #{txn} for {waited_ms} ms: commits on its own — the mistake"));
+            ctx.note(|| note!("twopc.heuristic_commit", txn, waited_ms));
             return;
         }
         let held = match &t.work {
-            Work::Stock(lines) => format!("{} unit(s) of stock", lines.iter().map(|l| l.qty).sum::<u32>()),
-            Work::Pay { amount, .. } => cents(*amount),
+            Work::Stock(lines) => {
+                Arg::from(note!("twopc.held.units", units = lines.iter().map(|l| l.qty).sum::<u32>()))
+            }
+            Work::Pay { amount, .. } => Arg::Cents(*amount),
         };
-        ctx.note(|| format!("blocked on txn #{txn} for {waited_ms} ms, holding {held}: it voted YES and must wait"));
+        ctx.note(|| note!("twopc.blocked", txn, waited_ms, held));
         if self.cooperative {
             for q in t.participants.iter().copied().filter(|&q| q != me) {
                 ctx.send(q, Msg::Ask { txn });
@@ -556,7 +562,13 @@ impl TwoPc {
         }
         if self.variant == Variant::DecideBeforeLog {
             c.unlogged.insert(txn, (commit, outcome));
-            ctx.note(|| format!("decides {} txn #{txn} and sends it — without logging it first", verb(commit)));
+            ctx.note(|| {
+                if commit {
+                    note!("twopc.decide.commit.unlogged", txn)
+                } else {
+                    note!("twopc.decide.abort.unlogged", txn)
+                }
+            });
         } else {
             ctx.persist(|d| {
                 if let Disk::Coordinator { log } = d {
@@ -566,9 +578,7 @@ impl TwoPc {
                     }
                 }
             });
-            ctx.note(|| {
-                format!("decides {} for txn #{txn}, logs it to disk, then tells every participant", verb(commit))
-            });
+            ctx.note(|| if commit { note!("twopc.decide.commit", txn) } else { note!("twopc.decide.abort", txn) });
         }
         c.dirty.push(txn);
         c.votes.remove(&txn);
@@ -610,7 +620,7 @@ impl TwoPc {
                         );
                     }
                 });
-                ctx.note(|| format!("begins txn #{txn} (logged) and asks {} services to prepare", participants.len()));
+                ctx.note(|| note!("twopc.begin", txn, services = participants.len()));
                 c.votes.insert(txn, VecMap::new());
                 for s in shards {
                     let lines: Vec<Line> = req.lines.iter().filter(|l| self.shard_of(l.item) == s).cloned().collect();
@@ -670,14 +680,6 @@ impl ShopperProtocol for TwoPc {
     }
     fn retry_policy(&self) -> RetryPolicy {
         RetryPolicy { retry_us: self.retry_us, max_attempts: None }
-    }
-}
-
-fn verb(commit: bool) -> &'static str {
-    if commit {
-        "COMMIT"
-    } else {
-        "ABORT"
     }
 }
 
@@ -781,9 +783,7 @@ impl Protocol for TwoPc {
                         self.arm(&mut c.timers, ctx, txn, self.resend_us, Timer::Resend(txn));
                     }
                     None => {
-                        ctx.note(|| {
-                            format!("restarts: txn #{txn} has no decision in the log, so it aborts (presumed abort)")
-                        });
+                        ctx.note(|| note!("twopc.restart.presumed_abort", txn));
                         self.decide(&mut c, ctx, txn, false, Outcome::Aborted { reason: AbortReason::VoteTimeout });
                     }
                 }
@@ -795,9 +795,7 @@ impl Protocol for TwoPc {
                 Self::ledger(ctx).txns.iter().filter(|(_, t)| t.state == PState::Prepared).map(|(id, _)| *id).collect();
             if !prepared.is_empty() {
                 let n = prepared.len();
-                ctx.note(|| {
-                    format!("restarts with {n} prepared transaction(s) on disk: still uncertain, still holding")
-                });
+                ctx.note(|| note!("twopc.restart.prepared", n));
             }
             let mut p = Participant::default();
             for txn in prepared {
@@ -824,7 +822,7 @@ impl Protocol for TwoPc {
         match (st, timer) {
             (State::Coordinator(c), Timer::Votes(txn)) if c.votes.contains_key(&txn) => {
                 c.timers.remove(&txn);
-                ctx.note(|| format!("not every vote on txn #{txn} arrived in time: aborts it"));
+                ctx.note(|| note!("twopc.votes.timeout", txn));
                 self.decide(c, ctx, txn, false, Outcome::Aborted { reason: AbortReason::VoteTimeout });
             }
             (State::Coordinator(c), Timer::Resend(txn)) => {

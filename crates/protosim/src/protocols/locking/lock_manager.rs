@@ -2,6 +2,8 @@
 //! tokens, leases, revocation, and the three deadlock strategies (detect, wound-wait, timeout).
 
 use crate::engine::Ctx;
+use crate::narration::note;
+use crate::narration::Arg;
 use crate::scenario::{DeadlockStrategy, NodeId};
 use crate::vecmap::{VecMap, VecSet};
 
@@ -165,7 +167,7 @@ impl Locking {
                 ctx.sample(LOCK_WAIT_METRIC, waited);
                 if waited > 0 {
                     let name = self.row_name(row);
-                    ctx.note(|| format!("grants {name} to {} after a wait of {} ms", txn_name(txn), waited / 1000));
+                    ctx.note(|| note!("locking.grant", row = name, txn = txn_name(txn), waited_ms = waited / 1000));
                 }
             }
             let shopper = t.shopper;
@@ -210,17 +212,16 @@ impl Locking {
             self.arm_refence(lm, ctx);
         }
         if let Some(why) = revoked {
-            let held: Vec<String> = t.held.iter().map(|r| self.row_name(*r)).collect();
             ctx.note(|| {
-                let rows = if held.is_empty() { "no locks".to_string() } else { held.join(", ") };
-                let then = if fence && !t.held.is_empty() {
-                    ": fences the rows before granting them again"
-                } else if !t.held.is_empty() {
-                    ": grants them again at once, without fencing"
+                let rows: Vec<Arg> = t.held.iter().map(|r| Arg::Name(self.row_name(*r))).collect();
+                let (txn, why) = (txn_name(txn), why.note());
+                if rows.is_empty() {
+                    note!("locking.abort.no_locks", txn, why)
+                } else if fence {
+                    note!("locking.abort.fence", txn, why, rows)
                 } else {
-                    ""
-                };
-                format!("aborts {} ({}), taking {rows}{then}", txn_name(txn), why.text())
+                    note!("locking.abort.no_fence", txn, why, rows)
+                }
             });
             ctx.send(t.shopper, Msg::Revoked { txn, why });
         }
@@ -292,13 +293,13 @@ impl Locking {
                 self.pump(lm, ctx, row);
                 let still = lm.txns.get(&txn).is_some_and(|t| t.waiting.is_some());
                 if still {
-                    let blockers: Vec<String> = lm.blockers(row, txn).into_iter().map(txn_name).collect();
-                    let name = self.row_name(row);
+                    let blockers: Vec<Arg> = lm.blockers(row, txn).into_iter().map(txn_arg).collect();
+                    let row = self.row_name(row);
                     ctx.note(|| {
                         if blockers.is_empty() {
-                            format!("{} waits for {name}: the row is being fenced", txn_name(txn))
+                            note!("locking.wait.fenced", txn = txn_name(txn), row)
                         } else {
-                            format!("{} waits for {name}, behind {}", txn_name(txn), blockers.join(" and "))
+                            note!("locking.wait", txn = txn_name(txn), row, blockers)
                         }
                     });
                     match self.strategy {
@@ -366,10 +367,8 @@ impl Locking {
                 while let Some(cycle) = lm.find_cycle() {
                     let victim = cycle.iter().copied().max_by_key(|t| lm.txns.get(t).map(|x| x.prio));
                     let Some(victim) = victim else { break };
-                    let names: Vec<String> = cycle.iter().map(|t| txn_name(*t)).collect();
-                    ctx.note(|| {
-                        format!("finds a deadlock: {} wait in a cycle; the youngest is the victim", names.join(" → "))
-                    });
+                    let cycle = Arg::Chain(cycle.iter().copied().map(txn_arg).collect());
+                    ctx.note(|| note!("locking.deadlock", cycle));
                     self.drop_txn(lm, ctx, victim, Some(Revoke::Deadlock));
                 }
                 if lm.txns.values().any(|t| t.waiting.is_some()) {

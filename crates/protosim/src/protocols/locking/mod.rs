@@ -58,6 +58,7 @@ pub use types::*;
 use crate::domain::{Catalogue, CheckoutRequest};
 use crate::engine::{CheckView, Ctx, NodeDetail, Protocol};
 use crate::invariants::{InvariantInfo, Violation};
+use crate::narration::note;
 use crate::scenario::{NodeId, ProtocolKind, Scenario};
 use crate::vecmap::{VecMap, VecSet};
 
@@ -150,7 +151,7 @@ impl Protocol for Locking {
                     lm.rows.insert(row, RowLock { fencing: Some(token), ..RowLock::default() });
                     by_node.entry(self.node_of(row)).or_default().push(row);
                 }
-                ctx.note(|| format!("restarts with an empty lock table: fences every row at token {token} first"));
+                ctx.note(|| note!("locking.lm.restart", token));
                 for (node, rows) in by_node {
                     ctx.send(node, Msg::Fence { rows, token });
                 }
@@ -176,11 +177,7 @@ impl Protocol for Locking {
                 self.set_step(&mut vol, ctx, id, self.busy_us);
             } else {
                 ctx.note(|| {
-                    format!(
-                        "restarts and resumes {} where it stopped ({})",
-                        txn_name(job.a.txn),
-                        Self::phase_text(job.a.phase)
-                    )
+                    note!("locking.shopper.resume", txn = txn_name(job.a.txn), phase = Self::phase_note(job.a.phase))
                 });
                 self.kick(ctx, &job);
                 self.set_step(&mut vol, ctx, id, self.step_us);

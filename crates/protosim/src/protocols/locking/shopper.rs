@@ -3,6 +3,8 @@
 
 use crate::domain::{AbortReason, Outcome, RequestId};
 use crate::engine::Ctx;
+use crate::narration::note;
+use crate::narration::Note;
 use crate::scenario::NodeId;
 use crate::vecmap::VecMap;
 
@@ -148,13 +150,13 @@ impl Locking {
     }
 
     /// The attempt failed: undo what it placed, release its locks, back off — or give up after the last attempt.
-    pub(super) fn fail(&self, vol: &mut ShopperVol, ctx: &mut Ctx<'_, Self>, id: RequestId, why: String) {
+    pub(super) fn fail(&self, vol: &mut ShopperVol, ctx: &mut Ctx<'_, Self>, id: RequestId, why: Note) {
         self.abandon(ctx, id);
         let Some(job) = Self::jobs(ctx).get(&id).cloned() else { return };
         let a = &job.a;
         let failed = job.failed + 1;
         if failed >= MAX_ATTEMPTS {
-            ctx.note(|| format!("{} failed ({why}); that was attempt {failed}: gives up", txn_name(a.txn)));
+            ctx.note(|| note!("locking.failed.last", txn = txn_name(a.txn), why = why.clone(), failed));
             Self::with_job(ctx, id, |j| j.failed = failed);
             self.finish(vol, ctx, id, Outcome::Aborted { reason: AbortReason::Contention });
             return;
@@ -163,20 +165,13 @@ impl Locking {
         let window = self.backoff_us << failed.min(6);
         let wait = window / 2 + ctx.rng().range_u64(0, window / 2);
         if ctx.now_us() + wait >= job.prio.0 + CHECKOUT_DEADLINE_US {
-            ctx.note(|| {
-                format!("{} failed ({why}), and the customer has waited long enough: gives up", txn_name(a.txn))
-            });
+            ctx.note(|| note!("locking.failed.deadline", txn = txn_name(a.txn), why = why.clone()));
             Self::with_job(ctx, id, |j| j.failed = failed);
             self.finish(vol, ctx, id, Outcome::Aborted { reason: AbortReason::GaveUp });
             return;
         }
         ctx.note(|| {
-            format!(
-                "{} failed ({why}): retries in {} ms (back-off, attempt {})",
-                txn_name(a.txn),
-                wait / 1000,
-                failed + 1
-            )
+            note!("locking.failed.retry", txn = txn_name(a.txn), why, wait_ms = wait / 1000, attempt = failed + 1)
         });
         Self::with_job(ctx, id, |j| {
             j.failed = failed;
@@ -239,7 +234,7 @@ impl Locking {
             }
         }
         if let Some(outcome) = refusal {
-            ctx.note(|| format!("{}: {}", txn_name(a.txn), outcome.short()));
+            ctx.note(|| note!("locking.refused", txn = txn_name(a.txn), outcome = outcome.note()));
             if self.pessimistic {
                 ctx.send(LOCKS, Msg::Release { txn: a.txn, ack: false });
             }
@@ -247,7 +242,7 @@ impl Locking {
             return;
         }
         if self.variant == Variant::ReleaseBeforeWrite {
-            ctx.note(|| format!("{} unlocks before writing — the mistake", txn_name(a.txn)));
+            ctx.note(|| note!("locking.release_before_write", txn = txn_name(a.txn)));
             Self::with_job(ctx, id, |j| j.a.released = true);
             self.go(vol, ctx, id, Phase::Unlocking);
         } else {
@@ -278,7 +273,7 @@ impl Locking {
             Msg::Revoked { why, .. }
                 if matches!(phase, Phase::Locking(_) | Phase::Reading | Phase::Prewriting) && !job.a.released =>
             {
-                self.fail(vol, ctx, id, format!("its locks were taken: {}", why.text()));
+                self.fail(vol, ctx, id, note!("locking.why.revoked", why = why.note()));
             }
             Msg::Values { rows, .. } => self.on_values(vol, ctx, id, from, rows),
             Msg::Busy { .. } => {
@@ -288,12 +283,12 @@ impl Locking {
             }
             Msg::Refused { why, .. } => {
                 if matches!(phase, Phase::Reading | Phase::Prewriting) {
-                    let text = match why {
-                        Refusal::Conflict { row } => format!("conflict on {}", self.row_name(row)),
-                        Refusal::Fenced { row } => format!("fenced out of {}", self.row_name(row)),
-                        Refusal::Aborted => "already aborted".to_string(),
+                    let why = match why {
+                        Refusal::Conflict { row } => note!("locking.why.conflict", row = self.row_name(row)),
+                        Refusal::Fenced { row } => note!("locking.why.fenced", row = self.row_name(row)),
+                        Refusal::Aborted => note!("locking.why.aborted"),
                     };
-                    self.fail(vol, ctx, id, text);
+                    self.fail(vol, ctx, id, why);
                 }
             }
             Msg::Released { .. } if phase == Phase::Unlocking => self.go(vol, ctx, id, Phase::Prewriting),
@@ -368,7 +363,7 @@ impl Locking {
             return;
         }
         if !committed {
-            self.fail(vol, ctx, id, "the primary aborted it".to_string());
+            self.fail(vol, ctx, id, note!("locking.why.primary_aborted"));
             return;
         }
         let primary = self.primary_of(&job);
@@ -379,7 +374,7 @@ impl Locking {
             ctx.send(LOCKS, Msg::Release { txn, ack: false });
         }
         let total = self.catalogue.total_cents(&job.req.lines);
-        ctx.note(|| format!("{} committed: the checkout is confirmed, then it unlocks", txn_name(txn)));
+        ctx.note(|| note!("locking.committed", txn = txn_name(txn)));
         self.finish(vol, ctx, id, Outcome::Confirmed { order: id as u32, total_cents: total });
     }
 
@@ -393,9 +388,7 @@ impl Locking {
                 let late = ctx.now_us() >= job.prio.0 + CHECKOUT_DEADLINE_US;
                 if late && job.a.phase != Phase::Committing {
                     let txn = job.a.txn;
-                    ctx.note(|| {
-                        format!("{} is still not done and the customer has waited long enough: gives up", txn_name(txn))
-                    });
+                    ctx.note(|| note!("locking.deadline", txn = txn_name(txn)));
                     self.abandon(ctx, id);
                     self.finish(vol, ctx, id, Outcome::Aborted { reason: AbortReason::GaveUp });
                 } else if job.a.phase == Phase::Backoff {
@@ -418,6 +411,18 @@ impl Locking {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// The phase as a word of narration.
+    pub(super) fn phase_note(p: Phase) -> Note {
+        match p {
+            Phase::Locking(_) => note!("locking.phase.locking"),
+            Phase::Reading => note!("locking.phase.reading"),
+            Phase::Unlocking => note!("locking.phase.unlocking"),
+            Phase::Prewriting => note!("locking.phase.writing"),
+            Phase::Committing => note!("locking.phase.committing"),
+            Phase::Backoff => note!("locking.phase.backoff"),
         }
     }
 

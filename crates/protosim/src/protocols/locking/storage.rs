@@ -2,6 +2,7 @@
 //! (Percolator's commit: the primary's decision is the transaction's), fences, and settling writes left behind.
 
 use crate::engine::Ctx;
+use crate::narration::note;
 use crate::scenario::NodeId;
 
 use super::types::*;
@@ -103,7 +104,7 @@ impl Locking {
         if young && !force {
             return None;
         }
-        ctx.note(|| format!("is the primary of {}: it has not committed, so it is aborted for good", txn_name(txn)));
+        ctx.note(|| note!("locking.primary.abort", txn = txn_name(txn)));
         self.settle(vol, ctx, txn, false, true);
         Some(false)
     }
@@ -127,8 +128,13 @@ impl Locking {
                 ctx.send(from, Msg::Resolved { txn, committed });
             }
             Msg::Resolved { txn, committed: Some(commit) } if Self::has_intent(ctx, txn).is_some() => {
-                let how = if commit { "applies" } else { "drops" };
-                ctx.note(|| format!("learns {}'s fate from its primary and {how} its pending writes", txn_name(txn)));
+                ctx.note(|| {
+                    if commit {
+                        note!("locking.resolved.apply", txn = txn_name(txn))
+                    } else {
+                        note!("locking.resolved.drop", txn = txn_name(txn))
+                    }
+                });
                 self.settle(vol, ctx, txn, commit, false);
             }
             Msg::Fence { rows, token } => self.on_fence(vol, ctx, from, rows, token),
@@ -146,13 +152,7 @@ impl Locking {
             if self.fencing() && token < c.fence {
                 let fence = c.fence;
                 Self::with_store(ctx, |s| s.refused += 1);
-                ctx.note(|| {
-                    format!(
-                        "refuses {}'s read of {}: token {token} is older than the fence {fence}",
-                        txn_name(txn),
-                        self.row_name(row)
-                    )
-                });
+                ctx.note(|| note!("locking.read.fenced", txn = txn_name(txn), row = self.row_name(row), token, fence));
                 ctx.send(from, Msg::Refused { txn, why: Refusal::Fenced { row } });
                 return;
             }
@@ -199,17 +199,11 @@ impl Locking {
         if let Some(why) = refusal {
             Self::with_store(ctx, |s| s.refused += 1);
             ctx.note(|| match why {
-                Refusal::Conflict { row } => format!(
-                    "refuses {}'s write: {} changed since it was read (or another write is pending)",
-                    txn_name(txn),
-                    self.row_name(row)
-                ),
-                Refusal::Fenced { row } => format!(
-                    "refuses {}'s write to {}: its fencing token is older than the fence — its lock was revoked",
-                    txn_name(txn),
-                    self.row_name(row)
-                ),
-                Refusal::Aborted => String::new(),
+                Refusal::Conflict { row } => {
+                    note!("locking.write.conflict", txn = txn_name(txn), row = self.row_name(row))
+                }
+                Refusal::Fenced { row } => note!("locking.write.fenced", txn = txn_name(txn), row = self.row_name(row)),
+                Refusal::Aborted => note!("locking.write.aborted", txn = txn_name(txn)),
             });
             ctx.send(from, Msg::Refused { txn, why });
             return;
@@ -249,9 +243,9 @@ impl Locking {
         }
         let ok = Self::has_intent(ctx, txn).is_some() && Self::store(ctx).deltas.contains_key(&txn);
         if ok {
-            ctx.note(|| format!("commits {}: the decision is on disk, its writes here are applied", txn_name(txn)));
+            ctx.note(|| note!("locking.commit", txn = txn_name(txn)));
         } else {
-            ctx.note(|| format!("cannot commit {}: its pending writes were already dropped", txn_name(txn)));
+            ctx.note(|| note!("locking.commit.dropped", txn = txn_name(txn)));
         }
         self.settle(vol, ctx, txn, ok, true);
         ctx.send(from, Msg::Decided { txn, committed: ok });

@@ -4,6 +4,8 @@
 use crate::domain::{rules, Catalogue, CheckoutRequest, RequestId};
 use crate::engine::{Ctx, Message, TimerId, TimerKind};
 use crate::invariants::InvariantInfo;
+use crate::narration::note;
+use crate::narration::{Arg, Note};
 use crate::protocols::meta::{ProtocolInfo, VariantInfo};
 use crate::scenario::{DeadlockStrategy, NodeId, ProtocolKind};
 use crate::vecmap::{VecMap, VecSet};
@@ -136,6 +138,11 @@ pub fn txn_name(txn: TxnId) -> String {
     format!("#{}.{}", txn >> 8, txn & 255)
 }
 
+/// A transaction in narration: its name, an identifier.
+pub fn txn_arg(txn: TxnId) -> Arg {
+    Arg::Name(txn_name(txn))
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
     Shared,
@@ -166,6 +173,17 @@ pub enum Revoke {
 }
 
 impl Revoke {
+    /// Why, as a phrase of narration.
+    pub(super) fn note(self) -> Note {
+        match self {
+            Revoke::Deadlock => note!("locking.revoke.deadlock"),
+            Revoke::Wounded => note!("locking.revoke.wounded"),
+            Revoke::Timeout => note!("locking.revoke.timeout"),
+            Revoke::LeaseExpired => note!("locking.revoke.lease"),
+            Revoke::Unknown => note!("locking.revoke.unknown"),
+        }
+    }
+
     pub(super) fn text(self) -> &'static str {
         match self {
             Revoke::Deadlock => "chosen as the deadlock victim",

@@ -4,6 +4,7 @@
 
 use super::types::*;
 use crate::engine::Ctx;
+use crate::narration::note;
 use crate::scenario::NodeId;
 use crate::vecmap::VecSet;
 
@@ -24,9 +25,7 @@ impl Raft {
         let log = Self::log(ctx);
         let (last_index, last_term) = (log.last_index(), log.last_term());
         let whole = (self.variant == Variant::CopyWholeLog).then(|| log.wire(1, usize::MAX));
-        ctx.note(|| {
-            format!("hears no leader before its election timeout: becomes candidate for term {term}, votes for itself")
-        });
+        ctx.note(|| note!("raft.candidate", term));
         for p in self.peers(me) {
             ctx.send(p, Msg::RequestVote { term, last_index, last_term, log: whole.clone() });
         }

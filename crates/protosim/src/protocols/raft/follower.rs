@@ -8,6 +8,7 @@ use super::log::RaftLog;
 use super::types::*;
 use crate::domain::CheckoutRequest;
 use crate::engine::Ctx;
+use crate::narration::note;
 use crate::scenario::NodeId;
 
 /// An AppendEntries as a follower reads it.
@@ -28,12 +29,7 @@ impl Raft {
             if let (Variant::CopyWholeLog, Some(entries)) = (self.variant, log) {
                 Self::with_log(ctx, |l| l.replace(&entries));
                 s.commit_index = s.commit_index.min(entries.len() as u64);
-                ctx.note(|| {
-                    format!(
-                        "sees the higher term {term} and copies candidate node {from}'s log wholesale ({} entries)",
-                        entries.len()
-                    )
-                });
+                ctx.note(|| note!("raft.copy_whole_log", term, from, entries = entries.len()));
             }
         }
         let current = Self::term(ctx);
@@ -51,26 +47,24 @@ impl Raft {
                 }
             });
             self.reset_election(s, ctx);
-            ctx.note(if up_to_date {
-                format!("votes for node {from} in term {term}")
-            } else {
-                format!(
-                    "votes for node {from} in term {term} without checking logs — its log ends in term \
-                     {last_term}, mine in {my_last_term}"
-                )
+            ctx.note(|| {
+                if up_to_date {
+                    note!("raft.vote.granted", from, term)
+                } else {
+                    note!("raft.vote.granted.unchecked", from, term, last_term, my_last_term)
+                }
             });
-        } else if ctx.narrating() {
-            let why = if term < current {
-                format!("its term {term} is older than mine ({current})")
-            } else if voted_for.is_some_and(|v| v != from) {
-                format!("I already voted for node {} in term {current}", voted_for.unwrap_or(0))
-            } else {
-                format!(
-                    "its log ends at index {last_index} in term {last_term}, mine at {my_last_index} in term \
-                     {my_last_term} — the election restriction"
-                )
-            };
-            ctx.note(|| format!("refuses its vote to node {from}: {why}"));
+        } else {
+            ctx.note(|| {
+                let why = if term < current {
+                    note!("raft.vote.why.stale_term", term, current)
+                } else if let Some(other) = voted_for.filter(|&v| v != from) {
+                    note!("raft.vote.why.voted", other, current)
+                } else {
+                    note!("raft.vote.why.log", last_index, last_term, my_last_index, my_last_term)
+                };
+                note!("raft.vote.refused", from, why)
+            });
         }
         ctx.send(from, Msg::Vote { term: current, granted });
     }
@@ -91,7 +85,7 @@ impl Raft {
             return;
         }
         if s.role != RaftRole::Follower {
-            ctx.note(|| format!("hears leader node {from} of term {}: becomes its follower", a.term));
+            ctx.note(|| note!("raft.follow", from, term = a.term));
             s.role = RaftRole::Follower;
         }
         s.leader = Some(from);
@@ -100,14 +94,11 @@ impl Raft {
             let prev_index = a.prev_index;
             let prev_term = a.prev_term;
             ctx.note(|| {
-                format!(
-                    "refuses the entries after index {prev_index}: its log {} there — the consistency check",
-                    if conflict_term == 0 {
-                        format!("ends at index {}", conflict_index - 1)
-                    } else {
-                        format!("has term {conflict_term}, not {prev_term},")
-                    }
-                )
+                if conflict_term == 0 {
+                    note!("raft.append.refused.short", prev_index, last_index = conflict_index - 1)
+                } else {
+                    note!("raft.append.refused.term", prev_index, conflict_term, prev_term)
+                }
             });
             ctx.send(from, refuse(conflict_term, conflict_index));
             return;
@@ -155,12 +146,7 @@ impl Raft {
             truncated
         });
         if truncated > 0 {
-            ctx.note(|| {
-                format!(
-                    "deletes {truncated} conflicting entr{} and takes the leader's",
-                    if truncated == 1 { "y" } else { "ies" }
-                )
-            });
+            ctx.note(|| note!("raft.truncate", truncated));
         }
     }
 

@@ -6,6 +6,7 @@
 use super::types::*;
 use crate::domain::CheckoutRequest;
 use crate::engine::Ctx;
+use crate::narration::note;
 use crate::scenario::NodeId;
 use std::rc::Rc;
 
@@ -24,15 +25,13 @@ impl Raft {
         s.match_index = vec![0; n];
         s.match_index[usize::from(me)] = last;
         s.outstanding = vec![false; n];
-        ctx.note(if noop {
-            format!(
-                "wins a majority ({} of {} votes) and leads term {term}; appends a no-op entry at index {last} so \
-                 entries from earlier terms can commit",
-                s.votes.len(),
-                self.servers
-            )
-        } else {
-            format!("wins a majority ({} of {} votes) and leads term {term}", s.votes.len(), self.servers)
+        let (votes, servers) = (s.votes.len(), self.servers);
+        ctx.note(|| {
+            if noop {
+                note!("raft.leader.won.noop", votes, servers, term, index = last)
+            } else {
+                note!("raft.leader.won", votes, servers, term)
+            }
         });
         for p in self.peers(me) {
             self.replicate(s, ctx, p);
@@ -68,21 +67,9 @@ impl Raft {
                 if entry_term == term || self.variant == Variant::CommitOldTerm {
                     s.commit_index = n;
                     if entry_term == term {
-                        ctx.note(|| {
-                            format!(
-                            "index {n} is stored on {replicas} of {} servers and is from the current term: commits \
-                             up to {n}",
-                            self.servers
-                        )
-                        });
+                        ctx.note(|| note!("raft.commit", index = n, replicas, servers = self.servers));
                     } else {
-                        ctx.note(|| {
-                            format!(
-                                "index {n} (term {}) is stored on a majority: commits it although it is from an older \
-                             term — the Figure 8 mistake",
-                                entry_term
-                            )
-                        });
+                        ctx.note(|| note!("raft.commit.old_term", index = n, term = entry_term));
                     }
                     self.apply(s, ctx);
                 }
@@ -147,7 +134,7 @@ impl Raft {
         let index = Self::with_log(ctx, |l| l.append(term, Some(Rc::new(req))));
         s.match_index[usize::from(me)] = index;
         s.waiting.insert(index, (request_id, from));
-        ctx.note(|| format!("appends request #{request_id} at index {index} (term {term}) and replicates it"));
+        ctx.note(|| note!("raft.append", id = request_id, index, term));
         for p in self.peers(me) {
             if !s.outstanding[usize::from(p)] {
                 self.replicate(s, ctx, p);

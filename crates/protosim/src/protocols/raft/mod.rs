@@ -43,6 +43,7 @@ pub use types::*;
 use crate::domain::{Catalogue, CheckoutRequest, Shop};
 use crate::engine::{CheckView, Ctx, LogCell, NodeDetail, Protocol};
 use crate::invariants::{InvariantInfo, Violation};
+use crate::narration::note;
 use crate::protocols::client::{shopper_spelling, Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
 use crate::scenario::{NodeId, Scenario};
 use crate::vecmap::{VecMap, VecSet};
@@ -162,12 +163,7 @@ impl Protocol for Raft {
         };
         if Self::term(ctx) > 0 {
             let (term, entries) = (Self::term(ctx), Self::log(ctx).last_index());
-            ctx.note(|| {
-                format!(
-                    "restarts as a follower: term {term}, its vote and its log ({entries} entries) come back from \
-                     disk; the shop is rebuilt as entries commit again"
-                )
-            });
+            ctx.note(|| note!("raft.restart", term, entries));
         }
         self.reset_election(&mut s, ctx);
         State::Server(s)

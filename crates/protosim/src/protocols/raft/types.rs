@@ -4,6 +4,8 @@
 use crate::domain::{rules, Catalogue, CheckoutRequest, Outcome, RequestId, Shop};
 use crate::engine::{Ctx, Message, TimerId, TimerKind};
 use crate::invariants::InvariantInfo;
+use crate::narration::note;
+use crate::narration::Note;
 use crate::protocols::client::{Client, Outbox};
 use crate::protocols::meta::{ProtocolInfo, VariantInfo};
 use crate::scenario::{NodeId, ProtocolKind};
@@ -192,6 +194,15 @@ impl RaftRole {
             RaftRole::Leader => "leader",
         }
     }
+
+    /// The role as a word of narration.
+    pub(super) fn note(self) -> Note {
+        match self {
+            RaftRole::Follower => note!("raft.role.follower"),
+            RaftRole::Candidate => note!("raft.role.candidate"),
+            RaftRole::Leader => note!("raft.role.leader"),
+        }
+    }
 }
 
 /// A server's volatile state.
@@ -323,7 +334,7 @@ impl Raft {
             }
         });
         if was != RaftRole::Follower {
-            ctx.note(|| format!("sees term {term}, higher than its own: steps down from {} to follower", was.name()));
+            ctx.note(|| note!("raft.step_down", term, role = was.note()));
         }
         s.role = RaftRole::Follower;
         s.votes.clear();

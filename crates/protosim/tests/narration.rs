@@ -1,0 +1,98 @@
+//! Narration is typed and rendered through one catalogue ([`protosim::i18n`]): these tests keep the catalogues and
+//! the sources in step, and check that what the protocols actually say renders whole.
+
+use protosim::faults::with_random_faults;
+use protosim::i18n::CATALOGUES;
+use protosim::narration::{Arg, Note};
+use protosim::protocols::info;
+use protosim::scenario::{ProtocolKind, Scenario};
+use protosim::trace::Ev;
+use protosim::{run, RecordOptions};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// Every `note!("key"` in the Rust sources under `dir` (the key may start on the next line).
+fn keys_in(dir: &Path, out: &mut BTreeSet<String>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            keys_in(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (i, _) in text.match_indices("note!(") {
+                let Some(rest) = text[i + 6..].trim_start().strip_prefix('"') else { continue };
+                let key = &rest[..rest.find('"').unwrap()];
+                // The catalogue's own unit tests use keys that do not exist on purpose.
+                if !key.starts_with("no.such") {
+                    out.insert(key.to_string());
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_key_the_sources_use_has_a_template_and_every_template_is_used() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut used = BTreeSet::new();
+    keys_in(&root.join("src"), &mut used);
+    keys_in(&root.join("../../src"), &mut used);
+    assert!(used.len() > 100, "the scan finds the protocols' notes ({} keys)", used.len());
+    for c in CATALOGUES {
+        let have: BTreeSet<String> = c.templates.iter().map(|(k, _)| k.to_string()).collect();
+        let missing: Vec<_> = used.difference(&have).collect();
+        let unused: Vec<_> = have.difference(&used).collect();
+        assert!(missing.is_empty(), "catalogue {}: no template for {missing:?}", c.lang);
+        assert!(unused.is_empty(), "catalogue {}: templates nobody uses: {unused:?}", c.lang);
+    }
+}
+
+/// A rendered note has every placeholder filled: a template that names an argument the note does not carry, or a
+/// note whose key has no template, shows here.
+fn check_whole(note: &Note, what: &str) {
+    for c in CATALOGUES {
+        let text = c.render(note);
+        assert!(!text.contains('{') && !text.starts_with('['), "{}: {note:?} renders as {text:?}\n{what}", c.lang);
+        let template = c.template(note.key).unwrap_or_default();
+        for (name, arg) in &note.args {
+            assert!(
+                template.contains(&format!("{{{name}")),
+                "{}: {} never shows its argument {name}",
+                c.lang,
+                note.key
+            );
+            if let Arg::Say(inner) = arg {
+                check_whole(inner, what);
+            }
+        }
+    }
+}
+
+#[test]
+fn what_every_protocol_says_under_faults_renders_whole() {
+    let mut keys = BTreeSet::new();
+    for &p in ProtocolKind::ALL {
+        for v in info(p).variants {
+            for seed in 1..=6 {
+                let mut s = Scenario {
+                    protocol: p,
+                    seed,
+                    until_ms: 12_000,
+                    variant: v.name.to_string(),
+                    ..Scenario::default()
+                };
+                s.nodes = info(p).default_nodes;
+                let s = with_random_faults(&s);
+                let r = run(&s, RecordOptions::default()).unwrap();
+                let what = format!("scenario: {}", s.to_json());
+                for e in r.trace() {
+                    if let Ev::Note { note, .. } | Ev::Engine { note } = &e.ev {
+                        keys.insert(note.key);
+                        check_whole(note, &what);
+                    }
+                }
+            }
+        }
+    }
+    assert!(keys.len() > 60, "the runs say many different things ({} keys)", keys.len());
+}
