@@ -42,6 +42,7 @@ pub(super) const TEMPLATES: &[(&str, &str)] = &[
     ("locking.primary.abort", "is the primary of {txn}: it has not committed, so it is aborted for good"),
     ("locking.read.fenced", "refuses {txn}'s read of {row}: token {token} is older than the fence {fence}"),
     ("locking.refused", "{txn}: {outcome}"),
+    ("locking.release.unknown", "is told to release {txn}'s locks but holds none for it: nothing to release"),
     ("locking.release_before_write", "{txn} unlocks before writing — the mistake"),
     ("locking.resolved.apply", "learns {txn}'s fate from its primary and applies its pending writes"),
     ("locking.resolved.drop", "learns {txn}'s fate from its primary and drops its pending writes"),

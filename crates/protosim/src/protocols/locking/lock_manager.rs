@@ -244,6 +244,19 @@ impl Locking {
         }
     }
 
+    /// A transaction ends: its locks go to the next in line, and a late request of it is refused from now on.
+    fn on_release(&self, lm: &mut LockMgr, ctx: &mut Ctx<'_, Self>, from: NodeId, txn: TxnId, ack: bool) {
+        if !lm.txns.contains_key(&txn) && !lm.dead.contains(&txn) {
+            // Its table was lost in a crash (or the request never came): there is nothing to give back.
+            ctx.note(|| note!("locking.release.unknown", txn = txn_name(txn)));
+        }
+        self.drop_txn(lm, ctx, txn, None);
+        lm.dead.insert(txn);
+        if ack {
+            ctx.send(from, Msg::Released { txn });
+        }
+    }
+
     pub(super) fn lock_message(&self, lm: &mut LockMgr, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
         match msg {
             Msg::Lock { txn, row, mode, prio } => {
@@ -314,13 +327,7 @@ impl Locking {
                     }
                 }
             }
-            Msg::Release { txn, ack } => {
-                self.drop_txn(lm, ctx, txn, None);
-                lm.dead.insert(txn);
-                if ack {
-                    ctx.send(from, Msg::Released { txn });
-                }
-            }
+            Msg::Release { txn, ack } => self.on_release(lm, ctx, from, txn, ack),
             Msg::Renew { txn } => match lm.txns.get_mut(&txn) {
                 Some(t) => t.lease_until = ctx.now_us() + self.lease_us,
                 // A renewal can overtake the first lock request; only a transaction it ended is told so.
