@@ -2,6 +2,7 @@
 
 use crate::model::{Model, FALL_US};
 use protosim::engine::Role;
+use protosim::trace::MsgKind;
 use yew::prelude::*;
 
 pub const VIEW_W: f64 = 1100.0;
@@ -136,31 +137,9 @@ fn dot(f: &crate::model::Flight, frac: f64, t: u64, pos: &[(f64, f64)]) -> Dot {
         x += 10.0 * fall;
         opacity = 1.0 - fall;
     }
-    // Requests and replies differ in shape as well as colour.
-    let reply = matches!(
-        f.label,
-        "Reply"
-            | "Redirect"
-            | "Ack"
-            | "Ack✗"
-            | "Vote"
-            | "Vote✗"
-            | "Promise"
-            | "Accepted"
-            | "Grant"
-            | "Values"
-            | "Written"
-            | "Committed"
-            | "Aborted"
-            | "Busy"
-            | "Revoked"
-            | "Fenced"
-            | "Unlocked"
-            | "Resolved"
-            | "Conflict"
-            | "Refused"
-    );
-    let refusal = f.refusal;
+    // Requests and replies differ in shape as well as colour; the protocol says which is which.
+    let reply = f.kind != MsgKind::Request;
+    let refusal = f.kind == MsgKind::Refusal;
     Dot { x, y, opacity, dropped, reply, refusal }
 }
 

@@ -3,7 +3,7 @@
 
 use protosim::engine::Role;
 use protosim::scenario::NodeId;
-use protosim::trace::{DropReason, Ev, TraceEvent};
+use protosim::trace::{DropReason, Ev, MsgKind, TraceEvent};
 use protosim::{Runner, Scenario};
 
 /// One message's trip along an edge.
@@ -21,9 +21,9 @@ pub struct Flight {
     /// Delivery time, or the time it was dropped.
     pub end_us: u64,
     pub dropped: Option<DropReason>,
-    /// The protocol says this message refuses (a conflict, a fenced write, a revoked lock): drawn as a refusal, and
-    /// its receiver's box flashes.
-    pub refusal: bool,
+    /// Request, reply or refusal, as the protocol says: a reply is drawn as a square, a refusal (a conflict, a
+    /// fenced write, a revoked lock, a vote denied) in red, and its receiver's box flashes.
+    pub kind: MsgKind,
 }
 
 pub use crate::timeline::NodeState;
@@ -342,9 +342,9 @@ impl ModelBuilder {
     /// A message's flight (sent, duplicated, held back, delivered, dropped) and its log line.
     fn message_line(&mut self, t: u64, ev: Ev) -> Option<(&'static str, String)> {
         match ev {
-            Ev::Send { id, from, to, label, n, refusal, detail, deliver_us } => {
+            Ev::Send { id, from, to, label, n, kind, detail, deliver_us } => {
                 self.flights.push(Flight {
-                    refusal,
+                    kind,
                     id,
                     from,
                     to,
@@ -378,7 +378,7 @@ impl ModelBuilder {
             Ev::Deliver { id, from, to } => {
                 if let Some(f) = self.flight(id) {
                     f.end_us = t;
-                    if f.refusal {
+                    if f.kind == MsgKind::Refusal {
                         self.flashes[usize::from(to)].push(t);
                     }
                 }

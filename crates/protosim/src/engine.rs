@@ -24,14 +24,7 @@ use std::fmt;
 pub type TimerId = u64;
 pub type MsgId = u64;
 
-/// What a message is to its receiver: a request, an answer, or an answer that refuses (the page flashes the node a
-/// refusal reaches).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MsgKind {
-    Request,
-    Reply,
-    Refusal,
-}
+pub use crate::trace::MsgKind;
 
 /// A protocol message: the engine needs a short label for dots and a detail line for the event log.
 pub trait Message: Clone + fmt::Debug {
@@ -739,8 +732,8 @@ impl<P: Protocol> Engine<P> {
         let copy = !blocked && !lost && core.net_rng.chance(dup);
         if self.recording {
             let detail = if self.opts.narrate { msg.detail() } else { String::new() };
-            let refusal = msg.kind() == MsgKind::Refusal;
-            self.record(Ev::Send { id, from, to, label: msg.label(), n: msg.count(), refusal, detail, deliver_us });
+            let kind = msg.kind();
+            self.record(Ev::Send { id, from, to, label: msg.label(), n: msg.count(), kind, detail, deliver_us });
         }
         if blocked || lost {
             // The message travels part of the way, then is gone: the UI shows it falling at the cut.

@@ -54,9 +54,10 @@ pub enum Ev {
         /// A count shown beside the label (entries in an AppendEntries), when the message has one.
         #[serde(skip_serializing_if = "Option::is_none")]
         n: Option<u32>,
-        /// The message refuses what it answers (a conflict, a fenced write): the page flashes its receiver.
-        #[serde(skip_serializing_if = "std::ops::Not::not")]
-        refusal: bool,
+        /// Request, reply or refusal, as the protocol declares it ([`crate::engine::Message::kind`]): the page
+        /// draws replies as squares and flashes the receiver of a refusal. Left out of the JSON for a request.
+        #[serde(skip_serializing_if = "MsgKind::is_request")]
+        kind: MsgKind,
         detail: String,
         deliver_us: u64,
     },
@@ -138,6 +139,22 @@ pub enum Ev {
     Stop {
         stop: StopReason,
     },
+}
+
+/// What a message is to its receiver: a request, an answer, or an answer that refuses (a conflict, a fenced write,
+/// a vote denied). In the trace's JSON: `"reply"` or `"refusal"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MsgKind {
+    Request,
+    Reply,
+    Refusal,
+}
+
+impl MsgKind {
+    pub fn is_request(&self) -> bool {
+        *self == MsgKind::Request
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -30,7 +30,7 @@
 //!   than half the acceptors accept it, and acceptors accept anything.
 
 use crate::domain::{rules, Catalogue, CheckoutRequest, Outcome, RequestId, Shop};
-use crate::engine::{CheckView, Ctx, LogCell, Message, NodeDetail, Protocol, TimerId, TimerKind};
+use crate::engine::{CheckView, Ctx, LogCell, Message, MsgKind, NodeDetail, Protocol, TimerId, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
 use crate::narration::note;
 use crate::narration::Arg;
@@ -205,6 +205,16 @@ impl Message for Msg {
             Msg::Reply { .. } => "Reply",
             Msg::Catchup { .. } => "Catchup",
             Msg::Decided { .. } => "Decided",
+        }
+    }
+    /// A Nack refuses a ballot; promises, acceptances, decisions sent to catch up and answers reply.
+    fn kind(&self) -> MsgKind {
+        match self {
+            Msg::Nack { .. } => MsgKind::Refusal,
+            Msg::Promise { .. } | Msg::Accepted { .. } | Msg::Reply { .. } | Msg::Decided { .. } => MsgKind::Reply,
+            Msg::Prepare { .. } | Msg::Accept { .. } | Msg::Checkout(_) | Msg::Forward { .. } | Msg::Catchup { .. } => {
+                MsgKind::Request
+            }
         }
     }
     fn detail(&self) -> String {

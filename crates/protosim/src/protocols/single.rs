@@ -14,7 +14,7 @@
 //! - `ack-before-persist`: orders live only in memory; a crash forgets checkouts already confirmed to shoppers.
 
 use crate::domain::{rules, Catalogue, CheckoutRequest, Outcome, RequestId, Shop};
-use crate::engine::{CheckView, Ctx, Message, Protocol, TimerKind};
+use crate::engine::{CheckView, Ctx, Message, MsgKind, Protocol, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
 use crate::narration::note;
 use crate::protocols::client::{shopper_spelling, Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
@@ -86,6 +86,12 @@ impl Message for Msg {
         match self {
             Msg::Checkout(_) => "Checkout",
             Msg::Reply { .. } => "Reply",
+        }
+    }
+    fn kind(&self) -> MsgKind {
+        match self {
+            Msg::Checkout(_) => MsgKind::Request,
+            Msg::Reply { .. } => MsgKind::Reply,
         }
     }
     fn detail(&self) -> String {

@@ -27,7 +27,7 @@
 //!   waiting for the global decision.
 
 use crate::domain::{cents, rules, AbortReason, Catalogue, CheckoutRequest, Outcome, RequestId};
-use crate::engine::{CheckView, Ctx, LogCell, Message, NodeDetail, Protocol, TimerId, TimerKind};
+use crate::engine::{CheckView, Ctx, LogCell, Message, MsgKind, NodeDetail, Protocol, TimerId, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
 use crate::narration::note;
 use crate::narration::Arg;
@@ -152,6 +152,14 @@ impl Message for Msg {
             Msg::Ack { .. } => "Ack",
             Msg::Ask { .. } => "Ask",
             Msg::Tell { .. } => "Tell",
+        }
+    }
+    /// A NO vote refuses; YES votes, acknowledgements, answers to Ask and to the shopper reply.
+    fn kind(&self) -> MsgKind {
+        match self {
+            Msg::Vote { yes: false, .. } => MsgKind::Refusal,
+            Msg::Vote { .. } | Msg::Ack { .. } | Msg::Tell { .. } | Msg::Reply { .. } => MsgKind::Reply,
+            Msg::Checkout(_) | Msg::Prepare { .. } | Msg::Decision { .. } | Msg::Ask { .. } => MsgKind::Request,
         }
     }
     fn detail(&self) -> String {

@@ -341,7 +341,8 @@ impl Message for Msg {
             | Msg::Released { .. }
             | Msg::Prepared { .. }
             | Msg::Decided { .. }
-            | Msg::Resolved { .. } => MsgKind::Reply,
+            | Msg::Resolved { .. }
+            | Msg::Fenced { .. } => MsgKind::Reply,
             _ => MsgKind::Request,
         }
     }

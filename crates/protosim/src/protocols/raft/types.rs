@@ -2,7 +2,7 @@
 //! keeps, and the steps every role shares (terms, the election timer, applying committed entries).
 
 use crate::domain::{rules, Catalogue, CheckoutRequest, Outcome, RequestId, Shop};
-use crate::engine::{Ctx, Message, TimerId, TimerKind};
+use crate::engine::{Ctx, Message, MsgKind, TimerId, TimerKind};
 use crate::invariants::InvariantInfo;
 use crate::narration::note;
 use crate::narration::Note;
@@ -126,6 +126,14 @@ impl Message for Msg {
             Msg::Checkout(_) => "Checkout",
             Msg::Reply { .. } => "Reply",
             Msg::Redirect { .. } => "Redirect",
+        }
+    }
+    /// A vote denied and a failed consistency check refuse; the other answers reply.
+    fn kind(&self) -> MsgKind {
+        match self {
+            Msg::Vote { granted: false, .. } | Msg::Ack { success: false, .. } => MsgKind::Refusal,
+            Msg::Vote { .. } | Msg::Ack { .. } | Msg::Reply { .. } | Msg::Redirect { .. } => MsgKind::Reply,
+            Msg::RequestVote { .. } | Msg::AppendEntries { .. } | Msg::Checkout(_) => MsgKind::Request,
         }
     }
     fn count(&self) -> Option<u32> {
