@@ -4,7 +4,6 @@
 use crate::now_ms;
 use protosim::engine::RecordOptions;
 use protosim::pinned::{locking_steady_load, paxos_steady_load, raft_steady_load, steady_load, twopc_steady_load};
-use protosim::scenario::ProtocolKind;
 use protosim::Scenario;
 use yew::prelude::*;
 
@@ -254,8 +253,8 @@ fn engine_speed_lines() -> Vec<String> {
     let narrated = RecordOptions { narrate: true, checkpoint_every: 0 };
     let paxos = paxos_steady_load(5, false, BENCH_UNTIL_MS / 2);
     let twopc = twopc_steady_load(BENCH_UNTIL_MS / 2);
-    let pessimistic = locking_steady_load(ProtocolKind::Pessimistic, BENCH_UNTIL_MS / 2);
-    let optimistic = locking_steady_load(ProtocolKind::Optimistic, BENCH_UNTIL_MS / 2);
+    let pessimistic = locking_steady_load(protosim::protocols::locking::PESSIMISTIC, BENCH_UNTIL_MS / 2);
+    let optimistic = locking_steady_load(protosim::protocols::locking::OPTIMISTIC, BENCH_UNTIL_MS / 2);
     let runs: [(&str, (u64, f64)); 8] = [
         ("single, trace only", measure(&single, quiet, 5)),
         ("single, narrated", measure(&single, narrated, 5)),

@@ -86,17 +86,8 @@ pub fn charts(a: &Series, b: Option<(&Series, &str)>, a_name: &str) -> Vec<Chart
     chart("aborts", "Aborts and retries", "per second", &|s| {
         vec![("aborts/s", some(&s.aborts_per_s)), ("retries/s", some(&s.retries_per_s))]
     });
-    if runs.iter().any(|(s, ..)| s.blocked_ms.is_some() || s.lock_wait_ms.is_some()) {
-        chart("waiting", "Time blocked (2PC) and waiting for locks", "ms, mean", &|s| {
-            let mut v = Vec::new();
-            if let Some(b) = &s.blocked_ms {
-                v.push(("blocked", b.clone()));
-            }
-            if let Some(w) = &s.lock_wait_ms {
-                v.push(("lock wait", w.clone()));
-            }
-            v
-        });
+    if runs.iter().any(|(s, ..)| !s.waits_ms.is_empty()) {
+        chart("waiting", "Time spent waiting", "ms, mean", &|s| s.waits_ms.clone());
     }
     out
 }

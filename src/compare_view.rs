@@ -115,7 +115,7 @@ fn picker(b: &Model, on_pick: &Callback<(ProtocolKind, String)>) -> Html {
         let on_pick = on_pick.clone();
         Callback::from(move |e: Event| {
             let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            if let Some(k) = ProtocolKind::parse(&sel.value()) {
+            if let Some(k) = protosim::protocols::parse(&sel.value()) {
                 on_pick.emit((k, "correct".into()));
             }
         })
@@ -132,10 +132,8 @@ fn picker(b: &Model, on_pick: &Callback<(ProtocolKind, String)>) -> Html {
         <>
             <label>{ "Compare with " }
                 <select onchange={on_protocol} data-testid="compare-protocol" aria-label="Other mechanism">
-                    { for ProtocolKind::ALL.iter().map(|k| html! {
-                        <option value={k.name()} selected={*k == b.scenario.protocol}>
-                            { protosim::protocols::info(*k).title }
-                        </option>
+                    { for protosim::protocols::REGISTRY.iter().copied().map(|i| html! {
+                        <option value={i.kind.name()} selected={i.kind == b.scenario.protocol}>{ i.title }</option>
                     }) }
                 </select>
             </label>

@@ -6,7 +6,6 @@ use crate::loader::*;
 use crate::model::Model;
 use crate::panels::*;
 use crate::player::*;
-use protosim::scenario::ProtocolKind;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -484,9 +483,7 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                     { view.panels(&tour_times) }
                     <InvariantsPanel invariants={props.invariants} violations={violations_now}
                                      liveness={model.liveness.clone()} />
-                    if model.scenario.protocol == ProtocolKind::Pessimistic {
-                        <LockPanel detail={model.state_at(0, cursor).detail} />
-                    }
+                    { crate::protocol_views::side_panel(&model, cursor) }
                     { view.log() }
                 </aside>
             </div>

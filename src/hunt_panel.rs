@@ -18,9 +18,8 @@ const SLICE_MS: f64 = 30.0;
 
 /// Every mistaken variant of every protocol: (protocol, variant).
 pub fn mistaken_variants() -> Vec<(ProtocolKind, &'static str)> {
-    ProtocolKind::ALL
-        .iter()
-        .flat_map(|&k| {
+    protosim::protocols::kinds()
+        .flat_map(|k| {
             protosim::protocols::info(k).variants.iter().filter(|v| v.name != "correct").map(move |v| (k, v.name))
         })
         .collect()

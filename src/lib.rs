@@ -16,6 +16,7 @@ pub mod model;
 pub mod panels;
 pub mod player;
 pub mod presets;
+pub mod protocol_views;
 pub mod setup_bar;
 pub mod share;
 pub mod timeline;

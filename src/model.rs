@@ -498,14 +498,8 @@ impl ModelBuilder {
     pub fn finish(self, r: &dyn Runner) -> Model {
         let liveness = self.liveness.finish(r.now_us());
         let report = protosim::Report::with_trace(r, self.hasher.events(), self.hasher.hex(), liveness);
-        let kind = r.scenario().protocol;
-        let series = protosim::stats::Series::from_input(
-            &self.series,
-            r.metrics(),
-            r.now_us(),
-            kind == protosim::scenario::ProtocolKind::TwoPc,
-            kind == protosim::scenario::ProtocolKind::Pessimistic,
-        );
+        let declared = protosim::protocols::info(r.scenario().protocol).metrics;
+        let series = protosim::stats::Series::from_input(&self.series, r.metrics(), r.now_us(), declared);
         let longest_flight_us =
             self.flights.iter().map(|f| f.end_us.saturating_sub(f.sent_us) + FALL_US).max().unwrap_or(0);
         let views = r.views_at(0);
@@ -625,8 +619,8 @@ mod tests {
 
     #[test]
     fn a_streamed_model_equals_the_model_of_the_whole_trace() {
-        for kind in protosim::scenario::ProtocolKind::ALL {
-            let mut s = crate::presets::default_scenario(*kind);
+        for kind in protosim::protocols::kinds() {
+            let mut s = crate::presets::default_scenario(kind);
             s.until_ms = 4_000;
             s.interventions = vec![
                 Intervention { at_us: 1_000_000, action: Action::Crash { node: 0 } },

@@ -1,7 +1,6 @@
 //! The setup bar: protocol, variant, cluster size, seed, network and workload settings, and the scenario's file.
 
 use crate::presets::*;
-use protosim::scenario::ProtocolKind;
 use protosim::Scenario;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
@@ -52,49 +51,60 @@ fn decimal(v: &str, what: &str) -> Result<f64, String> {
     (!v.trim().is_empty() && n.is_finite()).then_some(n).ok_or_else(|| format!("`{v}` is not {what}"))
 }
 
-/// The controls of the protocol's own options: Paxos's stable leader, 2PC's cooperative termination, the
-/// pessimistic lock manager's deadlock strategy.
+/// The controls of the protocol's own options, as it declares them ([`protosim::protocols::ProtocolInfo::options`]):
+/// Paxos's stable leader, 2PC's cooperative termination, the pessimistic lock manager's deadlock strategy.
 fn protocol_options(s: &Scenario, props: &SetupBarProps) -> Html {
-    let on_cooperative = edit(s, props, |s, v| {
-        s.twopc.cooperative = v == "true";
-        Ok(())
-    });
-    let on_stable = edit(s, props, |s, v| {
-        s.paxos.stable_leader = v == "true";
-        Ok(())
-    });
-    let on_deadlock = edit(s, props, |s, v| {
-        s.locking.deadlock = protosim::scenario::DeadlockStrategy::parse(v).ok_or("unknown strategy")?;
-        Ok(())
-    });
-    html! {
-        <>
-        if s.protocol == ProtocolKind::Paxos {
-            <label class="pick">
-                <input type="checkbox" checked={s.paxos.stable_leader} onchange={on_stable}
-                       data-testid="stable-leader" />
-                { " stable leader (Multi-Paxos)" }
-            </label>
+    use protosim::protocols::meta::{OptionInfo, OptionValues};
+    let control = |o: &'static OptionInfo| {
+        let on_change = {
+            let (s, on_change, on_error) = (s.clone(), props.on_change.clone(), props.on_error.clone());
+            Callback::from(move |e: Event| {
+                let value = match (
+                    e.target_dyn_into::<web_sys::HtmlSelectElement>(),
+                    e.target_dyn_into::<HtmlInputElement>(),
+                ) {
+                    (Some(sel), _) => sel.value(),
+                    (_, Some(i)) if i.type_() == "checkbox" => i.checked().to_string(),
+                    (_, Some(i)) => i.value(),
+                    _ => return,
+                };
+                let mut next = s.clone();
+                match o.set(&mut next, value.trim()) {
+                    Ok(()) => on_change.emit(next),
+                    Err(msg) => on_error.emit(msg),
+                }
+            })
+        };
+        let id = o.name.replace('_', "-");
+        let value = o.get(s);
+        match o.values {
+            OptionValues::Flag { .. } => html! {
+                <label class="pick" title={o.help}>
+                    <input type="checkbox" checked={value == "true"} onchange={on_change} data-testid={id} />
+                    { format!(" {}", o.label) }
+                </label>
+            },
+            OptionValues::OneOf(names) => html! {
+                <label class="pick" title={o.help}>
+                    { format!("{} ", o.label) }
+                    <select onchange={on_change} aria-label={o.label} data-testid={id}>
+                        { for names.iter().map(|n| html! { <option value={*n} selected={*n == value}>{ *n }</option> }) }
+                    </select>
+                </label>
+            },
+            OptionValues::Count { min, max, .. } => html! {
+                <label class="pick" title={o.help}>
+                    { format!("{} ", o.label) }
+                    <select onchange={on_change} aria-label={o.label} data-testid={id}>
+                        { for (min..=max).map(|n| html! {
+                            <option value={n.to_string()} selected={n.to_string() == value}>{ n }</option>
+                        }) }
+                    </select>
+                </label>
+            },
         }
-        if s.protocol == ProtocolKind::TwoPc {
-            <label class="pick" title="an uncertain participant asks the others what was decided">
-                <input type="checkbox" checked={s.twopc.cooperative} onchange={on_cooperative}
-                       data-testid="cooperative" />
-                { " cooperative termination" }
-            </label>
-        }
-        if s.protocol == ProtocolKind::Pessimistic {
-            <label class="pick">
-                { "deadlocks " }
-                <select onchange={on_deadlock} aria-label="Deadlock handling" data-testid="deadlock">
-                    { for protosim::scenario::DeadlockStrategy::ALL.iter().map(|d| html! {
-                        <option value={d.name()} selected={*d == s.locking.deadlock}>{ d.name() }</option>
-                    }) }
-                </select>
-            </label>
-        }
-        </>
-    }
+    };
+    html! { <>{ for protosim::protocols::info(s.protocol).options.iter().map(control) }</> }
 }
 
 /// The network and workload settings, folded away.
@@ -153,12 +163,13 @@ fn network_and_workload(s: &Scenario, props: &SetupBarProps) -> Html {
 /// changes from elsewhere (a tour, the bug hunt, an import) the selects are set to it.
 #[hook]
 fn use_synced_selects(bar: NodeRef, s: &Scenario) {
-    let shown = [
-        ("protocol", s.protocol.name().to_string()),
-        ("variant", s.variant.clone()),
-        ("nodes", s.nodes.to_string()),
-        ("deadlock", s.locking.deadlock.name().to_string()),
+    let mut shown = vec![
+        ("protocol".to_string(), s.protocol.name().to_string()),
+        ("variant".to_string(), s.variant.clone()),
+        ("nodes".to_string(), s.nodes.to_string()),
     ];
+    // The protocol's own options (a checkbox is set from `checked` alone; the selects need this).
+    shown.extend(protosim::protocols::info(s.protocol).options.iter().map(|o| (o.name.replace('_', "-"), o.get(s))));
     use_effect_with(shown, move |shown| {
         if let Some(bar) = bar.cast::<web_sys::Element>() {
             for (id, value) in shown {
@@ -176,7 +187,7 @@ pub fn SetupBar(props: &SetupBarProps) -> Html {
     let s = &props.scenario;
     let info = protosim::protocols::info(s.protocol);
     let on_protocol = edit(s, props, |s, v| {
-        let kind = ProtocolKind::parse(v).ok_or_else(|| format!("`{v}` is not a protocol"))?;
+        let kind = protosim::protocols::parse(v).ok_or_else(|| format!("`{v}` is not a protocol"))?;
         *s = default_scenario(kind);
         Ok(())
     });
@@ -213,8 +224,8 @@ pub fn SetupBar(props: &SetupBarProps) -> Html {
             <label class="pick">
                 <span class="sr-only">{ "Protocol" }</span>
                 <select onchange={on_protocol} aria-label="Protocol" data-testid="protocol">
-                    { for ProtocolKind::ALL.iter().map(|k| html! {
-                        <option value={k.name()} selected={*k == s.protocol}>{ protosim::protocols::info(*k).title }</option>
+                    { for protosim::protocols::REGISTRY.iter().copied().map(|i| html! {
+                        <option value={i.kind.name()} selected={i.kind == s.protocol}>{ i.title }</option>
                     }) }
                 </select>
             </label>

@@ -288,7 +288,7 @@ mod tests {
 
     #[test]
     fn every_state_reads_back_as_it_was_stored_and_takes_less_room() {
-        for &kind in ProtocolKind::ALL {
+        for kind in protosim::protocols::kinds() {
             let all = states(kind);
             let nodes = all.iter().map(|(_, n, _)| n + 1).max().unwrap_or(0);
             let mut statics = Statics::default();

@@ -59,7 +59,7 @@ use When::{Intervention, Log, Start, Violation};
 pub const TOURS: &[Tour] = &[
     Tour {
         id: "single-retry",
-        protocol: ProtocolKind::Single,
+        protocol: protosim::protocols::single::KIND,
         variant: "correct",
         title: "One database: crash, retry, no double charge",
         lesson: "why retries need request ids",
@@ -99,7 +99,7 @@ pub const TOURS: &[Tour] = &[
     },
     Tour {
         id: "raft-leader-crash",
-        protocol: ProtocolKind::Raft,
+        protocol: protosim::protocols::raft::KIND,
         variant: "correct",
         title: "Raft: election, then the leader crashes",
         lesson: "randomized timeouts, majorities, the new leader",
@@ -149,7 +149,7 @@ pub const TOURS: &[Tour] = &[
     },
     Tour {
         id: "paxos-acceptor-crash",
-        protocol: ProtocolKind::Paxos,
+        protocol: protosim::protocols::paxos::KIND,
         variant: "correct",
         title: "Paxos: choosing values with a majority",
         lesson: "prepare / accept, and why 2 of 3 is enough",
@@ -184,7 +184,7 @@ pub const TOURS: &[Tour] = &[
     },
     Tour {
         id: "2pc-blocking",
-        protocol: ProtocolKind::TwoPc,
+        protocol: protosim::protocols::twopc::KIND,
         variant: "correct",
         title: "Two-phase commit: the coordinator crashes",
         lesson: "why 2PC blocks",
@@ -225,7 +225,7 @@ pub const TOURS: &[Tour] = &[
     },
     Tour {
         id: "pessimistic-deadlock",
-        protocol: ProtocolKind::Pessimistic,
+        protocol: protosim::protocols::locking::PESSIMISTIC,
         variant: "correct",
         title: "Pessimistic locking: deadlock, leases and fencing",
         lesson: "wait-for cycles, and why a lock needs a fencing token",
@@ -270,7 +270,7 @@ pub const TOURS: &[Tour] = &[
     },
     Tour {
         id: "optimistic-mug",
-        protocol: ProtocolKind::Optimistic,
+        protocol: protosim::protocols::locking::OPTIMISTIC,
         variant: "correct",
         title: "Optimistic locking: six shoppers, one mug",
         lesson: "versions, conflicts and back-off",
@@ -296,7 +296,7 @@ pub const TOURS: &[Tour] = &[
     },
     Tour {
         id: "optimistic-lost-update",
-        protocol: ProtocolKind::Optimistic,
+        protocol: protosim::protocols::locking::OPTIMISTIC,
         variant: "no-version-check",
         title: "The textbook mistake: writing without checking the version",
         lesson: "lost updates (article §4.5)",

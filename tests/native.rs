@@ -14,7 +14,7 @@ fn every_tour_step_happens_in_its_run_in_order() {
         assert!(times.iter().skip(1).any(|&t| t > 0), "{}: the tour moves", tour.id);
         *per_protocol.entry(tour.protocol.name()).or_insert(0) += 1;
     }
-    for &kind in protosim::scenario::ProtocolKind::ALL {
+    for kind in protosim::protocols::kinds() {
         let n = per_protocol.get(kind.name()).copied().unwrap_or(0);
         assert!((1..=3).contains(&n), "{}: {n} tours (one to three each)", kind.name());
     }
@@ -23,7 +23,7 @@ fn every_tour_step_happens_in_its_run_in_order() {
 #[test]
 fn imported_text_of_every_kind_is_read_or_refused_with_a_reason() {
     use checkout_explorer::share::import_text;
-    let s = checkout_explorer::app::default_scenario(protosim::scenario::ProtocolKind::TwoPc);
+    let s = checkout_explorer::app::default_scenario(protosim::protocols::twopc::KIND);
     assert_eq!(import_text(&s.to_json_pretty()).unwrap(), s);
     assert_eq!(import_text(&format!("  https://x.example/#{}\n", s.to_compact())).unwrap(), s, "a pasted link");
     let trace = format!("{{\"scenario\": {}, \"trace_hash\": \"0\", \"events\": []}}", s.to_json());
@@ -65,7 +65,7 @@ fn big_numbers_are_grouped_by_thousands() {
 #[test]
 fn an_exported_trace_is_the_whole_run_event_for_event_and_imports_back() {
     use checkout_explorer::share::{import_text, trace_json};
-    let mut s = checkout_explorer::app::default_scenario(protosim::scenario::ProtocolKind::Raft);
+    let mut s = checkout_explorer::app::default_scenario(protosim::protocols::raft::KIND);
     s.until_ms = 3_000;
     s.interventions.retain(|i| i.at_us <= 3_000_000);
     let r = protosim::run(&s, protosim::RecordOptions { narrate: true, checkpoint_every: 0 }).unwrap();
@@ -86,7 +86,7 @@ fn an_exported_trace_is_the_whole_run_event_for_event_and_imports_back() {
 fn every_protocol_describes_itself_and_its_default_scenario_runs() {
     use protosim::liveness::LivenessVerdict;
     use protosim::trace::Ev;
-    for &kind in protosim::scenario::ProtocolKind::ALL {
+    for kind in protosim::protocols::kinds() {
         let info = protosim::protocols::info(kind);
         assert_eq!(info.kind, kind);
         assert!(info.variants.first().is_some_and(|v| v.name == "correct"), "{}", kind.name());
@@ -97,14 +97,35 @@ fn every_protocol_describes_itself_and_its_default_scenario_runs() {
         assert!(r.violations().is_empty(), "{}: {:?}", kind.name(), r.violations());
         let report = protosim::Report::of(r.as_ref());
         assert_ne!(report.liveness.verdict, LivenessVerdict::Broken, "{}: {}", kind.name(), report.liveness.describe());
-        let mut sends = 0;
+        let (mut sends, mut replies) = (0, 0);
         for e in r.trace() {
-            if let Ev::Send { label, .. } = &e.ev {
+            if let Ev::Send { label, kind: k, .. } = &e.ev {
                 assert!(!label.trim().is_empty(), "{}: a message without a label", kind.name());
                 sends += 1;
+                replies += usize::from(*k != protosim::trace::MsgKind::Request);
             }
         }
         assert!(sends > 0, "{}: the scenario sends messages", kind.name());
+        // Shoppers are answered: the protocol declares which of its messages are replies (the page draws them so).
+        assert!(replies > 0, "{}: no message is declared a reply (Message::kind)", kind.name());
+        assert_eq!(s.protocol, kind, "{}: its lesson is a scenario of its own", kind.name());
+        // Every option it declares takes each of its values (validated, read back) and refuses a wrong one.
+        for o in info.options {
+            use protosim::protocols::meta::OptionValues;
+            let values: Vec<String> = match o.values {
+                OptionValues::Flag { .. } => vec!["true".into(), "false".into()],
+                OptionValues::Count { min, max, .. } => (min..=max).map(|n| n.to_string()).collect(),
+                OptionValues::OneOf(names) => names.iter().map(|n| n.to_string()).collect(),
+            };
+            for v in values {
+                let mut t = s.clone();
+                o.set(&mut t, &v).unwrap_or_else(|e| panic!("{}: {e}", kind.name()));
+                assert_eq!(o.get(&t), v, "{}: option {} reads back", kind.name(), o.name);
+                protosim::Scenario::from_json(&t.to_json())
+                    .unwrap_or_else(|e| panic!("{}: {} = {v}: {e}", kind.name(), o.name));
+            }
+            assert!(o.set(&mut s.clone(), "no such value").is_err(), "{}: {} refuses nonsense", kind.name(), o.name);
+        }
         for name in r.metrics().samples.keys() {
             assert!(
                 info.metrics.iter().any(|m| m.name == *name),

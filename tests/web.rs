@@ -429,7 +429,7 @@ async fn play_step_and_speed_work_from_the_keyboard() {
 #[wasm_bindgen_test]
 async fn a_violation_pauses_the_run_and_is_highlighted() {
     let mut s =
-        Scenario { protocol: protosim::scenario::ProtocolKind::Optimistic, nodes: 2, seed: 1, ..Scenario::default() };
+        Scenario { protocol: protosim::protocols::locking::OPTIMISTIC, nodes: 2, seed: 1, ..Scenario::default() };
     s.variant = "no-version-check".to_string();
     s.workload.rate_per_s = 10.0;
     s.workload.hot_item = 0.9;
@@ -662,7 +662,7 @@ async fn importing_a_malformed_scenario_shows_an_error_and_keeps_the_run() {
     .await;
     assert_eq!(trace_of(&root), before, "a malformed file keeps the run");
     // A good one loads.
-    let mut s = checkout_explorer::app::default_scenario(protosim::scenario::ProtocolKind::Optimistic);
+    let mut s = checkout_explorer::app::default_scenario(protosim::protocols::locking::OPTIMISTIC);
     s.seed = 99;
     let area: web_sys::HtmlTextAreaElement =
         wasm_bindgen::JsCast::dyn_into(find(&root, "import-text").unwrap()).unwrap();
@@ -676,13 +676,16 @@ async fn importing_a_malformed_scenario_shows_an_error_and_keeps_the_run() {
 
 #[wasm_bindgen_test]
 async fn every_chart_renders_an_svg_with_data_for_a_60_second_run() {
-    use protosim::scenario::ProtocolKind;
-    for &kind in ProtocolKind::ALL {
+    for kind in protosim::protocols::kinds() {
         let mut s = checkout_explorer::app::default_scenario(kind);
         s.until_ms = 60_000;
         let root = mount(&format!("#{}", s.to_compact()), false).await;
         let charts = root.query_selector_all("[data-testid='charts'] figure.chart").unwrap();
-        let expect = if matches!(kind, ProtocolKind::TwoPc | ProtocolKind::Pessimistic) { 5 } else { 4 };
+        let expect = if matches!(kind, protosim::protocols::twopc::KIND | protosim::protocols::locking::PESSIMISTIC) {
+            5
+        } else {
+            4
+        };
         assert_eq!(charts.length(), expect, "{}: charts shown", kind.name());
         for i in 0..charts.length() {
             let fig: Element = wasm_bindgen::JsCast::dyn_into(charts.item(i).unwrap()).unwrap();
@@ -960,7 +963,7 @@ async fn a_long_run_is_simulated_in_slices_with_its_progress_shown_then_plays() 
 #[wasm_bindgen_test]
 async fn playing_a_long_run_pauses_at_its_first_kept_violation_not_at_a_dropped_one() {
     // The article's lost update breaks a rule at 0.78 s and again at 14.1 s; this budget keeps history from 12 s.
-    let mut s = checkout_explorer::app::default_scenario(protosim::scenario::ProtocolKind::Optimistic);
+    let mut s = checkout_explorer::app::default_scenario(protosim::protocols::locking::OPTIMISTIC);
     s.variant = "no-version-check".into();
     let model = long_run_model(&s, 256 << 10);
     let from = model.history_from_us;

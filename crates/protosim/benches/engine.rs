@@ -15,7 +15,7 @@ use protosim::protocols::paxos::Paxos;
 use protosim::protocols::raft::Raft;
 use protosim::protocols::single::SingleDb;
 use protosim::protocols::twopc::TwoPc;
-use protosim::scenario::{ProtocolKind, Scenario};
+use protosim::scenario::Scenario;
 use protosim::trace::percentile;
 use std::time::Instant;
 
@@ -60,8 +60,16 @@ fn main() {
     let twopc = twopc_steady_load(20_000);
     measure::<TwoPc>("2pc 1+2+1, trace only", &twopc, RecordOptions { narrate: false, checkpoint_every: 0 });
     let quiet = RecordOptions { narrate: false, checkpoint_every: 0 };
-    measure::<Locking>("pessimistic 1+2, trace only", &locking_steady_load(ProtocolKind::Pessimistic, 20_000), quiet);
-    measure::<Locking>("optimistic 2, trace only", &locking_steady_load(ProtocolKind::Optimistic, 20_000), quiet);
+    measure::<Locking>(
+        "pessimistic 1+2, trace only",
+        &locking_steady_load(protosim::protocols::locking::PESSIMISTIC, 20_000),
+        quiet,
+    );
+    measure::<Locking>(
+        "optimistic 2, trace only",
+        &locking_steady_load(protosim::protocols::locking::OPTIMISTIC, 20_000),
+        quiet,
+    );
     contention_table();
 }
 
@@ -79,9 +87,9 @@ fn contention_table() {
         "offered", "hot", "mode", "confirmed/s", "p50 ms", "p99 ms", "aborted", "retries"
     );
     let modes = [
-        (ProtocolKind::Pessimistic, DeadlockStrategy::Detect, "pessimistic, detect"),
-        (ProtocolKind::Pessimistic, DeadlockStrategy::WoundWait, "pessimistic, wound-wait"),
-        (ProtocolKind::Optimistic, DeadlockStrategy::Detect, "optimistic"),
+        (protosim::protocols::locking::PESSIMISTIC, DeadlockStrategy::Detect, "pessimistic, detect"),
+        (protosim::protocols::locking::PESSIMISTIC, DeadlockStrategy::WoundWait, "pessimistic, wound-wait"),
+        (protosim::protocols::locking::OPTIMISTIC, DeadlockStrategy::Detect, "optimistic"),
     ];
     for rate in [5.0, 10.0] {
         for hot in [0.1, 0.5, 0.9] {

@@ -7,8 +7,8 @@
 
 use crate::scenario::base64url_decode;
 use crate::scenario::{
-    bounds, decode, Action, ErrorKind, Intervention, LinkSettings, NodeId, Scenario, ScenarioError, Workload,
-    COMPACT_PREFIX, FORMAT_VERSION,
+    bounds, decode, Action, ErrorKind, Intervention, LinkSettings, NodeId, ProtocolKind, Scenario, ScenarioError,
+    Workload, COMPACT_PREFIX, FORMAT_VERSION,
 };
 use std::fmt;
 
@@ -52,6 +52,43 @@ impl Scenario {
         self.servers() + self.shoppers
     }
 
+    /// Every entry of the `options` map is an option `info` keeps there, with one of its values.
+    fn validate_options(
+        info: &crate::protocols::ProtocolInfo,
+        options: &std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Result<(), ScenarioError> {
+        use crate::protocols::meta::OptionStore;
+        for (name, value) in options {
+            let at = format!("options.{name}");
+            let declared = info.options.iter().filter(|o| matches!(o.store, OptionStore::Options));
+            let Some(option) = info.options.iter().find(|o| o.name == name && matches!(o.store, OptionStore::Options))
+            else {
+                let names: Vec<&str> = declared.map(|o| o.name).collect();
+                let has = if names.is_empty() { "none".to_string() } else { names.join(", ") };
+                return Err(ScenarioError::new(
+                    ErrorKind::Field,
+                    at,
+                    format!("{} has no option `{name}` (options it keeps here: {has})", info.title),
+                ));
+            };
+            let text = value.as_str().map_or_else(|| value.to_string(), str::to_string);
+            option.values.check(&text).map_err(|e| ScenarioError::new(ErrorKind::Value, at, e))?;
+        }
+        Ok(())
+    }
+
+    /// The registered protocol `kind`, or the refusal that lists those there are.
+    fn protocol_info(kind: ProtocolKind) -> Result<&'static crate::protocols::ProtocolInfo, ScenarioError> {
+        crate::protocols::try_info(kind).ok_or_else(|| {
+            let known: Vec<String> = crate::protocols::names().iter().map(|n| format!("`{n}`")).collect();
+            ScenarioError::new(
+                ErrorKind::Field,
+                "protocol",
+                format!("unknown value `{kind}`, expected one of {}", known.join(", ")),
+            )
+        })
+    }
+
     /// Checks every value against its bounds and against the protocol's own rules.
     pub fn validate(&self) -> Result<(), ScenarioError> {
         if self.format_version != FORMAT_VERSION {
@@ -61,7 +98,7 @@ impl Scenario {
                 format!("version {} is not supported; this build reads version {FORMAT_VERSION}", self.format_version),
             ));
         }
-        let info = crate::protocols::info(self.protocol);
+        let info = Scenario::protocol_info(self.protocol)?;
         let (lo, hi) = info.nodes;
         if self.nodes < lo || self.nodes > hi {
             return Err(ScenarioError::new(
@@ -80,6 +117,7 @@ impl Scenario {
         }
         at_most("shoppers", self.shoppers, 1, bounds::SHOPPERS_MAX)?;
         at_most("paxos.proposers", self.paxos.proposers, 1, 3)?;
+        Scenario::validate_options(info, &self.options)?;
         at_most("until_ms", self.until_ms, 1, bounds::UNTIL_MS_MAX)?;
         link("network.default", &self.network.default)?;
         for (i, o) in self.network.links.iter().enumerate() {
@@ -243,7 +281,7 @@ impl Scenario {
         let mut scenario = decode::scenario(value)?;
         if !obj.contains_key("nodes") {
             // The protocol's own default cluster: five Raft servers, one database, ...
-            scenario.nodes = crate::protocols::info(scenario.protocol).default_nodes;
+            scenario.nodes = Scenario::protocol_info(scenario.protocol)?.default_nodes;
         }
         scenario.validate()?;
         Ok(scenario)

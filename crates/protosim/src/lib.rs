@@ -47,7 +47,7 @@ pub fn run(scenario: &Scenario, opts: RecordOptions) -> Result<Box<dyn Runner>, 
 /// What `protosim run` prints: counts, latency percentiles, messages, verdicts and the trace hash.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
-    pub protocol: &'static str,
+    pub protocol: String,
     pub variant: String,
     pub seed: u64,
     pub simulated_ms: u64,
@@ -94,7 +94,7 @@ impl Report {
         let verdicts = r.verdicts();
         let s = r.scenario();
         Report {
-            protocol: s.protocol.name(),
+            protocol: s.protocol.name().to_string(),
             variant: s.variant.clone(),
             seed: s.seed,
             simulated_ms: r.now_us() / 1000,

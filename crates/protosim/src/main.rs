@@ -3,7 +3,8 @@
 //! Exit codes: 0 every invariant and liveness held, 1 a violation or a late checkout was found, 2 bad input (with a
 //! message).
 
-use protosim::scenario::{ProtocolKind, Scenario};
+use protosim::protocols::meta::OptionValues;
+use protosim::scenario::Scenario;
 use protosim::trace::StopReason;
 use protosim::{protocols, sweep, RecordOptions, Report};
 use std::io::{Read, Write};
@@ -37,10 +38,12 @@ SCENARIO OPTIONS (override the fields of --scenario FILE when both are given):
   --dup P                probability a message is duplicated (0..1)
   --rate R               checkouts per simulated second
   --hot P                probability a basket line is the hot item (0..1)
-  --proposers N          Paxos: order services that propose (1 to 3, default 2)
-  --stable-leader        Paxos: Multi-Paxos with a stable leader (phase 1 once, then phase 2 only)
-  --cooperative          2PC: uncertain participants ask each other (cooperative termination)
-  --deadlock D           pessimistic: detect (default), wound-wait or timeout
+  --option NAME=VALUE    a setting the protocol declares (`protosim list` shows them), e.g.
+                         --option stable_leader=true (Paxos), --option deadlock=wound-wait (pessimistic)
+  --proposers N          the same as --option proposers=N (Paxos: 1 to 3 order services, default 2)
+  --stable-leader        the same as --option stable_leader=true (Paxos: Multi-Paxos, phase 1 once)
+  --cooperative          the same as --option cooperative=true (2PC: cooperative termination)
+  --deadlock D           the same as --option deadlock=D (pessimistic: detect, wound-wait or timeout)
 
 SWEEP OPTIONS:
   --seeds N              how many seeds (counting up from --seed)
@@ -91,7 +94,12 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
         match flag.as_str() {
             "--json" => a.json = true,
-            "--stable-leader" | "--cooperative" => a.sets.push((flag.clone(), "true".to_string())),
+            "--stable-leader" => a.sets.push(("--option".into(), "stable_leader=true".into())),
+            "--cooperative" => a.sets.push(("--option".into(), "cooperative=true".into())),
+            "--proposers" | "--deadlock" => {
+                let v = value(flag)?;
+                a.sets.push(("--option".into(), format!("{}={v}", &flag[2..])));
+            }
             "--events" => a.events = true,
             "--faults" => a.faults = true,
             "--stop-at-first" => a.stop_at_first = true,
@@ -105,7 +113,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
                 }
             }
             "--protocol" | "--variant" | "--nodes" | "--shoppers" | "--seed" | "--until-ms" | "--latency-ms"
-            | "--loss" | "--dup" | "--rate" | "--hot" | "--proposers" | "--deadlock" => {
+            | "--loss" | "--dup" | "--rate" | "--hot" | "--option" => {
                 let v = value(flag)?;
                 a.sets.push((flag.clone(), v));
             }
@@ -113,6 +121,19 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
         }
     }
     Ok(a)
+}
+
+/// `NAME=VALUE`: sets the protocol's option NAME, or says which options it has.
+fn set_option(s: &mut Scenario, assignment: &str) -> Result<(), String> {
+    let info = protocols::try_info(s.protocol).ok_or_else(|| format!("no protocol `{}`", s.protocol))?;
+    let (name, value) =
+        assignment.split_once('=').ok_or_else(|| format!("--option: `{assignment}` should be NAME=VALUE"))?;
+    let option = info.options.iter().find(|o| o.name == name.trim()).ok_or_else(|| {
+        let names: Vec<&str> = info.options.iter().map(|o| o.name).collect();
+        let has = if names.is_empty() { "none".to_string() } else { names.join(", ") };
+        format!("--option: {} has no option `{}` (it has: {has})", info.title, name.trim())
+    })?;
+    option.set(s, value.trim()).map_err(|e| format!("--option {e}"))
 }
 
 fn num<T: std::str::FromStr>(flag: &str, v: &str, what: &str) -> Result<T, String> {
@@ -136,8 +157,8 @@ fn build_scenario(a: &Args) -> Result<Scenario, String> {
     for (flag, v) in &a.sets {
         match flag.as_str() {
             "--protocol" => {
-                s.protocol = ProtocolKind::parse(v).ok_or_else(|| {
-                    let names: Vec<&str> = ProtocolKind::ALL.iter().map(|p| p.name()).collect();
+                s.protocol = protocols::parse(v).ok_or_else(|| {
+                    let names = protocols::names();
                     format!("--protocol: `{v}` is not a protocol; choose one of: {}", names.join(", "))
                 })?;
                 protocol_set = true;
@@ -151,14 +172,8 @@ fn build_scenario(a: &Args) -> Result<Scenario, String> {
             "--dup" => s.network.default.dup = num(flag, v, "a probability")?,
             "--rate" => s.workload.rate_per_s = num(flag, v, "a number of checkouts per second")?,
             "--hot" => s.workload.hot_item = num(flag, v, "a probability")?,
-            "--proposers" => s.paxos.proposers = num(flag, v, "a proposer count (1 to 3)")?,
-            "--stable-leader" => s.paxos.stable_leader = true,
-            "--cooperative" => s.twopc.cooperative = true,
-            "--deadlock" => {
-                s.locking.deadlock = protosim::scenario::DeadlockStrategy::parse(v).ok_or_else(|| {
-                    format!("--deadlock: `{v}` is not a strategy; choose detect, wound-wait or timeout")
-                })?
-            }
+            // Applied below, once the protocol (whose options they are) is known.
+            "--option" => {}
             "--latency-ms" => {
                 let (lo, hi) = v.split_once("..").ok_or_else(|| format!("--latency-ms: `{v}` should be MIN..MAX"))?;
                 let lo: f64 = num(flag, lo, "a number of milliseconds")?;
@@ -174,6 +189,9 @@ fn build_scenario(a: &Args) -> Result<Scenario, String> {
     }
     if protocol_set && a.scenario_file.is_none() && !a.sets.iter().any(|(f, _)| f == "--nodes") {
         s.nodes = protocols::info(s.protocol).default_nodes;
+    }
+    for (_, v) in a.sets.iter().filter(|(f, _)| f == "--option") {
+        set_option(&mut s, v)?;
     }
     s.validate().map_err(|e| format!("bad scenario: {e}"))?;
     Ok(s)
@@ -198,7 +216,7 @@ fn print_report(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         "messages        {} sent, {} delivered, {} dropped, {} duplicated",
         r.messages_sent, r.messages_delivered, r.messages_dropped, r.messages_duplicated
     )?;
-    let declared = protocols::info(ProtocolKind::parse(r.protocol).unwrap_or(ProtocolKind::Single)).metrics;
+    let declared = protocols::info(protocols::parse(&r.protocol).unwrap_or(protocols::single::KIND)).metrics;
     for (name, n, p50, p95, max) in &r.samples {
         let unit = declared.iter().find(|m| m.name == *name).map(|m| m.unit);
         if unit == Some(protosim::protocols::meta::MetricUnit::Count) {
@@ -309,11 +327,11 @@ fn print_sweep(
             "sweep           {} ({}{}), seeds {}..={}, {}",
             s.protocol.name(),
             s.variant,
-            if s.protocol == ProtocolKind::Pessimistic {
-                format!(", deadlocks: {}", s.locking.deadlock.name())
-            } else {
-                String::new()
-            },
+            protocols::info(s.protocol)
+                .options
+                .iter()
+                .map(|o| format!(", {}: {}", o.name, o.get(s)))
+                .collect::<String>(),
             s.seed,
             s.seed.wrapping_add(a.seeds - 1),
             if a.faults { "random faults" } else { "no faults" }
@@ -351,11 +369,19 @@ fn print_sweep(
 }
 
 fn cmd_list() -> ExitCode {
-    for p in ProtocolKind::ALL {
-        let info = protocols::info(*p);
+    for p in protocols::kinds() {
+        let info = protocols::info(p);
         println!("{} — {} ({} to {} servers)", p.name(), info.title, info.nodes.0, info.nodes.1);
         for v in info.variants {
             println!("    {:<22} {}", v.name, v.explain);
+        }
+        for o in info.options {
+            let values = match o.values {
+                OptionValues::Flag { default } => format!("true or false, default {default}"),
+                OptionValues::Count { min, max, default } => format!("{min} to {max}, default {default}"),
+                OptionValues::OneOf(names) => format!("{}, default {}", names.join(", "), names[0]),
+            };
+            println!("    --option {}=…  {} ({values})", o.name, o.help);
         }
     }
     ExitCode::SUCCESS

@@ -48,19 +48,19 @@ pub fn steady_load(until_ms: u64) -> Scenario {
 
 /// The same steady load on a Raft cluster of `servers` servers.
 pub fn raft_steady_load(servers: u16, until_ms: u64) -> Scenario {
-    Scenario { protocol: crate::scenario::ProtocolKind::Raft, nodes: servers, ..steady_load(until_ms) }
+    Scenario { protocol: crate::protocols::raft::KIND, nodes: servers, ..steady_load(until_ms) }
 }
 
 /// The same steady load on Paxos: `acceptors` acceptors, two proposers, with or without a stable leader.
 pub fn paxos_steady_load(acceptors: u16, stable_leader: bool, until_ms: u64) -> Scenario {
-    let mut s = Scenario { protocol: crate::scenario::ProtocolKind::Paxos, nodes: acceptors, ..steady_load(until_ms) };
+    let mut s = Scenario { protocol: crate::protocols::paxos::KIND, nodes: acceptors, ..steady_load(until_ms) };
     s.paxos.stable_leader = stable_leader;
     s
 }
 
 /// The same steady load on two-phase commit: the order service, two inventory shards and payments.
 pub fn twopc_steady_load(until_ms: u64) -> Scenario {
-    Scenario { protocol: crate::scenario::ProtocolKind::TwoPc, nodes: 4, ..steady_load(until_ms) }
+    Scenario { protocol: crate::protocols::twopc::KIND, nodes: 4, ..steady_load(until_ms) }
 }
 
 /// The same steady load on pessimistic or optimistic locking (two storage nodes). A lower rate than the others:

@@ -4,6 +4,7 @@
 //! for share links. Every decoder returns a [`ScenarioError`] that says what is wrong and where; none panics.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 
 pub(crate) mod decode;
@@ -15,48 +16,78 @@ pub const COMPACT_PREFIX: &str = "s1.";
 
 pub type NodeId = u16;
 
-/// The mechanism that runs the checkout.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ProtocolKind {
-    /// One database server; shoppers retry with idempotent request ids.
-    Single,
-    /// Raft: 3 to 7 servers replicate one log of checkouts.
-    Raft,
-    /// Multi-decree Paxos: proposers compete for the slots of an order log held by 3 to 5 acceptors.
-    Paxos,
-    /// Two-phase commit: the order service coordinates inventory shards and the payment service.
-    #[serde(rename = "2pc")]
-    TwoPc,
-    /// Pessimistic locking: a lock manager with leases and fencing tokens, over 1 to 3 storage nodes.
-    Pessimistic,
-    /// Optimistic locking: versioned rows on 1 to 3 storage nodes, conditional writes, retries with back-off.
-    Optimistic,
+/// The mechanism that runs the checkout, by the name it is registered under (`raft`, `2pc`, `pessimistic`, …).
+///
+/// The scenario layer knows no protocol: any short name (at most [`ProtocolKind::MAX_LEN`] bytes of `a-z`, `0-9`
+/// and `-`) decodes, and `Scenario::validate` refuses a name the registry (`protocols::REGISTRY`) does not hold,
+/// listing those it does. Each protocol module declares its own constant (`protocols::raft::KIND`). Stored inline,
+/// so it is `Copy` and can be matched against those constants.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ProtocolKind {
+    len: u8,
+    bytes: [u8; ProtocolKind::MAX_LEN],
 }
 
 impl ProtocolKind {
-    pub const ALL: &'static [ProtocolKind] = &[
-        ProtocolKind::Single,
-        ProtocolKind::Raft,
-        ProtocolKind::Paxos,
-        ProtocolKind::TwoPc,
-        ProtocolKind::Pessimistic,
-        ProtocolKind::Optimistic,
-    ];
+    /// The longest protocol name.
+    pub const MAX_LEN: usize = 15;
 
-    pub fn name(self) -> &'static str {
-        match self {
-            ProtocolKind::Single => "single",
-            ProtocolKind::Raft => "raft",
-            ProtocolKind::Paxos => "paxos",
-            ProtocolKind::TwoPc => "2pc",
-            ProtocolKind::Pessimistic => "pessimistic",
-            ProtocolKind::Optimistic => "optimistic",
+    /// The kind called `name`. Panics (at compile time, for a constant) if the name is too long or not of
+    /// `a-z`, `0-9` and `-`.
+    pub const fn new(name: &str) -> ProtocolKind {
+        match ProtocolKind::parse_name(name) {
+            Some(k) => k,
+            None => panic!("a protocol name is 1 to 15 bytes of a-z, 0-9 and -"),
         }
     }
 
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|p| p.name() == s)
+    /// The kind called `name`, if it is a well-formed name (whether a protocol is registered under it is the
+    /// registry's business).
+    pub const fn parse_name(name: &str) -> Option<ProtocolKind> {
+        let b = name.as_bytes();
+        if b.is_empty() || b.len() > ProtocolKind::MAX_LEN {
+            return None;
+        }
+        let mut bytes = [0u8; ProtocolKind::MAX_LEN];
+        let mut i = 0;
+        while i < b.len() {
+            if !(b[i].is_ascii_lowercase() || b[i].is_ascii_digit() || b[i] == b'-') {
+                return None;
+            }
+            bytes[i] = b[i];
+            i += 1;
+        }
+        Some(ProtocolKind { len: b.len() as u8, bytes })
+    }
+
+    pub fn name(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("?")
+    }
+}
+
+impl fmt::Debug for ProtocolKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.name())
+    }
+}
+
+impl fmt::Display for ProtocolKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for ProtocolKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProtocolKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        ProtocolKind::parse_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{name}` is not a protocol name")))
     }
 }
 
@@ -252,6 +283,11 @@ pub struct Scenario {
     /// Options of pessimistic locking (ignored by the others).
     #[serde(default)]
     pub locking: LockingOptions,
+    /// The options of protocols registered after the three sections above: option name → a JSON boolean, number
+    /// or string, as the protocol declares them (`ProtocolInfo::options`, each a control in the page and a
+    /// `--option NAME=VALUE` of the CLI). Validation refuses a name the scenario's protocol does not declare.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, serde_json::Value>,
 }
 
 /// How the lock manager deals with deadlocks.
@@ -325,7 +361,8 @@ impl Default for Scenario {
     fn default() -> Self {
         Scenario {
             format_version: FORMAT_VERSION,
-            protocol: ProtocolKind::Single,
+            // The single database: the smallest shop, and the first protocol registered.
+            protocol: ProtocolKind::new("single"),
             variant: default_variant(),
             // The single database's one server (the default protocol's default cluster).
             nodes: 1,
@@ -339,6 +376,7 @@ impl Default for Scenario {
             paxos: PaxosOptions::default(),
             twopc: TwoPcOptions::default(),
             locking: LockingOptions::default(),
+            options: BTreeMap::new(),
         }
     }
 }

@@ -1,10 +1,12 @@
 //! Time series of one run, for the charts: checkouts confirmed, latency percentiles, messages, aborts and retries,
-//! time blocked and time waiting for locks, each in fixed buckets of simulated time.
+//! and every duration the protocol declares (time blocked, time waiting for locks), each in fixed buckets of
+//! simulated time.
 //!
 //! Everything is computed from what a run already records (its trace and its timed samples), so a chart never
 //! disagrees with the player or the report.
 
 use crate::domain::Outcome;
+use crate::protocols::meta::{MetricInfo, MetricUnit};
 use crate::trace::{percentile, Ev, Metrics, TraceEvent};
 
 /// The bucket widths the charts use: the smallest that keeps a run within [`MAX_BUCKETS`] buckets.
@@ -33,30 +35,20 @@ pub struct Series {
     pub aborts_per_s: Vec<f64>,
     /// Checkout attempts retried per second.
     pub retries_per_s: Vec<f64>,
-    /// 2PC: mean time (ms) a participant stayed blocked, over the transactions that ended in each bucket. `None`
-    /// for the protocols that never block that way.
-    pub blocked_ms: Option<Vec<Option<f64>>>,
-    /// Pessimistic locking: mean time (ms) waited for a lock, over the grants in each bucket.
-    pub lock_wait_ms: Option<Vec<Option<f64>>>,
+    /// Every duration the protocol declares ([`crate::protocols::meta::MetricInfo`] in µs): its chart label and its
+    /// mean (ms) over the samples recorded in each bucket — 2PC's time blocked, pessimistic locking's lock wait.
+    pub waits_ms: Vec<(&'static str, Vec<Option<f64>>)>,
 }
 
 fn bucket_for(end_us: u64) -> u64 {
     NICE_BUCKETS_US.iter().copied().find(|b| end_us.div_ceil(*b) <= MAX_BUCKETS).unwrap_or(60_000_000)
 }
 
-/// The means of a timed sample metric per bucket, or `None` when the run never recorded it and `protocol_has` is
-/// false.
-fn timed_means(
-    metrics: &Metrics,
-    name: &str,
-    buckets: usize,
-    bucket_us: u64,
-    protocol_has: bool,
-) -> Option<Vec<Option<f64>>> {
+/// The means of a timed sample metric per bucket (`None` where the bucket has no sample).
+fn timed_means(metrics: &Metrics, name: &str, buckets: usize, bucket_us: u64) -> Vec<Option<f64>> {
     let (values, times) = match (metrics.samples.get(name), metrics.sample_times.get(name)) {
         (Some(v), Some(t)) => (v.as_slice(), t.as_slice()),
-        _ if protocol_has => (&[][..], &[][..]),
-        _ => return None,
+        _ => (&[][..], &[][..]),
     };
     let mut sum = vec![0u64; buckets];
     let mut n = vec![0u64; buckets];
@@ -65,7 +57,7 @@ fn timed_means(
         sum[k] += v;
         n[k] += 1;
     }
-    Some(sum.iter().zip(&n).map(|(s, &n)| (n > 0).then(|| *s as f64 / n as f64 / 1000.0)).collect())
+    sum.iter().zip(&n).map(|(s, &n)| (n > 0).then(|| *s as f64 / n as f64 / 1000.0)).collect()
 }
 
 /// The width of [`SeriesInput`]'s message-count slots: every bucket width is a multiple of it.
@@ -110,16 +102,16 @@ impl SeriesInput {
 }
 
 impl Series {
-    /// The series of a run that ended at `end_us`. `blocks` / `waits`: whether the protocol records time blocked
-    /// (2PC) or time waiting for locks (pessimistic locking), so their charts show even when a run had none.
-    pub fn of(trace: &[TraceEvent], metrics: &Metrics, end_us: u64, blocks: bool, waits: bool) -> Series {
+    /// The series of a run that ended at `end_us`, of a protocol that declares `declared` (its durations are
+    /// charted even when a run recorded none).
+    pub fn of(trace: &[TraceEvent], metrics: &Metrics, end_us: u64, declared: &[MetricInfo]) -> Series {
         let mut input = SeriesInput::default();
         trace.iter().for_each(|e| input.push(e));
-        Series::from_input(&input, metrics, end_us, blocks, waits)
+        Series::from_input(&input, metrics, end_us, declared)
     }
 
     /// The series from what [`SeriesInput`] gathered over a whole trace.
-    pub fn from_input(input: &SeriesInput, metrics: &Metrics, end_us: u64, blocks: bool, waits: bool) -> Series {
+    pub fn from_input(input: &SeriesInput, metrics: &Metrics, end_us: u64, declared: &[MetricInfo]) -> Series {
         let bucket_us = bucket_for(end_us.max(1));
         let buckets = end_us.max(1).div_ceil(bucket_us) as usize;
         let mut confirmed = vec![0u64; buckets];
@@ -173,21 +165,18 @@ impl Series {
             msgs_per_s: per_s(sends),
             aborts_per_s: per_s(aborts),
             retries_per_s: per_s(retries),
-            blocked_ms: timed_means(metrics, crate::protocols::twopc::BLOCKED_METRIC, buckets, bucket_us, blocks),
-            lock_wait_ms: timed_means(metrics, crate::protocols::locking::LOCK_WAIT_METRIC, buckets, bucket_us, waits),
+            waits_ms: declared
+                .iter()
+                .filter(|m| m.unit == MetricUnit::Micros)
+                .map(|m| (m.label, timed_means(metrics, m.name, buckets, bucket_us)))
+                .collect(),
         }
     }
 
     /// The series of a finished run.
     pub fn of_run(r: &dyn crate::Runner) -> Series {
-        let kind = r.scenario().protocol;
-        Series::of(
-            r.trace(),
-            r.metrics(),
-            r.now_us(),
-            kind == crate::scenario::ProtocolKind::TwoPc,
-            kind == crate::scenario::ProtocolKind::Pessimistic,
-        )
+        let declared = crate::protocols::info(r.scenario().protocol).metrics;
+        Series::of(r.trace(), r.metrics(), r.now_us(), declared)
     }
 
     /// The start time of bucket `k` (µs).

@@ -152,7 +152,14 @@ fn locking_options_and_stopping_at_the_first_violation() {
     assert!(v["checkouts_confirmed"].as_u64().unwrap() > 0);
     let bad = protosim(&["run", "--protocol", "pessimistic", "--deadlock", "pray"]);
     assert_eq!(bad.status.code(), Some(2));
-    assert!(text(&bad).contains("--deadlock: `pray` is not a strategy"), "{}", text(&bad));
+    assert!(
+        text(&bad).contains("--option deadlock: `pray` is not one of detect, wound-wait, timeout"),
+        "{}",
+        text(&bad)
+    );
+    let none = protosim(&["run", "--protocol", "raft", "--option", "stable_leader=true"]);
+    assert!(!none.status.success());
+    assert!(text(&none).contains("Raft has no option `stable_leader` (it has: none)"), "{}", text(&none));
     // The §4.5 mistake is caught at once; the sweep stops there instead of running all 500 seeds.
     let args = ["sweep", "--protocol", "optimistic", "--variant", "no-version-check", "--seeds", "500", "--faults"];
     let o = protosim(&[&args[..], &["--stop-at-first"]].concat());

@@ -4,7 +4,7 @@
 
 use protosim::liveness::{judge_trace, LivenessVerdict};
 use protosim::narration::Arg;
-use protosim::scenario::{Action, Intervention, NodeId, ProtocolKind, Scenario};
+use protosim::scenario::{Action, Intervention, NodeId, Scenario};
 use protosim::{run, RecordOptions};
 
 const UNTIL_MS: u64 = 30_000;
@@ -61,8 +61,13 @@ fn raft_answers_every_checkout_with_any_minority_of_servers_down() {
     let mut runs = 0;
     for (servers, seed) in [3u16, 5].into_iter().flat_map(|n| SEEDS.map(|seed| (n, seed))) {
         let minority = usize::from(servers - (servers / 2 + 1));
-        let base =
-            Scenario { protocol: ProtocolKind::Raft, nodes: servers, seed, until_ms: UNTIL_MS, ..Scenario::default() };
+        let base = Scenario {
+            protocol: protosim::protocols::raft::KIND,
+            nodes: servers,
+            seed,
+            until_ms: UNTIL_MS,
+            ..Scenario::default()
+        };
         let all: Vec<NodeId> = (0..servers).collect();
         for down in subsets(&all, minority) {
             let mut s = base.clone();
@@ -89,8 +94,13 @@ fn raft_answers_every_checkout_with_any_minority_of_servers_down() {
 fn paxos_answers_every_checkout_with_any_minority_of_acceptors_and_an_order_service_down() {
     let mut runs = 0;
     for stable_leader in [false, true] {
-        let mut base =
-            Scenario { protocol: ProtocolKind::Paxos, nodes: 5, seed: 20, until_ms: UNTIL_MS, ..Scenario::default() };
+        let mut base = Scenario {
+            protocol: protosim::protocols::paxos::KIND,
+            nodes: 5,
+            seed: 20,
+            until_ms: UNTIL_MS,
+            ..Scenario::default()
+        };
         base.paxos.stable_leader = stable_leader;
         let acceptors: Vec<NodeId> = (0..5).collect();
         let proposers: Vec<NodeId> = (5..5 + base.paxos.proposers).collect();
@@ -120,7 +130,12 @@ fn paxos_answers_every_checkout_with_any_minority_of_acceptors_and_an_order_serv
 fn a_shopper_that_crashes_sends_its_open_checkouts_again_when_it_restarts() {
     use protosim::scenario::Line;
     use protosim::trace::Ev;
-    for protocol in [ProtocolKind::Single, ProtocolKind::Raft, ProtocolKind::Paxos, ProtocolKind::TwoPc] {
+    for protocol in [
+        protosim::protocols::single::KIND,
+        protosim::protocols::raft::KIND,
+        protosim::protocols::paxos::KIND,
+        protosim::protocols::twopc::KIND,
+    ] {
         let mut s = Scenario { protocol, seed: 7, until_ms: 15_000, ..Scenario::default() };
         s.nodes = protosim::protocols::info(protocol).default_nodes;
         s.workload.rate_per_s = 0.0;

@@ -328,29 +328,18 @@ fn a_user_holds_a_message_back() {
 /// narration, checkpoints, seeking and random faults.
 #[test]
 fn the_shared_engine_runs_each_protocol_exactly_as_its_own_engine() {
-    use protosim::engine::Protocol;
-    use protosim::protocols::{locking::Locking, paxos::Paxos, raft::Raft, twopc::TwoPc};
-    use protosim::scenario::ProtocolKind;
-
-    fn own<P: Protocol>(s: &Scenario) -> (String, String) {
+    fn own(s: &Scenario) -> (String, String) {
         let opts = RecordOptions { narrate: true, checkpoint_every: 500 };
-        let mut e = Engine::<P>::new(s, opts);
+        let mut e = protosim::protocols::any::own_engine(s, opts);
         e.run_to_end();
-        let views = format!("{:?}", protosim::Runner::views_at(&e, s.until_ms * 500));
-        (trace_hash(&e.trace), views)
+        (trace_hash(e.trace()), format!("{:?}", e.views_at(s.until_ms * 500)))
     }
     for seed in 1..=6 {
-        for &kind in ProtocolKind::ALL {
+        for kind in protosim::protocols::kinds() {
             let nodes = protosim::protocols::info(kind).default_nodes;
             let base = Scenario { protocol: kind, nodes, seed, until_ms: 4_000, ..Scenario::default() };
             let s = protosim::faults::with_random_faults(&base);
-            let expected = match kind {
-                ProtocolKind::Single => own::<SingleDb>(&s),
-                ProtocolKind::Raft => own::<Raft>(&s),
-                ProtocolKind::Paxos => own::<Paxos>(&s),
-                ProtocolKind::TwoPc => own::<TwoPc>(&s),
-                ProtocolKind::Pessimistic | ProtocolKind::Optimistic => own::<Locking>(&s),
-            };
+            let expected = own(&s);
             let opts = RecordOptions { narrate: true, checkpoint_every: 500 };
             let shared = run(&s, opts).expect("valid");
             let got = (trace_hash(shared.trace()), format!("{:?}", shared.views_at(s.until_ms * 500)));

@@ -4,7 +4,7 @@
 //! seed and the input.
 
 use protosim::rng::{SimRng, Stream};
-use protosim::scenario::{ErrorKind, ProtocolKind, Scenario};
+use protosim::scenario::{ErrorKind, Scenario};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
@@ -14,7 +14,7 @@ const CASES: u64 = 20_000;
 
 fn corpus() -> Vec<String> {
     let mut out = Vec::new();
-    for (k, &kind) in ProtocolKind::ALL.iter().enumerate() {
+    for (k, kind) in protosim::protocols::kinds().enumerate() {
         let s = Scenario {
             protocol: kind,
             nodes: protosim::protocols::info(kind).default_nodes,

@@ -24,21 +24,21 @@ fn small(protocol: ProtocolKind) -> Scenario {
 
 fn cases() -> Vec<(String, Scenario)> {
     let mut out = Vec::new();
-    for &p in ProtocolKind::ALL {
+    for p in protosim::protocols::kinds() {
         out.push((p.name().to_string(), small(p)));
     }
-    let mut s = small(ProtocolKind::Paxos);
+    let mut s = small(protosim::protocols::paxos::KIND);
     s.paxos.stable_leader = true;
     out.push(("paxos-stable-leader".into(), s));
-    let mut s = small(ProtocolKind::TwoPc);
+    let mut s = small(protosim::protocols::twopc::KIND);
     s.twopc.cooperative = true;
     out.push(("2pc-cooperative".into(), s));
     for d in [DeadlockStrategy::WoundWait, DeadlockStrategy::Timeout] {
-        let mut s = small(ProtocolKind::Pessimistic);
+        let mut s = small(protosim::protocols::locking::PESSIMISTIC);
         s.locking.deadlock = d;
         out.push((format!("pessimistic-{}", d.name()), s));
     }
-    for &p in ProtocolKind::ALL {
+    for p in protosim::protocols::kinds() {
         for v in info(p).variants.iter().filter(|v| v.name != "correct") {
             let name = format!("{}-{}", p.name(), v.name);
             let path = format!("{}/tests/fixtures/{name}.json", env!("CARGO_MANIFEST_DIR"));
@@ -106,7 +106,7 @@ fn narrated_runs_match_their_golden_transcripts() {
         failures.join("\n")
     );
     // Every protocol and every mistaken variant has one.
-    for &p in ProtocolKind::ALL {
+    for p in protosim::protocols::kinds() {
         assert!(cases.iter().any(|(n, _)| n == p.name()), "{}", p.name());
         for v in info(p).variants.iter().filter(|v| v.name != "correct") {
             let name = format!("counterexample-{}-{}", p.name(), v.name);

@@ -3,12 +3,11 @@
 
 use protosim::hunt::{base, first_violation, Hunt};
 use protosim::protocols::info;
-use protosim::scenario::ProtocolKind;
 
 #[test]
 fn every_mistaken_variant_is_caught_and_shrunk_to_a_minimal_schedule() {
     let mut seen = 0;
-    for &kind in ProtocolKind::ALL {
+    for kind in protosim::protocols::kinds() {
         for v in info(kind).variants.iter().filter(|v| v.name != "correct") {
             seen += 1;
             let what = format!("{}/{}", kind.name(), v.name);
@@ -55,7 +54,7 @@ fn every_mistaken_variant_is_caught_and_shrunk_to_a_minimal_schedule() {
 
 #[test]
 fn a_correct_protocol_yields_no_counterexample() {
-    let mut hunt = Hunt::new(base(ProtocolKind::Raft, "correct"), 20);
+    let mut hunt = Hunt::new(base(protosim::protocols::raft::KIND, "correct"), 20);
     assert!(hunt.finish().is_none());
     assert_eq!(hunt.progress(), protosim::hunt::Progress::GaveUp { tried: 20 });
     assert_eq!(hunt.runs, 20);

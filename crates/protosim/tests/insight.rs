@@ -21,7 +21,7 @@ fn sixty_seconds(kind: ProtocolKind) -> Scenario {
 
 #[test]
 fn series_agree_with_the_runs_counters() {
-    for &kind in ProtocolKind::ALL {
+    for kind in protosim::protocols::kinds() {
         let s = sixty_seconds(kind);
         let r = run(&s, RecordOptions { narrate: false, checkpoint_every: 0 }).unwrap();
         let series = Series::of_run(r.as_ref());
@@ -44,19 +44,29 @@ fn series_agree_with_the_runs_counters() {
                 assert!(a <= b && b <= c, "{what}: percentiles in order at bucket {k}");
             }
         }
-        let blocked = series.blocked_ms.as_ref().map(|v| v.iter().flatten().count());
-        let waits = series.lock_wait_ms.as_ref().map(|v| v.iter().flatten().count());
+        // One series per duration the protocol declares, and each has samples in this faulty run.
+        let declared: Vec<&str> = protosim::protocols::info(kind)
+            .metrics
+            .iter()
+            .filter(|m| m.unit == protosim::protocols::meta::MetricUnit::Micros)
+            .map(|m| m.label)
+            .collect();
+        let charted: Vec<&str> = series.waits_ms.iter().map(|(label, _)| *label).collect();
+        assert_eq!(charted, declared, "{what}");
+        for (label, means) in &series.waits_ms {
+            assert!(means.iter().flatten().count() > 0, "{what}: {label} has samples");
+        }
         match kind {
-            ProtocolKind::TwoPc => assert!(blocked.unwrap() > 0 && waits.is_none(), "{what}"),
-            ProtocolKind::Pessimistic => assert!(waits.unwrap() > 0 && blocked.is_none(), "{what}"),
-            _ => assert!(blocked.is_none() && waits.is_none(), "{what}"),
+            protosim::protocols::twopc::KIND => assert_eq!(charted, ["blocked"], "{what}"),
+            protosim::protocols::locking::PESSIMISTIC => assert_eq!(charted, ["lock wait"], "{what}"),
+            _ => assert!(charted.is_empty(), "{what}"),
         }
     }
 }
 
 #[test]
 fn a_scenario_carried_to_another_mechanism_keeps_shoppers_and_faults_by_role() {
-    let mut s = sixty_seconds(ProtocolKind::Raft);
+    let mut s = sixty_seconds(protosim::protocols::raft::KIND);
     s.nodes = 5;
     let shopper0 = s.servers();
     s.interventions.push(Intervention {
@@ -69,10 +79,10 @@ fn a_scenario_carried_to_another_mechanism_keeps_shoppers_and_faults_by_role() {
         .push(Intervention { at_us: 4_000, action: Action::Partition { groups: vec![vec![0, 4], vec![1, shopper0]] } });
     s.interventions.sort_by_key(|i| i.at_us);
 
-    let same = translate(&s, ProtocolKind::Raft, "correct");
+    let same = translate(&s, protosim::protocols::raft::KIND, "correct");
     assert_eq!(same.interventions.len(), s.interventions.len() - 1, "only the message action is left out");
 
-    let p = translate(&s, ProtocolKind::Pessimistic, "correct");
+    let p = translate(&s, protosim::protocols::locking::PESSIMISTIC, "correct");
     assert!(p.validate().is_ok());
     assert_eq!((p.nodes, p.servers()), (3, 4), "5 servers clamp to 3 storage nodes, plus the lock manager");
     assert_eq!(p.seed, s.seed);

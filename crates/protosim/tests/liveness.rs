@@ -3,11 +3,11 @@
 //! judged.
 
 use protosim::liveness::{LivenessJudge, LivenessVerdict};
-use protosim::scenario::{Action, Intervention, LinkSettings, ProtocolKind, Scenario};
+use protosim::scenario::{Action, Intervention, LinkSettings, Scenario};
 
 fn raft(interventions: Vec<(u64, Action)>) -> Scenario {
     Scenario {
-        protocol: ProtocolKind::Raft,
+        protocol: protosim::protocols::raft::KIND,
         nodes: 5,
         until_ms: 30_000,
         interventions: interventions
@@ -115,7 +115,7 @@ fn the_bound_scales_with_the_worst_latency() {
 #[test]
 fn a_second_partition_does_not_undo_the_first() {
     let s = Scenario {
-        protocol: ProtocolKind::Single,
+        protocol: protosim::protocols::single::KIND,
         nodes: 1,
         until_ms: 30_000,
         interventions: vec![

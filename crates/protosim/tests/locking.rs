@@ -57,7 +57,7 @@ fn outcomes(e: &Engine<Locking>) -> Vec<(u64, Outcome)> {
 fn opposite_orders_deadlock_is_broken_within_the_bound_under_every_strategy() {
     for strategy in DeadlockStrategy::ALL {
         // Cart A locks mug then cap; cart B locks cap then mug: each gets its first lock, then waits for the other's.
-        let mut s = quiet(ProtocolKind::Pessimistic, 2, 5_000);
+        let mut s = quiet(protosim::protocols::locking::PESSIMISTIC, 2, 5_000);
         s.locking.deadlock = strategy;
         s.interventions = vec![checkout(100, SHOPPER_A, 0, &[0, 2]), checkout(100, SHOPPER_B, 1, &[2, 0])];
         let mut e = engine(&s);
@@ -103,7 +103,7 @@ fn opposite_orders_deadlock_is_broken_within_the_bound_under_every_strategy() {
 fn a_crashed_holder_loses_its_locks_after_the_lease_and_its_late_write_is_refused() {
     // A buys a mug (store1) paid from wallet 1 (store2, the primary); it crashes right after sending its writes
     // (they land, as pending writes). B wants a mug too.
-    let mut s = quiet(ProtocolKind::Pessimistic, 2, 6_000);
+    let mut s = quiet(protosim::protocols::locking::PESSIMISTIC, 2, 6_000);
     s.interventions = vec![checkout(100, SHOPPER_A, 1, &[0])];
     let probe = run(&s, RecordOptions::default()).unwrap();
     let write_at = probe
@@ -159,7 +159,7 @@ fn a_crashed_holder_loses_its_locks_after_the_lease_and_its_late_write_is_refuse
 
 #[test]
 fn twenty_shoppers_race_for_the_last_five_units_optimistically() {
-    let mut s = quiet(ProtocolKind::Optimistic, 20, 20_000);
+    let mut s = quiet(protosim::protocols::locking::OPTIMISTIC, 20, 20_000);
     s.workload.stock = 5;
     s.workload.customers = 20;
     s.network.default = LinkSettings { latency_us_min: 5_000, latency_us_max: 25_000, loss: 0.0, dup: 0.0 };
@@ -187,7 +187,7 @@ fn twenty_shoppers_race_for_the_last_five_units_optimistically() {
 #[test]
 fn the_restarted_lock_manager_fences_every_row_before_granting() {
     // A holds the mug when the lock manager crashes; after the restart B asks for it.
-    let mut s = quiet(ProtocolKind::Pessimistic, 2, 5_000);
+    let mut s = quiet(protosim::protocols::locking::PESSIMISTIC, 2, 5_000);
     s.interventions = vec![
         checkout(100, SHOPPER_A, 0, &[0]),
         Intervention { at_us: 135_000, action: Action::Crash { node: LOCKS } },
@@ -210,7 +210,7 @@ fn the_restarted_lock_manager_fences_every_row_before_granting() {
 #[test]
 fn a_shopper_resumes_its_checkout_after_a_restart() {
     // Optimistic: A crashes while its reads are in flight; after the restart it reads again and finishes.
-    let mut s = quiet(ProtocolKind::Optimistic, 2, 3_000);
+    let mut s = quiet(protosim::protocols::locking::OPTIMISTIC, 2, 3_000);
     s.interventions = vec![
         checkout(100, 2, 0, &[0, 1]),
         Intervention { at_us: 101_000, action: Action::Crash { node: 2 } },
@@ -235,7 +235,7 @@ fn stored_counterexamples_replay() {
 fn the_checker_reports_a_deadlock_that_outlives_its_bound() {
     // The opposite-order carts under the timeout strategy: stop at the first moment the cycle exists, then ask the
     // checker about a moment just past the bound (as if the timeouts had never fired).
-    let mut s = quiet(ProtocolKind::Pessimistic, 2, 5_000);
+    let mut s = quiet(protosim::protocols::locking::PESSIMISTIC, 2, 5_000);
     s.locking.deadlock = DeadlockStrategy::Timeout;
     s.interventions = vec![checkout(100, SHOPPER_A, 0, &[0, 2]), checkout(100, SHOPPER_B, 1, &[2, 0])];
     let mut e = engine(&s);

@@ -5,7 +5,7 @@ use protosim::faults::with_random_faults;
 use protosim::i18n::CATALOGUES;
 use protosim::narration::{Arg, Note};
 use protosim::protocols::info;
-use protosim::scenario::{ProtocolKind, Scenario};
+use protosim::scenario::Scenario;
 use protosim::trace::Ev;
 use protosim::{run, RecordOptions};
 use std::collections::BTreeSet;
@@ -71,7 +71,7 @@ fn check_whole(note: &Note, what: &str) {
 #[test]
 fn what_every_protocol_says_under_faults_renders_whole() {
     let mut keys = BTreeSet::new();
-    for &p in ProtocolKind::ALL {
+    for p in protosim::protocols::kinds() {
         for v in info(p).variants {
             for seed in 1..=6 {
                 let mut s = Scenario {

@@ -9,11 +9,11 @@ use protosim::liveness::{judge_trace, LivenessVerdict};
 use protosim::narration::{Arg, Note};
 use protosim::protocols::paxos::{Paxos, State};
 use protosim::run;
-use protosim::scenario::{Action, Intervention, LinkSettings, ProtocolKind, Scenario};
+use protosim::scenario::{Action, Intervention, LinkSettings, Scenario};
 use protosim::trace::{Ev, TraceEvent};
 
 fn paxos(acceptors: u16, seed: u64, until_ms: u64) -> Scenario {
-    Scenario { protocol: ProtocolKind::Paxos, nodes: acceptors, seed, until_ms, ..Scenario::default() }
+    Scenario { protocol: protosim::protocols::paxos::KIND, nodes: acceptors, seed, until_ms, ..Scenario::default() }
 }
 
 fn at(ms: u64, action: Action) -> Intervention {

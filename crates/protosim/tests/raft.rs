@@ -9,12 +9,12 @@ use protosim::liveness::{judge_trace, LivenessVerdict};
 use protosim::narration::Arg;
 use protosim::protocols::raft::{Disk, Raft, RaftRole, State};
 use protosim::run;
-use protosim::scenario::{Action, Intervention, NodeId, ProtocolKind, Scenario};
+use protosim::scenario::{Action, Intervention, NodeId, Scenario};
 
 const SERVERS: u16 = 5;
 
 fn raft(seed: u64, until_ms: u64) -> Scenario {
-    Scenario { protocol: ProtocolKind::Raft, nodes: SERVERS, seed, until_ms, ..Scenario::default() }
+    Scenario { protocol: protosim::protocols::raft::KIND, nodes: SERVERS, seed, until_ms, ..Scenario::default() }
 }
 
 fn at(ms: u64, action: Action) -> Intervention {

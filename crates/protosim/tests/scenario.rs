@@ -115,7 +115,7 @@ fn decoders_never_panic_on_garbage() {
 #[test]
 fn the_pretty_json_is_serdes_pretty_json() {
     let mut all = vec![busy(), everything()];
-    for &kind in protosim::scenario::ProtocolKind::ALL {
+    for kind in protosim::protocols::kinds() {
         all.push(Scenario { protocol: kind, ..Scenario::default() });
     }
     for s in &all {
@@ -299,4 +299,39 @@ fn decoder_messages_name_the_field_and_what_was_found() {
         assert_eq!((e.kind, e.at.as_str()), (ErrorKind::Field, at), "{text}: {e}");
         assert!(e.message.contains(says), "{text}: {e}");
     }
+}
+
+#[test]
+fn protocol_options_are_declared_checked_and_kept_in_the_options_map() {
+    use protosim::protocols::meta::{OptionInfo, OptionStore, OptionValues};
+    // A name no protocol keeps there is refused where it stands.
+    let bad = Scenario::from_json(r#"{"format_version":1,"protocol":"raft","options":{"fast_path":true}}"#);
+    let e = bad.unwrap_err();
+    assert_eq!(e.at, "options.fast_path", "{e}");
+    assert!(e.to_string().contains("Raft has no option `fast_path`"), "{e}");
+    let bad = Scenario::from_json(r#"{"format_version":1,"protocol":"raft","options":{"x":[1]}}"#);
+    assert_eq!(bad.unwrap_err().at, "options.x");
+    // An option kept in the map (as every protocol registered from now on keeps its own): set, read back, checked.
+    const QUORUM: OptionInfo = OptionInfo {
+        name: "read_quorum",
+        label: "R",
+        help: "replicas a read waits for",
+        values: OptionValues::Count { min: 1, max: 5, default: 2 },
+        store: OptionStore::Options,
+    };
+    let mut s = Scenario::default();
+    assert_eq!(QUORUM.get(&s), "2", "the default when unset");
+    assert!(!QUORUM.is_set(&s));
+    QUORUM.set(&mut s, "3").unwrap();
+    assert_eq!(QUORUM.get(&s), "3");
+    assert_eq!(s.options.get("read_quorum"), Some(&serde_json::json!(3)));
+    assert!(s.to_json().contains(r#""options":{"read_quorum":3}"#), "{}", s.to_json());
+    assert!(QUORUM.set(&mut s, "9").unwrap_err().contains("from 1 to 5"));
+    assert_eq!(QUORUM.get(&s), "3", "a refused value changes nothing");
+    // The first protocols' options keep their own sections, and are declared all the same.
+    let paxos = protosim::protocols::info(protosim::protocols::paxos::KIND);
+    let stable = paxos.options.iter().find(|o| o.name == "stable_leader").expect("declared");
+    let mut p = Scenario { protocol: paxos.kind, nodes: 3, ..Scenario::default() };
+    stable.set(&mut p, "true").unwrap();
+    assert!(p.paxos.stable_leader && p.options.is_empty());
 }

@@ -10,7 +10,7 @@ use protosim::liveness::{judge_trace, LivenessVerdict};
 use protosim::narration::Arg;
 use protosim::protocols::twopc::{Disk, PState, TwoPc};
 use protosim::run;
-use protosim::scenario::{Action, Intervention, Line, LinkSettings, NodeId, ProtocolKind, Scenario};
+use protosim::scenario::{Action, Intervention, Line, LinkSettings, NodeId, Scenario};
 use protosim::trace::Ev;
 
 // Nodes with the default 4 servers: orders 0, stock1 1 (items 0, 2, 4), stock2 2 (items 1, 3), payments 3.
@@ -20,7 +20,8 @@ const PAYMENTS: NodeId = 3;
 const SHOPPER: NodeId = 4;
 
 fn one_checkout(lines: Vec<Line>, until_ms: u64) -> Scenario {
-    let mut s = Scenario { protocol: ProtocolKind::TwoPc, nodes: 4, seed: 3, until_ms, ..Scenario::default() };
+    let mut s =
+        Scenario { protocol: protosim::protocols::twopc::KIND, nodes: 4, seed: 3, until_ms, ..Scenario::default() };
     s.workload.rate_per_s = 0.0;
     // Fixed 10 ms links, so a test can place a fault between two protocol steps.
     s.network.default = LinkSettings { latency_us_min: 10_000, latency_us_max: 10_000, loss: 0.0, dup: 0.0 };
@@ -193,8 +194,13 @@ fn after_the_faults_heal_every_transaction_resolves_within_the_bound() {
     let mut judged = 0;
     for seed in 1..=60 {
         for coop in [false, true] {
-            let mut base =
-                Scenario { protocol: ProtocolKind::TwoPc, nodes: 4, seed, until_ms: 20_000, ..Scenario::default() };
+            let mut base = Scenario {
+                protocol: protosim::protocols::twopc::KIND,
+                nodes: 4,
+                seed,
+                until_ms: 20_000,
+                ..Scenario::default()
+            };
             base.twopc.cooperative = coop;
             let s = with_random_faults(&base);
             let mut e = engine(&s);

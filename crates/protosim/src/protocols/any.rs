@@ -7,12 +7,13 @@
 //! wrapped on the way out ([`Member`]). A run through `AnyProtocol` is the same run, event for event, as through
 //! `Engine<Raft>` and the others (a test compares their trace hashes).
 
+use super::meta::ProtocolInfo;
 use super::{locking, paxos, raft, single, twopc};
 use super::{locking::Locking, paxos::Paxos, raft::Raft, single::SingleDb, twopc::TwoPc};
 use crate::domain::{Catalogue, CheckoutRequest};
 use crate::engine::{CheckNodes, CheckView, Ctx, Effect, EffectSink, Message, NodeDetail, Protocol, Role, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
-use crate::scenario::{NodeId, ProtocolKind, Scenario};
+use crate::scenario::{NodeId, Scenario};
 use std::marker::PhantomData;
 
 /// One protocol's side of [`AnyProtocol`]: how its own types go into and out of the shared enums.
@@ -38,8 +39,29 @@ fn mismatch() -> ! {
 }
 
 macro_rules! any_protocol {
-    ($($v:ident($p:ty, $m:ident)),* $(,)?) => {
-        /// One of the five protocols.
+    ($($v:ident($p:ty, $m:ident, [$($info:expr),+ $(,)?])),* $(,)?) => {
+        /// Every registered protocol, in the order the page and the CLI list them.
+        pub static REGISTRY: &[&ProtocolInfo] = &[$($(&$info),+),*];
+
+        /// The member that runs `scenario`'s protocol (one module may run several kinds, as locking does).
+        fn new_member(scenario: &Scenario, catalogue: &Catalogue) -> AnyProtocol {
+            $(if [$($info.kind),+].contains(&scenario.protocol) {
+                return AnyProtocol::$v(<$p as Protocol>::new(scenario, catalogue));
+            })*
+            panic!("no protocol is registered as `{}` (validate the scenario first)", scenario.protocol)
+        }
+
+        /// The same run on the protocol's own engine (`Engine<Raft>`, not `Engine<AnyProtocol>`), for the test
+        /// that the two agree event for event. The page never calls it, so its five engines stay out of the
+        /// bundle.
+        pub fn own_engine(scenario: &Scenario, opts: crate::engine::RecordOptions) -> Box<dyn super::runner::Runner> {
+            $(if [$($info.kind),+].contains(&scenario.protocol) {
+                return Box::new(crate::engine::Engine::<$p>::new(scenario, opts));
+            })*
+            panic!("no protocol is registered as `{}` (validate the scenario first)", scenario.protocol)
+        }
+
+        /// One of the registered protocols.
         #[derive(Clone)]
         pub enum AnyProtocol { $($v($p)),* }
         /// A message of the run's protocol.
@@ -123,12 +145,13 @@ macro_rules! any_protocol {
     };
 }
 
+// The registry: one line per protocol module (its enum variant, its type, its module, and the kinds it runs).
 any_protocol! {
-    Single(SingleDb, single),
-    Raft(Raft, raft),
-    Paxos(Paxos, paxos),
-    TwoPc(TwoPc, twopc),
-    Locking(Locking, locking),
+    Single(SingleDb, single, [single::INFO]),
+    Raft(Raft, raft, [raft::INFO]),
+    Paxos(Paxos, paxos, [paxos::INFO]),
+    TwoPc(TwoPc, twopc, [twopc::INFO]),
+    Locking(Locking, locking, [locking::PESSIMISTIC_INFO, locking::OPTIMISTIC_INFO]),
 }
 
 /// The effects of a member's handler, wrapped into the engine's outbox as they are made.
@@ -200,15 +223,7 @@ impl Protocol for AnyProtocol {
     type Checker = AnyChecker;
 
     fn new(scenario: &Scenario, catalogue: &Catalogue) -> Self {
-        match scenario.protocol {
-            ProtocolKind::Single => AnyProtocol::Single(SingleDb::new(scenario, catalogue)),
-            ProtocolKind::Raft => AnyProtocol::Raft(Raft::new(scenario, catalogue)),
-            ProtocolKind::Paxos => AnyProtocol::Paxos(Paxos::new(scenario, catalogue)),
-            ProtocolKind::TwoPc => AnyProtocol::TwoPc(TwoPc::new(scenario, catalogue)),
-            ProtocolKind::Pessimistic | ProtocolKind::Optimistic => {
-                AnyProtocol::Locking(Locking::new(scenario, catalogue))
-            }
-        }
+        new_member(scenario, catalogue)
     }
     fn invariants(&self) -> &'static [InvariantInfo] {
         each!(self, q => q.invariants())

@@ -55,6 +55,135 @@ pub struct ProtocolInfo {
     /// The topology: how many server nodes (node ids `0..servers`) a scenario runs; shoppers come after them.
     #[serde(skip)]
     pub servers: fn(&Scenario) -> u16,
+    /// The scenario the page opens with for this protocol, with `nodes` servers: the workload and faults that
+    /// stage its central lesson (a leader crash for Raft, a coordinator dying mid-commit for 2PC, …). It may
+    /// consult a [`Trial`] run to time its faults (crash whoever leads at 6 s).
+    #[serde(skip)]
+    pub lesson: fn(nodes: u16, trial: Trial<'_>) -> Scenario,
+    /// Its settings: each is a control in the page's setup bar, a `--option NAME=VALUE` of the CLI, shown in a
+    /// sweep's heading, and checked when a scenario is read.
+    pub options: &'static [OptionInfo],
+}
+
+/// One setting of a protocol (Paxos's stable leader, the lock manager's deadlock strategy).
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct OptionInfo {
+    /// Its name: in the scenario's `options`, in `--option NAME=VALUE`, and (with `-` for `_`) the page
+    /// control's test id.
+    pub name: &'static str,
+    /// The control's label in the page.
+    pub label: &'static str,
+    /// What it changes, in a sentence (the control's tooltip, the CLI's help).
+    pub help: &'static str,
+    pub values: OptionValues,
+    /// Where the value lives.
+    #[serde(skip)]
+    pub store: OptionStore,
+}
+
+/// The values an option takes.
+#[derive(Clone, Copy, Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OptionValues {
+    /// `true` or `false`: a checkbox.
+    Flag { default: bool },
+    /// A whole number in `min..=max`.
+    Count { min: u16, max: u16, default: u16 },
+    /// One of these names: a drop-down; the first is the default.
+    OneOf(&'static [&'static str]),
+}
+
+/// Where an option's value is kept in a [`Scenario`].
+#[derive(Clone, Copy, Debug)]
+pub enum OptionStore {
+    /// In the scenario's `options` map, under the option's name (every protocol registered from now on).
+    Options,
+    /// In a section of the scenario of its own (`paxos`, `twopc`, `locking`: the first protocols' settings,
+    /// kept so that every scenario file and link made before stays valid): read and written by these.
+    Section { get: fn(&Scenario) -> String, set: fn(&mut Scenario, &str) },
+}
+
+impl OptionValues {
+    /// `value` as this option stores it, or why not.
+    pub fn check(&self, value: &str) -> Result<serde_json::Value, String> {
+        match *self {
+            OptionValues::Flag { .. } => match value {
+                "true" => Ok(true.into()),
+                "false" => Ok(false.into()),
+                _ => Err(format!("`{value}` is not true or false")),
+            },
+            OptionValues::Count { min, max, .. } => match value.parse::<u16>() {
+                Ok(n) if (min..=max).contains(&n) => Ok(n.into()),
+                _ => Err(format!("`{value}` is not a whole number from {min} to {max}")),
+            },
+            OptionValues::OneOf(names) if names.contains(&value) => Ok(value.into()),
+            OptionValues::OneOf(names) => Err(format!("`{value}` is not one of {}", names.join(", "))),
+        }
+    }
+
+    fn default_text(&self) -> String {
+        match *self {
+            OptionValues::Flag { default } => default.to_string(),
+            OptionValues::Count { default, .. } => default.to_string(),
+            OptionValues::OneOf(names) => names.first().copied().unwrap_or_default().to_string(),
+        }
+    }
+}
+
+impl OptionInfo {
+    /// Its value in `s`, as text (`true`, `3`, `wound-wait`); the default when `s` does not set it.
+    pub fn get(&self, s: &Scenario) -> String {
+        match self.store {
+            OptionStore::Section { get, .. } => get(s),
+            OptionStore::Options => match s.options.get(self.name) {
+                Some(serde_json::Value::String(t)) => t.clone(),
+                Some(v) => v.to_string(),
+                None => self.values.default_text(),
+            },
+        }
+    }
+
+    /// Sets it in `s` to `value` (text, as [`OptionInfo::get`] gives it), or says why `value` is not one of its
+    /// values.
+    pub fn set(&self, s: &mut Scenario, value: &str) -> Result<(), String> {
+        let v = self.values.check(value).map_err(|e| format!("{}: {e}", self.name))?;
+        match self.store {
+            OptionStore::Section { set, .. } => set(s, value),
+            OptionStore::Options => {
+                s.options.insert(self.name.to_string(), v);
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `s` has it at something other than its default.
+    pub fn is_set(&self, s: &Scenario) -> bool {
+        self.get(s) != self.values.default_text()
+    }
+}
+
+/// A trial run a [`ProtocolInfo::lesson`] consults: `scenario` run to `until_us` (or its end), its trace and its
+/// nodes as drawn at that moment.
+pub type Trial<'a> = &'a dyn Fn(&Scenario, u64) -> TrialRun;
+
+/// What a [`Trial`] returns.
+pub struct TrialRun {
+    pub trace: Vec<crate::trace::TraceEvent>,
+    pub views: Vec<super::runner::NodeView>,
+}
+
+/// `kind`'s default scenario with `nodes` servers (every field at its default but these two).
+pub fn plain(kind: ProtocolKind, nodes: u16) -> Scenario {
+    Scenario { protocol: kind, nodes, ..Scenario::default() }
+}
+
+/// Crash `node` at `at_ms` and restart it at `back_ms`.
+pub fn crash_between(node: NodeId, at_ms: u64, back_ms: u64) -> Vec<crate::scenario::Intervention> {
+    use crate::scenario::{Action, Intervention};
+    vec![
+        Intervention { at_us: at_ms * 1000, action: Action::Crash { node } },
+        Intervention { at_us: back_ms * 1000, action: Action::Restart { node } },
+    ]
 }
 
 /// What a protocol-specific measurement counts, so reports print it right.
@@ -73,6 +202,9 @@ pub struct MetricInfo {
     pub name: &'static str,
     pub unit: MetricUnit,
     pub what: &'static str,
+    /// A chart legend of a word or two. Every duration ([`MetricUnit::Micros`]) a protocol declares is charted
+    /// in the page's "time spent waiting" chart under this label, as a mean per bucket of time.
+    pub label: &'static str,
 }
 
 /// Every protocol whose shoppers use the shared client records this.
@@ -80,6 +212,7 @@ pub const RETRIES: MetricInfo = MetricInfo {
     name: crate::trace::RETRIES_METRIC,
     unit: MetricUnit::Count,
     what: "a checkout attempt sent again (a resend, or a new attempt after a conflict or an abort)",
+    label: "retries",
 };
 
 /// A cluster of exactly `nodes` servers (most protocols).

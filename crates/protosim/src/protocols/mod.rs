@@ -10,121 +10,55 @@ pub mod locking;
 pub mod meta;
 pub mod paxos;
 pub mod raft;
+pub mod runner;
 pub mod single;
 pub mod twopc;
 
-use crate::domain::Catalogue;
-use crate::engine::{Engine, NodeDetail, Protocol, RecordOptions, Role};
-use crate::invariants::{Verdict, Violation};
-use crate::scenario::{NodeId, ProtocolKind, Scenario, ScenarioError};
-use crate::trace::{Metrics, StopReason, TraceEvent};
-use serde::Serialize;
+use crate::engine::{Engine, RecordOptions};
+use crate::scenario::{ProtocolKind, Scenario, ScenarioError};
 
 pub use crate::trace::RETRIES_METRIC;
 pub use meta::{every_server, nodes_only, ProtocolInfo, QuorumGroup, VariantInfo};
 
+pub use any::REGISTRY;
+pub use runner::{NodeView, Runner};
+
+/// What the protocol registered as `kind` says about itself, if one is.
+pub fn try_info(kind: ProtocolKind) -> Option<&'static ProtocolInfo> {
+    REGISTRY.iter().copied().find(|i| i.kind == kind)
+}
+
+/// What the protocol registered as `kind` says about itself. Panics for a kind no protocol is registered under:
+/// a scenario's protocol is checked when it is read ([`Scenario::validate`]).
 pub fn info(kind: ProtocolKind) -> &'static ProtocolInfo {
-    match kind {
-        ProtocolKind::Single => &single::INFO,
-        ProtocolKind::Raft => &raft::INFO,
-        ProtocolKind::Paxos => &paxos::INFO,
-        ProtocolKind::TwoPc => &twopc::INFO,
-        ProtocolKind::Pessimistic => &locking::PESSIMISTIC_INFO,
-        ProtocolKind::Optimistic => &locking::OPTIMISTIC_INFO,
-    }
+    try_info(kind).unwrap_or_else(|| panic!("no protocol is registered as `{kind}`"))
 }
 
-/// A node as the UI draws it.
-#[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct NodeView {
-    pub id: NodeId,
-    pub name: String,
-    pub role: Role,
-    pub up: bool,
-    pub summary: String,
-    pub detail: NodeDetail,
+/// The registered protocol called `name`.
+pub fn parse(name: &str) -> Option<ProtocolKind> {
+    kinds().find(|k| k.name() == name)
 }
 
-/// A run of any protocol, type-erased for the CLI and the browser.
-pub trait Runner {
-    /// Processes one event; false once the run has stopped.
-    fn step(&mut self) -> bool;
-    /// Processes up to `n` events; false once the run has stopped (a caller taking the trace in pieces steps so).
-    fn step_many(&mut self, n: usize) -> bool {
-        (0..n).all(|_| self.step())
-    }
-    fn run_to_end(&mut self);
-    fn scenario(&self) -> &Scenario;
-    fn catalogue(&self) -> &Catalogue;
-    fn trace(&self) -> &[TraceEvent];
-    /// Hands over the events recorded since the last call, so a caller can consume a long trace in pieces and
-    /// never hold it whole (the page does). [`Runner::trace`] then holds only what came after.
-    fn take_trace(&mut self) -> Vec<TraceEvent>;
-    fn metrics(&self) -> &Metrics;
-    fn violations(&self) -> &[Violation];
-    fn verdicts(&self) -> Vec<Verdict>;
-    fn stop_reason(&self) -> Option<&StopReason>;
-    fn now_us(&self) -> u64;
-    /// Every node with its state after the last event at or before `t_us` (from the nearest checkpoint).
-    fn views_at(&self, t_us: u64) -> Vec<NodeView>;
-    fn checkpoint_count(&self) -> usize;
+/// Every registered protocol's name, in registry order.
+pub fn names() -> Vec<&'static str> {
+    REGISTRY.iter().map(|i| i.kind.name()).collect()
 }
 
-impl<P: Protocol> Runner for Engine<P> {
-    fn step(&mut self) -> bool {
-        Engine::step(self)
-    }
-    fn run_to_end(&mut self) {
-        Engine::run_to_end(self)
-    }
-    fn scenario(&self) -> &Scenario {
-        &self.scenario
-    }
-    fn catalogue(&self) -> &Catalogue {
-        &self.catalogue
-    }
-    fn trace(&self) -> &[TraceEvent] {
-        &self.trace
-    }
-    fn take_trace(&mut self) -> Vec<TraceEvent> {
-        std::mem::take(&mut self.trace)
-    }
-    fn metrics(&self) -> &Metrics {
-        &self.core.metrics
-    }
-    fn violations(&self) -> &[Violation] {
-        &self.core.violations
-    }
-    fn verdicts(&self) -> Vec<Verdict> {
-        Engine::verdicts(self)
-    }
-    fn stop_reason(&self) -> Option<&StopReason> {
-        self.core.stop.as_ref()
-    }
-    fn now_us(&self) -> u64 {
-        self.core.now_us
-    }
-    fn views_at(&self, t_us: u64) -> Vec<NodeView> {
-        let core = self.core_at(t_us);
-        core.nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| {
-                let id = i as NodeId;
-                NodeView {
-                    id,
-                    name: self.proto.node_name(id),
-                    role: self.proto.role(id),
-                    up: n.up,
-                    summary: self.proto.summary(id, n.state.as_ref(), &n.disk),
-                    detail: self.proto.detail(id, n.state.as_ref(), &n.disk),
-                }
-            })
-            .collect()
-    }
-    fn checkpoint_count(&self) -> usize {
-        Engine::checkpoint_count(self)
-    }
+/// The scenario the page opens with for `kind` with `nodes` servers: its [`ProtocolInfo::lesson`], timed
+/// against trial runs of the engine.
+pub fn lesson(kind: ProtocolKind, nodes: u16) -> Scenario {
+    let trial = |s: &Scenario, until_us: u64| {
+        let mut r = Engine::<any::AnyProtocol>::new(s, RecordOptions { narrate: false, checkpoint_every: 0 });
+        while r.now_us() < until_us && r.step() {}
+        let until_us = until_us.min(r.now_us());
+        meta::TrialRun { views: r.views_at(until_us), trace: std::mem::take(&mut r.trace) }
+    };
+    (info(kind).lesson)(nodes, &trial)
+}
+
+/// Every registered protocol's kind, in registry order.
+pub fn kinds() -> impl Iterator<Item = ProtocolKind> {
+    REGISTRY.iter().map(|i| i.kind)
 }
 
 /// Validates a scenario and builds its run (nothing is simulated yet).

@@ -35,7 +35,9 @@ use crate::invariants::{InvariantInfo, Violation};
 use crate::narration::note;
 use crate::narration::Arg;
 use crate::protocols::client::{shopper_spelling, Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
-use crate::protocols::meta::{ProtocolInfo, VariantInfo};
+use crate::protocols::meta::{
+    crash_between, plain, OptionInfo, OptionStore, OptionValues, ProtocolInfo, Trial, VariantInfo,
+};
 use crate::scenario::{NodeId, ProtocolKind, Scenario};
 use crate::vecmap::{VecMap, VecSet};
 use std::collections::VecDeque;
@@ -57,8 +59,19 @@ const INVARIANTS: [InvariantInfo; 6] = [
     rules::NO_DOUBLE_CHARGE,
 ];
 
+/// Three acceptors, two order services and three shoppers at six checkouts a second (duels over slots); an
+/// acceptor is down from 8 s to 12 s (a majority still decides).
+fn lesson(nodes: u16, _: Trial<'_>) -> Scenario {
+    let mut s = Scenario { interventions: crash_between(0, 8_000, 12_000), ..plain(KIND, nodes) };
+    s.workload.rate_per_s = 6.0;
+    s
+}
+
+/// Multi-decree Paxos, as scenarios name it: `"protocol": "paxos"`.
+pub const KIND: ProtocolKind = ProtocolKind::new("paxos");
+
 pub const INFO: ProtocolInfo = ProtocolInfo {
-    kind: ProtocolKind::Paxos,
+    kind: KIND,
     title: "Paxos",
     nodes: (3, 5),
     default_nodes: 3,
@@ -87,9 +100,32 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     // slowest answer in 10,000 faulty seeds with a stable leader took 6.0 s.
     liveness_bound_ms: Some(8_000),
     // A majority of acceptors to choose, and one order service to propose and answer.
-    compare_with: ProtocolKind::Raft,
+    compare_with: ProtocolKind::new("raft"),
     metrics: &[crate::protocols::meta::RETRIES],
     servers: |s| s.nodes + s.paxos.proposers,
+    lesson,
+    options: &[
+        OptionInfo {
+            name: "proposers",
+            label: "proposers",
+            help: "how many order services propose checkouts (each runs Paxos for the slots it needs)",
+            values: OptionValues::Count { min: 1, max: 3, default: 2 },
+            store: OptionStore::Section {
+                get: |s| s.paxos.proposers.to_string(),
+                set: |s, v| s.paxos.proposers = v.parse().unwrap_or(s.paxos.proposers),
+            },
+        },
+        OptionInfo {
+            name: "stable_leader",
+            label: "stable leader (Multi-Paxos)",
+            help: "one proposer runs phase 1 once for every later slot, then only phase 2 per checkout",
+            values: OptionValues::Flag { default: false },
+            store: OptionStore::Section {
+                get: |s| s.paxos.stable_leader.to_string(),
+                set: |s, v| s.paxos.stable_leader = v == "true",
+            },
+        },
+    ],
     liveness_quorum: |s, _| {
         use crate::protocols::meta::QuorumGroup;
         vec![QuorumGroup::majority(0, s.nodes), QuorumGroup { first: s.nodes, count: s.paxos.proposers, need: 1 }]

@@ -18,11 +18,19 @@ use crate::engine::{CheckView, Ctx, Message, MsgKind, Protocol, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
 use crate::narration::note;
 use crate::protocols::client::{shopper_spelling, Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
-use crate::protocols::meta::{ProtocolInfo, VariantInfo};
+use crate::protocols::meta::{crash_between, plain, ProtocolInfo, Trial, VariantInfo};
 use crate::scenario::{NodeId, ProtocolKind, Scenario};
 
+/// Three shoppers and one database, which crashes for a second at 4 s: retries, an outage, recovery from disk.
+fn lesson(nodes: u16, _: Trial<'_>) -> Scenario {
+    Scenario { interventions: crash_between(0, 4_000, 5_000), ..plain(KIND, nodes) }
+}
+
+/// The single database, as scenarios name it: `"protocol": "single"`.
+pub const KIND: ProtocolKind = ProtocolKind::new("single");
+
 pub const INFO: ProtocolInfo = ProtocolInfo {
-    kind: ProtocolKind::Single,
+    kind: KIND,
     title: "single database",
     nodes: (1, 1),
     default_nodes: 1,
@@ -42,9 +50,11 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     ],
     invariants: &INVARIANTS,
     liveness_bound_ms: Some(8_000),
-    compare_with: ProtocolKind::Raft,
+    compare_with: ProtocolKind::new("raft"),
     metrics: &[crate::protocols::meta::RETRIES],
     servers: crate::protocols::meta::nodes_only,
+    lesson,
+    options: &[],
     liveness_quorum: crate::protocols::meta::every_server,
 };
 

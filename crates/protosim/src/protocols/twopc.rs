@@ -32,8 +32,8 @@ use crate::invariants::{InvariantInfo, Violation};
 use crate::narration::note;
 use crate::narration::Arg;
 use crate::protocols::client::{shopper_spelling, Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
-use crate::protocols::meta::{ProtocolInfo, VariantInfo};
-use crate::scenario::{Line, NodeId, ProtocolKind, Scenario};
+use crate::protocols::meta::{plain, OptionInfo, OptionStore, OptionValues, ProtocolInfo, Trial, VariantInfo};
+use crate::scenario::{Action, Intervention, Line, NodeId, ProtocolKind, Scenario};
 use crate::vecmap::{VecMap, VecSet};
 
 pub const ATOMICITY: InvariantInfo = InvariantInfo {
@@ -47,8 +47,31 @@ pub const RESERVATIONS: InvariantInfo = InvariantInfo {
 
 const INVARIANTS: [InvariantInfo; 4] = [ATOMICITY, RESERVATIONS, rules::NO_OVERSELL, rules::MONEY_CONSERVED];
 
+/// The order service, two inventory shards and payments; the coordinator dies just after sending the first
+/// PREPARE after 5 s, for two seconds: the participants vote YES to nobody and stay blocked, holding stock and
+/// money, until it comes back.
+fn lesson(nodes: u16, trial: Trial<'_>) -> Scenario {
+    let mut s = plain(KIND, nodes);
+    let prepare_us = trial(&s, u64::MAX)
+        .trace
+        .iter()
+        .find_map(|e| match e.ev {
+            crate::trace::Ev::Send { from: 0, label: "Prepare", .. } if e.t_us >= 5_000_000 => Some(e.t_us),
+            _ => None,
+        })
+        .unwrap_or(5_000_000);
+    s.interventions = vec![
+        Intervention { at_us: prepare_us + 1, action: Action::Crash { node: 0 } },
+        Intervention { at_us: prepare_us + 2_000_000, action: Action::Restart { node: 0 } },
+    ];
+    s
+}
+
+/// Two-phase commit, as scenarios name it: `"protocol": "2pc"`.
+pub const KIND: ProtocolKind = ProtocolKind::new("2pc");
+
 pub const INFO: ProtocolInfo = ProtocolInfo {
-    kind: ProtocolKind::TwoPc,
+    kind: KIND,
     title: "two-phase commit",
     nodes: (3, 5),
     default_nodes: 4,
@@ -69,16 +92,28 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     ],
     invariants: &INVARIANTS,
     liveness_bound_ms: Some(6_000),
-    compare_with: ProtocolKind::Raft,
+    compare_with: ProtocolKind::new("raft"),
     metrics: &[
         crate::protocols::meta::RETRIES,
         crate::protocols::meta::MetricInfo {
             name: BLOCKED_METRIC,
             unit: crate::protocols::meta::MetricUnit::Micros,
             what: "how long a participant stayed prepared (holding stock or money) before it learned the decision",
+            label: "blocked",
         },
     ],
     servers: crate::protocols::meta::nodes_only,
+    lesson,
+    options: &[OptionInfo {
+        name: "cooperative",
+        label: "cooperative termination",
+        help: "an uncertain participant asks the others what was decided",
+        values: OptionValues::Flag { default: false },
+        store: OptionStore::Section {
+            get: |s| s.twopc.cooperative.to_string(),
+            set: |s, v| s.twopc.cooperative = v == "true",
+        },
+    }],
     liveness_quorum: crate::protocols::meta::every_server,
 };
 

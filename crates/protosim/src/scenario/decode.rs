@@ -13,6 +13,7 @@ use super::{
     TwoPcOptions, Workload,
 };
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 type Res<T> = Result<T, ScenarioError>;
 
@@ -266,11 +267,15 @@ pub(crate) fn scenario(v: &Value) -> Res<Scenario> {
             "paxos",
             "twopc",
             "locking",
+            "options",
         ],
     )?;
-    let protocols: Vec<&str> = ProtocolKind::ALL.iter().map(|p| p.name()).collect();
     let strategies = DeadlockStrategy::ALL.map(DeadlockStrategy::name);
-    let protocol = o.need("protocol", |v, at| one_of(v, at, ProtocolKind::parse, &protocols))?;
+    // Any well-formed name: whether a protocol is registered under it is checked a layer up (`check.rs`).
+    let protocol = o.need("protocol", |v, at| {
+        let s = text(v, at)?;
+        ProtocolKind::parse_name(s).ok_or_else(|| err(at, format!("`{s}` is not a protocol name")))
+    })?;
     Ok(Scenario {
         format_version: o.need("format_version", int)?,
         protocol,
@@ -302,5 +307,19 @@ pub(crate) fn scenario(v: &Value) -> Res<Scenario> {
             let deadlock = |v: &Value, at: &str| one_of(v, at, DeadlockStrategy::parse, &strategies);
             Ok(LockingOptions { deadlock: o.or("deadlock", DeadlockStrategy::default(), deadlock)? })
         })?,
+        options: o.or("options", BTreeMap::new(), options)?,
     })
+}
+
+/// The `options` map: names to booleans, numbers or strings (which names a protocol takes is checked a layer up).
+fn options(v: &Value, at: &str) -> Res<BTreeMap<String, Value>> {
+    let map = v.as_object().ok_or_else(|| err(at, format!("expected an object of options, found {}", found(v))))?;
+    let mut out = BTreeMap::new();
+    for (k, x) in map {
+        if !(x.is_boolean() || x.is_number() || x.is_string()) {
+            return Err(err(&join(at, k), format!("expected a boolean, a number or a string, found {}", found(x))));
+        }
+        out.insert(k.clone(), x.clone());
+    }
+    Ok(out)
 }

@@ -7,6 +7,7 @@ use crate::invariants::Violation;
 use crate::scenario::NodeId;
 use crate::vecmap::VecSet;
 
+use super::info::*;
 use super::types::*;
 
 impl Locking {

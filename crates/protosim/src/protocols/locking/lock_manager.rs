@@ -7,6 +7,7 @@ use crate::narration::Arg;
 use crate::scenario::{DeadlockStrategy, NodeId};
 use crate::vecmap::{VecMap, VecSet};
 
+use super::info::*;
 use super::types::*;
 
 impl RowLock {

@@ -47,19 +47,21 @@
 //!   with the version read, so it never detects a concurrent update.
 
 mod checks;
+mod info;
 mod lock_manager;
 mod shopper;
 mod storage;
 mod types;
 mod view;
 
+pub use info::*;
 pub use types::*;
 
 use crate::domain::{Catalogue, CheckoutRequest};
 use crate::engine::{CheckView, Ctx, NodeDetail, Protocol};
 use crate::invariants::{InvariantInfo, Violation};
 use crate::narration::note;
-use crate::scenario::{NodeId, ProtocolKind, Scenario};
+use crate::scenario::{NodeId, Scenario};
 use crate::vecmap::{VecMap, VecSet};
 
 impl Protocol for Locking {
@@ -70,7 +72,7 @@ impl Protocol for Locking {
     type Checker = Checker;
 
     fn new(scenario: &Scenario, catalogue: &Catalogue) -> Self {
-        let pessimistic = scenario.protocol == ProtocolKind::Pessimistic;
+        let pessimistic = scenario.protocol == info::PESSIMISTIC;
         let variant = match scenario.variant.as_str() {
             "no-fencing" => Variant::NoFencing,
             "release-before-write" => Variant::ReleaseBeforeWrite,

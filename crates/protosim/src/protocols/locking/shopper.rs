@@ -8,6 +8,7 @@ use crate::narration::Note;
 use crate::scenario::NodeId;
 use crate::vecmap::VecMap;
 
+use super::info::*;
 use super::types::*;
 
 impl Locking {

@@ -1,107 +1,13 @@
 //! The locking protocols' data: messages, timers, the lock table, rows and pending writes, transactions, node
 //! states and disks, and what the checker keeps. Behaviour lives beside it, one concern per file.
 
-use crate::domain::{rules, Catalogue, CheckoutRequest, RequestId};
+use crate::domain::{Catalogue, CheckoutRequest, RequestId};
 use crate::engine::{Ctx, Message, TimerId, TimerKind};
-use crate::invariants::InvariantInfo;
 use crate::narration::note;
 use crate::narration::{Arg, Note};
-use crate::protocols::meta::{ProtocolInfo, VariantInfo};
-use crate::scenario::{DeadlockStrategy, NodeId, ProtocolKind};
+use crate::scenario::{DeadlockStrategy, NodeId};
 use crate::vecmap::{VecMap, VecSet};
 
-pub const MUTUAL_EXCLUSION: InvariantInfo = InvariantInfo {
-    name: "mutual-exclusion",
-    rule: "a row never has two exclusive holders, nor a shared holder beside an exclusive one",
-};
-pub const NO_LOST_UPDATE: InvariantInfo = InvariantInfo {
-    name: "no-lost-update",
-    rule: "every row equals its starting value minus what committed checkouts took from it",
-};
-pub const NO_DEADLOCK: InvariantInfo = InvariantInfo {
-    name: "no-deadlock",
-    rule: "no cycle of transactions waiting for each other lasts longer than the strategy's bound",
-};
-
-pub(super) const PESSIMISTIC_INVARIANTS: [InvariantInfo; 7] = [
-    MUTUAL_EXCLUSION,
-    NO_LOST_UPDATE,
-    NO_DEADLOCK,
-    rules::NO_OVERSELL,
-    rules::MONEY_CONSERVED,
-    rules::CONFIRMED_EXACTLY,
-    rules::NO_DOUBLE_CHARGE,
-];
-pub(super) const OPTIMISTIC_INVARIANTS: [InvariantInfo; 5] =
-    [NO_LOST_UPDATE, rules::NO_OVERSELL, rules::MONEY_CONSERVED, rules::CONFIRMED_EXACTLY, rules::NO_DOUBLE_CHARGE];
-
-pub const PESSIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
-    kind: ProtocolKind::Pessimistic,
-    title: "pessimistic locking",
-    nodes: (1, 3),
-    default_nodes: 2,
-    variants: &[
-        VariantInfo { name: "correct", explain: "strict two-phase locking with leases and fencing tokens" },
-        VariantInfo {
-            name: "no-fencing",
-            explain: "leases expire but writes carry no fencing token: a holder whose lease ran out still writes",
-        },
-        VariantInfo {
-            name: "release-before-write",
-            explain: "locks are released before the writes are applied: another shopper reads the old value",
-        },
-    ],
-    invariants: &PESSIMISTIC_INVARIANTS,
-    liveness_bound_ms: Some(5_500),
-    // The lock manager (node 0), then the storage nodes.
-    compare_with: ProtocolKind::Optimistic,
-    metrics: &LOCKING_METRICS,
-    servers: |s| s.nodes + 1,
-    liveness_quorum: crate::protocols::meta::every_server,
-};
-
-pub const OPTIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
-    kind: ProtocolKind::Optimistic,
-    title: "optimistic locking",
-    nodes: (1, 3),
-    default_nodes: 2,
-    variants: &[
-        VariantInfo {
-            name: "correct",
-            explain: "versioned rows, conditional writes, retries with back-off and jitter",
-        },
-        VariantInfo {
-            name: "no-version-check",
-            explain: "the write compares the version with itself, not with the one read (§4.5): updates get lost",
-        },
-    ],
-    invariants: &OPTIMISTIC_INVARIANTS,
-    liveness_bound_ms: Some(5_500),
-    compare_with: ProtocolKind::Pessimistic,
-    metrics: &LOCKING_METRICS,
-    servers: crate::protocols::meta::nodes_only,
-    liveness_quorum: crate::protocols::meta::every_server,
-};
-
-/// Metric: how long each lock request waited before it was granted (µs).
-/// The locking protocols' measurements.
-pub(super) const LOCKING_METRICS: [crate::protocols::meta::MetricInfo; 3] = [
-    crate::protocols::meta::RETRIES,
-    crate::protocols::meta::MetricInfo {
-        name: LOCK_WAIT_METRIC,
-        unit: crate::protocols::meta::MetricUnit::Micros,
-        what: "how long a lock request waited in its row's queue before it was granted",
-    },
-    crate::protocols::meta::MetricInfo {
-        name: ATTEMPTS_METRIC,
-        unit: crate::protocols::meta::MetricUnit::Count,
-        what: "attempts a finished checkout took (1: no conflict, abort or retry)",
-    },
-];
-
-pub const LOCK_WAIT_METRIC: &str = "lock-wait";
-/// Metric: attempts each answered checkout took (1 = no retry).
-pub const ATTEMPTS_METRIC: &str = "attempts";
 /// A checkout gives up after this many failed attempts.
 pub const MAX_ATTEMPTS: u32 = 8;
 /// A customer waits this long for a checkout; then the shopper gives up on it ("please try again") — unless its

@@ -7,8 +7,8 @@ use crate::invariants::InvariantInfo;
 use crate::narration::note;
 use crate::narration::Note;
 use crate::protocols::client::{Client, Outbox};
-use crate::protocols::meta::{ProtocolInfo, VariantInfo};
-use crate::scenario::{NodeId, ProtocolKind};
+use crate::protocols::meta::{crash_between, plain, ProtocolInfo, Trial, VariantInfo};
+use crate::scenario::{NodeId, ProtocolKind, Scenario};
 use crate::vecmap::{VecMap, VecSet};
 
 use super::log::{Cmd, RaftLog};
@@ -35,8 +35,23 @@ pub(super) const INVARIANTS: [InvariantInfo; 8] = [
     rules::NO_DOUBLE_CHARGE,
 ];
 
+/// Five servers and three shoppers; whoever leads just before 6 s crashes then and comes back at 9 s (an
+/// election, the log catching up).
+fn lesson(nodes: u16, trial: Trial<'_>) -> Scenario {
+    let s = plain(KIND, nodes);
+    let leader = trial(&s, 5_990_000)
+        .views
+        .into_iter()
+        .find(|v| v.detail.facts.iter().any(|(k, val)| *k == "role" && val == "leader"))
+        .map_or(0, |v| v.id);
+    Scenario { interventions: crash_between(leader, 6_000, 9_000), ..s }
+}
+
+/// Raft, as scenarios name it: `"protocol": "raft"`.
+pub const KIND: ProtocolKind = ProtocolKind::new("raft");
+
 pub const INFO: ProtocolInfo = ProtocolInfo {
-    kind: ProtocolKind::Raft,
+    kind: KIND,
     title: "Raft",
     nodes: (3, 7),
     default_nodes: 5,
@@ -58,9 +73,11 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     ],
     invariants: &INVARIANTS,
     liveness_bound_ms: Some(4_000),
-    compare_with: ProtocolKind::Paxos,
+    compare_with: ProtocolKind::new("paxos"),
     metrics: &[crate::protocols::meta::RETRIES],
     servers: crate::protocols::meta::nodes_only,
+    lesson,
+    options: &[],
     liveness_quorum: |s, _| vec![crate::protocols::meta::QuorumGroup::majority(0, s.nodes)],
 };
 
