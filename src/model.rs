@@ -355,6 +355,7 @@ impl ModelBuilder {
                     end_us: deliver_us,
                     dropped: None,
                 });
+                let detail = detail.as_ref().map(protosim::i18n::render).unwrap_or_default();
                 Some(("send", format!("{} → {}: {label} #{id} {detail}", self.name(from), self.name(to))))
             }
             Ev::Duplicate { id, copy, deliver_us } => {

@@ -33,7 +33,8 @@ pub trait Message: Clone + fmt::Debug {
     fn kind(&self) -> MsgKind {
         MsgKind::Request
     }
-    fn detail(&self) -> String;
+    /// What it carries, as narration for the event log (see [`crate::narration`]).
+    fn detail(&self) -> Note;
     /// A number to show beside the label, e.g. the entries an AppendEntries carries.
     fn count(&self) -> Option<u32> {
         None
@@ -731,7 +732,7 @@ impl<P: Protocol> Engine<P> {
         let lost = !blocked && core.net_rng.chance(loss);
         let copy = !blocked && !lost && core.net_rng.chance(dup);
         if self.recording {
-            let detail = if self.opts.narrate { msg.detail() } else { String::new() };
+            let detail = self.opts.narrate.then(|| msg.detail());
             let kind = msg.kind();
             self.record(Ev::Send { id, from, to, label: msg.label(), n: msg.count(), kind, detail, deliver_us });
         }

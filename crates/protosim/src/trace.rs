@@ -58,7 +58,9 @@ pub enum Ev {
         /// draws replies as squares and flashes the receiver of a refusal. Left out of the JSON for a request.
         #[serde(skip_serializing_if = "MsgKind::is_request")]
         kind: MsgKind,
-        detail: String,
+        /// What it carries, as narration (left out when the run is not narrated).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        detail: Option<Note>,
         deliver_us: u64,
     },
     Deliver {

@@ -41,10 +41,12 @@ fn has_cycle(e: &Engine<Locking>) -> bool {
     }
 }
 
-/// Sends with a label, as (time, from, to, detail).
-fn sends<'a>(e: &'a Engine<Locking>, label: &'a str) -> impl Iterator<Item = (u64, NodeId, NodeId, &'a str)> + 'a {
+/// Sends with a label, as (time, from, to, detail in English).
+fn sends<'a>(e: &'a Engine<Locking>, label: &'a str) -> impl Iterator<Item = (u64, NodeId, NodeId, String)> + 'a {
     e.trace.iter().filter_map(move |t| match &t.ev {
-        Ev::Send { from, to, label: l, detail, .. } if *l == label => Some((t.t_us, *from, *to, detail.as_str())),
+        Ev::Send { from, to, label: l, detail, .. } if *l == label => {
+            Some((t.t_us, *from, *to, detail.as_ref().map(protosim::i18n::render).unwrap_or_default()))
+        }
         _ => None,
     })
 }

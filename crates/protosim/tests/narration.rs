@@ -1,5 +1,6 @@
 //! Narration is typed and rendered through one catalogue ([`protosim::i18n`]): these tests keep the catalogues and
-//! the sources in step, and check that what the protocols actually say renders whole.
+//! the sources in step, and check that what the protocols actually say (their notes, the engine's, and what each
+//! message carries) renders whole.
 
 use protosim::faults::with_random_faults;
 use protosim::i18n::CATALOGUES;
@@ -86,7 +87,7 @@ fn what_every_protocol_says_under_faults_renders_whole() {
                 let r = run(&s, RecordOptions::default()).unwrap();
                 let what = format!("scenario: {}", s.to_json());
                 for e in r.trace() {
-                    if let Ev::Note { note, .. } | Ev::Engine { note } = &e.ev {
+                    if let Ev::Note { note, .. } | Ev::Engine { note } | Ev::Send { detail: Some(note), .. } = &e.ev {
                         keys.insert(note.key);
                         check_whole(note, &what);
                     }
@@ -94,5 +95,5 @@ fn what_every_protocol_says_under_faults_renders_whole() {
             }
         }
     }
-    assert!(keys.len() > 60, "the runs say many different things ({} keys)", keys.len());
+    assert!(keys.len() > 100, "the runs say many different things ({} keys)", keys.len());
 }

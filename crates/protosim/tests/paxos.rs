@@ -113,7 +113,9 @@ fn stable_leader_decides_a_slot_in_two_message_delays_after_the_first() {
     for e in t {
         if let Ev::Send { from, label: "Accept", detail, .. } = &e.ev {
             if *from == leader {
-                let slot: u64 = detail.split(',').next().unwrap().trim_start_matches("slot ").parse().unwrap();
+                let Some(Arg::Num(slot)) = detail.as_ref().and_then(|d| d.arg("slot")).cloned() else {
+                    panic!("an Accept names its slot: {detail:?}")
+                };
                 accepts.entry(slot).or_insert(e.t_us);
             }
         }

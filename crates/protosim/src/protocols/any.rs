@@ -88,7 +88,7 @@ macro_rules! any_protocol {
             fn label(&self) -> &'static str {
                 match self { $(AnyMsg::$v(m) => m.label()),* }
             }
-            fn detail(&self) -> String {
+            fn detail(&self) -> crate::narration::Note {
                 match self { $(AnyMsg::$v(m) => m.detail()),* }
             }
             fn count(&self) -> Option<u32> {

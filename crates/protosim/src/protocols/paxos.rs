@@ -33,7 +33,7 @@ use crate::domain::{rules, Catalogue, CheckoutRequest, Outcome, RequestId, Shop}
 use crate::engine::{CheckView, Ctx, LogCell, Message, MsgKind, NodeDetail, Protocol, TimerId, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
 use crate::narration::note;
-use crate::narration::Arg;
+use crate::narration::{Arg, Note};
 use crate::protocols::client::{shopper_spelling, Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
 use crate::protocols::meta::{
     crash_between, plain, OptionInfo, OptionStore, OptionValues, ProtocolInfo, Trial, VariantInfo,
@@ -253,33 +253,39 @@ impl Message for Msg {
             }
         }
     }
-    fn detail(&self) -> String {
+    fn detail(&self) -> Note {
         match self {
-            Msg::Prepare { slot, ballot, open } => {
-                format!("slot {slot}{}, ballot {}", if *open { " and after" } else { "" }, ballot_text(*ballot))
+            &Msg::Prepare { slot, ballot, open } => {
+                if open {
+                    note!("paxos.msg.prepare.open", slot, ballot = ballot_arg(ballot))
+                } else {
+                    note!("paxos.msg.prepare", slot, ballot = ballot_arg(ballot))
+                }
             }
             Msg::Promise { slot, ballot, accepted } => {
-                let prior: Vec<String> = accepted
+                let prior: Vec<Arg> = accepted
                     .iter()
-                    .map(|(s, b, v)| format!("slot {s}: {} at {}", value_text(v), ballot_text(*b)))
+                    .map(|(s, b, v)| {
+                        Arg::from(note!("paxos.msg.prior", slot = *s, value = value_arg(v), ballot = ballot_arg(*b)))
+                    })
                     .collect();
-                format!(
-                    "slot {slot}, ballot {}: promised; {}",
-                    ballot_text(*ballot),
-                    if prior.is_empty() { "nothing accepted before".to_string() } else { prior.join(", ") }
-                )
+                if prior.is_empty() {
+                    note!("paxos.msg.promise.fresh", slot = *slot, ballot = ballot_arg(*ballot))
+                } else {
+                    note!("paxos.msg.promise", slot = *slot, ballot = ballot_arg(*ballot), prior)
+                }
             }
             Msg::Accept { slot, ballot, value } | Msg::Accepted { slot, ballot, value } => {
-                format!("slot {slot}, ballot {}: {}", ballot_text(*ballot), value_text(value))
+                note!("paxos.msg.accept", slot = *slot, ballot = ballot_arg(*ballot), value = value_arg(value))
             }
-            Msg::Nack { slot, ballot, promised } => {
-                format!("slot {slot}: ballot {} refused, {} promised", ballot_text(*ballot), ballot_text(*promised))
+            &Msg::Nack { slot, ballot, promised } => {
+                note!("paxos.msg.nack", slot, ballot = ballot_arg(ballot), promised = ballot_arg(promised))
             }
-            Msg::Checkout(r) => format!("request #{} for customer {}", r.request_id, r.customer),
-            Msg::Forward { req, shopper } => format!("request #{} from node {shopper}", req.request_id),
-            Msg::Reply { request_id, outcome } => format!("request #{request_id}: {}", outcome.short()),
-            Msg::Catchup { from } => format!("which values were chosen from slot {from} on?"),
-            Msg::Decided { decisions } => format!("{} chosen value(s)", decisions.len()),
+            Msg::Checkout(r) => note!("msg.checkout", id = r.request_id, customer = r.customer),
+            Msg::Forward { req, shopper } => note!("paxos.msg.forward", id = req.request_id, shopper = *shopper),
+            Msg::Reply { request_id, outcome } => note!("msg.reply", id = *request_id, outcome = outcome.note()),
+            &Msg::Catchup { from } => note!("paxos.msg.catchup", from),
+            Msg::Decided { decisions } => note!("paxos.msg.decided", n = decisions.len()),
         }
     }
     fn count(&self) -> Option<u32> {

@@ -16,7 +16,7 @@
 use crate::domain::{rules, Catalogue, CheckoutRequest, Outcome, RequestId, Shop};
 use crate::engine::{CheckView, Ctx, Message, MsgKind, Protocol, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
-use crate::narration::note;
+use crate::narration::{note, Note};
 use crate::protocols::client::{shopper_spelling, Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
 use crate::protocols::meta::{crash_between, plain, ProtocolInfo, Trial, VariantInfo};
 use crate::scenario::{NodeId, ProtocolKind, Scenario};
@@ -104,10 +104,10 @@ impl Message for Msg {
             Msg::Reply { .. } => MsgKind::Reply,
         }
     }
-    fn detail(&self) -> String {
+    fn detail(&self) -> Note {
         match self {
-            Msg::Checkout(r) => format!("request #{} for customer {}", r.request_id, r.customer),
-            Msg::Reply { request_id, outcome } => format!("request #{request_id}: {}", outcome.short()),
+            Msg::Checkout(r) => note!("msg.checkout", id = r.request_id, customer = r.customer),
+            Msg::Reply { request_id, outcome } => note!("msg.reply", id = *request_id, outcome = outcome.note()),
         }
     }
 }

@@ -30,7 +30,7 @@ use crate::domain::{cents, rules, AbortReason, Catalogue, CheckoutRequest, Outco
 use crate::engine::{CheckView, Ctx, LogCell, Message, MsgKind, NodeDetail, Protocol, TimerId, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
 use crate::narration::note;
-use crate::narration::Arg;
+use crate::narration::{Arg, Note};
 use crate::protocols::client::{shopper_spelling, Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
 use crate::protocols::meta::{plain, OptionInfo, OptionStore, OptionValues, ProtocolInfo, Trial, VariantInfo};
 use crate::scenario::{Action, Intervention, Line, NodeId, ProtocolKind, Scenario};
@@ -197,26 +197,28 @@ impl Message for Msg {
             Msg::Checkout(_) | Msg::Prepare { .. } | Msg::Decision { .. } | Msg::Ask { .. } => MsgKind::Request,
         }
     }
-    fn detail(&self) -> String {
+    fn detail(&self) -> Note {
         match self {
-            Msg::Checkout(r) => format!("request #{} for customer {}", r.request_id, r.customer),
-            Msg::Reply { request_id, outcome } => format!("request #{request_id}: {}", outcome.short()),
+            Msg::Checkout(r) => note!("msg.checkout", id = r.request_id, customer = r.customer),
+            Msg::Reply { request_id, outcome } => note!("msg.reply", id = *request_id, outcome = outcome.note()),
             Msg::Prepare { txn, work, .. } => match work {
-                Work::Stock(lines) => format!("txn #{txn}: reserve {} line(s) of stock", lines.len()),
-                Work::Pay { customer, amount } => format!("txn #{txn}: hold {} of customer {customer}", cents(*amount)),
+                Work::Stock(lines) => note!("twopc.msg.prepare.stock", txn = *txn, lines = lines.len()),
+                Work::Pay { customer, amount } => {
+                    note!("twopc.msg.prepare.pay", txn = *txn, amount = Arg::Cents(*amount), customer = *customer)
+                }
             },
-            Msg::Vote { txn, yes, refusal } => match refusal {
-                Some(o) if !yes => format!("txn #{txn}: NO — {}", o.short()),
-                _ => format!("txn #{txn}: {}", if *yes { "YES, prepared" } else { "NO" }),
-            },
-            Msg::Decision { txn, commit } => format!("txn #{txn}: {}", if *commit { "COMMIT" } else { "ABORT" }),
-            Msg::Ack { txn } => format!("txn #{txn}: done"),
-            Msg::Ask { txn } => format!("txn #{txn}: do you know the decision?"),
-            Msg::Tell { txn, commit } => match commit {
-                Some(true) => format!("txn #{txn}: it committed"),
-                Some(false) => format!("txn #{txn}: it aborted"),
-                None => format!("txn #{txn}: I am uncertain too"),
-            },
+            Msg::Vote { txn, yes: false, refusal: Some(o) } => {
+                note!("twopc.msg.vote.no.why", txn = *txn, outcome = o.note())
+            }
+            Msg::Vote { txn, yes: false, .. } => note!("twopc.msg.vote.no", txn = *txn),
+            Msg::Vote { txn, yes: true, .. } => note!("twopc.msg.vote.yes", txn = *txn),
+            Msg::Decision { txn, commit: true } => note!("twopc.msg.commit", txn = *txn),
+            Msg::Decision { txn, commit: false } => note!("twopc.msg.abort", txn = *txn),
+            Msg::Ack { txn } => note!("twopc.msg.ack", txn = *txn),
+            Msg::Ask { txn } => note!("twopc.msg.ask", txn = *txn),
+            Msg::Tell { txn, commit: Some(true) } => note!("twopc.msg.tell.committed", txn = *txn),
+            Msg::Tell { txn, commit: Some(false) } => note!("twopc.msg.tell.aborted", txn = *txn),
+            Msg::Tell { txn, commit: None } => note!("twopc.msg.tell.uncertain", txn = *txn),
         }
     }
 }

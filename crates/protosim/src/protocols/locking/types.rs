@@ -89,16 +89,6 @@ impl Revoke {
             Revoke::Unknown => note!("locking.revoke.unknown"),
         }
     }
-
-    pub(super) fn text(self) -> &'static str {
-        match self {
-            Revoke::Deadlock => "chosen as the deadlock victim",
-            Revoke::Wounded => "wounded by an older transaction",
-            Revoke::Timeout => "waited too long for a lock",
-            Revoke::LeaseExpired => "its lease expired",
-            Revoke::Unknown => "the lock manager no longer knows it",
-        }
-    }
 }
 
 /// Why a storage node refused a read or a write.
@@ -252,52 +242,47 @@ impl Message for Msg {
             _ => MsgKind::Request,
         }
     }
-    fn detail(&self) -> String {
+    fn detail(&self) -> Note {
+        let t = |txn: &TxnId| txn_name(*txn);
+        let row = |r: &Row| row_label(*r);
         match self {
-            Msg::Lock { txn, row, mode, .. } => {
-                format!("{} asks for the {} lock on {}", txn_name(*txn), mode.letter(), row_label(*row))
+            Msg::Lock { txn, row: r, mode, .. } => {
+                note!("locking.msg.lock", txn = t(txn), mode = mode.letter().to_string(), row = row(r))
             }
-            Msg::Release { txn, .. } => format!("{} releases all its locks", txn_name(*txn)),
-            Msg::Renew { txn } => format!("{} renews its lease", txn_name(*txn)),
-            Msg::Granted { txn, row, token } => {
-                format!("{} gets {} with fencing token {token}", txn_name(*txn), row_label(*row))
+            Msg::Release { txn, .. } => note!("locking.msg.release", txn = t(txn)),
+            Msg::Renew { txn } => note!("locking.msg.renew", txn = t(txn)),
+            Msg::Granted { txn, row: r, token } => {
+                note!("locking.msg.granted", txn = t(txn), row = row(r), token = *token)
             }
-            Msg::Released { txn } => format!("{}: locks released", txn_name(*txn)),
-            Msg::Revoked { txn, why } => format!("{} loses its locks: {}", txn_name(*txn), why.text()),
-            Msg::Fence { rows, token } => format!("refuse tokens below {token} on {} row(s)", rows.len()),
-            Msg::Fenced { rows, token } => format!("{} row(s) fenced at token {token}", rows.len()),
-            Msg::Read { txn, rows } => format!("{} reads {} row(s)", txn_name(*txn), rows.len()),
+            Msg::Released { txn } => note!("locking.msg.released", txn = t(txn)),
+            Msg::Revoked { txn, why } => note!("locking.msg.revoked", txn = t(txn), why = why.note()),
+            Msg::Fence { rows, token } => note!("locking.msg.fence", token = *token, rows = rows.len()),
+            Msg::Fenced { rows, token } => note!("locking.msg.fenced", rows = rows.len(), token = *token),
+            Msg::Read { txn, rows } => note!("locking.msg.read", txn = t(txn), rows = rows.len()),
             Msg::Values { txn, rows } => {
-                let parts: Vec<String> =
-                    rows.iter().map(|(r, v, ver)| format!("{}={v} v{ver}", row_label(*r))).collect();
-                format!("{}: {}", txn_name(*txn), parts.join(" "))
+                let values: Vec<String> = rows.iter().map(|(r, v, ver)| format!("{}={v} v{ver}", row(r))).collect();
+                note!("locking.msg.values", txn = t(txn), values = values.join(" "))
             }
-            Msg::Busy { txn } => format!("{}: another write is pending, try again", txn_name(*txn)),
-            Msg::Prewrite { txn, writes, .. } => format!("{} writes {} row(s), pending", txn_name(*txn), writes.len()),
-            Msg::Prepared { txn } => format!("{}: writes pending here", txn_name(*txn)),
-            Msg::Refused { txn, why } => match why {
-                Refusal::Conflict { row } => {
-                    format!("{}: {} changed since it was read", txn_name(*txn), row_label(*row))
-                }
-                Refusal::Fenced { row } => {
-                    format!("{}: token too old for {} (fenced)", txn_name(*txn), row_label(*row))
-                }
-                Refusal::Aborted => format!("{}: already aborted", txn_name(*txn)),
-            },
-            Msg::Commit { txn, primary: true } => format!("{}: commit (at the primary)", txn_name(*txn)),
-            Msg::Commit { txn, primary: false } => format!("{}: apply the committed writes", txn_name(*txn)),
-            Msg::Decided { txn, committed } => {
-                format!("{} {}", txn_name(*txn), if *committed { "committed" } else { "aborted" })
+            Msg::Busy { txn } => note!("locking.msg.busy", txn = t(txn)),
+            Msg::Prewrite { txn, writes, .. } => note!("locking.msg.prewrite", txn = t(txn), rows = writes.len()),
+            Msg::Prepared { txn } => note!("locking.msg.prepared", txn = t(txn)),
+            Msg::Refused { txn, why: Refusal::Conflict { row: r } } => {
+                note!("locking.msg.conflict", txn = t(txn), row = row(r))
             }
-            Msg::Rollback { txn, .. } => format!("{}: drop its pending writes", txn_name(*txn)),
-            Msg::Resolve { txn, force } => {
-                format!("did {} commit?{}", txn_name(*txn), if *force { " (abort it if not)" } else { "" })
+            Msg::Refused { txn, why: Refusal::Fenced { row: r } } => {
+                note!("locking.msg.fenced_out", txn = t(txn), row = row(r))
             }
-            Msg::Resolved { txn, committed } => match committed {
-                Some(true) => format!("{} committed", txn_name(*txn)),
-                Some(false) => format!("{} aborted", txn_name(*txn)),
-                None => format!("{} still in progress", txn_name(*txn)),
-            },
+            Msg::Refused { txn, why: Refusal::Aborted } => note!("locking.msg.already_aborted", txn = t(txn)),
+            Msg::Commit { txn, primary: true } => note!("locking.msg.commit.primary", txn = t(txn)),
+            Msg::Commit { txn, primary: false } => note!("locking.msg.commit.secondary", txn = t(txn)),
+            Msg::Decided { txn, committed: true } => note!("locking.msg.decided.committed", txn = t(txn)),
+            Msg::Decided { txn, committed: false } => note!("locking.msg.decided.aborted", txn = t(txn)),
+            Msg::Rollback { txn, .. } => note!("locking.msg.rollback", txn = t(txn)),
+            Msg::Resolve { txn, force: true } => note!("locking.msg.resolve.force", txn = t(txn)),
+            Msg::Resolve { txn, force: false } => note!("locking.msg.resolve", txn = t(txn)),
+            Msg::Resolved { txn, committed: Some(true) } => note!("locking.msg.decided.committed", txn = t(txn)),
+            Msg::Resolved { txn, committed: Some(false) } => note!("locking.msg.decided.aborted", txn = t(txn)),
+            Msg::Resolved { txn, committed: None } => note!("locking.msg.resolved.pending", txn = t(txn)),
         }
     }
 }

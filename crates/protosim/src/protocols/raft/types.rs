@@ -159,30 +159,28 @@ impl Message for Msg {
             _ => None,
         }
     }
-    fn detail(&self) -> String {
+    fn detail(&self) -> Note {
         match self {
-            Msg::RequestVote { term, last_index, last_term, log } => format!(
-                "term {term}, my log ends at index {last_index} (term {last_term}){}",
-                if log.is_some() { ", with my whole log attached" } else { "" }
-            ),
-            Msg::Vote { term, granted } => format!("term {term}: {}", if *granted { "granted" } else { "refused" }),
-            Msg::AppendEntries { term, prev_index, prev_term, entries, commit } => format!(
-                "term {term}, after index {prev_index} (term {prev_term}): {} entr{}, commit index {commit}",
-                entries.len(),
-                if entries.len() == 1 { "y" } else { "ies" }
-            ),
-            Msg::Ack { term, success: true, match_index, .. } => {
-                format!("term {term}: stored up to index {match_index}")
+            &Msg::RequestVote { term, last_index, last_term, ref log } => {
+                if log.is_some() {
+                    note!("raft.msg.request_vote.log", term, last_index, last_term)
+                } else {
+                    note!("raft.msg.request_vote", term, last_index, last_term)
+                }
             }
-            Msg::Ack { term, conflict_term, conflict_index, .. } => {
-                format!("term {term}: refused; back off to index {conflict_index} (my term there: {conflict_term})")
+            &Msg::Vote { term, granted: true } => note!("raft.msg.vote.granted", term),
+            &Msg::Vote { term, granted: false } => note!("raft.msg.vote.refused", term),
+            &Msg::AppendEntries { term, prev_index, prev_term, ref entries, commit } => {
+                note!("raft.msg.append", term, prev_index, prev_term, entries = entries.len(), commit)
             }
-            Msg::Checkout(r) => format!("request #{} for customer {}", r.request_id, r.customer),
-            Msg::Reply { request_id, outcome } => format!("request #{request_id}: {}", outcome.short()),
-            Msg::Redirect { request_id, leader } => match leader {
-                Some(l) => format!("request #{request_id}: I am not the leader; try node {l}"),
-                None => format!("request #{request_id}: I am not the leader and know no leader"),
-            },
+            &Msg::Ack { term, success: true, match_index, .. } => note!("raft.msg.ack", term, match_index),
+            &Msg::Ack { term, conflict_term, conflict_index, .. } => {
+                note!("raft.msg.ack.refused", term, conflict_index, conflict_term)
+            }
+            Msg::Checkout(r) => note!("msg.checkout", id = r.request_id, customer = r.customer),
+            Msg::Reply { request_id, outcome } => note!("msg.reply", id = *request_id, outcome = outcome.note()),
+            &Msg::Redirect { request_id, leader: Some(leader) } => note!("raft.msg.redirect", id = request_id, leader),
+            &Msg::Redirect { request_id, leader: None } => note!("raft.msg.redirect.unknown", id = request_id),
         }
     }
 }
