@@ -68,9 +68,8 @@ fn protocol_options(s: &Scenario, props: &SetupBarProps) -> Html {
                     (_, Some(i)) => i.value(),
                     _ => return,
                 };
-                let mut next = s.clone();
-                match o.set(&mut next, value.trim()) {
-                    Ok(()) => on_change.emit(next),
+                match protosim::compare::set_option(&s, o, value.trim()) {
+                    Ok(next) => on_change.emit(next),
                     Err(msg) => on_error.emit(msg),
                 }
             })

@@ -91,7 +91,7 @@ pub const TOURS: &[Tour] = &[
                  is lost.",
             ),
             step(
-                Log("after 3 attempt(s)"),
+                Log("after 3 attempts"),
                 "The third attempt gets through: one order, one charge, however many \
                  times the shopper had to ask.",
             ),

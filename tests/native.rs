@@ -86,9 +86,14 @@ fn an_exported_trace_is_the_whole_run_event_for_event_and_imports_back() {
 fn every_protocol_describes_itself_and_its_default_scenario_runs() {
     use protosim::liveness::LivenessVerdict;
     use protosim::trace::Ev;
+    let kinds: Vec<_> = protosim::protocols::kinds().collect();
+    for (i, k) in kinds.iter().enumerate() {
+        assert!(!kinds[..i].contains(k), "{k} is registered twice");
+    }
     for kind in protosim::protocols::kinds() {
         let info = protosim::protocols::info(kind);
         assert_eq!(info.kind, kind);
+        assert!(protosim::protocols::try_info(info.compare_with).is_some(), "{kind}: compares with a registered one");
         assert!(info.variants.first().is_some_and(|v| v.name == "correct"), "{}", kind.name());
         assert!(info.variants.iter().all(|v| !v.explain.is_empty()), "{}", kind.name());
         assert_ne!(info.compare_with, kind, "{}: compares with another protocol", kind.name());

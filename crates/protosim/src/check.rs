@@ -52,13 +52,17 @@ impl Scenario {
         self.servers() + self.shoppers
     }
 
-    /// Every entry of the `options` map is an option `info` keeps there, with one of its values.
-    fn validate_options(
-        info: &crate::protocols::ProtocolInfo,
-        options: &std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Result<(), ScenarioError> {
+    /// Every option the registry declares in a section of its own (`paxos.proposers`) holds one of its values,
+    /// whatever the scenario's protocol (the sections are part of every scenario); every entry of the `options`
+    /// map is an option the scenario's protocol keeps there, with one of its values.
+    fn validate_options(&self, info: &crate::protocols::ProtocolInfo) -> Result<(), ScenarioError> {
         use crate::protocols::meta::OptionStore;
-        for (name, value) in options {
+        for o in crate::protocols::REGISTRY.iter().flat_map(|i| i.options) {
+            if matches!(o.store, OptionStore::Section { .. }) {
+                o.values.check(&o.get(self)).map_err(|e| ScenarioError::new(ErrorKind::Value, o.path(), e))?;
+            }
+        }
+        for (name, value) in &self.options {
             let at = format!("options.{name}");
             let declared = info.options.iter().filter(|o| matches!(o.store, OptionStore::Options));
             let Some(option) = info.options.iter().find(|o| o.name == name && matches!(o.store, OptionStore::Options))
@@ -75,6 +79,18 @@ impl Scenario {
             option.values.check(&text).map_err(|e| ScenarioError::new(ErrorKind::Value, at, e))?;
         }
         Ok(())
+    }
+
+    /// Each value of the `options` map as its option stores it (`"3"` for a count becomes `3`), so one setting has
+    /// one JSON form. Names the protocol does not declare, and values it refuses, are left for `validate`.
+    fn normalize_options(&mut self) {
+        let Some(info) = crate::protocols::try_info(self.protocol) else { return };
+        for (name, value) in self.options.iter_mut() {
+            let text = value.as_str().map_or_else(|| value.to_string(), str::to_string);
+            if let Some(Ok(v)) = info.options.iter().find(|o| o.name == name).map(|o| o.values.check(&text)) {
+                *value = v;
+            }
+        }
     }
 
     /// The registered protocol `kind`, or the refusal that lists those there are.
@@ -116,8 +132,7 @@ impl Scenario {
             ));
         }
         at_most("shoppers", self.shoppers, 1, bounds::SHOPPERS_MAX)?;
-        at_most("paxos.proposers", self.paxos.proposers, 1, 3)?;
-        Scenario::validate_options(info, &self.options)?;
+        self.validate_options(info)?;
         at_most("until_ms", self.until_ms, 1, bounds::UNTIL_MS_MAX)?;
         link("network.default", &self.network.default)?;
         for (i, o) in self.network.links.iter().enumerate() {
@@ -279,6 +294,7 @@ impl Scenario {
             Some(_) => {}
         }
         let mut scenario = decode::scenario(value)?;
+        scenario.normalize_options();
         if !obj.contains_key("nodes") {
             // The protocol's own default cluster: five Raft servers, one database, ...
             scenario.nodes = Scenario::protocol_info(scenario.protocol)?.default_nodes;

@@ -5,6 +5,7 @@
 //! has no server `k`), shopper `j` stays shopper `j`. Actions on a message in flight (drop, duplicate, hold back)
 //! name a message of one particular run and do not carry over; they are left out of the other side.
 
+use crate::protocols::meta::OptionInfo;
 use crate::scenario::{Action, Intervention, NodeId, ProtocolKind, Scenario};
 
 /// `s` under protocol `kind` and variant `variant`: the same seed, shoppers, workload, network, options and
@@ -15,6 +16,29 @@ pub fn translate(s: &Scenario, kind: ProtocolKind, variant: &str) -> Scenario {
     t.protocol = kind;
     t.variant = variant.to_string();
     t.nodes = if s.protocol == kind { s.nodes } else { s.nodes.clamp(info.nodes.0, info.nodes.1) };
+    // The options map holds the scenario's protocol's own settings: the other keeps only those it declares too.
+    t.options.retain(|name, _| {
+        info.options.iter().any(|o| o.name == name && matches!(o.store, crate::protocols::meta::OptionStore::Options))
+    });
+    carry_by_role(s, &mut t);
+    t
+}
+
+/// `s` with its protocol's option set to `value`. An option that changes the topology (Paxos's proposer count)
+/// moves the shoppers' node numbers: the links and interventions follow them by role, as [`translate`] does.
+pub fn set_option(s: &Scenario, option: &OptionInfo, value: &str) -> Result<Scenario, String> {
+    let mut t = s.clone();
+    option.set(&mut t, value)?;
+    if t.servers() != s.servers() {
+        carry_by_role(s, &mut t);
+    }
+    Ok(t)
+}
+
+/// `s`'s links and interventions, in `t` (same scenario, another protocol or topology) by role: server `k` stays
+/// server `k` (dropped when `t` has no server `k`), shopper `j` stays shopper `j`; actions on a message in flight
+/// are left out.
+fn carry_by_role(s: &Scenario, t: &mut Scenario) {
     let (from_servers, to_servers) = (s.servers(), t.servers());
     let map = |n: NodeId| -> Option<NodeId> {
         if n < from_servers {
@@ -67,7 +91,6 @@ pub fn translate(s: &Scenario, kind: ProtocolKind, variant: &str) -> Scenario {
             Some(Intervention { at_us: i.at_us, action })
         })
         .collect();
-    t
 }
 
 /// How one side of a comparison did: the figures of the summary table.

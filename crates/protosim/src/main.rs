@@ -25,11 +25,10 @@ shrunk scenario, ready for `run --scenario`. Exit code 1 when it found one.
 
 SCENARIO OPTIONS (override the fields of --scenario FILE when both are given):
   --scenario FILE        start from a scenario JSON file (`-` reads standard input)
-  --protocol P           single, raft, paxos, 2pc, pessimistic or optimistic
+  --protocol P           a protocol by name, e.g. raft or 2pc (`protosim list` shows every one registered, with
+                         its servers, variants and options)
   --variant V            correct, or a textbook mistake (see `protosim list`)
-  --nodes N              servers: 1 for single, 3-7 for raft (default 5), 3-5 Paxos acceptors (default 3),
-                         3-5 for 2pc: the order service, 1-3 inventory shards and payments (default 4),
-                         1-3 storage nodes for pessimistic (plus the lock manager) and optimistic (default 2)
+  --nodes N              servers, in the protocol's range (`protosim list`); its default cluster when absent
   --shoppers N           shopper client nodes
   --seed S               master seed (a sweep starts here and counts up)
   --until-ms T           simulated time to run, in milliseconds
@@ -133,7 +132,8 @@ fn set_option(s: &mut Scenario, assignment: &str) -> Result<(), String> {
         let has = if names.is_empty() { "none".to_string() } else { names.join(", ") };
         format!("--option: {} has no option `{}` (it has: {has})", info.title, name.trim())
     })?;
-    option.set(s, value.trim()).map_err(|e| format!("--option {e}"))
+    *s = protosim::compare::set_option(s, option, value.trim()).map_err(|e| format!("--option {e}"))?;
+    Ok(())
 }
 
 fn num<T: std::str::FromStr>(flag: &str, v: &str, what: &str) -> Result<T, String> {
@@ -216,7 +216,7 @@ fn print_report(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         "messages        {} sent, {} delivered, {} dropped, {} duplicated",
         r.messages_sent, r.messages_delivered, r.messages_dropped, r.messages_duplicated
     )?;
-    let declared = protocols::info(protocols::parse(&r.protocol).unwrap_or(protocols::single::KIND)).metrics;
+    let declared = protocols::parse(&r.protocol).and_then(protocols::try_info).map_or(&[][..], |i| i.metrics);
     for (name, n, p50, p95, max) in &r.samples {
         let unit = declared.iter().find(|m| m.name == *name).map(|m| m.unit);
         if unit == Some(protosim::protocols::meta::MetricUnit::Count) {

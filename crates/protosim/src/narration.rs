@@ -6,8 +6,8 @@
 //! (the page's event log, `protosim run --narrate`, the golden transcripts). A second language is a second
 //! catalogue, not a change to any protocol.
 //!
-//! Arguments are typed so a catalogue can format them for its language: a number stays a number (digits grouped per
-//! locale), an amount of money stays cents, a phrase that is itself words (an outcome, a reason, a role) is a nested
+//! Arguments are typed so a catalogue can format them for its language: a number stays a number (the catalogue
+//! writes it, and picks plural forms by it), an amount of money stays cents, a phrase that is itself words (an outcome, a reason, a role) is a nested
 //! [`Note`] rendered by the same catalogue, and a list is joined with the language's separator. Only identifiers
 //! that are not words ("#3.1", a ballot "4.2", a row name) are plain [`Arg::Name`] text.
 //!

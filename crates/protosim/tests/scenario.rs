@@ -335,3 +335,29 @@ fn protocol_options_are_declared_checked_and_kept_in_the_options_map() {
     stable.set(&mut p, "true").unwrap();
     assert!(p.paxos.stable_leader && p.options.is_empty());
 }
+
+#[test]
+fn an_option_that_changes_the_topology_keeps_every_intervention_on_its_node_by_role() {
+    use protosim::scenario::{Action, Intervention};
+    let paxos = protosim::protocols::info(protosim::protocols::paxos::KIND);
+    let proposers = paxos.options.iter().find(|o| o.name == "proposers").expect("declared");
+    // 3 acceptors + 2 proposers: shoppers are nodes 5.. ; crash acceptor 1 and shopper 0, and shopper 1 buys.
+    let mut s = Scenario { protocol: paxos.kind, nodes: 3, ..Scenario::default() };
+    let at = |ms: u64, action| Intervention { at_us: ms * 1000, action };
+    s.interventions = vec![
+        at(100, Action::Crash { node: 1 }),
+        at(200, Action::Crash { node: 5 }),
+        at(
+            300,
+            Action::Checkout { shopper: 6, customer: 0, lines: vec![protosim::scenario::Line { item: 0, qty: 1 }] },
+        ),
+    ];
+    for (n, first_shopper) in [("3", 6), ("1", 4), ("2", 5)] {
+        let t = protosim::compare::set_option(&s, proposers, n).unwrap();
+        t.validate().unwrap_or_else(|e| panic!("{n} proposers: {e}"));
+        assert_eq!(t.servers(), first_shopper);
+        assert_eq!(t.interventions[0].action, Action::Crash { node: 1 }, "the acceptor stays the acceptor");
+        assert_eq!(t.interventions[1].action, Action::Crash { node: first_shopper }, "shopper 0 stays shopper 0");
+        assert!(matches!(t.interventions[2].action, Action::Checkout { shopper, .. } if shopper == first_shopper + 1));
+    }
+}

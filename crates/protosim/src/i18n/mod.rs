@@ -1,10 +1,13 @@
 //! The message catalogue: narration ([`Note`]s) rendered in a language.
 //!
-//! One catalogue per language, each a table from key to template. A template is text with placeholders naming the
-//! note's arguments: `{term}` puts the argument in, formatted for the language (numbers, money, nested phrases,
-//! lists); `{n:entry|entries}` picks the first word when the number `n` is 1 and the second otherwise (English
-//! plurals; a language without them writes one word). Everything the page, the CLI and the golden transcripts show
-//! of the narration goes through [`render`], so a second language is a second table here and nothing else.
+//! One catalogue per language, each a table from key to template plus how the language writes numbers, money,
+//! lists and plurals. A template is text with placeholders naming the note's arguments: `{term}` puts the argument
+//! in, formatted for the language (numbers, money, nested phrases, lists); `{n:entry|entries}` picks one of the
+//! forms by the catalogue's plural rule for the number `n` (English: the first for 1, the second otherwise; a
+//! language without plurals writes one form). Everything the page, the CLI and the golden transcripts show of the
+//! narration (what nodes say, what the engine says, what each message carries) goes through [`render`], so a
+//! second language for it is a second `Catalogue` here. (The page's own words — buttons, headings, the lines that
+//! frame each event — are not notes yet.)
 //!
 //! A key with no template renders as `[key]` followed by its arguments, visibly, rather than failing; the test
 //! `every_key_the_sources_use_has_a_template` keeps that from shipping.
@@ -28,6 +31,10 @@ pub struct Catalogue {
     pub chain_separator: &'static str,
     /// An amount of money, in cents.
     pub money: fn(u64) -> String,
+    /// A number (digit grouping is the language's).
+    pub number: fn(u64) -> String,
+    /// Which of a `{n:form|form|…}` placeholder's forms a count takes (0 for the first).
+    pub plural: fn(u64) -> usize,
 }
 
 impl Catalogue {
@@ -63,8 +70,8 @@ impl Catalogue {
             let (name, forms) = inner.split_once(':').map_or((inner, None), |(n, f)| (n, Some(f)));
             match (note.arg(name), forms) {
                 (Some(Arg::Num(n)), Some(forms)) => {
-                    let (one, other) = forms.split_once('|').unwrap_or((forms, forms));
-                    out.push_str(if *n == 1 { one } else { other });
+                    let forms: Vec<&str> = forms.split('|').collect();
+                    out.push_str(forms[(self.plural)(*n).min(forms.len() - 1)]);
                 }
                 (Some(arg), None) => self.arg_into(out, arg),
                 _ => out.push_str(&rest[open..=open + len]),
@@ -76,9 +83,7 @@ impl Catalogue {
 
     fn arg_into(&self, out: &mut String, arg: &Arg) {
         match arg {
-            Arg::Num(n) => {
-                let _ = write!(out, "{n}");
-            }
+            Arg::Num(n) => out.push_str(&(self.number)(*n)),
             Arg::Name(s) => out.push_str(s),
             Arg::Cents(c) => out.push_str(&(self.money)(*c)),
             Arg::Say(n) => self.render_into(out, n),
@@ -107,6 +112,9 @@ pub static ENGLISH: Catalogue = Catalogue {
     list_last_separator: " and ",
     chain_separator: " → ",
     money: en::money,
+    // Plain digits: the narration's numbers are ids, terms, indexes and milliseconds, which read better ungrouped.
+    number: |n| n.to_string(),
+    plural: |n| usize::from(n != 1),
 };
 
 /// Every catalogue, the first the default.

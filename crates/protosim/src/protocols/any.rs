@@ -8,8 +8,6 @@
 //! `Engine<Raft>` and the others (a test compares their trace hashes).
 
 use super::meta::ProtocolInfo;
-use super::{locking, paxos, raft, single, twopc};
-use super::{locking::Locking, paxos::Paxos, raft::Raft, single::SingleDb, twopc::TwoPc};
 use crate::domain::{Catalogue, CheckoutRequest};
 use crate::engine::{CheckNodes, CheckView, Ctx, Effect, EffectSink, Message, NodeDetail, Protocol, Role, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
@@ -39,14 +37,14 @@ fn mismatch() -> ! {
 }
 
 macro_rules! any_protocol {
-    ($($v:ident($p:ty, $m:ident, [$($info:expr),+ $(,)?])),* $(,)?) => {
+    ($($v:ident($m:ident::$t:ident, [$($info:ident),+ $(,)?])),* $(,)?) => {
         /// Every registered protocol, in the order the page and the CLI list them.
-        pub static REGISTRY: &[&ProtocolInfo] = &[$($(&$info),+),*];
+        pub static REGISTRY: &[&ProtocolInfo] = &[$($(&super::$m::$info),+),*];
 
         /// The member that runs `scenario`'s protocol (one module may run several kinds, as locking does).
         fn new_member(scenario: &Scenario, catalogue: &Catalogue) -> AnyProtocol {
-            $(if [$($info.kind),+].contains(&scenario.protocol) {
-                return AnyProtocol::$v(<$p as Protocol>::new(scenario, catalogue));
+            $(if [$(super::$m::$info.kind),+].contains(&scenario.protocol) {
+                return AnyProtocol::$v(<super::$m::$t as Protocol>::new(scenario, catalogue));
             })*
             panic!("no protocol is registered as `{}` (validate the scenario first)", scenario.protocol)
         }
@@ -55,33 +53,33 @@ macro_rules! any_protocol {
         /// that the two agree event for event. The page never calls it, so its five engines stay out of the
         /// bundle.
         pub fn own_engine(scenario: &Scenario, opts: crate::engine::RecordOptions) -> Box<dyn super::runner::Runner> {
-            $(if [$($info.kind),+].contains(&scenario.protocol) {
-                return Box::new(crate::engine::Engine::<$p>::new(scenario, opts));
+            $(if [$(super::$m::$info.kind),+].contains(&scenario.protocol) {
+                return Box::new(crate::engine::Engine::<super::$m::$t>::new(scenario, opts));
             })*
             panic!("no protocol is registered as `{}` (validate the scenario first)", scenario.protocol)
         }
 
         /// One of the registered protocols.
         #[derive(Clone)]
-        pub enum AnyProtocol { $($v($p)),* }
+        pub enum AnyProtocol { $($v(super::$m::$t)),* }
         /// A message of the run's protocol.
         #[derive(Clone, Debug)]
-        pub enum AnyMsg { $($v($m::Msg)),* }
+        pub enum AnyMsg { $($v(super::$m::Msg)),* }
         /// A timer of the run's protocol.
         #[derive(Clone, Debug)]
-        pub enum AnyTimer { $($v($m::Timer)),* }
+        pub enum AnyTimer { $($v(super::$m::Timer)),* }
         /// A node's volatile state under the run's protocol.
         #[derive(Clone, Debug)]
-        pub enum AnyState { $($v($m::State)),* }
+        pub enum AnyState { $($v(super::$m::State)),* }
         /// A node's disk under the run's protocol.
         #[derive(Clone, Debug)]
-        pub enum AnyDisk { $($v($m::Disk)),* }
+        pub enum AnyDisk { $($v(super::$m::Disk)),* }
         /// The invariant checker's state under the run's protocol.
         #[derive(Clone, Default)]
         pub enum AnyChecker {
             #[default]
             Unset,
-            $($v($m::Checker)),*
+            $($v(super::$m::Checker)),*
         }
 
         impl Message for AnyMsg {
@@ -105,7 +103,7 @@ macro_rules! any_protocol {
             }
         }
 
-        $(impl Member for $p {
+        $(impl Member for super::$m::$t {
             fn wrap_msg(m: Self::Msg) -> AnyMsg { AnyMsg::$v(m) }
             fn wrap_timer(t: Self::Timer) -> AnyTimer { AnyTimer::$v(t) }
             fn wrap_state(s: Self::State) -> AnyState { AnyState::$v(s) }
@@ -145,13 +143,14 @@ macro_rules! any_protocol {
     };
 }
 
-// The registry: one line per protocol module (its enum variant, its type, its module, and the kinds it runs).
+// The registry: one line per protocol module (its variant here, its module and type, and the `ProtocolInfo` of each
+// kind it runs). The macro names the module (`super::raft::…`), so nothing else in this file changes.
 any_protocol! {
-    Single(SingleDb, single, [single::INFO]),
-    Raft(Raft, raft, [raft::INFO]),
-    Paxos(Paxos, paxos, [paxos::INFO]),
-    TwoPc(TwoPc, twopc, [twopc::INFO]),
-    Locking(Locking, locking, [locking::PESSIMISTIC_INFO, locking::OPTIMISTIC_INFO]),
+    Single(single::SingleDb, [INFO]),
+    Raft(raft::Raft, [INFO]),
+    Paxos(paxos::Paxos, [INFO]),
+    TwoPc(twopc::TwoPc, [INFO]),
+    Locking(locking::Locking, [PESSIMISTIC_INFO, OPTIMISTIC_INFO]),
 }
 
 /// The effects of a member's handler, wrapped into the engine's outbox as they are made.

@@ -99,8 +99,9 @@ pub enum OptionStore {
     /// In the scenario's `options` map, under the option's name (every protocol registered from now on).
     Options,
     /// In a section of the scenario of its own (`paxos`, `twopc`, `locking`: the first protocols' settings,
-    /// kept so that every scenario file and link made before stays valid): read and written by these.
-    Section { get: fn(&Scenario) -> String, set: fn(&mut Scenario, &str) },
+    /// kept so that every scenario file and link made before stays valid), at `path` (`paxos.proposers`): read
+    /// and written by these.
+    Section { path: &'static str, get: fn(&Scenario) -> String, set: fn(&mut Scenario, &str) },
 }
 
 impl OptionValues {
@@ -154,6 +155,14 @@ impl OptionInfo {
             }
         }
         Ok(())
+    }
+
+    /// Where it is in a scenario, for messages: `paxos.proposers`, `options.read_quorum`.
+    pub fn path(&self) -> String {
+        match self.store {
+            OptionStore::Section { path, .. } => path.to_string(),
+            OptionStore::Options => format!("options.{}", self.name),
+        }
     }
 
     /// Whether `s` has it at something other than its default.

@@ -1,8 +1,9 @@
 //! The protocols, and the one place that maps a scenario's protocol name to its implementation.
 //!
-//! Adding a protocol: `docs/adding-a-protocol.md` lists every place, each checked by a test or the compiler. Here: the
-//! module, one arm in [`info`] and its member of [`any::AnyProtocol`]. The CLI, the sweep, liveness and the browser
-//! app work through [`Runner`] and [`ProtocolInfo`].
+//! Adding a protocol: `docs/adding-a-protocol.md` lists every place, each checked by a test or the compiler. Here:
+//! its `pub mod` line; its one line in the registry is in [`any`]. [`info`], [`kinds`], [`parse`] and [`lesson`]
+//! read the registry; the CLI, the sweep, liveness and the browser app work through [`Runner`] and
+//! [`ProtocolInfo`].
 
 pub mod any;
 pub mod client;

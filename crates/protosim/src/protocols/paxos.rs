@@ -111,6 +111,7 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
             help: "how many order services propose checkouts (each runs Paxos for the slots it needs)",
             values: OptionValues::Count { min: 1, max: 3, default: 2 },
             store: OptionStore::Section {
+                path: "paxos.proposers",
                 get: |s| s.paxos.proposers.to_string(),
                 set: |s, v| s.paxos.proposers = v.parse().unwrap_or(s.paxos.proposers),
             },
@@ -121,6 +122,7 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
             help: "one proposer runs phase 1 once for every later slot, then only phase 2 per checkout",
             values: OptionValues::Flag { default: false },
             store: OptionStore::Section {
+                path: "paxos.stable_leader",
                 get: |s| s.paxos.stable_leader.to_string(),
                 set: |s, v| s.paxos.stable_leader = v == "true",
             },

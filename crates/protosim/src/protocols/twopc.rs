@@ -110,6 +110,7 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
         help: "an uncertain participant asks the others what was decided",
         values: OptionValues::Flag { default: false },
         store: OptionStore::Section {
+            path: "twopc.cooperative",
             get: |s| s.twopc.cooperative.to_string(),
             set: |s, v| s.twopc.cooperative = v == "true",
         },
@@ -438,6 +439,9 @@ impl TwoPc {
                 ctx.send(from, Msg::Ack { txn });
             }
             Msg::Ask { txn } => self.on_ask(ctx, from, txn),
+            Msg::Tell { txn, commit: Some(_) } if !Self::ledger(ctx).txns.contains_key(&txn) => {
+                ctx.note(|| note!("twopc.tell.unknown", txn, from));
+            }
             Msg::Tell { txn, commit: Some(commit) } => {
                 self.sample_blocked(ctx, txn);
                 let unblocked = Self::with_ledger(ctx, |l| {
@@ -676,6 +680,10 @@ impl TwoPc {
                 self.arm(&mut c.timers, ctx, txn, self.vote_timeout_us, Timer::Votes(txn));
             }
             Msg::Vote { txn, yes, refusal } => {
+                if !Self::log_of(ctx).contains_key(&txn) {
+                    ctx.note(|| note!("twopc.vote.unknown", txn, from));
+                    return;
+                }
                 let Some(votes) = c.votes.get_mut(&txn) else { return };
                 votes.insert(from, yes);
                 if !yes {
@@ -691,6 +699,10 @@ impl TwoPc {
                 }
             }
             Msg::Ack { txn } => {
+                if !Self::log_of(ctx).contains_key(&txn) {
+                    ctx.note(|| note!("twopc.ack.unknown", txn, from));
+                    return;
+                }
                 let Some(acks) = c.acks.get_mut(&txn) else { return };
                 acks.insert(from);
                 let n = Self::log_of(ctx).get(&txn).map_or(0, |t| t.participants.len());

@@ -63,6 +63,7 @@ pub const PESSIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
         help: "how the lock manager breaks deadlocks: detect cycles, wound younger holders, or time out waits",
         values: crate::protocols::meta::OptionValues::OneOf(&["detect", "wound-wait", "timeout"]),
         store: crate::protocols::meta::OptionStore::Section {
+            path: "locking.deadlock",
             get: |s| s.locking.deadlock.name().to_string(),
             set: |s, v| s.locking.deadlock = DeadlockStrategy::parse(v).unwrap_or_default(),
         },

@@ -333,7 +333,7 @@ impl Locking {
                 Some(t) => t.lease_until = ctx.now_us() + self.lease_us,
                 // A renewal can overtake the first lock request; only a transaction it ended is told so.
                 None if lm.dead.contains(&txn) => ctx.send(from, Msg::Revoked { txn, why: Revoke::Unknown }),
-                None => {}
+                None => ctx.note(|| note!("locking.renew.unknown", txn = txn_name(txn))),
             },
             Msg::Fenced { rows, token } => {
                 for row in rows {

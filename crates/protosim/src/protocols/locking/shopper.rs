@@ -264,10 +264,13 @@ impl Locking {
             _ => return,
         };
         let id = txn >> 8;
-        let Some(job) = Self::jobs(ctx).get(&id) else { return };
-        if job.a.txn != txn {
-            return; // a late answer to an earlier attempt
+        let current = Self::jobs(ctx).get(&id).map(|j| j.a.txn);
+        if current != Some(txn) {
+            // A late answer to an earlier attempt, or to a checkout that has ended.
+            ctx.note(|| note!("locking.shopper.late", txn = txn_name(txn)));
+            return;
         }
+        let Some(job) = Self::jobs(ctx).get(&id) else { return };
         let phase = job.a.phase;
         match msg {
             Msg::Granted { row, token, .. } => self.on_granted(vol, ctx, id, row, token),

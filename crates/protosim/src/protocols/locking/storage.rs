@@ -118,9 +118,15 @@ impl Locking {
             }
             Msg::Commit { txn, primary: true } => self.on_commit_at_primary(vol, ctx, from, txn),
             Msg::Commit { txn, primary: false } => {
+                if Self::has_intent(ctx, txn).is_none() {
+                    ctx.note(|| note!("locking.apply.nothing", txn = txn_name(txn)));
+                }
                 self.settle(vol, ctx, txn, true, false);
             }
             Msg::Rollback { txn, primary } => {
+                if Self::has_intent(ctx, txn).is_none() {
+                    ctx.note(|| note!("locking.rollback.nothing", txn = txn_name(txn)));
+                }
                 self.settle(vol, ctx, txn, false, primary == me);
             }
             Msg::Resolve { txn, force } => {
@@ -136,6 +142,12 @@ impl Locking {
                     }
                 });
                 self.settle(vol, ctx, txn, commit, false);
+            }
+            Msg::Resolved { txn, committed: Some(_) } => {
+                ctx.note(|| note!("locking.resolved.nothing", txn = txn_name(txn)));
+            }
+            Msg::Resolved { txn, committed: None } => {
+                ctx.note(|| note!("locking.resolved.in_progress", txn = txn_name(txn)));
             }
             Msg::Fence { rows, token } => self.on_fence(vol, ctx, from, rows, token),
             _ => {}
