@@ -3,7 +3,7 @@
 //! message carries) renders whole.
 
 use protosim::faults::with_random_faults;
-use protosim::i18n::CATALOGUES;
+use protosim::i18n::{message_id, LANGUAGES};
 use protosim::narration::{Arg, Note};
 use protosim::protocols::info;
 use protosim::scenario::Scenario;
@@ -33,35 +33,36 @@ fn keys_in(dir: &Path, out: &mut BTreeSet<String>) {
 }
 
 #[test]
-fn every_key_the_sources_use_has_a_template_and_every_template_is_used() {
+fn every_key_the_sources_use_has_a_message_in_every_language_and_every_message_is_used() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut used = BTreeSet::new();
     keys_in(&root.join("src"), &mut used);
     keys_in(&root.join("../../src"), &mut used);
     assert!(used.len() > 100, "the scan finds the protocols' notes ({} keys)", used.len());
-    for c in CATALOGUES {
-        let have: BTreeSet<String> = c.templates.iter().map(|(k, _)| k.to_string()).collect();
-        let missing: Vec<_> = used.difference(&have).collect();
-        let unused: Vec<_> = have.difference(&used).collect();
-        assert!(missing.is_empty(), "catalogue {}: no template for {missing:?}", c.lang);
-        assert!(unused.is_empty(), "catalogue {}: templates nobody uses: {unused:?}", c.lang);
+    // Two keys must not name one Fluent message.
+    let ids: BTreeSet<String> = used.iter().map(|k| message_id(k)).collect();
+    assert_eq!(ids.len(), used.len(), "two note keys map to one message id");
+    for lang in LANGUAGES {
+        let have: BTreeSet<String> = lang.message_ids().iter().map(|k| k.to_string()).collect();
+        let missing: Vec<_> = ids.difference(&have).collect();
+        let unused: Vec<_> = have.difference(&ids).collect();
+        assert!(missing.is_empty(), "{}: no message for {missing:?}", lang.tag);
+        assert!(unused.is_empty(), "{}: messages nobody uses: {unused:?}", lang.tag);
+        for key in &used {
+            assert!(lang.has(key), "{}: `{key}` is in the file but does not parse", lang.tag);
+        }
     }
 }
 
-/// A rendered note has every placeholder filled: a template that names an argument the note does not carry, or a
-/// note whose key has no template, shows here.
+/// A rendered note has every placeholder filled, in every language: a message that names an argument the note
+/// does not carry, or one that leaves out an argument the note has, shows here.
 fn check_whole(note: &Note, what: &str) {
-    for c in CATALOGUES {
-        let text = c.render(note);
-        assert!(!text.contains('{') && !text.starts_with('['), "{}: {note:?} renders as {text:?}\n{what}", c.lang);
-        let template = c.template(note.key).unwrap_or_default();
+    for lang in LANGUAGES {
+        let text = lang.render(note);
+        assert!(!text.contains('{') && !text.starts_with('['), "{}: {note:?} renders as {text:?}\n{what}", lang.tag);
+        let source = lang.message_source(note.key).unwrap_or_default();
         for (name, arg) in &note.args {
-            assert!(
-                template.contains(&format!("{{{name}")),
-                "{}: {} never shows its argument {name}",
-                c.lang,
-                note.key
-            );
+            assert!(source.contains(&format!("${name}")), "{}: {} never shows its argument {name}", lang.tag, note.key);
             if let Arg::Say(inner) = arg {
                 check_whole(inner, what);
             }
