@@ -46,8 +46,19 @@ def resolve(base, path, here, mods):
     return best
 
 
+def exported_macros(mods):
+    """Names of `#[macro_export]` macros: they live at the crate root, so `crate::name` names the macro, not a
+    dependency on lib.rs (the module that defines it depends on nothing for it)."""
+    names = set()
+    for path in mods.values():
+        text = open(path, encoding='utf-8').read()
+        names.update(re.findall(r'#\[macro_export\]\s*macro_rules!\s*(\w+)', text))
+    return names
+
+
 def dependencies(mods):
     graph = {}
+    macros = exported_macros(mods)
     for mod, path in mods.items():
         text = open(path, encoding='utf-8').read()
         cut = text.find('#[cfg(test)]\nmod tests')
@@ -57,7 +68,10 @@ def dependencies(mods):
         here = [] if mod == 'crate' else mod.split('::')
         deps = set()
         for m in re.finditer(r'\b(crate|super|self)((?:::[A-Za-z_]\w*)+)', text):
-            deps.add(resolve(m.group(1), m.group(2).strip(':').split('::'), here, mods))
+            path = m.group(2).strip(':').split('::')
+            if m.group(1) == 'crate' and len(path) == 1 and path[0] in macros:
+                continue
+            deps.add(resolve(m.group(1), path, here, mods))
         for m in re.finditer(r'\buse\s+(crate|super|self)::\{([^;]*)\}', text):
             for item in re.findall(r'[A-Za-z_]\w*(?:::[A-Za-z_]\w*)*', m.group(2)):
                 deps.add(resolve(m.group(1), item.split('::'), here, mods))

@@ -271,10 +271,28 @@ pub fn App(props: &AppProps) -> Html {
         let large = large.clone();
         Callback::from(move |_| large.set(!*large))
     };
+    let lang = use_state(|| crate::lang::Lang(crate::lang::initial(&props.fragment)));
+    let on_lang = {
+        let (lang, scenario) = (lang.clone(), current.scenario.clone());
+        Callback::from(move |e: Event| {
+            let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
+            if let Some(l) = protosim::i18n::language(&sel.value()) {
+                crate::lang::choose(l);
+                lang.set(crate::lang::Lang(l));
+                crate::share::set_fragment(&scenario);
+            }
+        })
+    };
     html! {
-        <main class={classes!("app", large.then_some("large"))}>
+        <ContextProvider<crate::lang::Lang> context={*lang}>
+        <main class={classes!("app", large.then_some("large"))} lang={lang.0.tag}>
             <header class="top">
                 <h1>{ "Checkout protocol explorer" }</h1>
+                <select class="lang" onchange={on_lang} aria-label="Language / 语言" data-testid="language">
+                    { for crate::lang::all().iter().map(|l| html! {
+                        <option value={l.tag} selected={l.tag == lang.0.tag}>{ l.native_name }</option>
+                    }) }
+                </select>
                 <button class="ghost" onclick={toggle_large} aria-pressed={large.to_string()} data-testid="presenter">
                     { if *large { "Normal text" } else { "Projector text" } }
                 </button>
@@ -285,5 +303,6 @@ pub fn App(props: &AppProps) -> Html {
             { st.banners() }
             { st.body(&loading, &compare) }
         </main>
+        </ContextProvider<crate::lang::Lang>>
     }
 }

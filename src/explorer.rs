@@ -174,6 +174,8 @@ struct View<'a> {
     player: &'a UseReducerHandle<Player>,
     ui: &'a UseReducerHandle<ExplorerUi>,
     props: &'a ExplorerProps,
+    /// The reader's language, for the event log.
+    lang: crate::lang::Lang,
 }
 
 impl View<'_> {
@@ -330,7 +332,7 @@ impl View<'_> {
 
     /// The event log up to the cursor: the last 80 lines that pass its filters (looking back at most 20,000).
     fn log(&self) -> Html {
-        let (model, ui) = (self.model, self.ui);
+        let (model, ui, lang) = (self.model, self.ui, self.lang);
         let log_end = model.log_end(self.cursor);
         let shown: Vec<&crate::model::LogLine> = model.log[log_end.saturating_sub(20_000)..log_end]
             .iter()
@@ -376,7 +378,7 @@ impl View<'_> {
                             { for shown.iter().map(|l| html! {
                                 <li class={l.class} onclick={seek_to(l.t_us)} title="click to go to this moment">
                                     <span class="t">{ format!("{:.3}", l.t_us as f64 / 1e6) }</span>
-                                    { " " }{ &l.text }
+                                    { " " }{ l.text(lang.0) }
                                 </li>
                             }) }
                         </ol>
@@ -453,7 +455,8 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
     *latest.borrow_mut() = (cursor, player.speed_log);
     use_shortcuts(player.dispatcher(), ui.dispatcher(), model.clone(), latest);
 
-    let view = View { model: &model, cursor, player: &player, ui: &ui, props };
+    let lang = use_context::<crate::lang::Lang>().unwrap_or_default();
+    let view = View { model: &model, cursor, player: &player, ui: &ui, props, lang };
     let violations_now: Vec<crate::model::ViolationMark> =
         model.violations.iter().filter(|v| v.t_us <= cursor).cloned().collect();
     let highlight: Vec<protosim::scenario::NodeId> = violations_now.iter().filter_map(|v| v.node).collect();
@@ -465,7 +468,7 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
         let ui = ui.dispatcher();
         Callback::from(move |id: u64| ui.dispatch(UiAction::PickMessage(Some(id))))
     };
-    let latest_line = model.log_end(cursor).checked_sub(1).map(|i| model.log[i].text.clone()).unwrap_or_default();
+    let latest_line = model.log_end(cursor).checked_sub(1).map(|i| model.log[i].text(lang.0)).unwrap_or_default();
     html! {
         <>
             { view.banners() }

@@ -11,6 +11,7 @@ pub mod cluster;
 pub mod compare_view;
 pub mod explorer;
 pub mod hunt_panel;
+pub mod lang;
 pub mod loader;
 pub mod model;
 pub mod panels;

@@ -2,6 +2,9 @@
 //! node state timelines, network cuts and readable event lines. Built once per run; every frame only looks up.
 
 use protosim::engine::Role;
+use protosim::i18n::Language;
+use protosim::narration::{Arg, Note};
+use protosim::note;
 use protosim::scenario::NodeId;
 use protosim::trace::{DropReason, Ev, MsgKind, TraceEvent};
 use protosim::{Runner, Scenario};
@@ -44,12 +47,22 @@ pub struct ViolationMark {
     pub text: String,
 }
 
-/// One line of the event log.
+/// The line that ends a run.
+fn stop_note(stop: &protosim::trace::StopReason) -> Note {
+    match stop {
+        protosim::trace::StopReason::EndOfTime => note!("log.stop.end"),
+        protosim::trace::StopReason::Limit { what, value } => {
+            note!("log.stop.limit", what = what.to_string(), value = *value)
+        }
+    }
+}
+
+/// One line of the event log: a note, rendered in the reader's language when shown ([`LogLine::text`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct LogLine {
     pub t_us: u64,
     pub class: &'static str,
-    pub text: String,
+    pub note: Note,
     /// The nodes the event is about (sender and receiver of a message, or the one node), for the log's filter.
     pub nodes: [Option<NodeId>; 2],
 }
@@ -183,9 +196,31 @@ pub struct ModelBuilder {
     dropped_lines: u64,
 }
 
-/// The heap bytes of a log line's text, with the allocator's own few bytes.
+impl LogLine {
+    /// The line in `lang`.
+    pub fn text(&self, lang: &Language) -> String {
+        lang.render(&self.note)
+    }
+}
+
+/// The heap bytes of a log line's note, with the allocator's own few bytes per allocation.
 fn text_bytes(l: &LogLine) -> usize {
-    l.text.capacity() + 8
+    fn note_bytes(n: &Note) -> usize {
+        n.args.capacity() * std::mem::size_of::<(&str, Arg)>()
+            + 8
+            + n.args.iter().map(|(_, a)| arg_bytes(a)).sum::<usize>()
+    }
+    fn arg_bytes(a: &Arg) -> usize {
+        match a {
+            Arg::Name(s) => s.capacity() + 8,
+            Arg::Say(n) => std::mem::size_of::<Note>() + 8 + note_bytes(n),
+            Arg::List(v) | Arg::Chain(v) => {
+                v.capacity() * std::mem::size_of::<Arg>() + 8 + v.iter().map(arg_bytes).sum::<usize>()
+            }
+            Arg::Num(_) | Arg::Cents(_) => 0,
+        }
+    }
+    note_bytes(&l.note)
 }
 
 fn history_bytes(
@@ -275,11 +310,13 @@ impl ModelBuilder {
             Ev::Violation { violation } => [violation.node, None],
             _ => [None, None],
         };
-        let line: Option<(&'static str, String)> = match ev {
+        let line: Option<(&'static str, Note)> = match ev {
             ev @ (Ev::Send { .. } | Ev::Duplicate { .. } | Ev::Delay { .. } | Ev::Deliver { .. } | Ev::Drop { .. }) => {
                 self.message_line(t, ev)
             }
-            Ev::Timer { node, name: timer } => Some(("timer", format!("{}: {timer} timer fires", self.name(node)))),
+            Ev::Timer { node, name: timer } => {
+                Some(("timer", note!("log.timer", node = self.name(node), timer = timer.to_string())))
+            }
             ev @ (Ev::Crash { .. }
             | Ev::Restart { .. }
             | Ev::Partition { .. }
@@ -288,19 +325,22 @@ impl ModelBuilder {
             | Ev::Network { .. }) => self.fault_line(t, ev),
             Ev::Submit { node, request_id, customer, lines } => Some((
                 "submit",
-                format!(
-                    "{} starts checkout #{request_id}: customer {customer} buys {}",
-                    self.name(node),
-                    r.catalogue().basket_text(&lines)
+                note!(
+                    "log.submit",
+                    node = self.name(node),
+                    id = request_id,
+                    customer,
+                    basket = r.catalogue().basket_text(&lines)
                 ),
             )),
             Ev::Outcome { node, request_id, outcome, latency_us } => Some((
                 if outcome.is_confirmed() { "ok" } else { "outcome" },
-                format!(
-                    "{}: checkout #{request_id} {} in {:.1} ms",
-                    self.name(node),
-                    outcome.short(),
-                    latency_us as f64 / 1000.0
+                note!(
+                    "log.outcome",
+                    node = self.name(node),
+                    id = request_id,
+                    outcome = outcome.note(),
+                    ms = format!("{:.1}", latency_us as f64 / 1000.0)
                 ),
             )),
             Ev::State { node, summary, detail } => {
@@ -308,14 +348,7 @@ impl ModelBuilder {
                 self.summaries[usize::from(node)].push(&mut self.statics, t, &st);
                 None
             }
-            Ev::Note { node, note } => {
-                let text = protosim::i18n::render(&note);
-                // Notes name their node when it is the sentence's subject; otherwise say whose note it is.
-                let who = self.name(node);
-                let starts_with_name =
-                    text.strip_prefix(who.as_str()).is_some_and(|rest| rest.starts_with(' ') || rest.is_empty());
-                Some(("note", if starts_with_name { text } else { format!("{who}: {text}") }))
-            }
+            Ev::Note { node, note } => Some(("note", note!("log.note", who = self.name(node), what = note))),
             Ev::Violation { violation: v } => {
                 let text = format!("⚠ {} broken: {} — {}", v.invariant, v.detail, v.rule);
                 self.violations.push(ViolationMark {
@@ -324,13 +357,13 @@ impl ModelBuilder {
                     invariant: v.invariant,
                     text: text.clone(),
                 });
-                Some(("violation", text))
+                Some(("violation", note!("log.violation", text)))
             }
-            Ev::Engine { note } => Some(("fault", protosim::i18n::render(&note))),
-            Ev::Stop { stop } => Some(("stop", format!("the run ends: {}", stop.describe()))),
+            Ev::Engine { note } => Some(("fault", note)),
+            Ev::Stop { stop } => Some(("stop", stop_note(&stop))),
         };
-        if let Some((class, text)) = line {
-            let l = LogLine { t_us: t, class, text, nodes };
+        if let Some((class, note)) = line {
+            let l = LogLine { t_us: t, class, note, nodes };
             self.text_bytes += text_bytes(&l);
             self.log.push(l);
         }
@@ -340,7 +373,7 @@ impl ModelBuilder {
     }
 
     /// A message's flight (sent, duplicated, held back, delivered, dropped) and its log line.
-    fn message_line(&mut self, t: u64, ev: Ev) -> Option<(&'static str, String)> {
+    fn message_line(&mut self, t: u64, ev: Ev) -> Option<(&'static str, Note)> {
         match ev {
             Ev::Send { id, from, to, label, n, kind, detail, deliver_us } => {
                 self.flights.push(Flight {
@@ -355,15 +388,18 @@ impl ModelBuilder {
                     end_us: deliver_us,
                     dropped: None,
                 });
-                let detail = detail.as_ref().map(protosim::i18n::render).unwrap_or_default();
-                Some(("send", format!("{} → {}: {label} #{id} {detail}", self.name(from), self.name(to))))
+                let (from, to, label) = (self.name(from), self.name(to), label.to_string());
+                Some(match detail {
+                    Some(detail) => ("send", note!("log.send", from, to, label, id, detail)),
+                    None => ("send", note!("log.send.bare", from, to, label, id)),
+                })
             }
             Ev::Duplicate { id, copy, deliver_us } => {
                 if let Some(f) = self.flight(id) {
                     let f = Flight { id: copy, sent_us: t, planned_us: deliver_us, end_us: deliver_us, ..f.clone() };
                     self.flights.push(f);
                 }
-                Some(("dup", format!("the network duplicates message #{id} (copy #{copy})")))
+                Some(("dup", note!("log.dup", id, copy)))
             }
             Ev::Delay { id, deliver_us } => {
                 if let Some(f) = self.flight(id) {
@@ -371,10 +407,7 @@ impl ModelBuilder {
                     f.end_us = deliver_us;
                 }
                 self.faults.push((t, format!("delay #{id}")));
-                Some((
-                    "fault",
-                    format!("you hold message #{id} back: it now arrives at {:.3} s", deliver_us as f64 / 1e6),
-                ))
+                Some(("fault", note!("log.delay", id, at_s = format!("{:.3}", deliver_us as f64 / 1e6))))
             }
             Ev::Deliver { id, from, to } => {
                 if let Some(f) = self.flight(id) {
@@ -383,7 +416,7 @@ impl ModelBuilder {
                         self.flashes[usize::from(to)].push(t);
                     }
                 }
-                Some(("deliver", format!("{} receives #{id} from {}", self.name(to), self.name(from))))
+                Some(("deliver", note!("log.deliver", to = self.name(to), id, from = self.name(from))))
             }
             Ev::Drop { id, from, to, reason } => {
                 if reason == DropReason::User {
@@ -393,31 +426,34 @@ impl ModelBuilder {
                     f.end_us = t;
                     f.dropped = Some(reason);
                 }
-                let why = match reason {
-                    DropReason::Loss => "lost by the network",
-                    DropReason::Partition => "stopped by the partition",
-                    DropReason::User => "dropped by you",
-                    DropReason::ReceiverDown => "not received: the receiver is down",
-                };
-                Some(("drop", format!("message #{id} {} → {} {why}", self.name(from), self.name(to))))
+                let (from, to) = (self.name(from), self.name(to));
+                Some((
+                    "drop",
+                    match reason {
+                        DropReason::Loss => note!("log.drop.loss", id, from, to),
+                        DropReason::Partition => note!("log.drop.partition", id, from, to),
+                        DropReason::User => note!("log.drop.user", id, from, to),
+                        DropReason::ReceiverDown => note!("log.drop.down", id, from, to),
+                    },
+                ))
             }
             _ => None,
         }
     }
 
     /// A fault (crash, restart, partition, cut, heal, network change): the picture's timelines and a log line.
-    fn fault_line(&mut self, t: u64, ev: Ev) -> Option<(&'static str, String)> {
+    fn fault_line(&mut self, t: u64, ev: Ev) -> Option<(&'static str, Note)> {
         let n = self.names.len();
         match ev {
             Ev::Crash { node } => {
                 self.faults.push((t, format!("✖ {}", self.name(node))));
                 self.up[usize::from(node)].push((t, false));
-                Some(("fault", format!("{} crashes: its memory is gone, its disk is kept", self.name(node))))
+                Some(("fault", note!("log.crash", node = self.name(node))))
             }
             Ev::Restart { node } => {
                 self.faults.push((t, format!("↺ {}", self.name(node))));
                 self.up[usize::from(node)].push((t, true));
-                Some(("fault", format!("{} restarts from its disk", self.name(node))))
+                Some(("fault", note!("log.restart", node = self.name(node))))
             }
             Ev::Partition { groups } => {
                 protosim::scenario::partition_cuts(&mut self.blocked, n, &groups);
@@ -425,35 +461,34 @@ impl ModelBuilder {
                 self.faults.push((t, "✂ partition".to_string()));
                 let names: Vec<String> =
                     groups.iter().map(|g| g.iter().map(|&m| self.name(m)).collect::<Vec<_>>().join(", ")).collect();
-                Some(("fault", format!("partition: {{{}}} | the rest", names.join("} | {"))))
+                Some(("fault", note!("log.partition", groups = format!("{{{}}}", names.join("} | {")))))
             }
             Ev::Cut { from, to } => {
                 self.blocked[usize::from(from) * n + usize::from(to)] = true;
                 self.cuts.push((t, self.blocked.clone()));
                 self.faults.push((t, format!("✂ {}→{}", self.name(from), self.name(to))));
-                Some(("fault", format!("one-way cut: {} can no longer reach {}", self.name(from), self.name(to))))
+                Some(("fault", note!("log.cut", from = self.name(from), to = self.name(to))))
             }
             Ev::Heal => {
                 self.blocked.iter_mut().for_each(|b| *b = false);
                 self.cuts.push((t, self.blocked.clone()));
                 self.faults.push((t, "heal".to_string()));
-                Some(("fault", "the network heals: every link works again".to_string()))
+                Some(("fault", note!("log.heal")))
             }
             Ev::Network { link, settings } => {
                 self.faults.push((t, "network".to_string()));
-                let which = match link {
-                    Some((a, b)) => format!("link {} → {}", self.name(a), self.name(b)),
-                    None => "every link".to_string(),
-                };
+                let (min_ms, max_ms) = (settings.latency_us_min / 1000, settings.latency_us_max / 1000);
+                let loss = format!("{:.0}", settings.loss * 100.0);
+                let dup = format!("{:.0}", settings.dup * 100.0);
                 Some((
                     "fault",
-                    format!(
-                        "{which}: latency {}–{} ms, loss {:.0}%, duplication {:.0}%",
-                        settings.latency_us_min / 1000,
-                        settings.latency_us_max / 1000,
-                        settings.loss * 100.0,
-                        settings.dup * 100.0
-                    ),
+                    match link {
+                        Some((a, b)) => {
+                            let (from, to) = (self.name(a), self.name(b));
+                            note!("log.network.link", from, to, min_ms, max_ms, loss, dup)
+                        }
+                        None => note!("log.network.all", min_ms, max_ms, loss, dup),
+                    },
                 ))
             }
             _ => None,
@@ -719,6 +754,6 @@ mod tests {
             }
         }
         assert!(m.log.windows(2).all(|w| w[0].t_us <= w[1].t_us), "the log is in time order");
-        assert!(m.log.iter().any(|l| l.text.contains("crashes")));
+        assert!(m.log.iter().any(|l| l.text(&protosim::i18n::ENGLISH).contains("crashes")));
     }
 }

@@ -16,13 +16,13 @@ pub fn link_for(s: &Scenario) -> String {
         .and_then(|w| w.location().href().ok())
         .map(|h| h.split('#').next().unwrap_or_default().to_string())
         .unwrap_or_default();
-    format!("{base}#{}", s.to_compact())
+    format!("{base}#{}{}", s.to_compact(), crate::lang::link_suffix())
 }
 
 /// Puts the scenario into the address bar without adding a history entry.
 pub fn set_fragment(s: &Scenario) {
     let Some(w) = web_sys::window() else { return };
-    let url = format!("#{}", s.to_compact());
+    let url = format!("#{}{}", s.to_compact(), crate::lang::link_suffix());
     if let Ok(h) = w.history() {
         let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
@@ -142,6 +142,8 @@ pub struct ShareBarProps {
 /// Copy link, export (scenario, trace, diagram) and import.
 #[component]
 pub fn ShareBar(props: &ShareBarProps) -> Html {
+    // The link carries the reader's language: drawn again when it changes.
+    let _lang = use_context::<crate::lang::Lang>();
     let importing = use_state(|| false);
     let import_error = use_state(|| None::<String>);
     let pasted = use_node_ref();

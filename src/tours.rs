@@ -6,6 +6,7 @@
 //! test instead of lying to a class.
 
 use crate::model::Model;
+use protosim::i18n::ENGLISH;
 use protosim::scenario::ProtocolKind;
 use protosim::Scenario;
 use yew::prelude::*;
@@ -339,7 +340,7 @@ impl Tour {
                 Intervention(i) => model.scenario.interventions.get(i).map(|x| x.at_us),
                 Log(words) => {
                     let from = model.log.partition_point(|l| l.t_us < prev);
-                    model.log[from..].iter().find(|l| l.text.contains(words)).map(|l| l.t_us)
+                    model.log[from..].iter().find(|l| l.text(&ENGLISH).contains(words)).map(|l| l.t_us)
                 }
                 Violation => model.violations.first().map(|v| v.t_us),
             };

@@ -5,8 +5,8 @@
 //! operations, so a protocol bug that takes stock twice, charges twice or writes over a concurrent update is caught.
 
 use crate::invariants::Violation;
-use crate::narration::note;
 use crate::narration::{Arg, Note};
+use crate::note;
 use crate::scenario::{Line, NodeId, Workload};
 use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};

@@ -10,8 +10,8 @@
 
 use crate::domain::{Catalogue, CheckoutRequest, Outcome, RequestId};
 use crate::invariants::{InvariantInfo, Verdict, Violation};
-use crate::narration::note;
 use crate::narration::Note;
+use crate::note;
 use crate::rng::{SimRng, Stream};
 use crate::scenario::{Action, Line, LinkSettings, NodeId, Scenario};
 use crate::trace::{DropReason, Ev, Metrics, StopReason, TraceEvent};

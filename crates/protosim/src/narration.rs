@@ -1,7 +1,7 @@
 //! Narration as typed records: what a node (or the engine) says, in no language yet.
 //!
 //! A protocol never formats a sentence. It emits a [`Note`]: a catalogue key (`raft.vote.granted`) and named
-//! arguments (`from = 2, term = 3`), built with the crate's `note!` macro (`use crate::narration::note`). The trace stores the note as it
+//! arguments (`from = 2, term = 3`), built with the [`note!`](crate::note) macro. The trace stores the note as it
 //! is; [`crate::i18n`] renders it through one message catalogue, in the reader's language, when someone reads it
 //! (the page's event log, `protosim run --narrate`, the golden transcripts). A second language is a second
 //! catalogue, not a change to any protocol.
@@ -60,17 +60,17 @@ impl Note {
 /// Builds a [`Note`]: `note!("raft.vote.granted", from, term = s.term)`. A bare name passes the variable of that
 /// name; `name = expr` passes an expression. Values convert with `Arg::from` (numbers, `String` names, notes,
 /// lists).
+#[macro_export]
 macro_rules! note {
     (@v $name:ident) => { $name };
     (@v $name:ident = $v:expr) => { $v };
     ($key:literal $(, $name:ident $(= $v:expr)?)* $(,)?) => {
         $crate::narration::Note::new(
             $key,
-            vec![$((stringify!($name), $crate::narration::Arg::from($crate::narration::note!(@v $name $(= $v)?)))),*],
+            vec![$((stringify!($name), $crate::narration::Arg::from($crate::note!(@v $name $(= $v)?)))),*],
         )
     };
 }
-pub(crate) use note;
 
 macro_rules! from_num {
     ($($t:ty),*) => {$(

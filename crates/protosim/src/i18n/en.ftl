@@ -238,3 +238,28 @@ twopc-vote-own-commit = its own check passes: commits txn #{ $txn } at once — 
 twopc-vote-unknown = gets node { $from }'s vote on txn #{ $txn }, which its log does not hold: nothing to count
 twopc-vote-yes = reserves for txn #{ $txn }, writes “prepared” to disk, votes YES: now uncertain
 twopc-votes-timeout = not every vote on txn #{ $txn } arrived in time: aborts it
+
+## The event log's own lines (src/model.rs): what happened, around what the nodes say.
+log-note = { $who }: { $what }
+log-send = { $from } → { $to }: { $label } #{ $id } { $detail }
+log-send-bare = { $from } → { $to }: { $label } #{ $id }
+log-dup = the network duplicates message #{ $id } (copy #{ $copy })
+log-delay = you hold message #{ $id } back: it now arrives at { $at_s } s
+log-deliver = { $to } receives #{ $id } from { $from }
+log-drop-loss = message #{ $id } { $from } → { $to } lost by the network
+log-drop-partition = message #{ $id } { $from } → { $to } stopped by the partition
+log-drop-user = message #{ $id } { $from } → { $to } dropped by you
+log-drop-down = message #{ $id } { $from } → { $to } not received: the receiver is down
+log-timer = { $node }: { $timer } timer fires
+log-crash = { $node } crashes: its memory is gone, its disk is kept
+log-restart = { $node } restarts from its disk
+log-partition = partition: { $groups } | the rest
+log-cut = one-way cut: { $from } can no longer reach { $to }
+log-heal = the network heals: every link works again
+log-network-all = every link: latency { $min_ms }–{ $max_ms } ms, loss { $loss }%, duplication { $dup }%
+log-network-link = link { $from } → { $to }: latency { $min_ms }–{ $max_ms } ms, loss { $loss }%, duplication { $dup }%
+log-submit = { $node } starts checkout #{ $id }: customer { $customer } buys { $basket }
+log-outcome = { $node }: checkout #{ $id } { $outcome } in { $ms } ms
+log-violation = { $text }
+log-stop-end = the run ends: reached the end of the scenario's time
+log-stop-limit = the run ends: stopped early: the limit { $what } = { $value } was reached

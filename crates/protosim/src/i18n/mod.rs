@@ -197,7 +197,7 @@ pub fn render(note: &Note) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::narration::note;
+    use crate::note;
 
     #[test]
     fn placeholders_plurals_nesting_lists_and_unknown_keys() {

@@ -193,3 +193,28 @@ twopc-vote-own-commit = 自己的检查通过：立即提交事务 #{ $txn }—�
 twopc-vote-unknown = 收到节点 { $from } 对事务 #{ $txn } 的投票，但它的日志中没有该事务：不予计票
 twopc-vote-yes = 为事务 #{ $txn } 预留资源，把“已准备”写入磁盘，投赞成票：此后处于不确定状态
 twopc-votes-timeout = 事务 #{ $txn } 的投票没有全部按时到达：中止它
+
+## 事件日志自己的行（src/model.rs）：发生了什么，围绕节点的叙述。
+log-note = { $who }：{ $what }
+log-send = { $from } → { $to }：{ $label } #{ $id } { $detail }
+log-send-bare = { $from } → { $to }：{ $label } #{ $id }
+log-dup = 网络复制了消息 #{ $id }（副本 #{ $copy }）
+log-delay = 你扣住了消息 #{ $id }：它现在于 { $at_s } 秒到达
+log-deliver = { $to } 收到来自 { $from } 的 #{ $id }
+log-drop-loss = 消息 #{ $id } { $from } → { $to } 被网络丢失
+log-drop-partition = 消息 #{ $id } { $from } → { $to } 被网络分区阻断
+log-drop-user = 消息 #{ $id } { $from } → { $to } 被你丢弃
+log-drop-down = 消息 #{ $id } { $from } → { $to } 未被接收：接收方已宕机
+log-timer = { $node }：{ $timer } 定时器触发
+log-crash = { $node } 崩溃：内存丢失，磁盘保留
+log-restart = { $node } 从磁盘重启
+log-partition = 网络分区：{ $groups } | 其余节点
+log-cut = 单向切断：{ $from } 再也无法到达 { $to }
+log-heal = 网络恢复：所有链路重新连通
+log-network-all = 所有链路：延迟 { $min_ms }–{ $max_ms } 毫秒，丢包 { $loss }%，重复 { $dup }%
+log-network-link = 链路 { $from } → { $to }：延迟 { $min_ms }–{ $max_ms } 毫秒，丢包 { $loss }%，重复 { $dup }%
+log-submit = { $node } 发起结账 #{ $id }：顾客 { $customer } 购买 { $basket }
+log-outcome = { $node }：结账 #{ $id } { $outcome }，用时 { $ms } 毫秒
+log-violation = { $text }
+log-stop-end = 运行结束：已到达场景设定的时间
+log-stop-limit = 运行结束：提前停止，已达到上限 { $what } = { $value }

@@ -26,7 +26,7 @@
 
 use crate::domain::{AbortReason, CheckoutRequest, Outcome, RequestId};
 use crate::engine::{Ctx, Protocol, TimerId};
-use crate::narration::note;
+use crate::note;
 use crate::scenario::NodeId;
 use crate::vecmap::{VecMap, VecSet};
 

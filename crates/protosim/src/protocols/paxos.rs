@@ -32,8 +32,8 @@
 use crate::domain::{rules, Catalogue, CheckoutRequest, Outcome, RequestId, Shop};
 use crate::engine::{CheckView, Ctx, LogCell, Message, MsgKind, NodeDetail, Protocol, TimerId, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
-use crate::narration::note;
 use crate::narration::{Arg, Note};
+use crate::note;
 use crate::protocols::client::{shopper_spelling, Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
 use crate::protocols::meta::{
     crash_between, plain, OptionInfo, OptionStore, OptionValues, ProtocolInfo, Trial, VariantInfo,

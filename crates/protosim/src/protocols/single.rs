@@ -16,7 +16,8 @@
 use crate::domain::{rules, Catalogue, CheckoutRequest, Outcome, RequestId, Shop};
 use crate::engine::{CheckView, Ctx, Message, MsgKind, Protocol, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
-use crate::narration::{note, Note};
+use crate::narration::Note;
+use crate::note;
 use crate::protocols::client::{shopper_spelling, Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
 use crate::protocols::meta::{crash_between, plain, ProtocolInfo, Trial, VariantInfo};
 use crate::scenario::{NodeId, ProtocolKind, Scenario};

@@ -29,8 +29,8 @@
 use crate::domain::{cents, rules, AbortReason, Catalogue, CheckoutRequest, Outcome, RequestId};
 use crate::engine::{CheckView, Ctx, LogCell, Message, MsgKind, NodeDetail, Protocol, TimerId, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
-use crate::narration::note;
 use crate::narration::{Arg, Note};
+use crate::note;
 use crate::protocols::client::{shopper_spelling, Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
 use crate::protocols::meta::{plain, OptionInfo, OptionStore, OptionValues, ProtocolInfo, Trial, VariantInfo};
 use crate::scenario::{Action, Intervention, Line, NodeId, ProtocolKind, Scenario};

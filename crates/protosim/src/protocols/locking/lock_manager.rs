@@ -2,8 +2,8 @@
 //! tokens, leases, revocation, and the three deadlock strategies (detect, wound-wait, timeout).
 
 use crate::engine::Ctx;
-use crate::narration::note;
 use crate::narration::Arg;
+use crate::note;
 use crate::scenario::{DeadlockStrategy, NodeId};
 use crate::vecmap::{VecMap, VecSet};
 

@@ -60,7 +60,7 @@ pub use types::*;
 use crate::domain::{Catalogue, CheckoutRequest};
 use crate::engine::{CheckView, Ctx, NodeDetail, Protocol};
 use crate::invariants::{InvariantInfo, Violation};
-use crate::narration::note;
+use crate::note;
 use crate::scenario::{NodeId, Scenario};
 use crate::vecmap::{VecMap, VecSet};
 

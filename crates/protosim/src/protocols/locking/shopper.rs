@@ -3,8 +3,8 @@
 
 use crate::domain::{AbortReason, Outcome, RequestId};
 use crate::engine::Ctx;
-use crate::narration::note;
 use crate::narration::Note;
+use crate::note;
 use crate::scenario::NodeId;
 use crate::vecmap::VecMap;
 

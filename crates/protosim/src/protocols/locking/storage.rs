@@ -2,7 +2,7 @@
 //! (Percolator's commit: the primary's decision is the transaction's), fences, and settling writes left behind.
 
 use crate::engine::Ctx;
-use crate::narration::note;
+use crate::note;
 use crate::scenario::NodeId;
 
 use super::types::*;

@@ -3,8 +3,8 @@
 
 use crate::domain::{Catalogue, CheckoutRequest, RequestId};
 use crate::engine::{Ctx, Message, TimerId, TimerKind};
-use crate::narration::note;
 use crate::narration::{Arg, Note};
+use crate::note;
 use crate::scenario::{DeadlockStrategy, NodeId};
 use crate::vecmap::{VecMap, VecSet};
 

@@ -4,7 +4,7 @@
 
 use super::types::*;
 use crate::engine::Ctx;
-use crate::narration::note;
+use crate::note;
 use crate::scenario::NodeId;
 use crate::vecmap::VecSet;
 

@@ -8,7 +8,7 @@ use super::log::RaftLog;
 use super::types::*;
 use crate::domain::CheckoutRequest;
 use crate::engine::Ctx;
-use crate::narration::note;
+use crate::note;
 use crate::scenario::NodeId;
 
 /// An AppendEntries as a follower reads it.

@@ -6,7 +6,7 @@
 use super::types::*;
 use crate::domain::CheckoutRequest;
 use crate::engine::Ctx;
-use crate::narration::note;
+use crate::note;
 use crate::scenario::NodeId;
 use std::rc::Rc;
 

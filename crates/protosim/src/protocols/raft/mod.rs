@@ -43,7 +43,7 @@ pub use types::*;
 use crate::domain::{Catalogue, CheckoutRequest, Shop};
 use crate::engine::{CheckView, Ctx, LogCell, NodeDetail, Protocol};
 use crate::invariants::{InvariantInfo, Violation};
-use crate::narration::note;
+use crate::note;
 use crate::protocols::client::{shopper_spelling, Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
 use crate::scenario::{NodeId, Scenario};
 use crate::vecmap::{VecMap, VecSet};

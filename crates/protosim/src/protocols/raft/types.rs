@@ -4,8 +4,8 @@
 use crate::domain::{rules, Catalogue, CheckoutRequest, Outcome, RequestId, Shop};
 use crate::engine::{Ctx, Message, MsgKind, TimerId, TimerKind};
 use crate::invariants::InvariantInfo;
-use crate::narration::note;
 use crate::narration::Note;
+use crate::note;
 use crate::protocols::client::{Client, Outbox};
 use crate::protocols::meta::{crash_between, plain, ProtocolInfo, Trial, VariantInfo};
 use crate::scenario::{NodeId, ProtocolKind, Scenario};

@@ -1,0 +1,84 @@
+//! The reader's language for everything rendered from the message catalogues (`protosim::i18n`): today the event
+//! log — what nodes say, what each message carries, and the log's own lines. (The page's buttons and headings are
+//! English still.)
+//!
+//! Picked on first visit from, in order: the link's `&lang=` (a shared link carries its sender's language), the
+//! reader's last choice (remembered in the browser's local storage), the browser's preferred languages, English.
+//! Switching never reruns or resets the run: log lines keep their notes and are rendered again in the new
+//! language.
+
+use protosim::i18n::{language, Language, ENGLISH, LANGUAGES};
+use std::cell::Cell;
+
+/// The chosen language, as a Yew context value (compared by identity).
+#[derive(Clone, Copy)]
+pub struct Lang(pub &'static Language);
+
+impl PartialEq for Lang {
+    fn eq(&self, other: &Lang) -> bool {
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+impl Default for Lang {
+    fn default() -> Lang {
+        Lang(&ENGLISH)
+    }
+}
+
+thread_local! {
+    /// The same choice, for code outside components (the share link, the address bar).
+    static CURRENT: Cell<&'static Language> = Cell::new(&ENGLISH);
+}
+
+const STORAGE_KEY: &str = "checkout-explorer-lang";
+
+/// The language chosen now.
+pub fn current() -> &'static Language {
+    CURRENT.with(Cell::get)
+}
+
+/// Makes `lang` the language of the page and remembers it for the next visit.
+pub fn choose(lang: &'static Language) {
+    CURRENT.with(|c| c.set(lang));
+    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item(STORAGE_KEY, lang.tag);
+    }
+}
+
+/// A URL fragment's parameter `name` (`#s1.…&lang=zh-CN&…`).
+pub fn fragment_param<'a>(fragment: &'a str, name: &str) -> Option<&'a str> {
+    fragment.split('&').skip(1).find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
+}
+
+/// The language a page opened with `fragment` starts in (see the module's documentation).
+pub fn initial(fragment: &str) -> &'static Language {
+    let from_link = fragment_param(fragment, "lang").and_then(language);
+    let window = web_sys::window();
+    let remembered = || {
+        let storage = window.as_ref()?.local_storage().ok().flatten()?;
+        language(&storage.get_item(STORAGE_KEY).ok().flatten()?)
+    };
+    let browser = || {
+        let languages = window.as_ref()?.navigator().languages();
+        languages.iter().filter_map(|l| l.as_string()).find_map(|l| language(&l))
+    };
+    let lang = from_link.or_else(remembered).or_else(browser).unwrap_or(&ENGLISH);
+    CURRENT.with(|c| c.set(lang));
+    lang
+}
+
+/// The `&lang=…` a share link carries: empty for English, the default.
+pub fn link_suffix() -> String {
+    let lang = current();
+    if std::ptr::eq(lang, &ENGLISH) {
+        String::new()
+    } else {
+        format!("&lang={}", lang.tag)
+    }
+}
+
+/// Every language, for the menu.
+pub fn all() -> &'static [&'static Language] {
+    LANGUAGES
+}
