@@ -59,4 +59,12 @@ if [ "$need_browser" = 1 ] && { ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/ch
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
+# A Chinese font, so that the zh-CN page's screenshots show characters, not empty boxes (a reader's own computer
+# has one; a bare Debian does not).
+if [ "$need_browser" = 1 ] && ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+  say "installing Debian's fonts-wqy-zenhei (Chinese glyphs for the zh-CN screenshots)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null 2>&1 || {
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null; } ||
+    say "could not install fonts-wqy-zenhei: zh-CN screenshots will show boxes for Chinese (the tests do not need it)"
+fi
 say "tools ready: $(trunk --version), $(wasm-bindgen --version), wasm-opt $("$TOOLS/node_modules/.bin/wasm-opt" --version | awk '{print $3}')"
