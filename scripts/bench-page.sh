@@ -7,7 +7,12 @@ set -euo pipefail
 if [ -n "${CHECKOUT_BENCH_PAGE_INNER:-}" ]; then exit 0; fi
 export CHECKOUT_BENCH_PAGE_INNER=1
 : "${TRUNK_STAGING_DIR:?run by trunk as a post_build hook}"
-args=(build --offline --dist "$TRUNK_STAGING_DIR/bench" --public-url "${TRUNK_PUBLIC_URL%/}/bench/")
+# Relative to the bench page itself when the app's URLs are relative ("./"), else under the app's public URL.
+case "${TRUNK_PUBLIC_URL:-/}" in
+  /*) public_url="${TRUNK_PUBLIC_URL%/}/bench/" ;;
+  *) public_url="./" ;;
+esac
+args=(build --offline --dist "$TRUNK_STAGING_DIR/bench" --public-url "$public_url")
 if [ "${TRUNK_PROFILE:-}" = release ]; then args+=(--release); fi
 echo "[bench-page] trunk ${args[*]} -- bench.html"
 exec trunk "${args[@]}" -- bench.html

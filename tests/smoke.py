@@ -221,6 +221,23 @@ def main():
         charts = wd.js("return document.querySelectorAll('[data-testid=charts] svg').length;")
         check("runs with the network off", charts and charts >= 4, f"({charts} charts drawn)")
         audit(wd, check)
+        # Hosted under a sub-folder (a course page at /ds/explorer/): relative asset URLs, so it mounts and plays.
+        sub_root = tempfile.mkdtemp(prefix="smoke-sub-")
+        os.makedirs(os.path.join(sub_root, "sub"))
+        os.symlink(os.path.abspath(a.dist), os.path.join(sub_root, "sub", "folder"))
+        sub_port = free_port()
+        sub_server = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", sub_port), functools.partial(Quiet, directory=sub_root))
+        threading.Thread(target=sub_server.serve_forever, daemon=True).start()
+        wd.go("about:blank")
+        wd.go(f"http://127.0.0.1:{sub_port}/sub/folder/")
+        sub_first = wd.wait_for(clock, 30)
+        time.sleep(1.0)
+        sub_second = wd.js(clock)
+        check("mounts and plays from a sub-folder (/sub/folder/)",
+              sub_first is not None and sub_second is not None and int(sub_second) > int(sub_first),
+              f"({sub_first} → {sub_second} µs)")
+        sub_server.shutdown()
         # The audit left panels open and switched tabs: start again from a fresh page.
         wd.go("about:blank")
         wd.go(url)
