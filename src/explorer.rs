@@ -107,6 +107,10 @@ impl Reducible for ExplorerUi {
 
 /// Keyboard shortcuts: one listener on the document while the explorer is mounted. It reads the latest cursor and
 /// speed through a shared cell, so the listener need not be rebuilt on every frame.
+///
+/// The listener is not passive, so a shortcut's `preventDefault` holds (Space does not also scroll the page). A key
+/// acts once whatever has focus: text fields keep their keys, and Space or Enter on a focused button (or link,
+/// or summary) is that control's own click, not also the page's shortcut.
 #[hook]
 fn use_shortcuts(
     player: UseReducerDispatcher<Player>,
@@ -117,13 +121,14 @@ fn use_shortcuts(
     use_effect_with((), move |_| {
         let doc = web_sys::window().and_then(|w| w.document());
         let listener = doc.map(|doc| {
-            gloo::events::EventListener::new(&doc, "keydown", move |e| {
+            let options = gloo::events::EventListenerOptions::enable_prevent_default();
+            gloo::events::EventListener::new_with_options(&doc, "keydown", options, move |e| {
                 let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-                let typing = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
-                if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                let tag = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).map(|el| el.tag_name());
+                let typing = tag.as_deref().is_some_and(|t| matches!(t, "INPUT" | "SELECT" | "TEXTAREA"));
+                let activates = tag.as_deref().is_some_and(|t| matches!(t, "BUTTON" | "A" | "SUMMARY"))
+                    && matches!(e.key().as_str(), " " | "Enter");
+                if typing || activates || e.ctrl_key() || e.meta_key() || e.alt_key() {
                     return;
                 }
                 let (cursor, speed) = *latest.borrow();

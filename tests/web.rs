@@ -1025,3 +1025,32 @@ async fn switching_the_language_mid_run_keeps_the_run_and_the_moment_and_the_lin
     wait_for("the linked page narrating in Chinese", || log(&again).contains("任期")).await;
     pick(&again, "language", "en").await;
 }
+
+#[wasm_bindgen_test]
+async fn space_acts_once_whatever_has_focus_and_never_scrolls_the_page() {
+    let root = mount("", false).await;
+    let playing = |root: &Element| find(root, "play").unwrap().text_content().unwrap().contains("Pause");
+    let space_on = |target: &web_sys::EventTarget| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(" ");
+        init.set_bubbles(true);
+        init.set_cancelable(true);
+        let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        target.dispatch_event(&ev).unwrap();
+        ev.default_prevented()
+    };
+    // On the page: the shortcut plays, and its preventDefault holds (the listener is not passive), so the page
+    // does not scroll.
+    let body = web_sys::window().unwrap().document().unwrap().body().unwrap();
+    assert!(space_on(&body), "Space's default (scrolling) is prevented");
+    settle().await;
+    assert!(playing(&root), "Space plays");
+    // On a focused button, Space is the button's own click: the page's shortcut stays out of it.
+    let button = find(&root, "play").unwrap();
+    assert!(!space_on(&button), "the button keeps its own Space");
+    settle().await;
+    assert!(playing(&root), "the shortcut did not toggle as well (the button's click does, once)");
+    click(&button);
+    settle().await;
+    assert!(!playing(&root), "and the click alone pauses");
+}
