@@ -206,13 +206,11 @@ impl LogLine {
 /// The heap bytes of a log line's note, with the allocator's own few bytes per allocation.
 fn text_bytes(l: &LogLine) -> usize {
     fn note_bytes(n: &Note) -> usize {
-        n.args.capacity() * std::mem::size_of::<(&str, Arg)>()
-            + 8
-            + n.args.iter().map(|(_, a)| arg_bytes(a)).sum::<usize>()
+        n.args.len() * std::mem::size_of::<(&str, Arg)>() + 8 + n.args.iter().map(|(_, a)| arg_bytes(a)).sum::<usize>()
     }
     fn arg_bytes(a: &Arg) -> usize {
         match a {
-            Arg::Name(s) => s.capacity() + 8,
+            Arg::Name(s) => s.len() + 8,
             Arg::Say(n) => std::mem::size_of::<Note>() + 8 + note_bytes(n),
             Arg::List(v) | Arg::Chain(v) => {
                 v.capacity() * std::mem::size_of::<Arg>() + 8 + v.iter().map(arg_bytes).sum::<usize>()

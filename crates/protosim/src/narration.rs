@@ -21,7 +21,8 @@ use serde::Serialize;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Note {
     pub key: &'static str,
-    pub args: Vec<(&'static str, Arg)>,
+    /// Boxed, not a `Vec`: a note never grows, and the page keeps one per event-log line.
+    pub args: Box<[(&'static str, Arg)]>,
 }
 
 /// A typed argument of a [`Note`].
@@ -30,7 +31,7 @@ pub enum Arg {
     /// A count, an id, a term, an index, a duration (the key says its unit).
     Num(u64),
     /// An identifier that is not a word in any language: a transaction "#3.1", a ballot "4.2", a row name.
-    Name(String),
+    Name(Box<str>),
     /// An amount of money in cents.
     Cents(u64),
     /// A phrase that is words: rendered by the catalogue in place.
@@ -43,12 +44,12 @@ pub enum Arg {
 
 impl Note {
     pub fn new(key: &'static str, args: Vec<(&'static str, Arg)>) -> Note {
-        Note { key, args }
+        Note { key, args: args.into_boxed_slice() }
     }
 
     /// A note with no arguments.
     pub fn key(key: &'static str) -> Note {
-        Note { key, args: Vec::new() }
+        Note { key, args: Box::new([]) }
     }
 
     /// The argument called `name`.
@@ -85,7 +86,7 @@ from_num!(u8, u16, u32, u64, usize);
 
 impl From<String> for Arg {
     fn from(s: String) -> Arg {
-        Arg::Name(s)
+        Arg::Name(s.into_boxed_str())
     }
 }
 impl From<Note> for Arg {

@@ -167,7 +167,7 @@ impl Language {
     fn arg_text(&self, arg: &Arg) -> String {
         match arg {
             Arg::Num(n) => n.to_string(),
-            Arg::Name(s) => s.clone(),
+            Arg::Name(s) => s.to_string(),
             Arg::Cents(c) => (self.money)(*c),
             Arg::Say(n) => self.render(n),
             Arg::List(v) | Arg::Chain(v) => {

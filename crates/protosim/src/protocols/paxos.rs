@@ -169,7 +169,7 @@ fn value_text(v: &Value) -> String {
 fn value_arg(v: &Value) -> Arg {
     match v.as_deref().map(Vec::as_slice) {
         None | Some([]) => Arg::from(note!("paxos.value.noop")),
-        _ => Arg::Name(value_text(v)),
+        _ => Arg::from(value_text(v)),
     }
 }
 
@@ -179,7 +179,7 @@ fn ballot_text(b: Ballot) -> String {
 
 /// A ballot in narration: `round.proposer`, an identifier.
 fn ballot_arg(b: Ballot) -> Arg {
-    Arg::Name(ballot_text(b))
+    Arg::from(ballot_text(b))
 }
 
 #[derive(Clone, Debug)]

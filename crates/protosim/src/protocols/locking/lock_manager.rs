@@ -214,7 +214,7 @@ impl Locking {
         }
         if let Some(why) = revoked {
             ctx.note(|| {
-                let rows: Vec<Arg> = t.held.iter().map(|r| Arg::Name(self.row_name(*r))).collect();
+                let rows: Vec<Arg> = t.held.iter().map(|r| Arg::from(self.row_name(*r))).collect();
                 let (txn, why) = (txn_name(txn), why.note());
                 if rows.is_empty() {
                     note!("locking.abort.no_locks", txn, why)

@@ -46,7 +46,7 @@ pub fn txn_name(txn: TxnId) -> String {
 
 /// A transaction in narration: its name, an identifier.
 pub fn txn_arg(txn: TxnId) -> Arg {
-    Arg::Name(txn_name(txn))
+    Arg::from(txn_name(txn))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
