@@ -285,7 +285,7 @@ pub fn App(props: &AppProps) -> Html {
     };
     html! {
         <ContextProvider<crate::lang::Lang> context={*lang}>
-        <main class={classes!("app", large.then_some("large"))} lang={lang.0.tag}>
+        <main class={classes!("app", large.then_some("large"))}>
             <header class="top">
                 <h1>{ "Checkout protocol explorer" }</h1>
                 <select class="lang" onchange={on_lang} aria-label="Language / 语言" data-testid="language">

@@ -379,7 +379,7 @@ impl View<'_> {
                                 }) }
                             </select>
                         </h2>
-                        <ol data-testid="events">
+                        <ol data-testid="events" lang={lang.0.tag}>
                             { for shown.iter().map(|l| html! {
                                 <li class={l.class} onclick={seek_to(l.t_us)} title="click to go to this moment">
                                     <span class="t">{ format!("{:.3}", l.t_us as f64 / 1e6) }</span>

@@ -46,9 +46,9 @@ pub fn choose(lang: &'static Language) {
     }
 }
 
-/// A URL fragment's parameter `name` (`#s1.…&lang=zh-CN&…`).
+/// A URL fragment's parameter `name` (`#s1.…&lang=zh-CN&…`, or `#lang=zh-CN` alone).
 pub fn fragment_param<'a>(fragment: &'a str, name: &str) -> Option<&'a str> {
-    fragment.split('&').skip(1).find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
+    fragment.trim_start_matches('#').split('&').find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
 }
 
 /// The language a page opened with `fragment` starts in (see the module's documentation).

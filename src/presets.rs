@@ -20,8 +20,8 @@ pub fn default_scenario_sized(kind: ProtocolKind, nodes: u16) -> Scenario {
 
 /// The scenario to show for a URL fragment: the default when there is none, or an error to show beside it.
 pub fn scenario_for_fragment(fragment: &str) -> (Scenario, Option<ScenarioError>) {
-    // The scenario, before any `&name=value` parameters (`&lang=zh-CN`).
-    let f = fragment.trim().trim_start_matches('#').split('&').next().unwrap_or_default();
+    // The scenario is the part that is not a `name=value` parameter (`&lang=zh-CN`); there may be none.
+    let f = fragment.trim().trim_start_matches('#').split('&').find(|p| !p.contains('=')).unwrap_or_default();
     if f.is_empty() {
         return (default_scenario(DEFAULT_PROTOCOL), None);
     }

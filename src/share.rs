@@ -259,7 +259,10 @@ pub fn import_text(text: &str) -> Result<Scenario, String> {
         return Err("nothing to import: the text is empty".into());
     }
     if let Some(pos) = t.find("#s1.").or_else(|| t.starts_with("s1.").then_some(0)) {
-        return Scenario::from_compact(&t[pos..]).map_err(|e| e.to_string());
+        // The scenario ends where the link's parameters (`&lang=zh-CN`) or the pasted text's next word begin.
+        let link = &t[pos..];
+        let end = link.find(|c: char| c == '&' || c.is_whitespace()).unwrap_or(link.len());
+        return Scenario::from_compact(&link[..end]).map_err(|e| e.to_string());
     }
     // Parsed once: a valid JSON text is read from its value, and only text that is not JSON goes to `from_json`,
     // for its syntax error.

@@ -26,6 +26,13 @@ fn imported_text_of_every_kind_is_read_or_refused_with_a_reason() {
     let s = checkout_explorer::app::default_scenario(protosim::protocols::twopc::KIND);
     assert_eq!(import_text(&s.to_json_pretty()).unwrap(), s);
     assert_eq!(import_text(&format!("  https://x.example/#{}\n", s.to_compact())).unwrap(), s, "a pasted link");
+    let with_lang = format!("https://x.example/#{}&lang=zh-CN", s.to_compact());
+    assert_eq!(import_text(&with_lang).unwrap(), s, "a link that carries its language");
+    // A fragment with parameters: the scenario is the part that is not one; a language alone opens the default.
+    let (opened, error) = checkout_explorer::app::scenario_for_fragment(&format!("#{}&lang=zh-CN", s.to_compact()));
+    assert!(error.is_none() && opened == s);
+    let (_, error) = checkout_explorer::app::scenario_for_fragment("#lang=zh-CN");
+    assert!(error.is_none(), "a language alone is not a broken link: {error:?}");
     let trace = format!("{{\"scenario\": {}, \"trace_hash\": \"0\", \"events\": []}}", s.to_json());
     assert_eq!(import_text(&trace).unwrap(), s, "an exported trace");
     for bad in

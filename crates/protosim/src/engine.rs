@@ -808,8 +808,7 @@ impl<P: Protocol> Engine<P> {
     fn submit(&mut self, shopper: NodeId, customer: u16, lines: Vec<Line>) -> Option<NodeId> {
         if !self.core.nodes[usize::from(shopper)].up {
             if self.opts.narrate {
-                let node = self.proto.node_name(shopper);
-                self.record(Ev::Note { node: shopper, note: note!("engine.shopper_down", node) });
+                self.record(Ev::Note { node: shopper, note: note!("engine.shopper_down") });
             }
             return None;
         }

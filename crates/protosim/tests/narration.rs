@@ -62,7 +62,9 @@ fn check_whole(note: &Note, what: &str) {
         assert!(!text.contains('{') && !text.starts_with('['), "{}: {note:?} renders as {text:?}\n{what}", lang.tag);
         let source = lang.message_source(note.key).unwrap_or_default();
         for (name, arg) in &note.args {
-            assert!(source.contains(&format!("${name}")), "{}: {} never shows its argument {name}", lang.tag, note.key);
+            // `{ $name }` or `{ $name -> …`: the name whole, not the start of a longer one.
+            let shown = source.contains(&format!("${name} "));
+            assert!(shown, "{}: {} never shows its argument {name}", lang.tag, note.key);
             if let Arg::Say(inner) = arg {
                 check_whole(inner, what);
             }
