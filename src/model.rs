@@ -313,7 +313,8 @@ impl ModelBuilder {
                 self.message_line(t, ev)
             }
             Ev::Timer { node, name: timer } => {
-                Some(("timer", note!("log.timer", node = self.name(node), timer = timer.to_string())))
+                // The catalogues name each timer by its slug (`leader-silent`): a Fluent variant key has no spaces.
+                Some(("timer", note!("log.timer", node = self.name(node), timer = timer.replace(' ', "-"))))
             }
             ev @ (Ev::Crash { .. }
             | Ev::Restart { .. }

@@ -1008,6 +1008,11 @@ async fn switching_the_language_mid_run_keeps_the_run_and_the_moment_and_the_lin
     pick(&root, "language", "zh-CN").await;
     wait_for("the event log in Chinese", || log(&root).contains("任期")).await;
     assert!(!log(&root).contains(" term "), "no English narration left in the log: {}", log(&root));
+    assert!(
+        !log(&root).contains("timer fires") && log(&root).contains("定时器触发"),
+        "timers in Chinese: {}",
+        log(&root)
+    );
     assert_eq!(trace_of(&root), trace, "the same run (trace hash)");
     assert_eq!(clock_us(&root), clock, "at the same moment");
     let link = find(&root, "copy-link").unwrap().get_attribute("data-link").unwrap();

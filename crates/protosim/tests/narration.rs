@@ -75,6 +75,7 @@ fn check_whole(note: &Note, what: &str) {
 #[test]
 fn what_every_protocol_says_under_faults_renders_whole() {
     let mut keys = BTreeSet::new();
+    let mut timers = BTreeSet::new();
     for p in protosim::protocols::kinds() {
         for v in info(p).variants {
             for seed in 1..=6 {
@@ -90,6 +91,9 @@ fn what_every_protocol_says_under_faults_renders_whole() {
                 let r = run(&s, RecordOptions::default()).unwrap();
                 let what = format!("scenario: {}", s.to_json());
                 for e in r.trace() {
+                    if let Ev::Timer { name, .. } = &e.ev {
+                        timers.insert(name.replace(' ', "-"));
+                    }
                     if let Ev::Note { note, .. } | Ev::Engine { note } | Ev::Send { detail: Some(note), .. } = &e.ev {
                         keys.insert(note.key);
                         check_whole(note, &what);
@@ -99,4 +103,15 @@ fn what_every_protocol_says_under_faults_renders_whole() {
         }
     }
     assert!(keys.len() > 100, "the runs say many different things ({} keys)", keys.len());
+    // The event log names each timer that fires (by its slug, a variant of `log-timer`) in every language.
+    assert!(timers.len() >= 12, "{timers:?}");
+    for lang in LANGUAGES {
+        let source = lang.message_source("log.timer").unwrap_or_default();
+        for t in &timers {
+            assert!(source.contains(&format!("[{t}]")), "{}: the timer `{t}` has no name in log-timer", lang.tag);
+        }
+    }
+    let n = protosim::note!("log.timer", node = "n1".to_string(), timer = "leader-silent".to_string());
+    assert_eq!(protosim::i18n::render(&n), "n1: leader silent timer fires");
+    assert_eq!(protosim::i18n::CHINESE.render(&n), "n1：领导者无应答定时器触发");
 }

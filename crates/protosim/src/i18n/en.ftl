@@ -250,7 +250,25 @@ log-drop-loss = message #{ $id } { $from } → { $to } lost by the network
 log-drop-partition = message #{ $id } { $from } → { $to } stopped by the partition
 log-drop-user = message #{ $id } { $from } → { $to } dropped by you
 log-drop-down = message #{ $id } { $from } → { $to } not received: the receiver is down
-log-timer = { $node }: { $timer } timer fires
+log-timer = { $node }: { $timer ->
+        [attempt] attempt
+        [back-off] back-off
+        [deadlock-check] deadlock check
+        [election] election
+        [fence-again] fence again
+        [heartbeat] heartbeat
+        [leader-silent] leader silent
+        [lease-check] lease check
+        [lock-wait-timeout] lock wait timeout
+        [pending-write-expired] pending write expired
+        [renew-lease] renew lease
+        [resend-decision] resend decision
+        [retry] retry
+        [step] step
+        [uncertain] uncertain
+        [vote-timeout] vote timeout
+       *[other] { $timer }
+    } timer fires
 log-crash = { $node } crashes: its memory is gone, its disk is kept
 log-restart = { $node } restarts from its disk
 log-partition = partition: { $groups } | the rest

@@ -205,7 +205,25 @@ log-drop-loss = 消息 #{ $id } { $from } → { $to } 在网络中丢失
 log-drop-partition = 消息 #{ $id } { $from } → { $to } 被网络分区阻断
 log-drop-user = 消息 #{ $id } { $from } → { $to } 被你丢弃
 log-drop-down = 消息 #{ $id } { $from } → { $to } 未被接收：接收方已宕机
-log-timer = { $node }：{ $timer } 定时器触发
+log-timer = { $node }：{ $timer ->
+        [attempt] 尝试
+        [back-off] 退避
+        [deadlock-check] 死锁检查
+        [election] 选举
+        [fence-again] 重设栅栏
+        [heartbeat] 心跳
+        [leader-silent] 领导者无应答
+        [lease-check] 租约检查
+        [lock-wait-timeout] 等锁超时
+        [pending-write-expired] 待定写入过期
+        [renew-lease] 续租
+        [resend-decision] 重发决定
+        [retry] 重试
+        [step] 步进
+        [uncertain] 不确定
+        [vote-timeout] 投票超时
+       *[other] { $timer }
+    }定时器触发
 log-crash = { $node } 崩溃：内存丢失，磁盘保留
 log-restart = { $node } 从磁盘重启
 log-partition = 网络分区：{ $groups } | 其余节点
