@@ -289,7 +289,7 @@ pub fn App(props: &AppProps) -> Html {
             <header class="top">
                 <h1>{ "Checkout protocol explorer" }</h1>
                 <select class="lang" onchange={on_lang} aria-label="Language / 语言" data-testid="language">
-                    { for crate::lang::all().iter().map(|l| html! {
+                    { for protosim::i18n::LANGUAGES.iter().map(|l| html! {
                         <option value={l.tag} selected={l.tag == lang.0.tag}>{ l.native_name }</option>
                     }) }
                 </select>

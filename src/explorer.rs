@@ -181,6 +181,30 @@ struct View<'a> {
     props: &'a ExplorerProps,
     /// The reader's language, for the event log.
     lang: crate::lang::Lang,
+    /// The event log's shown lines, rendered.
+    log_lines: Rc<Vec<(u64, &'static str, String)>>,
+}
+
+/// The event log's lines up to the cursor: the last 80 that pass its filters (looking back at most 20,000), in the
+/// reader's language. Rendered again only when one of those changes, not at every animation frame.
+#[hook]
+fn use_log_lines(
+    model: &Rc<Model>,
+    log_end: usize,
+    ui: &ExplorerUi,
+    lang: crate::lang::Lang,
+) -> Rc<Vec<(u64, &'static str, String)>> {
+    let key = (Rc::as_ptr(model) as usize, log_end, ui.log_kind.clone(), ui.log_node, lang);
+    let model = model.clone();
+    use_memo(key, move |(_, log_end, kind, node, lang)| {
+        model.log[log_end.saturating_sub(20_000)..*log_end]
+            .iter()
+            .rev()
+            .filter(|l| l.matches(kind, *node))
+            .take(80)
+            .map(|l| (l.t_us, l.class, l.text(lang.0)))
+            .collect::<Vec<_>>()
+    })
 }
 
 impl View<'_> {
@@ -335,16 +359,9 @@ impl View<'_> {
         }
     }
 
-    /// The event log up to the cursor: the last 80 lines that pass its filters (looking back at most 20,000).
+    /// The event log up to the cursor ([`use_log_lines`]), with its filters.
     fn log(&self) -> Html {
         let (model, ui, lang) = (self.model, self.ui, self.lang);
-        let log_end = model.log_end(self.cursor);
-        let shown: Vec<&crate::model::LogLine> = model.log[log_end.saturating_sub(20_000)..log_end]
-            .iter()
-            .rev()
-            .filter(|l| l.matches(&ui.log_kind, ui.log_node))
-            .take(80)
-            .collect();
         let on_log_kind = {
             let ui = ui.dispatcher();
             Callback::from(move |e: Event| {
@@ -380,10 +397,10 @@ impl View<'_> {
                             </select>
                         </h2>
                         <ol data-testid="events" lang={lang.0.tag}>
-                            { for shown.iter().map(|l| html! {
-                                <li class={l.class} onclick={seek_to(l.t_us)} title="click to go to this moment">
-                                    <span class="t">{ format!("{:.3}", l.t_us as f64 / 1e6) }</span>
-                                    { " " }{ l.text(lang.0) }
+                            { for self.log_lines.iter().map(|(t_us, class, text)| html! {
+                                <li class={*class} onclick={seek_to(*t_us)} title="click to go to this moment">
+                                    <span class="t">{ format!("{:.3}", *t_us as f64 / 1e6) }</span>
+                                    { " " }{ text }
                                 </li>
                             }) }
                         </ol>
@@ -461,7 +478,8 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
     use_shortcuts(player.dispatcher(), ui.dispatcher(), model.clone(), latest);
 
     let lang = use_context::<crate::lang::Lang>().unwrap_or_default();
-    let view = View { model: &model, cursor, player: &player, ui: &ui, props, lang };
+    let log_lines = use_log_lines(&model, model.log_end(cursor), &ui, lang);
+    let view = View { model: &model, cursor, player: &player, ui: &ui, props, lang, log_lines };
     let violations_now: Vec<crate::model::ViolationMark> =
         model.violations.iter().filter(|v| v.t_us <= cursor).cloned().collect();
     let highlight: Vec<protosim::scenario::NodeId> = violations_now.iter().filter_map(|v| v.node).collect();
@@ -473,7 +491,11 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
         let ui = ui.dispatcher();
         Callback::from(move |id: u64| ui.dispatch(UiAction::PickMessage(Some(id))))
     };
-    let latest_line = model.log_end(cursor).checked_sub(1).map(|i| model.log[i].text(lang.0)).unwrap_or_default();
+    // The latest line is spoken only while paused: not rendered at every frame of playback.
+    let latest_line = (!player.playing)
+        .then(|| model.log_end(cursor).checked_sub(1).map(|i| model.log[i].text(lang.0)))
+        .flatten()
+        .unwrap_or_default();
     html! {
         <>
             { view.banners() }
@@ -496,7 +518,7 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                 </aside>
             </div>
             <div class="sr-only" aria-live="polite" data-testid="narration">
-                { if player.playing { String::new() } else { latest_line } }
+                { latest_line }
             </div>
             if ui.help {
                 { view.help() }

@@ -7,7 +7,7 @@
 //! Switching never reruns or resets the run: log lines keep their notes and are rendered again in the new
 //! language.
 
-use protosim::i18n::{language, Language, ENGLISH, LANGUAGES};
+use protosim::i18n::{language, Language, ENGLISH};
 use std::cell::Cell;
 
 /// The chosen language, as a Yew context value (compared by identity).
@@ -76,9 +76,4 @@ pub fn link_suffix() -> String {
     } else {
         format!("&lang={}", lang.tag)
     }
-}
-
-/// Every language, for the menu.
-pub fn all() -> &'static [&'static Language] {
-    LANGUAGES
 }
