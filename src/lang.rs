@@ -1,6 +1,8 @@
-//! The reader's language for everything rendered from the message catalogues (`protosim::i18n`): today the event
-//! log — what nodes say, what each message carries, and the log's own lines. (The page's buttons and headings are
-//! English still.)
+//! The reader's language for everything the page says, all rendered from the message catalogues
+//! (`protosim::i18n`): the page's own words (`ui.…` keys in `ui.ftl`), the event log, what protocols say about
+//! themselves, the tours. A component that shows text calls [`use_lang`] (so that it renders again when the reader
+//! switches) and writes `lang.text("ui.play")`, `lang.render(&note!("ui.…", n))`, or, for what a protocol module
+//! declares in English, `lang.text_or(&info_key(…), english)`.
 //!
 //! Picked on first visit from, in order: the link's `&lang=` (a shared link carries its sender's language), the
 //! reader's last choice (remembered in the browser's local storage), the browser's preferred languages, English.
@@ -9,6 +11,13 @@
 
 use protosim::i18n::{language, Language, ENGLISH};
 use std::cell::Cell;
+use yew::prelude::*;
+
+/// The page's language, for a component: it renders again when the reader switches.
+#[hook]
+pub fn use_lang() -> &'static Language {
+    use_context::<Lang>().unwrap_or_default().0
+}
 
 /// The chosen language, as a Yew context value (compared by identity).
 #[derive(Clone, Copy)]

@@ -12,7 +12,7 @@ use protosim::{run, RecordOptions};
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// Every `note!("key"` in the Rust sources under `dir` (the key may start on the next line).
+/// Every `note!("key"` and `.text("key")` in the Rust sources under `dir` (the key may start on the next line).
 fn keys_in(dir: &Path, out: &mut BTreeSet<String>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -20,8 +20,9 @@ fn keys_in(dir: &Path, out: &mut BTreeSet<String>) {
             keys_in(&path, out);
         } else if path.extension().is_some_and(|e| e == "rs") {
             let text = std::fs::read_to_string(&path).unwrap();
-            for (i, _) in text.match_indices("note!(") {
-                let Some(rest) = text[i + 6..].trim_start().strip_prefix('"') else { continue };
+            let calls = text.match_indices("note!(").chain(text.match_indices(".text("));
+            for (i, call) in calls {
+                let Some(rest) = text[i + call.len()..].trim_start().strip_prefix('"') else { continue };
                 let key = &rest[..rest.find('"').unwrap()];
                 // The catalogue's own unit tests use keys that do not exist on purpose.
                 if !key.starts_with("no.such") {
@@ -42,8 +43,16 @@ fn every_key_the_sources_use_has_a_message_in_every_language_and_every_message_i
     // Two keys must not name one Fluent message.
     let ids: BTreeSet<String> = used.iter().map(|k| message_id(k)).collect();
     assert_eq!(ids.len(), used.len(), "two note keys map to one message id");
+    // What the protocol modules declare in English about themselves is translated under derived keys.
+    let info: BTreeSet<String> = protosim::protocols::meta::info_texts().iter().map(|(k, _)| message_id(k)).collect();
+    assert!(info.len() > 60, "the registry declares titles, variants, invariants, metrics, options");
+    assert!(ids.is_disjoint(&info), "a literal key is also a derived one");
     for lang in LANGUAGES {
         let have: BTreeSet<String> = lang.message_ids().iter().map(|k| k.to_string()).collect();
+        let mut ids = ids.clone();
+        if lang.tag != "en" {
+            ids.extend(info.iter().cloned());
+        }
         let missing: Vec<_> = ids.difference(&have).collect();
         let unused: Vec<_> = have.difference(&ids).collect();
         assert!(missing.is_empty(), "{}: no message for {missing:?}", lang.tag);

@@ -1,6 +1,8 @@
 //! The message catalogues: narration ([`Note`]s) rendered in a language, with Project Fluent.
 //!
-//! One `.ftl` file per language (`en.ftl`, `zh-CN.ftl`), compiled into the binary. A note's key names a Fluent
+//! One folder of `.ftl` files per language (`en/`, `zh-CN/`), compiled into the binary: `narration.ftl` (what
+//! nodes, messages and the engine say), `protocols.ftl` (what protocols say about their state, and the Chinese for
+//! the English each protocol module declares about itself), `ui.ftl` (the page's own words) and `tours.ftl`. A note's key names a Fluent
 //! message (`raft.vote.granted` → `raft-vote-granted`: `-` for `.` and `_`), its arguments are the message's
 //! variables (`{ $term }`), and plurals are Fluent selectors on the language's CLDR plural rules
 //! (`{ $n -> [one] entry *[other] entries }`). Before Fluent sees them, arguments are formatted here for the
@@ -26,8 +28,8 @@ pub struct Language {
     pub tag: &'static str,
     /// Its name in itself, for a language menu: `English`, `中文`.
     pub native_name: &'static str,
-    /// The Fluent source.
-    pub ftl: &'static str,
+    /// The Fluent sources, one per area (narration, protocols, page, tours); one bundle holds them all.
+    pub ftl: &'static [&'static str],
     /// Between the items of an [`Arg::List`], but the last two.
     pub list_separator: &'static str,
     /// Between the last two items of an [`Arg::List`] ("A, B and C").
@@ -42,7 +44,12 @@ pub struct Language {
 pub static ENGLISH: Language = Language {
     tag: "en",
     native_name: "English",
-    ftl: include_str!("en.ftl"),
+    ftl: &[
+        include_str!("en/narration.ftl"),
+        include_str!("en/protocols.ftl"),
+        include_str!("en/ui.ftl"),
+        include_str!("en/tours.ftl"),
+    ],
     list_separator: ", ",
     list_last_separator: " and ",
     chain_separator: " → ",
@@ -53,7 +60,12 @@ pub static ENGLISH: Language = Language {
 pub static CHINESE: Language = Language {
     tag: "zh-CN",
     native_name: "中文",
-    ftl: include_str!("zh-CN.ftl"),
+    ftl: &[
+        include_str!("zh-CN/narration.ftl"),
+        include_str!("zh-CN/protocols.ftl"),
+        include_str!("zh-CN/ui.ftl"),
+        include_str!("zh-CN/tours.ftl"),
+    ],
     list_separator: "、",
     list_last_separator: "和",
     chain_separator: " → ",
@@ -99,12 +111,14 @@ impl Language {
             }
             let bundle = b[i].get_or_insert_with(|| {
                 // The catalogues are part of the build and tested to parse; a fault shows as `[key]` lines.
-                let resource = FluentResource::try_new(self.ftl.to_string()).unwrap_or_else(|(r, _)| r);
                 let lang = self.tag.parse().unwrap_or_default();
                 let mut bundle = FluentBundle::new(vec![lang]);
                 // No Unicode isolation marks around arguments: the text goes into plain DOM text and terminals.
                 bundle.set_use_isolating(false);
-                let _ = bundle.add_resource(resource);
+                for source in self.ftl {
+                    let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(r, _)| r);
+                    let _ = bundle.add_resource(resource);
+                }
                 bundle
             });
             f(bundle)
@@ -119,7 +133,8 @@ impl Language {
     /// Every message id in this catalogue, in file order.
     pub fn message_ids(&self) -> Vec<&'static str> {
         self.ftl
-            .lines()
+            .iter()
+            .flat_map(|f| f.lines())
             .filter_map(|l| l.split_once(" = ").map(|(id, _)| id))
             .filter(|id| !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
             .collect()
@@ -128,7 +143,8 @@ impl Language {
     /// The source text of `key`'s message (its value, selectors included), for checks.
     pub fn message_source(&self, key: &str) -> Option<String> {
         let id = message_id(key);
-        let mut lines = self.ftl.lines().skip_while(|l| l.split_once(" = ").is_none_or(|(i, _)| i != id));
+        let mut lines =
+            self.ftl.iter().flat_map(|f| f.lines()).skip_while(|l| l.split_once(" = ").is_none_or(|(i, _)| i != id));
         let first = lines.next()?;
         let mut out = first.split_once(" = ").map_or("", |(_, v)| v).to_string();
         for l in lines.take_while(|l| l.starts_with(' ')) {
@@ -138,25 +154,46 @@ impl Language {
         Some(out)
     }
 
+    /// The message `key` (one without arguments) in this language; `[key]` if there is none.
+    pub fn text(&self, key: &str) -> String {
+        self.format(key, &[])
+    }
+
+    /// The message `key` in this language, or `fallback` when this catalogue has none. For text a protocol module
+    /// declares in English about itself (a variant's explanation, an invariant's rule, a metric's label): English
+    /// reads it from the module, other languages translate it under a key derived from its name (see
+    /// [`info_key`]).
+    pub fn text_or(&self, key: &str, fallback: &str) -> String {
+        if self.has(key) {
+            self.text(key)
+        } else {
+            fallback.to_string()
+        }
+    }
+
     /// `note` in this language.
     pub fn render(&self, note: &Note) -> String {
+        self.format(note.key, &note.args)
+    }
+
+    fn format(&self, key: &str, note_args: &[(&'static str, Arg)]) -> String {
         let mut args = FluentArgs::new();
-        for (name, arg) in &note.args {
+        for (name, arg) in note_args {
             let value: FluentValue = match arg {
                 Arg::Num(n) => FluentValue::from(*n),
                 other => FluentValue::from(self.arg_text(other)),
             };
             args.set(*name, value);
         }
-        let id = message_id(note.key);
+        let id = message_id(key);
         let text = self.with_bundle(|b| {
             let pattern = b.get_message(&id)?.value()?;
             let mut errors = Vec::new();
             Some(b.format_pattern(pattern, Some(&args), &mut errors).into_owned())
         });
         text.unwrap_or_else(|| {
-            let mut out = format!("[{}]", note.key);
-            for (name, arg) in &note.args {
+            let mut out = format!("[{key}]");
+            for (name, arg) in note_args {
                 let _ = write!(out, " {name}={}", self.arg_text(arg));
             }
             out
@@ -187,6 +224,17 @@ impl Language {
             }
         }
     }
+}
+
+/// The catalogue key under which languages other than English translate a text a protocol module declares in
+/// English about itself: `info_key(&["variant", "raft", "no_log_check"])` = `info.variant.raft.no_log_check`.
+pub fn info_key(parts: &[&str]) -> String {
+    let mut key = String::from("info");
+    for p in parts {
+        key.push('.');
+        key.push_str(p);
+    }
+    key
 }
 
 /// `note` in English.

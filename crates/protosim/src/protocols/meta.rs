@@ -233,3 +233,38 @@ pub fn nodes_only(s: &Scenario) -> u16 {
 pub fn every_server(_: &Scenario, servers: u16) -> Vec<QuorumGroup> {
     vec![QuorumGroup::all(0, servers)]
 }
+
+/// Every text the registered protocols declare in English about themselves, with the catalogue key that translates
+/// it into other languages ([`crate::i18n::info_key`]): titles (`info.title.raft`), variant explanations
+/// (`info.variant.raft.no_log_check`), invariant rules (`info.invariant.election_safety`), metric meanings and chart
+/// labels (`info.metric.raft.commit_wait.what`, `….label`), option labels and help (`info.option.paxos.proposers.label`,
+/// `….help`). The page shows each through [`crate::i18n::Language::text_or`]; `tests/narration.rs` checks that every
+/// language but English has every one.
+pub fn info_texts() -> Vec<(String, &'static str)> {
+    use crate::i18n::info_key;
+    let mut out = Vec::new();
+    let mut push = |key: String, english: &'static str| {
+        if !out.iter().any(|(k, _)| *k == key) {
+            out.push((key, english));
+        }
+    };
+    for info in super::REGISTRY {
+        let kind = info.kind.name();
+        push(info_key(&["title", kind]), info.title);
+        for v in info.variants {
+            push(info_key(&["variant", kind, v.name]), v.explain);
+        }
+        for i in info.invariants {
+            push(info_key(&["invariant", i.name]), i.rule);
+        }
+        for m in info.metrics {
+            push(info_key(&["metric", kind, m.name, "what"]), m.what);
+            push(info_key(&["metric", kind, m.name, "label"]), m.label);
+        }
+        for o in info.options {
+            push(info_key(&["option", kind, o.name, "label"]), o.label);
+            push(info_key(&["option", kind, o.name, "help"]), o.help);
+        }
+    }
+    out
+}

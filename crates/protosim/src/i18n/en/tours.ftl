@@ -1,0 +1,1 @@
+# English: the guided tours, their steps and their questions, keyed `tour.…`.
