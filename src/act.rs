@@ -9,6 +9,9 @@ pub struct Act {
     pub at_us: u64,
     pub action: protosim::scenario::Action,
     pub playing: bool,
+    /// What the explorer had open (the inspector of the node just crashed, the log's filters): the new run's
+    /// explorer opens with it, so the user can restart the node at once. Filled in by the explorer.
+    pub keep: Option<std::rc::Rc<crate::explorer::ExplorerUi>>,
 }
 
 /// A button's click handler that performs `action` at the cursor.
@@ -19,7 +22,7 @@ pub fn act_on_click(
     action: protosim::scenario::Action,
 ) -> Callback<MouseEvent> {
     let on_act = on_act.clone();
-    Callback::from(move |_| on_act.emit(Act { at_us, action: action.clone(), playing }))
+    Callback::from(move |_| on_act.emit(Act { at_us, action: action.clone(), playing, keep: None }))
 }
 
 /// The scenario with one more intervention just after `at_us`. Everything up to the cursor stays as it was (a run

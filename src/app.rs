@@ -27,6 +27,10 @@ pub struct AppProps {
     /// test never races the machine's speed.
     #[prop_or(true)]
     pub autoplay: bool,
+    /// The embedded view (`#…&embed=1`, `?embed`): the picture, the player and the narration only, sized to its
+    /// frame, with a link out to the full explorer.
+    #[prop_or_default]
+    pub embed: bool,
 }
 
 /// What is on screen: the scenario, how many runs were loaded (a new one remounts the player), and where the new
@@ -39,6 +43,8 @@ struct Loaded {
     playing: bool,
     /// The guided tour this run belongs to, if one was picked.
     tour: Option<&'static crate::tours::Tour>,
+    /// What the explorer opens with (after an action: what was open).
+    keep: Option<std::rc::Rc<ExplorerUi>>,
 }
 
 /// What the page shows under the setup bar.
@@ -70,6 +76,7 @@ struct AppState {
     link_error: UseStateHandle<Option<String>>,
     setup_error: UseStateHandle<Option<String>>,
     autoplay: bool,
+    embed: bool,
 }
 
 impl AppState {
@@ -78,7 +85,7 @@ impl AppState {
         if s.protocol != self.current.scenario.protocol || s.variant != self.current.scenario.variant {
             self.other.set(crate::compare_view::default_other(&s));
         }
-        self.current.set(Loaded { scenario: s, count: self.current.count + 1, start_us, playing, tour });
+        self.current.set(Loaded { scenario: s, count: self.current.count + 1, start_us, playing, tour, keep: None });
     }
 
     /// A new scenario from the setup bar plays from the start (paused there without autoplay); one that does not
@@ -137,12 +144,15 @@ impl AppState {
             match s.validate() {
                 Ok(()) => {
                     st.setup_error.set(None);
+                    // The new run shows the action at once: its intervention is 1 µs after the cursor (see
+                    // `fork`), and the player opens just there, paused or playing as it was.
                     st.current.set(Loaded {
                         scenario: s,
                         count: st.current.count + 1,
-                        start_us: act.at_us,
+                        start_us: act.at_us + 1,
                         playing: act.playing,
                         tour: None,
+                        keep: act.keep,
                     })
                 }
                 Err(e) => st.setup_error.set(Some(e.to_string())),
@@ -214,7 +224,7 @@ impl AppState {
                 Ok(model) => html! {
                     <Explorer key={current.count} model={model.clone()} playing={current.playing}
                               start_us={current.start_us} invariants={info.invariants} on_act={on_act}
-                              tour={current.tour} />
+                              tour={current.tour} embed={self.embed} keep={current.keep.clone()} />
                 },
                 Err(e) => html! {
                     <div class="banner error" role="alert" data-testid="run-error">{ format!("This scenario cannot run: {e}") }</div>
@@ -241,12 +251,15 @@ impl AppState {
 #[component]
 pub fn App(props: &AppProps) -> Html {
     let initial = use_memo(props.fragment.clone(), |f| scenario_for_fragment(f));
+    // A copied link carries the player's moment (`&t=<µs>`): it opens paused there.
+    let start_t = crate::lang::fragment_param(&props.fragment, "t").and_then(|v| v.parse::<u64>().ok());
     let current = use_state(|| Loaded {
         scenario: initial.0.clone(),
         count: 0,
-        start_us: 0,
-        playing: props.autoplay,
+        start_us: start_t.unwrap_or(0),
+        playing: props.autoplay && start_t.is_none(),
         tour: None,
+        keep: None,
     });
     let st = AppState {
         current: current.clone(),
@@ -256,6 +269,7 @@ pub fn App(props: &AppProps) -> Html {
         link_error: use_state(|| initial.1.as_ref().map(|e| e.to_string())),
         setup_error: use_state(|| None::<String>),
         autoplay: props.autoplay,
+        embed: props.embed,
     };
     // The address bar always holds the scenario on screen, so a copied address reproduces the run.
     use_effect_with(current.scenario.clone(), crate::share::set_fragment);
@@ -283,6 +297,18 @@ pub fn App(props: &AppProps) -> Html {
             }
         })
     };
+    if props.embed {
+        return html! {
+            <ContextProvider<crate::lang::Lang> context={*lang}>
+            <main class="app embed" data-testid="embed">
+                { st.banners() }
+                { st.body(&loading, &compare) }
+                <a class="embed-out" href={crate::share::link_for(&current.scenario)} target="_blank" rel="noopener"
+                   data-testid="embed-out">{ "Open in the full explorer ↗" }</a>
+            </main>
+            </ContextProvider<crate::lang::Lang>>
+        };
+    }
     html! {
         <ContextProvider<crate::lang::Lang> context={*lang}>
         <main class={classes!("app", large.then_some("large"))}>

@@ -24,6 +24,12 @@ pub struct ExplorerProps {
     /// A guided tour over this run: its narration card drives the player.
     #[prop_or_default]
     pub tour: Option<&'static crate::tours::Tour>,
+    /// Embedded in a slide (`&embed=1`): the picture, the player and the narration only.
+    #[prop_or_default]
+    pub embed: bool,
+    /// What to open with: what the explorer before this run had open when the user acted (see [`Act::keep`]).
+    #[prop_or_default]
+    pub keep: Option<Rc<ExplorerUi>>,
 }
 
 const SHORTCUTS: [(&str, &str); 8] = [
@@ -77,7 +83,7 @@ pub enum UiAction {
     LogNode(Option<protosim::scenario::NodeId>),
     ToggleHelp,
     CloseHelp,
-    /// Esc: close the help sheet and the inspector.
+    /// Esc: close every panel (the help sheet, the inspector, a message's panel, the partition tool).
     Escape,
     TourStep(usize),
 }
@@ -98,6 +104,8 @@ impl Reducible for ExplorerUi {
             UiAction::Escape => {
                 ui.help = false;
                 ui.selected = None;
+                ui.picked_msg = None;
+                ui.partitioning = false;
             }
             UiAction::TourStep(k) => ui.tour_step = k,
         }
@@ -179,6 +187,8 @@ struct View<'a> {
     player: &'a UseReducerHandle<Player>,
     ui: &'a UseReducerHandle<ExplorerUi>,
     props: &'a ExplorerProps,
+    /// The user's actions on the run: `props.on_act` with what is open now kept for the next run.
+    on_act: Callback<Act>,
     /// The reader's language, for the event log.
     lang: crate::lang::Lang,
     /// The event log's shown lines, rendered.
@@ -209,7 +219,7 @@ fn use_log_lines(
 
 impl View<'_> {
     fn act(&self, action: protosim::scenario::Action) -> Callback<MouseEvent> {
-        act_on_click(&self.props.on_act, self.cursor, self.player.playing, action)
+        act_on_click(&self.on_act, self.cursor, self.player.playing, action)
     }
 
     fn seek(&self) -> Callback<u64> {
@@ -344,15 +354,15 @@ impl View<'_> {
                         }} />
                 }
                 if let Some(id) = ui.picked_msg {
-                    <MessagePanel model={model.clone()} id={id} cursor_us={cursor} on_act={props.on_act.clone()}
+                    <MessagePanel model={model.clone()} id={id} cursor_us={cursor} on_act={self.on_act.clone()}
                                   playing={player.playing} on_close={self.ui_on_click(|| UiAction::PickMessage(None))} />
                 }
                 if ui.partitioning {
-                    <PartitionPanel model={model.clone()} cursor_us={cursor} on_act={props.on_act.clone()}
+                    <PartitionPanel model={model.clone()} cursor_us={cursor} on_act={self.on_act.clone()}
                                     playing={player.playing} on_close={self.ui_on_click(|| UiAction::ClosePartition)} />
                 }
                 if let Some(id) = ui.selected {
-                    <Inspector model={model.clone()} node={id} cursor_us={cursor} on_act={props.on_act.clone()}
+                    <Inspector model={model.clone()} node={id} cursor_us={cursor} on_act={self.on_act.clone()}
                                playing={player.playing} on_close={self.ui_on_click(|| UiAction::Select(None))} />
                 }
             </>
@@ -426,6 +436,7 @@ impl View<'_> {
             <footer class="foot" data-testid="totals" data-messages={model.messages_sent.to_string()}
                     data-confirmed={model.confirmed.to_string()} data-dropped={model.dropped.to_string()}
                     data-dropped-user={model.dropped_by_user.to_string()} data-duplicated={model.duplicated.to_string()}
+                    data-duplicated-user={model.duplicated_by_user.to_string()}
                     data-trace={model.trace_hash.clone()}>
                 { format!(
                     "{} messages ({} dropped, {} by you) · {} checkouts confirmed · trace {} · {} events · {}",
@@ -458,7 +469,8 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
         use_animation_frames(player.playing, Callback::from(move |dt| dispatcher.dispatch(PlayerAction::Tick(dt))));
     }
     let cursor = player.cursor_us as u64;
-    let ui = use_reducer(ExplorerUi::default);
+    crate::share::note_cursor(cursor);
+    let ui = use_reducer(|| props.keep.as_deref().cloned().unwrap_or_default());
     // Keyed by the model's address: comparing a whole run by value on every frame would cost more than the memo.
     let model_key = Rc::as_ptr(&model) as usize;
     let tour_times = use_memo((props.tour.map(|t| t.id), model_key), {
@@ -479,7 +491,14 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
 
     let lang = use_context::<crate::lang::Lang>().unwrap_or_default();
     let log_lines = use_log_lines(&model, model.log_end(cursor), &ui, lang);
-    let view = View { model: &model, cursor, player: &player, ui: &ui, props, lang, log_lines };
+    let on_act = {
+        let (on_act, ui) = (props.on_act.clone(), ui.clone());
+        Callback::from(move |a: Act| {
+            let keep = ExplorerUi { partitioning: false, help: false, ..(*ui).clone() };
+            on_act.emit(Act { keep: Some(Rc::new(keep)), ..a })
+        })
+    };
+    let view = View { model: &model, cursor, player: &player, ui: &ui, props, on_act, lang, log_lines };
     let violations_now: Vec<crate::model::ViolationMark> =
         model.violations.iter().filter(|v| v.t_us <= cursor).cloned().collect();
     let highlight: Vec<protosim::scenario::NodeId> = violations_now.iter().filter_map(|v| v.node).collect();
@@ -505,15 +524,19 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                     <Cluster model={model.clone()} cursor_us={cursor} on_node={on_node} on_msg={on_msg}
                              selected={ui.selected} highlight={highlight} />
                     <p class="hint">{ "Click a node to inspect it, crash it or cut it off; click a message in flight to drop it." }</p>
-                    <crate::cluster::SpaceTime model={model.clone()} cursor_us={cursor} on_seek={view.seek()} />
-                    <crate::charts::Charts charts={(*charts).clone()} end_us={model.end_us}
-                        faults={(*fault_times).clone()} cursor_us={cursor} on_seek={view.seek()} />
+                    if !props.embed {
+                        <crate::cluster::SpaceTime model={model.clone()} cursor_us={cursor} on_seek={view.seek()} />
+                        <crate::charts::Charts charts={(*charts).clone()} end_us={model.end_us}
+                            faults={(*fault_times).clone()} cursor_us={cursor} on_seek={view.seek()} />
+                    }
                 </div>
                 <aside class="side">
                     { view.panels(&tour_times) }
-                    <InvariantsPanel invariants={props.invariants} violations={violations_now}
-                                     liveness={model.liveness.clone()} />
-                    { crate::protocol_views::side_panel(&model, cursor) }
+                    if !props.embed {
+                        <InvariantsPanel invariants={props.invariants} violations={violations_now}
+                                         liveness={model.liveness.clone()} />
+                        { crate::protocol_views::side_panel(&model, cursor) }
+                    }
                     { view.log() }
                 </aside>
             </div>

@@ -129,7 +129,12 @@ pub fn start() {
     if bench && location.replace(&format!("bench/{fragment}")).is_ok() {
         return;
     }
-    yew::Renderer::<app::App>::with_root_and_props(root, app::AppProps { fragment, autoplay: true }).render();
+    // `#…&embed=1` or `?embed`: only the picture, the player and the narration, for an <iframe> in a slide deck.
+    let embed = lang::fragment_param(&fragment, "embed").is_some_and(|v| v != "0")
+        || location
+            .search()
+            .is_ok_and(|q| q.trim_start_matches('?').split('&').any(|p| p == "embed" || p == "embed=1"));
+    yew::Renderer::<app::App>::with_root_and_props(root, app::AppProps { fragment, autoplay: true, embed }).render();
 }
 
 /// Mounts the benchmark pages (`bench/`): the memory benchmark for `#bench-memory`, the speed benchmarks otherwise.

@@ -118,6 +118,8 @@ pub struct Model {
     pub dropped: u64,
     pub dropped_by_user: u64,
     pub duplicated: u64,
+    /// Of `duplicated`, the copies the user asked for.
+    pub duplicated_by_user: u64,
     pub trace_hash: String,
     /// Per node: when a refusal reached it (an optimistic conflict, a fenced write), to flash its box.
     pub flashes: Vec<Vec<u64>>,
@@ -393,10 +395,15 @@ impl ModelBuilder {
                     None => ("send", note!("log.send.bare", from, to, label, id)),
                 })
             }
-            Ev::Duplicate { id, copy, deliver_us } => {
+            Ev::Duplicate { id, copy, deliver_us, by_user } => {
                 if let Some(f) = self.flight(id) {
                     let f = Flight { id: copy, sent_us: t, planned_us: deliver_us, end_us: deliver_us, ..f.clone() };
                     self.flights.push(f);
+                }
+                if by_user {
+                    // The user's own action, like a drop or a hold: marked on the scrubber and said as theirs.
+                    self.faults.push((t, format!("⧉ #{id}")));
+                    return Some(("fault", note!("log.dup.user", id, copy)));
                 }
                 Some(("dup", note!("log.dup", id, copy)))
             }
@@ -555,6 +562,7 @@ impl ModelBuilder {
             dropped: r.metrics().messages_dropped(),
             dropped_by_user: r.metrics().dropped_user,
             duplicated: r.metrics().messages_duplicated,
+            duplicated_by_user: r.metrics().duplicated_user,
             flashes: self.flashes,
             trace_hash: report.trace_hash.clone(),
             messages_sent: r.metrics().messages_sent,

@@ -14,9 +14,38 @@ use yew::prelude::*;
 pub fn link_for(s: &Scenario) -> String {
     let base = web_sys::window()
         .and_then(|w| w.location().href().ok())
-        .map(|h| h.split('#').next().unwrap_or_default().to_string())
+        // Without the query: `?embed` (the embedded view) is not part of what is shared.
+        .map(|h| h.split(['#', '?']).next().unwrap_or_default().to_string())
         .unwrap_or_default();
     format!("{base}#{}{}", s.to_compact(), crate::lang::link_suffix())
+}
+
+thread_local! {
+    /// The player's cursor (µs), as the explorer last drew it: a copied link opens at that moment.
+    static CURSOR_US: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Records where the player's cursor is (the explorer calls it as it draws).
+pub fn note_cursor(t_us: u64) {
+    CURSOR_US.with(|c| c.set(t_us));
+}
+
+/// The share link at the player's moment: [`link_for`] with `&t=<µs>`, so it opens paused where it was copied.
+pub fn link_at_cursor(s: &Scenario) -> String {
+    match CURSOR_US.with(std::cell::Cell::get) {
+        0 => link_for(s),
+        t => format!("{}&t={t}", link_for(s)),
+    }
+}
+
+/// The HTML that embeds the run at the player's moment in a slide deck: an 800×600 `<iframe>` of the embedded view
+/// (`&embed=1`: the picture, the player and the narration).
+pub fn embed_code(s: &Scenario) -> String {
+    format!(
+        "<iframe src=\"{}&embed=1\" width=\"800\" height=\"600\" style=\"border:0\" \
+         title=\"Checkout protocol explorer\" loading=\"lazy\"></iframe>",
+        link_at_cursor(s).replace('&', "&amp;").replace('"', "&quot;")
+    )
 }
 
 /// Puts the scenario into the address bar without adding a history entry.
@@ -166,11 +195,23 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
         let s = s.clone();
         let on_message = props.on_message.clone();
         Callback::from(move |_| {
-            let link = link_for(&s);
+            let link = link_at_cursor(&s);
             if let Some(w) = web_sys::window() {
                 let _ = w.navigator().clipboard().write_text(&link);
             }
-            on_message.emit(format!("Link copied ({} characters): it opens exactly this run.", link.len()));
+            on_message
+                .emit(format!("Link copied ({} characters): it opens exactly this run, at this moment.", link.len()));
+        })
+    };
+    let copy_embed = {
+        let s = s.clone();
+        let on_message = props.on_message.clone();
+        Callback::from(move |_| {
+            let code = embed_code(&s);
+            if let Some(w) = web_sys::window() {
+                let _ = w.navigator().clipboard().write_text(&code);
+            }
+            on_message.emit(format!("Embed code copied: paste it into a slide or a web page. {code}"));
         })
     };
     let export = |what: &'static str| export_button(&s, &props.on_message, what);
@@ -186,7 +227,9 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
     html! {
         <div class="share" role="group" aria-label="Share and export">
             <button onclick={copy} data-testid="copy-link" data-link={link_for(&s)}
-                    title="the address bar always holds this run; this copies it">{ "Copy link" }</button>
+                    title="the address bar always holds this run; this copies it, at the player's moment">{ "Copy link" }</button>
+            <button onclick={copy_embed} data-testid="copy-embed"
+                    title="an <iframe> of this run (800×600) for a slide deck">{ "Copy embed code" }</button>
             <button onclick={export("scenario")} data-testid="export-scenario">{ "↓ Scenario JSON" }</button>
             <button onclick={export("trace")} data-testid="export-trace">{ "↓ Trace JSON" }</button>
             <button onclick={export("svg")} data-testid="export-svg">{ "↓ Diagram SVG" }</button>

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 
 CHROME_ARGS = [
@@ -142,17 +143,22 @@ SCREENS = [
     ("tour step", "document.querySelector('[data-tour]').click();"),
     ("pessimistic with lock panel", "var s = document.querySelector('[data-testid=protocol]'); s.value = 'pessimistic';"
                                     "s.dispatchEvent(new Event('change', {bubbles: true}));"),
+    ("the zh-CN page", "var s = document.querySelector('[data-testid=language]'); s.value = 'zh-CN';"
+                       "s.dispatchEvent(new Event('change', {bubbles: true}));"),
+    ("the zh-CN inspector", "document.querySelector('svg.cluster [data-node]')"
+                            ".dispatchEvent(new MouseEvent('click', {bubbles: true}));"),
+    ("the zh-CN help sheet", "document.dispatchEvent(new KeyboardEvent('keydown', {key: '?', bubbles: true}));"),
 ]
 
 
-def audit(wd, check):
+def audit(wd, check, screens=None):
     """axe-core over every screen: no serious or critical finding (WCAG 2 A and AA rules, and best practices)."""
     if not os.path.exists(AXE):
         check("accessibility audit", False, f"(axe-core missing at {AXE}: run scripts/setup.sh)")
         return
     with open(AXE, encoding="utf-8") as f:
         wd.js(f.read() + "; return true;")
-    for name, script in SCREENS:
+    for name, script in screens or SCREENS:
         if script:
             wd.js(script)
         time.sleep(0.4)
@@ -221,6 +227,21 @@ def main():
         charts = wd.js("return document.querySelectorAll('[data-testid=charts] svg').length;")
         check("runs with the network off", charts and charts >= 4, f"({charts} charts drawn)")
         audit(wd, check)
+        # The audit chose Chinese, which the page remembers: back to the browser's language (English) from here.
+        wd.js("localStorage.removeItem('checkout-explorer-lang');")
+        # The embedded view (an <iframe> in a slide deck), in English and in Chinese.
+        wd.go("about:blank")
+        wd.go(url + "#embed=1")
+        embed = wd.wait_for(clock, 30) and wd.js(
+            "return !!document.querySelector('[data-testid=embed]') && !document.querySelector('[data-testid=charts]')"
+            " && !!document.querySelector('[data-testid=embed-out]');")
+        check("the embedded view shows the picture, the player and the narration only", bool(embed))
+        audit(wd, check, [("embed view", "")])
+        wd.go("about:blank")
+        wd.go(url + "#embed=1&lang=zh-CN")
+        wd.wait_for(clock, 30)
+        audit(wd, check, [("zh-CN embed view", "")])
+        wd.js("localStorage.removeItem('checkout-explorer-lang');")
         # Hosted under a sub-folder (a course page at /ds/explorer/): relative asset URLs, so it mounts and plays.
         sub_root = tempfile.mkdtemp(prefix="smoke-sub-")
         os.makedirs(os.path.join(sub_root, "sub"))
@@ -238,6 +259,51 @@ def main():
               sub_first is not None and sub_second is not None and int(sub_second) > int(sub_first),
               f"({sub_first} → {sub_second} µs)")
         sub_server.shutdown()
+        # As one self-contained file opened from disk (dist/explorer.html: styles, script and wasm inline).
+        single = os.path.abspath(os.path.join(a.dist, "explorer.html"))
+        wd.go("about:blank")
+        wd.go("file://" + single)
+        file_first = wd.wait_for(clock, 30)
+        time.sleep(1.0)
+        file_second = wd.js(clock)
+        check("the single file mounts and plays from file://",
+              file_first is not None and file_second is not None and int(file_second) > int(file_first),
+              f"({os.path.getsize(single) // 1024} KB; {file_first} → {file_second} µs)")
+        # Offline: a first visit installs the service worker, which caches the build; then the server goes away
+        # (the network is off) and a reload still mounts and plays.
+        off_port = free_port()
+        off_server = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", off_port), functools.partial(Quiet, directory=os.path.abspath(a.dist)))
+        threading.Thread(target=off_server.serve_forever, daemon=True).start()
+        off_url = f"http://127.0.0.1:{off_port}/"
+        wd.go("about:blank")
+        wd.go(off_url)
+        wd.wait_for(clock, 30)
+        controlled = wd.wait_for("return !!(navigator.serviceWorker && navigator.serviceWorker.controller);", 30)
+        cached = wd.js_async("var done = arguments[arguments.length - 1];"
+                             "caches.keys().then(function (ks) { return Promise.all(ks.map(function (k) {"
+                             "  return caches.open(k).then(function (c) { return c.keys(); }); })); })"
+                             ".then(function (ls) { done(ls.reduce(function (n, l) { return n + l.length; }, 0)); },"
+                             " function (e) { done(-1); });")
+        off_server.shutdown()
+        off_server.server_close()
+        wd.go("about:blank")
+        try:
+            wd.go(off_url)  # without a service worker, the browser reports the refused connection here
+            off_first = wd.wait_for(clock, 30)
+        except urllib.error.HTTPError as e:
+            off_first = None
+            print(f"smoke: (the offline reload failed: {e})")
+        time.sleep(1.0)
+        off_second = wd.js(clock)
+        check("reloads and plays with the network off after a first visit (service worker)",
+              bool(controlled) and off_first is not None and off_second is not None
+              and int(off_second) > int(off_first),
+              f"({cached} files cached; {off_first} → {off_second} µs)")
+        manifest = json.load(open(os.path.join(a.dist, "manifest.webmanifest"), encoding="utf-8"))
+        icons = [i for i in manifest.get("icons", []) if os.path.exists(os.path.join(a.dist, i["src"]))]
+        check("installable: a manifest with its icons", manifest.get("start_url") == "./" and len(icons) >= 2,
+              f"({len(icons)} icons)")
         # The audit left panels open and switched tabs: start again from a fresh page.
         wd.go("about:blank")
         wd.go(url)

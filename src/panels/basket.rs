@@ -44,7 +44,7 @@ pub fn BasketForm(props: &BasketFormProps) -> Html {
         Callback::from(move |_| {
             let lines = vec![protosim::scenario::Line { item, qty }];
             let action = protosim::scenario::Action::Checkout { shopper, customer, lines };
-            on_act.emit(Act { at_us, action, playing })
+            on_act.emit(Act { at_us, action, playing, keep: None })
         })
     };
     html! {

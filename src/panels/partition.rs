@@ -31,7 +31,7 @@ pub fn PartitionPanel(props: &PartitionPanelProps) -> Html {
                 return;
             }
             let action = protosim::scenario::Action::Partition { groups: vec![a, b] };
-            on_act.emit(Act { at_us, action, playing })
+            on_act.emit(Act { at_us, action, playing, keep: None })
         })
     };
     html! {

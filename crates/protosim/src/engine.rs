@@ -749,7 +749,7 @@ impl<P: Protocol> Engine<P> {
             let copy_deliver = core.now_us + core.net_rng.range_u64(lo, hi);
             core.metrics.messages_duplicated += 1;
             core.in_flight.insert(copy_id);
-            self.record(Ev::Duplicate { id, copy: copy_id, deliver_us: copy_deliver });
+            self.record(Ev::Duplicate { id, copy: copy_id, deliver_us: copy_deliver, by_user: false });
             let env = Envelope { id: copy_id, from, to, msg: msg.clone() };
             self.push(copy_deliver, What::Deliver(Box::new(env)));
         }
@@ -887,7 +887,8 @@ impl<P: Protocol> Engine<P> {
                         let copy = self.core.next_msg;
                         self.core.in_flight.insert(copy);
                         self.core.metrics.messages_duplicated += 1;
-                        self.record(Ev::Duplicate { id, copy, deliver_us: at });
+                        self.core.metrics.duplicated_user += 1;
+                        self.record(Ev::Duplicate { id, copy, deliver_us: at, by_user: true });
                         self.push(at, What::Deliver(Box::new(Envelope { id: copy, from, to, msg })));
                     }
                     _ => self.engine_note(|| note!("engine.duplicate.noop", id)),

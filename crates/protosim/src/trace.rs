@@ -78,6 +78,10 @@ pub enum Ev {
         id: u64,
         copy: u64,
         deliver_us: u64,
+        /// The user asked for the copy ("Deliver it twice"), not the network's duplication rate. Left out of the
+        /// JSON when false, so traces without user duplicates keep their bytes and hashes.
+        #[serde(default, skip_serializing_if = "is_false")]
+        by_user: bool,
     },
     /// A user held a message back: it now arrives at `deliver_us`.
     Delay {
@@ -182,6 +186,8 @@ pub struct Metrics {
     pub dropped_loss: u64,
     pub dropped_partition: u64,
     pub dropped_user: u64,
+    /// Copies the user asked for ("Deliver it twice"); also counted in `messages_duplicated`.
+    pub duplicated_user: u64,
     pub dropped_receiver_down: u64,
     pub timers_fired: u64,
     pub crashes: u64,
@@ -269,4 +275,8 @@ pub fn trace_hash(events: &[TraceEvent]) -> String {
         h.push(e);
     }
     h.hex()
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }

@@ -287,7 +287,9 @@ fn a_user_duplicates_one_message_in_flight() {
         .trace()
         .iter()
         .filter_map(|e| match &e.ev {
-            Ev::Duplicate { id: i, copy, deliver_us } if *i == id && *deliver_us == deliver => Some(*copy),
+            Ev::Duplicate { id: i, copy, deliver_us, by_user: true } if *i == id && *deliver_us == deliver => {
+                Some(*copy)
+            }
             _ => None,
         })
         .collect();
