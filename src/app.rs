@@ -45,6 +45,8 @@ struct Loaded {
     tour: Option<&'static crate::tours::Tour>,
     /// What the explorer opens with (after an action: what was open).
     keep: Option<std::rc::Rc<ExplorerUi>>,
+    /// When the user's actions on this scenario in this page happen (µs, ascending; a new scenario starts none).
+    user_at: std::rc::Rc<Vec<u64>>,
 }
 
 /// What the page shows under the setup bar.
@@ -85,7 +87,15 @@ impl AppState {
         if s.protocol != self.current.scenario.protocol || s.variant != self.current.scenario.variant {
             self.other.set(crate::compare_view::default_other(&s));
         }
-        self.current.set(Loaded { scenario: s, count: self.current.count + 1, start_us, playing, tour, keep: None });
+        self.current.set(Loaded {
+            scenario: s,
+            count: self.current.count + 1,
+            start_us,
+            playing,
+            tour,
+            keep: None,
+            user_at: Default::default(),
+        });
     }
 
     /// A new scenario from the setup bar plays from the start (paused there without autoplay); one that does not
@@ -153,6 +163,12 @@ impl AppState {
                         playing: act.playing,
                         tour: None,
                         keep: act.keep,
+                        user_at: {
+                            let mut at = (*st.current.user_at).clone();
+                            at.push(act.at_us + 1);
+                            at.sort_unstable();
+                            std::rc::Rc::new(at)
+                        },
                     })
                 }
                 Err(e) => st.setup_error.set(Some(e.to_string())),
@@ -224,7 +240,8 @@ impl AppState {
                 Ok(model) => html! {
                     <Explorer key={current.count} model={model.clone()} playing={current.playing}
                               start_us={current.start_us} invariants={info.invariants} on_act={on_act}
-                              tour={current.tour} embed={self.embed} keep={current.keep.clone()} />
+                              tour={current.tour} embed={self.embed} keep={current.keep.clone()}
+                              user_at={current.user_at.clone()} />
                 },
                 Err(e) => html! {
                     <div class="banner error" role="alert" data-testid="run-error">{ format!("This scenario cannot run: {e}") }</div>
@@ -260,6 +277,7 @@ pub fn App(props: &AppProps) -> Html {
         playing: props.autoplay && start_t.is_none(),
         tour: None,
         keep: None,
+        user_at: Default::default(),
     });
     let st = AppState {
         current: current.clone(),

@@ -30,6 +30,9 @@ pub struct ExplorerProps {
     /// What to open with: what the explorer before this run had open when the user acted (see [`Act::keep`]).
     #[prop_or_default]
     pub keep: Option<Rc<ExplorerUi>>,
+    /// When the user's own actions in this page happen (µs, ascending): said as theirs in the log, counted.
+    #[prop_or_default]
+    pub user_at: Rc<Vec<u64>>,
 }
 
 const SHORTCUTS: [(&str, &str); 8] = [
@@ -203,16 +206,27 @@ fn use_log_lines(
     log_end: usize,
     ui: &ExplorerUi,
     lang: crate::lang::Lang,
+    user_at: &Rc<Vec<u64>>,
 ) -> Rc<Vec<(u64, &'static str, String)>> {
-    let key = (Rc::as_ptr(model) as usize, log_end, ui.log_kind.clone(), ui.log_node, lang);
-    let model = model.clone();
-    use_memo(key, move |(_, log_end, kind, node, lang)| {
+    let key = (Rc::as_ptr(model) as usize, log_end, ui.log_kind.clone(), ui.log_node, lang, Rc::as_ptr(user_at));
+    let (model, user_at) = (model.clone(), user_at.clone());
+    use_memo(key, move |(_, log_end, kind, node, lang, _)| {
         model.log[log_end.saturating_sub(20_000)..*log_end]
             .iter()
             .rev()
             .filter(|l| l.matches(kind, *node))
             .take(80)
-            .map(|l| (l.t_us, l.class, l.text(lang.0)))
+            .map(|l| {
+                // A crash, restart or cut the user made in this page is said as theirs ("you: n1 crashes …"); a
+                // drop, a copy and a hold say so themselves.
+                let yours = l.class == "fault" && user_at.binary_search(&l.t_us).is_ok() && l.note.key != "log.delay";
+                let text = if yours && !l.note.key.ends_with(".user") {
+                    lang.0.render(&protosim::note!("log.by.you", what = l.note.clone()))
+                } else {
+                    l.text(lang.0)
+                };
+                (l.t_us, l.class, text)
+            })
             .collect::<Vec<_>>()
     })
 }
@@ -437,6 +451,7 @@ impl View<'_> {
                     data-confirmed={model.confirmed.to_string()} data-dropped={model.dropped.to_string()}
                     data-dropped-user={model.dropped_by_user.to_string()} data-duplicated={model.duplicated.to_string()}
                     data-duplicated-user={model.duplicated_by_user.to_string()}
+                    data-user-actions={self.props.user_at.len().to_string()}
                     data-trace={model.trace_hash.clone()}>
                 { format!(
                     "{} messages ({} dropped, {} by you) · {} checkouts confirmed · trace {} · {} events · {}",
@@ -490,7 +505,7 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
     use_shortcuts(player.dispatcher(), ui.dispatcher(), model.clone(), latest);
 
     let lang = use_context::<crate::lang::Lang>().unwrap_or_default();
-    let log_lines = use_log_lines(&model, model.log_end(cursor), &ui, lang);
+    let log_lines = use_log_lines(&model, model.log_end(cursor), &ui, lang, &props.user_at);
     let on_act = {
         let (on_act, ui) = (props.on_act.clone(), ui.clone());
         Callback::from(move |a: Act| {

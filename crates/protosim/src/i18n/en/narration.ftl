@@ -244,6 +244,7 @@ log-note = { $who }: { $what }
 log-send = { $from } → { $to }: { $label } #{ $id } { $detail }
 log-send-bare = { $from } → { $to }: { $label } #{ $id }
 log-dup = the network duplicates message #{ $id } (copy #{ $copy })
+log-by-you = you: { $what }
 log-dup-user = you deliver message #{ $id } twice: a copy (#{ $copy }) is on its way
 log-delay = you hold message #{ $id } back: it now arrives at { $at_s } s
 log-deliver = { $to } receives #{ $id } from { $from }

@@ -199,6 +199,7 @@ log-note = { $who }：{ $what }
 log-send = { $from } → { $to }：{ $label } #{ $id } { $detail }
 log-send-bare = { $from } → { $to }：{ $label } #{ $id }
 log-dup = 网络复制了消息 #{ $id }（副本 #{ $copy }）
+log-by-you = 你的操作：{ $what }
 log-dup-user = 你让消息 #{ $id } 投递两次：副本（#{ $copy }）已在途中
 log-delay = 你扣住了消息 #{ $id }：它改为在第 { $at_s } 秒到达
 log-deliver = { $to } 收到来自 { $from } 的 #{ $id }
