@@ -104,7 +104,8 @@ fn download_trace(name: &str, s: &Scenario) -> Result<(), String> {
 }
 
 /// The styles the space-time diagram needs outside the page (the page's CSS variables resolved).
-const SPACETIME_STYLE: &str = "svg{font-family:system-ui,sans-serif;background:#fff}\
+const SPACETIME_STYLE: &str = "svg{font-family:system-ui,\"PingFang SC\",\"Microsoft YaHei\",\"Noto Sans CJK SC\",\
+\"WenQuanYi Zen Hei\",sans-serif;background:#fff}\
 .lane text{font-size:12px;fill:#1f2937}.lane line{stroke:#d6dae0;stroke-width:1.5}\
 .lane rect.down{fill:#d1d5db;opacity:.8}.st-msg line{stroke:#2563eb;stroke-width:1.3;opacity:.8}\
 .st-msg.dropped line{stroke:#dc2626;stroke-dasharray:3 2}.st-msg.dropped text{fill:#dc2626;font-size:11px}\
