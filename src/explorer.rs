@@ -315,7 +315,8 @@ impl View<'_> {
                         aria-label={lang.text("ui.help.title")} title="?">{ "?" }</button>
                 <div class="scrub">
                     <input class="scrubber" type="range" min="0" max={model.end_us.to_string()} step="1000"
-                        value={cursor.to_string()} oninput={on_seek} aria-label={lang.text("ui.player.time")} />
+                        value={cursor.to_string()} oninput={on_seek} aria-label={lang.text("ui.player.time")}
+                        data-testid="scrubber" />
                     <div class="marks" aria-hidden="true">
                         if model.history_from_us > 0 {
                             <span class="dropped-history" title={lang.text("ui.player.dropped-history")}
