@@ -1268,7 +1268,9 @@ async fn the_chinese_page_has_no_english_left_and_the_english_page_no_chinese() 
     in_english.extend(reader_texts(&root));
     let chinese: Vec<_> = in_english
         .iter()
-        .filter(|(t, _)| t.chars().any(|c| ('\u{3000}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c)))
+        .filter(|(t, _)| {
+            t.chars().any(|c| ('\u{3000}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c))
+        })
         .filter(|(t, _)| !protosim::i18n::LANGUAGES.iter().any(|l| t.trim() == l.native_name))
         .collect();
     root.remove();
@@ -1283,6 +1285,11 @@ async fn the_chinese_page_has_no_english_left_and_the_english_page_no_chinese() 
             .iter()
             .map(|(place, words)| format!("{place}: {}", words.iter().cloned().collect::<Vec<_>>().join(" ")))
             .collect();
-        panic!("English left on the Chinese page ({} words in {} places):\n{}", english.len(), at.len(), lines.join("\n"));
+        panic!(
+            "English left on the Chinese page ({} words in {} places):\n{}",
+            english.len(),
+            at.len(),
+            lines.join("\n")
+        );
     }
 }
