@@ -1,6 +1,8 @@
 //! The app shell: loads the scenario (from the link, or the default), runs it, and plays the trace back.
 
-use protosim::Scenario;
+use protosim::i18n::Language;
+use protosim::narration::Note;
+use protosim::{note, Scenario};
 
 use crate::explorer::*;
 use crate::setup_bar::*;
@@ -59,12 +61,18 @@ pub enum Mode {
 }
 
 impl Mode {
-    const ALL: [(Mode, &'static str, &'static str); 4] = [
-        (Mode::Explore, "Explore", "explore"),
-        (Mode::Compare, "Compare", "compare"),
-        (Mode::Hunt, "Bug hunt", "hunt"),
-        (Mode::Tours, "Guided tours", "tours"),
-    ];
+    const ALL: [(Mode, &'static str); 4] =
+        [(Mode::Explore, "explore"), (Mode::Compare, "compare"), (Mode::Hunt, "hunt"), (Mode::Tours, "tours")];
+
+    /// The tab's name in `lang`.
+    fn label(self, lang: &Language) -> String {
+        match self {
+            Mode::Explore => lang.text("ui.tab.explore"),
+            Mode::Compare => lang.text("ui.tab.compare"),
+            Mode::Hunt => lang.text("ui.tab.hunt"),
+            Mode::Tours => lang.text("ui.tab.tours"),
+        }
+    }
 }
 
 /// The App's state handles, and what each thing a user does to them means.
@@ -72,7 +80,8 @@ impl Mode {
 struct AppState {
     current: UseStateHandle<Loaded>,
     mode: UseStateHandle<Mode>,
-    notice: UseStateHandle<Option<String>>,
+    /// A notice, kept as a note so that it reads in the language chosen after it was shown too.
+    notice: UseStateHandle<Option<Note>>,
     /// The other side of a comparison: a protocol and a variant.
     other: UseStateHandle<(protosim::scenario::ProtocolKind, String)>,
     link_error: UseStateHandle<Option<String>>,
@@ -117,7 +126,7 @@ impl AppState {
     fn on_import(&self) -> Callback<Scenario> {
         let (st, set_scenario) = (self.clone(), self.set_scenario());
         Callback::from(move |s: Scenario| {
-            let text = format!("Imported a {} scenario (seed {}).", s.protocol.name(), s.seed);
+            let text = note!("ui.notice.imported", protocol = s.protocol.name().to_string(), seed = s.seed);
             st.mode.set(Mode::Explore);
             set_scenario.emit(s);
             st.notice.set(Some(text));
@@ -128,7 +137,7 @@ impl AppState {
     fn on_found(&self) -> Callback<crate::hunt_panel::Found> {
         let st = self.clone();
         Callback::from(move |f: crate::hunt_panel::Found| {
-            st.notice.set(Some(format!("Bug hunt: {} The player is paused at the breaking event.", f.summary)));
+            st.notice.set(Some(note!("ui.notice.hunt-found", summary = f.summary.clone())));
             st.other.set(crate::compare_view::default_other(&f.scenario));
             st.load(f.scenario, f.at_us, false, None);
             st.mode.set(Mode::Explore);
@@ -178,61 +187,63 @@ impl AppState {
 
     /// One wrapper whatever banners show, so that a banner appearing never shifts (and remounts) the share bar or
     /// the player after it.
-    fn banners(&self) -> Html {
+    fn banners(&self, lang: &Language) -> Html {
         let notice = self.notice.clone();
         html! {
             <div class="banners">
                 if let Some(e) = self.link_error.as_ref() {
                     <div class="banner error" role="alert" data-testid="load-error">
-                        <strong>{ "This link does not hold a scenario this page can run." }</strong>
-                        { format!(" {e}. Showing the default scenario instead.") }
+                        <strong>{ lang.text("ui.error.link") }</strong>
+                        { lang.render(&note!("ui.error.link-why", error = e.clone())) }
                     </div>
                 }
                 if let Some(e) = self.setup_error.as_ref() {
                     <div class="banner error" role="alert" data-testid="setup-error">
-                        <strong>{ "That setting cannot run: " }</strong>{ e.clone() }{ ". The run on screen is unchanged." }
+                        <strong>{ lang.text("ui.error.setup") }</strong>
+                        { lang.render(&note!("ui.error.setup-why", error = e.clone())) }
                     </div>
                 }
                 if let Some(m) = self.notice.as_ref() {
                     <div class="banner info" role="status" data-testid="notice">
-                        { m.clone() }
-                        <button class="ghost" onclick={Callback::from(move |_| notice.set(None))} aria-label="Dismiss">{ "✕" }</button>
+                        { lang.render(m) }
+                        <button class="ghost" onclick={Callback::from(move |_| notice.set(None))}
+                                aria-label={lang.text("ui.dismiss")}>{ "✕" }</button>
                     </div>
                 }
             </div>
         }
     }
 
-    fn tabs(&self) -> Html {
+    fn tabs(&self, lang: &Language) -> Html {
         html! {
-            <nav class="tabs" aria-label="Tools">
-                { for Mode::ALL.iter().map(|&(m, label, id)| {
+            <nav class="tabs" aria-label={lang.text("ui.tabs")}>
+                { for Mode::ALL.iter().map(|&(m, id)| {
                     let mode = self.mode.clone();
                     html! {
                         <button aria-pressed={(*mode == m).to_string()} data-testid={format!("tab-{id}")}
                                 class={classes!((*mode == m).then_some("active"))}
-                                onclick={Callback::from(move |_| mode.set(m))}>{ label }</button>
+                                onclick={Callback::from(move |_| mode.set(m))}>{ m.label(lang) }</button>
                     }
                 }) }
                 <crate::share::ShareBar scenario={self.current.scenario.clone()} on_import={self.on_import()}
-                    on_message={{ let n = self.notice.clone(); Callback::from(move |m: String| n.set(Some(m))) }} />
+                    on_message={{ let n = self.notice.clone(); Callback::from(move |m: Note| n.set(Some(m))) }} />
             </nav>
         }
     }
 
     /// What the open tab shows: the player, the comparison, the hunt or the tours (or a long run's progress).
-    fn body(&self, loading: &Preparing, compare: &Preparing) -> Html {
+    fn body(&self, lang: &Language, loading: &Preparing, compare: &Preparing) -> Html {
         let (mode, current, other, s) = (&self.mode, &self.current, &self.other, &self.current.scenario);
         let info = protosim::protocols::info(s.protocol);
         let (on_act, on_found, on_tour) = (self.on_act(), self.on_found(), self.on_tour());
         match **mode {
             Mode::Explore | Mode::Compare if loading.progress.is_some() || compare.progress.is_some() => {
-                let (done, text) = loading.progress.clone().or(compare.progress.clone()).unwrap_or_default();
+                let (done, text) = loading.progress.clone().or(compare.progress.clone()).expect("one is loading");
                 html! {
                     <section class="panel loading" data-testid="loading" aria-live="polite">
-                        <h2>{ "Simulating a long run…" }</h2>
-                        <progress max="1" value={format!("{done:.4}")} aria-label="Simulated so far" />
-                        <p>{ text }</p>
+                        <h2>{ lang.text("ui.loading.title") }</h2>
+                        <progress max="1" value={format!("{done:.4}")} aria-label={lang.text("ui.loading.bar")} />
+                        <p>{ lang.render(&text) }</p>
                     </section>
                 }
             }
@@ -244,7 +255,7 @@ impl AppState {
                               user_at={current.user_at.clone()} />
                 },
                 Err(e) => html! {
-                    <div class="banner error" role="alert" data-testid="run-error">{ format!("This scenario cannot run: {e}") }</div>
+                    <div class="banner error" role="alert" data-testid="run-error">{ lang.render(&note!("ui.error.run", error = e.clone())) }</div>
                 },
             },
             Mode::Compare => match (loading.model.as_ref().expect("ready when not loading"), &compare.model) {
@@ -254,7 +265,7 @@ impl AppState {
                         on_pick={{ let o = other.clone(); Callback::from(move |p| o.set(p)) }} />
                 },
                 (Err(e), _) | (_, Some(Err(e))) => html! {
-                    <div class="banner error" role="alert" data-testid="run-error">{ format!("This comparison cannot run: {e}") }</div>
+                    <div class="banner error" role="alert" data-testid="run-error">{ lang.render(&note!("ui.error.compare", error = e.clone())) }</div>
                 },
                 (Ok(_), None) => html! {}, // not reached: the other side is simulated while Compare is open
             },
@@ -282,7 +293,7 @@ pub fn App(props: &AppProps) -> Html {
     let st = AppState {
         current: current.clone(),
         mode: use_state(|| Mode::Explore),
-        notice: use_state(|| None::<String>),
+        notice: use_state(|| None::<Note>),
         other: use_state(|| crate::compare_view::default_other(&initial.0)),
         link_error: use_state(|| initial.1.as_ref().map(|e| e.to_string())),
         setup_error: use_state(|| None::<String>),
@@ -315,14 +326,23 @@ pub fn App(props: &AppProps) -> Html {
             }
         })
     };
+    // The document's title and language follow the reader's choice.
+    use_effect_with(*lang, |l| {
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            doc.set_title(&l.0.text("ui.title"));
+            if let Some(html) = doc.document_element() {
+                let _ = html.set_attribute("lang", l.0.tag);
+            }
+        }
+    });
     if props.embed {
         return html! {
             <ContextProvider<crate::lang::Lang> context={*lang}>
             <main class="app embed" data-testid="embed">
-                { st.banners() }
-                { st.body(&loading, &compare) }
+                { st.banners(lang.0) }
+                { st.body(lang.0, &loading, &compare) }
                 <a class="embed-out" href={crate::share::link_for(&current.scenario)} target="_blank" rel="noopener"
-                   data-testid="embed-out">{ "Open in the full explorer ↗" }</a>
+                   data-testid="embed-out">{ lang.0.text("ui.embed.out") }</a>
             </main>
             </ContextProvider<crate::lang::Lang>>
         };
@@ -331,21 +351,21 @@ pub fn App(props: &AppProps) -> Html {
         <ContextProvider<crate::lang::Lang> context={*lang}>
         <main class={classes!("app", large.then_some("large"))}>
             <header class="top">
-                <h1>{ "Checkout protocol explorer" }</h1>
-                <select class="lang" onchange={on_lang} aria-label="Language / 语言" data-testid="language">
+                <h1>{ lang.0.text("ui.title") }</h1>
+                <select class="lang" onchange={on_lang} aria-label={lang.0.text("ui.language")} data-testid="language">
                     { for protosim::i18n::LANGUAGES.iter().map(|l| html! {
                         <option value={l.tag} selected={l.tag == lang.0.tag}>{ l.native_name }</option>
                     }) }
                 </select>
                 <button class="ghost" onclick={toggle_large} aria-pressed={large.to_string()} data-testid="presenter">
-                    { if *large { "Normal text" } else { "Projector text" } }
+                    { if *large { lang.0.text("ui.text-size.normal") } else { lang.0.text("ui.text-size.projector") } }
                 </button>
             </header>
             <SetupBar scenario={current.scenario.clone()} on_change={st.set_scenario()}
                       on_error={{ let e = st.setup_error.clone(); Callback::from(move |m: String| e.set(Some(m))) }} />
-            { st.tabs() }
-            { st.banners() }
-            { st.body(&loading, &compare) }
+            { st.tabs(lang.0) }
+            { st.banners(lang.0) }
+            { st.body(lang.0, &loading, &compare) }
         </main>
         </ContextProvider<crate::lang::Lang>>
     }

@@ -7,6 +7,7 @@
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use protosim::i18n::Language;
 use protosim::stats::Series;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -36,12 +37,14 @@ pub struct Line {
     pub bucket_us: u64,
 }
 
-/// A chart to draw: an id (for tests and links), a title, the y axis unit and its lines.
+/// A chart to draw: an id (for tests and links), a title, the y axis unit, the time axis' name and its lines (the
+/// words in the reader's language).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Chart {
     pub id: &'static str,
-    pub title: &'static str,
-    pub unit: &'static str,
+    pub title: String,
+    pub unit: String,
+    pub time_axis: String,
     pub lines: Vec<Line>,
 }
 
@@ -57,37 +60,46 @@ fn some(v: &[f64]) -> Vec<Option<f64>> {
 }
 
 /// The named lines a chart takes from one run's series.
-type LinesOf = dyn Fn(&Series) -> Vec<(&'static str, Vec<Option<f64>>)>;
+type LinesOf<'a> = dyn Fn(&Series) -> Vec<(String, Vec<Option<f64>>)> + 'a;
 
-/// The charts for run `a` (and `b` when comparing), each line labelled with its run's name when there are two.
-pub fn charts(a: &Series, b: Option<(&Series, &str)>, a_name: &str) -> Vec<Chart> {
+/// The charts for run `a` (and `b` when comparing), each line labelled with its run's name when there are two, in
+/// the reader's language `lang`.
+pub fn charts(lang: &Language, a: &Series, b: Option<(&Series, &str)>, a_name: &str) -> Vec<Chart> {
     let runs: Vec<(&Series, String, bool)> =
         std::iter::once((a, a_name.to_string(), false)).chain(b.map(|(s, name)| (s, name.to_string(), true))).collect();
     let two = runs.len() == 2;
     let name = |what: &str, run: &str| if two { format!("{what} · {run}") } else { what.to_string() };
     let mut out = Vec::new();
-    let mut chart = |id, title, unit, f: &LinesOf| {
+    let time_axis = lang.text("ui.chart.time-axis");
+    let mut chart = |id, title: String, unit: String, f: &LinesOf| {
         let mut lines = Vec::new();
         for (s, run, dashed) in &runs {
             for (k, (what, values)) in f(s).into_iter().enumerate() {
                 let colour = k + if *dashed { 3 } else { 0 };
-                lines.push(Line { label: name(what, run), colour, dashed: *dashed, values, bucket_us: s.bucket_us });
+                lines.push(Line { label: name(&what, run), colour, dashed: *dashed, values, bucket_us: s.bucket_us });
             }
         }
-        out.push(Chart { id, title, unit, lines });
+        out.push(Chart { id, title, unit, time_axis: time_axis.clone(), lines });
     };
-    chart("confirmed", "Checkouts confirmed", "checkouts", &|s| {
-        vec![("confirmed", s.confirmed.iter().map(|&c| Some(c as f64)).collect())]
+    let (confirmed, per_second) = (lang.text("ui.chart.confirmed.line"), lang.text("ui.chart.per-second"));
+    chart("confirmed", lang.text("ui.chart.confirmed"), lang.text("ui.chart.confirmed.unit"), &|s| {
+        vec![(confirmed.clone(), s.confirmed.iter().map(|&c| Some(c as f64)).collect())]
     });
-    chart("latency", "Checkout latency (answers over the last few seconds)", "ms", &|s| {
-        vec![("p50", s.p50_ms.clone()), ("p95", s.p95_ms.clone()), ("p99", s.p99_ms.clone())]
+    chart("latency", lang.text("ui.chart.latency"), lang.text("ui.chart.ms"), &|s| {
+        vec![("p50".into(), s.p50_ms.clone()), ("p95".into(), s.p95_ms.clone()), ("p99".into(), s.p99_ms.clone())]
     });
-    chart("messages", "Messages sent", "per second", &|s| vec![("messages/s", some(&s.msgs_per_s))]);
-    chart("aborts", "Aborts and retries", "per second", &|s| {
-        vec![("aborts/s", some(&s.aborts_per_s)), ("retries/s", some(&s.retries_per_s))]
+    let (msgs, aborts, retries) =
+        (lang.text("ui.chart.messages.line"), lang.text("ui.chart.aborts.line"), lang.text("ui.chart.retries.line"));
+    chart("messages", lang.text("ui.chart.messages"), per_second.clone(), &|s| {
+        vec![(msgs.clone(), some(&s.msgs_per_s))]
+    });
+    chart("aborts", lang.text("ui.chart.aborts"), per_second, &|s| {
+        vec![(aborts.clone(), some(&s.aborts_per_s)), (retries.clone(), some(&s.retries_per_s))]
     });
     if runs.iter().any(|(s, ..)| !s.waits_ms.is_empty()) {
-        chart("waiting", "Time spent waiting", "ms, mean", &|s| s.waits_ms.clone());
+        chart("waiting", lang.text("ui.chart.waiting"), lang.text("ui.chart.waiting.unit"), &|s| {
+            s.waits_ms.iter().map(|(label, v)| (label.to_string(), v.clone())).collect()
+        });
     }
     out
 }
@@ -156,11 +168,11 @@ pub fn render(chart: &Chart, end_us: u64, faults: &[u64]) -> (String, [f64; 4]) 
             root.draw(&PathElement::new(vec![(x0, y0), (x0, y1), (x1, y1)], axis))?;
             let mid_x = (x0 + x1) / 2;
             let below = font(14.0).pos(Pos::new(HPos::Center, VPos::Bottom));
-            root.draw(&Text::new("simulated time (s)", (mid_x, CHART_H as i32 - 6), below))?;
+            root.draw(&Text::new(chart.time_axis.as_str(), (mid_x, CHART_H as i32 - 6), below))?;
             let side = font(14.0).transform(FontTransform::Rotate270).pos(Pos::new(HPos::Center, VPos::Top));
-            root.draw(&Text::new(chart.unit, (8, (y0 + y1) / 2), side))?;
+            root.draw(&Text::new(chart.unit.as_str(), (8, (y0 + y1) / 2), side))?;
             let title = font(20.0).pos(Pos::new(HPos::Center, VPos::Top));
-            root.draw(&Text::new(chart.title, (CHART_W as i32 / 2, 10), title))?;
+            root.draw(&Text::new(chart.title.as_str(), (CHART_W as i32 / 2, 10), title))?;
             for &t in faults {
                 let x = px(t as f64 / 1e6);
                 root.draw(&DashedPathElement::new(vec![(x, y0), (x, y1)], 3, 3, FAULT.mix(0.5).stroke_width(1)))?;
@@ -249,12 +261,13 @@ impl PartialEq for ChartsProps {
 /// The chart panel: every chart with the playback cursor over it.
 #[component]
 pub fn Charts(props: &ChartsProps) -> Html {
+    let lang = crate::lang::use_lang();
     let drawn = use_memo((props.charts.clone(), props.end_us, props.faults.clone()), |(charts, end_us, faults)| {
         charts.iter().map(|c| (c.id, c.has_data(), render(c, *end_us, faults))).collect::<Vec<_>>()
     });
     let frac = props.cursor_us as f64 / props.end_us.max(1) as f64;
     html! {
-        <section class="charts" aria-label="Charts" data-testid="charts">
+        <section class="charts" aria-label={lang.text("ui.charts")} data-testid="charts">
             { for drawn.iter().map(|(id, has_data, (svg, [x0, x1, y0, y1]))| {
                 let (x0, x1, y0, y1) = (*x0, *x1, *y0, *y1);
                 let on_click = {
@@ -276,7 +289,7 @@ pub fn Charts(props: &ChartsProps) -> Html {
                 let height = (y1 - y0) / f64::from(CHART_H) * 100.0;
                 html! {
                     <figure class="chart" data-chart={*id} data-has-data={has_data.to_string()} onclick={on_click}
-                            title="click to go to this moment">
+                            title={lang.text("ui.seek-here")}>
                         { Html::from_html_unchecked(AttrValue::from(svg.clone())) }
                         <figcaption class="legend">
                             { for lines_of(&props.charts, id).into_iter().map(|(label, colour, dashed)| html! {
@@ -320,8 +333,9 @@ mod tests {
         };
         let chart = Chart {
             id: "t",
-            title: "A title",
-            unit: "things",
+            title: "A title".into(),
+            unit: "things".into(),
+            time_axis: "simulated time (s)".into(),
             lines: vec![
                 line(false, vec![Some(1.0), Some(2.0), None, Some(3.0), None]),
                 line(true, vec![Some(2.0), Some(1.0), Some(0.0), None, None]),

@@ -2,6 +2,8 @@
 
 use crate::model::{Model, FALL_US};
 use protosim::engine::Role;
+use protosim::i18n::Language;
+use protosim::note;
 use protosim::trace::MsgKind;
 use yew::prelude::*;
 
@@ -153,6 +155,7 @@ struct NodeBodyProps {
 /// node's state changes, not at every animation frame.
 #[component]
 fn NodeBody(props: &NodeBodyProps) -> Html {
+    let lang = crate::lang::use_lang();
     let d = &props.detail;
     let h = box_height(d);
     let st = props;
@@ -175,7 +178,7 @@ fn NodeBody(props: &NodeBodyProps) -> Html {
                 { for rows }
                 if more > 0 {
                     <text class="node-idx" x="12" y={(64.0 + 15.0 * TABLE_MAX as f64).to_string()}>
-                        { format!("… {more} more (see the tooltip)") }
+                        { lang.render(&note!("ui.node.more-rows", more)) }
                     </text>
                 }
                 if !d.legend.is_empty() {
@@ -196,8 +199,11 @@ fn NodeBody(props: &NodeBodyProps) -> Html {
             let cx = 12.0 + 21.0 * k as f64;
             html! {
                 <g class={classes!(term_class(c.term), c.committed.then_some("committed"))}>
-                    <title>{ format!("index {} · term {} · {}{}", c.index, c.term, c.text,
-                                     if c.committed { " · committed" } else { " · not committed yet" }) }</title>
+                    <title>{ if c.committed {
+                        lang.render(&note!("ui.node.cell.committed", index = c.index, term = c.term, text = c.text.clone()))
+                    } else {
+                        lang.render(&note!("ui.node.cell.uncommitted", index = c.index, term = c.term, text = c.text.clone()))
+                    } }</title>
                     <rect x={cx.to_string()} y="62" width="19" height="24" rx="3" />
                     <text x={(cx + 9.5).to_string()} y="79" text-anchor="middle">{ c.term }</text>
                 </g>
@@ -211,7 +217,7 @@ fn NodeBody(props: &NodeBodyProps) -> Html {
                 if first > 0 {
                     <text class="node-idx" x="12" y="104">{ format!("#{first}… · {}", d.legend) }</text>
                 } else {
-                    <text class="node-idx" x="12" y="80">{ "nothing logged yet" }</text>
+                    <text class="node-idx" x="12" y="80">{ lang.text("ui.node.empty-log") }</text>
                 }
             </>
         }
@@ -238,16 +244,17 @@ pub struct ClusterProps {
 
 #[component]
 pub fn Cluster(props: &ClusterProps) -> Html {
+    let lang = crate::lang::use_lang();
     let m = &props.model;
     let t = props.cursor_us;
     let pos = layout(m);
-    let edges = edge_views(m, &pos, &m.blocked_at(t));
-    let nodes = m.nodes.iter().map(|node| node_view(props, node, &pos));
+    let edges = edge_views(lang, m, &pos, &m.blocked_at(t));
+    let nodes = m.nodes.iter().map(|node| node_view(lang, props, node, &pos));
     // With many messages in the air, labels and tooltips would only cover each other (and cost frames): draw
     // the shapes alone, and keep the labels for when the picture can be read.
     let in_air: Vec<(&crate::model::Flight, f64)> = m.flights_at(t).collect();
     let busy = in_air.len() > BUSY_MESSAGES;
-    let dots = in_air.iter().filter(|_| !busy).map(|&(f, frac)| dot_view(f, frac, t, &pos, busy));
+    let dots = in_air.iter().filter(|_| !busy).map(|&(f, frac)| dot_view(lang, f, frac, t, &pos, busy));
     let on_msgs_click = msgs_click(props.on_msg.clone());
     let on_msgs_key = msgs_key(props.on_msg.clone());
     // Busy: the dots go on a canvas over the picture, drawn after the DOM update (hundreds of SVG elements moving
@@ -266,7 +273,7 @@ pub fn Cluster(props: &ClusterProps) -> Html {
                     data-count={in_air.len().to_string()} />
         }
         <svg class="cluster" viewBox={format!("0 0 {VIEW_W} {VIEW_H}")} role="group"
-             aria-label="The cluster: nodes and the messages travelling between them">
+             aria-label={lang.text("ui.cluster")}>
             <g class="edges">{ for edges }</g>
             <g class="nodes">{ for nodes }</g>
             <g class={if busy { "msgs busy" } else { "msgs" }} onclick={on_msgs_click} onkeydown={on_msgs_key}>{ for dots }</g>
@@ -276,7 +283,7 @@ pub fn Cluster(props: &ClusterProps) -> Html {
 }
 
 /// The links: every server to every node (shoppers only talk to servers), cut ones marked and labelled.
-fn edge_views(m: &Model, pos: &[(f64, f64)], blocked: &[bool]) -> Vec<Html> {
+fn edge_views(lang: &Language, m: &Model, pos: &[(f64, f64)], blocked: &[bool]) -> Vec<Html> {
     let n = m.nodes.len();
     let is_blocked = |a: usize, b: usize| blocked.get(a * n + b).copied().unwrap_or(false);
     // Edges: every server to every node (shoppers only talk to servers).
@@ -298,7 +305,7 @@ fn edge_views(m: &Model, pos: &[(f64, f64)], blocked: &[bool]) -> Vec<Html> {
             if cut_ab || cut_ba {
                 let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
                 let label = match (cut_ab, cut_ba) {
-                    (true, true) => "✂ cut".to_string(),
+                    (true, true) => lang.text("ui.cluster.cut"),
                     (true, false) => format!("✂ {}→{}", m.nodes[a].name, m.nodes[b].name),
                     _ => format!("✂ {}→{}", m.nodes[b].name, m.nodes[a].name),
                 };
@@ -313,7 +320,7 @@ fn edge_views(m: &Model, pos: &[(f64, f64)], blocked: &[bool]) -> Vec<Html> {
 }
 
 /// One node box: its name, role, state, timer ring, blocked badge and refusal flash, clickable and focusable.
-fn node_view(props: &ClusterProps, node: &crate::model::NodeInfo, pos: &[(f64, f64)]) -> Html {
+fn node_view(lang: &Language, props: &ClusterProps, node: &crate::model::NodeInfo, pos: &[(f64, f64)]) -> Html {
     let (m, t) = (&props.model, props.cursor_us);
     let i = node.id as usize;
     let (x, y) = pos[i];
@@ -325,7 +332,11 @@ fn node_view(props: &ClusterProps, node: &crate::model::NodeInfo, pos: &[(f64, f
     };
     let d = &st.detail;
     let fact = |k: &str| d.facts.iter().find(|(name, _)| *name == k).map(|(_, v)| v.clone());
-    let role_text = if !up { "✖ down".to_string() } else { fact("role").unwrap_or_else(|| role.to_string()) };
+    let role_name = match node.role {
+        Role::Server => lang.text("ui.node.server"),
+        Role::Shopper => lang.text("ui.node.shopper"),
+    };
+    let role_text = if !up { lang.text("ui.node.down") } else { fact("role").unwrap_or_else(|| role_name.clone()) };
     let h = box_height(d);
     let bw = if d.table.is_empty() || node.role == Role::Shopper { BOX_W } else { BOX_W_TABLE };
     let flash = up && m.flash_at(i, t);
@@ -344,7 +355,7 @@ fn node_view(props: &ClusterProps, node: &crate::model::NodeInfo, pos: &[(f64, f
         let circumference = std::f64::consts::TAU * 9.0;
         html! {
             <g class="timer-ring" transform={format!("translate({:.1},19)", bw - 20.0)}>
-                <title>{ format!("election timer: fires in {:.0} ms", (fires - t) as f64 / 1000.0) }</title>
+                <title>{ lang.render(&note!("ui.node.timer", ms = format!("{:.0}", (fires - t) as f64 / 1000.0))) }</title>
                 <circle class="track" r="9" />
                 <circle class="left" r="9" transform="rotate(-90)"
                     stroke-dasharray={format!("{:.2} {:.2}", circumference * left, circumference)} />
@@ -354,14 +365,14 @@ fn node_view(props: &ClusterProps, node: &crate::model::NodeInfo, pos: &[(f64, f
     let blocked = d.blocked_since_us.filter(|&since| up && t > since).map(|since| {
         html! {
             <text class="blocked" x={(bw / 2.0).to_string()} y={(h + 18.0).to_string()} text-anchor="middle">
-                { format!("⧗ blocked {:.2} s", (t - since) as f64 / 1e6) }
+                { lang.render(&note!("ui.node.blocked", s = format!("{:.2}", (t - since) as f64 / 1e6))) }
             </text>
         }
     });
     let flash_badge = flash.then(|| {
         html! {
             <text class="flash-badge" x={(bw / 2.0).to_string()} y="-6" text-anchor="middle">
-                { "⚡ refused: retry" }
+                { lang.text("ui.node.refused") }
             </text>
         }
     });
@@ -386,8 +397,12 @@ fn node_view(props: &ClusterProps, node: &crate::model::NodeInfo, pos: &[(f64, f
     html! {
         <g key={node.id} class={class} transform={format!("translate({:.1},{:.1})", x - bw / 2.0, y - h / 2.0)}
            data-node={node.id.to_string()} onclick={onclick} onkeydown={onkeydown} role="button" tabindex="0"
-           aria-label={format!("{}: inspect", node.name)}>
-            <title>{format!("{} ({role}){}: {}{table_tip}", node.name, if up { "" } else { ", down" }, st.summary)}</title>
+           aria-label={lang.render(&note!("ui.node.inspect", node = node.name.clone()))}>
+            <title>{ if up {
+                lang.render(&note!("ui.node.tip", node = node.name.clone(), role = role_name, summary = st.summary.clone()))
+            } else {
+                lang.render(&note!("ui.node.tip.down", node = node.name.clone(), role = role_name, summary = st.summary.clone()))
+            } }{ table_tip }</title>
             <rect class="box" width={bw.to_string()} height={h.to_string()} rx="10" />
             <text class="node-name" x="12" y="24">{ &node.name }</text>
             <text class="node-role" x={(bw - if d.timer.is_some() { 36.0 } else { 12.0 }).to_string()} y="24"
@@ -402,7 +417,7 @@ fn node_view(props: &ClusterProps, node: &crate::model::NodeInfo, pos: &[(f64, f
 
 /// One message dot in flight (a request is round, a reply square; dropped ones fade), with its label when the
 /// picture is not busy.
-fn dot_view(f: &crate::model::Flight, frac: f64, t: u64, pos: &[(f64, f64)], busy: bool) -> Html {
+fn dot_view(lang: &Language, f: &crate::model::Flight, frac: f64, t: u64, pos: &[(f64, f64)], busy: bool) -> Html {
     let Dot { x, y, opacity, dropped, reply, refusal } = dot(f, frac, t, pos);
     // A plain string per kind of dot (no per-frame allocation for hundreds of them).
     let class = match (reply, refusal, dropped) {
@@ -419,9 +434,10 @@ fn dot_view(f: &crate::model::Flight, frac: f64, t: u64, pos: &[(f64, f64)], bus
     html! {
         <g key={f.id} class={class} opacity={dropped.then(|| format!("{opacity:.2}"))} data-msg={f.id.to_string()}
            transform={format!("translate({x:.1},{y:.1})")} tabindex={(!busy).then_some("0")}
-           role={(!busy).then_some("button")} aria-label={(!busy).then(|| format!("message {} #{}", f.label, f.id))}>
+           role={(!busy).then_some("button")}
+           aria-label={(!busy).then(|| lang.render(&note!("ui.msg.label", label = f.label.to_string(), id = f.id)))}>
             if !busy {
-                <title>{ format!("{} #{} — click to drop it", f.label, f.id) }</title>
+                <title>{ lang.render(&note!("ui.msg.tip", label = f.label.to_string(), id = f.id)) }</title>
                 <circle class="hit" r="18" />
             }
             { if reply {
@@ -526,6 +542,7 @@ pub struct WaitGraphProps {
 /// waits for; the edges of a cycle (a deadlock) are drawn red and thick.
 #[component]
 pub fn WaitGraph(props: &WaitGraphProps) -> Html {
+    let lang = crate::lang::use_lang();
     let mut names: Vec<&str> = Vec::new();
     for e in &props.edges {
         for n in [e.waiter.as_str(), e.holder.as_str()] {
@@ -535,7 +552,7 @@ pub fn WaitGraph(props: &WaitGraphProps) -> Html {
         }
     }
     if names.is_empty() {
-        return html! { <p class="muted" data-testid="wait-graph">{ "Nobody waits for a lock right now." }</p> };
+        return html! { <p class="muted" data-testid="wait-graph">{ lang.text("ui.locks.nobody-waits") }</p> };
     }
     let (w, h, r) = (320.0, 200.0, 72.0);
     let pos = |k: usize| {
@@ -559,7 +576,7 @@ pub fn WaitGraph(props: &WaitGraphProps) -> Html {
         let (lx, ly) = ((ax + bx) / 2.0 + 2.6 * ox, (ay + by) / 2.0 + 2.6 * oy + 4.0);
         html! {
             <g class={classes!("wait-edge", e.cycle.then_some("cycle"))}>
-                <title>{ format!("{} waits for {} on {}", e.waiter, e.holder, e.row) }</title>
+                <title>{ lang.render(&note!("ui.locks.waits", waiter = e.waiter.clone(), holder = e.holder.clone(), row = e.row.clone())) }</title>
                 <line x1={ax.to_string()} y1={ay.to_string()} x2={bx.to_string()} y2={by.to_string()}
                       marker-end={if e.cycle { "url(#arrow-cycle)" } else { "url(#arrow)" }} />
                 <text x={lx.to_string()} y={ly.to_string()} text-anchor="middle">{ &e.row }</text>
@@ -578,7 +595,7 @@ pub fn WaitGraph(props: &WaitGraphProps) -> Html {
     html! {
         <svg class={classes!("wait-graph", deadlock.then_some("deadlock"))} viewBox={format!("0 0 {w} {h}")}
              role="img" data-testid="wait-graph" data-deadlock={deadlock.to_string()}
-             aria-label={if deadlock { "Wait-for graph with a cycle: a deadlock" } else { "Wait-for graph" }}>
+             aria-label={if deadlock { lang.text("ui.locks.graph.deadlock") } else { lang.text("ui.locks.graph") }}>
             <defs>
                 <marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto">
                     <path d="M0,0 L8,4 L0,8 z" class="arrow-head" />
@@ -613,6 +630,7 @@ const ST_LANE: f64 = 22.0;
 /// delivery (red and ending in ✕ if dropped), down time shaded, faults marked, the cursor as a line; a click seeks.
 #[component]
 pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
+    let lang = crate::lang::use_lang();
     let m = &props.model;
     let t = props.cursor_us;
     let start = t.saturating_sub(SPACETIME_BEFORE_US);
@@ -673,7 +691,7 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
         html! {
             <g class="st-fault">
                 <line x1={x(*at).to_string()} y1="8" x2={x(*at).to_string()} y2={(h - 4.0).to_string()} />
-                <text x={(x(*at) + 3.0).to_string()} y="12">{ label }</text>
+                <text x={(x(*at) + 3.0).to_string()} y="12">{ lang.render(label) }</text>
             </g>
         }
     });
@@ -692,7 +710,7 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
     };
     html! {
         <svg class="spacetime" viewBox={format!("0 0 {} {h}", ST_LEFT + ST_WIDTH + 8.0)} onclick={onclick}
-             role="img" aria-label="Space-time diagram: one lane per node, an arrow per message" data-testid="spacetime">
+             role="img" aria-label={lang.text("ui.spacetime")} data-testid="spacetime">
             <defs>
                 <marker id="st-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="5" markerHeight="5" orient="auto">
                     <path d="M0,0 L8,4 L0,8 z" class="arrow-head" />

@@ -8,6 +8,8 @@ use crate::player::{
     on_range, speed_text, use_animation_frames, Player, PlayerAction, SPEED_LOG_DEFAULT, SPEED_LOG_MAX, SPEED_LOG_MIN,
 };
 use protosim::compare::Summary;
+use protosim::i18n::Language;
+use protosim::note;
 use protosim::scenario::ProtocolKind;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -39,6 +41,7 @@ fn label(m: &Model) -> String {
 
 #[component]
 pub fn CompareView(props: &CompareViewProps) -> Html {
+    let lang = crate::lang::use_lang();
     let (a, b) = (props.a.clone(), props.b.clone());
     let end_us = a.end_us.max(b.end_us);
     // Long runs may keep only their latest history: the pictures start where both have theirs.
@@ -59,9 +62,9 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
     let (la, lb) = (label(&a), label(&b));
     // Keyed by the runs' addresses (comparing two runs by value on every frame would cost more than the memo).
     let key = (Rc::as_ptr(&a) as usize, Rc::as_ptr(&b) as usize);
-    let charts = use_memo(key, {
+    let charts = use_memo((key, crate::lang::Lang(lang)), {
         let (a, b) = (a.clone(), b.clone());
-        move |_| Rc::new(crate::charts::charts(&a.series, Some((&b.series, &label(&b))), &label(&a)))
+        move |(_, lang)| Rc::new(crate::charts::charts(lang.0, &a.series, Some((&b.series, &label(&b))), &label(&a)))
     });
     let faults = use_memo(key, {
         let (a, b) = (a.clone(), b.clone());
@@ -79,30 +82,30 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
     let on_seek = on_range(p.clone(), |v| PlayerAction::Seek(v.max(0.0) as u64));
     let on_speed = on_range(p.clone(), PlayerAction::Speed);
     html! {
-        <section class="compare" aria-label="Compare two mechanisms" data-testid="compare">
+        <section class="compare" aria-label={lang.text("ui.compare")} data-testid="compare">
             <div class="controls">
                 <button class="primary" onclick={toggle} data-testid="compare-play">
-                    { if player.playing { "❚❚ Pause" } else { "▶ Play both" } }
+                    { if player.playing { lang.text("ui.player.pause") } else { lang.text("ui.compare.play") } }
                 </button>
-                { picker(&b, &props.on_pick) }
-                <label class="speed">{ "Speed " }
+                { picker(lang, &b, &props.on_pick) }
+                <label class="speed">{ lang.text("ui.player.speed") }
                     <input type="range" min={SPEED_LOG_MIN.to_string()} max={SPEED_LOG_MAX.to_string()} step="0.05"
-                           value={player.speed_log.to_string()} oninput={on_speed} aria-label="Playback speed" />
+                           value={player.speed_log.to_string()} oninput={on_speed}
+                           aria-label={lang.text("ui.player.speed.label")} />
                     <output>{ speed_text(player.speed_log) }</output>
                 </label>
                 <span class="clock" data-testid="compare-clock" data-us={cursor.to_string()}>
-                    { format!("t = {:.3} s", cursor as f64 / 1e6) }
+                    { lang.render(&note!("ui.player.clock", s = format!("{:.3}", cursor as f64 / 1e6))) }
                 </span>
                 <input class="scrubber" type="range" min="0" max={end_us.to_string()} step="1000"
-                       value={cursor.to_string()} oninput={on_seek} aria-label="Simulated time, both runs" />
+                       value={cursor.to_string()} oninput={on_seek} aria-label={lang.text("ui.compare.time")} />
             </div>
-            <p class="hint">{ "Same seed, shoppers, workload and fault schedule (carried over by role: server k stays \
-                               server k, shopper j stays shopper j; actions on single messages do not carry over)." }</p>
+            <p class="hint">{ lang.text("ui.compare.hint") }</p>
             <div class="pair">
-                { side(&a, &format!("A · {la}"), "compare-a", cursor) }
-                { side(&b, &format!("B · {lb}"), "compare-b", cursor) }
+                { side(lang, &a, &format!("A · {la}"), "compare-a", cursor) }
+                { side(lang, &b, &format!("B · {lb}"), "compare-b", cursor) }
             </div>
-            { summary(&a.summary, &b.summary, &la, &lb) }
+            { summary(lang, &a.summary, &b.summary, &la, &lb) }
             <crate::charts::Charts charts={(*charts).clone()} end_us={end_us} faults={(*faults).clone()} cursor_us={cursor}
                 on_seek={{ let p = p.clone(); Callback::from(move |t| p.dispatch(PlayerAction::Step(t))) }} />
         </section>
@@ -110,7 +113,7 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
 }
 
 /// The other side's pickers: the mechanism and its variant.
-fn picker(b: &Model, on_pick: &Callback<(ProtocolKind, String)>) -> Html {
+fn picker(lang: &Language, b: &Model, on_pick: &Callback<(ProtocolKind, String)>) -> Html {
     let on_protocol = {
         let on_pick = on_pick.clone();
         Callback::from(move |e: Event| {
@@ -130,14 +133,14 @@ fn picker(b: &Model, on_pick: &Callback<(ProtocolKind, String)>) -> Html {
     };
     html! {
         <>
-            <label>{ "Compare with " }
-                <select onchange={on_protocol} data-testid="compare-protocol" aria-label="Other mechanism">
+            <label>{ lang.text("ui.compare.with") }
+                <select onchange={on_protocol} data-testid="compare-protocol" aria-label={lang.text("ui.compare.other")}>
                     { for protosim::protocols::REGISTRY.iter().copied().map(|i| html! {
                         <option value={i.kind.name()} selected={i.kind == b.scenario.protocol}>{ i.title }</option>
                     }) }
                 </select>
             </label>
-            <select onchange={on_variant} data-testid="compare-variant" aria-label="Other variant">
+            <select onchange={on_variant} data-testid="compare-variant" aria-label={lang.text("ui.compare.other-variant")}>
                 { for protosim::protocols::info(b.scenario.protocol).variants.iter().map(|v| html! {
                     <option value={v.name} selected={v.name == b.scenario.variant}>{ v.name }</option>
                 }) }
@@ -147,14 +150,18 @@ fn picker(b: &Model, on_pick: &Callback<(ProtocolKind, String)>) -> Html {
 }
 
 /// One side's picture at the cursor, with the first rule it broke by then.
-fn side(m: &Rc<Model>, name: &str, testid: &'static str, cursor: u64) -> Html {
+fn side(lang: &Language, m: &Rc<Model>, name: &str, testid: &'static str, cursor: u64) -> Html {
     let highlight: Vec<_> = m.violations.iter().filter(|v| v.t_us <= cursor).filter_map(|v| v.node).collect();
     let broken = m.violations.iter().find(|v| v.t_us <= cursor);
     html! {
         <div class="side-by-side" data-testid={testid}>
             <h3>{ name.to_string() }
                 if let Some(v) = broken {
-                    <span class="bad">{ format!(" · ⚠ {} broken at {:.3} s", v.invariant, v.t_us as f64 / 1e6) }</span>
+                    <span class="bad">{ lang.render(&note!(
+                        "ui.compare.side-broken",
+                        invariant = v.invariant.to_string(),
+                        s = format!("{:.3}", v.t_us as f64 / 1e6)
+                    )) }</span>
                 }
             </h3>
             <Cluster model={m.clone()} cursor_us={cursor.min(m.end_us)} highlight={highlight} />
@@ -163,25 +170,34 @@ fn side(m: &Rc<Model>, name: &str, testid: &'static str, cursor: u64) -> Html {
 }
 
 /// The two runs' totals side by side.
-fn summary(sa: &Summary, sb: &Summary, la: &str, lb: &str) -> Html {
-    let row = |what: &str, f: &dyn Fn(&Summary) -> String| {
-        html! { <tr><th scope="row">{ what.to_string() }</th><td>{ f(sa) }</td><td>{ f(sb) }</td></tr> }
+fn summary(lang: &Language, sa: &Summary, sb: &Summary, la: &str, lb: &str) -> Html {
+    let row = |what: String, f: &dyn Fn(&Summary) -> String| {
+        html! { <tr><th scope="row">{ what }</th><td>{ f(sa) }</td><td>{ f(sb) }</td></tr> }
     };
     html! {
     <div class="summary-wrap">
     <table class="summary" data-testid="compare-summary">
         <thead><tr><th></th><th scope="col">{ format!("A · {la}") }</th><th scope="col">{ format!("B · {lb}") }</th></tr></thead>
         <tbody>
-            { row("confirmed", &|s| s.confirmed.to_string()) }
-            { row("rejected (stock, funds)", &|s| s.rejected.to_string()) }
-            { row("aborted", &|s| s.aborted.to_string()) }
-            { row("unanswered at the end", &|s| s.unanswered.to_string()) }
-            { row("latency p50 / p95 / p99", &|s| format!("{:.0} / {:.0} / {:.0} ms", s.p50_ms, s.p95_ms, s.p99_ms)) }
-            { row("messages sent", &|s| s.messages.to_string()) }
-            { row("retries", &|s| s.retries.to_string()) }
-            { row("safety", &|s| match &s.first_violation {
-                Some((inv, t)) => format!("⚠ {inv} broken at {:.3} s", *t as f64 / 1e6),
-                None => "every invariant held".into(),
+            { row(lang.text("ui.compare.row.confirmed"), &|s| s.confirmed.to_string()) }
+            { row(lang.text("ui.compare.row.rejected"), &|s| s.rejected.to_string()) }
+            { row(lang.text("ui.compare.row.aborted"), &|s| s.aborted.to_string()) }
+            { row(lang.text("ui.compare.row.unanswered"), &|s| s.unanswered.to_string()) }
+            { row(lang.text("ui.compare.row.latency"), &|s| lang.render(&note!(
+                "ui.compare.latency",
+                p50 = format!("{:.0}", s.p50_ms),
+                p95 = format!("{:.0}", s.p95_ms),
+                p99 = format!("{:.0}", s.p99_ms)
+            ))) }
+            { row(lang.text("ui.compare.row.messages"), &|s| s.messages.to_string()) }
+            { row(lang.text("ui.compare.row.retries"), &|s| s.retries.to_string()) }
+            { row(lang.text("ui.compare.row.safety"), &|s| match &s.first_violation {
+                Some((inv, t)) => lang.render(&note!(
+                    "ui.compare.broken",
+                    invariant = inv.to_string(),
+                    s = format!("{:.3}", *t as f64 / 1e6)
+                )),
+                None => lang.text("ui.compare.held"),
             }) }
         </tbody>
     </table>

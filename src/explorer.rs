@@ -6,6 +6,8 @@ use crate::loader::*;
 use crate::model::Model;
 use crate::panels::*;
 use crate::player::*;
+use protosim::i18n::Language;
+use protosim::note;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -35,16 +37,31 @@ pub struct ExplorerProps {
     pub user_at: Rc<Vec<u64>>,
 }
 
-const SHORTCUTS: [(&str, &str); 8] = [
-    ("Space", "play / pause"),
-    ("→", "step to the next event"),
-    ("←", "step back to the previous event"),
-    ("↑ or +", "faster"),
-    ("↓ or -", "slower"),
-    ("Home", "back to the start"),
-    ("?", "this help sheet"),
-    ("Esc", "close the help sheet or the inspector"),
-];
+/// The help sheet's lines: a key (its name on the keyboard) and what it does, in `lang`.
+fn shortcuts(lang: &Language) -> [(String, String); 8] {
+    [
+        ("Space".into(), lang.text("ui.help.play")),
+        ("→".into(), lang.text("ui.help.next")),
+        ("←".into(), lang.text("ui.help.previous")),
+        (lang.text("ui.help.up-key"), lang.text("ui.help.faster")),
+        (lang.text("ui.help.down-key"), lang.text("ui.help.slower")),
+        ("Home".into(), lang.text("ui.help.start")),
+        ("?".into(), lang.text("ui.help.help")),
+        ("Esc".into(), lang.text("ui.help.close")),
+    ]
+}
+
+/// The event log filter's name for a kind of line (one of [`crate::model::LOG_KINDS`]).
+fn log_kind_label(lang: &Language, kind: &str) -> String {
+    match kind {
+        "messages" => lang.text("ui.log.kind.messages"),
+        "narration" => lang.text("ui.log.kind.narration"),
+        "faults" => lang.text("ui.log.kind.faults"),
+        "timers" => lang.text("ui.log.kind.timers"),
+        "violations" => lang.text("ui.log.kind.violations"),
+        _ => lang.text("ui.log.kind.all"),
+    }
+}
 
 /// The explorer's own state besides the player: what is open and what the event log shows. One reducer, so a
 /// callback sends one action instead of setting several handles.
@@ -247,20 +264,18 @@ impl View<'_> {
     }
 
     fn banners(&self) -> Html {
-        let model = self.model;
+        let (model, lang) = (self.model, self.lang.0);
         html! {
             <>
             if let Some(why) = &model.cut_short {
-                <div class="banner error" role="status" data-testid="cut-short">{ why.clone() }</div>
+                <div class="banner error" role="status" data-testid="cut-short">{ lang.render(why) }</div>
             }
             if model.history_from_us > 0 {
-                <div class="banner info" role="status" data-testid="history-dropped">{ format!(
-                    "A long run: to stay within memory the page keeps its playback history from t = {:.3} s on; the \
-                     {} log lines before were dropped (shaded on the time bar). Charts, totals, violations and fault \
-                     marks cover the whole run. Shorten the run to replay its start, or use the protosim CLI.",
-                    model.history_from_us as f64 / 1e6,
-                    group_thousands(model.dropped_lines)
-                ) }</div>
+                <div class="banner info" role="status" data-testid="history-dropped">{ lang.render(&note!(
+                    "ui.history-dropped",
+                    from_s = format!("{:.3}", model.history_from_us as f64 / 1e6),
+                    lines = group_thousands(model.dropped_lines)
+                )) }</div>
             }
             </>
         }
@@ -268,7 +283,7 @@ impl View<'_> {
 
     /// Play, step, speed, the clock, network actions and the time bar with its marks.
     fn controls(&self) -> Html {
-        let (model, cursor, player) = (self.model, self.cursor, self.player);
+        let (model, cursor, player, lang) = (self.model, self.cursor, self.player, self.lang.0);
         let p = player.dispatcher();
         let step = |forward: bool| {
             let p = p.clone();
@@ -292,42 +307,48 @@ impl View<'_> {
         let on_seek = on_range(player.dispatcher(), |v| PlayerAction::Seek(v.max(0.0) as u64));
         let heal = self.act(protosim::scenario::Action::Heal);
         html! {
-            <section class="controls" aria-label="Playback">
+            <section class="controls" aria-label={lang.text("ui.player")}>
                 <button class="primary" onclick={toggle} data-testid="play" title="Space">
-                    { if player.playing { "❚❚ Pause" } else { "▶ Play" } }
+                    { if player.playing { lang.text("ui.player.pause") } else { lang.text("ui.player.play") } }
                 </button>
-                <button onclick={step(false)} data-testid="step-back" title="← previous event">{ "◀ Step" }</button>
-                <button onclick={step(true)} data-testid="step" title="→ next event">{ "Step ▶" }</button>
-                <button onclick={restart} title="Home">{ "↺ Start" }</button>
+                <button onclick={step(false)} data-testid="step-back" title={lang.text("ui.player.step-back.tip")}>
+                    { lang.text("ui.player.step-back") }
+                </button>
+                <button onclick={step(true)} data-testid="step" title={lang.text("ui.player.step.tip")}>
+                    { lang.text("ui.player.step") }
+                </button>
+                <button onclick={restart} title="Home">{ lang.text("ui.player.restart") }</button>
                 <label class="speed">
-                    { "Speed " }
+                    { lang.text("ui.player.speed") }
                     <input type="range" min={SPEED_LOG_MIN.to_string()} max={SPEED_LOG_MAX.to_string()} step="0.05"
-                        value={player.speed_log.to_string()} oninput={on_speed} aria-label="Playback speed" />
+                        value={player.speed_log.to_string()} oninput={on_speed} aria-label={lang.text("ui.player.speed.label")} />
                     <output data-testid="speed">{ speed_text(player.speed_log) }</output>
                 </label>
                 <span class="clock" data-testid="clock" data-us={cursor.to_string()}>
-                    { format!("t = {:.3} s", cursor as f64 / 1e6) }
-                    <small>{ format!(" / {:.3} s", model.end_us as f64 / 1e6) }</small>
+                    { lang.render(&note!("ui.player.clock", s = format!("{:.3}", cursor as f64 / 1e6))) }
+                    <small>{ lang.render(&note!("ui.player.clock.end", s = format!("{:.3}", model.end_us as f64 / 1e6))) }</small>
                 </span>
                 <button onclick={self.ui_on_click(|| UiAction::TogglePartition)}
-                        data-testid="partition" title="split the nodes into two groups that cannot talk">
-                    { "✂ Partition…" }
+                        data-testid="partition" title={lang.text("ui.player.partition.tip")}>
+                    { lang.text("ui.player.partition") }
                 </button>
-                <button onclick={heal} data-testid="heal" title="remove every partition and cut, from now on">
-                    { "⚕ Heal network" }
+                <button onclick={heal} data-testid="heal" title={lang.text("ui.player.heal.tip")}>
+                    { lang.text("ui.player.heal") }
                 </button>
-                <button class="ghost" onclick={self.ui_on_click(|| UiAction::ToggleHelp)} aria-label="Keyboard shortcuts" title="?">{ "?" }</button>
+                <button class="ghost" onclick={self.ui_on_click(|| UiAction::ToggleHelp)}
+                        aria-label={lang.text("ui.help.title")} title="?">{ "?" }</button>
                 <div class="scrub">
                     <input class="scrubber" type="range" min="0" max={model.end_us.to_string()} step="1000"
-                        value={cursor.to_string()} oninput={on_seek} aria-label="Simulated time" />
+                        value={cursor.to_string()} oninput={on_seek} aria-label={lang.text("ui.player.time")}
+                        data-testid="scrubber" />
                     <div class="marks" aria-hidden="true">
                         if model.history_from_us > 0 {
-                            <span class="dropped-history" title="history dropped to save memory"
+                            <span class="dropped-history" title={lang.text("ui.player.dropped-history")}
                                   style={format!("width: {:.3}%", 100.0 * model.history_from_us as f64
                                                  / model.end_us.max(1) as f64)} />
                         }
                         { for self.markers().map(|(t, label, class)| html! {
-                            <span class={classes!("mark", class)} title={format!("{:.3} s: {label}", t as f64 / 1e6)}
+                            <span class={classes!("mark", class)} title={lang.render(&note!("ui.player.mark", s = format!("{:.3}", t as f64 / 1e6), label))}
                                   style={format!("left: {:.3}%", 100.0 * t as f64 / model.end_us.max(1) as f64)} />
                         }) }
                     </div>
@@ -337,11 +358,11 @@ impl View<'_> {
     }
 
     fn markers(&self) -> impl Iterator<Item = (u64, String, &'static str)> + '_ {
-        let model = self.model;
+        let (model, lang) = (self.model, self.lang.0);
         model
             .faults
             .iter()
-            .map(|(t, label)| (*t, label.clone(), "fault"))
+            .map(|(t, label)| (*t, lang.render(label), "fault"))
             .chain(model.violations.iter().map(|v| (v.t_us, format!("⚠ {}", v.invariant), "violation")))
     }
 
@@ -386,6 +407,7 @@ impl View<'_> {
     /// The event log up to the cursor ([`use_log_lines`]), with its filters.
     fn log(&self) -> Html {
         let (model, ui, lang) = (self.model, self.ui, self.lang);
+        let l = lang.0;
         let on_log_kind = {
             let ui = ui.dispatcher();
             Callback::from(move |e: Event| {
@@ -406,15 +428,15 @@ impl View<'_> {
             Callback::from(move |_: MouseEvent| seek.emit(t))
         };
         html! {
-                    <section class="log" aria-label="Event log" aria-live="off">
-                        <h2>{ "Events" }
-                            <select onchange={on_log_kind} aria-label="Show events of kind" data-testid="log-kind">
-                                { for crate::model::LOG_KINDS.iter().map(|(k, label)| html! {
-                                    <option value={*k} selected={*k == ui.log_kind.as_str()}>{ *label }</option>
+                    <section class="log" aria-label={l.text("ui.log")} aria-live="off">
+                        <h2>{ l.text("ui.log.title") }
+                            <select onchange={on_log_kind} aria-label={l.text("ui.log.kind")} data-testid="log-kind">
+                                { for crate::model::LOG_KINDS.iter().map(|(k, _)| html! {
+                                    <option value={*k} selected={*k == ui.log_kind.as_str()}>{ log_kind_label(l, k) }</option>
                                 }) }
                             </select>
-                            <select onchange={on_log_node} aria-label="Show events of node" data-testid="log-node">
-                                <option value="" selected={ui.log_node.is_none()}>{ "all nodes" }</option>
+                            <select onchange={on_log_node} aria-label={l.text("ui.log.node")} data-testid="log-node">
+                                <option value="" selected={ui.log_node.is_none()}>{ l.text("ui.log.all-nodes") }</option>
                                 { for model.nodes.iter().map(|n| html! {
                                     <option value={n.id.to_string()} selected={ui.log_node == Some(n.id)}>{ &n.name }</option>
                                 }) }
@@ -422,7 +444,7 @@ impl View<'_> {
                         </h2>
                         <ol data-testid="events" lang={lang.0.tag}>
                             { for self.log_lines.iter().map(|(t_us, class, text)| html! {
-                                <li class={*class} onclick={seek_to(*t_us)} title="click to go to this moment">
+                                <li class={*class} onclick={seek_to(*t_us)} title={l.text("ui.seek-here")}>
                                     <span class="t">{ format!("{:.3}", *t_us as f64 / 1e6) }</span>
                                     { " " }{ text }
                                 </li>
@@ -433,13 +455,14 @@ impl View<'_> {
     }
 
     fn help(&self) -> Html {
+        let lang = self.lang.0;
         html! {
-            <div class="help" role="dialog" aria-label="Keyboard shortcuts" data-testid="help">
-                <h2>{ "Keyboard" }</h2>
+            <div class="help" role="dialog" aria-label={lang.text("ui.help.title")} data-testid="help">
+                <h2>{ lang.text("ui.help.keyboard") }</h2>
                 <table>
-                    { for SHORTCUTS.iter().map(|(k, what)| html! { <tr><th><kbd>{ *k }</kbd></th><td>{ *what }</td></tr> }) }
+                    { for shortcuts(lang).into_iter().map(|(k, what)| html! { <tr><th><kbd>{ k }</kbd></th><td>{ what }</td></tr> }) }
                 </table>
-                <button onclick={self.ui_on_click(|| UiAction::CloseHelp)}>{ "Close" }</button>
+                <button onclick={self.ui_on_click(|| UiAction::CloseHelp)}>{ lang.text("ui.close") }</button>
             </div>
         }
     }
@@ -453,11 +476,17 @@ impl View<'_> {
                     data-duplicated-user={model.duplicated_by_user.to_string()}
                     data-user-actions={self.props.user_at.len().to_string()}
                     data-trace={model.trace_hash.clone()}>
-                { format!(
-                    "{} messages ({} dropped, {} by you) · {} checkouts confirmed · trace {} · {} events · {}",
-                    model.messages_sent, model.dropped, model.dropped_by_user, model.confirmed, model.trace_hash,
-                    model.log.len(), model.stop
-                ) }
+                { self.lang.0.render(&note!(
+                    "ui.totals",
+                    messages = model.messages_sent,
+                    dropped = model.dropped,
+                    by_user = model.dropped_by_user,
+                    yours = self.props.user_at.len(),
+                    confirmed = model.confirmed,
+                    trace = model.trace_hash.clone(),
+                    events = model.log.len(),
+                    stop = model.stop_why.clone().unwrap_or_else(|| note!("ui.stop.end"))
+                )) }
             </footer>
         }
     }
@@ -492,9 +521,10 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
         let (tour, model) = (props.tour, model.clone());
         move |_| tour.map(|t| t.times(&model))
     });
-    let charts = use_memo(model_key, {
+    let lang = use_context::<crate::lang::Lang>().unwrap_or_default();
+    let charts = use_memo((model_key, lang), {
         let model = model.clone();
-        move |_| Rc::new(crate::charts::charts(&model.series, None, ""))
+        move |(_, lang)| Rc::new(crate::charts::charts(lang.0, &model.series, None, ""))
     });
     let fault_times = use_memo(model_key, {
         let model = model.clone();
@@ -504,7 +534,6 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
     *latest.borrow_mut() = (cursor, player.speed_log);
     use_shortcuts(player.dispatcher(), ui.dispatcher(), model.clone(), latest);
 
-    let lang = use_context::<crate::lang::Lang>().unwrap_or_default();
     let log_lines = use_log_lines(&model, model.log_end(cursor), &ui, lang, &props.user_at);
     let on_act = {
         let (on_act, ui) = (props.on_act.clone(), ui.clone());
@@ -538,7 +567,7 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                 <div class="picture">
                     <Cluster model={model.clone()} cursor_us={cursor} on_node={on_node} on_msg={on_msg}
                              selected={ui.selected} highlight={highlight} />
-                    <p class="hint">{ "Click a node to inspect it, crash it or cut it off; click a message in flight to drop it." }</p>
+                    <p class="hint">{ lang.0.text("ui.hint.cluster") }</p>
                     if !props.embed {
                         <crate::cluster::SpaceTime model={model.clone()} cursor_us={cursor} on_seek={view.seek()} />
                         <crate::charts::Charts charts={(*charts).clone()} end_us={model.end_us}

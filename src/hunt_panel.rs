@@ -5,6 +5,9 @@
 
 use crate::now_ms;
 use protosim::hunt::{Hunt, Progress};
+use protosim::i18n::Language;
+use protosim::narration::Note;
+use protosim::note;
 use protosim::scenario::ProtocolKind;
 use protosim::Scenario;
 use std::cell::RefCell;
@@ -30,7 +33,8 @@ pub fn mistaken_variants() -> Vec<(ProtocolKind, &'static str)> {
 pub struct Found {
     pub scenario: Scenario,
     pub at_us: u64,
-    pub summary: String,
+    /// What was found, in words (rendered in the reader's language when shown).
+    pub summary: Note,
 }
 
 #[derive(Properties, PartialEq)]
@@ -47,11 +51,12 @@ struct Shown {
     runs: u64,
     runs_per_s: f64,
     elapsed_ms: f64,
-    message: Option<String>,
+    message: Option<Note>,
 }
 
 #[component]
 pub fn HuntPanel(props: &HuntPanelProps) -> Html {
+    let lang = crate::lang::use_lang();
     let choices = use_memo((), |_| mistaken_variants());
     let default_choice = choices
         .iter()
@@ -99,7 +104,7 @@ pub fn HuntPanel(props: &HuntPanelProps) -> Html {
             let mut h = hunt.borrow_mut();
             h.0 += 1;
             h.1 = None;
-            shown.set(Shown { message: Some("Hunt cancelled.".into()), ..Shown::default() });
+            shown.set(Shown { message: Some(note!("ui.hunt.cancelled")), ..Shown::default() });
         })
     };
     let on_choice = {
@@ -113,14 +118,12 @@ pub fn HuntPanel(props: &HuntPanelProps) -> Html {
     };
     let (kind, variant) = choices[*choice];
     let explain = protosim::protocols::info(kind).variants.iter().find(|v| v.name == variant).map_or("", |v| v.explain);
-    let (value, max, phase) = progress_text(&shown.progress);
+    let (value, max, phase) = progress_text(lang, &shown.progress);
     html! {
-        <section class="hunt panel" aria-label="Bug hunt" data-testid="hunt">
-            <h2>{ "Bug hunt" }</h2>
-            <p>{ "Pick a textbook mistake and let the page search for a schedule of crashes, partitions and lossy \
-                  links that breaks a safety rule. It stops at the first violation, removes every fault it can \
-                  while the rule still breaks, and opens the result in the player at the breaking event." }</p>
-            <label>{ "Mistake " }
+        <section class="hunt panel" aria-label={lang.text("ui.tab.hunt")} data-testid="hunt">
+            <h2>{ lang.text("ui.tab.hunt") }</h2>
+            <p>{ lang.text("ui.hunt.intro") }</p>
+            <label>{ lang.text("ui.hunt.mistake") }
                 <select onchange={on_choice} data-testid="hunt-variant" disabled={shown.running}>
                     { for choices.iter().enumerate().map(|(i, (k, v))| html! {
                         <option value={i.to_string()} selected={i == *choice}>{ format!("{} · {v}", k.name()) }</option>
@@ -129,37 +132,42 @@ pub fn HuntPanel(props: &HuntPanelProps) -> Html {
             </label>
             <p class="explain">{ explain }</p>
             if shown.running {
-                <button onclick={cancel} data-testid="hunt-cancel">{ "Cancel" }</button>
+                <button onclick={cancel} data-testid="hunt-cancel">{ lang.text("ui.hunt.cancel") }</button>
             } else {
-                <button class="primary" onclick={start} data-testid="hunt-start">{ "Find a counterexample" }</button>
+                <button class="primary" onclick={start} data-testid="hunt-start">{ lang.text("ui.hunt.start") }</button>
             }
             if shown.progress.is_some() {
                 <div class="hunt-progress" data-testid="hunt-progress" data-runs={shown.runs.to_string()}>
-                    <progress max={max.to_string()} value={value.to_string()} aria-label="Hunt progress" />
-                    <span>{ format!("{phase} · {} runs · {:.0} runs/s · {:.1} s", shown.runs, shown.runs_per_s,
-                                    shown.elapsed_ms / 1000.0) }</span>
+                    <progress max={max.to_string()} value={value.to_string()} aria-label={lang.text("ui.hunt.progress")} />
+                    <span>{ lang.render(&note!(
+                        "ui.hunt.status",
+                        phase,
+                        runs = shown.runs,
+                        rate = format!("{:.0}", shown.runs_per_s),
+                        s = format!("{:.1}", shown.elapsed_ms / 1000.0)
+                    )) }</span>
                 </div>
             }
             if let Some(m) = &shown.message {
-                <p class="hunt-message" data-testid="hunt-message">{ m.clone() }</p>
+                <p class="hunt-message" data-testid="hunt-message">{ lang.render(m) }</p>
             }
         </section>
     }
 }
 
 /// The progress bar's value and maximum, and what the hunt is doing, in words.
-fn progress_text(progress: &Option<Progress>) -> (f64, f64, String) {
+fn progress_text(lang: &Language, progress: &Option<Progress>) -> (f64, f64, String) {
     match progress {
         Some(Progress::Searching { tried, max }) => {
-            (*tried as f64, *max as f64, format!("trying random fault schedules: seed {} of at most {max}", tried + 1))
+            (*tried as f64, *max as f64, lang.render(&note!("ui.hunt.searching", seed = tried + 1, max = *max)))
         }
         Some(Progress::Shrinking { seed, left, before }) => (
             (before - left) as f64,
             *before as f64,
-            format!("seed {seed} broke a rule; shrinking its schedule: {left} of {before} interventions left"),
+            lang.render(&note!("ui.hunt.shrinking", seed = *seed, left = *left, before = *before)),
         ),
-        Some(Progress::Found) => (1.0, 1.0, "found".into()),
-        Some(Progress::GaveUp { tried }) => (1.0, 1.0, format!("no violation in {tried} seeds")),
+        Some(Progress::Found) => (1.0, 1.0, lang.text("ui.hunt.found")),
+        Some(Progress::GaveUp { tried }) => (1.0, 1.0, lang.render(&note!("ui.hunt.gave-up", tried = *tried))),
         None => (0.0, 1.0, String::new()),
     }
 }
@@ -193,27 +201,28 @@ fn slice(hunt: Slot, generation: u64, shown: UseStateSetter<Shown>, on_found: Ca
             Some(c) => {
                 let net = &c.scenario.network.default;
                 let kept = match c.scenario.interventions.len() {
-                    0 if net.loss > 0.0 || net.dup > 0.0 => format!(
-                        "none was needed: the run's background loss ({:.0}%) and duplication ({:.0}%) are enough",
-                        net.loss * 100.0,
-                        net.dup * 100.0
+                    0 if net.loss > 0.0 || net.dup > 0.0 => note!(
+                        "ui.hunt.kept.background",
+                        loss = format!("{:.0}", net.loss * 100.0),
+                        dup = format!("{:.0}", net.dup * 100.0)
                     ),
-                    0 => "none was needed: the workload alone breaks it".to_string(),
-                    1 => "one is left, and without it the violation disappears".to_string(),
-                    n => format!("{n} are left, and removing any one of them makes the violation disappear"),
+                    0 => note!("ui.hunt.kept.workload"),
+                    n => note!("ui.hunt.kept.some", n),
                 };
                 let took = if elapsed_ms < 1000.0 {
-                    format!("{elapsed_ms:.0} ms")
+                    note!("ui.hunt.took.ms", ms = format!("{elapsed_ms:.0}"))
                 } else {
-                    format!("{:.1} s", elapsed_ms / 1000.0)
+                    note!("ui.hunt.took.s", s = format!("{:.1}", elapsed_ms / 1000.0))
                 };
-                let summary = format!(
-                    "Seed {} broke {} at {:.3} s. Of its schedule's {} interventions {kept} ({} runs, {took}).",
-                    c.seed,
-                    c.violation.invariant,
-                    c.violation.at_us as f64 / 1e6,
-                    c.interventions_before,
-                    run.runs,
+                let summary = note!(
+                    "ui.hunt.summary",
+                    seed = c.seed,
+                    invariant = c.violation.invariant.to_string(),
+                    at_s = format!("{:.3}", c.violation.at_us as f64 / 1e6),
+                    before = c.interventions_before,
+                    kept,
+                    runs = run.runs,
+                    took
                 );
                 next.message = Some(summary.clone());
                 let found = Found { scenario: c.scenario.clone(), at_us: c.violation.at_us, summary };
@@ -223,7 +232,7 @@ fn slice(hunt: Slot, generation: u64, shown: UseStateSetter<Shown>, on_found: Ca
                 on_found.emit(found);
                 return;
             }
-            None => next.message = Some(format!("No counterexample in {MAX_SEEDS} seeds.")),
+            None => next.message = Some(note!("ui.hunt.none", seeds = MAX_SEEDS)),
         }
         h.1 = None;
         shown.set(next);

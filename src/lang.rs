@@ -1,7 +1,8 @@
 //! The reader's language for everything the page says, all rendered from the message catalogues
 //! (`protosim::i18n`): the page's own words (`ui.…` keys in `ui.ftl`), the event log, what protocols say about
 //! themselves, the tours. A component that shows text calls [`use_lang`] (so that it renders again when the reader
-//! switches) and writes `lang.text("ui.play")`, `lang.render(&note!("ui.…", n))`, or, for what a protocol module
+//! switches) and writes `lang.text` of a `ui.…` key (the key a literal, where `tests/narration.rs` finds it),
+//! `lang.render` of a `note!` with a `ui.…` key and its arguments, or, for what a protocol module
 //! declares in English, `lang.text_or(&info_key(…), english)`.
 //!
 //! Picked on first visit from, in order: the link's `&lang=` (a shared link carries its sender's language), the

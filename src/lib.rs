@@ -75,12 +75,15 @@ fn install_panic_banner() {
         banner.set_class_name("banner error panic");
         let _ = banner.set_attribute("role", "alert");
         let _ = banner.set_attribute("data-testid", "panic");
-        banner.set_inner_html(
-            "<strong>Something went wrong inside the explorer.</strong> \
-             <span class=\"msg\"></span> \
-             <button type=\"button\" data-act=\"copy\">Copy scenario link</button> \
-             <button type=\"button\" data-act=\"reload\">Reload</button>",
-        );
+        // In the reader's language; the catalogue's texts hold no markup.
+        let lang = lang::current();
+        banner.set_inner_html(&format!(
+            "<strong>{}</strong> <span class=\"msg\"></span> <button type=\"button\" data-act=\"copy\">{}</button> \
+             <button type=\"button\" data-act=\"reload\">{}</button>",
+            lang.text("ui.panic"),
+            lang.text("ui.panic.copy"),
+            lang.text("ui.panic.reload")
+        ));
         if let Ok(Some(span)) = banner.query_selector(".msg") {
             span.set_text_content(Some(&msg));
         }

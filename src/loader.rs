@@ -1,7 +1,8 @@
 //! Simulating a run and preparing it for playback, in slices when it is long, so the page stays responsive.
 
 use crate::model::Model;
-use protosim::{RecordOptions, Scenario, ScenarioError};
+use protosim::narration::Note;
+use protosim::{note, RecordOptions, Scenario, ScenarioError};
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -82,19 +83,18 @@ impl Loader {
     }
 
     /// How far the run is, as a fraction (of its simulated time, or of the events the page simulates at most if
-    /// that comes first), and in words.
-    pub fn progress(&self) -> (f64, String) {
+    /// that comes first), and in words (a note, rendered in the reader's language when shown).
+    pub fn progress(&self) -> (f64, Note) {
         let (now, until) = (self.runner.now_us(), self.scenario.until_ms * 1000);
         let events = self.runner.metrics().events;
         let cap = self.max_events.min(self.scenario.limits.max_events);
         let done = (now as f64 / until.max(1) as f64).max(events as f64 / cap.max(1) as f64).min(1.0);
-        let text = format!(
-            "t = {:.1} s of {:.0} s · {} events (the page plays at most {}). The page stays usable meanwhile; \
-             choosing another scenario stops this one.",
-            now as f64 / 1e6,
-            until as f64 / 1e6,
-            group_thousands(events),
-            group_thousands(cap)
+        let text = note!(
+            "ui.loading.progress",
+            now_s = format!("{:.1}", now as f64 / 1e6),
+            until_s = format!("{:.0}", until as f64 / 1e6),
+            events = group_thousands(events),
+            cap = group_thousands(cap)
         );
         (done, text)
     }
@@ -104,12 +104,11 @@ impl Loader {
         let mut model = self.builder.finish(self.runner.as_ref());
         let s = self.scenario;
         if model.stop.contains("limits.max_events") && self.max_events < s.limits.max_events {
-            model.cut_short = Some(format!(
-                "This run is longer than the page plays: it was cut after {} events, at {:.3} s of {} s. \
-                 Shorten it (fewer seconds, a lower rate) to see its end here, or run it whole with the protosim CLI.",
-                group_thousands(self.max_events),
-                model.end_us as f64 / 1e6,
-                s.until_ms / 1000
+            model.cut_short = Some(note!(
+                "ui.cut-short",
+                events = group_thousands(self.max_events),
+                at_s = format!("{:.3}", model.end_us as f64 / 1e6),
+                until_s = s.until_ms / 1000
             ));
         }
         model.scenario = s;
@@ -135,7 +134,7 @@ pub struct Preparing {
     /// `None` while a long run is being simulated, or when there is no scenario.
     pub model: Option<Result<Rc<Model>, String>>,
     /// While a long run is being simulated: the fraction done, and in words.
-    pub progress: Option<(f64, String)>,
+    pub progress: Option<(f64, Note)>,
 }
 
 /// Prepares `scenario` for playback with a history budget of `budget` bytes. A run is ready at once when it has at
@@ -181,7 +180,9 @@ pub fn use_prepared(scenario: Option<Scenario>, budget: usize) -> Preparing {
             Some((_, m)) => Preparing { model: Some(Ok(m.clone())), progress: None },
             None => Preparing {
                 model: None,
-                progress: Some(cell.borrow().as_ref().map(Loader::progress).unwrap_or_default()),
+                progress: Some(
+                    cell.borrow().as_ref().map(Loader::progress).unwrap_or_else(|| (1.0, note!("ui.loading.title"))),
+                ),
             },
         },
     }

@@ -110,10 +110,12 @@ pub struct Model {
     pub log: Vec<LogLine>,
     pub end_us: u64,
     pub stop: String,
+    /// Why the run stopped, for the page's footer.
+    pub stop_why: Option<Note>,
     pub violations: Vec<ViolationMark>,
     /// Faults and interventions (crash, restart, partition, cut, heal, network change, user drop), for the
-    /// scrubber's markers: (time, short label).
-    pub faults: Vec<(u64, String)>,
+    /// scrubber's markers: (time, short label, rendered in the reader's language when shown).
+    pub faults: Vec<(u64, Note)>,
     /// Messages dropped, of any cause, and by the user, over the whole run.
     pub dropped: u64,
     pub dropped_by_user: u64,
@@ -129,7 +131,7 @@ pub struct Model {
     /// Engine events of the whole run.
     pub events: u64,
     /// Set when the page cut the run short (too long to play in a browser): what to tell the user.
-    pub cut_short: Option<String>,
+    pub cut_short: Option<Note>,
     /// Where the kept history starts: 0, or the time before which a long run's playback history was dropped (see
     /// [`HISTORY_BUDGET_BYTES`]).
     pub history_from_us: u64,
@@ -185,7 +187,7 @@ pub struct ModelBuilder {
     log: Vec<LogLine>,
     violations: Vec<ViolationMark>,
     flashes: Vec<Vec<u64>>,
-    faults: Vec<(u64, String)>,
+    faults: Vec<(u64, Note)>,
     hasher: protosim::trace::TraceHasher,
     series: protosim::stats::SeriesInput,
     liveness: protosim::liveness::LivenessJudge,
@@ -402,7 +404,7 @@ impl ModelBuilder {
                 }
                 if by_user {
                     // The user's own action, like a drop or a hold: marked on the scrubber and said as theirs.
-                    self.faults.push((t, format!("⧉ #{id}")));
+                    self.faults.push((t, note!("ui.fault.duplicate", id)));
                     return Some(("fault", note!("log.dup.user", id, copy)));
                 }
                 Some(("dup", note!("log.dup", id, copy)))
@@ -412,7 +414,7 @@ impl ModelBuilder {
                     f.planned_us = deliver_us;
                     f.end_us = deliver_us;
                 }
-                self.faults.push((t, format!("delay #{id}")));
+                self.faults.push((t, note!("ui.fault.delay", id)));
                 Some(("fault", note!("log.delay", id, at_s = format!("{:.3}", deliver_us as f64 / 1e6))))
             }
             Ev::Deliver { id, from, to } => {
@@ -426,7 +428,7 @@ impl ModelBuilder {
             }
             Ev::Drop { id, from, to, reason } => {
                 if reason == DropReason::User {
-                    self.faults.push((t, format!("drop #{id}")));
+                    self.faults.push((t, note!("ui.fault.drop", id)));
                 }
                 if let Some(f) = self.flight(id) {
                     f.end_us = t;
@@ -452,19 +454,19 @@ impl ModelBuilder {
         let n = self.names.len();
         match ev {
             Ev::Crash { node } => {
-                self.faults.push((t, format!("✖ {}", self.name(node))));
+                self.faults.push((t, note!("ui.fault.crash", node = self.name(node))));
                 self.up[usize::from(node)].push((t, false));
                 Some(("fault", note!("log.crash", node = self.name(node))))
             }
             Ev::Restart { node } => {
-                self.faults.push((t, format!("↺ {}", self.name(node))));
+                self.faults.push((t, note!("ui.fault.restart", node = self.name(node))));
                 self.up[usize::from(node)].push((t, true));
                 Some(("fault", note!("log.restart", node = self.name(node))))
             }
             Ev::Partition { groups } => {
                 protosim::scenario::partition_cuts(&mut self.blocked, n, &groups);
                 self.cuts.push((t, self.blocked.clone()));
-                self.faults.push((t, "✂ partition".to_string()));
+                self.faults.push((t, note!("ui.fault.partition")));
                 let names: Vec<String> =
                     groups.iter().map(|g| g.iter().map(|&m| self.name(m)).collect::<Vec<_>>().join(", ")).collect();
                 Some(("fault", note!("log.partition", groups = format!("{{{}}}", names.join("} | {")))))
@@ -472,17 +474,17 @@ impl ModelBuilder {
             Ev::Cut { from, to } => {
                 self.blocked[usize::from(from) * n + usize::from(to)] = true;
                 self.cuts.push((t, self.blocked.clone()));
-                self.faults.push((t, format!("✂ {}→{}", self.name(from), self.name(to))));
+                self.faults.push((t, note!("ui.fault.cut", from = self.name(from), to = self.name(to))));
                 Some(("fault", note!("log.cut", from = self.name(from), to = self.name(to))))
             }
             Ev::Heal => {
                 self.blocked.iter_mut().for_each(|b| *b = false);
                 self.cuts.push((t, self.blocked.clone()));
-                self.faults.push((t, "heal".to_string()));
+                self.faults.push((t, note!("ui.fault.heal")));
                 Some(("fault", note!("log.heal")))
             }
             Ev::Network { link, settings } => {
-                self.faults.push((t, "network".to_string()));
+                self.faults.push((t, note!("ui.fault.network")));
                 let (min_ms, max_ms) = (settings.latency_us_min / 1000, settings.latency_us_max / 1000);
                 let loss = format!("{:.0}", settings.loss * 100.0);
                 let dup = format!("{:.0}", settings.dup * 100.0);
@@ -557,6 +559,12 @@ impl ModelBuilder {
             log: self.log,
             end_us: r.now_us(),
             stop: r.stop_reason().map(|s| s.describe()).unwrap_or_default(),
+            stop_why: r.stop_reason().map(|s| match s {
+                protosim::trace::StopReason::EndOfTime => note!("ui.stop.end"),
+                protosim::trace::StopReason::Limit { what, value } => {
+                    note!("ui.stop.limit", what = what.to_string(), value = *value)
+                }
+            }),
             violations: self.violations,
             faults: self.faults,
             dropped: r.metrics().messages_dropped(),

@@ -1,6 +1,7 @@
 //! The setup bar: protocol, variant, cluster size, seed, network and workload settings, and the scenario's file.
 
 use crate::presets::*;
+use protosim::i18n::Language;
 use protosim::Scenario;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
@@ -42,13 +43,36 @@ fn edit(s: &Scenario, props: &SetupBarProps, f: fn(&mut Scenario, &str) -> Resul
     })
 }
 
-fn num<T: std::str::FromStr>(v: &str, what: &str) -> Result<T, String> {
-    v.parse().map_err(|_| format!("`{v}` is not {what}"))
+/// What a field wants, in the reader's language (for the message when it gets something else).
+#[derive(Clone, Copy)]
+enum Wants {
+    Servers,
+    WholeNumber,
+    Milliseconds,
+    Percentage,
+    Rate,
+}
+
+/// "`abc` is not a percentage", in the language chosen now.
+fn not_a(v: &str, what: Wants) -> String {
+    let lang = crate::lang::current();
+    let what = match what {
+        Wants::Servers => lang.text("ui.setup.wants.servers"),
+        Wants::WholeNumber => lang.text("ui.setup.wants.whole-number"),
+        Wants::Milliseconds => lang.text("ui.setup.wants.milliseconds"),
+        Wants::Percentage => lang.text("ui.setup.wants.percentage"),
+        Wants::Rate => lang.text("ui.setup.wants.rate"),
+    };
+    lang.render(&protosim::note!("ui.setup.not-a", value = v.to_string(), what))
+}
+
+fn num<T: std::str::FromStr>(v: &str, what: Wants) -> Result<T, String> {
+    v.parse().map_err(|_| not_a(v, what))
 }
 // Decimals are read by the browser (`Number(text)`): `str::parse::<f64>` would add 14 KB to the bundle.
-fn decimal(v: &str, what: &str) -> Result<f64, String> {
+fn decimal(v: &str, what: Wants) -> Result<f64, String> {
     let n = v.trim().parse::<js_sys::Number>().map_or(f64::NAN, |n| n.value_of());
-    (!v.trim().is_empty() && n.is_finite()).then_some(n).ok_or_else(|| format!("`{v}` is not {what}"))
+    (!v.trim().is_empty() && n.is_finite()).then_some(n).ok_or_else(|| not_a(v, what))
 }
 
 /// The controls of the protocol's own options, as it declares them ([`protosim::protocols::ProtocolInfo::options`]):
@@ -107,52 +131,52 @@ fn protocol_options(s: &Scenario, props: &SetupBarProps) -> Html {
 }
 
 /// The network and workload settings, folded away.
-fn network_and_workload(s: &Scenario, props: &SetupBarProps) -> Html {
+fn network_and_workload(lang: &Language, s: &Scenario, props: &SetupBarProps) -> Html {
     let n = &s.network.default;
     let on_lat_min = edit(s, props, |s, v| {
-        s.network.default.latency_us_min = (decimal(v, "a number of milliseconds")?.max(0.0) * 1000.0) as u64;
+        s.network.default.latency_us_min = (decimal(v, Wants::Milliseconds)?.max(0.0) * 1000.0) as u64;
         Ok(())
     });
     let on_lat_max = edit(s, props, |s, v| {
-        s.network.default.latency_us_max = (decimal(v, "a number of milliseconds")?.max(0.0) * 1000.0) as u64;
+        s.network.default.latency_us_max = (decimal(v, Wants::Milliseconds)?.max(0.0) * 1000.0) as u64;
         Ok(())
     });
     let on_loss = edit(s, props, |s, v| {
-        s.network.default.loss = decimal(v, "a percentage")? / 100.0;
+        s.network.default.loss = decimal(v, Wants::Percentage)? / 100.0;
         Ok(())
     });
     let on_dup = edit(s, props, |s, v| {
-        s.network.default.dup = decimal(v, "a percentage")? / 100.0;
+        s.network.default.dup = decimal(v, Wants::Percentage)? / 100.0;
         Ok(())
     });
     let on_rate = edit(s, props, |s, v| {
-        s.workload.rate_per_s = decimal(v, "a number of checkouts per second")?;
+        s.workload.rate_per_s = decimal(v, Wants::Rate)?;
         Ok(())
     });
     let on_hot = edit(s, props, |s, v| {
-        s.workload.hot_item = decimal(v, "a percentage")? / 100.0;
+        s.workload.hot_item = decimal(v, Wants::Percentage)? / 100.0;
         Ok(())
     });
     html! {
         <details class="more">
-            <summary>{ "network & workload" }</summary>
-            <label>{ "latency " }
-                <input type="number" class="num" min="0" step="1" aria-label="Latency min (ms)"
+            <summary>{ lang.text("ui.setup.more") }</summary>
+            <label>{ lang.text("ui.setup.latency") }
+                <input type="number" class="num" min="0" step="1" aria-label={lang.text("ui.setup.latency.min")}
                        value={(n.latency_us_min / 1000).to_string()} onchange={on_lat_min} />
                 { "–" }
-                <input type="number" class="num" min="0" step="1" aria-label="Latency max (ms)"
-                       value={(n.latency_us_max / 1000).to_string()} onchange={on_lat_max} />{ " ms" }</label>
-            <label>{ "loss " }
-                <input type="number" class="num" min="0" max="100" step="1" aria-label="Loss (%)"
+                <input type="number" class="num" min="0" step="1" aria-label={lang.text("ui.setup.latency.max")}
+                       value={(n.latency_us_max / 1000).to_string()} onchange={on_lat_max} />{ lang.text("ui.setup.ms") }</label>
+            <label>{ lang.text("ui.setup.loss") }
+                <input type="number" class="num" min="0" max="100" step="1" aria-label={lang.text("ui.setup.loss.label")}
                        data-testid="loss" value={format!("{}", n.loss * 100.0)} onchange={on_loss} />{ " %" }</label>
-            <label>{ "duplication " }
-                <input type="number" class="num" min="0" max="100" step="1" aria-label="Duplication (%)"
+            <label>{ lang.text("ui.setup.dup") }
+                <input type="number" class="num" min="0" max="100" step="1" aria-label={lang.text("ui.setup.dup.label")}
                        value={format!("{}", n.dup * 100.0)} onchange={on_dup} />{ " %" }</label>
-            <label>{ "shoppers' rate " }
-                <input type="number" class="num" min="0" step="0.5" aria-label="Checkouts per second"
-                       value={s.workload.rate_per_s.to_string()} onchange={on_rate} />{ " /s" }</label>
-            <label>{ "hot item " }
-                <input type="number" class="num" min="0" max="100" step="5" aria-label="Hot item (%)"
+            <label>{ lang.text("ui.setup.rate") }
+                <input type="number" class="num" min="0" step="0.5" aria-label={lang.text("ui.setup.rate.label")}
+                       value={s.workload.rate_per_s.to_string()} onchange={on_rate} />{ lang.text("ui.setup.per-second") }</label>
+            <label>{ lang.text("ui.setup.hot") }
+                <input type="number" class="num" min="0" max="100" step="5" aria-label={lang.text("ui.setup.hot.label")}
                        value={format!("{}", s.workload.hot_item * 100.0)} onchange={on_hot} />{ " %" }</label>
         </details>
     }
@@ -183,10 +207,13 @@ fn use_synced_selects(bar: NodeRef, s: &Scenario) {
 
 #[component]
 pub fn SetupBar(props: &SetupBarProps) -> Html {
+    let lang = crate::lang::use_lang();
     let s = &props.scenario;
     let info = protosim::protocols::info(s.protocol);
     let on_protocol = edit(s, props, |s, v| {
-        let kind = protosim::protocols::parse(v).ok_or_else(|| format!("`{v}` is not a protocol"))?;
+        let kind = protosim::protocols::parse(v).ok_or_else(|| {
+            crate::lang::current().render(&protosim::note!("ui.setup.not-a-protocol", value = v.to_string()))
+        })?;
         *s = default_scenario(kind);
         Ok(())
     });
@@ -195,7 +222,7 @@ pub fn SetupBar(props: &SetupBarProps) -> Html {
         Ok(())
     });
     let on_nodes = edit(s, props, |s, v| {
-        let nodes: u16 = num(v, "a number of servers")?;
+        let nodes: u16 = num(v, Wants::Servers)?;
         let (variant, seed) = (s.variant.clone(), s.seed);
         *s = default_scenario_sized(s.protocol, nodes);
         s.variant = variant;
@@ -203,7 +230,7 @@ pub fn SetupBar(props: &SetupBarProps) -> Html {
         Ok(())
     });
     let on_seed = edit(s, props, |s, v| {
-        s.seed = num(v, "a whole number")?;
+        s.seed = num(v, Wants::WholeNumber)?;
         Ok(())
     });
     let new_seed = {
@@ -219,39 +246,39 @@ pub fn SetupBar(props: &SetupBarProps) -> Html {
     let bar = use_node_ref();
     use_synced_selects(bar.clone(), s);
     html! {
-        <section class="setup" aria-label="Scenario setup" ref={bar}>
+        <section class="setup" aria-label={lang.text("ui.setup")} ref={bar}>
             <label class="pick">
-                <span class="sr-only">{ "Protocol" }</span>
-                <select onchange={on_protocol} aria-label="Protocol" data-testid="protocol">
+                <span class="sr-only">{ lang.text("ui.setup.protocol") }</span>
+                <select onchange={on_protocol} aria-label={lang.text("ui.setup.protocol")} data-testid="protocol">
                     { for protosim::protocols::REGISTRY.iter().copied().map(|i| html! {
                         <option value={i.kind.name()} selected={i.kind == s.protocol}>{ i.title }</option>
                     }) }
                 </select>
             </label>
             <label class="pick">
-                { "variant " }
-                <select onchange={on_variant} aria-label="Variant" data-testid="variant">
+                { lang.text("ui.setup.variant") }
+                <select onchange={on_variant} aria-label={lang.text("ui.setup.variant.label")} data-testid="variant">
                     { for info.variants.iter().map(|v| html! {
                         <option value={v.name} selected={v.name == s.variant} title={v.explain}>{ v.name }</option>
                     }) }
                 </select>
             </label>
             <label class="pick">
-                { "servers " }
-                <select onchange={on_nodes} aria-label="Cluster size" data-testid="nodes">
+                { lang.text("ui.setup.servers") }
+                <select onchange={on_nodes} aria-label={lang.text("ui.setup.servers.label")} data-testid="nodes">
                     { for (info.nodes.0..=info.nodes.1).map(|k| html! {
                         <option value={k.to_string()} selected={k == s.nodes}>{ k }</option>
                     }) }
                 </select>
             </label>
             <label class="pick">
-                { "seed " }
-                <input type="number" min="0" value={s.seed.to_string()} onchange={on_seed} aria-label="Seed"
+                { lang.text("ui.setup.seed") }
+                <input type="number" min="0" value={s.seed.to_string()} onchange={on_seed} aria-label={lang.text("ui.setup.seed.label")}
                        data-testid="seed" class="num" />
             </label>
-            <button onclick={new_seed} data-testid="new-seed">{ "⚄ new seed" }</button>
+            <button onclick={new_seed} data-testid="new-seed">{ lang.text("ui.setup.new-seed") }</button>
             { protocol_options(s, props) }
-            { network_and_workload(s, props) }
+            { network_and_workload(lang, s, props) }
             <p class="explain" data-testid="explain">{ explain }</p>
         </section>
     }

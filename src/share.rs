@@ -6,7 +6,8 @@
 //! (same hash) in any browser. Importing something that is not a valid scenario shows why and keeps the run on
 //! screen.
 
-use protosim::Scenario;
+use protosim::narration::Note;
+use protosim::{note, Scenario};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -64,14 +65,15 @@ pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
 
 /// [`download`] of a text given in pieces (JS strings).
 fn download_parts(name: &str, mime: &str, parts: &js_sys::Array) -> Result<(), String> {
-    let fail = |e: wasm_bindgen::JsValue| format!("the browser refused the download: {e:?}");
+    let lang = crate::lang::current();
+    let fail = |e: wasm_bindgen::JsValue| lang.render(&note!("ui.share.download-refused", error = format!("{e:?}")));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(parts, &opts).map_err(fail)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
-    let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let doc = web_sys::window().and_then(|w| w.document()).ok_or_else(|| lang.text("ui.share.no-document"))?;
     let a: web_sys::HtmlAnchorElement =
-        doc.create_element("a").map_err(fail)?.dyn_into().map_err(|_| "no anchor element".to_string())?;
+        doc.create_element("a").map_err(fail)?.dyn_into().map_err(|_| lang.text("ui.share.no-document"))?;
     a.set_href(&url);
     a.set_download(name);
     a.click();
@@ -131,7 +133,8 @@ fn download_trace(name: &str, s: &Scenario) -> Result<(), String> {
 }
 
 /// The styles the space-time diagram needs outside the page (the page's CSS variables resolved).
-const SPACETIME_STYLE: &str = "svg{font-family:system-ui,sans-serif;background:#fff}\
+const SPACETIME_STYLE: &str = "svg{font-family:system-ui,\"PingFang SC\",\"Microsoft YaHei\",\"Noto Sans CJK SC\",\
+\"WenQuanYi Zen Hei\",sans-serif;background:#fff}\
 .lane text{font-size:12px;fill:#1f2937}.lane line{stroke:#d6dae0;stroke-width:1.5}\
 .lane rect.down{fill:#d1d5db;opacity:.8}.st-msg line{stroke:#2563eb;stroke-width:1.3;opacity:.8}\
 .st-msg.dropped line{stroke:#dc2626;stroke-dasharray:3 2}.st-msg.dropped text{fill:#dc2626;font-size:11px}\
@@ -164,15 +167,15 @@ pub struct ShareBarProps {
     /// A valid scenario read from a file or pasted: the app loads it. (What is not valid is explained in the
     /// import box, and nothing else changes.)
     pub on_import: Callback<Scenario>,
-    /// A message for the user ("link copied", or why an export failed).
-    pub on_message: Callback<String>,
+    /// A message for the user ("link copied", or why an export failed), rendered in the reader's language.
+    pub on_message: Callback<Note>,
 }
 
 /// Copy link, export (scenario, trace, diagram) and import.
 #[component]
 pub fn ShareBar(props: &ShareBarProps) -> Html {
     // The link carries the reader's language: drawn again when it changes.
-    let _lang = use_context::<crate::lang::Lang>();
+    let lang = crate::lang::use_lang();
     let importing = use_state(|| false);
     let import_error = use_state(|| None::<String>);
     let pasted = use_node_ref();
@@ -199,8 +202,7 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
             if let Some(w) = web_sys::window() {
                 let _ = w.navigator().clipboard().write_text(&link);
             }
-            on_message
-                .emit(format!("Link copied ({} characters): it opens exactly this run, at this moment.", link.len()));
+            on_message.emit(note!("ui.share.copied", chars = link.len()));
         })
     };
     let copy_embed = {
@@ -211,7 +213,7 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
             if let Some(w) = web_sys::window() {
                 let _ = w.navigator().clipboard().write_text(&code);
             }
-            on_message.emit(format!("Embed code copied: paste it into a slide or a web page. {code}"));
+            on_message.emit(note!("ui.share.embed.copied", code));
         })
     };
     let export = |what: &'static str| export_button(&s, &props.on_message, what);
@@ -225,30 +227,30 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
         })
     };
     html! {
-        <div class="share" role="group" aria-label="Share and export">
+        <div class="share" role="group" aria-label={lang.text("ui.share")}>
             <button onclick={copy} data-testid="copy-link" data-link={link_for(&s)}
-                    title="the address bar always holds this run; this copies it, at the player's moment">{ "Copy link" }</button>
+                    title={lang.text("ui.share.copy.tip")}>{ lang.text("ui.share.copy") }</button>
             <button onclick={copy_embed} data-testid="copy-embed"
-                    title="an <iframe> of this run (800×600) for a slide deck">{ "Copy embed code" }</button>
-            <button onclick={export("scenario")} data-testid="export-scenario">{ "↓ Scenario JSON" }</button>
-            <button onclick={export("trace")} data-testid="export-trace">{ "↓ Trace JSON" }</button>
-            <button onclick={export("svg")} data-testid="export-svg">{ "↓ Diagram SVG" }</button>
+                    title={lang.text("ui.share.embed.tip")}>{ lang.text("ui.share.embed") }</button>
+            <button onclick={export("scenario")} data-testid="export-scenario">{ lang.text("ui.share.scenario") }</button>
+            <button onclick={export("trace")} data-testid="export-trace">{ lang.text("ui.share.trace") }</button>
+            <button onclick={export("svg")} data-testid="export-svg">{ lang.text("ui.share.svg") }</button>
             <button onclick={{ let i = importing.clone(); Callback::from(move |_| i.set(!*i)) }}
-                    aria-expanded={importing.to_string()} data-testid="import">{ "↑ Import…" }</button>
+                    aria-expanded={importing.to_string()} data-testid="import">{ lang.text("ui.share.import") }</button>
             if *importing {
                 <div class="import panel" data-testid="import-panel">
-                    <label>{ "From a file " }
+                    <label>{ lang.text("ui.share.import.file") }
                         <input type="file" accept=".json,application/json" onchange={on_file} data-testid="import-file" />
                     </label>
-                    <label class="paste">{ "or paste a scenario (JSON, or a share link):" }
+                    <label class="paste">{ lang.text("ui.share.import.paste") }
                         <textarea ref={pasted} rows="4" data-testid="import-text"
                                   placeholder="{\"format_version\": 1, \"protocol\": \"raft\", …}" />
                     </label>
-                    <button class="primary" onclick={on_paste} data-testid="import-load">{ "Load" }</button>
+                    <button class="primary" onclick={on_paste} data-testid="import-load">{ lang.text("ui.share.import.load") }</button>
                     if let Some(e) = &*import_error {
                         <p class="banner error" role="alert" data-testid="import-error">
-                            <strong>{ "This cannot be loaded: " }</strong>{ e.clone() }
-                            { ". The run on screen is unchanged." }
+                            <strong>{ lang.text("ui.share.import.error") }</strong>
+                            { lang.render(&note!("ui.error.setup-why", error = e.clone())) }
                         </p>
                     }
                 </div>
@@ -258,7 +260,7 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
 }
 
 /// A download button's handler: the scenario as JSON, the whole trace, or the space-time diagram as SVG.
-fn export_button(s: &Scenario, on_message: &Callback<String>, what: &'static str) -> Callback<MouseEvent> {
+fn export_button(s: &Scenario, on_message: &Callback<Note>, what: &'static str) -> Callback<MouseEvent> {
     let s = s.clone();
     let on_message = on_message.clone();
     Callback::from(move |_| {
@@ -267,11 +269,11 @@ fn export_button(s: &Scenario, on_message: &Callback<String>, what: &'static str
             "scenario" => download(&format!("{stem}.json"), "application/json", &s.to_json_pretty()),
             "trace" => download_trace(&format!("{stem}-trace.json"), &s),
             _ => spacetime_svg()
-                .ok_or_else(|| "no space-time diagram is on screen".to_string())
+                .ok_or_else(|| crate::lang::current().text("ui.share.no-diagram"))
                 .and_then(|svg| download(&format!("{stem}-spacetime.svg"), "image/svg+xml", &svg)),
         };
         if let Err(e) = done {
-            on_message.emit(format!("Export failed: {e}"));
+            on_message.emit(note!("ui.share.export-failed", error = e));
         }
     })
 }
@@ -288,7 +290,7 @@ fn import_file(take: Callback<Result<Scenario, String>>) -> Callback<Event> {
             let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
             take.emit(match text.ok().and_then(|t| t.as_string()) {
                 Some(t) => import_text(&t).map_err(|e| format!("{name}: {e}")),
-                None => Err(format!("{name} could not be read as text")),
+                None => Err(crate::lang::current().render(&note!("ui.share.unreadable", file = name))),
             });
         });
     })
@@ -299,7 +301,7 @@ fn import_file(take: Callback<Result<Scenario, String>>) -> Callback<Event> {
 pub fn import_text(text: &str) -> Result<Scenario, String> {
     let t = text.trim();
     if t.is_empty() {
-        return Err("nothing to import: the text is empty".into());
+        return Err(crate::lang::current().text("ui.share.empty"));
     }
     if let Some(pos) = t.find("#s1.").or_else(|| t.starts_with("s1.").then_some(0)) {
         // The scenario ends where the link's parameters (`&lang=zh-CN`) or the pasted text's next word begin.
@@ -311,7 +313,8 @@ pub fn import_text(text: &str) -> Result<Scenario, String> {
     // for its syntax error.
     match serde_json::from_str::<serde_json::Value>(t) {
         Ok(v) => match v.get("scenario").filter(|_| v.get("events").is_some()) {
-            Some(inner) => Scenario::from_value(inner).map_err(|e| format!("the trace's scenario: {e}")),
+            Some(inner) => Scenario::from_value(inner)
+                .map_err(|e| crate::lang::current().render(&note!("ui.share.trace-scenario", error = e.to_string()))),
             None => Scenario::from_value(&v).map_err(|e| e.to_string()),
         },
         Err(_) => Scenario::from_json(t).map_err(|e| e.to_string()),

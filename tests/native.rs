@@ -50,7 +50,7 @@ fn a_run_too_long_for_the_page_is_cut_with_a_message() {
     let mut s = protosim::pinned::raft_steady_load(5, 60_000);
     s.limits.max_events = 50_000_000;
     let m = checkout_explorer::app::run_capped(&s, cap).unwrap();
-    let why = m.cut_short.as_deref().expect("cut short, with a message");
+    let why = protosim::i18n::render(m.cut_short.as_ref().expect("cut short, with a message"));
     assert!(why.contains("cut after 50,000 events") && why.contains("protosim"), "{why}");
     assert_eq!(m.events, cap);
     assert!(m.end_us < 60_000_000);

@@ -17,6 +17,7 @@ pub struct BasketFormProps {
 /// A checkout to submit from a shopper: which customer buys how many of which item.
 #[component]
 pub fn BasketForm(props: &BasketFormProps) -> Html {
+    let lang = crate::lang::use_lang();
     let item = use_state(|| 0u16);
     let qty = use_state(|| 1u32);
     let customer = use_state(|| 0u16);
@@ -49,20 +50,21 @@ pub fn BasketForm(props: &BasketFormProps) -> Html {
     };
     html! {
         <div class="basket" data-testid="basket">
-            <label>{ "customer " }
-                <select onchange={pick(customer.clone())} aria-label="Customer">
+            <label>{ lang.text("ui.basket.customer") }
+                <select onchange={pick(customer.clone())} aria-label={lang.text("ui.basket.customer.label")}>
                     { for (0..props.customers).map(|c| html! { <option value={c.to_string()} selected={c == *customer}>{ c }</option> }) }
                 </select>
             </label>
-            <label>{ "buys " }
-                <input type="number" class="num" min="1" value={qty.to_string()} onchange={on_qty} aria-label="Quantity" />
+            <label>{ lang.text("ui.basket.buys") }
+                <input type="number" class="num" min="1" value={qty.to_string()} onchange={on_qty}
+                       aria-label={lang.text("ui.basket.quantity")} />
             </label>
-            <select onchange={pick(item.clone())} aria-label="Item">
+            <select onchange={pick(item.clone())} aria-label={lang.text("ui.basket.item")}>
                 { for (0..props.items).map(|i| html! {
                     <option value={i.to_string()} selected={i == *item}>{ protosim::domain::item_name(i) }</option>
                 }) }
             </select>
-            <button onclick={submit} data-testid="buy">{ "🛒 Submit checkout" }</button>
+            <button onclick={submit} data-testid="buy">{ lang.text("ui.basket.submit") }</button>
         </div>
     }
 }

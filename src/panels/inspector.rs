@@ -20,6 +20,7 @@ pub struct InspectorProps {
 #[component]
 pub fn Inspector(props: &InspectorProps) -> Html {
     use protosim::scenario::Action;
+    let lang = crate::lang::use_lang();
     let m = &props.model;
     let id = props.node;
     let Some(info) = m.nodes.get(usize::from(id)) else { return html! {} };
@@ -29,9 +30,10 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let others: Vec<protosim::scenario::NodeId> = m.nodes.iter().map(|n| n.id).filter(|&n| n != id).collect();
     let shopper = info.role == protosim::engine::Role::Shopper;
     html! {
-        <section class="inspector" aria-label={format!("Inspector: {}", info.name)} data-testid="inspector">
-            <h2>{ &info.name }<small>{ if up { " · up" } else { " · down" } }</small>
-                <button class="ghost close" onclick={props.on_close.clone()} aria-label="Close the inspector">{ "✕" }</button>
+        <section class="inspector" aria-label={lang.render(&protosim::note!("ui.inspector", node = info.name.clone()))} data-testid="inspector">
+            <h2>{ &info.name }<small>{ if up { lang.text("ui.inspector.up") } else { lang.text("ui.inspector.down") } }</small>
+                <button class="ghost close" onclick={props.on_close.clone()}
+                        aria-label={lang.text("ui.inspector.close")}>{ "✕" }</button>
             </h2>
             <p class="summary">{ &st.summary }</p>
             if !st.detail.facts.is_empty() {
@@ -48,19 +50,19 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             }
             <div class="actions">
                 if up {
-                    <button onclick={act(Action::Crash { node: id })} data-testid="crash">{ "✖ Crash" }</button>
+                    <button onclick={act(Action::Crash { node: id })} data-testid="crash">{ lang.text("ui.inspector.crash") }</button>
                 } else {
-                    <button onclick={act(Action::Restart { node: id })} data-testid="restart">{ "↺ Restart" }</button>
+                    <button onclick={act(Action::Restart { node: id })} data-testid="restart">{ lang.text("ui.inspector.restart") }</button>
                 }
                 <button onclick={act(Action::Partition { groups: vec![vec![id], others] })} data-testid="isolate">
-                    { "✂ Isolate" }
+                    { lang.text("ui.inspector.isolate") }
                 </button>
                 if shopper {
                     <BasketForm shopper={id} items={m.scenario.workload.items} customers={m.scenario.workload.customers}
                                 cursor_us={props.cursor_us} playing={props.playing} on_act={props.on_act.clone()} />
                 }
             </div>
-            <p class="muted">{ "Actions happen at the cursor: the run forks there and the future is simulated again." }</p>
+            <p class="muted">{ lang.text("ui.inspector.fork") }</p>
         </section>
     }
 }

@@ -14,13 +14,14 @@ pub struct InvariantsPanelProps {
 /// Every invariant with its state at the cursor; a broken one says where, when and what.
 #[component]
 pub fn InvariantsPanel(props: &InvariantsPanelProps) -> Html {
+    let lang = crate::lang::use_lang();
     let broken = !props.violations.is_empty();
     html! {
         <section class={classes!("invariants", broken.then_some("broken"))} data-testid="invariants">
             if broken {
-                <p><strong>{ "⚠ A safety rule broke: the run paused there." }</strong></p>
+                <p><strong>{ lang.text("ui.invariants.broken") }</strong></p>
             } else {
-                <p>{ format!("✔ All {} invariants hold so far", props.invariants.len()) }</p>
+                <p>{ lang.render(&protosim::note!("ui.invariants.hold", n = props.invariants.len())) }</p>
             }
             <ul class="rules">
                 { for props.invariants.iter().map(|inv| {
@@ -34,14 +35,14 @@ pub fn InvariantsPanel(props: &InvariantsPanelProps) -> Html {
                         </li>
                     }
                 }) }
-                { liveness_line(&props.liveness) }
+                { liveness_line(lang, &props.liveness) }
             </ul>
         </section>
     }
 }
 
 /// The liveness verdict as one more rule of the invariant panel, judged over the whole run.
-fn liveness_line(l: &protosim::liveness::LivenessReport) -> Html {
+fn liveness_line(lang: &protosim::i18n::Language, l: &protosim::liveness::LivenessReport) -> Html {
     use protosim::liveness::LivenessVerdict;
     let (mark, class) = match l.verdict {
         LivenessVerdict::Held => ("✔ ", None),
@@ -49,12 +50,12 @@ fn liveness_line(l: &protosim::liveness::LivenessReport) -> Html {
         LivenessVerdict::NotApplicable => ("– ", None),
     };
     let rule = match l.bound_ms {
-        Some(b) => format!("every checkout is answered within {b} ms once {}", l.needs),
-        None => "this protocol states no liveness bound".to_string(),
+        Some(b) => lang.render(&protosim::note!("ui.liveness.rule", bound_ms = b, needs = l.needs.clone())),
+        None => lang.text("ui.liveness.none"),
     };
     html! {
         <li class={classes!(class)} title={rule} data-testid="liveness" data-verdict={l.verdict.name()}>
-            { mark }<code>{ "liveness" }</code>{ " (whole run)" }
+            { mark }<code>{ "liveness" }</code>{ lang.text("ui.liveness.whole-run") }
             <p class={classes!(if class.is_some() { "violation" } else { "liveness-why" })}>{ l.describe() }</p>
         </li>
     }

@@ -11,12 +11,13 @@ pub struct LockPanelProps {
 /// The lock manager's full lock table (holders ← queue per row, fencing tokens) and its wait-for graph.
 #[component]
 pub fn LockPanel(props: &LockPanelProps) -> Html {
+    let lang = crate::lang::use_lang();
     let d = &props.detail;
     html! {
-        <section class="locks" aria-label="Lock table and wait-for graph" data-testid="locks">
-            <h2>{ "Lock table" }</h2>
+        <section class="locks" aria-label={lang.text("ui.locks")} data-testid="locks">
+            <h2>{ lang.text("ui.locks.table") }</h2>
             if d.table.is_empty() {
-                <p class="muted">{ "No row is locked." }</p>
+                <p class="muted">{ lang.text("ui.locks.none") }</p>
             } else {
                 <table>
                     { for d.table.iter().map(|l| html! {
@@ -24,7 +25,7 @@ pub fn LockPanel(props: &LockPanelProps) -> Html {
                     }) }
                 </table>
             }
-            <h2>{ "Wait-for graph" }<small>{ " an arrow means “waits for”; red: a deadlock" }</small></h2>
+            <h2>{ lang.text("ui.locks.graph") }<small>{ lang.text("ui.locks.graph.legend") }</small></h2>
             <crate::cluster::WaitGraph edges={d.waits.clone()} />
         </section>
     }

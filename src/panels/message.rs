@@ -19,27 +19,32 @@ pub struct MessagePanelProps {
 #[component]
 pub fn MessagePanel(props: &MessagePanelProps) -> Html {
     use protosim::scenario::Action;
+    let lang = crate::lang::use_lang();
     let m = &props.model;
     let Some(f) = m.flights.iter().find(|f| f.id == props.id) else { return html! {} };
     let name = |n: protosim::scenario::NodeId| m.nodes.get(usize::from(n)).map_or_else(String::new, |x| x.name.clone());
     let in_flight = f.sent_us <= props.cursor_us && props.cursor_us < f.end_us && f.dropped.is_none();
     let act = |action: Action| act_on_click(&props.on_act, props.cursor_us, props.playing, action);
     html! {
-        <section class="inspector" aria-label={format!("Message #{}", f.id)} data-testid="message">
+        <section class="inspector" aria-label={lang.render(&protosim::note!("ui.message", id = f.id))} data-testid="message">
             <h2>{ format!("{} #{}", f.label, f.id) }<small>{ format!(" {} → {}", name(f.from), name(f.to)) }</small>
-                <button class="ghost close" onclick={props.on_close.clone()} aria-label="Close">{ "✕" }</button>
+                <button class="ghost close" onclick={props.on_close.clone()} aria-label={lang.text("ui.close")}>{ "✕" }</button>
             </h2>
-            <p class="summary">{ format!("sent at {:.3} s, due at {:.3} s", f.sent_us as f64 / 1e6, f.planned_us as f64 / 1e6) }</p>
+            <p class="summary">{ lang.render(&protosim::note!(
+                "ui.message.times",
+                sent_s = format!("{:.3}", f.sent_us as f64 / 1e6),
+                due_s = format!("{:.3}", f.planned_us as f64 / 1e6)
+            )) }</p>
             if in_flight {
                 <div class="actions">
-                    <button onclick={act(Action::DropMessage { id: f.id })} data-testid="drop">{ "✖ Drop it" }</button>
-                    <button onclick={act(Action::DuplicateMessage { id: f.id })} data-testid="duplicate">{ "⧉ Deliver it twice" }</button>
+                    <button onclick={act(Action::DropMessage { id: f.id })} data-testid="drop">{ lang.text("ui.message.drop") }</button>
+                    <button onclick={act(Action::DuplicateMessage { id: f.id })} data-testid="duplicate">{ lang.text("ui.message.duplicate") }</button>
                     <button onclick={act(Action::DelayMessage { id: f.id, by_us: 200_000 })} data-testid="delay">
-                        { "⧗ Hold it back 200 ms" }
+                        { lang.text("ui.message.delay") }
                     </button>
                 </div>
             } else {
-                <p class="muted">{ "Not in flight at this moment." }</p>
+                <p class="muted">{ lang.text("ui.message.not-in-flight") }</p>
             }
         </section>
     }

@@ -17,6 +17,7 @@ pub struct PartitionPanelProps {
 /// Make a partition by choosing groups: the ticked nodes on one side, the others on the other.
 #[component]
 pub fn PartitionPanel(props: &PartitionPanelProps) -> Html {
+    let lang = crate::lang::use_lang();
     let side = use_state(protosim::vecmap::VecSet::<protosim::scenario::NodeId>::new);
     let m = &props.model;
     let cut = {
@@ -35,9 +36,9 @@ pub fn PartitionPanel(props: &PartitionPanelProps) -> Html {
         })
     };
     html! {
-        <section class="inspector" aria-label="Make a partition" data-testid="partition-panel">
-            <h2>{ "Partition" }<small>{ " tick one side" }</small>
-                <button class="ghost close" onclick={props.on_close.clone()} aria-label="Close">{ "✕" }</button>
+        <section class="inspector" aria-label={lang.text("ui.partition")} data-testid="partition-panel">
+            <h2>{ lang.text("ui.partition.title") }<small>{ lang.text("ui.partition.tick") }</small>
+                <button class="ghost close" onclick={props.on_close.clone()} aria-label={lang.text("ui.close")}>{ "✕" }</button>
             </h2>
             <div class="sides">
                 { for m.nodes.iter().map(|n| {
@@ -59,7 +60,7 @@ pub fn PartitionPanel(props: &PartitionPanelProps) -> Html {
             </div>
             <div class="actions">
                 <button onclick={cut} data-testid="cut" disabled={side.is_empty() || side.len() == m.nodes.len()}>
-                    { "✂ Cut them off from the rest" }
+                    { lang.text("ui.partition.cut") }
                 </button>
             </div>
         </section>
