@@ -275,8 +275,10 @@ pub fn Cluster(props: &ClusterProps) -> Html {
         <svg class="cluster" viewBox={format!("0 0 {VIEW_W} {VIEW_H}")} role="group"
              aria-label={lang.text("ui.cluster")}>
             <g class="edges">{ for edges }</g>
-            <g class="nodes">{ for nodes }</g>
+            // Messages under the nodes: a box wins the click over a dot passing behind it, and a label never covers
+            // a box's text.
             <g class={if busy { "msgs busy" } else { "msgs" }} onclick={on_msgs_click} onkeydown={on_msgs_key}>{ for dots }</g>
+            <g class="nodes">{ for nodes }</g>
         </svg>
         </div>
     }

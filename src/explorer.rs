@@ -37,6 +37,10 @@ pub struct ExplorerProps {
     pub user_at: Rc<Vec<u64>>,
 }
 
+/// How long before its first event a run opening from its start begins to play (µs of simulated time: 0.3 s of
+/// the viewer's at the default speed).
+const OPENING_LEAD_US: u64 = 15_000;
+
 /// The help sheet's lines: a key (its name on the keyboard) and what it does, in `lang`.
 fn shortcuts(lang: &Language) -> [(String, String); 8] {
     [
@@ -500,8 +504,15 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
     // Not one in history a long run dropped: the player cannot go there.
     let first_violation =
         model.violations.iter().map(|v| v.t_us).find(|&t| t > props.start_us && t >= model.history_from_us);
+    // A run that opens playing from its start opens just before its first event, so that the first second after
+    // opening shows something happen (a Raft cluster is otherwise silent for its first election timeout).
+    let opening = props.playing && props.start_us == 0;
+    let start_us = match model.log.first() {
+        Some(l) if opening => l.t_us.saturating_sub(OPENING_LEAD_US),
+        _ => props.start_us,
+    };
     let player = use_reducer(|| Player {
-        cursor_us: props.start_us.clamp(model.history_from_us, end_us) as f64,
+        cursor_us: start_us.clamp(model.history_from_us, end_us) as f64,
         start_us: model.history_from_us,
         end_us,
         playing: props.playing,
@@ -565,15 +576,19 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
             { view.controls() }
             <div class="stage">
                 <div class="picture">
+                    <p class="hint">{ lang.0.text("ui.hint.cluster") }</p>
                     <Cluster model={model.clone()} cursor_us={cursor} on_node={on_node} on_msg={on_msg}
                              selected={ui.selected} highlight={highlight} />
-                    <p class="hint">{ lang.0.text("ui.hint.cluster") }</p>
-                    if !props.embed {
+                </div>
+                // Under the picture beside the side panels; under them on a narrow screen, so the inspector, the
+                // invariants and the log stay next to the picture.
+                if !props.embed {
+                    <div class="extras">
                         <crate::cluster::SpaceTime model={model.clone()} cursor_us={cursor} on_seek={view.seek()} />
                         <crate::charts::Charts charts={(*charts).clone()} end_us={model.end_us}
                             faults={(*fault_times).clone()} cursor_us={cursor} on_seek={view.seek()} />
-                    }
-                </div>
+                    </div>
+                }
                 <aside class="side">
                     { view.panels(&tour_times) }
                     if !props.embed {

@@ -82,7 +82,8 @@ class WebDriver:
                     raise
                 time.sleep(0.1)
         profile = tempfile.mkdtemp(prefix="smoke-chrome-")
-        caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+        caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:loggingPrefs": {"browser": "ALL"},
+                                                 "goog:chromeOptions": {
             "binary": chromium, "args": CHROME_ARGS + [f"--user-data-dir={profile}"]}}}}
         self.session = self.call("POST", "/session", caps)["sessionId"]
 
@@ -149,6 +150,112 @@ SCREENS = [
                             ".dispatchEvent(new MouseEvent('click', {bubbles: true}));"),
     ("the zh-CN help sheet", "document.dispatchEvent(new KeyboardEvent('keydown', {key: '?', bubbles: true}));"),
 ]
+
+
+def viewport(wd, width, height, mobile=False):
+    """Sets the page's viewport to exactly width × height CSS pixels (the window's own frame does not count)."""
+    wd.call("POST", f"/session/{wd.session}/goog/cdp/execute", {
+        "cmd": "Emulation.setDeviceMetricsOverride",
+        "params": {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}})
+    time.sleep(0.3)
+
+
+# The cluster picture's box in the viewport, its smallest text as drawn (CSS px), and whether the page scrolls
+# sideways.
+PICTURE = r"""
+var svg = document.querySelector('svg.cluster'); var r = svg.getBoundingClientRect();
+var scale = r.width / svg.viewBox.baseVal.width, min = 1e9, minText = '';
+svg.querySelectorAll('text').forEach(function (t) {
+  if (!t.getClientRects().length || getComputedStyle(t).display === 'none' || !t.textContent.trim()) return;
+  var px = parseFloat(getComputedStyle(t).fontSize) * scale;
+  if (px < min) { min = px; minText = t.textContent; } });
+return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, h: innerHeight, w: innerWidth,
+        minPx: min, minText: minText, sideways: document.documentElement.scrollWidth > innerWidth + 1};
+"""
+
+
+def layout_checks(wd, url, check, clock):
+    """Where things are at the widths a class uses: a laptop, a 1024×768 projector, a phone; projector text."""
+    wd.go("about:blank")
+    viewport(wd, 1280, 800)
+    wd.go(url)
+    wd.wait_for(clock, 30)
+    # The first second shows something happen, and the hint is in view.
+    time.sleep(1.0)
+    lines = wd.js("return document.querySelectorAll('[data-testid=events] li').length;")
+    hint = wd.js("var h = document.querySelector('.hint').getBoundingClientRect(); return h.bottom <= innerHeight;")
+    check("the first second shows something happen, with the hint in view", bool(lines) and bool(hint),
+          f"({lines} log lines after 1 s)")
+    wd.js("document.querySelector('[data-testid=play]').click();")  # pause
+    for (w, h, mobile) in ((1024, 768, False), (390, 844, True)):
+        viewport(wd, w, h, mobile)
+        wd.js("window.scrollTo(0, 0);")
+        pic = wd.js(PICTURE)
+        if mobile:
+            check("phone: the whole picture is on the first screen and fits the width",
+                  pic["bottom"] <= pic["h"] and pic["left"] >= 0 and pic["right"] <= pic["w"] and not pic["sideways"],
+                  f"(picture {pic['top']:.0f}–{pic['bottom']:.0f} px of {pic['h']}, "
+                  f"{pic['left']:.0f}–{pic['right']:.0f} of {pic['w']}, sideways scroll: {pic['sideways']})")
+        wd.js("document.querySelector('svg.cluster [data-node]').dispatchEvent(new MouseEvent('click', {bubbles: true}));")
+        time.sleep(0.4)
+        r = wd.js("var i = document.querySelector('[data-testid=inspector]'); if (!i) return null;"
+                  "var b = i.getBoundingClientRect(); return [b.top, b.bottom, innerHeight];")
+        check(f"{w}×{h}: the inspector opens within the viewport", bool(r) and r[0] >= 0 and r[1] <= r[2] + 1,
+              f"({r and f'{r[0]:.0f}–{r[1]:.0f} px of {r[2]}'})")
+        wd.js("document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}));")
+    # Projector text: every text in the picture at least 18 px at 1280×800, the whole cluster above the fold.
+    viewport(wd, 1280, 800)
+    wd.js("window.scrollTo(0, 0); document.querySelector('[data-testid=presenter]').click();")
+    time.sleep(0.4)
+    for (w, h) in ((1280, 800), (1024, 768)):
+        viewport(wd, w, h)
+        pic = wd.js(PICTURE)
+        big = pic["minPx"] >= 18 or (w, h) != (1280, 800)
+        check(f"projector text at {w}×{h}: the whole cluster above the fold"
+              + (", every text in it at least 18 px" if (w, h) == (1280, 800) else ""),
+              pic["bottom"] <= pic["h"] and big,
+              f"(picture ends at {pic['bottom']:.0f} px of {pic['h']}; smallest text {pic['minPx']:.1f} px: "
+              f"{pic['minText'][:30]!r})")
+    wd.js("document.querySelector('[data-testid=presenter]').click();")
+    viewport(wd, 1280, 800)
+
+
+def keyboard_walk(wd, url, check, clock):
+    """Tab through every control with real key presses: each shows its focus; Space on a focused button acts once
+    and never scrolls; the console stays free of errors."""
+    wd.go("about:blank")
+    wd.go(url)
+    wd.wait_for(clock, 30)
+    wd.js("document.querySelector('[data-testid=play]').click();")  # pause: a still page
+    seen, unseen = [], []
+    for _ in range(60):
+        wd.call("POST", f"/session/{wd.session}/actions", {"actions": [{"type": "key", "id": "kb", "actions": [
+            {"type": "keyDown", "value": "\ue004"}, {"type": "keyUp", "value": "\ue004"}]}]})
+        el = wd.js("var e = document.activeElement; if (!e || e === document.body) return null;"
+                   "var s = getComputedStyle(e); return [e.tagName + (e.dataset.testid ? '#' + e.dataset.testid : ''),"
+                   " s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 || s.boxShadow !== 'none'];")
+        if not el:
+            continue
+        if el[0] in seen:
+            continue
+        seen.append(el[0])
+        if not el[1]:
+            unseen.append(el[0])
+    check("keyboard walk: every control shows its focus", len(seen) >= 15 and not unseen,
+          f"({len(seen)} controls; without a visible focus: {unseen[:6]})")
+    wd.js("window.scrollTo(0, 0); document.querySelector('[data-testid=play]').focus();")
+    before = wd.js("return [window.scrollY, document.querySelector('[data-testid=play]').getAttribute('aria-pressed')"
+                   " || document.querySelector('[data-testid=play]').textContent];")
+    wd.call("POST", f"/session/{wd.session}/actions", {"actions": [{"type": "key", "id": "kb", "actions": [
+        {"type": "keyDown", "value": " "}, {"type": "keyUp", "value": " "}]}]})
+    time.sleep(0.3)
+    after = wd.js("return [window.scrollY, document.querySelector('[data-testid=play]').getAttribute('aria-pressed')"
+                  " || document.querySelector('[data-testid=play]').textContent];")
+    check("Space on the focused Play button toggles once and does not scroll", after[0] == before[0] == 0
+          and after[1] != before[1], f"({before} → {after})")
+    logs = wd.call("POST", f"/session/{wd.session}/se/log", {"type": "browser"}) or []
+    errors = [l.get("message", "")[:160] for l in logs if l.get("level") == "SEVERE"]
+    check("no console error during the keyboard walk", not errors, "; ".join(errors[:3]))
 
 
 def audit(wd, check, screens=None):
@@ -229,6 +336,8 @@ def main():
         audit(wd, check)
         # The audit chose Chinese, which the page remembers: back to the browser's language (English) from here.
         wd.js("localStorage.removeItem('checkout-explorer-lang');")
+        layout_checks(wd, url, check, clock)
+        keyboard_walk(wd, url, check, clock)
         # The embedded view (an <iframe> in a slide deck), in English and in Chinese.
         wd.go("about:blank")
         wd.go(url + "#embed=1")
