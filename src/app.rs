@@ -39,6 +39,8 @@ struct Loaded {
     playing: bool,
     /// The guided tour this run belongs to, if one was picked.
     tour: Option<&'static crate::tours::Tour>,
+    /// The tour's step to open at (from 0): a tour step's link opens there.
+    tour_step: usize,
 }
 
 /// What the page shows under the setup bar.
@@ -78,7 +80,7 @@ impl AppState {
         if s.protocol != self.current.scenario.protocol || s.variant != self.current.scenario.variant {
             self.other.set(crate::compare_view::default_other(&s));
         }
-        self.current.set(Loaded { scenario: s, count: self.current.count + 1, start_us, playing, tour });
+        self.current.set(Loaded { scenario: s, count: self.current.count + 1, start_us, playing, tour, tour_step: 0 });
     }
 
     /// A new scenario from the setup bar plays from the start (paused there without autoplay); one that does not
@@ -143,6 +145,7 @@ impl AppState {
                         start_us: act.at_us,
                         playing: act.playing,
                         tour: None,
+                        tour_step: 0,
                     })
                 }
                 Err(e) => st.setup_error.set(Some(e.to_string())),
@@ -214,7 +217,7 @@ impl AppState {
                 Ok(model) => html! {
                     <Explorer key={current.count} model={model.clone()} playing={current.playing}
                               start_us={current.start_us} invariants={info.invariants} on_act={on_act}
-                              tour={current.tour} />
+                              tour={current.tour} tour_step={current.tour_step} />
                 },
                 Err(e) => html! {
                     <div class="banner error" role="alert" data-testid="run-error">{ format!("This scenario cannot run: {e}") }</div>
@@ -240,13 +243,21 @@ impl AppState {
 /// Loads a scenario (from the link, or the one picked) and hands its run to the player.
 #[component]
 pub fn App(props: &AppProps) -> Html {
-    let initial = use_memo(props.fragment.clone(), |f| scenario_for_fragment(f));
+    // A tour step's link (`&tour=…&step=…`) opens that tour, paused at that step; its scenario is the tour's.
+    let initial = use_memo(props.fragment.clone(), |f| {
+        let (scenario, error) = scenario_for_fragment(f);
+        match crate::tours::from_fragment(f) {
+            Some((tour, step)) => (tour.scenario(), None, Some((tour, step))),
+            None => (scenario, error, None),
+        }
+    });
     let current = use_state(|| Loaded {
         scenario: initial.0.clone(),
         count: 0,
         start_us: 0,
-        playing: props.autoplay,
-        tour: None,
+        playing: props.autoplay && initial.2.is_none(),
+        tour: initial.2.map(|(t, _)| t),
+        tour_step: initial.2.map_or(0, |(_, k)| k),
     });
     let st = AppState {
         current: current.clone(),
@@ -257,8 +268,14 @@ pub fn App(props: &AppProps) -> Html {
         setup_error: use_state(|| None::<String>),
         autoplay: props.autoplay,
     };
-    // The address bar always holds the scenario on screen, so a copied address reproduces the run.
-    use_effect_with(current.scenario.clone(), crate::share::set_fragment);
+    // The address bar always holds the scenario on screen, so a copied address reproduces the run (and the tour
+    // step on screen, which the explorer sets: a run without a tour clears it).
+    use_effect_with((current.scenario.clone(), current.tour.is_some()), |(s, tour)| {
+        if !tour {
+            crate::share::set_tour_step(None);
+        }
+        crate::share::set_fragment(s);
+    });
     let loading = use_prepared(Some(current.scenario.clone()), crate::model::HISTORY_BUDGET_BYTES);
     let large = use_state(|| false);
     // The other side of a comparison is simulated only while the Compare tab is open: every action forks and reruns
