@@ -49,6 +49,8 @@ struct Loaded {
     keep: Option<std::rc::Rc<ExplorerUi>>,
     /// When the user's actions on this scenario in this page happen (µs, ascending; a new scenario starts none).
     user_at: std::rc::Rc<Vec<u64>>,
+    /// The tour's step to open at (from 0): a tour step's link opens there.
+    tour_step: usize,
 }
 
 /// What the page shows under the setup bar.
@@ -104,6 +106,7 @@ impl AppState {
             tour,
             keep: None,
             user_at: Default::default(),
+            tour_step: 0,
         });
     }
 
@@ -178,6 +181,7 @@ impl AppState {
                             at.sort_unstable();
                             std::rc::Rc::new(at)
                         },
+                        tour_step: 0,
                     })
                 }
                 Err(e) => st.setup_error.set(Some(e.to_string())),
@@ -251,8 +255,8 @@ impl AppState {
                 Ok(model) => html! {
                     <Explorer key={current.count} model={model.clone()} playing={current.playing}
                               start_us={current.start_us} invariants={info.invariants} on_act={on_act}
-                              tour={current.tour} embed={self.embed} keep={current.keep.clone()}
-                              user_at={current.user_at.clone()} />
+                              tour={current.tour} tour_step={current.tour_step} embed={self.embed}
+                              keep={current.keep.clone()} user_at={current.user_at.clone()} />
                 },
                 Err(e) => html! {
                     <div class="banner error" role="alert" data-testid="run-error">{ lang.render(&note!("ui.error.run", error = e.clone())) }</div>
@@ -278,15 +282,23 @@ impl AppState {
 /// Loads a scenario (from the link, or the one picked) and hands its run to the player.
 #[component]
 pub fn App(props: &AppProps) -> Html {
-    let initial = use_memo(props.fragment.clone(), |f| scenario_for_fragment(f));
+    // A tour step's link (`&tour=…&step=…`) opens that tour, paused at that step; its scenario is the tour's.
+    let initial = use_memo(props.fragment.clone(), |f| {
+        let (scenario, error) = scenario_for_fragment(f);
+        match crate::tours::from_fragment(f) {
+            Some((tour, step)) => (tour.scenario(), None, Some((tour, step))),
+            None => (scenario, error, None),
+        }
+    });
     // A copied link carries the player's moment (`&t=<µs>`): it opens paused there.
     let start_t = crate::lang::fragment_param(&props.fragment, "t").and_then(|v| v.parse::<u64>().ok());
     let current = use_state(|| Loaded {
         scenario: initial.0.clone(),
         count: 0,
         start_us: start_t.unwrap_or(0),
-        playing: props.autoplay && start_t.is_none(),
-        tour: None,
+        playing: props.autoplay && initial.2.is_none() && start_t.is_none(),
+        tour: initial.2.map(|(t, _)| t),
+        tour_step: initial.2.map_or(0, |(_, k)| k),
         keep: None,
         user_at: Default::default(),
     });
@@ -300,8 +312,14 @@ pub fn App(props: &AppProps) -> Html {
         autoplay: props.autoplay,
         embed: props.embed,
     };
-    // The address bar always holds the scenario on screen, so a copied address reproduces the run.
-    use_effect_with(current.scenario.clone(), crate::share::set_fragment);
+    // The address bar always holds the scenario on screen, so a copied address reproduces the run (and the tour
+    // step on screen, which the explorer sets: a run without a tour clears it).
+    use_effect_with((current.scenario.clone(), current.tour.is_some()), |(s, tour)| {
+        if !tour {
+            crate::share::set_tour_step(None);
+        }
+        crate::share::set_fragment(s);
+    });
     let loading = use_prepared(Some(current.scenario.clone()), crate::model::HISTORY_BUDGET_BYTES);
     let large = use_state(|| false);
     // The other side of a comparison is simulated only while the Compare tab is open: every action forks and reruns

@@ -35,6 +35,9 @@ pub struct ExplorerProps {
     /// When the user's own actions in this page happen (µs, ascending): said as theirs in the log, counted.
     #[prop_or_default]
     pub user_at: Rc<Vec<u64>>,
+    /// The tour's step to open at (from 0), at its moment (a tour step's link).
+    #[prop_or_default]
+    pub tour_step: usize,
 }
 
 /// How long before its first event a run opening from its start begins to play (µs of simulated time: 0.3 s of
@@ -42,9 +45,11 @@ pub struct ExplorerProps {
 const OPENING_LEAD_US: u64 = 15_000;
 
 /// The help sheet's lines: a key (its name on the keyboard) and what it does, in `lang`.
-fn shortcuts(lang: &Language) -> [(String, String); 8] {
+fn shortcuts(lang: &Language) -> [(String, String); 10] {
     [
         ("Space".into(), lang.text("ui.help.play")),
+        (lang.text("ui.help.remote-key"), lang.text("ui.help.remote")),
+        ("PageDown / PageUp".into(), lang.text("ui.help.tour-steps")),
         ("→".into(), lang.text("ui.help.next")),
         ("←".into(), lang.text("ui.help.previous")),
         (lang.text("ui.help.up-key"), lang.text("ui.help.faster")),
@@ -82,6 +87,8 @@ pub struct ExplorerUi {
     pub help: bool,
     /// The guided tour's step (`usize::MAX`: the tour card was closed).
     pub tour_step: usize,
+    /// The choice picked for the tour step's question.
+    pub tour_choice: Option<usize>,
 }
 
 impl Default for ExplorerUi {
@@ -94,6 +101,7 @@ impl Default for ExplorerUi {
             log_node: None,
             help: false,
             tour_step: 0,
+            tour_choice: None,
         }
     }
 }
@@ -110,6 +118,7 @@ pub enum UiAction {
     /// Esc: close every panel (the help sheet, the inspector, a message's panel, the partition tool).
     Escape,
     TourStep(usize),
+    TourChoice(usize),
 }
 
 impl Reducible for ExplorerUi {
@@ -131,14 +140,27 @@ impl Reducible for ExplorerUi {
                 ui.picked_msg = None;
                 ui.partitioning = false;
             }
-            UiAction::TourStep(k) => ui.tour_step = k,
+            UiAction::TourStep(k) => {
+                ui.tour_step = k;
+                ui.tour_choice = None;
+            }
+            UiAction::TourChoice(i) => ui.tour_choice = Some(i),
         }
         Rc::new(ui)
     }
 }
 
-/// Keyboard shortcuts: one listener on the document while the explorer is mounted. It reads the latest cursor and
-/// speed through a shared cell, so the listener need not be rebuilt on every frame.
+/// What the keyboard shortcuts read, kept up to date at every render in a shared cell (so the listener need not be
+/// rebuilt on every frame): the cursor, the speed, and the tour's step, its number of steps and how to go to one.
+#[derive(Default)]
+struct Latest {
+    cursor: u64,
+    speed: f64,
+    tour: Option<(usize, usize, Callback<usize>)>,
+}
+
+/// Keyboard shortcuts: one listener on the document while the explorer is mounted. It reads the latest cursor,
+/// speed and tour step through a shared cell ([`Latest`]).
 ///
 /// The listener is not passive, so a shortcut's `preventDefault` holds (Space does not also scroll the page). A key
 /// acts once whatever has focus: text fields keep their keys, and Space or Enter on a focused button (or link,
@@ -148,7 +170,7 @@ fn use_shortcuts(
     player: UseReducerDispatcher<Player>,
     ui: UseReducerDispatcher<ExplorerUi>,
     model: Rc<Model>,
-    latest: Rc<std::cell::RefCell<(u64, f64)>>,
+    latest: Rc<std::cell::RefCell<Latest>>,
 ) {
     use_effect_with((), move |_| {
         let doc = web_sys::window().and_then(|w| w.document());
@@ -163,8 +185,8 @@ fn use_shortcuts(
                 if typing || activates || e.ctrl_key() || e.meta_key() || e.alt_key() {
                     return;
                 }
-                let (cursor, speed) = *latest.borrow();
-                if shortcut(&e.key(), cursor, speed, &model, &player, &ui) {
+                let latest = latest.borrow();
+                if shortcut(&e.key(), &latest, &model, &player, &ui) {
                     e.prevent_default();
                 }
             })
@@ -176,14 +198,23 @@ fn use_shortcuts(
 /// What a key does; false when it is not a shortcut.
 fn shortcut(
     key: &str,
-    cursor: u64,
-    speed: f64,
+    latest: &Latest,
     model: &Model,
     p: &UseReducerDispatcher<Player>,
     ui: &UseReducerDispatcher<ExplorerUi>,
 ) -> bool {
+    let (cursor, speed) = (latest.cursor, latest.speed);
     match key {
-        " " => p.dispatch(PlayerAction::Toggle),
+        // Presenter remotes send `.` or `b` (blank the screen) for their play button, PageDown / PageUp for next
+        // and previous.
+        " " | "." | "b" => p.dispatch(PlayerAction::Toggle),
+        "PageDown" | "PageUp" => {
+            let Some((k, n, go)) = &latest.tour else { return false };
+            let to = if key == "PageDown" { (k + 1).min(n - 1) } else { k.saturating_sub(1) };
+            if to != *k {
+                go.emit(to);
+            }
+        }
         "ArrowRight" => {
             if let Some(t) = model.next_event_after(cursor) {
                 p.dispatch(PlayerAction::Step(t));
@@ -371,20 +402,21 @@ impl View<'_> {
     }
 
     /// The open panels: the tour card, a message, the partition tool, the inspector.
-    fn panels(&self, tour_times: &Option<Result<Vec<u64>, String>>) -> Html {
+    fn panels(&self, tour: &TourState) -> Html {
         let (model, cursor, player, ui, props) = (self.model, self.cursor, self.player, self.ui, self.props);
         html! {
             <>
-                if let (Some(tour), Some(times), true) = (props.tour, tour_times.clone(), ui.tour_step != usize::MAX) {
-                    <crate::tours::TourCard tour={tour} times={times.clone()} step={ui.tour_step}
-                        on_step={{
-                            let ui = ui.dispatcher();
-                            let p = player.dispatcher();
-                            Callback::from(move |k: usize| {
-                                if let Some(&t) = times.as_ref().ok().and_then(|v| v.get(k)) {
-                                    p.dispatch(PlayerAction::Step(t));
+                if let (Some(t), Some(times), true) = (props.tour, tour.times.clone(), ui.tour_step != usize::MAX) {
+                    <crate::tours::TourCard tour={t} times={times} step={ui.tour_step} chosen={ui.tour_choice}
+                        revealed={tour.answer.is_some_and(|a| cursor >= a.at_us)}
+                        on_step={tour.go.clone()}
+                        on_choose={{
+                            let (ui, p, answer) = (ui.dispatcher(), player.dispatcher(), tour.answer);
+                            Callback::from(move |i: usize| {
+                                ui.dispatch(UiAction::TourChoice(i));
+                                if let Some(a) = answer {
+                                    p.dispatch(PlayerAction::PlayTo(a.at_us));
                                 }
-                                ui.dispatch(UiAction::TourStep(k));
                             })
                         }}
                         on_close={{
@@ -496,21 +528,68 @@ impl View<'_> {
     }
 }
 
+/// The tour over the run, for the card and the shortcuts: where its steps are, how to go to one, and the answer
+/// of the open step's question.
+struct TourState {
+    times: Option<Result<crate::tours::Timeline, String>>,
+    /// Goes to a step: the player jumps to its moment and pauses.
+    go: Callback<usize>,
+    answer: Option<crate::tours::Answer>,
+}
+
+/// The tour's state ([`TourState`]); the address bar follows its step (`&tour=…&step=…`, see
+/// [`crate::share::set_tour_step`]).
+#[hook]
+fn use_tour(
+    tour: Option<&'static crate::tours::Tour>,
+    tour_times: &Rc<Option<Result<crate::tours::Timeline, String>>>,
+    player: &UseReducerHandle<Player>,
+    ui: &UseReducerHandle<ExplorerUi>,
+) -> TourState {
+    let times = (**tour_times).clone();
+    let step = ui.tour_step;
+    use_effect_with((tour.map(|t| t.id), step), move |_| {
+        let open = tour.filter(|_| step != usize::MAX).map(|t| (t, step.min(t.steps.len() - 1)));
+        crate::share::set_tour_step(open);
+        if let Some(t) = tour {
+            crate::share::set_fragment(&t.scenario());
+        }
+    });
+    let go = {
+        let (ui, p, times) = (ui.dispatcher(), player.dispatcher(), times.clone());
+        Callback::from(move |k: usize| {
+            if let Some(&t) = times.as_ref().and_then(|t| t.as_ref().ok()).and_then(|t| t.steps.get(k)) {
+                p.dispatch(PlayerAction::Step(t));
+            }
+            ui.dispatch(UiAction::TourStep(k));
+        })
+    };
+    let answer = times.as_ref().and_then(|t| t.as_ref().ok()).and_then(|t| t.answers.get(step).copied().flatten());
+    TourState { times, go, answer }
+}
+
 /// Plays one run back: controls, the cluster picture, the inspector, invariants and the event log.
 #[component]
 pub fn Explorer(props: &ExplorerProps) -> Html {
     let model = props.model.clone();
     let end_us = model.end_us;
-    // Not one in history a long run dropped: the player cannot go there.
-    let first_violation =
-        model.violations.iter().map(|v| v.t_us).find(|&t| t > props.start_us && t >= model.history_from_us);
+    // Keyed by the model's address: comparing a whole run by value on every frame would cost more than the memo.
+    let model_key = Rc::as_ptr(&model) as usize;
+    let tour_times = use_memo((props.tour.map(|t| t.id), model_key), {
+        let (tour, model) = (props.tour, model.clone());
+        move |_| tour.map(|t| t.timeline(&model))
+    });
+    // A tour step's link opens at that step's moment.
     // A run that opens playing from its start opens just before its first event, so that the first second after
     // opening shows something happen (a Raft cluster is otherwise silent for its first election timeout).
     let opening = props.playing && props.start_us == 0;
-    let start_us = match model.log.first() {
-        Some(l) if opening => l.t_us.saturating_sub(OPENING_LEAD_US),
+    let start_us = match ((*tour_times).as_ref().and_then(|t| t.as_ref().ok()), model.log.first()) {
+        (Some(times), _) if props.tour_step > 0 => times.steps.get(props.tour_step).copied().unwrap_or(props.start_us),
+        (_, Some(l)) if opening => l.t_us.saturating_sub(OPENING_LEAD_US),
         _ => props.start_us,
     };
+    // Not one in history a long run dropped: the player cannot go there.
+    let first_violation = model.violations.iter().map(|v| v.t_us).find(|&t| t > start_us && t >= model.history_from_us);
     let player = use_reducer(|| Player {
         cursor_us: start_us.clamp(model.history_from_us, end_us) as f64,
         start_us: model.history_from_us,
@@ -525,13 +604,14 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
     }
     let cursor = player.cursor_us as u64;
     crate::share::note_cursor(cursor);
-    let ui = use_reducer(|| props.keep.as_deref().cloned().unwrap_or_default());
-    // Keyed by the model's address: comparing a whole run by value on every frame would cost more than the memo.
-    let model_key = Rc::as_ptr(&model) as usize;
-    let tour_times = use_memo((props.tour.map(|t| t.id), model_key), {
-        let (tour, model) = (props.tour, model.clone());
-        move |_| tour.map(|t| t.times(&model))
+    let ui = use_reducer(|| {
+        props
+            .keep
+            .as_deref()
+            .cloned()
+            .unwrap_or_else(|| ExplorerUi { tour_step: props.tour_step, ..ExplorerUi::default() })
     });
+    let tour = use_tour(props.tour, &tour_times, &player, &ui);
     let lang = use_context::<crate::lang::Lang>().unwrap_or_default();
     let charts = use_memo((model_key, lang), {
         let model = model.clone();
@@ -541,8 +621,15 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
         let model = model.clone();
         move |_| Rc::new(model.faults.iter().map(|(t, _)| *t).collect::<Vec<u64>>())
     });
-    let latest = use_mut_ref(|| (0u64, 0.0f64));
-    *latest.borrow_mut() = (cursor, player.speed_log);
+    let latest = use_mut_ref(Latest::default);
+    *latest.borrow_mut() = Latest {
+        cursor,
+        speed: player.speed_log,
+        tour: props
+            .tour
+            .filter(|_| ui.tour_step != usize::MAX)
+            .map(|t| (ui.tour_step.min(t.steps.len() - 1), t.steps.len(), tour.go.clone())),
+    };
     use_shortcuts(player.dispatcher(), ui.dispatcher(), model.clone(), latest);
 
     let log_lines = use_log_lines(&model, model.log_end(cursor), &ui, lang, &props.user_at);
@@ -590,7 +677,7 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                     </div>
                 }
                 <aside class="side">
-                    { view.panels(&tour_times) }
+                    { view.panels(&tour) }
                     if !props.embed {
                         <InvariantsPanel invariants={props.invariants} violations={violations_now}
                                          liveness={model.liveness.clone()} />

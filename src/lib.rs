@@ -59,6 +59,13 @@ pub mod math {
             x.powf(y)
         }
     }
+    pub fn log10(x: f64) -> f64 {
+        if cfg!(target_arch = "wasm32") {
+            js_sys::Math::log10(x)
+        } else {
+            x.log10()
+        }
+    }
 }
 
 /// Shows a panic as a banner with "copy scenario" and "reload" instead of leaving a dead page.

@@ -34,7 +34,13 @@ pub enum PlayerAction {
     /// Seek and pause (stepping to the next or previous event).
     Step(u64),
     Speed(f64),
+    /// Play on to a moment and pause there (a tour's question plays to the moment that answers it), faster if
+    /// needed so that it takes at most [`PLAY_TO_MAX_MS`] of real time.
+    PlayTo(u64),
 }
+
+/// The longest a [`PlayerAction::PlayTo`] takes, in real milliseconds.
+pub const PLAY_TO_MAX_MS: f64 = 4000.0;
 
 impl Reducible for Player {
     type Action = PlayerAction;
@@ -70,6 +76,15 @@ impl Reducible for Player {
                 p.playing = false;
             }
             PlayerAction::Speed(s) => p.speed_log = s.clamp(SPEED_LOG_MIN, SPEED_LOG_MAX),
+            PlayerAction::PlayTo(t) => {
+                let t = t.clamp(p.start_us, p.end_us);
+                if (t as f64) > p.cursor_us {
+                    let needed = crate::math::log10((t as f64 - p.cursor_us) / (PLAY_TO_MAX_MS * 1000.0));
+                    p.speed_log = p.speed_log.max(needed).clamp(SPEED_LOG_MIN, SPEED_LOG_MAX);
+                    p.pause_at = Some(t);
+                    p.playing = true;
+                }
+            }
         }
         Rc::new(p)
     }

@@ -11,6 +11,23 @@ use protosim::{note, Scenario};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+thread_local! {
+    /// The guided tour open on screen and its step (from 0), for the address bar and the share link.
+    static TOUR_STEP: std::cell::Cell<Option<(&'static crate::tours::Tour, usize)>> = const { std::cell::Cell::new(None) };
+}
+
+/// Which tour step is open (none: no tour); the address bar and the share link carry it
+/// (`&tour=…&step=…`), so that a copied address opens the tour at that step.
+pub fn set_tour_step(open: Option<(&'static crate::tours::Tour, usize)>) {
+    TOUR_STEP.with(|t| t.set(open));
+}
+
+/// The parameters after the scenario in a link: the tour step open, then the language.
+fn link_params() -> String {
+    let tour = TOUR_STEP.with(std::cell::Cell::get).map(|(t, k)| t.link_params(k)).unwrap_or_default();
+    format!("{tour}{}", crate::lang::link_suffix())
+}
+
 /// The share link for a scenario: this page's address with the scenario in the fragment.
 pub fn link_for(s: &Scenario) -> String {
     let base = web_sys::window()
@@ -18,7 +35,7 @@ pub fn link_for(s: &Scenario) -> String {
         // Without the query: `?embed` (the embedded view) is not part of what is shared.
         .map(|h| h.split(['#', '?']).next().unwrap_or_default().to_string())
         .unwrap_or_default();
-    format!("{base}#{}{}", s.to_compact(), crate::lang::link_suffix())
+    format!("{base}#{}{}", s.to_compact(), link_params())
 }
 
 thread_local! {
@@ -52,7 +69,7 @@ pub fn embed_code(s: &Scenario) -> String {
 /// Puts the scenario into the address bar without adding a history entry.
 pub fn set_fragment(s: &Scenario) {
     let Some(w) = web_sys::window() else { return };
-    let url = format!("#{}{}", s.to_compact(), crate::lang::link_suffix());
+    let url = format!("#{}{}", s.to_compact(), link_params());
     if let Ok(h) = w.history() {
         let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }

@@ -2,14 +2,28 @@
 //!
 //! A step does not hard-code a time: it names *what* it waits for (an intervention of the scenario, the first log
 //! line after the previous step that contains some words, the first violation), and the tour finds that moment in
-//! the run. A browser test plays every tour to its end, so a narration that no longer matches its run fails the
-//! test instead of lying to a class.
+//! the run. Log lines are matched in English whatever language the reader chose; only what the reader sees is
+//! translated (`tours.ftl`, keys `tour.…`). A test finds every step of every tour in its run, so a narration that
+//! no longer matches its run fails the test instead of lying to a class.
+//!
+//! A step may ask the class to predict what happens next ([`Question`]): the student picks one of its choices, the
+//! run plays on to the moment that answers it, and the card says who was right and why. Which choice is right is
+//! read from the run, not written down: it is the one whose words the answering log line contains, so the reveal
+//! is true of the run on screen (and a run that stops answering the question fails the tests).
+//!
+//! A tour step has its own link (`#s1.…&tour=raft-leader-crash&step=3`, the step counted from 1): the address bar
+//! follows the step, and opening such a link opens the tour at that step's moment.
 
 use crate::model::Model;
-use protosim::i18n::ENGLISH;
+use protosim::i18n::{Language, ENGLISH};
+use protosim::note;
 use protosim::scenario::ProtocolKind;
 use protosim::Scenario;
 use yew::prelude::*;
+
+/// A text the reader sees, in their language: a closure that renders a catalogue message of `tours.ftl`, its key
+/// written out as a literal in the call so that the catalogue test finds it.
+pub type Text = fn(&Language) -> String;
 
 /// The moment a step shows.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -17,7 +31,7 @@ pub enum When {
     Start,
     /// The scenario's intervention number `k` (its own order).
     Intervention(usize),
-    /// The first event-log line, at or after the previous step, whose text contains these words.
+    /// The first event-log line, at or after the previous step, whose English text contains these words.
     Log(&'static str),
     /// The first broken invariant.
     Violation,
@@ -33,26 +47,102 @@ impl When {
             When::Violation => "the first violation".to_string(),
         }
     }
+
+    /// When this happens in `model` at or after `from`, with the English text of the log line that shows it (empty
+    /// for the start and interventions).
+    fn find(&self, model: &Model, from: u64) -> Option<(u64, String)> {
+        match *self {
+            When::Start => Some((0, String::new())),
+            When::Intervention(i) => model.scenario.interventions.get(i).map(|x| (x.at_us, String::new())),
+            When::Log(words) => {
+                let start = model.log.partition_point(|l| l.t_us < from);
+                model.log[start..].iter().map(|l| (l.t_us, l.text(&ENGLISH))).find(|(_, text)| text.contains(words))
+            }
+            When::Violation => {
+                let v = model.violations.first()?;
+                let line = model.log.iter().find(|l| l.t_us == v.t_us && l.class == "violation");
+                Some((v.t_us, line.map(|l| l.text(&ENGLISH)).unwrap_or_else(|| v.text.clone())))
+            }
+        }
+    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug)]
 pub struct Step {
     pub when: When,
-    pub text: &'static str,
+    pub text: Text,
+    /// A prediction the class makes at this step, answered by the run before the next step.
+    pub question: Option<&'static Question>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// "What happens next?", asked at a step's moment and answered by the run.
+#[derive(Clone, Copy, Debug)]
+pub struct Question {
+    pub ask: Text,
+    /// Two to four.
+    pub choices: &'static [Choice],
+    /// The moment that answers it: found after the step's moment, at or before the next step's.
+    pub reveal: When,
+    /// Why the right choice is right, shown with the answer.
+    pub why: Text,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Choice {
+    pub label: Text,
+    /// English words that the answering log line contains when this choice is the right one (empty: never
+    /// right in this run). Exactly one choice's words must be there.
+    pub shows: &'static str,
+}
+
+#[derive(Clone, Copy, Debug)]
 pub struct Tour {
     pub id: &'static str,
     pub protocol: ProtocolKind,
     pub variant: &'static str,
-    pub title: &'static str,
-    pub lesson: &'static str,
+    pub title: Text,
+    pub lesson: Text,
     pub steps: &'static [Step],
 }
 
-const fn step(when: When, text: &'static str) -> Step {
-    Step { when, text }
+/// Tours are compared by id (a Yew property): their texts are functions.
+impl PartialEq for Tour {
+    fn eq(&self, other: &Tour) -> bool {
+        self.id == other.id
+    }
+}
+
+/// Where a tour's steps and answers are in one run ([`Tour::timeline`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Timeline {
+    /// When each step happens.
+    pub steps: Vec<u64>,
+    /// For each step, its question's answer in this run.
+    pub answers: Vec<Option<Answer>>,
+}
+
+/// A question's answer in a run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Answer {
+    /// The moment that shows it.
+    pub at_us: u64,
+    /// The right choice.
+    pub right: usize,
+}
+
+const fn step(when: When, text: Text) -> Step {
+    Step { when, text, question: None }
+}
+
+const fn ask(when: When, text: Text, question: &'static Question) -> Step {
+    Step { when, text, question: Some(question) }
+}
+
+/// A choice named by what it shows in the log, the same in every language (a node's name).
+macro_rules! node_choice {
+    ($name:literal) => {
+        Choice { label: |_| $name.to_string(), shows: concat!($name, ":") }
+    };
 }
 
 use When::{Intervention, Log, Start, Violation};
@@ -62,262 +152,247 @@ pub const TOURS: &[Tour] = &[
         id: "single-retry",
         protocol: protosim::protocols::single::KIND,
         variant: "correct",
-        title: "One database: crash, retry, no double charge",
-        lesson: "why retries need request ids",
+        title: |l| l.text("tour.single_retry.title"),
+        lesson: |l| l.text("tour.single_retry.lesson"),
         steps: &[
-            step(
-                Start,
-                "Three shoppers send checkouts to one database. It runs each checkout atomically and writes \
-                         it to disk before it answers.",
-            ),
-            step(
-                Log("runs request #1 atomically"),
-                "The first request arrives: stock and wallet change together, \
-                 the order goes to disk, then the reply leaves. Nothing is confirmed that is not on disk.",
-            ),
-            step(
+            step(Start, |l| l.text("tour.single_retry.step1")),
+            step(Log("runs request #1 atomically"), |l| l.text("tour.single_retry.step2")),
+            ask(
                 Intervention(0),
-                "The database crashes now. Its memory is gone; its disk is kept. Watch the \
-                 shoppers: they get no answer.",
+                |l| l.text("tour.single_retry.step3"),
+                &Question {
+                    ask: |l| l.text("tour.single_retry.step3.ask"),
+                    choices: &[
+                        Choice { label: |l| l.text("tour.single_retry.step3.yes"), shows: "request #18 confirmed" },
+                        Choice { label: |l| l.text("tour.single_retry.step3.no"), shows: "no reply for request #18" },
+                    ],
+                    reveal: Log("request #18"),
+                    why: |l| l.text("tour.single_retry.step3.why"),
+                },
             ),
-            step(
-                Log("retry 2 with the same request id"),
-                "A shopper's retry timer fires. It sends the same request \
-                 again, with the same request id: if the first attempt had gone through, the database would \
-                 recognise it and not charge twice.",
-            ),
-            step(
-                Intervention(1),
-                "The database restarts and reads its orders back from disk: nothing it confirmed \
-                 is lost.",
-            ),
-            step(
-                Log("after 3 attempts"),
-                "The third attempt gets through: one order, one charge, however many \
-                 times the shopper had to ask.",
-            ),
+            step(Log("retry 2 with the same request id"), |l| l.text("tour.single_retry.step4")),
+            step(Intervention(1), |l| l.text("tour.single_retry.step5")),
+            step(Log("after 3 attempts"), |l| l.text("tour.single_retry.step6")),
         ],
     },
     Tour {
         id: "raft-leader-crash",
         protocol: protosim::protocols::raft::KIND,
         variant: "correct",
-        title: "Raft: election, then the leader crashes",
-        lesson: "randomized timeouts, majorities, the new leader",
+        title: |l| l.text("tour.raft_leader_crash.title"),
+        lesson: |l| l.text("tour.raft_leader_crash.lesson"),
         steps: &[
-            step(
-                Start,
-                "Five servers start as followers with no leader. Each waits a randomized election timeout; \
-                 whoever's timer fires first asks the others for votes.",
-            ),
-            step(
+            step(Start, |l| l.text("tour.raft_leader_crash.step1")),
+            ask(
                 Log("becomes candidate for term 1"),
-                "A timer fired: this server becomes a candidate for term 1, \
-                 votes for itself and asks everyone else for a vote.",
+                |l| l.text("tour.raft_leader_crash.step2"),
+                &Question {
+                    ask: |l| l.text("tour.raft_leader_crash.step2.ask"),
+                    choices: &[
+                        Choice { label: |l| l.render(&note!("tour.ui.votes", n = 2u64)), shows: "(2 of 5" },
+                        Choice { label: |l| l.render(&note!("tour.ui.votes", n = 3u64)), shows: "(3 of 5" },
+                        Choice { label: |l| l.render(&note!("tour.ui.votes", n = 4u64)), shows: "(4 of 5" },
+                        Choice { label: |l| l.render(&note!("tour.ui.votes", n = 5u64)), shows: "(5 of 5" },
+                    ],
+                    reveal: Log("wins a majority"),
+                    why: |l| l.text("tour.raft_leader_crash.step2.why"),
+                },
             ),
-            step(
-                Log("becomes its follower"),
-                "It collected a majority (3 of 5) and is leader of term 1. The others \
-                 learn it from its heartbeats and become followers.",
-            ),
-            step(
-                Log("confirmed as order 0"),
-                "The first checkout is confirmed: the leader appended it to its log, \
-                 copied it to a majority, and only then answered.",
-            ),
-            step(
+            step(Log("becomes its follower"), |l| l.text("tour.raft_leader_crash.step3")),
+            step(Log("confirmed as order 0"), |l| l.text("tour.raft_leader_crash.step4")),
+            ask(
                 Intervention(0),
-                "The leader n0 crashes now. Followers stop hearing heartbeats; watch which \
-                 follower's election timer fires first.",
+                |l| l.text("tour.raft_leader_crash.step5"),
+                &Question {
+                    ask: |l| l.text("tour.raft_leader_crash.step5.ask"),
+                    choices: &[node_choice!("n1"), node_choice!("n2"), node_choice!("n3"), node_choice!("n4")],
+                    reveal: Log("becomes candidate for term 2"),
+                    why: |l| l.text("tour.raft_leader_crash.step5.why"),
+                },
             ),
-            step(
-                Log("becomes candidate for term 2"),
-                "This follower's timer fired first: it starts term 2. Voters \
-                 only vote for a candidate whose log is at least as up to date as their own, so no confirmed order \
-                 can be lost.",
-            ),
-            step(
-                Log("try node 4"),
-                "n4 won term 2. Followers now send shoppers to the new leader; checkouts flow \
-                 again.",
-            ),
-            step(
-                Intervention(1),
-                "n0 restarts from disk as a follower of the old term. It learns of term 2 from \
-                 the new leader and catches its log up.",
-            ),
+            step(Log("becomes candidate for term 2"), |l| l.text("tour.raft_leader_crash.step6")),
+            step(Log("try node 4"), |l| l.text("tour.raft_leader_crash.step7")),
+            step(Intervention(1), |l| l.text("tour.raft_leader_crash.step8")),
         ],
     },
     Tour {
         id: "paxos-acceptor-crash",
         protocol: protosim::protocols::paxos::KIND,
         variant: "correct",
-        title: "Paxos: choosing values with a majority",
-        lesson: "prepare / accept, and why 2 of 3 is enough",
+        title: |l| l.text("tour.paxos_acceptor_crash.title"),
+        lesson: |l| l.text("tour.paxos_acceptor_crash.lesson"),
         steps: &[
-            step(
-                Start,
-                "Two order services (proposers) choose which checkout fills each slot of the order log. \
-                 Three acceptors vote; a value is chosen once a majority accepts it.",
-            ),
-            step(
+            step(Start, |l| l.text("tour.paxos_acceptor_crash.step1")),
+            ask(
                 Log("prepares slot 1 with ballot"),
-                "Phase 1: the proposer asks the acceptors to promise to ignore \
-                 any lower ballot, and to tell it what they already accepted.",
+                |l| l.text("tour.paxos_acceptor_crash.step2"),
+                &Question {
+                    ask: |l| l.text("tour.paxos_acceptor_crash.step2.ask"),
+                    choices: &[
+                        Choice { label: |l| l.text("tour.paxos_acceptor_crash.step2.higher"), shows: "beaten by 1.4" },
+                        Choice { label: |l| l.text("tour.paxos_acceptor_crash.step2.lower"), shows: "beaten by 1.3" },
+                    ],
+                    reveal: Log("loses slot 1"),
+                    why: |l| l.text("tour.paxos_acceptor_crash.step2.why"),
+                },
             ),
-            step(
-                Log("learns that slot 1 holds"),
-                "Phase 2 done: a majority accepted checkout #1 in slot 1, so it is \
-                 chosen, forever. Every proposer learns the same value.",
+            step(Log("learns that slot 1 holds"), |l| l.text("tour.paxos_acceptor_crash.step3")),
+            ask(
+                Intervention(0),
+                |l| l.text("tour.paxos_acceptor_crash.step4"),
+                &Question {
+                    ask: |l| l.text("tour.paxos_acceptor_crash.step4.ask"),
+                    choices: &[
+                        Choice { label: |l| l.text("tour.paxos_acceptor_crash.step4.yes"), shows: "learns that slot" },
+                        Choice { label: |l| l.text("tour.paxos_acceptor_crash.step4.wait"), shows: "" },
+                        Choice { label: |l| l.text("tour.paxos_acceptor_crash.step4.never"), shows: "" },
+                    ],
+                    reveal: Log("learns that slot"),
+                    why: |l| l.text("tour.paxos_acceptor_crash.step4.why"),
+                },
             ),
-            step(Intervention(0), "acceptor1 crashes now. Two of three acceptors are still a majority."),
-            step(
-                Log("learns that slot"),
-                "A slot is chosen without acceptor1: any two majorities of three share an \
-                 acceptor, and that overlap is what keeps two different values from both being chosen.",
-            ),
-            step(
-                Intervention(1),
-                "acceptor1 restarts. Its promises and accepted values come back from disk: an \
-                 acceptor that forgot its promises could let an old ballot win.",
-            ),
+            step(Log("learns that slot"), |l| l.text("tour.paxos_acceptor_crash.step5")),
+            step(Intervention(1), |l| l.text("tour.paxos_acceptor_crash.step6")),
         ],
     },
     Tour {
         id: "2pc-blocking",
         protocol: protosim::protocols::twopc::KIND,
         variant: "correct",
-        title: "Two-phase commit: the coordinator crashes",
-        lesson: "why 2PC blocks",
+        title: |l| l.text("tour.2pc_blocking.title"),
+        lesson: |l| l.text("tour.2pc_blocking.lesson"),
         steps: &[
-            step(
-                Start,
-                "The order service coordinates each checkout across the stock shards and the payment \
-                 service: first everyone prepares, then everyone commits or everyone aborts.",
+            step(Start, |l| l.text("tour.2pc_blocking.step1")),
+            step(Log("asks 2 services to prepare"), |l| l.text("tour.2pc_blocking.step2")),
+            step(Log("votes YES: now uncertain"), |l| l.text("tour.2pc_blocking.step3")),
+            step(Log("decides COMMIT"), |l| l.text("tour.2pc_blocking.step4")),
+            ask(
+                Intervention(0),
+                |l| l.text("tour.2pc_blocking.step5"),
+                &Question {
+                    ask: |l| l.text("tour.2pc_blocking.step5.ask"),
+                    choices: &[
+                        Choice { label: |l| l.text("tour.2pc_blocking.step5.commit"), shows: "" },
+                        Choice { label: |l| l.text("tour.2pc_blocking.step5.abort"), shows: "" },
+                        Choice { label: |l| l.text("tour.2pc_blocking.step5.wait"), shows: "must wait" },
+                    ],
+                    reveal: Log("blocked on txn #20"),
+                    why: |l| l.text("tour.2pc_blocking.step5.why"),
+                },
             ),
-            step(
-                Log("asks 2 services to prepare"),
-                "Phase 1: the coordinator logs the transaction and asks the \
-                 services it touches to prepare.",
-            ),
-            step(
-                Log("votes YES: now uncertain"),
-                "A participant reserves the stock, writes “prepared” to disk and \
-                 votes YES. From now on it may not decide alone: it is uncertain.",
-            ),
-            step(
-                Log("decides COMMIT"),
-                "Every vote was YES: the coordinator logs COMMIT, then tells everyone. The \
-                 decision is the log record, not the messages.",
-            ),
-            step(Intervention(0), "The coordinator crashes now, just after asking to prepare transaction #20."),
-            step(
+            ask(
                 Log("blocked on txn #20"),
-                "The participants voted YES and hear nothing. They hold stock and money \
-                 and can neither commit nor abort: this is 2PC's blocking problem. Watch the blocked-time chart.",
+                |l| l.text("tour.2pc_blocking.step6"),
+                &Question {
+                    ask: |l| l.text("tour.2pc_blocking.step6.ask"),
+                    choices: &[
+                        Choice { label: |l| l.text("tour.2pc_blocking.step6.commit"), shows: "decides COMMIT" },
+                        Choice { label: |l| l.text("tour.2pc_blocking.step6.abort"), shows: "decides ABORT" },
+                    ],
+                    reveal: Log("decides"),
+                    why: |l| l.text("tour.2pc_blocking.step6.why"),
+                },
             ),
-            step(Intervention(1), "The coordinator restarts and reads its log."),
-            step(
-                Log("decides ABORT for txn #20"),
-                "No decision was logged for #20, so it presumes abort and tells \
-                 everyone: the reserved stock and money are released.",
-            ),
+            step(Intervention(1), |l| l.text("tour.2pc_blocking.step7")),
+            step(Log("decides ABORT for txn #20"), |l| l.text("tour.2pc_blocking.step8")),
         ],
     },
     Tour {
         id: "pessimistic-deadlock",
         protocol: protosim::protocols::locking::PESSIMISTIC,
         variant: "correct",
-        title: "Pessimistic locking: deadlock, leases and fencing",
-        lesson: "wait-for cycles, and why a lock needs a fencing token",
+        title: |l| l.text("tour.pessimistic_deadlock.title"),
+        lesson: |l| l.text("tour.pessimistic_deadlock.lesson"),
         steps: &[
-            step(
-                Start,
-                "A lock manager hands out locks on rows (stock of each item, each wallet). A checkout locks \
-                 every row it writes, writes, commits, then unlocks.",
-            ),
-            step(
-                Intervention(0),
-                "Two carts start together, in opposite order: one locks mug then tee, the other \
-                 tee then mug.",
-            ),
-            step(
+            step(Start, |l| l.text("tour.pessimistic_deadlock.step1")),
+            step(Intervention(0), |l| l.text("tour.pessimistic_deadlock.step2")),
+            ask(
                 Log("waits for tee, behind"),
-                "A checkout waits for a lock another holds. The lock table in the \
-                 lock manager's box shows the queue.",
+                |l| l.text("tour.pessimistic_deadlock.step3"),
+                &Question {
+                    ask: |l| l.text("tour.pessimistic_deadlock.step3.ask"),
+                    choices: &[
+                        Choice { label: |l| l.text("tour.pessimistic_deadlock.step3.older"), shows: "aborts #14.1" },
+                        Choice { label: |l| l.text("tour.pessimistic_deadlock.step3.younger"), shows: "aborts #15.1" },
+                        Choice { label: |l| l.text("tour.pessimistic_deadlock.step3.neither"), shows: "" },
+                    ],
+                    reveal: Log("chosen as the deadlock victim"),
+                    why: |l| l.text("tour.pessimistic_deadlock.step3.why"),
+                },
             ),
-            step(
-                Log("finds a deadlock"),
-                "Each waits for the other: a cycle in the wait-for graph (drawn red in \
-                 the side panel). Nobody can move.",
+            step(Log("finds a deadlock"), |l| l.text("tour.pessimistic_deadlock.step4")),
+            step(Log("chosen as the deadlock victim"), |l| l.text("tour.pessimistic_deadlock.step5")),
+            ask(
+                Intervention(2),
+                |l| l.text("tour.pessimistic_deadlock.step6"),
+                &Question {
+                    ask: |l| l.text("tour.pessimistic_deadlock.step6.ask"),
+                    choices: &[
+                        Choice { label: |l| l.text("tour.pessimistic_deadlock.step6.kept"), shows: "" },
+                        Choice { label: |l| l.text("tour.pessimistic_deadlock.step6.lease"), shows: "lease expired" },
+                        Choice { label: |l| l.text("tour.pessimistic_deadlock.step6.free"), shows: "" },
+                    ],
+                    reveal: Log("its lease expired"),
+                    why: |l| l.text("tour.pessimistic_deadlock.step6.why"),
+                },
             ),
-            step(
-                Log("chosen as the deadlock victim"),
-                "The lock manager aborts the youngest checkout in the cycle; \
-                 it backs off and retries, and both carts get through.",
-            ),
-            step(Intervention(2), "A shopper crashes just after sending its writes, holding locks."),
-            step(
-                Log("its lease expired"),
-                "Its lease runs out: the lock manager takes the locks back. Before it \
-                 grants them again it fences the rows, so the storage refuses any write with an older token.",
-            ),
-            step(
-                Log("fenced at token"),
-                "The storage nodes confirm the fence. Even if the crashed shopper's old \
-                 write shows up late, it will be refused.",
-            ),
+            step(Log("its lease expired"), |l| l.text("tour.pessimistic_deadlock.step7")),
+            step(Log("fenced at token"), |l| l.text("tour.pessimistic_deadlock.step8")),
         ],
     },
     Tour {
         id: "optimistic-mug",
         protocol: protosim::protocols::locking::OPTIMISTIC,
         variant: "correct",
-        title: "Optimistic locking: six shoppers, one mug",
-        lesson: "versions, conflicts and back-off",
+        title: |l| l.text("tour.optimistic_mug.title"),
+        lesson: |l| l.text("tour.optimistic_mug.lesson"),
         steps: &[
-            step(
-                Start,
-                "No locks: each checkout reads rows with their version, then writes only if the version \
-                 is unchanged.",
+            step(Start, |l| l.text("tour.optimistic_mug.step1")),
+            ask(
+                Intervention(0),
+                |l| l.text("tour.optimistic_mug.step2"),
+                &Question {
+                    ask: |l| l.text("tour.optimistic_mug.step2.ask"),
+                    choices: &[
+                        Choice { label: |l| l.text("tour.optimistic_mug.step2.overwrite"), shows: "" },
+                        Choice { label: |l| l.text("tour.optimistic_mug.step2.wait"), shows: "waits for" },
+                        Choice { label: |l| l.text("tour.optimistic_mug.step2.refused"), shows: "refuses" },
+                    ],
+                    reveal: Log("refuses"),
+                    why: |l| l.text("tour.optimistic_mug.step2.why"),
+                },
             ),
-            step(Intervention(0), "Six shoppers buy a mug at the same moment. All six read the same version."),
-            step(
-                Log("refuses"),
-                "The storage refuses a write: the mug changed since it was read. The box flashes \
-                 red: this is a conflict, not an error.",
-            ),
-            step(
-                Log("retries in"),
-                "The loser backs off for a random time (longer each attempt) and tries again \
-                 with fresh values.",
-            ),
-            step(Log("commits #12.1"), "One write wins per version. The others retry; no update is lost."),
+            step(Log("refuses"), |l| l.text("tour.optimistic_mug.step3")),
+            step(Log("retries in"), |l| l.text("tour.optimistic_mug.step4")),
+            step(Log("commits #12.1"), |l| l.text("tour.optimistic_mug.step5")),
         ],
     },
     Tour {
         id: "optimistic-lost-update",
         protocol: protosim::protocols::locking::OPTIMISTIC,
         variant: "no-version-check",
-        title: "The textbook mistake: writing without checking the version",
-        lesson: "lost updates (article §4.5)",
+        title: |l| l.text("tour.optimistic_lost_update.title"),
+        lesson: |l| l.text("tour.optimistic_lost_update.lesson"),
         steps: &[
-            step(
+            ask(
                 Start,
-                "The optimistic shop again, but the storage writes without comparing versions, as in the \
-                 article's snippet. Watch what happens when two checkouts read the same row.",
+                |l| l.text("tour.optimistic_lost_update.step1"),
+                &Question {
+                    ask: |l| l.text("tour.optimistic_lost_update.step1.ask"),
+                    choices: &[
+                        Choice { label: |l| l.text("tour.optimistic_lost_update.step1.both"), shows: "" },
+                        Choice {
+                            label: |l| l.text("tour.optimistic_lost_update.step1.lost"),
+                            shows: "no-lost-update broken",
+                        },
+                        Choice { label: |l| l.text("tour.optimistic_lost_update.step1.refused"), shows: "" },
+                    ],
+                    reveal: Violation,
+                    why: |l| l.text("tour.optimistic_lost_update.step1.why"),
+                },
             ),
-            step(
-                Violation,
-                "An invariant breaks: two checkouts read the same stock and both wrote “one less”, so \
-                 one sale vanished from the stock count: a lost update. The explorer paused at the exact event; \
-                 step back with ← to see the two reads.",
-            ),
-            step(
-                Intervention(0),
-                "Later six shoppers buy a mug at the same moment. Nobody is refused any more: \
-                 every write lands, and the count goes wrong again.",
-            ),
+            step(Violation, |l| l.text("tour.optimistic_lost_update.step2")),
+            step(Intervention(0), |l| l.text("tour.optimistic_lost_update.step3")),
         ],
     },
 ];
@@ -330,32 +405,65 @@ impl Tour {
         s
     }
 
-    /// When each step happens in `model` (the run of [`Tour::scenario`]), or the first step that cannot be found.
-    pub fn times(&self, model: &Model) -> Result<Vec<u64>, String> {
-        let mut out = Vec::with_capacity(self.steps.len());
+    /// When each step happens in `model` (the run of [`Tour::scenario`]), and what answers each question; or what
+    /// does not hold: a step that does not happen, a question the run does not answer between its step and the
+    /// next, or answers with none or several of its choices.
+    pub fn timeline(&self, model: &Model) -> Result<Timeline, String> {
+        let mut steps = Vec::with_capacity(self.steps.len());
         let mut prev = 0;
         for (k, s) in self.steps.iter().enumerate() {
-            let t = match s.when {
-                Start => Some(0),
-                Intervention(i) => model.scenario.interventions.get(i).map(|x| x.at_us),
-                Log(words) => {
-                    let from = model.log.partition_point(|l| l.t_us < prev);
-                    model.log[from..].iter().find(|l| l.text(&ENGLISH).contains(words)).map(|l| l.t_us)
-                }
-                Violation => model.violations.first().map(|v| v.t_us),
-            };
-            let t = t.ok_or_else(|| {
+            let (t, _) = s.when.find(model, prev).ok_or_else(|| {
                 format!("step {} of tour {} ({}) does not happen in its run", k + 1, self.id, s.when.describe())
             })?;
             prev = t.max(prev);
-            out.push(t);
+            steps.push(t);
         }
-        Ok(out)
+        let mut answers = Vec::with_capacity(self.steps.len());
+        for (k, s) in self.steps.iter().enumerate() {
+            let Some(q) = s.question else {
+                answers.push(None);
+                continue;
+            };
+            let at = format!("the question of step {} of tour {}", k + 1, self.id);
+            let (t, line) = q
+                .reveal
+                .find(model, steps[k] + 1)
+                .ok_or_else(|| format!("{at}: {} does not happen after the step", q.reveal.describe()))?;
+            if steps.get(k + 1).is_some_and(|&next| t > next) {
+                return Err(format!("{at}: answered at {t} µs, after the next step"));
+            }
+            let right: Vec<usize> = (0..q.choices.len())
+                .filter(|&i| !q.choices[i].shows.is_empty() && line.contains(q.choices[i].shows))
+                .collect();
+            match right[..] {
+                [right] => answers.push(Some(Answer { at_us: t, right })),
+                _ => return Err(format!("{at}: the answering line names {} choices: {line}", right.len())),
+            }
+        }
+        Ok(Timeline { steps, answers })
+    }
+
+    /// How many questions the tour asks.
+    pub fn questions(&self) -> usize {
+        self.steps.iter().filter(|s| s.question.is_some()).count()
+    }
+
+    /// This tour's step `k` (from 0) as the parameters of a link: `&tour=…&step=k+1`.
+    pub fn link_params(&self, k: usize) -> String {
+        format!("&tour={}&step={}", self.id, k + 1)
     }
 }
 
 pub fn by_id(id: &str) -> Option<&'static Tour> {
     TOURS.iter().find(|t| t.id == id)
+}
+
+/// The tour and its step (from 0) a link's fragment names (`&tour=…&step=3`, the step counted from 1; the first
+/// step when there is none, the last when there are fewer).
+pub fn from_fragment(fragment: &str) -> Option<(&'static Tour, usize)> {
+    let tour = by_id(crate::lang::fragment_param(fragment, "tour")?)?;
+    let step = crate::lang::fragment_param(fragment, "step").and_then(|s| s.parse::<usize>().ok()).unwrap_or(1);
+    Some((tour, step.clamp(1, tour.steps.len()) - 1))
 }
 
 #[derive(Properties, PartialEq)]
@@ -366,19 +474,25 @@ pub struct TourListProps {
 /// The tours, grouped by mechanism.
 #[component]
 pub fn TourList(props: &TourListProps) -> Html {
+    let lang = crate::lang::use_lang();
     html! {
-        <section class="tours panel" aria-label="Guided tours" data-testid="tours">
-            <h2>{ "Guided tours" }</h2>
-            <p>{ "Scripted runs with narration, step by step: press a tour, then Next and Previous. Each step jumps \
-                  to its moment and pauses, so a class can look before going on." }</p>
+        <section class="tours panel" aria-label={lang.text("tour.ui.heading")} data-testid="tours" lang={lang.tag}>
+            <h2>{ lang.text("tour.ui.heading") }</h2>
+            <p>{ lang.text("tour.ui.intro") }</p>
             <ul>
                 { for TOURS.iter().map(|t| {
                     let on_pick = props.on_pick.clone();
+                    let summary = note!(
+                        "tour.ui.summary",
+                        lesson = (t.lesson)(lang),
+                        steps = t.steps.len(),
+                        questions = t.questions()
+                    );
                     html! {
                         <li>
                             <button onclick={Callback::from(move |_| on_pick.emit(t))} data-tour={t.id}>
-                                <strong>{ t.title }</strong>
-                                <span>{ format!(" — {} · {} steps", t.lesson, t.steps.len()) }</span>
+                                <strong>{ (t.title)(lang) }</strong>
+                                <span>{ " — " }{ lang.render(&summary) }</span>
                             </button>
                         </li>
                     }
@@ -391,15 +505,25 @@ pub fn TourList(props: &TourListProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct TourCardProps {
     pub tour: &'static Tour,
-    pub times: Result<Vec<u64>, String>,
+    pub times: Result<Timeline, String>,
     pub step: usize,
+    /// The choice the student picked for this step's question.
+    #[prop_or_default]
+    pub chosen: Option<usize>,
+    /// Whether the player has reached the moment that answers this step's question.
+    #[prop_or_default]
+    pub revealed: bool,
     pub on_step: Callback<usize>,
+    /// The student picks a choice of this step's question.
+    #[prop_or_default]
+    pub on_choose: Callback<usize>,
     pub on_close: Callback<()>,
 }
 
-/// The narration card of a tour in progress, with previous and next.
+/// The narration card of a tour in progress, with previous and next, the step's own link and its question.
 #[component]
 pub fn TourCard(props: &TourCardProps) -> Html {
+    let lang = crate::lang::use_lang();
     let n = props.tour.steps.len();
     let k = props.step.min(n - 1);
     let go = |to: usize| {
@@ -410,22 +534,84 @@ pub fn TourCard(props: &TourCardProps) -> Html {
         let on_close = props.on_close.clone();
         Callback::from(move |_| on_close.emit(()))
     };
+    let link = step_link(props.tour, k);
     html! {
-        <section class="tour-card" aria-label="Tour" data-testid="tour-card" data-step={k.to_string()}
-                 data-steps={n.to_string()}>
+        <section class="tour-card" aria-label={lang.text("tour.ui.card")} data-testid="tour-card" data-step={k.to_string()}
+                 data-steps={n.to_string()} lang={lang.tag}>
             <header>
-                <strong>{ props.tour.title }</strong>
-                <button class="ghost" onclick={close} aria-label="Leave the tour">{ "✕" }</button>
+                <strong>{ (props.tour.title)(lang) }</strong>
+                <button class="ghost" onclick={close} aria-label={lang.text("tour.ui.leave")}>{ "✕" }</button>
             </header>
-            <p class="muted">{ format!("Step {} of {n}", k + 1) }</p>
+            <p class="muted">
+                { lang.render(&note!("tour.ui.step_of", k = k + 1, n)) }
+                { " · " }
+                <a href={link} data-testid="tour-link" title={lang.text("tour.ui.link_title")}>{ lang.text("tour.ui.link") }</a>
+            </p>
             { match &props.times {
-                Ok(_) => html! { <p class="narration" aria-live="polite" data-testid="tour-text">{ props.tour.steps[k].text }</p> },
+                Ok(times) => html! {
+                    <>
+                        <p class="narration" aria-live="polite" data-testid="tour-text">{ (props.tour.steps[k].text)(lang) }</p>
+                        if let (Some(q), Some(answer)) = (props.tour.steps[k].question, times.answers.get(k).copied().flatten()) {
+                            { question(lang, q, answer, props) }
+                        }
+                    </>
+                },
                 Err(e) => html! { <p class="banner error" data-testid="tour-error">{ e.clone() }</p> },
             } }
             <div class="tour-nav">
-                <button onclick={go(k.saturating_sub(1))} disabled={k == 0} data-testid="tour-prev">{ "◀ Previous" }</button>
-                <button class="primary" onclick={go(k + 1)} disabled={k + 1 >= n} data-testid="tour-next">{ "Next ▶" }</button>
+                <button onclick={go(k.saturating_sub(1))} disabled={k == 0} data-testid="tour-prev" title="PageUp">
+                    { lang.text("tour.ui.previous") }
+                </button>
+                <button class="primary" onclick={go(k + 1)} disabled={k + 1 >= n} data-testid="tour-next" title="PageDown">
+                    { lang.text("tour.ui.next") }
+                </button>
             </div>
         </section>
+    }
+}
+
+/// The link that opens `tour` at step `k` (from 0), in the reader's language.
+pub fn step_link(tour: &Tour, k: usize) -> String {
+    format!("#{}{}{}", tour.scenario().to_compact(), tour.link_params(k), crate::lang::link_suffix())
+}
+
+/// A step's question: its choices until the run answers it, then who was right and why.
+fn question(lang: &Language, q: &Question, answer: Answer, props: &TourCardProps) -> Html {
+    let label = |i: usize| (q.choices[i].label)(lang);
+    let verdict = match props.chosen {
+        Some(c) if c == answer.right => note!("tour.ui.right", answer = label(answer.right)),
+        Some(c) => note!("tour.ui.wrong", choice = label(c), answer = label(answer.right)),
+        None => note!("tour.ui.shown", answer = label(answer.right)),
+    };
+    let outcome = match props.chosen {
+        Some(c) if c == answer.right => "right",
+        Some(_) => "wrong",
+        None => "none",
+    };
+    html! {
+        <div class="tour-question" role="group" aria-label={lang.text("tour.ui.predict")} data-testid="tour-question">
+            <p><strong>{ lang.text("tour.ui.predict") }{ " " }</strong>{ (q.ask)(lang) }</p>
+            <div class="choices">
+                { for (0..q.choices.len()).map(|i| {
+                    let on_choose = props.on_choose.clone();
+                    let right = props.revealed && i == answer.right;
+                    html! {
+                        <button onclick={Callback::from(move |_| on_choose.emit(i))} data-testid="tour-choice"
+                                data-choice={i.to_string()} aria-pressed={(props.chosen == Some(i)).to_string()}
+                                disabled={props.chosen.is_some() || props.revealed}
+                                class={classes!(right.then_some("right"), (props.chosen == Some(i)).then_some("chosen"))}>
+                            { label(i) }
+                        </button>
+                    }
+                }) }
+            </div>
+            if props.revealed {
+                <p class={classes!("reveal", outcome)} role="status" data-testid="tour-reveal" data-outcome={outcome}>
+                    <strong>{ lang.render(&verdict) }</strong>{ " " }{ (q.why)(lang) }
+                </p>
+            } else if let Some(c) = props.chosen {
+                <p class="muted" role="status" data-testid="tour-waiting">{ lang.render(&note!("tour.ui.waiting", choice = label(c))) }</p>
+            }
+        </div>
     }
 }

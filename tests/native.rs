@@ -9,7 +9,7 @@ fn every_tour_step_happens_in_its_run_in_order() {
     let mut per_protocol = std::collections::BTreeMap::new();
     for tour in TOURS {
         let model = run_for_playback(&tour.scenario()).unwrap();
-        let times = tour.times(&model).unwrap_or_else(|e| panic!("{e}"));
+        let times = tour.timeline(&model).unwrap_or_else(|e| panic!("{e}")).steps;
         assert!(times.windows(2).all(|w| w[0] <= w[1]), "{}: steps out of time order {times:?}", tour.id);
         assert!(times.iter().skip(1).any(|&t| t > 0), "{}: the tour moves", tour.id);
         *per_protocol.entry(tour.protocol.name()).or_insert(0) += 1;
@@ -18,6 +18,64 @@ fn every_tour_step_happens_in_its_run_in_order() {
         let n = per_protocol.get(kind.name()).copied().unwrap_or(0);
         assert!((1..=3).contains(&n), "{}: {n} tours (one to three each)", kind.name());
     }
+}
+
+/// Every tour asks the class at least one question, and each question's right answer is true of its run: the run
+/// answers it after the step that asks it and no later than the next step, with a log line that names exactly one
+/// of its choices (that one is right; [`checkout_explorer::tours::Tour::timeline`] finds it). The answers the page
+/// reveals are checked here against the events themselves too.
+#[test]
+fn every_tour_asks_a_question_that_its_run_answers() {
+    use protosim::i18n::{ENGLISH, LANGUAGES};
+    let expected = [
+        ("single-retry", 2, "Yes: the reply is already on its way"),
+        ("raft-leader-crash", 1, "3 votes"),
+        ("raft-leader-crash", 4, "n4"),
+        ("paxos-acceptor-crash", 1, "1.4, orders2's"),
+        ("paxos-acceptor-crash", 3, "Yes, with the two acceptors left"),
+        ("2pc-blocking", 4, "Wait, holding the stock and the money"),
+        ("2pc-blocking", 5, "ABORT"),
+        ("pessimistic-deadlock", 2, "#15.1, the younger one"),
+        ("pessimistic-deadlock", 5, "The lock manager takes them back when their lease runs out"),
+        ("optimistic-mug", 1, "The storage refuses them"),
+        ("optimistic-lost-update", 0, "One sale vanishes from the count"),
+    ];
+    let mut asked = Vec::new();
+    for tour in TOURS {
+        let model = run_for_playback(&tour.scenario()).unwrap();
+        let timeline = tour.timeline(&model).unwrap_or_else(|e| panic!("{e}"));
+        assert!(tour.questions() >= 1, "{}: asks the class at least one question", tour.id);
+        for (k, step) in tour.steps.iter().enumerate() {
+            let Some(q) = step.question else { continue };
+            assert!((2..=4).contains(&q.choices.len()), "{} step {}: two to four choices", tour.id, k + 1);
+            let answer = timeline.answers[k].unwrap_or_else(|| panic!("{} step {}: answered", tour.id, k + 1));
+            assert!(answer.at_us > timeline.steps[k], "{} step {}: answered after it is asked", tour.id, k + 1);
+            if let Some(&next) = timeline.steps.get(k + 1) {
+                assert!(answer.at_us <= next, "{} step {}: answered by the next step", tour.id, k + 1);
+            }
+            for lang in LANGUAGES {
+                for text in [(q.ask)(lang), (q.why)(lang)].into_iter().chain(q.choices.iter().map(|c| (c.label)(lang)))
+                {
+                    assert!(
+                        !text.is_empty() && !text.starts_with('['),
+                        "{}: {} step {}: {text}",
+                        lang.tag,
+                        tour.id,
+                        k + 1
+                    );
+                }
+            }
+            asked.push((tour.id, k, (q.choices[answer.right].label)(&ENGLISH)));
+        }
+    }
+    let expected: Vec<_> = expected.iter().map(|&(id, k, label)| (id, k, label.to_string())).collect();
+    assert_eq!(asked, expected, "the questions and their right answers, as the runs give them");
+    // And read against the events directly: the server that stood for term 2 first (the right answer) is the one
+    // that leads it, as step 7 says.
+    let raft = checkout_explorer::tours::by_id("raft-leader-crash").unwrap();
+    let model = run_for_playback(&raft.scenario()).unwrap();
+    let leader = model.log.iter().map(|l| l.text(&ENGLISH)).find(|t| t.contains("leads term 2")).unwrap();
+    assert!(leader.starts_with("n4:"), "{leader}");
 }
 
 #[test]

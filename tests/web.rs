@@ -795,12 +795,14 @@ async fn every_tour_plays_to_its_end() {
             wasm_bindgen::JsCast::dyn_into(find(&root, "variant").unwrap()).unwrap();
         assert_eq!(variant.value(), tour.variant, "{}: and its variant", tour.id);
         let model = run_for_playback(&tour.scenario()).unwrap();
-        let times = tour.times(&model).unwrap_or_else(|e| panic!("{e}"));
+        let times = tour.timeline(&model).unwrap_or_else(|e| panic!("{e}")).steps;
         assert!(times.windows(2).all(|w| w[0] <= w[1]), "{}: steps in time order {times:?}", tour.id);
         for (k, step) in tour.steps.iter().enumerate() {
             let card = find(&root, "tour-card").unwrap_or_else(|| panic!("{}: the tour card", tour.id));
             assert_eq!(card.get_attribute("data-step"), Some(k.to_string()), "{}", tour.id);
-            assert_eq!(find(&root, "tour-text").unwrap().text_content().unwrap(), step.text, "{} step {k}", tour.id);
+            let text = find(&root, "tour-text").unwrap().text_content().unwrap();
+            assert_eq!(text, (step.text)(&protosim::i18n::ENGLISH), "{} step {k}", tour.id);
+            assert_eq!(find(&root, "tour-question").is_some(), step.question.is_some(), "{} step {k}", tour.id);
             if k > 0 {
                 assert_eq!(clock_us(&root), times[k], "{} step {k}: the player jumped to its moment", tour.id);
             }
@@ -964,6 +966,7 @@ async fn mount_explorer(model: &std::rc::Rc<checkout_explorer::model::Model>, pl
         embed: false,
         keep: None,
         user_at: Default::default(),
+        tour_step: 0,
     };
     yew::Renderer::<Explorer>::with_root_and_props(root.clone(), props).render();
     settle().await;
@@ -1360,4 +1363,182 @@ async fn the_chinese_page_has_no_english_left_and_the_english_page_no_chinese() 
             lines.join("\n")
         );
     }
+}
+
+// ---- Guided tours a teacher can drive: step links, presenter remotes, predictions ----
+
+fn tour_step(root: &Element) -> Option<usize> {
+    find(root, "tour-card")?.get_attribute("data-step")?.parse().ok()
+}
+
+fn address_bar() -> String {
+    web_sys::window().unwrap().location().hash().unwrap()
+}
+
+/// Mounts the page from a tour step's link and waits for the tour card.
+async fn mount_tour(fragment: &str) -> Element {
+    let root = mount(fragment, false).await;
+    wait_for(&format!("the tour card of {fragment}"), || find(&root, "tour-card").is_some()).await;
+    root
+}
+
+#[wasm_bindgen_test]
+async fn a_tour_step_link_opens_the_tour_at_that_step_and_the_address_bar_follows_the_step() {
+    let tour = checkout_explorer::tours::by_id("raft-leader-crash").unwrap();
+    let times = tour.timeline(&run_for_playback(&tour.scenario()).unwrap()).unwrap().steps;
+    // A link with only the tour (as a teacher might type it): the tour's own scenario, at step 3's moment.
+    let root = mount_tour("#tour=raft-leader-crash&step=3").await;
+    assert_eq!(tour_step(&root), Some(2), "step 3 of the link is the card's third step");
+    assert_eq!(clock_us(&root), times[2], "at that step's moment");
+    assert!(!find(&root, "play").unwrap().text_content().unwrap().contains("Pause"), "paused there");
+    assert!(find(&root, "load-error").is_none());
+    let expected = format!("#{}&tour=raft-leader-crash&step=3", tour.scenario().to_compact());
+    assert!(address_bar().starts_with(&expected), "the address bar holds the step's link: {}", address_bar());
+    let own = find(&root, "tour-link").unwrap().get_attribute("href").unwrap();
+    assert!(own.starts_with(&expected), "the card's link to this step: {own}");
+    // The address bar follows the step, and so does the share link.
+    click(&find(&root, "tour-next").unwrap());
+    settle().await;
+    assert_eq!(tour_step(&root), Some(3));
+    assert_eq!(clock_us(&root), times[3]);
+    assert!(address_bar().contains("&tour=raft-leader-crash&step=4"), "{}", address_bar());
+    // The step's link opens the same tour at the same step, the same run.
+    let link = address_bar();
+    let again = mount_tour(&link).await;
+    assert_eq!(tour_step(&again), Some(3), "{link}");
+    assert_eq!(clock_us(&again), times[3]);
+    assert_eq!(trace_of(&again), trace_of(&root), "the same run");
+    // Leaving the tour takes it out of the address bar.
+    click(&again.query_selector(".tour-card header button").unwrap().unwrap());
+    settle().await;
+    assert!(find(&again, "tour-card").is_none());
+    assert!(!address_bar().contains("&tour="), "{}", address_bar());
+    // In Chinese: a link that carries the language shows the step in Chinese, in the same tour.
+    let zh = mount_tour("#tour=2pc-blocking&step=5&lang=zh-CN").await;
+    let twopc = checkout_explorer::tours::by_id("2pc-blocking").unwrap();
+    let text = find(&zh, "tour-text").unwrap().text_content().unwrap();
+    assert_eq!(text, (twopc.steps[4].text)(&protosim::i18n::CHINESE));
+    assert!(text.contains("协调者"), "{text}");
+    assert!(address_bar().ends_with("&tour=2pc-blocking&step=5&lang=zh-CN"), "{}", address_bar());
+    // A step past the end opens the last one; an unknown tour is no tour.
+    let last = mount_tour("#tour=optimistic-lost-update&step=99").await;
+    assert_eq!(tour_step(&last), Some(2));
+    let none = mount("#tour=no-such-tour&step=2", false).await;
+    assert!(find(&none, "tour-card").is_none() && find(&none, "load-error").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn presenter_remote_keys_move_the_tour_and_play_and_pause() {
+    let tour = checkout_explorer::tours::by_id("pessimistic-deadlock").unwrap();
+    let times = tour.timeline(&run_for_playback(&tour.scenario()).unwrap()).unwrap().steps;
+    let root = mount_tour("#tour=pessimistic-deadlock&step=1").await;
+    let playing = |root: &Element| find(root, "play").unwrap().text_content().unwrap().contains("Pause");
+    let body = web_sys::window().unwrap().document().unwrap().body().unwrap();
+    key_on(&body, "PageDown");
+    settle().await;
+    assert_eq!(tour_step(&root), Some(1), "PageDown: the next step");
+    assert_eq!(clock_us(&root), times[1], "at its moment");
+    key_on(&body, "PageDown");
+    settle().await;
+    assert_eq!(tour_step(&root), Some(2));
+    assert!(address_bar().contains("&tour=pessimistic-deadlock&step=3"), "{}", address_bar());
+    key_on(&body, "PageUp");
+    settle().await;
+    assert_eq!(tour_step(&root), Some(1), "PageUp: the previous step");
+    assert_eq!(clock_us(&root), times[1]);
+    // Once, whatever has focus: on the card's own Next button PageDown moves one step, not two.
+    key_on(&find(&root, "tour-next").unwrap(), "PageDown");
+    settle().await;
+    assert_eq!(tour_step(&root), Some(2), "one step from a focused button");
+    // Never while typing: a text field keeps its keys.
+    let input = root.query_selector("input[type='number'], input[type='text']").unwrap().expect("a text field");
+    key_on(&input, "PageDown");
+    key_on(&input, ".");
+    key_on(&input, "b");
+    settle().await;
+    assert_eq!(tour_step(&root), Some(2), "PageDown in a text field is the field's");
+    assert!(!playing(&root), "and . or b typed there do not play");
+    // `.` and `b` (what remotes send for their play button) toggle play and pause.
+    key_on(&body, ".");
+    settle().await;
+    assert!(playing(&root), ". plays");
+    key_on(&body, ".");
+    settle().await;
+    assert!(!playing(&root), ". pauses");
+    key_on(&body, "b");
+    settle().await;
+    assert!(playing(&root), "b plays");
+    key_on(&body, "b");
+    settle().await;
+    assert!(!playing(&root), "b pauses");
+    // At the ends PageDown and PageUp stay on the last and the first step.
+    for _ in 0..tour.steps.len() {
+        key_on(&body, "PageDown");
+        settle().await;
+    }
+    assert_eq!(tour_step(&root), Some(tour.steps.len() - 1));
+    for _ in 0..tour.steps.len() {
+        key_on(&body, "PageUp");
+        settle().await;
+    }
+    assert_eq!(tour_step(&root), Some(0));
+}
+
+/// The choice buttons of the open question.
+fn choices(root: &Element) -> Vec<web_sys::HtmlButtonElement> {
+    let list = root.query_selector_all("[data-testid='tour-choice']").unwrap();
+    (0..list.length()).map(|i| wasm_bindgen::JsCast::dyn_into(list.item(i).unwrap()).unwrap()).collect()
+}
+
+#[wasm_bindgen_test]
+async fn a_prediction_records_the_choice_then_plays_on_and_reveals_right_or_wrong() {
+    let tour = checkout_explorer::tours::by_id("raft-leader-crash").unwrap();
+    let timeline = tour.timeline(&run_for_playback(&tour.scenario()).unwrap()).unwrap();
+    let answer = timeline.answers[4].expect("step 5 asks which server stands first");
+    let label = |i: usize| (tour.steps[4].question.unwrap().choices[i].label)(&protosim::i18n::ENGLISH);
+    let root = mount_tour("#tour=raft-leader-crash&step=5").await;
+    assert!(find(&root, "tour-question").is_some(), "the step asks");
+    assert_eq!(choices(&root).len(), 4);
+    assert!(find(&root, "tour-reveal").is_none(), "nothing revealed before the class answers");
+    assert!(choices(&root).iter().all(|b| !b.disabled()), "every choice can be picked");
+    // The right choice: recorded, the run plays on to the moment that answers it, and says so.
+    click(&choices(&root)[answer.right]);
+    settle().await;
+    assert_eq!(choices(&root)[answer.right].get_attribute("aria-pressed").as_deref(), Some("true"), "recorded");
+    assert!(choices(&root).iter().all(|b| b.disabled()), "one answer per question");
+    wait_for("the reveal", || find(&root, "tour-reveal").is_some()).await;
+    let reveal = find(&root, "tour-reveal").unwrap();
+    assert_eq!(reveal.get_attribute("data-outcome").as_deref(), Some("right"));
+    assert!(reveal.text_content().unwrap().contains(&format!("Right: {}", label(answer.right))));
+    assert_eq!(clock_us(&root), answer.at_us, "paused at the moment that answers it");
+    assert!(!find(&root, "play").unwrap().text_content().unwrap().contains("Pause"));
+    let log = find(&root, "events").unwrap().text_content().unwrap();
+    assert!(log.contains(&format!("{}: hears no leader", label(answer.right))), "the log shows it: {log}");
+    // Back to the step: the question is open again; a wrong choice is told so, with the right answer.
+    click(&find(&root, "tour-prev").unwrap());
+    settle().await;
+    click(&find(&root, "tour-next").unwrap());
+    settle().await;
+    assert!(find(&root, "tour-reveal").is_none(), "asked afresh");
+    assert_eq!(clock_us(&root), timeline.steps[4]);
+    let wrong = (answer.right + 1) % 4;
+    // Picked from the keyboard: focus the button and press Enter (the browser's own click for a focused button).
+    let button = &choices(&root)[wrong];
+    button.focus().unwrap();
+    key_on(button, "Enter");
+    button.click();
+    settle().await;
+    assert!(find(&root, "tour-waiting").unwrap().text_content().unwrap().contains(&label(wrong)));
+    wait_for("the reveal of the wrong choice", || find(&root, "tour-reveal").is_some()).await;
+    let reveal = find(&root, "tour-reveal").unwrap();
+    assert_eq!(reveal.get_attribute("data-outcome").as_deref(), Some("wrong"));
+    let text = reveal.text_content().unwrap();
+    assert!(text.contains(&label(wrong)) && text.contains(&label(answer.right)), "{text}");
+    // A question whose answer the protocol fixes, in the optimistic shop: refused, not overwritten.
+    let mug = checkout_explorer::tours::by_id("optimistic-mug").unwrap();
+    let right = mug.timeline(&run_for_playback(&mug.scenario()).unwrap()).unwrap().answers[1].unwrap().right;
+    let root = mount_tour("#tour=optimistic-mug&step=2").await;
+    click(&choices(&root)[right]);
+    wait_for("the optimistic reveal", || find(&root, "tour-reveal").is_some()).await;
+    assert_eq!(find(&root, "tour-reveal").unwrap().get_attribute("data-outcome").as_deref(), Some("right"));
 }

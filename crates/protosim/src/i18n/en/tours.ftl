@@ -1,1 +1,145 @@
 # English: the guided tours, their steps and their questions, keyed `tour.…`.
+# Each tour: title, lesson, step1…stepN (numbered from 1, like the `&step=` of a step's link); a step that asks the
+# class to predict has stepK-ask, one message per choice and stepK-why (shown with the answer).
+
+## What every tour shows around its steps.
+tour-ui-heading = Guided tours
+tour-ui-intro = Scripted runs with narration, step by step: press a tour, then Next and Previous (or PageDown and PageUp on a presenter remote). Each step jumps to its moment and pauses, so a class can look before going on; some steps first ask the class to predict what happens next. Every step has its own link: the address bar follows the step.
+tour-ui-summary = { $lesson } · { $steps } steps · { $questions } { $questions ->
+        [one] question
+       *[other] questions
+    }
+tour-ui-card = Tour
+tour-ui-leave = Leave the tour
+tour-ui-step-of = Step { $k } of { $n }
+tour-ui-link = Link to this step
+tour-ui-link-title = This step's own link: it opens the tour at this step, at its moment
+tour-ui-previous = ◀ Previous
+tour-ui-next = Next ▶
+tour-ui-predict = Predict:
+tour-ui-waiting = Your answer: { $choice }. Playing on to see…
+tour-ui-right = Right: { $answer }.
+tour-ui-wrong = Not this time: you chose “{ $choice }”, and the run shows “{ $answer }”.
+tour-ui-shown = The run shows: { $answer }.
+tour-ui-votes = { $n } { $n ->
+        [one] vote
+       *[other] votes
+    }
+
+## One database: crash, retry, no double charge.
+tour-single-retry-title = One database: crash, retry, no double charge
+tour-single-retry-lesson = why retries need request ids
+tour-single-retry-step1 = Three shoppers send checkouts to one database. It runs each checkout atomically and writes it to disk before it answers.
+tour-single-retry-step2 = The first request arrives: stock and wallet change together, the order goes to disk, then the reply leaves. Nothing is confirmed that is not on disk.
+tour-single-retry-step3 = The database crashes now. Its memory is gone; its disk is kept. It had just written request #18 to disk and sent its reply.
+tour-single-retry-step3-ask = Does shopper3 get its confirmation for request #18?
+tour-single-retry-step3-yes = Yes: the reply is already on its way
+tour-single-retry-step3-no = No: the crash lost the reply, so the shopper will retry
+tour-single-retry-step3-why = A message already on the wire still arrives when its sender crashes. And the confirmation is true: the order was on disk before the reply left, so the database still has it after its restart. Watch the next shoppers, though: while it is down, they get no answer.
+tour-single-retry-step4 = A shopper's retry timer fires. It sends the same request again, with the same request id: if the first attempt had gone through, the database would recognise it and not charge twice.
+tour-single-retry-step5 = The database restarts and reads its orders back from disk: nothing it confirmed is lost.
+tour-single-retry-step6 = The third attempt gets through: one order, one charge, however many times the shopper had to ask.
+
+## Raft: election, then the leader crashes.
+tour-raft-leader-crash-title = Raft: election, then the leader crashes
+tour-raft-leader-crash-lesson = randomized timeouts, majorities, the new leader
+tour-raft-leader-crash-step1 = Five servers start as followers with no leader. Each waits a randomized election timeout; whoever's timer fires first asks the others for votes.
+tour-raft-leader-crash-step2 = A timer fired: this server becomes a candidate for term 1, votes for itself and asks everyone else for a vote.
+tour-raft-leader-crash-step2-ask = How many votes must it collect to lead this five-server cluster?
+tour-raft-leader-crash-step2-why = A majority of five is three, the candidate's own vote included. Any two majorities share a server, and a server votes only once per term, so no term can have two leaders: a second candidate in the same term is refused.
+tour-raft-leader-crash-step3 = It collected a majority (3 of 5) and is leader of term 1. The others learn it from its heartbeats and become followers.
+tour-raft-leader-crash-step4 = The first checkout is confirmed: the leader appended it to its log, copied it to a majority, and only then answered.
+tour-raft-leader-crash-step5 = The leader n0 crashes now. Followers stop hearing heartbeats; watch which follower's election timer fires first.
+tour-raft-leader-crash-step5-ask = Which server will stand for election first? Look at the timer rings.
+tour-raft-leader-crash-step5-why = Its randomized election timeout ran out first (its ring was the emptiest). Because the timeouts are random, two followers rarely start an election at the same moment and split the vote.
+tour-raft-leader-crash-step6 = This follower's timer fired first: it starts term 2. Voters only vote for a candidate whose log is at least as up to date as their own, so no confirmed order can be lost.
+tour-raft-leader-crash-step7 = n4 won term 2. Followers now send shoppers to the new leader; checkouts flow again.
+tour-raft-leader-crash-step8 = n0 restarts from disk as a follower of the old term. It learns of term 2 from the new leader and catches its log up.
+
+## Paxos: choosing values with a majority.
+tour-paxos-acceptor-crash-title = Paxos: choosing values with a majority
+tour-paxos-acceptor-crash-lesson = prepare / accept, and why 2 of 3 is enough
+tour-paxos-acceptor-crash-step1 = Two order services (proposers) choose which checkout fills each slot of the order log. Three acceptors vote; a value is chosen once a majority accepts it.
+tour-paxos-acceptor-crash-step2 = Phase 1: the proposer asks the acceptors to promise to ignore any lower ballot, and to tell it what they already accepted.
+tour-paxos-acceptor-crash-step2-ask = orders2 prepares slot 1 with ballot 1.4; a moment later orders1 prepares the same slot with ballot 1.3. Which ballot do the acceptors keep?
+tour-paxos-acceptor-crash-step2-higher = 1.4, orders2's
+tour-paxos-acceptor-crash-step2-lower = 1.3, orders1's
+tour-paxos-acceptor-crash-step2-why = An acceptor that promised ballot 1.4 refuses anything lower, whichever arrives first. The higher ballot wins; the loser backs off for a random time and tries again with a higher ballot, so two proposers do not duel forever.
+tour-paxos-acceptor-crash-step3 = Phase 2 done: a majority accepted checkout #1 in slot 1, so it is chosen, forever. Every proposer learns the same value.
+tour-paxos-acceptor-crash-step4 = acceptor1 crashes now. Two acceptors are left.
+tour-paxos-acceptor-crash-step4-ask = Can the order services still choose a value for the next slot?
+tour-paxos-acceptor-crash-step4-yes = Yes, with the two acceptors left
+tour-paxos-acceptor-crash-step4-wait = Not until acceptor1 restarts
+tour-paxos-acceptor-crash-step4-never = No: every acceptor must accept
+tour-paxos-acceptor-crash-step4-why = Two of three is a majority, and a majority is all Paxos needs: the next slot is chosen before acceptor1 is back.
+tour-paxos-acceptor-crash-step5 = A slot is chosen without acceptor1: any two majorities of three share an acceptor, and that overlap is what keeps two different values from both being chosen.
+tour-paxos-acceptor-crash-step6 = acceptor1 restarts. Its promises and accepted values come back from disk: an acceptor that forgot its promises could let an old ballot win.
+
+## Two-phase commit: the coordinator crashes.
+tour-2pc-blocking-title = Two-phase commit: the coordinator crashes
+tour-2pc-blocking-lesson = why 2PC blocks
+tour-2pc-blocking-step1 = The order service coordinates each checkout across the stock shards and the payment service: first everyone prepares, then everyone commits or everyone aborts.
+tour-2pc-blocking-step2 = Phase 1: the coordinator logs the transaction and asks the services it touches to prepare.
+tour-2pc-blocking-step3 = A participant reserves the stock, writes “prepared” to disk and votes YES. From now on it may not decide alone: it is uncertain.
+tour-2pc-blocking-step4 = Every vote was YES: the coordinator logs COMMIT, then tells everyone. The decision is the log record, not the messages.
+tour-2pc-blocking-step5 = The coordinator crashes now, just after asking to prepare transaction #20.
+tour-2pc-blocking-step5-ask = The participants vote YES for #20 and then hear nothing. What do they do?
+tour-2pc-blocking-step5-commit = Commit on their own
+tour-2pc-blocking-step5-abort = Abort on their own
+tour-2pc-blocking-step5-wait = Wait, holding the stock and the money
+tour-2pc-blocking-step5-why = By voting YES a participant promised to commit if the coordinator decides so, and only the coordinator knows its decision. Committing alone would break atomicity if it had decided to abort, and aborting alone if it had decided to commit. So it waits.
+tour-2pc-blocking-step6 = The participants voted YES and hear nothing. They hold stock and money and can neither commit nor abort: this is 2PC's blocking problem. Watch the blocked-time chart.
+tour-2pc-blocking-step6-ask = When the coordinator comes back, what will it decide for #20?
+tour-2pc-blocking-step6-commit = COMMIT
+tour-2pc-blocking-step6-abort = ABORT
+tour-2pc-blocking-step6-why = Its log holds no decision for #20, so it cannot have told anyone to commit: it presumes abort. Had it logged COMMIT before crashing, it would have to commit.
+tour-2pc-blocking-step7 = The coordinator restarts and reads its log.
+tour-2pc-blocking-step8 = No decision was logged for #20, so it presumes abort and tells everyone: the reserved stock and money are released.
+
+## Pessimistic locking: deadlock, leases and fencing.
+tour-pessimistic-deadlock-title = Pessimistic locking: deadlock, leases and fencing
+tour-pessimistic-deadlock-lesson = wait-for cycles, and why a lock needs a fencing token
+tour-pessimistic-deadlock-step1 = A lock manager hands out locks on rows (stock of each item, each wallet). A checkout locks every row it writes, writes, commits, then unlocks.
+tour-pessimistic-deadlock-step2 = Two carts start together, in opposite order: one locks mug then tee, the other tee then mug.
+tour-pessimistic-deadlock-step3 = A checkout waits for a lock another holds. The lock table in the lock manager's box shows the queue.
+tour-pessimistic-deadlock-step3-ask = #14.1 and #15.1 want mug and tee in opposite orders. Which one will the lock manager abort?
+tour-pessimistic-deadlock-step3-older = #14.1, the older one
+tour-pessimistic-deadlock-step3-younger = #15.1, the younger one
+tour-pessimistic-deadlock-step3-neither = Neither: they only have to wait
+tour-pessimistic-deadlock-step3-why = Each ends up holding what the other waits for: a cycle that waiting never breaks. The lock manager breaks it by aborting the youngest checkout in the cycle: it has done the least work, and the oldest always gets through, so no checkout starves.
+tour-pessimistic-deadlock-step4 = Each waits for the other: a cycle in the wait-for graph (drawn red in the side panel). Nobody can move.
+tour-pessimistic-deadlock-step5 = The lock manager aborts the youngest checkout in the cycle; it backs off and retries, and both carts get through.
+tour-pessimistic-deadlock-step6 = A shopper crashes just after sending its writes, holding locks.
+tour-pessimistic-deadlock-step6-ask = What happens to the locks the crashed shopper holds?
+tour-pessimistic-deadlock-step6-kept = They stay locked until it restarts
+tour-pessimistic-deadlock-step6-lease = The lock manager takes them back when their lease runs out
+tour-pessimistic-deadlock-step6-free = Other checkouts may take them at once
+tour-pessimistic-deadlock-step6-why = A lock is only lent for a lease. When the lease runs out the lock manager takes the locks back, so a crashed holder cannot block everyone forever; a fencing token then keeps its late writes out.
+tour-pessimistic-deadlock-step7 = Its lease runs out: the lock manager takes the locks back. Before it grants them again it fences the rows, so the storage refuses any write with an older token.
+tour-pessimistic-deadlock-step8 = The storage nodes confirm the fence. Even if the crashed shopper's old write shows up late, it will be refused.
+
+## Optimistic locking: six shoppers, one mug.
+tour-optimistic-mug-title = Optimistic locking: six shoppers, one mug
+tour-optimistic-mug-lesson = versions, conflicts and back-off
+tour-optimistic-mug-step1 = No locks: each checkout reads rows with their version, then writes only if the version is unchanged.
+tour-optimistic-mug-step2 = Six shoppers buy a mug at the same moment. All six read the same version.
+tour-optimistic-mug-step2-ask = All six send a write for the version they read, and only one can win. What happens to the others?
+tour-optimistic-mug-step2-overwrite = They overwrite the winner's write
+tour-optimistic-mug-step2-wait = They wait for a lock
+tour-optimistic-mug-step2-refused = The storage refuses them
+tour-optimistic-mug-step2-why = The storage compares the version each write read with the row's current one and refuses a write whose version is stale. There are no locks to wait for: a refused checkout backs off and tries again with fresh values, so no update is lost.
+tour-optimistic-mug-step3 = The storage refuses a write: the mug changed since it was read. The box flashes red: this is a conflict, not an error.
+tour-optimistic-mug-step4 = The loser backs off for a random time (longer each attempt) and tries again with fresh values.
+tour-optimistic-mug-step5 = One write wins per version. The others retry; no update is lost.
+
+## The textbook mistake: writing without checking the version.
+tour-optimistic-lost-update-title = The textbook mistake: writing without checking the version
+tour-optimistic-lost-update-lesson = lost updates (article §4.5)
+tour-optimistic-lost-update-step1 = The optimistic shop again, but the storage writes without comparing versions, as in the article's snippet. Watch what happens when two checkouts read the same row.
+tour-optimistic-lost-update-step1-ask = Two checkouts read the same stock of mugs, and each writes back what it read minus what it buys. What does the stock count end up saying?
+tour-optimistic-lost-update-step1-both = Both sales are taken off
+tour-optimistic-lost-update-step1-lost = One sale vanishes from the count
+tour-optimistic-lost-update-step1-refused = The second write is refused
+tour-optimistic-lost-update-step1-why = The second write puts back the value its checkout read, minus its own sale: it overwrites the first sale instead of adding to it. Without the version check nothing notices that the row changed in between: an invariant breaks, a lost update.
+tour-optimistic-lost-update-step2 = An invariant breaks: two checkouts read the same stock and both wrote “one less”, so one sale vanished from the stock count: a lost update. The explorer paused at the exact event; step back with ← to see the two reads.
+tour-optimistic-lost-update-step3 = Later six shoppers buy a mug at the same moment. Nobody is refused any more: every write lands, and the count goes wrong again.

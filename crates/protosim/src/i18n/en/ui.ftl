@@ -64,6 +64,9 @@ ui-log-kind-violations = violations
 ui-help-title = Keyboard shortcuts
 ui-help-keyboard = Keyboard
 ui-help-play = play / pause
+ui-help-remote-key = . or b
+ui-help-remote = play / pause (a presenter remote)
+ui-help-tour-steps = next / previous tour step
 ui-help-next = step to the next event
 ui-help-previous = step back to the previous event
 ui-help-up-key = ↑ or +
@@ -72,7 +75,7 @@ ui-help-down-key = ↓ or -
 ui-help-slower = slower
 ui-help-start = back to the start
 ui-help-help = this help sheet
-ui-help-close = close the help sheet or the inspector
+ui-help-close = close every panel (the help sheet, the inspector, a message, the partition tool)
 ui-totals = { $messages } messages ({ $dropped } dropped, { $by_user } by you) · { $yours ->
         [one] 1 action
        *[other] { $yours } actions

@@ -1,1 +1,139 @@
 # 简体中文：导览、其步骤与提问，键名为 `tour.…`。
+# 每个导览：title、lesson、step1…stepN（从 1 开始编号，与步骤链接中的 `&step=` 一致）；请全班先预测的步骤另有
+# stepK-ask、每个选项一条消息，以及 stepK-why（与答案一起显示）。
+
+## 每个导览在步骤之外显示的文字。
+tour-ui-heading = 导览
+tour-ui-intro = 带解说的脚本化运行，一步一步来：点选一个导览，然后用“下一步”“上一步”翻页（演示遥控器上的 PageDown、PageUp 也可以）。每一步都会跳到对应的时刻并暂停，全班可以先看清楚再继续；有些步骤会先请大家预测接下来会发生什么。每一步都有自己的链接：地址栏随步骤更新。
+tour-ui-summary = { $lesson } · { $steps } 步 · { $questions } 个问题
+tour-ui-card = 导览
+tour-ui-leave = 退出导览
+tour-ui-step-of = 第 { $k } 步，共 { $n } 步
+tour-ui-link = 本步链接
+tour-ui-link-title = 这一步专属的链接：打开后直接进入导览的这一步，停在它对应的时刻
+tour-ui-previous = ◀ 上一步
+tour-ui-next = 下一步 ▶
+tour-ui-predict = 预测：
+tour-ui-waiting = 你的答案：{ $choice }。继续播放，看看结果……
+tour-ui-right = 答对了：{ $answer }。
+tour-ui-wrong = 这次没猜中：你选的是“{ $choice }”，运行结果是“{ $answer }”。
+tour-ui-shown = 运行结果：{ $answer }。
+tour-ui-votes = { $n } 票
+
+## 单一数据库：崩溃、重试，不重复扣款。
+tour-single-retry-title = 单一数据库：崩溃、重试，不重复扣款
+tour-single-retry-lesson = 为什么重试需要请求 ID
+tour-single-retry-step1 = 三位顾客向同一个数据库提交结账。数据库以原子方式执行每一笔结账，先写入磁盘，再回复。
+tour-single-retry-step2 = 第一个请求到达：库存和钱包一起变更，订单写入磁盘，然后才发出回复。凡是已确认的，都已经落盘。
+tour-single-retry-step3 = 数据库此刻崩溃。内存中的内容全部丢失，磁盘上的数据保留。就在崩溃前，它刚把请求 #18 写入磁盘并发出了回复。
+tour-single-retry-step3-ask = shopper3 能收到请求 #18 的确认吗？
+tour-single-retry-step3-yes = 能：回复已经在路上了
+tour-single-retry-step3-no = 不能：崩溃让回复丢了，顾客只好重试
+tour-single-retry-step3-why = 已经发到网络上的消息，即使发送方崩溃也照样会到达。而且这个确认是真实的：订单在回复发出之前就已落盘，数据库重启后仍然保有它。不过请注意接下来的顾客：数据库宕机期间，他们收不到任何回复。
+tour-single-retry-step4 = 一位顾客的重试定时器触发。它再次发送同一个请求，并沿用同一个请求 ID：假如第一次尝试其实已经成功，数据库会认出它，不会重复扣款。
+tour-single-retry-step5 = 数据库重启，从磁盘读回订单：凡是它确认过的，一笔也没有丢。
+tour-single-retry-step6 = 第三次尝试终于成功：无论顾客请求了多少次，都只有一笔订单、一次扣款。
+
+## Raft：选举，然后领导者崩溃。
+tour-raft-leader-crash-title = Raft：选举，然后领导者崩溃
+tour-raft-leader-crash-lesson = 随机选举超时、多数派、新领导者
+tour-raft-leader-crash-step1 = 五台服务器启动时都是跟随者，没有领导者。每台各自等待一个随机的选举超时；谁的定时器先触发，谁就向其他服务器请求投票。
+tour-raft-leader-crash-step2 = 有定时器触发了：这台服务器成为任期 1 的候选人，先投自己一票，再向其他所有服务器拉票。
+tour-raft-leader-crash-step2-ask = 在这个五台服务器的集群里，它要拿到几票才能成为领导者？
+tour-raft-leader-crash-step2-why = 五台的多数派是三台，候选人自己的一票也算在内。任意两个多数派至少有一台服务器重合，而每台服务器在一个任期内只投一票，所以同一任期不可能有两个领导者：同一任期里的第二个候选人会被拒绝。
+tour-raft-leader-crash-step3 = 它拿到了多数票（5 票中的 3 票），成为任期 1 的领导者。其他服务器从它的心跳中得知这一点，成为它的跟随者。
+tour-raft-leader-crash-step4 = 第一笔结账已确认：领导者把它追加到自己的日志，复制到多数派之后，才回复顾客。
+tour-raft-leader-crash-step5 = 领导者 n0 此刻崩溃。跟随者再也收不到心跳；注意看哪个跟随者的选举定时器最先触发。
+tour-raft-leader-crash-step5-ask = 哪台服务器会最先参选？看看各台服务器的定时器圆环。
+tour-raft-leader-crash-step5-why = 它的随机选举超时最先耗尽（它的圆环最空）。因为超时是随机的，两个跟随者很少会在同一时刻发起选举、瓜分选票。
+tour-raft-leader-crash-step6 = 这个跟随者的定时器最先触发：它开启任期 2。投票者只投给日志至少和自己一样新的候选人，因此任何已确认的订单都不会丢失。
+tour-raft-leader-crash-step7 = n4 赢得了任期 2 的选举。跟随者现在把顾客引向新领导者；结账恢复正常。
+tour-raft-leader-crash-step8 = n0 从磁盘重启，仍停留在旧任期，身份是跟随者。它从新领导者那里得知任期 2，并补齐自己的日志。
+
+## Paxos：靠多数派选定值。
+tour-paxos-acceptor-crash-title = Paxos：靠多数派选定值
+tour-paxos-acceptor-crash-lesson = 准备 / 接受，以及为什么三个里有两个就够
+tour-paxos-acceptor-crash-step1 = 两个订单服务（提议者）决定订单日志的每个槽位放哪一笔结账。三个接受者投票；一旦多数派接受了某个值，这个值就被选定。
+tour-paxos-acceptor-crash-step2 = 第一阶段：提议者请接受者承诺忽略任何更小的提案编号，并告诉它自己已经接受过什么。
+tour-paxos-acceptor-crash-step2-ask = orders2 以提案编号 1.4 为槽位 1 发起准备；片刻之后，orders1 以提案编号 1.3 为同一个槽位发起准备。接受者会保留哪个提案编号？
+tour-paxos-acceptor-crash-step2-higher = 1.4，orders2 的
+tour-paxos-acceptor-crash-step2-lower = 1.3，orders1 的
+tour-paxos-acceptor-crash-step2-why = 接受者一旦承诺了提案编号 1.4，就会拒绝任何更小的编号，不管谁先到。编号大的胜出；落败者随机退避一段时间，再用更大的编号重试，这样两个提议者就不会没完没了地相互争抢。
+tour-paxos-acceptor-crash-step3 = 第二阶段完成：多数派已在槽位 1 接受了结账 #1，于是它被永久选定。每个提议者学到的都是同一个值。
+tour-paxos-acceptor-crash-step4 = acceptor1 此刻崩溃，只剩下两个接受者。
+tour-paxos-acceptor-crash-step4-ask = 订单服务还能为下一个槽位选定值吗？
+tour-paxos-acceptor-crash-step4-yes = 能，靠剩下的两个接受者
+tour-paxos-acceptor-crash-step4-wait = 要等 acceptor1 重启之后才行
+tour-paxos-acceptor-crash-step4-never = 不能：每个接受者都必须接受
+tour-paxos-acceptor-crash-step4-why = 三个里的两个就是多数派，而 Paxos 只需要多数派：acceptor1 还没回来，下一个槽位就已经选定了。
+tour-paxos-acceptor-crash-step5 = 没有 acceptor1，槽位照样被选定：三个接受者中任意两个多数派必有一个共同成员，正是这个交集保证了两个不同的值不会都被选定。
+tour-paxos-acceptor-crash-step6 = acceptor1 重启。它的承诺和已接受的值从磁盘恢复：一个忘记了自己承诺的接受者，可能会让旧的提案编号胜出。
+
+## 两阶段提交：协调者崩溃。
+tour-2pc-blocking-title = 两阶段提交：协调者崩溃
+tour-2pc-blocking-lesson = 为什么两阶段提交会阻塞
+tour-2pc-blocking-step1 = 订单服务作为协调者，在各库存分片和支付服务之间协调每一笔结账：先让所有参与者准备，然后要么全部提交，要么全部中止。
+tour-2pc-blocking-step2 = 第一阶段：协调者把事务记入日志，并请求它涉及的服务进行准备。
+tour-2pc-blocking-step3 = 一个参与者预留库存，把“已准备”写入磁盘，投出 YES。从此它不能自行决定：它处于不确定状态。
+tour-2pc-blocking-step4 = 所有票都是 YES：协调者先在日志中记下 COMMIT，再通知所有人。决定以日志记录为准，而不是以消息为准。
+tour-2pc-blocking-step5 = 协调者此刻崩溃，就在它请求各方准备事务 #20 之后。
+tour-2pc-blocking-step5-ask = 参与者为 #20 投了 YES，之后再也收不到任何消息。它们会怎么做？
+tour-2pc-blocking-step5-commit = 自行提交
+tour-2pc-blocking-step5-abort = 自行中止
+tour-2pc-blocking-step5-wait = 等待，并一直占着库存和钱款
+tour-2pc-blocking-step5-why = 投出 YES 就是一个承诺：只要协调者决定提交，参与者就必须提交；而决定是什么，只有协调者知道。如果协调者决定的是中止，自行提交就会破坏原子性；反过来，自行中止也一样。所以参与者只能等待。
+tour-2pc-blocking-step6 = 参与者投了 YES，却什么也收不到。它们占着库存和钱款，既不能提交也不能中止：这就是两阶段提交的阻塞问题。请看阻塞时间图表。
+tour-2pc-blocking-step6-ask = 协调者恢复之后，会对 #20 作出什么决定？
+tour-2pc-blocking-step6-commit = COMMIT（提交）
+tour-2pc-blocking-step6-abort = ABORT（中止）
+tour-2pc-blocking-step6-why = 它的日志里没有 #20 的决定，说明它不可能已经让谁提交：按“推定中止”处理。假如崩溃前已记下 COMMIT，它就必须提交。
+tour-2pc-blocking-step7 = 协调者重启，读取自己的日志。
+tour-2pc-blocking-step8 = 日志中没有 #20 的决定，于是它推定中止并通知所有人：预留的库存和钱款被释放。
+
+## 悲观锁：死锁、租约与栅栏令牌。
+tour-pessimistic-deadlock-title = 悲观锁：死锁、租约与栅栏令牌
+tour-pessimistic-deadlock-lesson = 等待环，以及为什么锁需要栅栏令牌
+tour-pessimistic-deadlock-step1 = 锁管理器为各行数据（每件商品的库存、每个钱包）分配锁。一笔结账先锁住它要写的每一行，然后写入、提交，最后解锁。
+tour-pessimistic-deadlock-step2 = 两个购物车同时开始，加锁顺序相反：一个先锁 mug 再锁 tee，另一个先锁 tee 再锁 mug。
+tour-pessimistic-deadlock-step3 = 一笔结账在等待别人持有的锁。锁管理器方框里的锁表显示了排队情况。
+tour-pessimistic-deadlock-step3-ask = #14.1 和 #15.1 都要 mug 和 tee，但加锁顺序相反。锁管理器会中止哪一个？
+tour-pessimistic-deadlock-step3-older = #14.1，较早开始的那个
+tour-pessimistic-deadlock-step3-younger = #15.1，较晚开始的那个
+tour-pessimistic-deadlock-step3-neither = 都不会：它们只需要等待
+tour-pessimistic-deadlock-step3-why = 双方最终各自握着对方在等的锁：这个环光靠等待永远解不开。锁管理器中止环中最年轻的结账来打破它：它做的工作最少，而最老的结账总能完成，所以不会有结账一直饿死。
+tour-pessimistic-deadlock-step4 = 双方互相等待：等待图中出现了环（侧边面板中标为红色）。谁也动不了。
+tour-pessimistic-deadlock-step5 = 锁管理器中止环中最年轻的那笔结账；它退避后重试，两个购物车最终都顺利完成。
+tour-pessimistic-deadlock-step6 = 一位顾客刚发出写入就崩溃了，手里还握着锁。
+tour-pessimistic-deadlock-step6-ask = 崩溃顾客持有的锁会怎样？
+tour-pessimistic-deadlock-step6-kept = 一直锁着，直到它重启
+tour-pessimistic-deadlock-step6-lease = 租约到期时，锁管理器把锁收回
+tour-pessimistic-deadlock-step6-free = 其他结账可以立刻拿走
+tour-pessimistic-deadlock-step6-why = 锁只是按租约借出去的。租约一到期，锁管理器就收回这些锁，崩溃的持有者不会永远挡住所有人；之后再由栅栏令牌挡住它迟到的写入。
+tour-pessimistic-deadlock-step7 = 它的租约到期：锁管理器收回这些锁。再次分配之前，锁管理器先为这些行设置栅栏，存储会拒绝任何带着更旧令牌的写入。
+tour-pessimistic-deadlock-step8 = 存储节点确认了栅栏。即使崩溃顾客的旧写入姗姗来迟，也会被拒绝。
+
+## 乐观锁：六位顾客抢一个马克杯。
+tour-optimistic-mug-title = 乐观锁：六位顾客抢一个马克杯
+tour-optimistic-mug-lesson = 版本、冲突与退避
+tour-optimistic-mug-step1 = 不加锁：每笔结账读取数据行及其版本号，写入时只有版本号没变才会成功。
+tour-optimistic-mug-step2 = 六位顾客在同一时刻购买马克杯。六人读到的是同一个版本。
+tour-optimistic-mug-step2-ask = 六人都按自己读到的版本发出写入，而只有一个能成功。其余的会怎样？
+tour-optimistic-mug-step2-overwrite = 覆盖胜出者的写入
+tour-optimistic-mug-step2-wait = 排队等锁
+tour-optimistic-mug-step2-refused = 被存储拒绝
+tour-optimistic-mug-step2-why = 存储会把每次写入读到的版本和该行的当前版本比较，拒绝版本已过时的写入。这里没有锁可等：被拒绝的结账退避一段时间，再用最新的值重试，所以不会丢失任何更新。
+tour-optimistic-mug-step3 = 存储拒绝了一次写入：马克杯在被读取之后已经变了。方框闪红：这是冲突，不是错误。
+tour-optimistic-mug-step4 = 落败者随机退避一段时间（每次尝试都更长），然后用最新的值重试。
+tour-optimistic-mug-step5 = 每个版本只有一次写入胜出。其余的重试；没有更新丢失。
+
+## 教科书式错误：写入时不检查版本。
+tour-optimistic-lost-update-title = 教科书式错误：写入时不检查版本
+tour-optimistic-lost-update-lesson = 丢失更新（文章 §4.5）
+tour-optimistic-lost-update-step1 = 还是乐观锁的商店，但存储写入时不比较版本，就像文章里的代码片段那样。看看两笔结账读取同一行时会发生什么。
+tour-optimistic-lost-update-step1-ask = 两笔结账读到同一个马克杯库存，各自把“读到的值减去自己买的数量”写回去。库存计数最后会怎样？
+tour-optimistic-lost-update-step1-both = 两笔销售都被扣除
+tour-optimistic-lost-update-step1-lost = 有一笔销售从计数中消失
+tour-optimistic-lost-update-step1-refused = 第二次写入被拒绝
+tour-optimistic-lost-update-step1-why = 第二次写入写回的是它自己读到的值减去它自己的销量：它覆盖了第一笔销售，而不是在其基础上再减。没有版本检查，就没有谁注意到这一行在中间已经变了：不变式被打破，这就是丢失更新。
+tour-optimistic-lost-update-step2 = 不变式被打破：两笔结账读到相同的库存，都写入了“减一”，于是有一笔销售从库存计数中消失了：这就是丢失更新。探索器已在出事的那一刻暂停；按 ← 往回单步，就能看到那两次读取。
+tour-optimistic-lost-update-step3 = 后来，六位顾客在同一时刻购买马克杯。再也没有人被拒绝：每次写入都生效，计数再次出错。
