@@ -12,7 +12,8 @@ use protosim::{run, RecordOptions};
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// Every `note!("key"` and `.text("key")` in the Rust sources under `dir` (the key may start on the next line).
+/// Every `note!("key"` and `.text("key")` in the Rust sources under `dir` (the key may start on the next line), but
+/// in comments.
 fn keys_in(dir: &Path, out: &mut BTreeSet<String>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -22,6 +23,11 @@ fn keys_in(dir: &Path, out: &mut BTreeSet<String>) {
             let text = std::fs::read_to_string(&path).unwrap();
             let calls = text.match_indices("note!(").chain(text.match_indices(".text("));
             for (i, call) in calls {
+                // Doc comments show examples, not uses.
+                let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
+                if text[line_start..i].trim_start().starts_with("//") {
+                    continue;
+                }
                 let Some(rest) = text[i + call.len()..].trim_start().strip_prefix('"') else { continue };
                 let key = &rest[..rest.find('"').unwrap()];
                 // The catalogue's own unit tests use keys that do not exist on purpose.
@@ -47,6 +53,15 @@ fn every_key_the_sources_use_has_a_message_in_every_language_and_every_message_i
     let info: BTreeSet<String> = protosim::protocols::meta::info_texts().iter().map(|(k, _)| message_id(k)).collect();
     assert!(info.len() > 60, "the registry declares titles, variants, invariants, metrics, options");
     assert!(ids.is_disjoint(&info), "a literal key is also a derived one");
+    // An invariant's rule is translated under its name alone (`info.invariant.no_oversell`): every protocol that
+    // declares a name must give it the same rule, or the key would have to become per protocol.
+    let mut rules = std::collections::BTreeMap::new();
+    for p in protosim::protocols::REGISTRY {
+        for i in p.invariants {
+            let first = *rules.entry(i.name).or_insert(i.rule);
+            assert_eq!(first, i.rule, "`{}` has two rule texts; make its info key per protocol", i.name);
+        }
+    }
     for lang in LANGUAGES {
         let have: BTreeSet<String> = lang.message_ids().iter().map(|k| k.to_string()).collect();
         let mut ids = ids.clone();
