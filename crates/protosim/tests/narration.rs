@@ -2,6 +2,7 @@
 //! the sources in step, and check that what the protocols actually say (their notes, the engine's, and what each
 //! message carries) renders whole.
 
+use protosim::engine::NodeDetail;
 use protosim::faults::with_random_faults;
 use protosim::i18n::{message_id, LANGUAGES};
 use protosim::narration::{Arg, Note};
@@ -96,9 +97,32 @@ fn check_whole(note: &Note, what: &str) {
     }
 }
 
+/// Every note a node's recorded state holds: its summary, its facts' labels and the words among their values, its
+/// legend, its log cells' words and its table lines.
+fn state_notes<'a>(summary: &'a Note, detail: Option<&'a NodeDetail>) -> Vec<&'a Note> {
+    let mut out = vec![summary];
+    let said = |a: &'a Arg| match a {
+        Arg::Say(n) => Some(&**n),
+        _ => None,
+    };
+    if let Some(d) = detail {
+        for (label, value) in &d.facts {
+            out.push(label);
+            out.extend(said(value));
+        }
+        out.extend(d.legend.as_ref());
+        out.extend(d.log.iter().filter_map(|c| said(&c.text)));
+        out.extend(d.table.iter().map(|l| &l.text));
+    }
+    out.retain(|n| !n.is_empty());
+    out
+}
+
 #[test]
 fn what_every_protocol_says_under_faults_renders_whole() {
     let mut keys = BTreeSet::new();
+    let mut shown = BTreeSet::new();
+    let mut checked = std::collections::HashMap::new();
     let mut timers = BTreeSet::new();
     for p in protosim::protocols::kinds() {
         for v in info(p).variants {
@@ -122,11 +146,33 @@ fn what_every_protocol_says_under_faults_renders_whole() {
                         keys.insert(note.key);
                         check_whole(note, &what);
                     }
+                    // What the page draws of a node, and what a broken rule found, renders whole too.
+                    if let Ev::State { summary, detail, .. } = &e.ev {
+                        // A node's state is recorded at nearly every event: a few of each kind suffice.
+                        for note in state_notes(summary, detail.as_ref()) {
+                            let seen = checked.entry(note.key).or_insert(0);
+                            *seen += 1;
+                            if *seen <= 30 {
+                                shown.insert(note.key);
+                                check_whole(note, &what);
+                            }
+                        }
+                    }
+                    if let Ev::Violation { violation } = &e.ev {
+                        shown.insert(violation.detail.key);
+                        check_whole(&violation.detail, &what);
+                    }
                 }
             }
         }
     }
     assert!(keys.len() > 100, "the runs say many different things ({} keys)", keys.len());
+    // Summaries, facts, roles, legends, table lines of every protocol, and a few violations (the variants' bugs).
+    assert!(shown.len() > 80, "the runs draw many different things ({} keys)", shown.len());
+    for want in ["fact.role", "role.leader", "raft.legend", "locking.row.queue", "summary.down_then"] {
+        assert!(shown.contains(want), "no run drew `{want}`");
+    }
+    assert!(shown.iter().any(|k| k.contains("violation.")), "no run broke a rule");
     // The event log names each timer that fires (by its slug, a variant of `log-timer`) in every language.
     assert!(timers.len() >= 12, "{timers:?}");
     for lang in LANGUAGES {

@@ -1,5 +1,128 @@
 # 简体中文：协议对自身及其状态的描述（节点摘要、事实、违例），以及协议模块中英文说明的译文（派生键，见 mod.rs）。
 
+## 节点概况（Protocol::summary）。“宕机 · …”包住宕机节点磁盘上仍有的内容。
+summary-idle = 空闲
+summary-down = 宕机
+summary-memory-lost = 宕机 · 内存已丢失
+summary-down-then = 宕机 · { $state }
+summary-down-disk = 宕机 · 磁盘：{ $state }
+summary-down-pending = 宕机 · 磁盘上有 { $n } 个请求
+summary-waiting = 等待 { $n } 个请求
+summary-waiting-asks = 等待 { $waiting } · 询问 { $target }
+summary-waiting-n-asks = 等待 { $n } 个请求 · 询问 { $target }
+raft-summary-server = { $role } · 任期 { $term } · 日志 { $log } · 提交 { $commit }
+raft-summary-server-voted = { $role } · 任期 { $term }，投票给 { $voted } · 日志 { $log } · 提交 { $commit }
+raft-summary-down = 宕机 · 磁盘：任期 { $term }，日志 { $log }
+paxos-summary-attempt = 槽位 { $slot } { $phase } { $ballot }
+paxos-summary-backing-off = 退避中
+paxos-summary-proposer = { $doing } · 已选定 { $chosen } · 已应用 { $applied }
+paxos-summary-acceptor = 已接受 { $slots } 个槽位
+paxos-summary-acceptor-last = 已接受 { $slots } 个槽位 · 槽位 { $slot }：{ $value }，提案编号 { $ballot }
+paxos-phase-prepare = 准备
+paxos-phase-accept = 接受
+single-summary-db = { $orders } 个订单，{ $confirmed } 个已确认 · 库存 { $stock }
+single-summary-try = #{ $id } 第 { $n } 次尝试
+single-summary-waiting = 等待 { $waiting }{ $more }
+single-summary-node = 节点 { $node }
+twopc-summary-coordinator = { $txns } 个事务 · { $commits } 个已提交 · { $open } 个未决
+twopc-summary-inventory = { $prepared } 个不确定 · { $stock }
+twopc-summary-payments = { $prepared } 个不确定 · 收入 { $revenue }
+locking-summary-locks = 持有 { $held } 把锁 · { $queued } 个在等待
+locking-summary-token = 令牌 { $token }
+locking-summary-store = { $pending } 个待定写入 · { $rows }
+locking-summary-shopper = { $txn } { $phase } · { $running } 个进行中
+
+## 节点框中的事实（view::NodeDetail）：标签，以及取值中的词。
+fact-role = 角色
+fact-term = 任期
+fact-vote = 投票
+fact-commit = 提交
+fact-applied = 已应用
+fact-slot = 槽位
+fact-ballot = 提案编号
+fact-phase = 阶段
+fact-rounds = 轮次
+fact-promised = 已承诺
+fact-accepted = 已接受
+fact-txns = 事务
+fact-undecided = 未决
+fact-uncertain = 不确定
+fact-holding = 冻结
+fact-held = 持有锁
+fact-waiting = 等待
+fact-token = 令牌
+fact-deadlocks = 死锁策略
+fact-pending = 待定写入
+fact-commits = 提交数
+fact-refused = 已拒绝
+fact-running = 进行中
+role-down = 宕机
+role-leader = 领导者
+role-follower = 跟随者
+role-candidate = 候选人
+role-proposer = 提案者
+role-acceptor = 接受者
+role-coordinator = 协调者
+role-inventory = 库存服务
+role-payments = 支付服务
+role-lock-manager = 锁管理器
+role-storage = 存储节点
+role-shopper = 购物者
+paxos-phase-one-prepare = 1 准备
+paxos-phase-two-accept = 2 接受
+paxos-phase-backoff = 退避
+
+## 日志单元格、表格行与图例。
+cell-noop = 空操作
+raft-legend = 数字 = 任期 · 实心：已提交
+paxos-legend-proposer = 数字 = 轮次 · 实心：已应用
+paxos-legend-acceptor = 数字 = 提案编号的轮次
+twopc-legend-coordinator = 蓝色：提交 · 粉色：中止
+twopc-legend-participant = 空心 = 不确定
+locking-legend-locks = 持有者 ← 队列 · t = 栅栏令牌
+locking-legend-store = 值 v=版本 · ✎ 待定写入
+locking-cell = { $value } v{ $version }
+locking-cell-fenced = { $value } v{ $version } 栅栏 t{ $fence }
+locking-cell-intent = { $cell } ✎{ $txn }→{ $to }
+locking-job = { $phase } · 第 { $attempt } 次尝试
+locking-row-fencing = 设置栅栏 ≥t{ $token }
+locking-row-free = 空闲
+locking-row-held = { $holders }
+locking-row-queue = { $row } ← { $queue }
+
+## 不变式被破坏时发现了什么（Violation::detail）。
+raft-violation-log-matching = n{ $node } 和 n{ $other } 在索引 { $index } 处都有任期 { $term } 的条目，但两份日志在此之前并不相同
+raft-violation-committed = n{ $node } 在索引 { $index } 处的已提交条目与另一台服务器提交的不同
+raft-violation-applied = n{ $node } 在索引 { $index } 处应用的条目与另一台服务器应用的不同
+raft-violation-two-leaders = n{ $node } 和 n{ $other } 都当选了任期 { $term } 的领导者
+raft-violation-incomplete-leader = n{ $node } 领导任期 { $term }，却没有索引 { $index } 处已提交的条目
+paxos-violation-two-values = 槽位 { $slot }：{ $value } 以提案编号 { $ballot } 被选定，但该槽位此前已选定了另一个值
+paxos-violation-learned = { $node } 为槽位 { $slot } 学到的值并不是该槽位选定的值
+single-violation-lost = 请求 #{ $id } 已向购物者确认，但数据库中没有它的已确认订单
+twopc-violation-atomicity = 事务 #{ $txn } 在一处已提交，在另一处却已中止（{ $who }）
+twopc-violation-by-coordinator = 协调者的决定
+twopc-violation-stock-ledger = 商品 { $item }：在手 { $on_hand } + 冻结 { $held } + 已售 { $sold } ≠ 开始时的 { $start }
+twopc-violation-money-ledger = 钱包 { $wallets } + 冻结 { $held } + 收入 { $revenue } ≠ 开始时的 { $start } 分
+twopc-violation-revenue = 收入 { $revenue } ≠ 已提交事务收取的 { $captured }
+locking-violation-two-holders = { $row } 同时被 { $holders } 持有
+locking-violation-deadlock = { $cycle } 已互相等待 { $waited_ms } 毫秒，超过了 { $bound_ms } 毫秒的上限
+locking-violation-lost-update = { $row } 为 { $value }，但开始时的 { $start } 减去已提交结账取走的 { $taken } 应为 { $expected }
+locking-violation-oversold = 已提交的结账取走了 { $taken } 件 { $row }，但只有 { $start } 件
+locking-violation-money = 钱包共有 { $wallets }，收入为 { $revenue }：{ $sum } ≠ 开始时的 { $start }
+locking-violation-twice = 结账 #{ $req } 提交了两次：{ $first } 和 { $second }
+locking-violation-failed-but-committed = 结账 #{ $req } 被告知失败，但 { $txn } 已提交
+locking-violation-confirmed-uncommitted = 结账 #{ $req } 已确认，但它没有任何事务提交
+locking-violation-told-but-committed = 结账 #{ $req } 被告知“{ $outcome }”，但 { $txn } 已提交
+violation-negative-stock = 商品 { $item } 的库存为 { $stock }
+violation-paid-twice = 请求 #{ $id } 有 { $n } 个已确认订单：顾客付了 { $n } 次钱
+violation-charged-twice = 订单 { $order } 被扣款 { $n } 次
+violation-order-mismatch = 订单 { $order } { $status }，但它的库存被扣减 { $takes } 次、货款被收取 { $captures } 次
+violation-stock-mismatch = 商品 { $item }：库存为 { $stock }，但开始时的 { $start } 减去已确认订单售出的 { $sold } 应为 { $expected }
+violation-money = 钱包加收入共 { $money } 分，开始时是 { $start } 分
+violation-revenue = 收入为 { $revenue } 分，但已确认订单合计 { $confirmed } 分
+order-confirmed = 已确认
+order-rejected = 已拒绝
+
 ## 协议模块用英文声明的说明（标题、变体、不变式、度量、选项），键由 protocols::meta::info_texts 派生。
 ## 同名不变式在各协议中规则文字相同（有测试保证），因此只按名称译一次。
 
