@@ -24,7 +24,7 @@ const TABLE_CHARS: usize = 34;
 fn box_height(d: &protosim::engine::NodeDetail) -> f64 {
     if !d.table.is_empty() {
         let lines = d.table.len().min(TABLE_MAX) + usize::from(d.table.len() > TABLE_MAX);
-        let legend = if d.legend.is_empty() { 0.0 } else { 15.0 };
+        let legend = if d.legend.is_none() { 0.0 } else { 15.0 };
         56.0 + 15.0 * lines as f64 + legend
     } else if d.facts.is_empty() {
         BOX_H
@@ -145,7 +145,7 @@ fn dot(f: &crate::model::Flight, frac: f64, t: u64, pos: &[(f64, f64)]) -> Dot {
 
 #[derive(Properties, PartialEq)]
 struct NodeBodyProps {
-    summary: String,
+    summary: protosim::narration::Note,
     detail: protosim::engine::NodeDetail,
 }
 
@@ -153,18 +153,25 @@ struct NodeBodyProps {
 /// node's state changes, not at every animation frame.
 #[component]
 fn NodeBody(props: &NodeBodyProps) -> Html {
+    let lang = crate::lang::use_lang();
     let d = &props.detail;
     let h = box_height(d);
     let st = props;
+    // The first three facts besides the role, in the reader's language.
+    let facts: Vec<String> = d
+        .facts
+        .iter()
+        .filter(|(k, _)| k.key != "fact.role")
+        .take(3)
+        .map(|(k, v)| format!("{} {}", lang.render(k), lang.render_arg(v)))
+        .collect();
     if !d.table.is_empty() {
-        let facts: Vec<String> =
-            d.facts.iter().filter(|(k, _)| *k != "role").take(3).map(|(k, v)| format!("{k} {v}")).collect();
         let rows = d.table.iter().take(TABLE_MAX).enumerate().map(|(k, line)| {
             html! {
                 <text class={classes!("node-row", line.hot.then_some("hot"))} x="12"
                       y={(64.0 + 15.0 * k as f64).to_string()}>
                     <tspan class="k">{ clip(&line.key, 8) }</tspan>
-                    { " " }{ clip(&line.text, TABLE_CHARS - line.key.chars().count().min(8)) }
+                    { " " }{ clip(&lang.render(&line.text), TABLE_CHARS - line.key.chars().count().min(8)) }
                 </text>
             }
         });
@@ -178,25 +185,23 @@ fn NodeBody(props: &NodeBodyProps) -> Html {
                         { format!("… {more} more (see the tooltip)") }
                     </text>
                 }
-                if !d.legend.is_empty() {
-                    <text class="node-idx" x="12" y={(h - 8.0).to_string()}>{ d.legend }</text>
+                if d.legend.is_some() {
+                    <text class="node-idx" x="12" y={(h - 8.0).to_string()}>{ d.legend_in(lang) }</text>
                 }
             </>
         }
     } else if d.facts.is_empty() {
-        let lines = wrap(&st.summary, 25, 3);
+        let lines = wrap(&lang.render(&st.summary), 25, 3);
         html! { <>{ for lines.iter().enumerate().map(|(k, l)| html! {
             <text class="node-state" x="12" y={(46.0 + 17.0 * k as f64).to_string()}>{ l }</text>
         }) }</> }
     } else {
         // The box shows the first three facts besides the role; the full list is in the tooltip.
-        let facts: Vec<String> =
-            d.facts.iter().filter(|(k, _)| *k != "role").take(3).map(|(k, v)| format!("{k} {v}")).collect();
         let cells = d.log.iter().enumerate().map(|(k, c)| {
             let cx = 12.0 + 21.0 * k as f64;
             html! {
                 <g class={classes!(term_class(c.term), c.committed.then_some("committed"))}>
-                    <title>{ format!("index {} · term {} · {}{}", c.index, c.term, c.text,
+                    <title>{ format!("index {} · term {} · {}{}", c.index, c.term, lang.render_arg(&c.text),
                                      if c.committed { " · committed" } else { " · not committed yet" }) }</title>
                     <rect x={cx.to_string()} y="62" width="19" height="24" rx="3" />
                     <text x={(cx + 9.5).to_string()} y="79" text-anchor="middle">{ c.term }</text>
@@ -209,7 +214,7 @@ fn NodeBody(props: &NodeBodyProps) -> Html {
                 <text class="node-facts" x="12" y="48">{ facts.join(" · ") }</text>
                 { for cells }
                 if first > 0 {
-                    <text class="node-idx" x="12" y="104">{ format!("#{first}… · {}", d.legend) }</text>
+                    <text class="node-idx" x="12" y="104">{ format!("#{first}… · {}", d.legend_in(lang)) }</text>
                 } else {
                     <text class="node-idx" x="12" y="80">{ "nothing logged yet" }</text>
                 }
@@ -242,7 +247,8 @@ pub fn Cluster(props: &ClusterProps) -> Html {
     let t = props.cursor_us;
     let pos = layout(m);
     let edges = edge_views(m, &pos, &m.blocked_at(t));
-    let nodes = m.nodes.iter().map(|node| node_view(props, node, &pos));
+    let lang = crate::lang::use_lang();
+    let nodes = m.nodes.iter().map(|node| node_view(props, lang, node, &pos));
     // With many messages in the air, labels and tooltips would only cover each other (and cost frames): draw
     // the shapes alone, and keep the labels for when the picture can be read.
     let in_air: Vec<(&crate::model::Flight, f64)> = m.flights_at(t).collect();
@@ -313,7 +319,12 @@ fn edge_views(m: &Model, pos: &[(f64, f64)], blocked: &[bool]) -> Vec<Html> {
 }
 
 /// One node box: its name, role, state, timer ring, blocked badge and refusal flash, clickable and focusable.
-fn node_view(props: &ClusterProps, node: &crate::model::NodeInfo, pos: &[(f64, f64)]) -> Html {
+fn node_view(
+    props: &ClusterProps,
+    lang: &protosim::i18n::Language,
+    node: &crate::model::NodeInfo,
+    pos: &[(f64, f64)],
+) -> Html {
     let (m, t) = (&props.model, props.cursor_us);
     let i = node.id as usize;
     let (x, y) = pos[i];
@@ -324,8 +335,8 @@ fn node_view(props: &ClusterProps, node: &crate::model::NodeInfo, pos: &[(f64, f
         Role::Shopper => "shopper",
     };
     let d = &st.detail;
-    let fact = |k: &str| d.facts.iter().find(|(name, _)| *name == k).map(|(_, v)| v.clone());
-    let role_text = if !up { "✖ down".to_string() } else { fact("role").unwrap_or_else(|| role.to_string()) };
+    let role_text =
+        if !up { "✖ down".to_string() } else { d.fact_in("fact.role", lang).unwrap_or_else(|| role.to_string()) };
     let h = box_height(d);
     let bw = if d.table.is_empty() || node.role == Role::Shopper { BOX_W } else { BOX_W_TABLE };
     let flash = up && m.flash_at(i, t);
@@ -336,7 +347,7 @@ fn node_view(props: &ClusterProps, node: &crate::model::NodeInfo, pos: &[(f64, f
         flash.then_some("flash"),
         (props.selected == Some(node.id)).then_some("selected"),
         props.highlight.contains(&node.id).then_some("violating"),
-        fact("role").map(|r| format!("is-{}", r.replace(' ', "-")))
+        d.role().map(|r| format!("is-{r}"))
     );
     let body = html! { <NodeBody summary={st.summary.clone()} detail={st.detail.clone()} /> };
     let ring = d.timer.filter(|&(_, fires)| up && t < fires).map(|(set, fires)| {
@@ -365,7 +376,7 @@ fn node_view(props: &ClusterProps, node: &crate::model::NodeInfo, pos: &[(f64, f
             </text>
         }
     });
-    let table_tip: String = d.table.iter().map(|l| format!("\n{}: {}", l.key, l.text)).collect();
+    let table_tip: String = d.table.iter().map(|l| format!("\n{}: {}", l.key, lang.render(&l.text))).collect();
     let onclick = {
         let on_node = props.on_node.clone();
         let id = node.id;
@@ -387,7 +398,7 @@ fn node_view(props: &ClusterProps, node: &crate::model::NodeInfo, pos: &[(f64, f
         <g key={node.id} class={class} transform={format!("translate({:.1},{:.1})", x - bw / 2.0, y - h / 2.0)}
            data-node={node.id.to_string()} onclick={onclick} onkeydown={onkeydown} role="button" tabindex="0"
            aria-label={format!("{}: inspect", node.name)}>
-            <title>{format!("{} ({role}){}: {}{table_tip}", node.name, if up { "" } else { ", down" }, st.summary)}</title>
+            <title>{format!("{} ({role}){}: {}{table_tip}", node.name, if up { "" } else { ", down" }, lang.render(&st.summary))}</title>
             <rect class="box" width={bw.to_string()} height={h.to_string()} rx="10" />
             <text class="node-name" x="12" y="24">{ &node.name }</text>
             <text class="node-role" x={(bw - if d.timer.is_some() { 36.0 } else { 12.0 }).to_string()} y="24"

@@ -55,6 +55,7 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
         let d = player.dispatcher();
         use_animation_frames(player.playing, Callback::from(move |dt| d.dispatch(PlayerAction::Tick(dt))));
     }
+    let lang = crate::lang::use_lang();
     let cursor = player.cursor_us as u64;
     let (la, lb) = (label(&a), label(&b));
     // Keyed by the runs' addresses (comparing two runs by value on every frame would cost more than the memo).
@@ -84,7 +85,7 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
                 <button class="primary" onclick={toggle} data-testid="compare-play">
                     { if player.playing { "❚❚ Pause" } else { "▶ Play both" } }
                 </button>
-                { picker(&b, &props.on_pick) }
+                { picker(&b, &props.on_pick, lang) }
                 <label class="speed">{ "Speed " }
                     <input type="range" min={SPEED_LOG_MIN.to_string()} max={SPEED_LOG_MAX.to_string()} step="0.05"
                            value={player.speed_log.to_string()} oninput={on_speed} aria-label="Playback speed" />
@@ -110,7 +111,7 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
 }
 
 /// The other side's pickers: the mechanism and its variant.
-fn picker(b: &Model, on_pick: &Callback<(ProtocolKind, String)>) -> Html {
+fn picker(b: &Model, on_pick: &Callback<(ProtocolKind, String)>, lang: &protosim::i18n::Language) -> Html {
     let on_protocol = {
         let on_pick = on_pick.clone();
         Callback::from(move |e: Event| {
@@ -133,7 +134,7 @@ fn picker(b: &Model, on_pick: &Callback<(ProtocolKind, String)>) -> Html {
             <label>{ "Compare with " }
                 <select onchange={on_protocol} data-testid="compare-protocol" aria-label="Other mechanism">
                     { for protosim::protocols::REGISTRY.iter().copied().map(|i| html! {
-                        <option value={i.kind.name()} selected={i.kind == b.scenario.protocol}>{ i.title }</option>
+                        <option value={i.kind.name()} selected={i.kind == b.scenario.protocol}>{ i.title_in(lang) }</option>
                     }) }
                 </select>
             </label>

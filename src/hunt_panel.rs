@@ -112,7 +112,8 @@ pub fn HuntPanel(props: &HuntPanelProps) -> Html {
         })
     };
     let (kind, variant) = choices[*choice];
-    let explain = protosim::protocols::info(kind).variants.iter().find(|v| v.name == variant).map_or("", |v| v.explain);
+    let lang = crate::lang::use_lang();
+    let explain = protosim::protocols::info(kind).variant_named_in(variant, lang);
     let (value, max, phase) = progress_text(&shown.progress);
     html! {
         <section class="hunt panel" aria-label="Bug hunt" data-testid="hunt">

@@ -20,6 +20,7 @@ pub struct InspectorProps {
 #[component]
 pub fn Inspector(props: &InspectorProps) -> Html {
     use protosim::scenario::Action;
+    let lang = crate::lang::use_lang();
     let m = &props.model;
     let id = props.node;
     let Some(info) = m.nodes.get(usize::from(id)) else { return html! {} };
@@ -33,16 +34,16 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             <h2>{ &info.name }<small>{ if up { " · up" } else { " · down" } }</small>
                 <button class="ghost close" onclick={props.on_close.clone()} aria-label="Close the inspector">{ "✕" }</button>
             </h2>
-            <p class="summary">{ &st.summary }</p>
+            <p class="summary">{ lang.render(&st.summary) }</p>
             if !st.detail.facts.is_empty() {
                 <dl class="facts">
-                    { for st.detail.facts.iter().map(|(k, v)| html! { <><dt>{ *k }</dt><dd>{ v }</dd></> }) }
+                    { for st.detail.facts_in(lang).into_iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
                 </dl>
             }
             if !st.detail.table.is_empty() {
                 <table class="rows">
                     { for st.detail.table.iter().map(|l| html! {
-                        <tr class={classes!(l.hot.then_some("hot"))}><th>{ &l.key }</th><td>{ &l.text }</td></tr>
+                        <tr class={classes!(l.hot.then_some("hot"))}><th>{ &l.key }</th><td>{ lang.render(&l.text) }</td></tr>
                     }) }
                 </table>
             }

@@ -14,6 +14,7 @@ pub struct InvariantsPanelProps {
 /// Every invariant with its state at the cursor; a broken one says where, when and what.
 #[component]
 pub fn InvariantsPanel(props: &InvariantsPanelProps) -> Html {
+    let lang = crate::lang::use_lang();
     let broken = !props.violations.is_empty();
     html! {
         <section class={classes!("invariants", broken.then_some("broken"))} data-testid="invariants">
@@ -26,10 +27,10 @@ pub fn InvariantsPanel(props: &InvariantsPanelProps) -> Html {
                 { for props.invariants.iter().map(|inv| {
                     let v = props.violations.iter().find(|v| v.invariant == inv.name);
                     html! {
-                        <li class={classes!(v.is_some().then_some("bad"))} title={inv.rule}>
+                        <li class={classes!(v.is_some().then_some("bad"))} title={inv.rule_in(lang)}>
                             { if v.is_some() { "✖ " } else { "✔ " } }<code>{ inv.name }</code>
                             if let Some(v) = v {
-                                <p class="violation">{ &v.text }</p>
+                                <p class="violation">{ v.text(lang) }</p>
                             }
                         </li>
                     }

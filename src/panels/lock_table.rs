@@ -11,6 +11,7 @@ pub struct LockPanelProps {
 /// The lock manager's full lock table (holders ← queue per row, fencing tokens) and its wait-for graph.
 #[component]
 pub fn LockPanel(props: &LockPanelProps) -> Html {
+    let lang = crate::lang::use_lang();
     let d = &props.detail;
     html! {
         <section class="locks" aria-label="Lock table and wait-for graph" data-testid="locks">
@@ -20,7 +21,7 @@ pub fn LockPanel(props: &LockPanelProps) -> Html {
             } else {
                 <table>
                     { for d.table.iter().map(|l| html! {
-                        <tr class={classes!(l.hot.then_some("hot"))}><th>{ &l.key }</th><td>{ &l.text }</td></tr>
+                        <tr class={classes!(l.hot.then_some("hot"))}><th>{ &l.key }</th><td>{ lang.render(&l.text) }</td></tr>
                     }) }
                 </table>
             }

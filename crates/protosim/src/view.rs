@@ -6,6 +6,7 @@
 //! in the reader's language by [`crate::i18n::Language`] (`protocols.ftl`); only identifiers (`#3.1`, `n2`, a
 //! ballot `4.2`, a row name) are plain text.
 
+use crate::i18n::Language;
 use crate::narration::{Arg, Note};
 
 /// What a node is in the cluster picture.
@@ -73,6 +74,21 @@ impl NodeDetail {
     /// A fact's label key (`fact.role`) and value.
     pub fn fact(&self, key: &str) -> Option<&Arg> {
         self.facts.iter().find(|(label, _)| label.key == key).map(|(_, v)| v)
+    }
+
+    /// The facts as `lang` shows them: (label, value), in order.
+    pub fn facts_in(&self, lang: &Language) -> Vec<(String, String)> {
+        self.facts.iter().map(|(label, value)| (lang.render(label), lang.render_arg(value))).collect()
+    }
+
+    /// The value of fact `key` (`fact.role`) as `lang` shows it.
+    pub fn fact_in(&self, key: &str, lang: &Language) -> Option<String> {
+        self.fact(key).map(|v| lang.render_arg(v))
+    }
+
+    /// How to read the log cells, in `lang`; empty when there is no legend.
+    pub fn legend_in(&self, lang: &Language) -> String {
+        self.legend.as_ref().map(|n| lang.render(n)).unwrap_or_default()
     }
 
     /// The node's role as a slug (`leader`, `lock-manager`, `down`): the key of its `fact.role` value without its

@@ -131,3 +131,6 @@ violation-money = wallets plus revenue are { $money } cents, the start had { $st
 violation-revenue = revenue is { $revenue } cents but confirmed orders total { $confirmed } cents
 order-confirmed = confirmed
 order-rejected = rejected
+
+## A broken rule in the invariant panel (src/model.rs ViolationMark::text).
+violation-line = ⚠ { $invariant } broken: { $detail } — { $rule }

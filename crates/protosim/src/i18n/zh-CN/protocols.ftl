@@ -122,6 +122,7 @@ violation-money = 钱包加收入共 { $money } 分，开始时是 { $start } �
 violation-revenue = 收入为 { $revenue } 分，但已确认订单合计 { $confirmed } 分
 order-confirmed = 已确认
 order-rejected = 已拒绝
+violation-line = ⚠ { $invariant } 被破坏：{ $detail }——{ $rule }
 
 ## 协议模块用英文声明的说明（标题、变体、不变式、度量、选项），键由 protocols::meta::info_texts 派生。
 ## 同名不变式在各协议中规则文字相同（有测试保证），因此只按名称译一次。
