@@ -35,14 +35,14 @@ pub fn InvariantsPanel(props: &InvariantsPanelProps) -> Html {
                         </li>
                     }
                 }) }
-                { liveness_line(&props.liveness) }
+                { liveness_line(&props.liveness, lang) }
             </ul>
         </section>
     }
 }
 
 /// The liveness verdict as one more rule of the invariant panel, judged over the whole run.
-fn liveness_line(l: &protosim::liveness::LivenessReport) -> Html {
+fn liveness_line(l: &protosim::liveness::LivenessReport, lang: &protosim::i18n::Language) -> Html {
     use protosim::liveness::LivenessVerdict;
     let (mark, class) = match l.verdict {
         LivenessVerdict::Held => ("✔ ", None),
@@ -50,13 +50,13 @@ fn liveness_line(l: &protosim::liveness::LivenessReport) -> Html {
         LivenessVerdict::NotApplicable => ("– ", None),
     };
     let rule = match l.bound_ms {
-        Some(b) => format!("every checkout is answered within {b} ms once {}", l.needs),
+        Some(b) => format!("every checkout is answered within {b} ms once {}", l.needs_in(lang)),
         None => "this protocol states no liveness bound".to_string(),
     };
     html! {
         <li class={classes!(class)} title={rule} data-testid="liveness" data-verdict={l.verdict.name()}>
             { mark }<code>{ "liveness" }</code>{ " (whole run)" }
-            <p class={classes!(if class.is_some() { "violation" } else { "liveness-why" })}>{ l.describe() }</p>
+            <p class={classes!(if class.is_some() { "violation" } else { "liveness-why" })}>{ l.describe_in(lang) }</p>
         </li>
     }
 }

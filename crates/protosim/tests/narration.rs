@@ -123,6 +123,7 @@ fn what_every_protocol_says_under_faults_renders_whole() {
     let mut keys = BTreeSet::new();
     let mut shown = BTreeSet::new();
     let mut checked = std::collections::HashMap::new();
+    let mut verdicts = BTreeSet::new();
     let mut timers = BTreeSet::new();
     for p in protosim::protocols::kinds() {
         for v in info(p).variants {
@@ -138,6 +139,10 @@ fn what_every_protocol_says_under_faults_renders_whole() {
                 let s = with_random_faults(&s);
                 let r = run(&s, RecordOptions::default()).unwrap();
                 let what = format!("scenario: {}", s.to_json());
+                // The liveness verdict (the invariant panel's last line) renders whole too.
+                let live = protosim::liveness::judge_trace(&s, r.trace(), r.now_us()).note();
+                verdicts.insert(live.key);
+                check_whole(&live, &what);
                 for e in r.trace() {
                     if let Ev::Timer { name, .. } = &e.ev {
                         timers.insert(name.replace(' ', "-"));
@@ -173,6 +178,20 @@ fn what_every_protocol_says_under_faults_renders_whole() {
         assert!(shown.contains(want), "no run drew `{want}`");
     }
     assert!(shown.iter().any(|k| k.contains("violation.")), "no run broke a rule");
+    assert!(verdicts.contains("liveness.held"), "{verdicts:?}");
+    // The other verdicts, which calm endings never give: built by hand.
+    use protosim::liveness::{Late, LivenessVerdict};
+    let held = protosim::liveness::judge_trace(&Scenario::default(), &[], 0);
+    let late = |answered_us| Late { request_id: 2, submitted_us: 100_000, judged_from_us: 2_000_000, answered_us };
+    for (verdict, first_late, bound_ms) in [
+        (LivenessVerdict::Broken, Some(late(Some(9_000_000))), Some(4000)),
+        (LivenessVerdict::Broken, Some(late(None)), Some(4000)),
+        (LivenessVerdict::NotApplicable, None, Some(4000)),
+        (LivenessVerdict::NotApplicable, None, None),
+    ] {
+        let r = protosim::liveness::LivenessReport { verdict, first_late, bound_ms, ..held.clone() };
+        check_whole(&r.note(), "a liveness verdict");
+    }
     // The event log names each timer that fires (by its slug, a variant of `log-timer`) in every language.
     assert!(timers.len() >= 12, "{timers:?}");
     for lang in LANGUAGES {
