@@ -26,7 +26,7 @@ const TABLE_CHARS: usize = 34;
 fn box_height(d: &protosim::engine::NodeDetail) -> f64 {
     if !d.table.is_empty() {
         let lines = d.table.len().min(TABLE_MAX) + usize::from(d.table.len() > TABLE_MAX);
-        let legend = if d.legend.is_empty() { 0.0 } else { 15.0 };
+        let legend = if d.legend.is_none() { 0.0 } else { 15.0 };
         56.0 + 15.0 * lines as f64 + legend
     } else if d.facts.is_empty() {
         BOX_H
@@ -147,7 +147,7 @@ fn dot(f: &crate::model::Flight, frac: f64, t: u64, pos: &[(f64, f64)]) -> Dot {
 
 #[derive(Properties, PartialEq)]
 struct NodeBodyProps {
-    summary: String,
+    summary: protosim::narration::Note,
     detail: protosim::engine::NodeDetail,
 }
 
@@ -159,15 +159,21 @@ fn NodeBody(props: &NodeBodyProps) -> Html {
     let d = &props.detail;
     let h = box_height(d);
     let st = props;
+    // The first three facts besides the role, in the reader's language.
+    let facts: Vec<String> = d
+        .facts
+        .iter()
+        .filter(|(k, _)| k.key != "fact.role")
+        .take(3)
+        .map(|(k, v)| format!("{} {}", lang.render(k), lang.render_arg(v)))
+        .collect();
     if !d.table.is_empty() {
-        let facts: Vec<String> =
-            d.facts.iter().filter(|(k, _)| *k != "role").take(3).map(|(k, v)| format!("{k} {v}")).collect();
         let rows = d.table.iter().take(TABLE_MAX).enumerate().map(|(k, line)| {
             html! {
                 <text class={classes!("node-row", line.hot.then_some("hot"))} x="12"
                       y={(64.0 + 15.0 * k as f64).to_string()}>
                     <tspan class="k">{ clip(&line.key, 8) }</tspan>
-                    { " " }{ clip(&line.text, TABLE_CHARS - line.key.chars().count().min(8)) }
+                    { " " }{ clip(&lang.render(&line.text), TABLE_CHARS - line.key.chars().count().min(8)) }
                 </text>
             }
         });
@@ -181,28 +187,26 @@ fn NodeBody(props: &NodeBodyProps) -> Html {
                         { lang.render(&note!("ui.node.more-rows", more)) }
                     </text>
                 }
-                if !d.legend.is_empty() {
-                    <text class="node-idx" x="12" y={(h - 8.0).to_string()}>{ d.legend }</text>
+                if d.legend.is_some() {
+                    <text class="node-idx" x="12" y={(h - 8.0).to_string()}>{ d.legend_in(lang) }</text>
                 }
             </>
         }
     } else if d.facts.is_empty() {
-        let lines = wrap(&st.summary, 25, 3);
+        let lines = wrap(&lang.render(&st.summary), 25, 3);
         html! { <>{ for lines.iter().enumerate().map(|(k, l)| html! {
             <text class="node-state" x="12" y={(46.0 + 17.0 * k as f64).to_string()}>{ l }</text>
         }) }</> }
     } else {
         // The box shows the first three facts besides the role; the full list is in the tooltip.
-        let facts: Vec<String> =
-            d.facts.iter().filter(|(k, _)| *k != "role").take(3).map(|(k, v)| format!("{k} {v}")).collect();
         let cells = d.log.iter().enumerate().map(|(k, c)| {
             let cx = 12.0 + 21.0 * k as f64;
             html! {
                 <g class={classes!(term_class(c.term), c.committed.then_some("committed"))}>
                     <title>{ if c.committed {
-                        lang.render(&note!("ui.node.cell.committed", index = c.index, term = c.term, text = c.text.clone()))
+                        lang.render(&note!("ui.node.cell.committed", index = c.index, term = c.term, text = lang.render_arg(&c.text)))
                     } else {
-                        lang.render(&note!("ui.node.cell.uncommitted", index = c.index, term = c.term, text = c.text.clone()))
+                        lang.render(&note!("ui.node.cell.uncommitted", index = c.index, term = c.term, text = lang.render_arg(&c.text)))
                     } }</title>
                     <rect x={cx.to_string()} y="62" width="19" height="24" rx="3" />
                     <text x={(cx + 9.5).to_string()} y="79" text-anchor="middle">{ c.term }</text>
@@ -215,7 +219,7 @@ fn NodeBody(props: &NodeBodyProps) -> Html {
                 <text class="node-facts" x="12" y="48">{ facts.join(" · ") }</text>
                 { for cells }
                 if first > 0 {
-                    <text class="node-idx" x="12" y="104">{ format!("#{first}… · {}", d.legend) }</text>
+                    <text class="node-idx" x="12" y="104">{ format!("#{first}… · {}", d.legend_in(lang)) }</text>
                 } else {
                     <text class="node-idx" x="12" y="80">{ lang.text("ui.node.empty-log") }</text>
                 }
@@ -333,12 +337,12 @@ fn node_view(lang: &Language, props: &ClusterProps, node: &crate::model::NodeInf
         Role::Shopper => "shopper",
     };
     let d = &st.detail;
-    let fact = |k: &str| d.facts.iter().find(|(name, _)| *name == k).map(|(_, v)| v.clone());
     let role_name = match node.role {
         Role::Server => lang.text("ui.node.server"),
         Role::Shopper => lang.text("ui.node.shopper"),
     };
-    let role_text = if !up { lang.text("ui.node.down") } else { fact("role").unwrap_or_else(|| role_name.clone()) };
+    let role_text =
+        if !up { lang.text("ui.node.down") } else { d.fact_in("fact.role", lang).unwrap_or_else(|| role_name.clone()) };
     let h = box_height(d);
     let bw = if d.table.is_empty() || node.role == Role::Shopper { BOX_W } else { BOX_W_TABLE };
     let flash = up && m.flash_at(i, t);
@@ -349,7 +353,7 @@ fn node_view(lang: &Language, props: &ClusterProps, node: &crate::model::NodeInf
         flash.then_some("flash"),
         (props.selected == Some(node.id)).then_some("selected"),
         props.highlight.contains(&node.id).then_some("violating"),
-        fact("role").map(|r| format!("is-{}", r.replace(' ', "-")))
+        d.role().map(|r| format!("is-{r}"))
     );
     let body = html! { <NodeBody summary={st.summary.clone()} detail={st.detail.clone()} /> };
     let ring = d.timer.filter(|&(_, fires)| up && t < fires).map(|(set, fires)| {
@@ -378,7 +382,7 @@ fn node_view(lang: &Language, props: &ClusterProps, node: &crate::model::NodeInf
             </text>
         }
     });
-    let table_tip: String = d.table.iter().map(|l| format!("\n{}: {}", l.key, l.text)).collect();
+    let table_tip: String = d.table.iter().map(|l| format!("\n{}: {}", l.key, lang.render(&l.text))).collect();
     let onclick = {
         let on_node = props.on_node.clone();
         let id = node.id;
@@ -401,9 +405,9 @@ fn node_view(lang: &Language, props: &ClusterProps, node: &crate::model::NodeInf
            data-node={node.id.to_string()} onclick={onclick} onkeydown={onkeydown} role="button" tabindex="0"
            aria-label={lang.render(&note!("ui.node.inspect", node = node.name.clone()))}>
             <title>{ if up {
-                lang.render(&note!("ui.node.tip", node = node.name.clone(), role = role_name, summary = st.summary.clone()))
+                lang.render(&note!("ui.node.tip", node = node.name.clone(), role = role_name, summary = lang.render(&st.summary)))
             } else {
-                lang.render(&note!("ui.node.tip.down", node = node.name.clone(), role = role_name, summary = st.summary.clone()))
+                lang.render(&note!("ui.node.tip.down", node = node.name.clone(), role = role_name, summary = lang.render(&st.summary)))
             } }{ table_tip }</title>
             <rect class="box" width={bw.to_string()} height={h.to_string()} rx="10" />
             <text class="node-name" x="12" y="24">{ &node.name }</text>

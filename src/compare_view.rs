@@ -136,7 +136,7 @@ fn picker(lang: &Language, b: &Model, on_pick: &Callback<(ProtocolKind, String)>
             <label>{ lang.text("ui.compare.with") }
                 <select onchange={on_protocol} data-testid="compare-protocol" aria-label={lang.text("ui.compare.other")}>
                     { for protosim::protocols::REGISTRY.iter().copied().map(|i| html! {
-                        <option value={i.kind.name()} selected={i.kind == b.scenario.protocol}>{ i.title }</option>
+                        <option value={i.kind.name()} selected={i.kind == b.scenario.protocol}>{ i.title_in(lang) }</option>
                     }) }
                 </select>
             </label>

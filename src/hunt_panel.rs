@@ -117,7 +117,7 @@ pub fn HuntPanel(props: &HuntPanelProps) -> Html {
         })
     };
     let (kind, variant) = choices[*choice];
-    let explain = protosim::protocols::info(kind).variants.iter().find(|v| v.name == variant).map_or("", |v| v.explain);
+    let explain = protosim::protocols::info(kind).variant_named_in(variant, lang);
     let (value, max, phase) = progress_text(lang, &shown.progress);
     html! {
         <section class="hunt panel" aria-label={lang.text("ui.tab.hunt")} data-testid="hunt">

@@ -38,13 +38,28 @@ pub struct NodeInfo {
     pub role: Role,
 }
 
-/// A broken invariant as the page shows it: when, where, and the sentence.
+/// A broken invariant as the page shows it: when, where, and what (rendered in the reader's language).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ViolationMark {
     pub t_us: u64,
     pub node: Option<NodeId>,
     pub invariant: &'static str,
-    pub text: String,
+    /// The rule, in English as the protocol module declares it.
+    pub rule: &'static str,
+    pub detail: Note,
+}
+
+impl ViolationMark {
+    /// "⚠ rule broken: what was found — the rule", in `lang`.
+    pub fn text(&self, lang: &Language) -> String {
+        let rule = protosim::invariants::InvariantInfo { name: self.invariant, rule: self.rule }.rule_in(lang);
+        lang.render(&note!(
+            "violation.line",
+            invariant = self.invariant.to_string(),
+            detail = self.detail.clone(),
+            rule
+        ))
+    }
 }
 
 /// The line that ends a run.
@@ -353,14 +368,15 @@ impl ModelBuilder {
             }
             Ev::Note { node, note } => Some(("note", note!("log.note", who = self.name(node), what = note))),
             Ev::Violation { violation: v } => {
-                let text = format!("⚠ {} broken: {} — {}", v.invariant, v.detail, v.rule);
+                let (invariant, detail) = (v.invariant.to_string(), v.detail.clone());
                 self.violations.push(ViolationMark {
                     t_us: t,
                     node: v.node,
                     invariant: v.invariant,
-                    text: text.clone(),
+                    rule: v.rule,
+                    detail: v.detail,
                 });
-                Some(("violation", note!("log.violation", text)))
+                Some(("violation", note!("log.violation", invariant, detail)))
             }
             Ev::Engine { note } => Some(("fault", note)),
             Ev::Stop { stop } => Some(("stop", stop_note(&stop))),
@@ -615,7 +631,7 @@ impl Model {
         self.summaries[node].at(&self.statics, t_us).unwrap_or_default()
     }
 
-    pub fn summary_at(&self, node: usize, t_us: u64) -> String {
+    pub fn summary_at(&self, node: usize, t_us: u64) -> Note {
         self.state_at(node, t_us).summary
     }
 

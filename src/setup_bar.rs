@@ -77,9 +77,11 @@ fn decimal(v: &str, what: Wants) -> Result<f64, String> {
 
 /// The controls of the protocol's own options, as it declares them ([`protosim::protocols::ProtocolInfo::options`]):
 /// Paxos's stable leader, 2PC's cooperative termination, the pessimistic lock manager's deadlock strategy.
-fn protocol_options(s: &Scenario, props: &SetupBarProps) -> Html {
+fn protocol_options(s: &Scenario, props: &SetupBarProps, lang: &protosim::i18n::Language) -> Html {
     use protosim::protocols::meta::{OptionInfo, OptionValues};
+    let info = protosim::protocols::info(s.protocol);
     let control = |o: &'static OptionInfo| {
+        let (label, help) = (info.option_label_in(o, lang), info.option_help_in(o, lang));
         let on_change = {
             let (s, on_change, on_error) = (s.clone(), props.on_change.clone(), props.on_error.clone());
             Callback::from(move |e: Event| {
@@ -102,23 +104,23 @@ fn protocol_options(s: &Scenario, props: &SetupBarProps) -> Html {
         let value = o.get(s);
         match o.values {
             OptionValues::Flag { .. } => html! {
-                <label class="pick" title={o.help}>
+                <label class="pick" title={help}>
                     <input type="checkbox" checked={value == "true"} onchange={on_change} data-testid={id} />
-                    { format!(" {}", o.label) }
+                    { format!(" {label}") }
                 </label>
             },
             OptionValues::OneOf(names) => html! {
-                <label class="pick" title={o.help}>
-                    { format!("{} ", o.label) }
-                    <select onchange={on_change} aria-label={o.label} data-testid={id}>
+                <label class="pick" title={help.clone()}>
+                    { format!("{label} ") }
+                    <select onchange={on_change} aria-label={label.clone()} data-testid={id}>
                         { for names.iter().map(|n| html! { <option value={*n} selected={*n == value}>{ *n }</option> }) }
                     </select>
                 </label>
             },
             OptionValues::Count { min, max, .. } => html! {
-                <label class="pick" title={o.help}>
-                    { format!("{} ", o.label) }
-                    <select onchange={on_change} aria-label={o.label} data-testid={id}>
+                <label class="pick" title={help.clone()}>
+                    { format!("{label} ") }
+                    <select onchange={on_change} aria-label={label.clone()} data-testid={id}>
                         { for (min..=max).map(|n| html! {
                             <option value={n.to_string()} selected={n.to_string() == value}>{ n }</option>
                         }) }
@@ -242,7 +244,7 @@ pub fn SetupBar(props: &SetupBarProps) -> Html {
             on_change.emit(next);
         })
     };
-    let explain = info.variants.iter().find(|v| v.name == s.variant).map_or("", |v| v.explain);
+    let explain = info.variant_named_in(&s.variant, lang);
     let bar = use_node_ref();
     use_synced_selects(bar.clone(), s);
     html! {
@@ -251,7 +253,7 @@ pub fn SetupBar(props: &SetupBarProps) -> Html {
                 <span class="sr-only">{ lang.text("ui.setup.protocol") }</span>
                 <select onchange={on_protocol} aria-label={lang.text("ui.setup.protocol")} data-testid="protocol">
                     { for protosim::protocols::REGISTRY.iter().copied().map(|i| html! {
-                        <option value={i.kind.name()} selected={i.kind == s.protocol}>{ i.title }</option>
+                        <option value={i.kind.name()} selected={i.kind == s.protocol}>{ i.title_in(lang) }</option>
                     }) }
                 </select>
             </label>
@@ -259,7 +261,7 @@ pub fn SetupBar(props: &SetupBarProps) -> Html {
                 { lang.text("ui.setup.variant") }
                 <select onchange={on_variant} aria-label={lang.text("ui.setup.variant.label")} data-testid="variant">
                     { for info.variants.iter().map(|v| html! {
-                        <option value={v.name} selected={v.name == s.variant} title={v.explain}>{ v.name }</option>
+                        <option value={v.name} selected={v.name == s.variant} title={info.variant_in(v, lang)}>{ v.name }</option>
                     }) }
                 </select>
             </label>
@@ -277,7 +279,7 @@ pub fn SetupBar(props: &SetupBarProps) -> Html {
                        data-testid="seed" class="num" />
             </label>
             <button onclick={new_seed} data-testid="new-seed">{ lang.text("ui.setup.new-seed") }</button>
-            { protocol_options(s, props) }
+            { protocol_options(s, props, lang) }
             { network_and_workload(lang, s, props) }
             <p class="explain" data-testid="explain">{ explain }</p>
         </section>

@@ -5,11 +5,13 @@
 //! reading one back decodes at most [`KEY_EVERY`] differences, a few microseconds.
 
 use protosim::engine::{LogCell, NodeDetail, TableLine, WaitEdge};
+use protosim::narration::{Arg, Note};
 
 /// What a node box shows at one moment.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeState {
-    pub summary: String,
+    /// Rendered in the reader's language when shown.
+    pub summary: Note,
     pub detail: NodeDetail,
 }
 
@@ -44,7 +46,7 @@ impl Delta {
     }
 }
 
-/// The `&'static str`s of node details (fact names, legends), numbered as they are first seen.
+/// The `&'static str`s of node states (note keys, argument names), numbered as they are first seen.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Statics(Vec<&'static str>);
 
@@ -160,19 +162,58 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(s.as_bytes());
 }
 
+/// A note: its key, then its arguments (name, value).
+fn put_note(statics: &mut Statics, out: &mut Vec<u8>, n: &Note) {
+    put_u64(out, statics.index(n.key) as u64);
+    put_u64(out, n.args.len() as u64);
+    for (name, arg) in &n.args {
+        put_u64(out, statics.index(name) as u64);
+        put_arg(statics, out, arg);
+    }
+}
+
+/// A note's argument: a tag byte, then its value.
+fn put_arg(statics: &mut Statics, out: &mut Vec<u8>, a: &Arg) {
+    match a {
+        Arg::Num(n) => {
+            out.push(0);
+            put_u64(out, *n);
+        }
+        Arg::Name(t) => {
+            out.push(1);
+            put_str(out, t);
+        }
+        Arg::Cents(c) => {
+            out.push(2);
+            put_u64(out, *c);
+        }
+        Arg::Say(n) => {
+            out.push(3);
+            put_note(statics, out, n);
+        }
+        Arg::List(v) | Arg::Chain(v) => {
+            out.push(if matches!(a, Arg::List(_)) { 4 } else { 5 });
+            put_u64(out, v.len() as u64);
+            for x in v {
+                put_arg(statics, out, x);
+            }
+        }
+    }
+}
+
 fn encode(statics: &mut Statics, st: &NodeState, out: &mut Vec<u8>) {
     let d = &st.detail;
-    put_str(out, &st.summary);
+    put_note(statics, out, &st.summary);
     put_u64(out, d.facts.len() as u64);
-    for (name, value) in &d.facts {
-        put_u64(out, statics.index(name) as u64);
-        put_str(out, value);
+    for (label, value) in &d.facts {
+        put_note(statics, out, label);
+        put_arg(statics, out, value);
     }
     put_u64(out, d.log.len() as u64);
     for c in &d.log {
         put_u64(out, c.index);
         put_u64(out, c.term);
-        put_str(out, &c.text);
+        put_arg(statics, out, &c.text);
         out.push(u8::from(c.committed));
     }
     match d.timer {
@@ -183,7 +224,13 @@ fn encode(statics: &mut Statics, st: &NodeState, out: &mut Vec<u8>) {
         }
         None => out.push(0),
     }
-    put_u64(out, statics.index(d.legend) as u64);
+    match &d.legend {
+        Some(n) => {
+            out.push(1);
+            put_note(statics, out, n);
+        }
+        None => out.push(0),
+    }
     match d.blocked_since_us {
         Some(t) => {
             out.push(1);
@@ -194,7 +241,7 @@ fn encode(statics: &mut Statics, st: &NodeState, out: &mut Vec<u8>) {
     put_u64(out, d.table.len() as u64);
     for l in &d.table {
         put_str(out, &l.key);
-        put_str(out, &l.text);
+        put_note(statics, out, &l.text);
         out.push(u8::from(l.hot));
     }
     put_u64(out, d.waits.len() as u64);
@@ -239,19 +286,43 @@ impl Reader<'_> {
         self.0 = &self.0[n..];
         s
     }
+
+    fn note(&mut self, statics: &Statics) -> Note {
+        let key = statics.0[self.len()];
+        let args = (0..self.len()).map(|_| (statics.0[self.len()], self.arg(statics))).collect();
+        Note::new(key, args)
+    }
+
+    fn arg(&mut self, statics: &Statics) -> Arg {
+        match self.byte() {
+            0 => Arg::Num(self.u64()),
+            1 => Arg::from(self.string()),
+            2 => Arg::Cents(self.u64()),
+            3 => Arg::from(self.note(statics)),
+            tag => {
+                let v = (0..self.len()).map(|_| self.arg(statics)).collect();
+                if tag == 4 {
+                    Arg::List(v)
+                } else {
+                    Arg::Chain(v)
+                }
+            }
+        }
+    }
 }
 
 fn decode(statics: &Statics, bytes: &[u8]) -> NodeState {
     let mut r = Reader(bytes);
-    let summary = r.string();
-    let facts = (0..r.len()).map(|_| (statics.0[r.len()], r.string())).collect();
+    let summary = r.note(statics);
+    let facts = (0..r.len()).map(|_| (r.note(statics), r.arg(statics))).collect();
     let log = (0..r.len())
-        .map(|_| LogCell { index: r.u64(), term: r.u64(), text: r.string(), committed: r.byte() == 1 })
+        .map(|_| LogCell { index: r.u64(), term: r.u64(), text: r.arg(statics), committed: r.byte() == 1 })
         .collect();
     let timer = (r.byte() == 1).then(|| (r.u64(), r.u64()));
-    let legend = statics.0[r.len()];
+    let legend = (r.byte() == 1).then(|| r.note(statics));
     let blocked_since_us = (r.byte() == 1).then(|| r.u64());
-    let table = (0..r.len()).map(|_| TableLine { key: r.string(), text: r.string(), hot: r.byte() == 1 }).collect();
+    let table =
+        (0..r.len()).map(|_| TableLine { key: r.string(), text: r.note(statics), hot: r.byte() == 1 }).collect();
     let waits = (0..r.len())
         .map(|_| WaitEdge { waiter: r.string(), holder: r.string(), row: r.string(), cycle: r.byte() == 1 })
         .collect();
@@ -303,7 +374,7 @@ mod tests {
                 if last.is_none_or(|(_, _, x)| std::ptr::eq(x, st)) {
                     assert_eq!(lines[*n].at(&statics, *t).as_ref(), Some(st), "{}: node {n} at {t}", kind.name());
                 }
-                decoded_bytes += st.summary.len() + format!("{:?}", st.detail).len();
+                decoded_bytes += format!("{:?}", st.summary).len() + format!("{:?}", st.detail).len();
             }
             let stored: usize = lines.iter().map(Timeline::bytes).sum();
             assert!(all.len() < 50 || stored * 2 < decoded_bytes, "{}: {stored} vs {decoded_bytes}", kind.name());

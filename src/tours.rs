@@ -61,7 +61,7 @@ impl When {
             When::Violation => {
                 let v = model.violations.first()?;
                 let line = model.log.iter().find(|l| l.t_us == v.t_us && l.class == "violation");
-                Some((v.t_us, line.map(|l| l.text(&ENGLISH)).unwrap_or_else(|| v.text.clone())))
+                Some((v.t_us, line.map(|l| l.text(&ENGLISH)).unwrap_or_else(|| v.text(&ENGLISH))))
             }
         }
     }

@@ -35,16 +35,16 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 <button class="ghost close" onclick={props.on_close.clone()}
                         aria-label={lang.text("ui.inspector.close")}>{ "✕" }</button>
             </h2>
-            <p class="summary">{ &st.summary }</p>
+            <p class="summary">{ lang.render(&st.summary) }</p>
             if !st.detail.facts.is_empty() {
                 <dl class="facts">
-                    { for st.detail.facts.iter().map(|(k, v)| html! { <><dt>{ *k }</dt><dd>{ v }</dd></> }) }
+                    { for st.detail.facts_in(lang).into_iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
                 </dl>
             }
             if !st.detail.table.is_empty() {
                 <table class="rows">
                     { for st.detail.table.iter().map(|l| html! {
-                        <tr class={classes!(l.hot.then_some("hot"))}><th>{ &l.key }</th><td>{ &l.text }</td></tr>
+                        <tr class={classes!(l.hot.then_some("hot"))}><th>{ &l.key }</th><td>{ lang.render(&l.text) }</td></tr>
                     }) }
                 </table>
             }

@@ -27,10 +27,10 @@ pub fn InvariantsPanel(props: &InvariantsPanelProps) -> Html {
                 { for props.invariants.iter().map(|inv| {
                     let v = props.violations.iter().find(|v| v.invariant == inv.name);
                     html! {
-                        <li class={classes!(v.is_some().then_some("bad"))} title={inv.rule}>
+                        <li class={classes!(v.is_some().then_some("bad"))} title={inv.rule_in(lang)}>
                             { if v.is_some() { "✖ " } else { "✔ " } }<code>{ inv.name }</code>
                             if let Some(v) = v {
-                                <p class="violation">{ &v.text }</p>
+                                <p class="violation">{ v.text(lang) }</p>
                             }
                         </li>
                     }
@@ -50,13 +50,13 @@ fn liveness_line(lang: &protosim::i18n::Language, l: &protosim::liveness::Livene
         LivenessVerdict::NotApplicable => ("– ", None),
     };
     let rule = match l.bound_ms {
-        Some(b) => lang.render(&protosim::note!("ui.liveness.rule", bound_ms = b, needs = l.needs.clone())),
+        Some(b) => lang.render(&protosim::note!("ui.liveness.rule", bound_ms = b, needs = l.needs_in(lang))),
         None => lang.text("ui.liveness.none"),
     };
     html! {
         <li class={classes!(class)} title={rule} data-testid="liveness" data-verdict={l.verdict.name()}>
             { mark }<code>{ "liveness" }</code>{ lang.text("ui.liveness.whole-run") }
-            <p class={classes!(if class.is_some() { "violation" } else { "liveness-why" })}>{ l.describe() }</p>
+            <p class={classes!(if class.is_some() { "violation" } else { "liveness-why" })}>{ l.describe_in(lang) }</p>
         </li>
     }
 }

@@ -21,7 +21,7 @@ pub fn LockPanel(props: &LockPanelProps) -> Html {
             } else {
                 <table>
                     { for d.table.iter().map(|l| html! {
-                        <tr class={classes!(l.hot.then_some("hot"))}><th>{ &l.key }</th><td>{ &l.text }</td></tr>
+                        <tr class={classes!(l.hot.then_some("hot"))}><th>{ &l.key }</th><td>{ lang.render(&l.text) }</td></tr>
                     }) }
                 </table>
             }

@@ -140,6 +140,14 @@ pub enum OrderStatus {
 
 impl OrderStatus {
     /// As the trace writes it: `confirmed` or `rejected`.
+    /// The status as a word.
+    pub fn note(self) -> Note {
+        match self {
+            OrderStatus::Confirmed => note!("order.confirmed"),
+            OrderStatus::Rejected => note!("order.rejected"),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             OrderStatus::Confirmed => "confirmed",
@@ -335,7 +343,7 @@ impl Shop {
                     out.push(Violation::new(
                         &rules::NO_DOUBLE_CHARGE,
                         Some(node),
-                        format!("request #{} has {} confirmed orders: the customer paid {} times", o.request_id, n, n),
+                        note!("violation.paid_twice", id = o.request_id, n = n.to_string()),
                     ));
                 }
             }
@@ -345,17 +353,18 @@ impl Shop {
                 out.push(Violation::new(
                     &rules::NO_DOUBLE_CHARGE,
                     Some(node),
-                    format!("order {id} was charged {} times", o.captures),
+                    note!("violation.charged_twice", order = id, n = o.captures),
                 ));
             } else if o.stock_takes != want_takes || o.captures != want_caps {
                 out.push(Violation::new(
                     &rules::CONFIRMED_EXACTLY,
                     Some(node),
-                    format!(
-                        "order {id} is {} but its stock was taken {} times and its payment captured {} times",
-                        o.status.as_str(),
-                        o.stock_takes,
-                        o.captures
+                    note!(
+                        "violation.order_mismatch",
+                        order = id,
+                        status = o.status.note(),
+                        takes = o.stock_takes,
+                        captures = o.captures
                     ),
                 ));
             }
@@ -364,16 +373,22 @@ impl Shop {
         self.dirty = dirty;
         for (item, &s) in self.stock.iter().enumerate() {
             if s < 0 {
-                out.push(Violation::new(&rules::NO_OVERSELL, Some(node), format!("item {item} has stock {s}")));
+                out.push(Violation::new(
+                    &rules::NO_OVERSELL,
+                    Some(node),
+                    note!("violation.negative_stock", item, stock = s.to_string()),
+                ));
             } else if s != self.initial_stock - a.confirmed_qty[item] {
                 out.push(Violation::new(
                     &rules::CONFIRMED_EXACTLY,
                     Some(node),
-                    format!(
-                        "item {item}: stock is {s}, but {} at the start minus {} sold in confirmed orders is {}",
-                        self.initial_stock,
-                        a.confirmed_qty[item],
-                        self.initial_stock - a.confirmed_qty[item]
+                    note!(
+                        "violation.stock_mismatch",
+                        item,
+                        stock = s.to_string(),
+                        start = self.initial_stock.to_string(),
+                        sold = a.confirmed_qty[item].to_string(),
+                        expected = (self.initial_stock - a.confirmed_qty[item]).to_string()
                     ),
                 ));
             }
@@ -383,16 +398,17 @@ impl Shop {
             out.push(Violation::new(
                 &rules::MONEY_CONSERVED,
                 Some(node),
-                format!("wallets plus revenue are {} cents, the start had {}", money, self.initial_money),
+                note!("violation.money", money = money.to_string(), start = self.initial_money.to_string()),
             ));
         }
         if self.revenue_cents != a.confirmed_cents {
             out.push(Violation::new(
                 &rules::CONFIRMED_EXACTLY,
                 Some(node),
-                format!(
-                    "revenue is {} cents but confirmed orders total {} cents",
-                    self.revenue_cents, a.confirmed_cents
+                note!(
+                    "violation.revenue",
+                    revenue = self.revenue_cents.to_string(),
+                    confirmed = a.confirmed_cents.to_string()
                 ),
             ));
         }

@@ -79,8 +79,9 @@ pub trait Protocol: Sized + Clone + 'static {
     fn on_timer(&self, st: &mut Self::State, ctx: &mut Ctx<'_, Self>, timer: Self::Timer);
     /// A shopper node is asked to run a checkout (from the workload or a user).
     fn on_checkout(&self, st: &mut Self::State, ctx: &mut Ctx<'_, Self>, req: CheckoutRequest);
-    /// One line that describes the node's state at a glance (`None` state: the node is down).
-    fn summary(&self, node: NodeId, st: Option<&Self::State>, disk: &Self::Disk) -> String;
+    /// One line that describes the node's state at a glance (`None` state: the node is down), as a note the reader's
+    /// language renders (`protocols.ftl`).
+    fn summary(&self, node: NodeId, st: Option<&Self::State>, disk: &Self::Disk) -> Note;
     /// The node's state for the UI's node box and inspector. The default shows only the summary.
     fn detail(&self, _node: NodeId, _st: Option<&Self::State>, _disk: &Self::Disk) -> NodeDetail {
         NodeDetail::default()
@@ -390,7 +391,7 @@ pub struct Core<P: Protocol> {
     pub metrics: Metrics,
     checker: P::Checker,
     /// The last summary recorded per node, so the trace only gets changes.
-    summaries: Vec<(String, NodeDetail)>,
+    summaries: Vec<(Note, NodeDetail)>,
     /// (invariant, node) pairs already reported, so a broken rule is reported once, where it first broke.
     reported: VecSet<(&'static str, Option<NodeId>)>,
     pub violations: Vec<Violation>,
@@ -474,7 +475,7 @@ impl<P: Protocol> Engine<P> {
             answers: Vec::new(),
             metrics: Metrics::default(),
             checker: P::Checker::default(),
-            summaries: vec![(String::new(), NodeDetail::default()); n],
+            summaries: vec![(Note::default(), NodeDetail::default()); n],
             reported: VecSet::new(),
             violations: Vec::new(),
             stop: None,

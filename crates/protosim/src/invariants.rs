@@ -1,5 +1,6 @@
 //! Invariants: each has a name and the rule in words; a broken one is reported with the event that broke it.
 
+use crate::narration::Note;
 use crate::scenario::NodeId;
 use serde::Serialize;
 
@@ -17,14 +18,15 @@ pub struct Violation {
     pub rule: &'static str,
     /// The node whose state breaks the rule, when one does.
     pub node: Option<NodeId>,
-    pub detail: String,
+    /// What is wrong, with the numbers that show it, rendered in the reader's language ([`crate::i18n`]).
+    pub detail: Note,
     /// Filled in by the engine: when, and at which event of the run.
     pub at_us: u64,
     pub event: u64,
 }
 
 impl Violation {
-    pub fn new(info: &InvariantInfo, node: Option<NodeId>, detail: String) -> Self {
+    pub fn new(info: &InvariantInfo, node: Option<NodeId>, detail: Note) -> Self {
         Violation { invariant: info.name, rule: info.rule, node, detail, at_us: 0, event: 0 }
     }
 }

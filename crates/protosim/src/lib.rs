@@ -147,13 +147,14 @@ pub struct Found {
     pub expect: String,
     /// Simulated time of the violation (for liveness: when the late checkout's bound ran out).
     pub at_us: u64,
+    /// What broke, in English (the CLI's and the fixtures' language).
     pub detail: String,
     pub scenario: Scenario,
 }
 
 impl Found {
     pub fn violation(scenario: Scenario, v: &Violation) -> Found {
-        Found { expect: v.invariant.to_string(), at_us: v.at_us, detail: v.detail.clone(), scenario }
+        Found { expect: v.invariant.to_string(), at_us: v.at_us, detail: i18n::render(&v.detail), scenario }
     }
 }
 

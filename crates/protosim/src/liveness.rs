@@ -19,6 +19,9 @@
 //! [`ProtocolInfo::liveness_bound_ms`]: crate::protocols::ProtocolInfo::liveness_bound_ms
 
 use crate::domain::RequestId;
+use crate::i18n::Language;
+use crate::narration::{Arg, Note};
+use crate::note;
 pub use crate::protocols::meta::QuorumGroup;
 use crate::scenario::{Action, LinkSettings, NodeId, Scenario};
 use crate::vecmap::VecMap;
@@ -58,25 +61,22 @@ pub struct Late {
 }
 
 impl Late {
-    /// One line for people: "checkout #12 (submitted at 0.10 s) was answered 24.70 s after …".
+    /// One line for people: "checkout #12 (submitted at 0.10 s) was answered 24.70 s after …", in English.
     pub fn describe(&self, bound_ms: u64) -> String {
+        crate::i18n::render(&self.note(bound_ms))
+    }
+
+    /// The same line as a note, for any language.
+    pub fn note(&self, bound_ms: u64) -> Note {
         let from = if self.judged_from_us == self.submitted_us {
-            "its submission".to_string()
+            note!("liveness.from.submission")
         } else {
-            format!("t = {:.2} s, when the protocol's needs were met again", self.judged_from_us as f64 / 1e6)
+            note!("liveness.from.stretch", at = format!("{:.2}", self.judged_from_us as f64 / 1e6))
         };
+        let (id, at, bound) = (self.request_id, format!("{:.2}", self.submitted_us as f64 / 1e6), bound_ms);
         match self.answered_us {
-            Some(a) => format!(
-                "checkout #{} (submitted at {:.2} s) was answered {} ms after {from}, beyond the bound of {bound_ms} ms",
-                self.request_id,
-                self.submitted_us as f64 / 1e6,
-                (a - self.judged_from_us) / 1000
-            ),
-            None => format!(
-                "checkout #{} (submitted at {:.2} s) had no answer {bound_ms} ms after {from}",
-                self.request_id,
-                self.submitted_us as f64 / 1e6
-            ),
+            Some(a) => note!("liveness.late.answered", id, at, waited = (a - self.judged_from_us) / 1000, from, bound),
+            None => note!("liveness.late.unanswered", id, at, bound, from),
         }
     }
 }
@@ -91,26 +91,42 @@ pub struct LivenessReport {
     /// Checkouts judged (pending inside a good stretch long enough to judge them).
     pub judged: u64,
     pub first_late: Option<Late>,
-    /// What the protocol needs, in words ("a majority of servers up and connected").
+    /// What the protocol needs, in English words ("3 of n0–n4 up, every shopper up and …").
     pub needs: String,
+    /// The same, as a note for any language ([`LivenessReport::needs_in`]).
+    #[serde(skip)]
+    pub needs_note: Note,
 }
 
 impl LivenessReport {
-    /// One line for people.
+    /// One line for people, in English (the CLI's).
     pub fn describe(&self) -> String {
+        crate::i18n::render(&self.note())
+    }
+
+    /// The same line in `lang`.
+    pub fn describe_in(&self, lang: &Language) -> String {
+        lang.render(&self.note())
+    }
+
+    /// What the protocol needs, in `lang`.
+    pub fn needs_in(&self, lang: &Language) -> String {
+        lang.render(&self.needs_note)
+    }
+
+    /// The verdict as a note.
+    pub fn note(&self) -> Note {
+        let needs = self.needs_note.clone();
         match (self.verdict, self.bound_ms) {
-            (LivenessVerdict::Held, Some(b)) => format!(
-                "held: {} checkout(s) judged, each answered within {b} ms once {} (slowest {} ms)",
-                self.judged, self.needs, self.slowest_ms
-            ),
-            (LivenessVerdict::Broken, Some(b)) => match &self.first_late {
-                Some(l) => format!("BROKEN: {} ({} needed)", l.describe(b), self.needs),
-                None => "BROKEN".to_string(),
-            },
-            (_, None) => "not applicable: this protocol states no bound".to_string(),
-            (_, Some(b)) => {
-                format!("not applicable: no checkout waited inside a {b} ms stretch in which {}", self.needs)
+            (LivenessVerdict::Held, Some(bound)) => {
+                note!("liveness.held", judged = self.judged, bound, needs, slowest = self.slowest_ms)
             }
+            (LivenessVerdict::Broken, Some(b)) => match &self.first_late {
+                Some(l) => note!("liveness.broken", late = l.note(b), needs),
+                None => note!("liveness.broken_bare"),
+            },
+            (_, None) => note!("liveness.no_bound"),
+            (_, Some(bound)) => note!("liveness.not_applicable", bound, needs),
         }
     }
 }
@@ -126,7 +142,7 @@ pub struct LivenessJudge {
     slowest_us: u64,
     judged: u64,
     first_late: Option<Late>,
-    needs: String,
+    needs: Note,
 }
 
 impl LivenessJudge {
@@ -140,7 +156,7 @@ impl LivenessJudge {
             slowest_us: 0,
             judged: 0,
             first_late: None,
-            needs: needs_text(&groups),
+            needs: needs_note(&groups),
         }
     }
 
@@ -171,7 +187,8 @@ impl LivenessJudge {
             slowest_ms: self.slowest_us / 1000,
             judged: self.judged,
             first_late: self.first_late,
-            needs: self.needs,
+            needs: crate::i18n::render(&self.needs),
+            needs_note: self.needs,
         }
     }
 
@@ -237,8 +254,8 @@ pub fn bound_us(bound_ms: u64, scenario: &Scenario) -> u64 {
     (bound_ms * 1000).saturating_mul(worst) / BOUND_LATENCY_US
 }
 
-fn needs_text(groups: &[QuorumGroup]) -> String {
-    let parts: Vec<String> = groups
+fn needs_note(groups: &[QuorumGroup]) -> Note {
+    let parts: Vec<Arg> = groups
         .iter()
         .map(|g| {
             let range = if g.count == 1 {
@@ -247,15 +264,15 @@ fn needs_text(groups: &[QuorumGroup]) -> String {
                 format!("n{}–n{}", g.first, g.first + g.count - 1)
             };
             if g.need == g.count && g.count > 1 {
-                format!("all of {range}")
+                Arg::from(note!("liveness.group.all", range))
             } else if g.need == g.count {
-                range
+                Arg::from(range)
             } else {
-                format!("{} of {range}", g.need)
+                Arg::from(note!("liveness.group.some", need = g.need, range))
             }
         })
         .collect();
-    format!("{} up, every shopper up and the network whole and lossless", parts.join(" and "))
+    note!("liveness.needs", groups = Arg::List(parts))
 }
 
 /// No message loss, and no worse than the scenario's own network (`base`: a link's starting settings): duplication

@@ -243,7 +243,7 @@ fn print_report(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 f.at_us as f64 / 1000.0,
                 f.event,
                 f.node.map(|n| format!(" on node {n}")).unwrap_or_default(),
-                f.detail
+                protosim::i18n::render(&f.detail)
             )?,
         }
     }
@@ -443,7 +443,7 @@ fn cmd_hunt(a: &Args, s: &Scenario) -> ExitCode {
             "violation       {} at {:.3} s: {}",
             c.violation.invariant,
             c.violation.at_us as f64 / 1e6,
-            c.violation.detail
+            protosim::i18n::render(&c.violation.detail)
         );
         println!(
             "shrunk          {} → {} interventions in {} runs",

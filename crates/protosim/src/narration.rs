@@ -17,8 +17,9 @@
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
-/// One sentence of narration: a catalogue key and its named arguments, in the order given.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One sentence of narration: a catalogue key and its named arguments, in the order given. The default note (no
+/// key) says nothing: it renders as an empty text in every language.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Note {
     pub key: &'static str,
     /// Boxed, not a `Vec`: a note never grows, and the page keeps one per event-log line.
@@ -50,6 +51,11 @@ impl Note {
     /// A note with no arguments.
     pub fn key(key: &'static str) -> Note {
         Note { key, args: Box::new([]) }
+    }
+
+    /// Whether this is the note that says nothing ([`Note::default`]).
+    pub fn is_empty(&self) -> bool {
+        self.key.is_empty()
     }
 
     /// The argument called `name`.

@@ -124,7 +124,7 @@ pub enum Ev {
     },
     State {
         node: NodeId,
-        summary: String,
+        summary: Note,
         /// The node's state laid out for drawing, for protocols that give one.
         #[serde(skip_serializing_if = "Option::is_none")]
         detail: Option<NodeDetail>,

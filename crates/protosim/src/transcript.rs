@@ -47,9 +47,10 @@ pub fn render(names: &[String], trace: &[TraceEvent]) -> String {
                     ),
                 )
             }
-            Ev::Violation { violation } => {
-                ("-".into(), format!("VIOLATION of {}: {}", violation.invariant, violation.detail))
-            }
+            Ev::Violation { violation } => (
+                "-".into(),
+                format!("VIOLATION of {}: {}", violation.invariant, crate::i18n::render(&violation.detail)),
+            ),
             Ev::Engine { note } => ("-".into(), crate::i18n::render(note)),
             Ev::Stop { stop } => ("-".into(), format!("the run ends: {}", stop.describe())),
             Ev::Send { .. }

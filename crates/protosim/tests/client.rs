@@ -50,7 +50,7 @@ fn raft_leader_at(s: &Scenario, t_ms: u64) -> NodeId {
     let views = r.views_at(t_ms * 1000);
     views
         .iter()
-        .find(|v| v.detail.facts.iter().any(|(k, val)| *k == "role" && val == "leader"))
+        .find(|v| v.detail.role().as_deref() == Some("leader"))
         .map(|v| v.id)
         .unwrap_or_else(|| panic!("no Raft leader at {t_ms} ms: {}", s.to_json()))
 }

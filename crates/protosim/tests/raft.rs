@@ -158,7 +158,7 @@ fn the_figure_8_schedule_is_safe_with_the_correct_rule_and_unsafe_without() {
     let v = r.violations();
     let first = v.first().expect("the mistaken rule loses a committed entry");
     assert!(first.invariant == "leader-completeness" || first.invariant == "state-machine-safety", "{v:?}");
-    let index: u64 = first.detail.rsplit(' ').next().unwrap().parse().unwrap();
+    let Some(&Arg::Num(index)) = first.detail.arg("index") else { panic!("the violation names its index: {first:?}") };
     let counted = r.trace().iter().find_map(|e| match &e.ev {
         protosim::trace::Ev::Note { note, .. }
             if note.key == "raft.commit.old_term" && note.arg("index") == Some(&Arg::Num(index)) =>

@@ -171,9 +171,19 @@ impl Language {
         }
     }
 
-    /// `note` in this language.
+    /// `note` in this language (the empty note, [`Note::default`], as an empty text).
     pub fn render(&self, note: &Note) -> String {
+        if note.is_empty() {
+            return String::new();
+        }
         self.format(note.key, &note.args)
+    }
+
+    /// One typed value in this language, as a note shows it: a number as digits, a name as it is, money in the
+    /// language's form, a nested note rendered, a list joined. For values shown on their own (a node's facts, a log
+    /// cell).
+    pub fn render_arg(&self, arg: &Arg) -> String {
+        self.arg_text(arg)
     }
 
     fn format(&self, key: &str, note_args: &[(&'static str, Arg)]) -> String {

@@ -266,8 +266,8 @@ impl Protocol for AnyProtocol {
         }
         each!(self, q => on(q, st, ctx, req))
     }
-    fn summary(&self, node: NodeId, st: Option<&AnyState>, disk: &AnyDisk) -> String {
-        fn summary<Q: Member>(q: &Q, node: NodeId, st: Option<&AnyState>, disk: &AnyDisk) -> String {
+    fn summary(&self, node: NodeId, st: Option<&AnyState>, disk: &AnyDisk) -> crate::narration::Note {
+        fn summary<Q: Member>(q: &Q, node: NodeId, st: Option<&AnyState>, disk: &AnyDisk) -> crate::narration::Note {
             q.summary(node, st.map(Q::state), Q::disk(disk))
         }
         each!(self, q => summary(q, node, st, disk))

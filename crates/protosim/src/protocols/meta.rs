@@ -2,6 +2,7 @@
 //! scenario's `nodes` mean), and its liveness promise (a bound, and which servers it needs up).
 //! The registry ([`crate::protocols::info`]) hands these out; the protocols themselves import only this module.
 
+use crate::i18n::{info_key, Language};
 use crate::invariants::InvariantInfo;
 use crate::scenario::{NodeId, ProtocolKind, Scenario};
 use serde::Serialize;
@@ -238,10 +239,14 @@ pub fn every_server(_: &Scenario, servers: u16) -> Vec<QuorumGroup> {
 /// it into other languages ([`crate::i18n::info_key`]): titles (`info.title.raft`), variant explanations
 /// (`info.variant.raft.no_log_check`), invariant rules (`info.invariant.election_safety`), metric meanings and chart
 /// labels (`info.metric.raft.commit_wait.what`, `….label`), option labels and help (`info.option.paxos.proposers.label`,
-/// `….help`). The page shows each through [`crate::i18n::Language::text_or`]; `tests/narration.rs` checks that every
-/// language but English has every one.
+/// `….help`). The page shows each through the `…_in(lang)` methods below ([`ProtocolInfo::title_in`],
+/// [`ProtocolInfo::variant_in`], [`InvariantInfo::rule_in`], …), never by building a key itself;
+/// `tests/narration.rs` checks that every language but English has every one.
+///
+/// An invariant's key is its name alone, not its protocol's: the business rules (`no-oversell`, …) are declared by
+/// several protocols, always with the same rule text (`tests/narration.rs` checks it), and translated once. Should
+/// two protocols ever give one name different rules, that test fails and the key must become per protocol.
 pub fn info_texts() -> Vec<(String, &'static str)> {
-    use crate::i18n::info_key;
     let mut out = Vec::new();
     let mut push = |key: String, english: &'static str| {
         if !out.iter().any(|(k, _)| *k == key) {
@@ -249,22 +254,84 @@ pub fn info_texts() -> Vec<(String, &'static str)> {
         }
     };
     for info in super::REGISTRY {
-        let kind = info.kind.name();
-        push(info_key(&["title", kind]), info.title);
+        push(info.title_key(), info.title);
         for v in info.variants {
-            push(info_key(&["variant", kind, v.name]), v.explain);
+            push(info.variant_key(v), v.explain);
         }
         for i in info.invariants {
-            push(info_key(&["invariant", i.name]), i.rule);
+            push(i.rule_key(), i.rule);
         }
         for m in info.metrics {
-            push(info_key(&["metric", kind, m.name, "what"]), m.what);
-            push(info_key(&["metric", kind, m.name, "label"]), m.label);
+            push(info.metric_key(m, "what"), m.what);
+            push(info.metric_key(m, "label"), m.label);
         }
         for o in info.options {
-            push(info_key(&["option", kind, o.name, "label"]), o.label);
-            push(info_key(&["option", kind, o.name, "help"]), o.help);
+            push(info.option_key(o, "label"), o.label);
+            push(info.option_key(o, "help"), o.help);
         }
     }
     out
+}
+
+/// What a protocol declares in English about itself, in a reader's language: English from the module, other
+/// languages from the catalogue (`protocols.ftl`) under the key [`info_texts`] derives.
+impl ProtocolInfo {
+    fn title_key(&self) -> String {
+        info_key(&["title", self.kind.name()])
+    }
+    fn variant_key(&self, v: &VariantInfo) -> String {
+        info_key(&["variant", self.kind.name(), v.name])
+    }
+    fn metric_key(&self, m: &MetricInfo, part: &str) -> String {
+        info_key(&["metric", self.kind.name(), m.name, part])
+    }
+    fn option_key(&self, o: &OptionInfo, part: &str) -> String {
+        info_key(&["option", self.kind.name(), o.name, part])
+    }
+
+    /// Its title ("two-phase commit", "两阶段提交").
+    pub fn title_in(&self, lang: &Language) -> String {
+        lang.text_or(&self.title_key(), self.title)
+    }
+
+    /// Variant `v`'s one-line explanation (`v` one of [`ProtocolInfo::variants`]).
+    pub fn variant_in(&self, v: &VariantInfo, lang: &Language) -> String {
+        lang.text_or(&self.variant_key(v), v.explain)
+    }
+
+    /// The explanation of the variant called `name`; empty for a name it does not have.
+    pub fn variant_named_in(&self, name: &str, lang: &Language) -> String {
+        self.variants.iter().find(|v| v.name == name).map(|v| self.variant_in(v, lang)).unwrap_or_default()
+    }
+
+    /// What metric `m` measures, in a sentence (`m` one of [`ProtocolInfo::metrics`]).
+    pub fn metric_what_in(&self, m: &MetricInfo, lang: &Language) -> String {
+        lang.text_or(&self.metric_key(m, "what"), m.what)
+    }
+
+    /// Metric `m`'s chart legend, a word or two.
+    pub fn metric_label_in(&self, m: &MetricInfo, lang: &Language) -> String {
+        lang.text_or(&self.metric_key(m, "label"), m.label)
+    }
+
+    /// Option `o`'s control label (`o` one of [`ProtocolInfo::options`]).
+    pub fn option_label_in(&self, o: &OptionInfo, lang: &Language) -> String {
+        lang.text_or(&self.option_key(o, "label"), o.label)
+    }
+
+    /// What option `o` changes, in a sentence (the control's tooltip).
+    pub fn option_help_in(&self, o: &OptionInfo, lang: &Language) -> String {
+        lang.text_or(&self.option_key(o, "help"), o.help)
+    }
+}
+
+impl InvariantInfo {
+    fn rule_key(&self) -> String {
+        info_key(&["invariant", self.name])
+    }
+
+    /// The rule in words, in `lang`: English from the module, other languages from `info.invariant.<name>`.
+    pub fn rule_in(&self, lang: &Language) -> String {
+        lang.text_or(&self.rule_key(), self.rule)
+    }
 }

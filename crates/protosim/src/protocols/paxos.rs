@@ -40,6 +40,7 @@ use crate::protocols::meta::{
 };
 use crate::scenario::{NodeId, ProtocolKind, Scenario};
 use crate::vecmap::{VecMap, VecSet};
+use crate::view::fact;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
@@ -169,6 +170,14 @@ fn value_text(v: &Value) -> String {
 fn value_arg(v: &Value) -> Arg {
     match v.as_deref().map(Vec::as_slice) {
         None | Some([]) => Arg::from(note!("paxos.value.noop")),
+        _ => Arg::from(value_text(v)),
+    }
+}
+
+/// A value in a log cell: a no-op in a word, a batch by its request ids.
+fn cell_text(v: &Value) -> Arg {
+    match v.as_deref().map(Vec::as_slice) {
+        None | Some([]) => Arg::from(note!("cell.noop")),
         _ => Arg::from(value_text(v)),
     }
 }
@@ -993,64 +1002,80 @@ impl Protocol for Paxos {
         sh.client.submit(self, ctx, req);
     }
 
-    fn summary(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> String {
+    fn summary(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> Note {
         match (st, disk) {
             (Some(State::Proposer(p)), _) => {
                 let doing = match &p.attempt {
-                    Some(a) => format!(
-                        "slot {} {} {}",
-                        a.slot,
-                        if a.phase == Phase::Prepare { "prepare" } else { "accept" },
-                        ballot_text(a.ballot)
+                    Some(a) => note!(
+                        "paxos.summary.attempt",
+                        slot = a.slot,
+                        phase = if a.phase == Phase::Prepare {
+                            note!("paxos.phase.prepare")
+                        } else {
+                            note!("paxos.phase.accept")
+                        },
+                        ballot = ballot_arg(a.ballot)
                     ),
-                    None if p.backoff.is_some() => "backing off".to_string(),
-                    None => "idle".to_string(),
+                    None if p.backoff.is_some() => note!("paxos.summary.backing_off"),
+                    None => note!("summary.idle"),
                 };
-                format!("{doing} · chosen {} · applied {}", p.chosen.len(), p.applied)
+                note!("paxos.summary.proposer", doing, chosen = p.chosen.len(), applied = p.applied)
             }
-            (None, Disk::Proposer { .. }) => "down".to_string(),
+            (None, Disk::Proposer { .. }) => note!("summary.down"),
             (st, Disk::Acceptor(d)) => {
                 let a: &Acceptor = match st {
                     Some(State::Acceptor { memory: Some(m) }) => m,
-                    None if !self.durable_acceptors() => return "down · memory lost".to_string(),
+                    None if !self.durable_acceptors() => return note!("summary.memory_lost"),
                     _ => d,
                 };
-                let last = a.accepted.iter().next_back();
-                format!(
-                    "{}accepted {} slots{}",
-                    if st.is_none() { "down · disk: " } else { "" },
-                    a.accepted.len(),
-                    last.map(|(s, (b, v))| format!(" · slot {s}: {} at {}", value_text(v), ballot_text(*b)))
-                        .unwrap_or_default()
-                )
+                let slots = a.accepted.len();
+                let state = match a.accepted.iter().next_back() {
+                    Some((&slot, (b, v))) => {
+                        note!("paxos.summary.acceptor_last", slots, slot, value = value_arg(v), ballot = ballot_arg(*b))
+                    }
+                    None => note!("paxos.summary.acceptor", slots),
+                };
+                if st.is_none() {
+                    note!("summary.down_disk", state)
+                } else {
+                    state
+                }
             }
             (Some(State::Shopper(sh)), Disk::Shopper { pending }) => {
                 if pending.is_empty() {
-                    "idle".to_string()
+                    note!("summary.idle")
                 } else {
-                    format!("waiting {} · asks {}", pending.len(), self.node_name(sh.client.target(self.servers())))
+                    let target = self.node_name(sh.client.target(self.servers()));
+                    note!("summary.waiting_n_asks", n = pending.len(), target)
                 }
             }
-            (None, Disk::Shopper { pending }) => format!("down · {} on disk", pending.len()),
-            _ => String::new(),
+            (None, Disk::Shopper { pending }) => note!("summary.down_pending", n = pending.len()),
+            _ => Note::default(),
         }
     }
 
     fn detail(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> NodeDetail {
         match (st, disk) {
             (Some(State::Proposer(p)), _) => {
-                let mut facts = vec![("role", if p.leading.is_some() { "leader" } else { "proposer" }.to_string())];
+                let role = if p.leading.is_some() { note!("role.leader") } else { note!("role.proposer") };
+                let mut facts = vec![fact(note!("fact.role"), role)];
                 match &p.attempt {
                     Some(a) => {
-                        facts.push(("slot", a.slot.to_string()));
-                        facts.push(("ballot", ballot_text(a.ballot)));
-                        facts.push((
-                            "phase",
-                            if a.phase == Phase::Prepare { "1 prepare" } else { "2 accept" }.to_string(),
-                        ));
-                        facts.push(("rounds", p.rounds.get(&a.slot).copied().unwrap_or(0).to_string()));
+                        facts.push(fact(note!("fact.slot"), a.slot));
+                        facts.push(fact(note!("fact.ballot"), ballot_text(a.ballot)));
+                        let phase = if a.phase == Phase::Prepare {
+                            note!("paxos.phase.one_prepare")
+                        } else {
+                            note!("paxos.phase.two_accept")
+                        };
+                        facts.push(fact(note!("fact.phase"), phase));
+                        facts.push(fact(note!("fact.rounds"), p.rounds.get(&a.slot).copied().unwrap_or(0)));
                     }
-                    None => facts.push(("phase", if p.backoff.is_some() { "back-off" } else { "idle" }.to_string())),
+                    None => {
+                        let phase =
+                            if p.backoff.is_some() { note!("paxos.phase.backoff") } else { note!("summary.idle") };
+                        facts.push(fact(note!("fact.phase"), phase))
+                    }
                 }
                 let first = p.chosen.keys().next_back().map_or(1, |&l| l.saturating_sub(9).max(1));
                 let log = p
@@ -1059,11 +1084,11 @@ impl Protocol for Paxos {
                     .map(|(&s, v)| LogCell {
                         index: s,
                         term: u64::from(p.rounds.get(&s).copied().unwrap_or(0)),
-                        text: value_text(v),
+                        text: cell_text(v),
                         committed: s <= p.applied,
                     })
                     .collect();
-                NodeDetail { facts, log, legend: "rounds · filled: applied", ..NodeDetail::default() }
+                NodeDetail { facts, log, legend: Some(note!("paxos.legend.proposer")), ..NodeDetail::default() }
             }
             (st, Disk::Acceptor(d)) => {
                 let a: &Acceptor = match st {
@@ -1074,17 +1099,17 @@ impl Protocol for Paxos {
                 let last_slot = a.accepted.keys().next_back().copied().unwrap_or(0);
                 let promised = a.promise_for(last_slot.max(1));
                 let facts = vec![
-                    ("role", if st.is_some() { "acceptor" } else { "down" }.to_string()),
-                    ("promised", ballot_text(promised)),
-                    ("accepted", a.accepted.len().to_string()),
+                    fact(note!("fact.role"), if st.is_some() { note!("role.acceptor") } else { note!("role.down") }),
+                    fact(note!("fact.promised"), ballot_text(promised)),
+                    fact(note!("fact.accepted"), a.accepted.len()),
                 ];
                 let first = last_slot.saturating_sub(9).max(1);
                 let log = a
                     .accepted
                     .range(first..)
-                    .map(|(&s, (b, v))| LogCell { index: s, term: b.0, text: value_text(v), committed: false })
+                    .map(|(&s, (b, v))| LogCell { index: s, term: b.0, text: cell_text(v), committed: false })
                     .collect();
-                NodeDetail { facts, log, legend: "ballot round", ..NodeDetail::default() }
+                NodeDetail { facts, log, legend: Some(note!("paxos.legend.acceptor")), ..NodeDetail::default() }
             }
             _ => NodeDetail::default(),
         }
@@ -1111,10 +1136,11 @@ impl Protocol for Paxos {
                         Some(&other) if other != vid => out.push(Violation::new(
                             &ONE_VALUE,
                             Some(node),
-                            format!(
-                                "slot {slot}: {} is chosen at ballot {}, but a different value was chosen there before",
-                                value_text(value),
-                                ballot_text(*ballot)
+                            note!(
+                                "paxos.violation.two_values",
+                                slot,
+                                value = value_arg(value),
+                                ballot = ballot_arg(*ballot)
                             ),
                         )),
                         Some(_) => {}
@@ -1133,7 +1159,7 @@ impl Protocol for Paxos {
                 out.push(Violation::new(
                     &LEARNERS_AGREE,
                     Some(node),
-                    format!("{} learned slot {slot} as a value that was not chosen there", self.node_name(node)),
+                    note!("paxos.violation.learned", node = self.node_name(node), slot),
                 ));
             }
         }

@@ -15,7 +15,8 @@ pub struct NodeView {
     pub name: String,
     pub role: Role,
     pub up: bool,
-    pub summary: String,
+    /// Its state at a glance, rendered in the reader's language.
+    pub summary: crate::narration::Note,
     pub detail: NodeDetail,
 }
 

@@ -16,7 +16,7 @@
 use crate::domain::{rules, Catalogue, CheckoutRequest, Outcome, RequestId, Shop};
 use crate::engine::{CheckView, Ctx, Message, MsgKind, Protocol, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
-use crate::narration::Note;
+use crate::narration::{Arg, Note};
 use crate::note;
 use crate::protocols::client::{shopper_spelling, Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
 use crate::protocols::meta::{crash_between, plain, ProtocolInfo, Trial, VariantInfo};
@@ -296,41 +296,40 @@ impl Protocol for SingleDb {
         client.submit(self, ctx, req);
     }
 
-    fn summary(&self, node: NodeId, st: Option<&State>, disk: &Disk) -> String {
+    fn summary(&self, node: NodeId, st: Option<&State>, disk: &Disk) -> Note {
         match (st, disk) {
-            (_, Disk::Db { .. }) => {
-                let up = st.is_some();
-                match self.shop_ref(st, disk) {
-                    Some(shop) => {
-                        let stock: Vec<String> = shop.stock.iter().map(|s| s.to_string()).collect();
-                        format!(
-                            "{}{} orders, {} confirmed · stock {}",
-                            if up { "" } else { "down · on disk: " },
-                            shop.orders.len(),
-                            shop.confirmed_count(),
-                            stock.join("/")
-                        )
+            (_, Disk::Db { .. }) => match self.shop_ref(st, disk) {
+                Some(shop) => {
+                    let stock: Vec<String> = shop.stock.iter().map(|s| s.to_string()).collect();
+                    let state = note!(
+                        "single.summary.db",
+                        orders = shop.orders.len(),
+                        confirmed = shop.confirmed_count(),
+                        stock = stock.join("/")
+                    );
+                    if st.is_some() {
+                        state
+                    } else {
+                        note!("summary.down_disk", state)
                     }
-                    None => "down · memory lost".to_string(),
                 }
-            }
-            (None, _) => "down".to_string(),
-            (_, Disk::Shopper { pending }) if pending.is_empty() => "idle".to_string(),
+                None => note!("summary.memory_lost"),
+            },
+            (None, _) => note!("summary.down"),
+            (_, Disk::Shopper { pending }) if pending.is_empty() => note!("summary.idle"),
             (Some(State::Shopper { client }), Disk::Shopper { pending }) => {
-                let parts: Vec<String> = pending
+                let parts: Vec<Arg> = pending
                     .ids()
                     .take(3)
                     .map(|id| match client.attempts(id) {
-                        n if n > 1 => format!("#{id} try {n}"),
-                        _ => format!("#{id}"),
+                        n if n > 1 => Arg::from(note!("single.summary.try", id, n)),
+                        _ => Arg::from(format!("#{id}")),
                     })
                     .collect();
                 let more = if pending.len() > 3 { format!(" +{}", pending.len() - 3) } else { String::new() };
-                format!("waiting {}{more}", parts.join(", "))
+                note!("single.summary.waiting", waiting = Arg::List(parts), more)
             }
-            (Some(State::Db { .. }), Disk::Shopper { .. }) => {
-                format!("node {node}")
-            }
+            (Some(State::Db { .. }), Disk::Shopper { .. }) => note!("single.summary.node", node),
         }
     }
 
@@ -359,13 +358,7 @@ impl Protocol for SingleDb {
         }
         for &id in &c.confirmed[c.verified..] {
             if !shop.order_for(id).is_some_and(|(_, o)| o.answer.is_confirmed()) {
-                out.push(Violation::new(
-                    &DURABLE,
-                    Some(DB),
-                    format!(
-                        "request #{id} was confirmed to its shopper, but the database has no confirmed order for it"
-                    ),
-                ));
+                out.push(Violation::new(&DURABLE, Some(DB), note!("single.violation.lost", id)));
                 break;
             }
         }

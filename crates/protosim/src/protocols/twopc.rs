@@ -26,7 +26,7 @@
 //! - `commit-on-own-check`: the seed article's §4.3 — a participant commits as soon as its own check passes, without
 //!   waiting for the global decision.
 
-use crate::domain::{cents, rules, AbortReason, Catalogue, CheckoutRequest, Outcome, RequestId};
+use crate::domain::{rules, AbortReason, Catalogue, CheckoutRequest, Outcome, RequestId};
 use crate::engine::{CheckView, Ctx, LogCell, Message, MsgKind, NodeDetail, Protocol, TimerId, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
 use crate::narration::{Arg, Note};
@@ -35,6 +35,7 @@ use crate::protocols::client::{shopper_spelling, Client, Outbox, RetryPolicy, Se
 use crate::protocols::meta::{plain, OptionInfo, OptionStore, OptionValues, ProtocolInfo, Trial, VariantInfo};
 use crate::scenario::{Action, Intervention, Line, NodeId, ProtocolKind, Scenario};
 use crate::vecmap::{VecMap, VecSet};
+use crate::view::fact;
 
 pub const ATOMICITY: InvariantInfo = InvariantInfo {
     name: "atomicity",
@@ -905,30 +906,34 @@ impl Protocol for TwoPc {
         sh.client.submit(self, ctx, req);
     }
 
-    fn summary(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> String {
-        let down = if st.is_none() { "down · " } else { "" };
-        match disk {
+    fn summary(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> Note {
+        let state = match disk {
             Disk::Coordinator { log } => {
                 let open = log.values().filter(|t| t.decision.is_none()).count();
                 let commits = log.values().filter(|t| t.decision == Some(true)).count();
-                format!("{down}{} txns · {commits} committed · {open} undecided", log.len())
+                note!("twopc.summary.coordinator", txns = log.len(), commits, open)
             }
             Disk::Participant(l) => {
                 let prepared = l.txns.values().filter(|t| t.state == PState::Prepared).count();
-                let rows: Vec<String> = if l.wallets.is_empty() {
-                    l.stock.iter().map(|(i, s)| format!("{i}:{s}")).collect()
+                if l.wallets.is_empty() {
+                    let rows: Vec<String> = l.stock.iter().map(|(i, s)| format!("{i}:{s}")).collect();
+                    note!("twopc.summary.inventory", prepared, stock = rows.join(" "))
                 } else {
-                    vec![format!("revenue {}", cents(l.revenue.max(0) as u64))]
-                };
-                format!("{down}{prepared} uncertain · {}", rows.join(" "))
+                    note!("twopc.summary.payments", prepared, revenue = Arg::Cents(l.revenue.max(0) as u64))
+                }
             }
-            Disk::Shopper { pending } if pending.is_empty() => format!("{down}idle"),
-            Disk::Shopper { pending } => format!("{down}waiting {}", pending.len()),
+            Disk::Shopper { pending } if pending.is_empty() => note!("summary.idle"),
+            Disk::Shopper { pending } => note!("summary.waiting", n = pending.len()),
+        };
+        if st.is_none() {
+            note!("summary.down_then", state)
+        } else {
+            state
         }
     }
 
     fn detail(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> NodeDetail {
-        let role = |r: &str| if st.is_some() { r.to_string() } else { "down".to_string() };
+        let role = |r: Note| if st.is_some() { r } else { note!("role.down") };
         match disk {
             Disk::Coordinator { log } => {
                 let first = log.keys().rev().nth(9).copied().unwrap_or(0);
@@ -941,7 +946,7 @@ impl Protocol for TwoPc {
                             Some(false) => 5,
                             None => 0,
                         },
-                        text: format!("#{id}"),
+                        text: Arg::from(format!("#{id}")),
                         committed: t.decision.is_some(),
                     })
                     .collect();
@@ -949,13 +954,13 @@ impl Protocol for TwoPc {
                 NodeDetail {
                     blocked_since_us: None,
                     facts: vec![
-                        ("role", role("coordinator")),
-                        ("txns", log.len().to_string()),
-                        ("undecided", open.to_string()),
+                        fact(note!("fact.role"), role(note!("role.coordinator"))),
+                        fact(note!("fact.txns"), log.len()),
+                        fact(note!("fact.undecided"), open),
                     ],
                     log: cells,
                     timer: None,
-                    legend: "blue commit · pink abort",
+                    legend: Some(note!("twopc.legend.coordinator")),
                     ..NodeDetail::default()
                 }
             }
@@ -968,7 +973,11 @@ impl Protocol for TwoPc {
                         Work::Pay { amount, .. } => *amount as i64,
                     })
                     .sum();
-                let held_text = if l.wallets.is_empty() { format!("{held} units") } else { cents(held as u64) };
+                let held = if l.wallets.is_empty() {
+                    Arg::from(note!("twopc.held.units", units = held.max(0) as u64))
+                } else {
+                    Arg::Cents(held.max(0) as u64)
+                };
                 let first = l.txns.keys().rev().nth(9).copied().unwrap_or(0);
                 let cells = l
                     .txns
@@ -980,20 +989,21 @@ impl Protocol for TwoPc {
                             PState::Aborted => 5,
                             PState::Prepared => 2,
                         },
-                        text: format!("#{id}"),
+                        text: Arg::from(format!("#{id}")),
                         committed: t.state != PState::Prepared,
                     })
                     .collect();
+                let kind = if l.wallets.is_empty() { note!("role.inventory") } else { note!("role.payments") };
                 NodeDetail {
                     blocked_since_us: prepared.iter().map(|t| t.prepared_us).min(),
                     facts: vec![
-                        ("role", role(if l.wallets.is_empty() { "inventory" } else { "payments" })),
-                        ("uncertain", prepared.len().to_string()),
-                        ("holding", held_text),
+                        fact(note!("fact.role"), role(kind)),
+                        fact(note!("fact.uncertain"), prepared.len()),
+                        fact(note!("fact.holding"), held),
                     ],
                     log: cells,
                     timer: None,
-                    legend: "hollow = uncertain",
+                    legend: Some(note!("twopc.legend.participant")),
                     ..NodeDetail::default()
                 }
             }
@@ -1005,31 +1015,24 @@ impl Protocol for TwoPc {
         let Some(node) = touched else { return };
         let c = &mut *w.checker;
         let (state, disk) = w.nodes.get_mut(usize::from(node));
-        let outcome = |seen: &mut VecMap<TxnId, (bool, bool)>,
-                       txn: TxnId,
-                       commit: bool,
-                       who: String,
-                       out: &mut Vec<Violation>| {
-            let e = seen.entry(txn).or_default();
-            if commit {
-                e.0 = true;
-            } else {
-                e.1 = true;
-            }
-            if e.0 && e.1 {
-                out.push(Violation::new(
-                    &ATOMICITY,
-                    Some(node),
-                    format!("txn #{txn} is committed in one place and aborted in another ({who})"),
-                ));
-            }
-        };
+        let outcome =
+            |seen: &mut VecMap<TxnId, (bool, bool)>, txn: TxnId, commit: bool, who: Arg, out: &mut Vec<Violation>| {
+                let e = seen.entry(txn).or_default();
+                if commit {
+                    e.0 = true;
+                } else {
+                    e.1 = true;
+                }
+                if e.0 && e.1 {
+                    out.push(Violation::new(&ATOMICITY, Some(node), note!("twopc.violation.atomicity", txn, who)));
+                }
+            };
         match (state, disk) {
             (Some(State::Coordinator(co)), Disk::Coordinator { log }) => {
                 for txn in std::mem::take(&mut co.dirty) {
                     let d = log.get(&txn).and_then(|t| t.decision).or(co.unlogged.get(&txn).map(|u| u.0));
                     if let Some(commit) = d {
-                        outcome(&mut c.seen, txn, commit, "the coordinator decided".to_string(), out);
+                        outcome(&mut c.seen, txn, commit, Arg::from(note!("twopc.violation.by_coordinator")), out);
                     }
                 }
             }
@@ -1067,8 +1070,8 @@ impl Protocol for TwoPc {
                         }
                     }
                     match t.state {
-                        PState::Committed => outcome(&mut c.seen, txn, true, self.node_name(node), out),
-                        PState::Aborted => outcome(&mut c.seen, txn, false, self.node_name(node), out),
+                        PState::Committed => outcome(&mut c.seen, txn, true, Arg::from(self.node_name(node)), out),
+                        PState::Aborted => outcome(&mut c.seen, txn, false, Arg::from(self.node_name(node)), out),
                         PState::Prepared => {}
                     }
                 }
@@ -1085,7 +1088,11 @@ impl TwoPc {
     fn check_ledger(&self, c: &Checker, node: NodeId, l: &Ledger, out: &mut Vec<Violation>) {
         for (&item, &on_hand) in &l.stock {
             if on_hand < 0 {
-                out.push(Violation::new(&rules::NO_OVERSELL, Some(node), format!("item {item} has stock {on_hand}")));
+                out.push(Violation::new(
+                    &rules::NO_OVERSELL,
+                    Some(node),
+                    note!("violation.negative_stock", item, stock = on_hand.to_string()),
+                ));
             }
             let held = c.held_stock.get(&(node, item)).copied().unwrap_or(0);
             let sold = c.sold_stock.get(&(node, item)).copied().unwrap_or(0);
@@ -1094,7 +1101,14 @@ impl TwoPc {
                 out.push(Violation::new(
                     &RESERVATIONS,
                     Some(node),
-                    format!("item {item}: {on_hand} on hand + {held} held + {sold} sold ≠ {start} at the start"),
+                    note!(
+                        "twopc.violation.stock_ledger",
+                        item,
+                        on_hand = on_hand.to_string(),
+                        held = held.to_string(),
+                        sold = sold.to_string(),
+                        start = start.to_string()
+                    ),
                 ));
             }
         }
@@ -1105,9 +1119,12 @@ impl TwoPc {
                 out.push(Violation::new(
                     &RESERVATIONS,
                     Some(node),
-                    format!(
-                        "wallets {wallets} + held {} + revenue {} ≠ {start} cents at the start",
-                        c.held_cents, l.revenue
+                    note!(
+                        "twopc.violation.money_ledger",
+                        wallets = wallets.to_string(),
+                        held = c.held_cents.to_string(),
+                        revenue = l.revenue.to_string(),
+                        start = start.to_string()
                     ),
                 ));
             }
@@ -1115,7 +1132,11 @@ impl TwoPc {
                 out.push(Violation::new(
                     &rules::MONEY_CONSERVED,
                     Some(node),
-                    format!("revenue {} ≠ {} captured by committed transactions", l.revenue, c.captured_cents),
+                    note!(
+                        "twopc.violation.revenue",
+                        revenue = l.revenue.to_string(),
+                        captured = c.captured_cents.to_string()
+                    ),
                 ));
             }
         }

@@ -280,6 +280,6 @@ log-network-all = every link: latency { $min_ms }–{ $max_ms } ms, loss { $loss
 log-network-link = link { $from } → { $to }: latency { $min_ms }–{ $max_ms } ms, loss { $loss }%, duplication { $dup }%
 log-submit = { $node } starts checkout #{ $id }: customer { $customer } buys { $basket }
 log-outcome = { $node }: checkout #{ $id } { $outcome } in { $ms } ms
-log-violation = { $text }
+log-violation = ⚠ { $invariant } broken: { $detail }
 log-stop-end = the run ends: reached the end of the scenario's time
 log-stop-limit = the run ends: stopped early: the limit { $what } = { $value } was reached

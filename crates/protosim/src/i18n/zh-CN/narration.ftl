@@ -235,6 +235,6 @@ log-network-all = 所有链路：延迟 { $min_ms }–{ $max_ms } 毫秒，丢�
 log-network-link = 链路 { $from } → { $to }：延迟 { $min_ms }–{ $max_ms } 毫秒，丢包 { $loss }%，重复 { $dup }%
 log-submit = { $node } 发起结账 #{ $id }：顾客 { $customer } 购买 { $basket }
 log-outcome = { $node }：结账 #{ $id } { $outcome }，用时 { $ms } 毫秒
-log-violation = { $text }
+log-violation = ⚠ { $invariant } 被破坏：{ $detail }
 log-stop-end = 运行结束：已到达场景设定的时间
 log-stop-limit = 运行结束：提前停止，已达到上限 { $what } = { $value }

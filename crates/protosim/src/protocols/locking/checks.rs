@@ -1,9 +1,11 @@
 //! The invariants checked after every event: mutual exclusion, no lost update, no deadlock left standing, and the
 //! business rules (no oversell, money conserved, confirmed exactly when taken and paid, no double charge).
 
-use crate::domain::{cents, rules, Outcome, RequestId};
+use crate::domain::{rules, Outcome, RequestId};
 use crate::engine::CheckView;
 use crate::invariants::Violation;
+use crate::narration::Arg;
+use crate::note;
 use crate::scenario::NodeId;
 use crate::vecmap::VecSet;
 
@@ -50,12 +52,12 @@ impl Locking {
         for (row, l) in &lm.rows {
             let x = l.holders.iter().filter(|(_, m, _)| *m == Mode::Exclusive).count();
             if x > 1 || (x == 1 && l.holders.len() > 1) {
-                let who: Vec<String> =
-                    l.holders.iter().map(|(t, m, _)| format!("{} {}", m.letter(), txn_name(*t))).collect();
+                let who: Vec<Arg> =
+                    l.holders.iter().map(|(t, m, _)| Arg::from(format!("{} {}", m.letter(), txn_name(*t)))).collect();
                 out.push(Violation::new(
                     &MUTUAL_EXCLUSION,
                     Some(LOCKS),
-                    format!("{} is held by {}", self.row_name(*row), who.join(" and ")),
+                    note!("locking.violation.two_holders", row = self.row_name(*row), holders = who),
                 ));
             }
         }
@@ -65,15 +67,15 @@ impl Locking {
             let formed = cycle.iter().filter_map(|t| lm.txns.get(t)?.waiting.map(|w| w.1)).max().unwrap_or(now);
             let bound = self.deadlock_bound_us();
             if now - formed > bound {
-                let names: Vec<String> = cycle.iter().map(|t| txn_name(*t)).collect();
+                let cycle = Arg::Chain(cycle.iter().map(|t| Arg::from(txn_name(*t))).collect());
                 out.push(Violation::new(
                     &NO_DEADLOCK,
                     Some(LOCKS),
-                    format!(
-                        "{} have waited for each other for {} ms, past the bound of {} ms",
-                        names.join(" → "),
-                        (now - formed) / 1000,
-                        bound / 1000
+                    note!(
+                        "locking.violation.deadlock",
+                        cycle,
+                        waited_ms = (now - formed) / 1000,
+                        bound_ms = bound / 1000
                     ),
                 ));
             }
@@ -94,10 +96,13 @@ impl Locking {
             out.push(Violation::new(
                 &NO_LOST_UPDATE,
                 Some(self.node_of(row)),
-                format!(
-                    "{} is {effective}, but {} at the start minus {taken} taken by committed checkouts is {expected}",
-                    self.row_name(row),
-                    self.initial(row)
+                note!(
+                    "locking.violation.lost_update",
+                    row = self.row_name(row),
+                    value = effective.to_string(),
+                    start = self.initial(row).to_string(),
+                    taken = taken.to_string(),
+                    expected = expected.to_string()
                 ),
             ));
         }
@@ -105,7 +110,12 @@ impl Locking {
             out.push(Violation::new(
                 &rules::NO_OVERSELL,
                 Some(self.node_of(row)),
-                format!("committed checkouts took {taken} {}, only {} existed", self.row_name(row), self.initial(row)),
+                note!(
+                    "locking.violation.oversold",
+                    taken = taken.to_string(),
+                    row = self.row_name(row),
+                    start = self.initial(row).to_string()
+                ),
             ));
         }
         if row < WALLET_BASE {
@@ -126,12 +136,12 @@ impl Locking {
             out.push(Violation::new(
                 &rules::MONEY_CONSERVED,
                 Some(node),
-                format!(
-                    "wallets hold {} and revenue is {}: {} ≠ {} at the start",
-                    cents(total.max(0) as u64),
-                    cents(c.revenue.max(0) as u64),
-                    total + c.revenue,
-                    start
+                note!(
+                    "locking.violation.money",
+                    wallets = Arg::Cents(total.max(0) as u64),
+                    revenue = Arg::Cents(c.revenue.max(0) as u64),
+                    sum = (total + c.revenue).to_string(),
+                    start = start.to_string()
                 ),
             ));
         }
@@ -157,14 +167,14 @@ fn check_commit(
         out.push(Violation::new(
             &rules::NO_DOUBLE_CHARGE,
             Some(node),
-            format!("checkout #{req} committed twice: {} and {}", txn_name(first), txn_name(txn)),
+            note!("locking.violation.twice", req, first = txn_name(first), second = txn_name(txn)),
         ));
     }
     if c.answered.get(&req) == Some(&false) {
         out.push(Violation::new(
             &rules::CONFIRMED_EXACTLY,
             Some(node),
-            format!("checkout #{req} was told it failed, but {} committed", txn_name(txn)),
+            note!("locking.violation.failed_but_committed", req, txn = txn_name(txn)),
         ));
     }
     for &(row, delta) in &r.deltas {
@@ -185,12 +195,17 @@ impl Locking {
                 (true, None) => out.push(Violation::new(
                     &rules::CONFIRMED_EXACTLY,
                     None,
-                    format!("checkout #{req} was confirmed, but no transaction of it committed"),
+                    note!("locking.violation.confirmed_uncommitted", req = *req),
                 )),
                 (false, Some(txn)) => out.push(Violation::new(
                     &rules::CONFIRMED_EXACTLY,
                     None,
-                    format!("checkout #{req} was told “{}”, but {} committed", outcome.short(), txn_name(*txn)),
+                    note!(
+                        "locking.violation.told_but_committed",
+                        req = *req,
+                        outcome = outcome.note(),
+                        txn = txn_name(*txn)
+                    ),
                 )),
                 _ => {}
             }

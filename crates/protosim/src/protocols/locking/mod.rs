@@ -231,7 +231,7 @@ impl Protocol for Locking {
         });
         self.start(vol, ctx, id);
     }
-    fn summary(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> String {
+    fn summary(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> crate::narration::Note {
         self.summary_text(st, disk)
     }
 

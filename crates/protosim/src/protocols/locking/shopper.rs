@@ -429,15 +429,4 @@ impl Locking {
             Phase::Backoff => note!("locking.phase.backoff"),
         }
     }
-
-    pub(super) fn phase_text(p: Phase) -> &'static str {
-        match p {
-            Phase::Locking(_) => "locking",
-            Phase::Reading => "reading",
-            Phase::Unlocking => "unlocking",
-            Phase::Prewriting => "writing",
-            Phase::Committing => "committing",
-            Phase::Backoff => "backing off",
-        }
-    }
 }

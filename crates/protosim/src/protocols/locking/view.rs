@@ -1,22 +1,24 @@
-//! How a lock manager, a storage node and a shopper are drawn: the one-line summary and the node box (the lock
+//! How a lock manager, a storage node and a shopper are drawn (as notes, in no language yet): the one-line summary and the node box (the lock
 //! table with its wait-for graph, rows with values and versions, a shopper's running transaction).
 
 use crate::engine::{NodeDetail, TableLine, WaitEdge};
+use crate::narration::Note;
+use crate::note;
 use crate::vecmap::VecSet;
+use crate::view::fact;
 
 use super::types::*;
 
 impl Locking {
     /// The one line a node box shows ([`crate::engine::Protocol::summary`]).
-    pub(super) fn summary_text(&self, st: Option<&State>, disk: &Disk) -> String {
-        let down = if st.is_none() { "down · " } else { "" };
-        match (st, disk) {
+    pub(super) fn summary_text(&self, st: Option<&State>, disk: &Disk) -> Note {
+        let state = match (st, disk) {
             (Some(State::Locks(lm)), _) => {
                 let held: usize = lm.rows.values().map(|l| l.holders.len()).sum();
                 let queued: usize = lm.rows.values().map(|l| l.queue.len()).sum();
-                format!("{held} locks held · {queued} waiting")
+                return note!("locking.summary.locks", held, queued);
             }
-            (_, Disk::Locks { next_token, .. }) => format!("{down}token {next_token}"),
+            (_, Disk::Locks { next_token, .. }) => note!("locking.summary.token", token = *next_token),
             (_, Disk::Store(s)) => {
                 let pending = s.cells.values().filter(|c| c.intent.is_some()).count();
                 let rows: Vec<String> = s
@@ -25,19 +27,25 @@ impl Locking {
                     .filter(|(r, _)| **r < WALLET_BASE)
                     .map(|(r, c)| format!("{}:{}", self.row_name(*r), c.value))
                     .collect();
-                format!("{down}{pending} pending · {}", rows.join(" "))
+                note!("locking.summary.store", pending, rows = rows.join(" "))
             }
-            (_, Disk::Shopper { jobs }) if jobs.is_empty() => format!("{down}idle"),
+            (_, Disk::Shopper { jobs }) if jobs.is_empty() => note!("summary.idle"),
             (_, Disk::Shopper { jobs }) => {
                 let j = jobs.values().next().expect("not empty");
-                format!("{down}{} {} · {} running", txn_name(j.a.txn), Self::phase_text(j.a.phase), jobs.len())
+                let (txn, phase) = (txn_name(j.a.txn), Self::phase_note(j.a.phase));
+                note!("locking.summary.shopper", txn, phase, running = jobs.len())
             }
+        };
+        if st.is_none() {
+            note!("summary.down_then", state)
+        } else {
+            state
         }
     }
 
     /// The node box and inspector contents ([`crate::engine::Protocol::detail`]).
     pub(super) fn detail_of(&self, st: Option<&State>, disk: &Disk) -> NodeDetail {
-        let role = |r: &str| if st.is_some() { r.to_string() } else { "down".to_string() };
+        let role = |r: Note| if st.is_some() { r } else { note!("role.down") };
         match (st, disk) {
             (st, Disk::Locks { next_token, .. }) => {
                 let empty = LockMgr::default();
@@ -61,13 +69,13 @@ impl Locking {
                 let queued: usize = lm.rows.values().map(|l| l.queue.len()).sum();
                 NodeDetail {
                     facts: vec![
-                        ("role", role("lock manager")),
-                        ("held", held.to_string()),
-                        ("waiting", queued.to_string()),
-                        ("token", next_token.to_string()),
-                        ("deadlocks", self.strategy.name().to_string()),
+                        fact(note!("fact.role"), role(note!("role.lock_manager"))),
+                        fact(note!("fact.held"), held),
+                        fact(note!("fact.waiting"), queued),
+                        fact(note!("fact.token"), *next_token),
+                        fact(note!("fact.deadlocks"), self.strategy.name().to_string()),
                     ],
-                    legend: "holder ← queue · t = fencing token",
+                    legend: Some(note!("locking.legend.locks")),
                     table,
                     waits,
                     ..NodeDetail::default()
@@ -78,12 +86,19 @@ impl Locking {
                     .cells
                     .iter()
                     .map(|(row, c)| {
-                        let mut text = format!("{} v{}", c.value, c.version);
-                        if self.fencing() && c.fence > 0 {
-                            text.push_str(&format!(" fence t{}", c.fence));
-                        }
+                        let (value, version) = (c.value.to_string(), c.version);
+                        let mut text = if self.fencing() && c.fence > 0 {
+                            note!("locking.cell.fenced", value, version, fence = c.fence)
+                        } else {
+                            note!("locking.cell", value, version)
+                        };
                         if let Some(i) = &c.intent {
-                            text.push_str(&format!(" ✎{}→{}", txn_name(i.txn), i.value));
+                            text = note!(
+                                "locking.cell.intent",
+                                cell = text,
+                                txn = txn_name(i.txn),
+                                to = i.value.to_string()
+                            );
                         }
                         TableLine { key: self.row_name(*row), text, hot: c.intent.is_some() }
                     })
@@ -92,12 +107,12 @@ impl Locking {
                 let commits = s.records.values().filter(|r| r.committed).count();
                 NodeDetail {
                     facts: vec![
-                        ("role", role("storage")),
-                        ("pending", pending.to_string()),
-                        ("commits", commits.to_string()),
-                        ("refused", s.refused.to_string()),
+                        fact(note!("fact.role"), role(note!("role.storage"))),
+                        fact(note!("fact.pending"), pending),
+                        fact(note!("fact.commits"), commits),
+                        fact(note!("fact.refused"), s.refused),
                     ],
-                    legend: "value v=version · ✎ pending write",
+                    legend: Some(note!("locking.legend.store")),
                     table,
                     ..NodeDetail::default()
                 }
@@ -111,12 +126,15 @@ impl Locking {
                     .take(2)
                     .map(|j| TableLine {
                         key: txn_name(j.a.txn),
-                        text: format!("{} · try {}", Self::phase_text(j.a.phase), j.failed + 1),
+                        text: note!("locking.job", phase = Self::phase_note(j.a.phase), attempt = j.failed + 1),
                         hot: j.failed > 0,
                     })
                     .collect();
                 NodeDetail {
-                    facts: vec![("role", role("shopper")), ("running", jobs.len().to_string())],
+                    facts: vec![
+                        fact(note!("fact.role"), role(note!("role.shopper"))),
+                        fact(note!("fact.running"), jobs.len()),
+                    ],
                     table,
                     ..NodeDetail::default()
                 }
@@ -135,12 +153,13 @@ impl Locking {
             let holders: Vec<String> =
                 l.holders.iter().map(|(t, m, tok)| format!("{} {} t{tok}", m.letter(), txn_name(*t))).collect();
             let queue: Vec<String> = l.queue.iter().map(|(t, _)| txn_name(*t)).collect();
-            let mut text = if holders.is_empty() { "free".to_string() } else { holders.join(", ") };
-            if let Some(f) = l.fencing {
-                text = format!("fencing ≥t{f}");
-            }
+            let mut text = match l.fencing {
+                Some(token) => note!("locking.row.fencing", token),
+                None if holders.is_empty() => note!("locking.row.free"),
+                None => note!("locking.row.held", holders = holders.join(", ")),
+            };
             if !queue.is_empty() {
-                text.push_str(&format!(" ← {}", queue.join(" ")));
+                text = note!("locking.row.queue", row = text, queue = queue.join(" "));
             }
             let hot = l.fencing.is_some()
                 || l.holders.iter().any(|(t, _, _)| cycle.contains(t))

@@ -6,6 +6,7 @@ use super::log::RaftLog;
 use super::types::*;
 use crate::engine::{CheckNodes, CheckView};
 use crate::invariants::Violation;
+use crate::note;
 use crate::scenario::NodeId;
 
 impl Raft {
@@ -55,11 +56,7 @@ impl Raft {
                         out.push(Violation::new(
                             &LOG_MATCHING,
                             Some(node),
-                            format!(
-                                "n{node} and n{j} both have an entry of term {} at index {idx}, but their logs \
-                                 differ before it",
-                                mine.term
-                            ),
+                            note!("raft.violation.log_matching", node, other = j, term = mine.term, index = idx),
                         ));
                         return;
                     }
@@ -97,9 +94,7 @@ impl Raft {
                     out.push(Violation::new(
                         &STATE_MACHINE_SAFETY,
                         Some(node),
-                        format!(
-                            "n{node} holds a different committed entry at index {idx} than another server committed"
-                        ),
+                        note!("raft.violation.committed", node, index = idx),
                     ));
                     break;
                 }
@@ -113,10 +108,7 @@ impl Raft {
                     out.push(Violation::new(
                         &STATE_MACHINE_SAFETY,
                         Some(node),
-                        format!(
-                            "n{node} applied a different entry at index {} than another server did",
-                            s.last_applied
-                        ),
+                        note!("raft.violation.applied", node, index = s.last_applied),
                     ));
                 }
             }
@@ -131,7 +123,7 @@ fn check_leader(c: &mut Checker, node: NodeId, term: u64, log: &RaftLog, out: &m
         Some(&other) if other != node => out.push(Violation::new(
             &ELECTION_SAFETY,
             Some(node),
-            format!("n{node} and n{other} were both elected leader of term {term}"),
+            note!("raft.violation.two_leaders", node, other, term),
         )),
         Some(_) => {}
         None => {
@@ -145,7 +137,7 @@ fn check_leader(c: &mut Checker, node: NodeId, term: u64, log: &RaftLog, out: &m
                 out.push(Violation::new(
                     &LEADER_COMPLETENESS,
                     Some(node),
-                    format!("n{node} leads term {term} without the entry committed at index {idx}"),
+                    note!("raft.violation.incomplete_leader", node, term, index = idx),
                 ));
                 break;
             }

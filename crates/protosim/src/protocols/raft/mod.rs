@@ -43,10 +43,12 @@ pub use types::*;
 use crate::domain::{Catalogue, CheckoutRequest, Shop};
 use crate::engine::{CheckView, Ctx, LogCell, NodeDetail, Protocol};
 use crate::invariants::{InvariantInfo, Violation};
+use crate::narration::{Arg, Note};
 use crate::note;
 use crate::protocols::client::{shopper_spelling, Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
 use crate::scenario::{NodeId, Scenario};
 use crate::vecmap::{VecMap, VecSet};
+use crate::view::fact;
 use follower::Append;
 
 impl Raft {
@@ -200,29 +202,32 @@ impl Protocol for Raft {
         sh.client.submit(self, ctx, req);
     }
 
-    fn summary(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> String {
+    fn summary(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> Note {
         match (st, disk) {
-            (Some(State::Server(s)), Disk::Server { current_term, voted_for, log }) => format!(
-                "{} t{current_term}{} · log {} · commit {}",
-                s.role.name(),
-                voted_for.map(|v| format!(" voted n{v}")).unwrap_or_default(),
-                log.last_index(),
-                s.commit_index
-            ),
+            (Some(State::Server(s)), Disk::Server { current_term, voted_for, log }) => {
+                let (role, term, log, commit) = (s.role.fact_note(), *current_term, log.last_index(), s.commit_index);
+                match voted_for {
+                    Some(v) => note!("raft.summary.server_voted", role, term, voted = format!("n{v}"), log, commit),
+                    None => note!("raft.summary.server", role, term, log, commit),
+                }
+            }
             (None, Disk::Server { current_term, log, .. }) => {
-                format!("down · disk: t{current_term}, log {}", log.last_index())
+                note!("raft.summary.down", term = *current_term, log = log.last_index())
             }
             (Some(State::Shopper(sh)), Disk::Shopper { pending }) => {
                 if pending.is_empty() {
-                    "idle".to_string()
+                    note!("summary.idle")
                 } else {
-                    let ids: Vec<String> = pending.ids().take(3).map(|id| format!("#{id}")).collect();
-                    let more = if pending.len() > 3 { format!(" +{}", pending.len() - 3) } else { String::new() };
-                    format!("waiting {}{more} · asks n{}", ids.join(", "), sh.client.target(self.servers()))
+                    let mut ids: Vec<Arg> = pending.ids().take(3).map(|id| Arg::from(format!("#{id}"))).collect();
+                    if pending.len() > 3 {
+                        ids.push(Arg::from(format!("+{}", pending.len() - 3)));
+                    }
+                    let target = format!("n{}", sh.client.target(self.servers()));
+                    note!("summary.waiting_asks", waiting = Arg::List(ids), target)
                 }
             }
-            (None, Disk::Shopper { pending }) => format!("down · {} on disk", pending.len()),
-            _ => String::new(),
+            (None, Disk::Shopper { pending }) => note!("summary.down_pending", n = pending.len()),
+            _ => Note::default(),
         }
     }
 
@@ -234,13 +239,13 @@ impl Protocol for Raft {
         };
         let commit = server.map_or(0, |s| s.commit_index);
         let mut facts = vec![
-            ("role", server.map_or("down", |s| s.role.name()).to_string()),
-            ("term", current_term.to_string()),
-            ("vote", voted_for.map_or("–".to_string(), |v| format!("n{v}"))),
-            ("commit", commit.to_string()),
+            fact(note!("fact.role"), server.map_or(note!("role.down"), |s| s.role.fact_note())),
+            fact(note!("fact.term"), *current_term),
+            fact(note!("fact.vote"), voted_for.map_or("–".to_string(), |v| format!("n{v}"))),
+            fact(note!("fact.commit"), commit),
         ];
         if let Some(s) = server {
-            facts.push(("applied", s.last_applied.to_string()));
+            facts.push(fact(note!("fact.applied"), s.last_applied));
         }
         let first = log.last_index().saturating_sub(9).max(1);
         let cells = (first..=log.last_index())
@@ -248,7 +253,7 @@ impl Protocol for Raft {
             .map(|(i, e)| LogCell {
                 index: i,
                 term: e.term,
-                text: e.cmd.as_ref().map_or("no-op".to_string(), |c| format!("#{}", c.request_id)),
+                text: e.cmd.as_ref().map_or(Arg::from(note!("cell.noop")), |c| Arg::from(format!("#{}", c.request_id))),
                 committed: i <= commit,
             })
             .collect();
@@ -257,7 +262,7 @@ impl Protocol for Raft {
             facts,
             log: cells,
             timer: server.and_then(|s| s.election_window),
-            legend: "term · filled: committed",
+            legend: Some(note!("raft.legend")),
             ..NodeDetail::default()
         }
     }

@@ -42,7 +42,7 @@ fn lesson(nodes: u16, trial: Trial<'_>) -> Scenario {
     let leader = trial(&s, 5_990_000)
         .views
         .into_iter()
-        .find(|v| v.detail.facts.iter().any(|(k, val)| *k == "role" && val == "leader"))
+        .find(|v| v.detail.role().as_deref() == Some("leader"))
         .map_or(0, |v| v.id);
     Scenario { interventions: crash_between(leader, 6_000, 9_000), ..s }
 }
@@ -210,11 +210,12 @@ pub enum RaftRole {
 }
 
 impl RaftRole {
-    pub(super) fn name(self) -> &'static str {
+    /// The role as a node box shows it (`fact.role`'s value).
+    pub(super) fn fact_note(self) -> Note {
         match self {
-            RaftRole::Follower => "follower",
-            RaftRole::Candidate => "candidate",
-            RaftRole::Leader => "leader",
+            RaftRole::Follower => note!("role.follower"),
+            RaftRole::Candidate => note!("role.candidate"),
+            RaftRole::Leader => note!("role.leader"),
         }
     }
 
