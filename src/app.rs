@@ -367,6 +367,7 @@ pub fn App(props: &AppProps) -> Html {
     }
     html! {
         <ContextProvider<crate::lang::Lang> context={*lang}>
+        <ContextProvider<crate::cluster::Compact> context={crate::cluster::Compact(*large)}>
         <main class={classes!("app", large.then_some("large"))}>
             <header class="top">
                 <h1>{ lang.0.text("ui.title") }</h1>
@@ -385,6 +386,7 @@ pub fn App(props: &AppProps) -> Html {
             { st.banners(lang.0) }
             { st.body(lang.0, &loading, &compare) }
         </main>
+        </ContextProvider<crate::cluster::Compact>>
         </ContextProvider<crate::lang::Lang>>
     }
 }

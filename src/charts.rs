@@ -59,6 +59,14 @@ fn some(v: &[f64]) -> Vec<Option<f64>> {
     v.iter().map(|&x| Some(x)).collect()
 }
 
+/// A protocol metric's chart label (as the series carries it, in English) in `lang`.
+fn metric_label(lang: &Language, label: &str) -> String {
+    protosim::protocols::REGISTRY
+        .iter()
+        .find_map(|i| i.metrics.iter().find(|m| m.label == label).map(|m| i.metric_label_in(m, lang)))
+        .unwrap_or_else(|| label.to_string())
+}
+
 /// The named lines a chart takes from one run's series.
 type LinesOf<'a> = dyn Fn(&Series) -> Vec<(String, Vec<Option<f64>>)> + 'a;
 
@@ -98,7 +106,7 @@ pub fn charts(lang: &Language, a: &Series, b: Option<(&Series, &str)>, a_name: &
     });
     if runs.iter().any(|(s, ..)| !s.waits_ms.is_empty()) {
         chart("waiting", lang.text("ui.chart.waiting"), lang.text("ui.chart.waiting.unit"), &|s| {
-            s.waits_ms.iter().map(|(label, v)| (label.to_string(), v.clone())).collect()
+            s.waits_ms.iter().map(|(label, v)| (metric_label(lang, label), v.clone())).collect()
         });
     }
     out

@@ -22,6 +22,23 @@ const TABLE_MAX: usize = 8;
 /// Characters of a table line that fit the box.
 const TABLE_CHARS: usize = 34;
 
+/// The picture drawn for a room (projector text) or a phone: node boxes show less (name, role, one fact) in
+/// larger type, so that every text in the picture reads at 18 px or more on a 1280×800 projector. A Yew context
+/// the app provides.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Compact(pub bool);
+
+/// A compact box's size.
+const COMPACT_W: f64 = 250.0;
+const COMPACT_H: f64 = 96.0;
+
+/// Whether the screen is a phone's: its boxes are drawn compact too.
+fn phone_screen() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(max-width: 640px)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
 /// Height of a node box for what it shows.
 fn box_height(d: &protosim::engine::NodeDetail) -> f64 {
     if !d.table.is_empty() {
@@ -249,11 +266,12 @@ pub struct ClusterProps {
 #[component]
 pub fn Cluster(props: &ClusterProps) -> Html {
     let lang = crate::lang::use_lang();
+    let compact = use_context::<Compact>().unwrap_or_default().0 || phone_screen();
     let m = &props.model;
     let t = props.cursor_us;
     let pos = layout(m);
     let edges = edge_views(lang, m, &pos, &m.blocked_at(t));
-    let nodes = m.nodes.iter().map(|node| node_view(lang, props, node, &pos));
+    let nodes = m.nodes.iter().map(|node| node_view(lang, props, node, &pos, compact));
     // With many messages in the air, labels and tooltips would only cover each other (and cost frames): draw
     // the shapes alone, and keep the labels for when the picture can be read.
     let in_air: Vec<(&crate::model::Flight, f64)> = m.flights_at(t).collect();
@@ -271,7 +289,7 @@ pub fn Cluster(props: &ClusterProps) -> Html {
         use_effect(move || draw_dots(&canvas, &dots));
     }
     html! {
-        <div class="cluster-wrap">
+        <div class={classes!("cluster-wrap", compact.then_some("compact"))}>
         if busy {
             <canvas class="msg-canvas" ref={canvas} aria-hidden="true" data-testid="msg-canvas"
                     data-count={in_air.len().to_string()} />
@@ -326,7 +344,13 @@ fn edge_views(lang: &Language, m: &Model, pos: &[(f64, f64)], blocked: &[bool]) 
 }
 
 /// One node box: its name, role, state, timer ring, blocked badge and refusal flash, clickable and focusable.
-fn node_view(lang: &Language, props: &ClusterProps, node: &crate::model::NodeInfo, pos: &[(f64, f64)]) -> Html {
+fn node_view(
+    lang: &Language,
+    props: &ClusterProps,
+    node: &crate::model::NodeInfo,
+    pos: &[(f64, f64)],
+    compact: bool,
+) -> Html {
     let (m, t) = (&props.model, props.cursor_us);
     let i = node.id as usize;
     let (x, y) = pos[i];
@@ -343,8 +367,11 @@ fn node_view(lang: &Language, props: &ClusterProps, node: &crate::model::NodeInf
     };
     let role_text =
         if !up { lang.text("ui.node.down") } else { d.fact_in("fact.role", lang).unwrap_or_else(|| role_name.clone()) };
-    let h = box_height(d);
-    let bw = if d.table.is_empty() || node.role == Role::Shopper { BOX_W } else { BOX_W_TABLE };
+    let (h, bw) = if compact {
+        (COMPACT_H, COMPACT_W)
+    } else {
+        (box_height(d), if d.table.is_empty() || node.role == Role::Shopper { BOX_W } else { BOX_W_TABLE })
+    };
     let flash = up && m.flash_at(i, t);
     let class = classes!(
         "node",
@@ -355,7 +382,18 @@ fn node_view(lang: &Language, props: &ClusterProps, node: &crate::model::NodeInf
         props.highlight.contains(&node.id).then_some("violating"),
         d.role().map(|r| format!("is-{r}"))
     );
-    let body = html! { <NodeBody summary={st.summary.clone()} detail={st.detail.clone()} /> };
+    let body = if compact {
+        // One line: the first fact besides the role (a term, a ballot, a phase), else the summary's start.
+        let line = d
+            .facts
+            .iter()
+            .find(|(label, _)| label.key != "fact.role")
+            .map(|(k, v)| format!("{} {}", lang.render(k), lang.render_arg(v)))
+            .unwrap_or_else(|| lang.render(&st.summary));
+        html! { <text class="node-facts compact" x="12" y="78">{ clip(&line, 17) }</text> }
+    } else {
+        html! { <NodeBody summary={st.summary.clone()} detail={st.detail.clone()} /> }
+    };
     let ring = d.timer.filter(|&(_, fires)| up && t < fires).map(|(set, fires)| {
         let left = (fires - t) as f64 / (fires - set).max(1) as f64;
         let circumference = std::f64::consts::TAU * 9.0;
@@ -410,9 +448,9 @@ fn node_view(lang: &Language, props: &ClusterProps, node: &crate::model::NodeInf
                 lang.render(&note!("ui.node.tip.down", node = node.name.clone(), role = role_name, summary = lang.render(&st.summary)))
             } }{ table_tip }</title>
             <rect class="box" width={bw.to_string()} height={h.to_string()} rx="10" />
-            <text class="node-name" x="12" y="24">{ &node.name }</text>
-            <text class="node-role" x={(bw - if d.timer.is_some() { 36.0 } else { 12.0 }).to_string()} y="24"
-                  text-anchor="end">{ role_text }</text>
+            <text class="node-name" x="12" y={if compact { "38" } else { "24" }}>{ &node.name }</text>
+            <text class="node-role" x={(bw - if d.timer.is_some() { 36.0 } else { 12.0 }).to_string()}
+                  y={if compact { "38" } else { "24" }} text-anchor="end">{ role_text }</text>
             { body }
             { for ring }
             { for blocked }

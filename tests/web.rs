@@ -1188,8 +1188,8 @@ fn reader_texts(root: &Element) -> Vec<(String, String)> {
 /// fields (the import box's example), the languages' own names; and a few names of keys and formats.
 fn code_names() -> std::collections::BTreeSet<String> {
     let mut names: std::collections::BTreeSet<String> = [
-        "Space", "Home", "Esc", "JSON", "SVG", "CLI", "protosim", "liveness", "Raft", "Paxos", "2PC", "p50", "p95",
-        "p99",
+        "Space", "Home", "Esc", "PageDown", "PageUp", "JSON", "SVG", "CLI", "iframe", "protosim", "liveness", "Raft",
+        "Paxos", "2PC", "p50", "p95", "p99",
     ]
     .iter()
     .map(|s| s.to_lowercase())

@@ -142,7 +142,7 @@ liveness-group-some = { $range } 中的 { $need } 台
 ## 同名不变式在各协议中规则文字相同（有测试保证），因此只按名称译一次。
 
 info-title-single = 单一数据库
-info-variant-single-correct = 一个持久化的数据库；重试携带请求 id，只应答一次
+info-variant-single-correct = 一个持久化的数据库；重试携带请求编号，只应答一次
 info-variant-single-no-dedup = 数据库把每次重试都当作新的结账：一个丢失的应答就让购物者付两次钱
 info-variant-single-ack-before-persist = 订单只存在数据库的内存中：一次崩溃就忘掉已经确认过的结账
 info-invariant-no-oversell = 库存永远不低于零

@@ -22,7 +22,7 @@ tour-ui-votes = { $n } 票
 
 ## 单一数据库：崩溃、重试，不重复扣款。
 tour-single-retry-title = 单一数据库：崩溃、重试，不重复扣款
-tour-single-retry-lesson = 为什么重试需要请求 ID
+tour-single-retry-lesson = 为什么重试需要请求编号
 tour-single-retry-step1 = 三位顾客向同一个数据库提交结账。数据库以原子方式执行每一笔结账，先写入磁盘，再回复。
 tour-single-retry-step2 = 第一个请求到达：库存和钱包一起变更，订单写入磁盘，然后才发出回复。凡是已确认的，都已经落盘。
 tour-single-retry-step3 = 数据库此刻崩溃。内存中的内容全部丢失，磁盘上的数据保留。就在崩溃前，它刚把请求 #18 写入磁盘并发出了回复。
@@ -30,7 +30,7 @@ tour-single-retry-step3-ask = shopper3 能收到请求 #18 的确认吗？
 tour-single-retry-step3-yes = 能：回复已经在路上了
 tour-single-retry-step3-no = 不能：崩溃让回复丢了，顾客只好重试
 tour-single-retry-step3-why = 已经发到网络上的消息，即使发送方崩溃也照样会到达。而且这个确认是真实的：订单在回复发出之前就已落盘，数据库重启后仍然保有它。不过请注意接下来的顾客：数据库宕机期间，他们收不到任何回复。
-tour-single-retry-step4 = 一位顾客的重试定时器触发。它再次发送同一个请求，并沿用同一个请求 ID：假如第一次尝试其实已经成功，数据库会认出它，不会重复扣款。
+tour-single-retry-step4 = 一位顾客的重试定时器触发。它再次发送同一个请求，并沿用同一个请求编号：假如第一次尝试其实已经成功，数据库会认出它，不会重复扣款。
 tour-single-retry-step5 = 数据库重启，从磁盘读回订单：凡是它确认过的，一笔也没有丢。
 tour-single-retry-step6 = 第三次尝试终于成功：无论顾客请求了多少次，都只有一笔订单、一次扣款。
 
