@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Trunk's post_build hook (Trunk.toml) for the app's build, in the staging directory Trunk names:
 
+0. writes each language's catalogue but English's beside the page (`zh-CN.ftl`): the bundle carries English only
+   and fetches another language when a reader picks it;
 1. writes sw.js, the service worker, from static/sw.js with the build's file list and a version (a hash of the
    files), so a first visit caches everything the page needs and it reloads and runs offline;
 2. writes explorer.html: the whole app in one self-contained file (styles, script and wasm inline, the wasm as
@@ -24,6 +26,7 @@ def main():
     if not staging:
         sys.exit("post-build.py: run by trunk as a post_build hook (or give the staging directory)")
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    catalogues = write_catalogues(root, staging)
     files = sorted(n for n in os.listdir(staging)
                    if os.path.isfile(os.path.join(staging, n)) and n not in ("sw.js", "explorer.html"))
     digest = hashlib.sha256()
@@ -39,14 +42,33 @@ def main():
 
     with open(os.path.join(staging, "index.html"), encoding="utf-8") as f:
         page = f.read()
-    single = single_file(staging, page)
+    single = single_file(staging, page, catalogues)
     with open(os.path.join(staging, "explorer.html"), "w", encoding="utf-8") as f:
         f.write(single)
     print(f"[post-build] sw.js caches {len(urls)} files; explorer.html is {len(single) // 1024} KB")
     return 0
 
 
-def single_file(staging, page):
+def write_catalogues(root, staging):
+    """The page carries English only; each other language's catalogue (its Fluent files one after another) is a
+    file beside it, `<tag>.ftl`, fetched when a reader picks that language. Returns {tag: text}."""
+    i18n = os.path.join(root, "crates", "protosim", "src", "i18n")
+    out = {}
+    for tag in sorted(os.listdir(i18n)):
+        folder = os.path.join(i18n, tag)
+        if tag == "en" or not os.path.isdir(folder):
+            continue
+        parts = []
+        for name in ("narration.ftl", "protocols.ftl", "ui.ftl", "tours.ftl"):
+            with open(os.path.join(folder, name), encoding="utf-8") as f:
+                parts.append(f.read())
+        out[tag] = "\n".join(parts)
+        with open(os.path.join(staging, f"{tag}.ftl"), "w", encoding="utf-8") as f:
+            f.write(out[tag])
+    return out
+
+
+def single_file(staging, page, catalogues):
     def read(name, mode="r"):
         with open(os.path.join(staging, name.lstrip("./")), mode, **({} if "b" in mode else {"encoding": "utf-8"})) as f:
             return f.read()
@@ -73,8 +95,13 @@ def single_file(staging, page):
     # Preloads, the manifest and the service worker's registration need files beside the page.
     page = re.sub(r'<link rel="(modulepreload|preload|manifest|icon)"[^>]*>', "", page)
     page = re.sub(r"<script data-sw>.*?</script>", "", page, flags=re.S)
+    # The other languages' catalogues too, where the page looks for them before fetching (`lang::ensure`).
+    if any("</script" in text.lower() for text in catalogues.values()):
+        sys.exit("post-build.py: a catalogue contains </script and cannot be inlined")
+    inline = "".join(f'<script type="text/plain" id="catalogue-{tag}">\n{text}\n</script>\n'
+                     for tag, text in catalogues.items())
     page = page.replace("</body>", '<script type="application/octet-stream" id="wasm-base64">\n'
-                        + wasm_b64 + "\n</script>\n</body>")
+                        + wasm_b64 + "\n</script>\n" + inline + "</body>")
     return page
 
 

@@ -337,11 +337,19 @@ pub fn App(props: &AppProps) -> Html {
         let (lang, scenario) = (lang.clone(), current.scenario.clone());
         Callback::from(move |e: Event| {
             let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
-            if let Some(l) = protosim::i18n::language(&sel.value()) {
-                crate::lang::choose(l);
-                lang.set(crate::lang::Lang(l));
-                crate::share::set_fragment(&scenario);
-            }
+            let Some(l) = protosim::i18n::language(&sel.value()) else { return };
+            let (lang, scenario) = (lang.clone(), scenario.clone());
+            // The catalogue first (fetched if the bundle does not carry it), then the switch.
+            wasm_bindgen_futures::spawn_local(async move {
+                match crate::lang::ensure(l).await {
+                    Ok(()) => {
+                        crate::lang::choose(l);
+                        lang.set(crate::lang::Lang(l));
+                        crate::share::set_fragment(&scenario);
+                    }
+                    Err(e) => gloo::console::warn!(e),
+                }
+            });
         })
     };
     // The document's title and language follow the reader's choice.

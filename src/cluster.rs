@@ -28,15 +28,33 @@ const TABLE_CHARS: usize = 34;
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Compact(pub bool);
 
+/// Above this many messages in the air, a compact picture draws the dots without labels (the tooltip and the
+/// message's panel still name them).
+const COMPACT_LABELS: usize = 4;
+
 /// A compact box's size.
 const COMPACT_W: f64 = 250.0;
 const COMPACT_H: f64 = 96.0;
 
 /// Whether the screen is a phone's: its boxes are drawn compact too.
 fn phone_screen() -> bool {
-    web_sys::window()
-        .and_then(|w| w.match_media("(max-width: 640px)").ok().flatten())
-        .is_some_and(|m| m.matches())
+    web_sys::window().and_then(|w| w.match_media("(max-width: 640px)").ok().flatten()).is_some_and(|m| m.matches())
+}
+
+/// [`phone_screen`], kept up to date as the window is resized or turned (the picture may be paused, so nothing
+/// else would draw it again).
+#[hook]
+fn use_phone_screen() -> bool {
+    let phone = use_state_eq(phone_screen);
+    {
+        let phone = phone.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window()
+                .map(|w| gloo::events::EventListener::new(&w, "resize", move |_| phone.set(phone_screen())));
+            move || drop(listener)
+        });
+    }
+    *phone
 }
 
 /// Height of a node box for what it shows.
@@ -266,7 +284,8 @@ pub struct ClusterProps {
 #[component]
 pub fn Cluster(props: &ClusterProps) -> Html {
     let lang = crate::lang::use_lang();
-    let compact = use_context::<Compact>().unwrap_or_default().0 || phone_screen();
+    let phone = use_phone_screen();
+    let compact = use_context::<Compact>().unwrap_or_default().0 || phone;
     let m = &props.model;
     let t = props.cursor_us;
     let pos = layout(m);
@@ -276,7 +295,9 @@ pub fn Cluster(props: &ClusterProps) -> Html {
     // the shapes alone, and keep the labels for when the picture can be read.
     let in_air: Vec<(&crate::model::Flight, f64)> = m.flights_at(t).collect();
     let busy = in_air.len() > BUSY_MESSAGES;
-    let dots = in_air.iter().filter(|_| !busy).map(|&(f, frac)| dot_view(lang, f, frac, t, &pos, busy));
+    // Compact boxes have room for a few labels in large type only.
+    let labels = !busy && (!compact || in_air.len() <= COMPACT_LABELS);
+    let dots = in_air.iter().filter(|_| !busy).map(|&(f, frac)| dot_view(lang, f, frac, t, &pos, busy, labels));
     let on_msgs_click = msgs_click(props.on_msg.clone());
     let on_msgs_key = msgs_key(props.on_msg.clone());
     // Busy: the dots go on a canvas over the picture, drawn after the DOM update (hundreds of SVG elements moving
@@ -461,7 +482,15 @@ fn node_view(
 
 /// One message dot in flight (a request is round, a reply square; dropped ones fade), with its label when the
 /// picture is not busy.
-fn dot_view(lang: &Language, f: &crate::model::Flight, frac: f64, t: u64, pos: &[(f64, f64)], busy: bool) -> Html {
+fn dot_view(
+    lang: &Language,
+    f: &crate::model::Flight,
+    frac: f64,
+    t: u64,
+    pos: &[(f64, f64)],
+    busy: bool,
+    label: bool,
+) -> Html {
     let Dot { x, y, opacity, dropped, reply, refusal } = dot(f, frac, t, pos);
     // A plain string per kind of dot (no per-frame allocation for hundreds of them).
     let class = match (reply, refusal, dropped) {
@@ -489,7 +518,7 @@ fn dot_view(lang: &Language, f: &crate::model::Flight, frac: f64, t: u64, pos: &
             } else {
                 html! { <circle r="8" /> }
             } }
-            if !busy {
+            if label {
             <text class="msg-label" y="-12" text-anchor="middle">
                 { match (dropped, f.n) {
                     (true, _) => format!("✖ {}", f.label),

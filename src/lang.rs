@@ -61,8 +61,38 @@ pub fn fragment_param<'a>(fragment: &'a str, name: &str) -> Option<&'a str> {
     fragment.trim_start_matches('#').split('&').find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
 }
 
-/// The language a page opened with `fragment` starts in (see the module's documentation).
-pub fn initial(fragment: &str) -> &'static Language {
+/// Makes `lang`'s catalogue available: compiled in, else read from the page itself (the single-file build carries
+/// it as `<script type="text/plain" id="catalogue-zh-CN">`), else fetched from `./zh-CN.ftl` beside the page (the
+/// service worker keeps it for offline use). Err says why not; the page then stays in its language.
+pub async fn ensure(lang: &'static Language) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    if lang.is_loaded() {
+        return Ok(());
+    }
+    let window = web_sys::window().ok_or("no window")?;
+    let inline = window.document().and_then(|d| d.get_element_by_id(&format!("catalogue-{}", lang.tag)));
+    let text = match inline.and_then(|e| e.text_content()) {
+        Some(text) => text,
+        None => {
+            let fail = |e: wasm_bindgen::JsValue| format!("the {} catalogue could not be loaded: {e:?}", lang.tag);
+            let response: web_sys::Response = JsFuture::from(window.fetch_with_str(&format!("./{}.ftl", lang.tag)))
+                .await
+                .map_err(fail)?
+                .dyn_into()
+                .map_err(fail)?;
+            if !response.ok() {
+                return Err(format!("the {} catalogue could not be loaded: HTTP {}", lang.tag, response.status()));
+            }
+            JsFuture::from(response.text().map_err(fail)?).await.map_err(fail)?.as_string().unwrap_or_default()
+        }
+    };
+    lang.install(text);
+    Ok(())
+}
+
+/// The language the page would open in with `fragment`, whether or not its catalogue is here yet.
+pub fn pick(fragment: &str) -> &'static Language {
     let from_link = fragment_param(fragment, "lang").and_then(language);
     let window = web_sys::window();
     let remembered = || {
@@ -73,7 +103,13 @@ pub fn initial(fragment: &str) -> &'static Language {
         let languages = window.as_ref()?.navigator().languages();
         languages.iter().filter_map(|l| l.as_string()).find_map(|l| language(&l))
     };
-    let lang = from_link.or_else(remembered).or_else(browser).unwrap_or(&ENGLISH);
+    from_link.or_else(remembered).or_else(browser).unwrap_or(&ENGLISH)
+}
+
+/// The language a page opened with `fragment` starts in (see the module's documentation): [`pick`]'s, if its
+/// catalogue is here ([`ensure`]), else English.
+pub fn initial(fragment: &str) -> &'static Language {
+    let lang = Some(pick(fragment)).filter(|l| l.is_loaded()).unwrap_or(&ENGLISH);
     CURRENT.with(|c| c.set(lang));
     lang
 }

@@ -144,7 +144,23 @@ pub fn start() {
         || location
             .search()
             .is_ok_and(|q| q.trim_start_matches('?').split('&').any(|p| p == "embed" || p == "embed=1"));
-    yew::Renderer::<app::App>::with_root_and_props(root, app::AppProps { fragment, autoplay: true, embed }).render();
+    let mount = move || {
+        yew::Renderer::<app::App>::with_root_and_props(root, app::AppProps { fragment, autoplay: true, embed })
+            .render();
+    };
+    // A reader of a language the bundle does not carry gets its catalogue first (a file beside the page), so the
+    // page opens in it; if that fails, it opens in English.
+    let first = lang::pick(&location.hash().unwrap_or_default());
+    if first.is_loaded() {
+        mount();
+    } else {
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = lang::ensure(first).await {
+                gloo::console::warn!(format!("{e}: the page opens in English"));
+            }
+            mount();
+        });
+    }
 }
 
 /// Mounts the benchmark pages (`bench/`): the memory benchmark for `#bench-memory`, the speed benchmarks otherwise.

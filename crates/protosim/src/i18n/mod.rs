@@ -28,7 +28,9 @@ pub struct Language {
     pub tag: &'static str,
     /// Its name in itself, for a language menu: `English`, `中文`.
     pub native_name: &'static str,
-    /// The Fluent sources, one per area (narration, protocols, page, tours); one bundle holds them all.
+    /// The Fluent sources compiled in, one per area (narration, protocols, page, tours); one bundle holds them all.
+    /// English's always; another language's only with the `all-languages` feature (else it is [`Language::install`]ed
+    /// at run time).
     pub ftl: &'static [&'static str],
     /// Between the items of an [`Arg::List`], but the last two.
     pub list_separator: &'static str,
@@ -60,12 +62,15 @@ pub static ENGLISH: Language = Language {
 pub static CHINESE: Language = Language {
     tag: "zh-CN",
     native_name: "中文",
+    #[cfg(feature = "all-languages")]
     ftl: &[
         include_str!("zh-CN/narration.ftl"),
         include_str!("zh-CN/protocols.ftl"),
         include_str!("zh-CN/ui.ftl"),
         include_str!("zh-CN/tours.ftl"),
     ],
+    #[cfg(not(feature = "all-languages"))]
+    ftl: &[],
     list_separator: "、",
     list_last_separator: "和",
     chain_separator: " → ",
@@ -95,6 +100,8 @@ thread_local! {
     /// One parsed bundle per language, built on first use (Fluent's bundles are not `Sync`; the page has one
     /// thread and every test thread builds its own).
     static BUNDLES: RefCell<Vec<Option<FluentBundle<FluentResource>>>> = const { RefCell::new(Vec::new()) };
+    /// Catalogues installed at run time, by language index (see [`Language::install`]).
+    static INSTALLED: RefCell<Vec<Option<String>>> = const { RefCell::new(Vec::new()) };
 }
 
 impl Language {
@@ -115,14 +122,39 @@ impl Language {
                 let mut bundle = FluentBundle::new(vec![lang]);
                 // No Unicode isolation marks around arguments: the text goes into plain DOM text and terminals.
                 bundle.set_use_isolating(false);
-                for source in self.ftl {
-                    let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(r, _)| r);
+                let installed = INSTALLED.with(|x| x.borrow().get(i).cloned().flatten());
+                for source in self.ftl.iter().map(|s| s.to_string()).chain(installed) {
+                    let resource = FluentResource::try_new(source).unwrap_or_else(|(r, _)| r);
                     let _ = bundle.add_resource(resource);
                 }
                 bundle
             });
             f(bundle)
         })
+    }
+
+    /// Whether this language's catalogue is here: compiled in, or installed.
+    pub fn is_loaded(&self) -> bool {
+        !self.ftl.is_empty() || INSTALLED.with(|x| x.borrow().get(self.index()).is_some_and(Option::is_some))
+    }
+
+    /// Installs this language's catalogue, `ftl` (its Fluent files one after another), read at run time: the page
+    /// fetches it when a reader picks a language that is not compiled in. Messages that do not parse are left out
+    /// (and show as `[key]`); installing again replaces the catalogue.
+    pub fn install(&self, ftl: String) {
+        let i = self.index();
+        INSTALLED.with(|x| {
+            let mut x = x.borrow_mut();
+            if x.len() <= i {
+                x.resize_with(i + 1, || None);
+            }
+            x[i] = Some(ftl);
+        });
+        BUNDLES.with(|b| {
+            if let Some(slot) = b.borrow_mut().get_mut(i) {
+                *slot = None; // built again, with the catalogue, on next use
+            }
+        });
     }
 
     /// Whether this catalogue has a message for `key`.
