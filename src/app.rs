@@ -364,12 +364,14 @@ pub fn App(props: &AppProps) -> Html {
     if props.embed {
         return html! {
             <ContextProvider<crate::lang::Lang> context={*lang}>
+            <ContextProvider<crate::cluster::Compact> context={crate::cluster::Compact(true)}>
             <main class="app embed" data-testid="embed">
                 { st.banners(lang.0) }
                 { st.body(lang.0, &loading, &compare) }
                 <a class="embed-out" href={crate::share::link_for(&current.scenario)} target="_blank" rel="noopener"
                    data-testid="embed-out">{ lang.0.text("ui.embed.out") }</a>
             </main>
+            </ContextProvider<crate::cluster::Compact>>
             </ContextProvider<crate::lang::Lang>>
         };
     }
