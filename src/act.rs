@@ -11,7 +11,7 @@ pub struct Act {
     pub playing: bool,
     /// What the explorer had open (the inspector of the node just crashed, the log's filters): the new run's
     /// explorer opens with it, so the user can restart the node at once. Filled in by the explorer.
-    pub keep: Option<std::rc::Rc<crate::explorer::ExplorerUi>>,
+    pub keep: Option<std::rc::Rc<crate::explorer_ui::ExplorerUi>>,
 }
 
 /// A button's click handler that performs `action` at the cursor.

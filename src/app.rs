@@ -279,6 +279,40 @@ impl AppState {
     }
 }
 
+/// The reader's language and the header menu's handler: the catalogue first (fetched if the bundle does not carry
+/// it), then the switch, remembered and put in the address bar; the document's title and `lang` follow.
+#[hook]
+fn use_language(fragment: &str, scenario: &Scenario) -> (UseStateHandle<crate::lang::Lang>, Callback<Event>) {
+    let lang = use_state(|| crate::lang::Lang(crate::lang::initial(fragment)));
+    let on_lang = {
+        let (lang, scenario) = (lang.clone(), scenario.clone());
+        Callback::from(move |e: Event| {
+            let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
+            let Some(l) = protosim::i18n::language(&sel.value()) else { return };
+            let (lang, scenario) = (lang.clone(), scenario.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match crate::lang::ensure(l).await {
+                    Ok(()) => {
+                        crate::lang::choose(l);
+                        lang.set(crate::lang::Lang(l));
+                        crate::share::set_fragment(&scenario);
+                    }
+                    Err(e) => gloo::console::warn!(e),
+                }
+            });
+        })
+    };
+    use_effect_with(*lang, |l| {
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            doc.set_title(&l.0.text("ui.title"));
+            if let Some(html) = doc.document_element() {
+                let _ = html.set_attribute("lang", l.0.tag);
+            }
+        }
+    });
+    (lang, on_lang)
+}
+
 /// Loads a scenario (from the link, or the one picked) and hands its run to the player.
 #[component]
 pub fn App(props: &AppProps) -> Html {
@@ -332,35 +366,7 @@ pub fn App(props: &AppProps) -> Html {
         let large = large.clone();
         Callback::from(move |_| large.set(!*large))
     };
-    let lang = use_state(|| crate::lang::Lang(crate::lang::initial(&props.fragment)));
-    let on_lang = {
-        let (lang, scenario) = (lang.clone(), current.scenario.clone());
-        Callback::from(move |e: Event| {
-            let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
-            let Some(l) = protosim::i18n::language(&sel.value()) else { return };
-            let (lang, scenario) = (lang.clone(), scenario.clone());
-            // The catalogue first (fetched if the bundle does not carry it), then the switch.
-            wasm_bindgen_futures::spawn_local(async move {
-                match crate::lang::ensure(l).await {
-                    Ok(()) => {
-                        crate::lang::choose(l);
-                        lang.set(crate::lang::Lang(l));
-                        crate::share::set_fragment(&scenario);
-                    }
-                    Err(e) => gloo::console::warn!(e),
-                }
-            });
-        })
-    };
-    // The document's title and language follow the reader's choice.
-    use_effect_with(*lang, |l| {
-        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-            doc.set_title(&l.0.text("ui.title"));
-            if let Some(html) = doc.document_element() {
-                let _ = html.set_attribute("lang", l.0.tag);
-            }
-        }
-    });
+    let (lang, on_lang) = use_language(&props.fragment, &current.scenario);
     if props.embed {
         return html! {
             <ContextProvider<crate::lang::Lang> context={*lang}>

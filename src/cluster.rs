@@ -364,6 +364,60 @@ fn edge_views(lang: &Language, m: &Model, pos: &[(f64, f64)], blocked: &[bool]) 
     edges
 }
 
+/// What a node box shows under its name: [`NodeBody`], or in a compact box one line (the first fact besides the
+/// role — a term, a ballot, a phase — else the summary's start).
+fn node_body(lang: &Language, st: &crate::timeline::NodeState, compact: bool) -> Html {
+    if !compact {
+        return html! { <NodeBody summary={st.summary.clone()} detail={st.detail.clone()} /> };
+    }
+    let line = st
+        .detail
+        .facts
+        .iter()
+        .find(|(label, _)| label.key != "fact.role")
+        .map(|(k, v)| format!("{} {}", lang.render(k), lang.render_arg(v)))
+        .unwrap_or_else(|| lang.render(&st.summary));
+    html! { <text class="node-facts compact" x="12" y="78">{ clip(&line, 17) }</text> }
+}
+
+/// A node box's badges at `t`: the timer ring, "blocked for …" under it, "refused" over it (box `bw` × `h`).
+fn node_badges(
+    lang: &Language,
+    d: &protosim::engine::NodeDetail,
+    t: u64,
+    flash: bool,
+    up: bool,
+    (bw, h): (f64, f64),
+) -> Html {
+    let ring = d.timer.filter(|&(_, fires)| up && t < fires).map(|(set, fires)| {
+        let left = (fires - t) as f64 / (fires - set).max(1) as f64;
+        let circumference = std::f64::consts::TAU * 9.0;
+        html! {
+            <g class="timer-ring" transform={format!("translate({:.1},19)", bw - 20.0)}>
+                <title>{ lang.render(&note!("ui.node.timer", ms = format!("{:.0}", (fires - t) as f64 / 1000.0))) }</title>
+                <circle class="track" r="9" />
+                <circle class="left" r="9" transform="rotate(-90)"
+                    stroke-dasharray={format!("{:.2} {:.2}", circumference * left, circumference)} />
+            </g>
+        }
+    });
+    let blocked = d.blocked_since_us.filter(|&since| up && t > since).map(|since| {
+        html! {
+            <text class="blocked" x={(bw / 2.0).to_string()} y={(h + 18.0).to_string()} text-anchor="middle">
+                { lang.render(&note!("ui.node.blocked", s = format!("{:.2}", (t - since) as f64 / 1e6))) }
+            </text>
+        }
+    });
+    let flash_badge = flash.then(|| {
+        html! {
+            <text class="flash-badge" x={(bw / 2.0).to_string()} y="-6" text-anchor="middle">
+                { lang.text("ui.node.refused") }
+            </text>
+        }
+    });
+    html! { <>{ for ring }{ for blocked }{ for flash_badge }</> }
+}
+
 /// One node box: its name, role, state, timer ring, blocked badge and refusal flash, clickable and focusable.
 fn node_view(
     lang: &Language,
@@ -403,44 +457,8 @@ fn node_view(
         props.highlight.contains(&node.id).then_some("violating"),
         d.role().map(|r| format!("is-{r}"))
     );
-    let body = if compact {
-        // One line: the first fact besides the role (a term, a ballot, a phase), else the summary's start.
-        let line = d
-            .facts
-            .iter()
-            .find(|(label, _)| label.key != "fact.role")
-            .map(|(k, v)| format!("{} {}", lang.render(k), lang.render_arg(v)))
-            .unwrap_or_else(|| lang.render(&st.summary));
-        html! { <text class="node-facts compact" x="12" y="78">{ clip(&line, 17) }</text> }
-    } else {
-        html! { <NodeBody summary={st.summary.clone()} detail={st.detail.clone()} /> }
-    };
-    let ring = d.timer.filter(|&(_, fires)| up && t < fires).map(|(set, fires)| {
-        let left = (fires - t) as f64 / (fires - set).max(1) as f64;
-        let circumference = std::f64::consts::TAU * 9.0;
-        html! {
-            <g class="timer-ring" transform={format!("translate({:.1},19)", bw - 20.0)}>
-                <title>{ lang.render(&note!("ui.node.timer", ms = format!("{:.0}", (fires - t) as f64 / 1000.0))) }</title>
-                <circle class="track" r="9" />
-                <circle class="left" r="9" transform="rotate(-90)"
-                    stroke-dasharray={format!("{:.2} {:.2}", circumference * left, circumference)} />
-            </g>
-        }
-    });
-    let blocked = d.blocked_since_us.filter(|&since| up && t > since).map(|since| {
-        html! {
-            <text class="blocked" x={(bw / 2.0).to_string()} y={(h + 18.0).to_string()} text-anchor="middle">
-                { lang.render(&note!("ui.node.blocked", s = format!("{:.2}", (t - since) as f64 / 1e6))) }
-            </text>
-        }
-    });
-    let flash_badge = flash.then(|| {
-        html! {
-            <text class="flash-badge" x={(bw / 2.0).to_string()} y="-6" text-anchor="middle">
-                { lang.text("ui.node.refused") }
-            </text>
-        }
-    });
+    let body = node_body(lang, &st, compact);
+    let badges = node_badges(lang, d, t, up && flash, up, (bw, h));
     let table_tip: String = d.table.iter().map(|l| format!("\n{}: {}", l.key, lang.render(&l.text))).collect();
     let onclick = {
         let on_node = props.on_node.clone();
@@ -473,9 +491,7 @@ fn node_view(
             <text class="node-role" x={(bw - if d.timer.is_some() { 36.0 } else { 12.0 }).to_string()}
                   y={if compact { "38" } else { "24" }} text-anchor="end">{ role_text }</text>
             { body }
-            { for ring }
-            { for blocked }
-            { for flash_badge }
+            { badges }
         </g>
     }
 }

@@ -72,83 +72,7 @@ fn log_kind_label(lang: &Language, kind: &str) -> String {
     }
 }
 
-/// The explorer's own state besides the player: what is open and what the event log shows. One reducer, so a
-/// callback sends one action instead of setting several handles.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ExplorerUi {
-    /// The node whose inspector is open.
-    pub selected: Option<protosim::scenario::NodeId>,
-    /// The message whose panel is open.
-    pub picked_msg: Option<u64>,
-    pub partitioning: bool,
-    /// The event log's filters: a kind (`all`, `fault`, …) and a node.
-    pub log_kind: String,
-    pub log_node: Option<protosim::scenario::NodeId>,
-    pub help: bool,
-    /// The guided tour's step (`usize::MAX`: the tour card was closed).
-    pub tour_step: usize,
-    /// The choice picked for the tour step's question.
-    pub tour_choice: Option<usize>,
-}
-
-impl Default for ExplorerUi {
-    fn default() -> Self {
-        ExplorerUi {
-            selected: None,
-            picked_msg: None,
-            partitioning: false,
-            log_kind: "all".to_string(),
-            log_node: None,
-            help: false,
-            tour_step: 0,
-            tour_choice: None,
-        }
-    }
-}
-
-pub enum UiAction {
-    Select(Option<protosim::scenario::NodeId>),
-    PickMessage(Option<u64>),
-    TogglePartition,
-    ClosePartition,
-    LogKind(String),
-    LogNode(Option<protosim::scenario::NodeId>),
-    ToggleHelp,
-    CloseHelp,
-    /// Esc: close every panel (the help sheet, the inspector, a message's panel, the partition tool).
-    Escape,
-    TourStep(usize),
-    TourChoice(usize),
-}
-
-impl Reducible for ExplorerUi {
-    type Action = UiAction;
-    fn reduce(self: Rc<Self>, action: UiAction) -> Rc<Self> {
-        let mut ui = (*self).clone();
-        match action {
-            UiAction::Select(n) => ui.selected = n,
-            UiAction::PickMessage(m) => ui.picked_msg = m,
-            UiAction::TogglePartition => ui.partitioning = !ui.partitioning,
-            UiAction::ClosePartition => ui.partitioning = false,
-            UiAction::LogKind(k) => ui.log_kind = k,
-            UiAction::LogNode(n) => ui.log_node = n,
-            UiAction::ToggleHelp => ui.help = !ui.help,
-            UiAction::CloseHelp => ui.help = false,
-            UiAction::Escape => {
-                ui.help = false;
-                ui.selected = None;
-                ui.picked_msg = None;
-                ui.partitioning = false;
-            }
-            UiAction::TourStep(k) => {
-                ui.tour_step = k;
-                ui.tour_choice = None;
-            }
-            UiAction::TourChoice(i) => ui.tour_choice = Some(i),
-        }
-        Rc::new(ui)
-    }
-}
+pub use crate::explorer_ui::{ExplorerUi, UiAction};
 
 /// What the keyboard shortcuts read, kept up to date at every render in a shared cell (so the listener need not be
 /// rebuilt on every frame): the cursor, the speed, and the tour's step, its number of steps and how to go to one.
@@ -568,36 +492,54 @@ fn use_tour(
     TourState { times, go, answer }
 }
 
-/// Plays one run back: controls, the cluster picture, the inspector, invariants and the event log.
-#[component]
-pub fn Explorer(props: &ExplorerProps) -> Html {
-    let model = props.model.clone();
-    let end_us = model.end_us;
-    // Keyed by the model's address: comparing a whole run by value on every frame would cost more than the memo.
-    let model_key = Rc::as_ptr(&model) as usize;
-    let tour_times = use_memo((props.tour.map(|t| t.id), model_key), {
-        let (tour, model) = (props.tour, model.clone());
-        move |_| tour.map(|t| t.timeline(&model))
-    });
-    // A tour step's link opens at that step's moment.
-    // A run that opens playing from its start opens just before its first event, so that the first second after
-    // opening shows something happen (a Raft cluster is otherwise silent for its first election timeout).
+/// The player, opening where the run should: at a tour step's moment (a step's link), just before the first event
+/// of a run that opens playing from its start (so that the first second after opening shows something happen; a
+/// Raft cluster is otherwise silent for its first election timeout), else where the props say.
+#[hook]
+fn use_player(
+    props: &ExplorerProps,
+    tour_times: &Rc<Option<Result<crate::tours::Timeline, String>>>,
+) -> UseReducerHandle<Player> {
+    let model = &props.model;
     let opening = props.playing && props.start_us == 0;
-    let start_us = match ((*tour_times).as_ref().and_then(|t| t.as_ref().ok()), model.log.first()) {
+    let start_us = match ((**tour_times).as_ref().and_then(|t| t.as_ref().ok()), model.log.first()) {
         (Some(times), _) if props.tour_step > 0 => times.steps.get(props.tour_step).copied().unwrap_or(props.start_us),
         (_, Some(l)) if opening => l.t_us.saturating_sub(OPENING_LEAD_US),
         _ => props.start_us,
     };
     // Not one in history a long run dropped: the player cannot go there.
     let first_violation = model.violations.iter().map(|v| v.t_us).find(|&t| t > start_us && t >= model.history_from_us);
-    let player = use_reducer(|| Player {
-        cursor_us: start_us.clamp(model.history_from_us, end_us) as f64,
-        start_us: model.history_from_us,
+    let (from, end_us) = (model.history_from_us, model.end_us);
+    use_reducer(|| Player {
+        cursor_us: start_us.clamp(from, end_us) as f64,
+        start_us: from,
         end_us,
         playing: props.playing,
         speed_log: SPEED_LOG_DEFAULT,
         pause_at: first_violation,
+    })
+}
+
+/// `on_act` with what is open now (the inspector of the node acted on, the log's filters) kept for the next run.
+fn keeping_open(on_act: &Callback<Act>, ui: &UseReducerHandle<ExplorerUi>) -> Callback<Act> {
+    let (on_act, ui) = (on_act.clone(), ui.clone());
+    Callback::from(move |a: Act| {
+        let keep = ExplorerUi { partitioning: false, help: false, ..(*ui).clone() };
+        on_act.emit(Act { keep: Some(Rc::new(keep)), ..a })
+    })
+}
+
+/// Plays one run back: controls, the cluster picture, the inspector, invariants and the event log.
+#[component]
+pub fn Explorer(props: &ExplorerProps) -> Html {
+    let model = props.model.clone();
+    // Keyed by the model's address: comparing a whole run by value on every frame would cost more than the memo.
+    let model_key = Rc::as_ptr(&model) as usize;
+    let tour_times = use_memo((props.tour.map(|t| t.id), model_key), {
+        let (tour, model) = (props.tour, model.clone());
+        move |_| tour.map(|t| t.timeline(&model))
     });
+    let player = use_player(props, &tour_times);
     {
         let dispatcher = player.dispatcher();
         use_animation_frames(player.playing, Callback::from(move |dt| dispatcher.dispatch(PlayerAction::Tick(dt))));
@@ -605,11 +547,8 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
     let cursor = player.cursor_us as u64;
     crate::share::note_cursor(cursor);
     let ui = use_reducer(|| {
-        props
-            .keep
-            .as_deref()
-            .cloned()
-            .unwrap_or_else(|| ExplorerUi { tour_step: props.tour_step, ..ExplorerUi::default() })
+        let fresh = || ExplorerUi { tour_step: props.tour_step, ..ExplorerUi::default() };
+        props.keep.as_deref().cloned().unwrap_or_else(fresh)
     });
     let tour = use_tour(props.tour, &tour_times, &player, &ui);
     let lang = use_context::<crate::lang::Lang>().unwrap_or_default();
@@ -633,13 +572,7 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
     use_shortcuts(player.dispatcher(), ui.dispatcher(), model.clone(), latest);
 
     let log_lines = use_log_lines(&model, model.log_end(cursor), &ui, lang, &props.user_at);
-    let on_act = {
-        let (on_act, ui) = (props.on_act.clone(), ui.clone());
-        Callback::from(move |a: Act| {
-            let keep = ExplorerUi { partitioning: false, help: false, ..(*ui).clone() };
-            on_act.emit(Act { keep: Some(Rc::new(keep)), ..a })
-        })
-    };
+    let on_act = keeping_open(&props.on_act, &ui);
     let view = View { model: &model, cursor, player: &player, ui: &ui, props, on_act, lang, log_lines };
     let violations_now: Vec<crate::model::ViolationMark> =
         model.violations.iter().filter(|v| v.t_us <= cursor).cloned().collect();

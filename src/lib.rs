@@ -10,6 +10,7 @@ pub mod charts;
 pub mod cluster;
 pub mod compare_view;
 pub mod explorer;
+pub mod explorer_ui;
 pub mod hunt_panel;
 pub mod lang;
 pub mod loader;

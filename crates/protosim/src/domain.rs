@@ -393,6 +393,12 @@ impl Shop {
                 ));
             }
         }
+        self.audit_ledgers(node, out);
+    }
+
+    /// The money rules: money is conserved across wallets and revenue, and revenue is what confirmed orders paid.
+    fn audit_ledgers(&self, node: NodeId, out: &mut Vec<Violation>) {
+        let a = &self.audit;
         let money: i64 = self.wallets.iter().sum::<i64>() + self.revenue_cents;
         if money != self.initial_money {
             out.push(Violation::new(

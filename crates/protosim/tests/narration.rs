@@ -51,7 +51,7 @@ fn every_key_the_sources_use_has_a_message_in_every_language_and_every_message_i
     let ids: BTreeSet<String> = used.iter().map(|k| message_id(k)).collect();
     assert_eq!(ids.len(), used.len(), "two note keys map to one message id");
     // What the protocol modules declare in English about themselves is translated under derived keys.
-    let info: BTreeSet<String> = protosim::protocols::meta::info_texts().iter().map(|(k, _)| message_id(k)).collect();
+    let info: BTreeSet<String> = protosim::protocols::info_texts().iter().map(|(k, _)| message_id(k)).collect();
     assert!(info.len() > 60, "the registry declares titles, variants, invariants, metrics, options");
     assert!(ids.is_disjoint(&info), "a literal key is also a derived one");
     // An invariant's rule is translated under its name alone (`info.invariant.no_oversell`): every protocol that

@@ -235,57 +235,19 @@ pub fn every_server(_: &Scenario, servers: u16) -> Vec<QuorumGroup> {
     vec![QuorumGroup::all(0, servers)]
 }
 
-/// Every text the registered protocols declare in English about themselves, with the catalogue key that translates
-/// it into other languages ([`crate::i18n::info_key`]): titles (`info.title.raft`), variant explanations
-/// (`info.variant.raft.no_log_check`), invariant rules (`info.invariant.election_safety`), metric meanings and chart
-/// labels (`info.metric.raft.commit_wait.what`, `….label`), option labels and help (`info.option.paxos.proposers.label`,
-/// `….help`). The page shows each through the `…_in(lang)` methods below ([`ProtocolInfo::title_in`],
-/// [`ProtocolInfo::variant_in`], [`InvariantInfo::rule_in`], …), never by building a key itself;
-/// `tests/narration.rs` checks that every language but English has every one.
-///
-/// An invariant's key is its name alone, not its protocol's: the business rules (`no-oversell`, …) are declared by
-/// several protocols, always with the same rule text (`tests/narration.rs` checks it), and translated once. Should
-/// two protocols ever give one name different rules, that test fails and the key must become per protocol.
-pub fn info_texts() -> Vec<(String, &'static str)> {
-    let mut out = Vec::new();
-    let mut push = |key: String, english: &'static str| {
-        if !out.iter().any(|(k, _)| *k == key) {
-            out.push((key, english));
-        }
-    };
-    for info in super::REGISTRY {
-        push(info.title_key(), info.title);
-        for v in info.variants {
-            push(info.variant_key(v), v.explain);
-        }
-        for i in info.invariants {
-            push(i.rule_key(), i.rule);
-        }
-        for m in info.metrics {
-            push(info.metric_key(m, "what"), m.what);
-            push(info.metric_key(m, "label"), m.label);
-        }
-        for o in info.options {
-            push(info.option_key(o, "label"), o.label);
-            push(info.option_key(o, "help"), o.help);
-        }
-    }
-    out
-}
-
 /// What a protocol declares in English about itself, in a reader's language: English from the module, other
-/// languages from the catalogue (`protocols.ftl`) under the key [`info_texts`] derives.
+/// languages from the catalogue (`protocols.ftl`) under the key [`super::info_texts`] derives.
 impl ProtocolInfo {
-    fn title_key(&self) -> String {
+    pub(crate) fn title_key(&self) -> String {
         info_key(&["title", self.kind.name()])
     }
-    fn variant_key(&self, v: &VariantInfo) -> String {
+    pub(crate) fn variant_key(&self, v: &VariantInfo) -> String {
         info_key(&["variant", self.kind.name(), v.name])
     }
-    fn metric_key(&self, m: &MetricInfo, part: &str) -> String {
+    pub(crate) fn metric_key(&self, m: &MetricInfo, part: &str) -> String {
         info_key(&["metric", self.kind.name(), m.name, part])
     }
-    fn option_key(&self, o: &OptionInfo, part: &str) -> String {
+    pub(crate) fn option_key(&self, o: &OptionInfo, part: &str) -> String {
         info_key(&["option", self.kind.name(), o.name, part])
     }
 
@@ -326,7 +288,7 @@ impl ProtocolInfo {
 }
 
 impl InvariantInfo {
-    fn rule_key(&self) -> String {
+    pub(crate) fn rule_key(&self) -> String {
         info_key(&["invariant", self.name])
     }
 

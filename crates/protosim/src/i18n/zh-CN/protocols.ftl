@@ -138,7 +138,7 @@ liveness-needs = { $groups } 正常运行、每个购物者都在运行、网络
 liveness-group-all = { $range } 全部
 liveness-group-some = { $range } 中的 { $need } 台
 
-## 协议模块用英文声明的说明（标题、变体、不变式、度量、选项），键由 protocols::meta::info_texts 派生。
+## 协议模块用英文声明的说明（标题、变体、不变式、度量、选项），键由 protocols::info_texts 派生。
 ## 同名不变式在各协议中规则文字相同（有测试保证），因此只按名称译一次。
 
 info-title-single = 单一数据库
