@@ -195,6 +195,20 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
     let lang = crate::lang::use_lang();
     let importing = use_state(|| false);
     let import_error = use_state(|| None::<String>);
+    // Esc closes the import box, like every other panel.
+    {
+        let importing = importing.clone();
+        use_effect_with(*importing, move |open| {
+            let listener = (*open).then(|| web_sys::window().and_then(|w| w.document())).flatten().map(|doc| {
+                gloo::events::EventListener::new(&doc, "keydown", move |e| {
+                    if e.dyn_ref::<web_sys::KeyboardEvent>().is_some_and(|k| k.key() == "Escape") {
+                        importing.set(false);
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
     let pasted = use_node_ref();
     // Loads valid text and closes the box; otherwise says why and keeps everything as it was.
     let take = {

@@ -426,6 +426,42 @@ async fn acting_while_paused_is_drawn_at_once_said_as_the_users_and_counted() {
 }
 
 #[wasm_bindgen_test]
+async fn every_message_drawn_in_flight_can_be_acted_on_and_esc_closes_every_panel() {
+    let root = mount("", false).await;
+    // Around the lesson's leader crash (before 6 s) and the election after it, messages fly to the dead leader too.
+    let mut tried = 0;
+    for ms in (5_600..7_600).step_by(200) {
+        scrub_to(&root, ms * 1000).await;
+        let dots = root.query_selector_all("svg.cluster [data-msg]:not(.dropped)").unwrap();
+        for i in 0..dots.length().min(6) {
+            let dot: Element = wasm_bindgen::JsCast::dyn_into(dots.item(i).unwrap()).unwrap();
+            let id = dot.get_attribute("data-msg").unwrap();
+            click(&dot);
+            settle().await;
+            assert!(find(&root, "drop").is_some(), "message #{id} is drawn in flight at {ms} ms but cannot be dropped");
+            key("Escape");
+            settle().await;
+            assert!(find(&root, "message").is_none(), "Esc closes the message's panel");
+            tried += 1;
+        }
+    }
+    assert!(tried >= 20, "enough messages were tried ({tried})");
+    // Esc closes the partition tool, the help sheet and the import box too.
+    click(&find(&root, "partition").unwrap());
+    settle().await;
+    assert!(find(&root, "partition-panel").is_some());
+    key("Escape");
+    settle().await;
+    assert!(find(&root, "partition-panel").is_none(), "Esc closes the partition tool");
+    click(&find(&root, "import").unwrap());
+    settle().await;
+    assert!(find(&root, "import-panel").is_some());
+    key("Escape");
+    settle().await;
+    assert!(find(&root, "import-panel").is_none(), "Esc closes the import box");
+}
+
+#[wasm_bindgen_test]
 async fn scrubbing_back_and_forth_shows_identical_states() {
     let root = mount("", false).await;
     // The DOM may list an element's attributes in another order after an update: compare each element's tag and

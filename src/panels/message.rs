@@ -23,7 +23,9 @@ pub fn MessagePanel(props: &MessagePanelProps) -> Html {
     let m = &props.model;
     let Some(f) = m.flights.iter().find(|f| f.id == props.id) else { return html! {} };
     let name = |n: protosim::scenario::NodeId| m.nodes.get(usize::from(n)).map_or_else(String::new, |x| x.name.clone());
-    let in_flight = f.sent_us <= props.cursor_us && props.cursor_us < f.end_us && f.dropped.is_none();
+    // In flight until it arrives or is dropped (`end_us`), whatever happens then: a message flying to a node that
+    // is down is drawn flying and can still be dropped, duplicated or held until it reaches the dead node.
+    let in_flight = f.sent_us <= props.cursor_us && props.cursor_us < f.end_us;
     let act = |action: Action| act_on_click(&props.on_act, props.cursor_us, props.playing, action);
     html! {
         <section class="inspector" aria-label={lang.render(&protosim::note!("ui.message", id = f.id))} data-testid="message">
