@@ -292,12 +292,18 @@ fn use_language(fragment: &str, scenario: &Scenario) -> (UseStateHandle<crate::l
             let (lang, scenario) = (lang.clone(), scenario.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match crate::lang::ensure(l).await {
-                    Ok(()) => {
+                    // Still the reader's choice once it is here (they may have picked another meanwhile).
+                    Ok(()) if sel.value() == l.tag => {
                         crate::lang::choose(l);
                         lang.set(crate::lang::Lang(l));
                         crate::share::set_fragment(&scenario);
                     }
-                    Err(e) => gloo::console::warn!(e),
+                    Ok(()) => {}
+                    Err(e) => {
+                        // The menu goes back to the language the page is in.
+                        sel.set_value(lang.0.tag);
+                        gloo::console::warn!(e);
+                    }
                 }
             });
         })
@@ -326,6 +332,7 @@ pub fn App(props: &AppProps) -> Html {
     });
     // A copied link carries the player's moment (`&t=<µs>`): it opens paused there.
     let start_t = crate::lang::fragment_param(&props.fragment, "t").and_then(|v| v.parse::<u64>().ok());
+    use_memo((), |_| crate::share::opened_with(props.embed, start_t.map(|t| (&initial.0, t))));
     let current = use_state(|| Loaded {
         scenario: initial.0.clone(),
         count: 0,

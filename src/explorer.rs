@@ -102,11 +102,8 @@ fn use_shortcuts(
             let options = gloo::events::EventListenerOptions::enable_prevent_default();
             gloo::events::EventListener::new_with_options(&doc, "keydown", options, move |e| {
                 let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-                let tag = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).map(|el| el.tag_name());
-                let typing = tag.as_deref().is_some_and(|t| matches!(t, "INPUT" | "SELECT" | "TEXTAREA"));
-                let activates = tag.as_deref().is_some_and(|t| matches!(t, "BUTTON" | "A" | "SUMMARY"))
-                    && matches!(e.key().as_str(), " " | "Enter");
-                if typing || activates || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                if target.is_some_and(|el| keeps(&el, &e.key())) || e.ctrl_key() || e.meta_key() || e.alt_key() {
                     return;
                 }
                 let latest = latest.borrow();
@@ -117,6 +114,26 @@ fn use_shortcuts(
         });
         move || drop(listener)
     });
+}
+
+/// Whether the focused element `el` keeps `key` for itself rather than the page's shortcut: a text field every key
+/// but Esc; a drop-down its arrows, letters, Space and Enter; a slider its arrows, Home and End (a presenter's
+/// PageDown / PageUp still move the tour after dragging the scrubber); a checkbox its Space; a button or link its
+/// Space and Enter (it acts once, as itself).
+fn keeps(el: &web_sys::Element, key: &str) -> bool {
+    let kind = el.get_attribute("type").unwrap_or_default().to_ascii_lowercase();
+    match el.tag_name().as_str() {
+        "TEXTAREA" => key != "Escape",
+        "INPUT" => match kind.as_str() {
+            "range" => matches!(key, "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" | "Home" | "End"),
+            "checkbox" | "radio" => key == " ",
+            "button" | "submit" | "reset" | "file" => matches!(key, " " | "Enter"),
+            _ => key != "Escape",
+        },
+        "SELECT" => !matches!(key, "Escape" | "PageDown" | "PageUp"),
+        "BUTTON" | "A" | "SUMMARY" => matches!(key, " " | "Enter"),
+        _ => false,
+    }
 }
 
 /// What a key does; false when it is not a shortcut.
@@ -546,6 +563,10 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
     }
     let cursor = player.cursor_us as u64;
     crate::share::note_cursor(cursor);
+    // Gone from the screen (another tab, a run loading): a copied link has no moment of this run. (Noted again
+    // after each change, in case an explorer going away cleared it after this one drew.)
+    use_effect_with((), |_| || crate::share::note_cursor(0));
+    use_effect_with(cursor, |&c| crate::share::note_cursor(c));
     let ui = use_reducer(|| {
         let fresh = || ExplorerUi { tour_step: props.tour_step, ..ExplorerUi::default() };
         props.keep.as_deref().cloned().unwrap_or_else(fresh)

@@ -59,9 +59,25 @@ impl Reducible for ExplorerUi {
     fn reduce(self: Rc<Self>, action: UiAction) -> Rc<Self> {
         let mut ui = (*self).clone();
         match action {
-            UiAction::Select(n) => ui.selected = n,
-            UiAction::PickMessage(m) => ui.picked_msg = m,
-            UiAction::TogglePartition => ui.partitioning = !ui.partitioning,
+            // One panel at a time: on a narrow screen they are all the same sheet over the bottom of the screen.
+            UiAction::Select(n) => {
+                ui.selected = n;
+                if n.is_some() {
+                    (ui.picked_msg, ui.partitioning) = (None, false);
+                }
+            }
+            UiAction::PickMessage(m) => {
+                ui.picked_msg = m;
+                if m.is_some() {
+                    (ui.selected, ui.partitioning) = (None, false);
+                }
+            }
+            UiAction::TogglePartition => {
+                ui.partitioning = !ui.partitioning;
+                if ui.partitioning {
+                    (ui.selected, ui.picked_msg) = (None, None);
+                }
+            }
             UiAction::ClosePartition => ui.partitioning = false,
             UiAction::LogKind(k) => ui.log_kind = k,
             UiAction::LogNode(n) => ui.log_node = n,

@@ -76,17 +76,22 @@ pub async fn ensure(lang: &'static Language) -> Result<(), String> {
         Some(text) => text,
         None => {
             let fail = |e: wasm_bindgen::JsValue| format!("the {} catalogue could not be loaded: {e:?}", lang.tag);
-            let response: web_sys::Response = JsFuture::from(window.fetch_with_str(&format!("./{}.ftl", lang.tag)))
-                .await
-                .map_err(fail)?
-                .dyn_into()
-                .map_err(fail)?;
+            // Asked of the server again each time (a new build may have changed it; the service worker answers
+            // offline).
+            let init = web_sys::RequestInit::new();
+            init.set_cache(web_sys::RequestCache::NoCache);
+            let request = window.fetch_with_str_and_init(&format!("./{}.ftl", lang.tag), &init);
+            let response: web_sys::Response = JsFuture::from(request).await.map_err(fail)?.dyn_into().map_err(fail)?;
             if !response.ok() {
                 return Err(format!("the {} catalogue could not be loaded: HTTP {}", lang.tag, response.status()));
             }
             JsFuture::from(response.text().map_err(fail)?).await.map_err(fail)?.as_string().unwrap_or_default()
         }
     };
+    // A host that answers every path with its page is not a catalogue.
+    if !text.contains("\nui-title = ") {
+        return Err(format!("./{}.ftl is not the {} catalogue", lang.tag, lang.native_name));
+    }
     lang.install(text);
     Ok(())
 }

@@ -58,18 +58,37 @@ pub fn link_at_cursor(s: &Scenario) -> String {
 
 /// The HTML that embeds the run at the player's moment in a slide deck: an 800×600 `<iframe>` of the embedded view
 /// (`&embed=1`: the picture, the player and the narration).
-pub fn embed_code(s: &Scenario) -> String {
+pub fn embed_code(s: &Scenario, title: &str) -> String {
+    let attr = |t: &str| t.replace('&', "&amp;").replace('"', "&quot;");
     format!(
-        "<iframe src=\"{}&embed=1\" width=\"800\" height=\"600\" style=\"border:0\" \
-         title=\"Checkout protocol explorer\" loading=\"lazy\"></iframe>",
-        link_at_cursor(s).replace('&', "&amp;").replace('"', "&quot;")
+        "<iframe src=\"{}&embed=1\" width=\"800\" height=\"600\" style=\"border:0\" title=\"{}\" \
+         loading=\"lazy\"></iframe>",
+        attr(&link_at_cursor(s)),
+        attr(title)
     )
+}
+
+thread_local! {
+    /// What the address bar keeps from the link the page opened with: `&embed=1` (a reload of an embedded frame
+    /// stays embedded) and the moment `&t=` while the scenario on screen is the one opened (`(its compact form, µs)`).
+    static OPENED_WITH: std::cell::RefCell<(bool, Option<(String, u64)>)> = const { std::cell::RefCell::new((false, None)) };
+}
+
+/// Remembers what the page was opened with for the address bar (see `OPENED_WITH`).
+pub fn opened_with(embed: bool, moment: Option<(&Scenario, u64)>) {
+    OPENED_WITH.with(|o| *o.borrow_mut() = (embed, moment.map(|(s, t)| (s.to_compact(), t))));
 }
 
 /// Puts the scenario into the address bar without adding a history entry.
 pub fn set_fragment(s: &Scenario) {
     let Some(w) = web_sys::window() else { return };
-    let url = format!("#{}{}", s.to_compact(), link_params());
+    let compact = s.to_compact();
+    let kept = OPENED_WITH.with(|o| {
+        let (embed, moment) = &*o.borrow();
+        let t = moment.as_ref().filter(|(c, _)| *c == compact).map(|(_, t)| format!("&t={t}")).unwrap_or_default();
+        format!("{t}{}", if *embed { "&embed=1" } else { "" })
+    });
+    let url = format!("#{compact}{}{kept}", link_params());
     if let Ok(h) = w.history() {
         let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
@@ -240,7 +259,7 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
         let s = s.clone();
         let on_message = props.on_message.clone();
         Callback::from(move |_| {
-            let code = embed_code(&s);
+            let code = embed_code(&s, &lang.text("ui.title"));
             if let Some(w) = web_sys::window() {
                 let _ = w.navigator().clipboard().write_text(&code);
             }

@@ -2,9 +2,13 @@
 // network). scripts/post-build.py writes the list of the build's files and a version (a hash of them) into the copy
 // in dist/; this template is not served as is.
 //
-// - On install it caches every file of the build (the page, its script, its wasm, its styles, the manifest, icons).
+// - On install it caches every file of the build (the page, its script, its wasm, its styles, the other languages'
+//   catalogues, the manifest, icons), asking the server, not the browser's HTTP cache, so that a new build's cache
+//   never holds an old page.
 // - The page itself is fetched from the network first (a new build is seen at once when online) and from the cache
-//   when the network fails; every other file has a content hash in its name, so the cache answers first.
+//   when the network fails. Every other file comes from the cache first: the script, wasm and styles have a
+//   content hash in their names, and the rest (catalogues, manifest, icons) belong to this build's cache, which a
+//   new build replaces whole (its version is a hash of every file).
 // - On activate it deletes the caches of older builds.
 'use strict';
 const VERSION = '__VERSION__';
@@ -12,7 +16,9 @@ const FILES = __FILES__;
 const CACHE = 'checkout-explorer-' + VERSION;
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(FILES)).then(() => self.skipWaiting()));
+  event.waitUntil(caches.open(CACHE)
+    .then((c) => c.addAll(FILES.map((url) => new Request(url, { cache: 'reload' }))))
+    .then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {

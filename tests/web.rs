@@ -1518,6 +1518,18 @@ async fn presenter_remote_keys_move_the_tour_and_play_and_pause() {
         settle().await;
     }
     assert_eq!(tour_step(&root), Some(0));
+    // After dragging the scrubber (focus on a slider), the remote still moves the tour and plays; the slider keeps
+    // only its arrows.
+    let scrubber = find(&root, "scrubber").expect("the scrubber");
+    key_on(&scrubber, "PageDown");
+    settle().await;
+    assert_eq!(tour_step(&root), Some(1), "PageDown from the focused scrubber: the next step");
+    key_on(&scrubber, ".");
+    settle().await;
+    assert!(playing(&root), ". from the focused scrubber plays");
+    key_on(&scrubber, ".");
+    settle().await;
+    assert!(!playing(&root));
 }
 
 /// The choice buttons of the open question.

@@ -80,7 +80,7 @@ pub enum Ev {
         deliver_us: u64,
         /// The user asked for the copy ("Deliver it twice"), not the network's duplication rate. Left out of the
         /// JSON when false, so traces without user duplicates keep their bytes and hashes.
-        #[serde(default, skip_serializing_if = "is_false")]
+        #[serde(skip_serializing_if = "is_false")]
         by_user: bool,
     },
     /// A user held a message back: it now arrives at `deliver_us`.
