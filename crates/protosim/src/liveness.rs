@@ -156,7 +156,12 @@ impl LivenessJudge {
             slowest_us: 0,
             judged: 0,
             first_late: None,
-            needs: needs_note(&groups),
+            needs: needs_note(&groups, &{
+                // The servers by the names the page and the CLI show (`db`, `acceptor1`, …), not their numbers.
+                let catalogue = crate::domain::Catalogue::new(&scenario.workload);
+                let proto = <crate::protocols::any::AnyProtocol as crate::engine::Protocol>::new(scenario, &catalogue);
+                move |n| crate::engine::Protocol::node_name(&proto, n)
+            }),
         }
     }
 
@@ -254,14 +259,15 @@ pub fn bound_us(bound_ms: u64, scenario: &Scenario) -> u64 {
     (bound_ms * 1000).saturating_mul(worst) / BOUND_LATENCY_US
 }
 
-fn needs_note(groups: &[QuorumGroup]) -> Note {
+fn needs_note(groups: &[QuorumGroup], name: &dyn Fn(NodeId) -> String) -> Note {
     let parts: Vec<Arg> = groups
         .iter()
         .map(|g| {
-            let range = if g.count == 1 {
-                format!("n{}", g.first)
-            } else {
-                format!("n{}–n{}", g.first, g.first + g.count - 1)
+            // A few servers by name ("locks, store1 and store2"), more as a range ("n0–n4").
+            let range = match g.count {
+                1 => Arg::from(name(g.first)),
+                2..=3 => Arg::List((g.first..g.first + g.count).map(|n| Arg::from(name(n))).collect()),
+                _ => Arg::from(format!("{}–{}", name(g.first), name(g.first + g.count - 1))),
             };
             if g.need == g.count && g.count > 1 {
                 Arg::from(note!("liveness.group.all", range))

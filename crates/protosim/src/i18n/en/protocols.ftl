@@ -136,11 +136,11 @@ order-rejected = rejected
 violation-line = ⚠ { $invariant } broken: { $detail } — { $rule }
 
 ## The liveness verdict (liveness.rs): the CLI prints these in English.
-liveness-held = held: { $judged } checkout(s) judged, each answered within { $bound } ms once { $needs } (slowest { $slowest } ms)
-liveness-broken = BROKEN: { $late } ({ $needs } needed)
+liveness-held = held: { $judged } checkout(s) judged, each answered within { $bound } ms with { $needs } (slowest { $slowest } ms)
+liveness-broken = BROKEN: { $late } (with { $needs })
 liveness-broken-bare = BROKEN
 liveness-no-bound = not applicable: this protocol states no bound
-liveness-not-applicable = not applicable: no checkout waited inside a { $bound } ms stretch in which { $needs }
+liveness-not-applicable = not applicable: no checkout waited inside a { $bound } ms stretch with { $needs }
 liveness-late-answered = checkout #{ $id } (submitted at { $at } s) was answered { $waited } ms after { $from }, beyond the bound of { $bound } ms
 liveness-late-unanswered = checkout #{ $id } (submitted at { $at } s) had no answer { $bound } ms after { $from }
 liveness-from-submission = its submission

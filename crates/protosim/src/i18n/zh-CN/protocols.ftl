@@ -125,16 +125,16 @@ order-rejected = 已拒绝
 violation-line = ⚠ { $invariant } 被破坏：{ $detail }——{ $rule }
 
 ## 活性判定（liveness.rs）。
-liveness-held = 成立：判定了 { $judged } 个结账；只要 { $needs }，每个都在 { $bound } 毫秒内得到应答（最慢 { $slowest } 毫秒）
+liveness-held = 成立：判定了 { $judged } 个结账；只要{ $needs }，每个都在 { $bound } 毫秒内得到应答（最慢 { $slowest } 毫秒）
 liveness-broken = 被破坏：{ $late }（所需条件：{ $needs }）
 liveness-broken-bare = 被破坏
 liveness-no-bound = 不适用：该协议没有给出时限
-liveness-not-applicable = 不适用：没有结账在长达 { $bound } 毫秒、且 { $needs } 的时段内等待
+liveness-not-applicable = 不适用：没有结账在长达 { $bound } 毫秒、且{ $needs }的时段内等待
 liveness-late-answered = 结账 #{ $id }（在第 { $at } 秒提交）在{ $from }之后 { $waited } 毫秒才得到应答，超过了 { $bound } 毫秒的时限
 liveness-late-unanswered = 结账 #{ $id }（在第 { $at } 秒提交）在{ $from }之后 { $bound } 毫秒仍无应答
 liveness-from-submission = 提交
 liveness-from-stretch = t = { $at } 秒、协议所需条件重新满足
-liveness-needs = { $groups } 正常运行、每个购物者都在运行、网络完整且无丢包
+liveness-needs = { $groups }正常运行、每个购物者都在运行、网络完整且无丢包
 liveness-group-all = { $range } 全部
 liveness-group-some = { $range } 中的 { $need } 台
 
