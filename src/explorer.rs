@@ -537,6 +537,16 @@ fn use_player(
     })
 }
 
+/// Tells the share links where the cursor is. Gone from the screen (another tab, a run loading), the explorer
+/// leaves none: a copied link has no moment of this run. (Noted again after each change too, in case an explorer
+/// going away cleared it after this one drew.)
+#[hook]
+fn use_cursor_for_links(cursor: u64) {
+    crate::share::note_cursor(cursor);
+    use_effect_with((), |_| || crate::share::note_cursor(0));
+    use_effect_with(cursor, |&c| crate::share::note_cursor(c));
+}
+
 /// `on_act` with what is open now (the inspector of the node acted on, the log's filters) kept for the next run.
 fn keeping_open(on_act: &Callback<Act>, ui: &UseReducerHandle<ExplorerUi>) -> Callback<Act> {
     let (on_act, ui) = (on_act.clone(), ui.clone());
@@ -562,11 +572,7 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
         use_animation_frames(player.playing, Callback::from(move |dt| dispatcher.dispatch(PlayerAction::Tick(dt))));
     }
     let cursor = player.cursor_us as u64;
-    crate::share::note_cursor(cursor);
-    // Gone from the screen (another tab, a run loading): a copied link has no moment of this run. (Noted again
-    // after each change, in case an explorer going away cleared it after this one drew.)
-    use_effect_with((), |_| || crate::share::note_cursor(0));
-    use_effect_with(cursor, |&c| crate::share::note_cursor(c));
+    use_cursor_for_links(cursor);
     let ui = use_reducer(|| {
         let fresh = || ExplorerUi { tour_step: props.tour_step, ..ExplorerUi::default() };
         props.keep.as_deref().cloned().unwrap_or_else(fresh)

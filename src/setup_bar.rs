@@ -113,7 +113,9 @@ fn protocol_options(s: &Scenario, props: &SetupBarProps, lang: &protosim::i18n::
                 <label class="pick" title={help.clone()}>
                     { format!("{label} ") }
                     <select onchange={on_change} aria-label={label.clone()} data-testid={id}>
-                        { for names.iter().map(|n| html! { <option value={*n} selected={*n == value}>{ *n }</option> }) }
+                        { for names.iter().map(|n| html! {
+                            <option value={*n} selected={*n == value}>{ info.option_value_in(o, n, lang) }</option>
+                        }) }
                     </select>
                 </label>
             },

@@ -1220,8 +1220,8 @@ fn reader_texts(root: &Element) -> Vec<(String, String)> {
 }
 
 /// Names that are code, not English, and stay as they are in every language, taken from protosim where it
-/// declares them: protocol, variant, invariant, option value, message, node and row names, the scenario's JSON
-/// fields (the import box's example), the languages' own names; and a few names of keys and formats.
+/// declares them: protocol, variant, invariant, option value, message, node and row names, the two JSON fields of
+/// the import box's example, the languages' own names; and a few names of keys and formats.
 fn code_names() -> std::collections::BTreeSet<String> {
     let mut names: std::collections::BTreeSet<String> = [
         "Space", "Home", "Esc", "PageDown", "PageUp", "JSON", "SVG", "CLI", "iframe", "protosim", "liveness", "Raft",
@@ -1253,19 +1253,8 @@ fn code_names() -> std::collections::BTreeSet<String> {
     // Rows: items and wallets, as the stores and messages name them.
     let rows = protosim::protocols::locking::WALLET_BASE + 64;
     names.extend((0..rows).map(|r| protosim::protocols::locking::row_label(r).to_lowercase()));
-    fn keys(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
-        match v {
-            serde_json::Value::Object(m) => {
-                for (k, v) in m {
-                    out.insert(k.to_lowercase());
-                    keys(v, out);
-                }
-            }
-            serde_json::Value::Array(a) => a.iter().for_each(|v| keys(v, out)),
-            _ => {}
-        }
-    }
-    keys(&serde_json::from_str(&Scenario::default().to_json()).unwrap(), &mut names);
+    // The import box's example scenario (its placeholder) names two JSON fields.
+    names.extend(["format_version".to_string(), "protocol".to_string()]);
     names
 }
 

@@ -272,7 +272,7 @@ fn needs_note(groups: &[QuorumGroup], name: &dyn Fn(NodeId) -> String) -> Note {
             if g.need == g.count && g.count > 1 {
                 Arg::from(note!("liveness.group.all", range))
             } else if g.need == g.count {
-                Arg::from(range)
+                range
             } else {
                 Arg::from(note!("liveness.group.some", need = g.need, range))
             }

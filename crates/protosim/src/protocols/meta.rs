@@ -285,6 +285,13 @@ impl ProtocolInfo {
     pub fn option_help_in(&self, o: &OptionInfo, lang: &Language) -> String {
         lang.text_or(&self.option_key(o, "help"), o.help)
     }
+
+    /// The name of value `v` of a drop-down option `o` as `lang` shows it: the value itself in English (it is also
+    /// what a scenario and `--option` take), a translation in other languages (`info.option.pessimistic.deadlock.
+    /// value.wound_wait`).
+    pub fn option_value_in(&self, o: &OptionInfo, v: &str, lang: &Language) -> String {
+        lang.text_or(&self.option_key(o, &format!("value.{v}")), v)
+    }
 }
 
 impl InvariantInfo {

@@ -101,6 +101,11 @@ pub fn info_texts() -> Vec<(String, &'static str)> {
         for o in info.options {
             push(info.option_key(o, "label"), o.label);
             push(info.option_key(o, "help"), o.help);
+            if let meta::OptionValues::OneOf(values) = o.values {
+                for v in values {
+                    push(info.option_key(o, &format!("value.{v}")), v);
+                }
+            }
         }
     }
     out
