@@ -65,7 +65,7 @@ WASM_BINDGEN_TEST_TIMEOUT=900 \
 step "release build with wasm-opt (trunk build --release --offline)"
 trunk build --release --offline
 wasm=$(ls dist/*.wasm)
-js=$(ls dist/*.js)
+js=$(ls dist/checkout-explorer-*.js)
 raw=$(( $(stat -c %s "$wasm") + $(stat -c %s "$js") ))
 gz=$(( $(gzip -9 -c "$wasm" | wc -c) + $(gzip -9 -c "$js" | wc -c) ))
 printf 'bundle: wasm %d bytes (%d gzipped), js %d bytes (%d gzipped), wasm+js %d KB raw, %d KB gzipped\n' \
@@ -73,6 +73,10 @@ printf 'bundle: wasm %d bytes (%d gzipped), js %d bytes (%d gzipped), wasm+js %d
     $(( raw / 1024 )) $(( gz / 1024 ))
 if (( gz <= 400 * 1024 )); then verdict=met; else verdict="NOT met"; fi
 echo "bundle target: wasm + JS at most 400 KB gzipped: $verdict ($gz of $(( 400 * 1024 )) bytes)"
+for f in dist/*.ftl; do
+    echo "catalogue beside it, fetched only by its readers: $f $(stat -c %s "$f") bytes ($(gzip -9 -c "$f" | wc -c) gzipped)"
+done
+echo "single-file build: dist/explorer.html $(stat -c %s dist/explorer.html) bytes"
 
 step "smoke test of dist/ in headless Chromium, with the browser benchmark"
 python3 tests/smoke.py dist --bench
