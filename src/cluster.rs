@@ -32,6 +32,10 @@ pub struct Compact(pub bool);
 /// message's panel still name them).
 const COMPACT_LABELS: usize = 4;
 
+/// A compact box's type sizes (viewBox units; the CSS says the same).
+const COMPACT_NAME_PX: f64 = 30.0;
+const COMPACT_FACT_PX: f64 = 26.0;
+
 /// A compact box's size.
 const COMPACT_W: f64 = 250.0;
 const COMPACT_H: f64 = 96.0;
@@ -366,18 +370,44 @@ fn edge_views(lang: &Language, m: &Model, pos: &[(f64, f64)], blocked: &[bool]) 
 
 /// What a node box shows under its name: [`NodeBody`], or in a compact box one line (the first fact besides the
 /// role — a term, a ballot, a phase — else the summary's start).
-fn node_body(lang: &Language, st: &crate::timeline::NodeState, compact: bool) -> Html {
+fn node_body(lang: &Language, st: &crate::timeline::NodeState, compact: bool, role: Option<&str>) -> Html {
     if !compact {
         return html! { <NodeBody summary={st.summary.clone()} detail={st.detail.clone()} /> };
     }
-    let line = st
+    let fact = st
         .detail
         .facts
         .iter()
         .find(|(label, _)| label.key != "fact.role")
         .map(|(k, v)| format!("{} {}", lang.render(k), lang.render_arg(v)))
         .unwrap_or_else(|| lang.render(&st.summary));
-    html! { <text class="node-facts compact" x="12" y="78">{ clip(&line, 17) }</text> }
+    // The role leads the line when it did not fit beside a long name.
+    let line = match role {
+        Some(r) => format!("{r} · {fact}"),
+        None => fact,
+    };
+    html! { <text class="node-facts compact" x="12" y="78">{ clip_to_width(&line, COMPACT_FACT_PX, COMPACT_W - 24.0) }</text> }
+}
+
+/// About how wide `text` is drawn at `px`: a CJK character is a square, others a little over half of one.
+fn text_width(text: &str, px: f64) -> f64 {
+    text.chars().map(|c| if u32::from(c) >= 0x2E80 { px } else { px * 0.6 }).sum()
+}
+
+/// `text` cut with "…" to fit `width` at `px`.
+fn clip_to_width(text: &str, px: f64, width: f64) -> String {
+    if text_width(text, px) <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        if text_width(&out, px) + text_width(&c.to_string(), px) + px * 0.6 > width {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
 }
 
 /// A node box's badges at `t`: the timer ring, "blocked for …" under it, "refused" over it (box `bw` × `h`).
@@ -457,7 +487,14 @@ fn node_view(
         props.highlight.contains(&node.id).then_some("violating"),
         d.role().map(|r| format!("is-{r}"))
     );
-    let body = node_body(lang, &st, compact);
+    // In a compact box a long name and its role may not fit on one line: the role then leads the second.
+    let role_right = !compact
+        || text_width(&node.name, COMPACT_NAME_PX)
+            + text_width(&role_text, COMPACT_FACT_PX)
+            + 32.0
+            + if d.timer.is_some() { 36.0 } else { 12.0 }
+            <= bw;
+    let body = node_body(lang, &st, compact, (!role_right).then_some(role_text.as_str()));
     let badges = node_badges(lang, d, t, up && flash, up, (bw, h));
     let table_tip: String = d.table.iter().map(|l| format!("\n{}: {}", l.key, lang.render(&l.text))).collect();
     let onclick = {
@@ -488,8 +525,10 @@ fn node_view(
             } }{ table_tip }</title>
             <rect class="box" width={bw.to_string()} height={h.to_string()} rx="10" />
             <text class="node-name" x="12" y={if compact { "38" } else { "24" }}>{ &node.name }</text>
-            <text class="node-role" x={(bw - if d.timer.is_some() { 36.0 } else { 12.0 }).to_string()}
-                  y={if compact { "38" } else { "24" }} text-anchor="end">{ role_text }</text>
+            if role_right {
+                <text class="node-role" x={(bw - if d.timer.is_some() { 36.0 } else { 12.0 }).to_string()}
+                      y={if compact { "38" } else { "24" }} text-anchor="end">{ role_text.clone() }</text>
+            }
             { body }
             { badges }
         </g>
