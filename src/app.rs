@@ -86,8 +86,9 @@ struct AppState {
     notice: UseStateHandle<Option<Note>>,
     /// The other side of a comparison: a protocol and a variant.
     other: UseStateHandle<(protosim::scenario::ProtocolKind, String)>,
-    link_error: UseStateHandle<Option<String>>,
-    setup_error: UseStateHandle<Option<String>>,
+    /// Notes, like the notice, so that they read in a language chosen after they were shown.
+    link_error: UseStateHandle<Option<Note>>,
+    setup_error: UseStateHandle<Option<Note>>,
     autoplay: bool,
     embed: bool,
 }
@@ -121,7 +122,7 @@ impl AppState {
                 st.notice.set(None);
                 st.load(s, 0, st.autoplay, None);
             }
-            Err(e) => st.setup_error.set(Some(e.to_string())),
+            Err(e) => st.setup_error.set(Some(e.note())),
         })
     }
 
@@ -184,7 +185,7 @@ impl AppState {
                         tour_step: 0,
                     })
                 }
-                Err(e) => st.setup_error.set(Some(e.to_string())),
+                Err(e) => st.setup_error.set(Some(e.note())),
             }
         })
     }
@@ -348,8 +349,8 @@ pub fn App(props: &AppProps) -> Html {
         mode: use_state(|| Mode::Explore),
         notice: use_state(|| None::<Note>),
         other: use_state(|| crate::compare_view::default_other(&initial.0)),
-        link_error: use_state(|| initial.1.as_ref().map(|e| e.to_string())),
-        setup_error: use_state(|| None::<String>),
+        link_error: use_state(|| initial.1.as_ref().map(|e| e.note())),
+        setup_error: use_state(|| None::<Note>),
         autoplay: props.autoplay,
         embed: props.embed,
     };
@@ -404,7 +405,7 @@ pub fn App(props: &AppProps) -> Html {
                 </button>
             </header>
             <SetupBar scenario={current.scenario.clone()} on_change={st.set_scenario()}
-                      on_error={{ let e = st.setup_error.clone(); Callback::from(move |m: String| e.set(Some(m))) }} />
+                      on_error={{ let e = st.setup_error.clone(); Callback::from(move |m: Note| e.set(Some(m))) }} />
             { st.tabs(lang.0) }
             { st.banners(lang.0) }
             { st.body(lang.0, &loading, &compare) }

@@ -53,6 +53,7 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
         playing: false,
         speed_log: SPEED_LOG_DEFAULT,
         pause_at: None,
+        speed_before: None,
     });
     {
         let d = player.dispatcher();

@@ -534,6 +534,7 @@ fn use_player(
         playing: props.playing,
         speed_log: SPEED_LOG_DEFAULT,
         pause_at: first_violation,
+        speed_before: None,
     })
 }
 

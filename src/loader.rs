@@ -125,14 +125,14 @@ pub const FIRST_EVENTS: u64 = 20_000;
 /// A run prepared for playback, or one still being simulated in slices (numbered, so that its model is never
 /// taken for another's).
 pub enum Prepared {
-    Ready(Result<Rc<Model>, String>),
+    Ready(Result<Rc<Model>, Note>),
     Long(usize, Rc<RefCell<Option<Loader>>>),
 }
 
 /// A run for the page: its model once ready, or how far it is while it is simulated in slices.
 pub struct Preparing {
     /// `None` while a long run is being simulated, or when there is no scenario.
-    pub model: Option<Result<Rc<Model>, String>>,
+    pub model: Option<Result<Rc<Model>, Note>>,
     /// While a long run is being simulated: the fraction done, and in words.
     pub progress: Option<(f64, Note)>,
 }
@@ -145,7 +145,7 @@ pub fn use_prepared(scenario: Option<Scenario>, budget: usize) -> Preparing {
     let prepared = use_memo(scenario, move |s| {
         let s = s.as_ref()?;
         Some(match Loader::begin(s, budget) {
-            Err(e) => Prepared::Ready(Err(e.to_string())),
+            Err(e) => Prepared::Ready(Err(e.note())),
             Ok((l, true)) => Prepared::Ready(Ok(Rc::new(l.finish()))),
             Ok((l, false)) => {
                 thread_local!(static NEXT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });

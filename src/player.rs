@@ -23,6 +23,9 @@ pub struct Player {
     pub speed_log: f64,
     /// Playing pauses here once: the first violation, so nobody misses it.
     pub pause_at: Option<u64>,
+    /// The speed a [`PlayerAction::PlayTo`] sped up from: put back when it arrives, forgotten when the reader picks
+    /// a speed or a moment of their own meanwhile.
+    pub speed_before: Option<f64>,
 }
 
 pub enum PlayerAction {
@@ -57,6 +60,9 @@ impl Reducible for Player {
                     p.cursor_us = stop as f64;
                     p.playing = false;
                     p.pause_at = None;
+                    if let Some(s) = p.speed_before.take() {
+                        p.speed_log = s;
+                    }
                 }
                 if p.cursor_us >= p.end_us as f64 {
                     p.cursor_us = p.end_us as f64;
@@ -70,17 +76,28 @@ impl Reducible for Player {
                 p.playing = !p.playing;
             }
             PlayerAction::Restart => p.cursor_us = p.start_us as f64,
-            PlayerAction::Seek(t) => p.cursor_us = t.clamp(p.start_us, p.end_us) as f64,
+            PlayerAction::Seek(t) => {
+                p.cursor_us = t.clamp(p.start_us, p.end_us) as f64;
+                p.speed_before = None;
+            }
             PlayerAction::Step(t) => {
                 p.cursor_us = t.clamp(p.start_us, p.end_us) as f64;
                 p.playing = false;
+                p.speed_before = None;
             }
-            PlayerAction::Speed(s) => p.speed_log = s.clamp(SPEED_LOG_MIN, SPEED_LOG_MAX),
+            PlayerAction::Speed(s) => {
+                p.speed_log = s.clamp(SPEED_LOG_MIN, SPEED_LOG_MAX);
+                p.speed_before = None;
+            }
             PlayerAction::PlayTo(t) => {
                 let t = t.clamp(p.start_us, p.end_us);
                 if (t as f64) > p.cursor_us {
                     let needed = crate::math::log10((t as f64 - p.cursor_us) / (PLAY_TO_MAX_MS * 1000.0));
-                    p.speed_log = p.speed_log.max(needed).clamp(SPEED_LOG_MIN, SPEED_LOG_MAX);
+                    let faster = p.speed_log.max(needed).clamp(SPEED_LOG_MIN, SPEED_LOG_MAX);
+                    if faster != p.speed_log {
+                        p.speed_before = p.speed_before.or(Some(p.speed_log));
+                        p.speed_log = faster;
+                    }
                     p.pause_at = Some(t);
                     p.playing = true;
                 }

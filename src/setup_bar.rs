@@ -2,6 +2,7 @@
 
 use crate::presets::*;
 use protosim::i18n::Language;
+use protosim::narration::Note;
 use protosim::Scenario;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
@@ -12,14 +13,14 @@ pub struct SetupBarProps {
     pub scenario: Scenario,
     pub on_change: Callback<Scenario>,
     /// A value that is not even a number: the message to show.
-    pub on_error: Callback<String>,
+    pub on_error: Callback<protosim::narration::Note>,
 }
 
 /// The setup bar: protocol, variant (with its one-line explanation), cluster size, seed, network and workload.
 /// Every change builds a new scenario and hands it up; the app refuses one that does not validate.
 /// A select or input that edits the scenario: `f` gets a copy of `s` and the control's value; the result goes to
 /// `on_change`, or its refusal to `on_error`.
-fn edit(s: &Scenario, props: &SetupBarProps, f: fn(&mut Scenario, &str) -> Result<(), String>) -> Callback<Event> {
+fn edit(s: &Scenario, props: &SetupBarProps, f: fn(&mut Scenario, &str) -> Result<(), Note>) -> Callback<Event> {
     let s = s.clone();
     let on_change = props.on_change.clone();
     let on_error = props.on_error.clone();
@@ -53,24 +54,23 @@ enum Wants {
     Rate,
 }
 
-/// "`abc` is not a percentage", in the language chosen now.
-fn not_a(v: &str, what: Wants) -> String {
-    let lang = crate::lang::current();
+/// "`abc` is not a percentage" (a note: it reads in the language chosen after it was shown too).
+fn not_a(v: &str, what: Wants) -> Note {
     let what = match what {
-        Wants::Servers => lang.text("ui.setup.wants.servers"),
-        Wants::WholeNumber => lang.text("ui.setup.wants.whole-number"),
-        Wants::Milliseconds => lang.text("ui.setup.wants.milliseconds"),
-        Wants::Percentage => lang.text("ui.setup.wants.percentage"),
-        Wants::Rate => lang.text("ui.setup.wants.rate"),
+        Wants::Servers => Note::key("ui.setup.wants.servers"),
+        Wants::WholeNumber => Note::key("ui.setup.wants.whole-number"),
+        Wants::Milliseconds => Note::key("ui.setup.wants.milliseconds"),
+        Wants::Percentage => Note::key("ui.setup.wants.percentage"),
+        Wants::Rate => Note::key("ui.setup.wants.rate"),
     };
-    lang.render(&protosim::note!("ui.setup.not-a", value = v.to_string(), what))
+    protosim::note!("ui.setup.not-a", value = v.to_string(), what)
 }
 
-fn num<T: std::str::FromStr>(v: &str, what: Wants) -> Result<T, String> {
+fn num<T: std::str::FromStr>(v: &str, what: Wants) -> Result<T, Note> {
     v.parse().map_err(|_| not_a(v, what))
 }
 // Decimals are read by the browser (`Number(text)`): `str::parse::<f64>` would add 14 KB to the bundle.
-fn decimal(v: &str, what: Wants) -> Result<f64, String> {
+fn decimal(v: &str, what: Wants) -> Result<f64, Note> {
     let n = v.trim().parse::<js_sys::Number>().map_or(f64::NAN, |n| n.value_of());
     (!v.trim().is_empty() && n.is_finite()).then_some(n).ok_or_else(|| not_a(v, what))
 }
@@ -215,9 +215,8 @@ pub fn SetupBar(props: &SetupBarProps) -> Html {
     let s = &props.scenario;
     let info = protosim::protocols::info(s.protocol);
     let on_protocol = edit(s, props, |s, v| {
-        let kind = protosim::protocols::parse(v).ok_or_else(|| {
-            crate::lang::current().render(&protosim::note!("ui.setup.not-a-protocol", value = v.to_string()))
-        })?;
+        let kind = protosim::protocols::parse(v)
+            .ok_or_else(|| protosim::note!("ui.setup.not-a-protocol", value = v.to_string()))?;
         *s = default_scenario(kind);
         Ok(())
     });

@@ -213,7 +213,7 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
     // The link carries the reader's language: drawn again when it changes.
     let lang = crate::lang::use_lang();
     let importing = use_state(|| false);
-    let import_error = use_state(|| None::<String>);
+    let import_error = use_state(|| None::<Note>);
     // Esc closes the import box, like every other panel.
     {
         let importing = importing.clone();
@@ -234,7 +234,7 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
         let on_import = props.on_import.clone();
         let importing = importing.clone();
         let import_error = import_error.clone();
-        Callback::from(move |r: Result<Scenario, String>| match r {
+        Callback::from(move |r: Result<Scenario, Note>| match r {
             Ok(s) => {
                 import_error.set(None);
                 importing.set(false);
@@ -329,7 +329,7 @@ fn export_button(s: &Scenario, on_message: &Callback<Note>, what: &'static str) 
 }
 
 /// The file picker's handler: reads the chosen file as text and hands the scenario it holds (or why not) to `take`.
-fn import_file(take: Callback<Result<Scenario, String>>) -> Callback<Event> {
+fn import_file(take: Callback<Result<Scenario, Note>>) -> Callback<Event> {
     Callback::from(move |e: Event| {
         let input: web_sys::HtmlInputElement = e.target_unchecked_into();
         let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
@@ -339,8 +339,8 @@ fn import_file(take: Callback<Result<Scenario, String>>) -> Callback<Event> {
         wasm_bindgen_futures::spawn_local(async move {
             let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
             take.emit(match text.ok().and_then(|t| t.as_string()) {
-                Some(t) => import_text(&t).map_err(|e| format!("{name}: {e}")),
-                None => Err(crate::lang::current().render(&note!("ui.share.unreadable", file = name))),
+                Some(t) => import_text(&t).map_err(|e| note!("scenario.error.at", at = name, problem = e)),
+                None => Err(note!("ui.share.unreadable", file = name)),
             });
         });
     })
@@ -348,25 +348,24 @@ fn import_file(take: Callback<Result<Scenario, String>>) -> Callback<Event> {
 
 /// Reads a scenario from imported text: JSON (a scenario, or an exported trace with its scenario inside), or a
 /// share link.
-pub fn import_text(text: &str) -> Result<Scenario, String> {
+pub fn import_text(text: &str) -> Result<Scenario, Note> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(crate::lang::current().text("ui.share.empty"));
+        return Err(Note::key("ui.share.empty"));
     }
     if let Some(pos) = t.find("#s1.").or_else(|| t.starts_with("s1.").then_some(0)) {
         // The scenario ends where the link's parameters (`&lang=zh-CN`) or the pasted text's next word begin.
         let link = &t[pos..];
         let end = link.find(|c: char| c == '&' || c.is_whitespace()).unwrap_or(link.len());
-        return Scenario::from_compact(&link[..end]).map_err(|e| e.to_string());
+        return Scenario::from_compact(&link[..end]).map_err(|e| e.note());
     }
     // Parsed once: a valid JSON text is read from its value, and only text that is not JSON goes to `from_json`,
     // for its syntax error.
     match serde_json::from_str::<serde_json::Value>(t) {
         Ok(v) => match v.get("scenario").filter(|_| v.get("events").is_some()) {
-            Some(inner) => Scenario::from_value(inner)
-                .map_err(|e| crate::lang::current().render(&note!("ui.share.trace-scenario", error = e.to_string()))),
-            None => Scenario::from_value(&v).map_err(|e| e.to_string()),
+            Some(inner) => Scenario::from_value(inner).map_err(|e| note!("ui.share.trace-scenario", error = e.note())),
+            None => Scenario::from_value(&v).map_err(|e| e.note()),
         },
-        Err(_) => Scenario::from_json(t).map_err(|e| e.to_string()),
+        Err(_) => Scenario::from_json(t).map_err(|e| e.note()),
     }
 }

@@ -96,8 +96,8 @@ fn imported_text_of_every_kind_is_read_or_refused_with_a_reason() {
     for bad in
         ["", "   ", "{", "[]", "null", "{\"scenario\": {\"protocol\": 7}, \"events\": []}", "s1.", "#s1.!!", "\u{0}"]
     {
-        let e = import_text(bad).expect_err(bad);
-        assert!(e.len() > 10, "{bad:?}: the reason is given ({e})");
+        let e = protosim::i18n::render(&import_text(bad).expect_err(bad));
+        assert!(e.len() > 10 && !e.contains('['), "{bad:?}: the reason is given ({e})");
     }
 }
 
@@ -189,7 +189,7 @@ fn every_protocol_describes_itself_and_its_default_scenario_runs() {
             };
             for v in values {
                 let mut t = s.clone();
-                o.set(&mut t, &v).unwrap_or_else(|e| panic!("{}: {e}", kind.name()));
+                o.set(&mut t, &v).unwrap_or_else(|e| panic!("{}: {}", kind.name(), protosim::i18n::render(&e)));
                 assert_eq!(o.get(&t), v, "{}: option {} reads back", kind.name(), o.name);
                 protosim::Scenario::from_json(&t.to_json())
                     .unwrap_or_else(|e| panic!("{}: {} = {v}: {e}", kind.name(), o.name));
@@ -207,4 +207,39 @@ fn every_protocol_describes_itself_and_its_default_scenario_runs() {
         assert_eq!(names.len(), usize::from(s.total_nodes()), "{}", kind.name());
         assert!(names.iter().all(|n| !n.is_empty()), "{}: {names:?}", kind.name());
     }
+}
+
+/// A tour question plays on to its answer faster when it is far, and puts the reader's speed back on arrival;
+/// a speed the reader picks meanwhile is theirs to keep.
+#[test]
+fn playing_to_an_answer_speeds_up_and_then_puts_the_speed_back() {
+    use checkout_explorer::player::{Player, PlayerAction, PLAY_TO_MAX_MS, SPEED_LOG_DEFAULT};
+    use std::rc::Rc;
+    use yew::Reducible;
+    let start = Rc::new(Player {
+        cursor_us: 0.0,
+        start_us: 0,
+        end_us: 60_000_000,
+        playing: false,
+        speed_log: SPEED_LOG_DEFAULT,
+        pause_at: None,
+        speed_before: None,
+    });
+    let far = 30_000_000;
+    let mut p = start.clone().reduce(PlayerAction::PlayTo(far));
+    assert!(p.playing && p.speed_log > SPEED_LOG_DEFAULT, "30 s away at 0.05x: faster");
+    let mut frames = 0;
+    while p.playing {
+        p = p.reduce(PlayerAction::Tick(16.0));
+        frames += 1;
+    }
+    assert_eq!(p.cursor_us, far as f64, "paused at the answer");
+    assert!(f64::from(frames) * 16.0 <= PLAY_TO_MAX_MS + 16.0, "in at most {PLAY_TO_MAX_MS} ms ({frames} frames)");
+    assert_eq!(p.speed_log, SPEED_LOG_DEFAULT, "the reader's speed is back");
+    // The reader picks a speed on the way: it stays.
+    let mut p = start.reduce(PlayerAction::PlayTo(far)).reduce(PlayerAction::Speed(1.0));
+    while p.playing {
+        p = p.reduce(PlayerAction::Tick(16.0));
+    }
+    assert_eq!(p.speed_log, 1.0, "their own pick stays");
 }

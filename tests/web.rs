@@ -1390,6 +1390,60 @@ async fn the_chinese_page_has_no_english_left_and_the_english_page_no_chinese() 
     }
 }
 
+/// What a banner says, without what it quotes as code (a field path, a value typed, the names it expects):
+/// `` `nodes` `` and `` `carrier-pigeon` `` are the same in every language.
+fn said(el: &Element) -> String {
+    let text = el.text_content().unwrap();
+    text.split('`').step_by(2).collect::<Vec<_>>().join(" ")
+}
+
+#[wasm_bindgen_test]
+async fn scenario_errors_read_in_the_readers_language_and_follow_a_switch() {
+    // A broken link, then malformed imports and a bad setting, all on the Chinese page.
+    let root = mount("#s1.%%%", false).await;
+    pick(&root, "language", "zh-CN").await;
+    let mut seen = vec![(said(&find(&root, "load-error").expect("the link's error")), "load-error".to_string())];
+    click(&find(&root, "import").unwrap());
+    settle().await;
+    for bad in [
+        "{ \"format_version\": 1, \"protocol\": ",
+        "{\"format_version\":1,\"protocol\":\"carrier-pigeon\"}",
+        "{\"format_version\":1,\"protocol\":\"raft\",\"nodes\":99}",
+        "{\"format_version\":1,\"protocol\":\"raft\",\"network\":{\"default\":{\"loss\":\"x\"}}}",
+        "{\"format_version\":1,\"protocol\":\"raft\",\"interventions\":[{\"at_us\":99999999999,\"action\":{\"kind\":\"heal\"}}]}",
+        "{\"format_version\":7,\"protocol\":\"raft\"}",
+        "[1,2,3]",
+        "",
+        "#s1.%%%",
+        "#hello",
+    ] {
+        let area: web_sys::HtmlTextAreaElement =
+            wasm_bindgen::JsCast::dyn_into(find(&root, "import-text").unwrap()).unwrap();
+        area.set_value(bad);
+        click(&find(&root, "import-load").unwrap());
+        settle().await;
+        let err = find(&root, "import-error").unwrap_or_else(|| panic!("no error shown for {bad:?}"));
+        seen.push((said(&err), format!("import-error for {bad:?}")));
+    }
+    set_input(&root, "loss", "abc").await;
+    seen.push((said(&find(&root, "setup-error").expect("a bad setting is refused")), "setup-error".to_string()));
+    let english = english_words(&seen, &code_names());
+    assert!(
+        seen.iter().all(|(t, _)| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))),
+        "every message is in Chinese: {seen:#?}"
+    );
+    // Back to English: the banners already shown now read in English.
+    pick(&root, "language", "en").await;
+    let setup = find(&root, "setup-error").unwrap().text_content().unwrap();
+    let import = find(&root, "import-error").unwrap().text_content().unwrap();
+    let link = find(&root, "load-error").unwrap().text_content().unwrap();
+    root.remove();
+    assert!(english.is_empty(), "English in the Chinese page's errors: {english:#?}");
+    assert!(setup.contains("is not a percentage"), "{setup}");
+    assert!(import.contains("is not a scenario link"), "{import}");
+    assert!(link.contains("cannot appear in a scenario link"), "{link}");
+}
+
 // ---- Guided tours a teacher can drive: step links, presenter remotes, predictions ----
 
 fn tour_step(root: &Element) -> Option<usize> {
@@ -1534,6 +1588,7 @@ async fn a_prediction_records_the_choice_then_plays_on_and_reveals_right_or_wron
     let answer = timeline.answers[4].expect("step 5 asks which server stands first");
     let label = |i: usize| (tour.steps[4].question.unwrap().choices[i].label)(&protosim::i18n::ENGLISH);
     let root = mount_tour("#tour=raft-leader-crash&step=5").await;
+    let speed = find(&root, "speed").unwrap().text_content().unwrap();
     assert!(find(&root, "tour-question").is_some(), "the step asks");
     assert_eq!(choices(&root).len(), 4);
     assert!(find(&root, "tour-reveal").is_none(), "nothing revealed before the class answers");
@@ -1548,6 +1603,7 @@ async fn a_prediction_records_the_choice_then_plays_on_and_reveals_right_or_wron
     assert_eq!(reveal.get_attribute("data-outcome").as_deref(), Some("right"));
     assert!(reveal.text_content().unwrap().contains(&format!("Right: {}", label(answer.right))));
     assert_eq!(clock_us(&root), answer.at_us, "paused at the moment that answers it");
+    assert_eq!(find(&root, "speed").unwrap().text_content().unwrap(), speed, "the speed it sped up from is back");
     assert!(!find(&root, "play").unwrap().text_content().unwrap().contains("Pause"));
     let log = find(&root, "events").unwrap().text_content().unwrap();
     assert!(log.contains(&format!("{}: hears no leader", label(answer.right))), "the log shows it: {log}");

@@ -5,6 +5,8 @@
 //! data that knows no protocol: [`Scenario::from_json`], [`Scenario::from_compact`] and [`Scenario::validate`] are
 //! defined here.
 
+use crate::narration::Arg;
+use crate::note;
 use crate::scenario::base64url_decode;
 use crate::scenario::{
     bounds, decode, Action, ErrorKind, Intervention, LinkSettings, NodeId, ProtocolKind, Scenario, ScenarioError,
@@ -12,17 +14,27 @@ use crate::scenario::{
 };
 use std::fmt;
 
+/// Names as code identifiers for a message, one choice among them: "`raft`, `paxos`, `twopc`" (the same in every
+/// language: they are what is typed, not words).
+pub(crate) fn quoted(names: &[&str]) -> Arg {
+    Arg::from(names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+}
+
 fn probability(at: &str, p: f64) -> Result<(), ScenarioError> {
     if p.is_finite() && (0.0..=1.0).contains(&p) {
         Ok(())
     } else {
-        Err(ScenarioError::new(ErrorKind::Value, at, format!("{p} is not a probability (0 to 1)")))
+        Err(ScenarioError::new(ErrorKind::Value, at, note!("scenario.error.probability", value = p.to_string())))
     }
 }
 
 fn at_most<T: PartialOrd + fmt::Display>(at: &str, v: T, lo: T, hi: T) -> Result<(), ScenarioError> {
     if v < lo || v > hi {
-        Err(ScenarioError::new(ErrorKind::Value, at, format!("{v} is outside the allowed range {lo} to {hi}")))
+        Err(ScenarioError::new(
+            ErrorKind::Value,
+            at,
+            note!("scenario.error.range", value = v.to_string(), lo = lo.to_string(), hi = hi.to_string()),
+        ))
     } else {
         Ok(())
     }
@@ -34,7 +46,7 @@ fn link(at: &str, l: &LinkSettings) -> Result<(), ScenarioError> {
         return Err(ScenarioError::new(
             ErrorKind::Value,
             format!("{at}.latency_us_min"),
-            format!("{} is above latency_us_max {}", l.latency_us_min, l.latency_us_max),
+            note!("scenario.error.latency-order", min = l.latency_us_min, max = l.latency_us_max),
         ));
     }
     probability(&format!("{at}.loss"), l.loss)?;
@@ -68,11 +80,11 @@ impl Scenario {
             let Some(option) = info.options.iter().find(|o| o.name == name && matches!(o.store, OptionStore::Options))
             else {
                 let names: Vec<&str> = declared.map(|o| o.name).collect();
-                let has = if names.is_empty() { "none".to_string() } else { names.join(", ") };
+                let has = if names.is_empty() { Arg::from(note!("scenario.error.none")) } else { quoted(&names) };
                 return Err(ScenarioError::new(
                     ErrorKind::Field,
                     at,
-                    format!("{} has no option `{name}` (options it keeps here: {has})", info.title),
+                    note!("scenario.error.no-option", protocol = info.title.to_string(), name = name.clone(), has),
                 ));
             };
             let text = value.as_str().map_or_else(|| value.to_string(), str::to_string);
@@ -96,11 +108,14 @@ impl Scenario {
     /// The registered protocol `kind`, or the refusal that lists those there are.
     fn protocol_info(kind: ProtocolKind) -> Result<&'static crate::protocols::ProtocolInfo, ScenarioError> {
         crate::protocols::try_info(kind).ok_or_else(|| {
-            let known: Vec<String> = crate::protocols::names().iter().map(|n| format!("`{n}`")).collect();
             ScenarioError::new(
                 ErrorKind::Field,
                 "protocol",
-                format!("unknown value `{kind}`, expected one of {}", known.join(", ")),
+                note!(
+                    "scenario.error.unknown-value",
+                    value = kind.to_string(),
+                    expected = quoted(&crate::protocols::names())
+                ),
             )
         })
     }
@@ -111,7 +126,7 @@ impl Scenario {
             return Err(ScenarioError::new(
                 ErrorKind::Version,
                 "format_version",
-                format!("version {} is not supported; this build reads version {FORMAT_VERSION}", self.format_version),
+                note!("scenario.error.version", version = self.format_version.to_string(), reads = FORMAT_VERSION),
             ));
         }
         let info = Scenario::protocol_info(self.protocol)?;
@@ -120,7 +135,7 @@ impl Scenario {
             return Err(ScenarioError::new(
                 ErrorKind::Value,
                 "nodes",
-                format!("{} servers: the {} protocol runs with {lo} to {hi}", self.nodes, info.title),
+                note!("scenario.error.nodes", n = self.nodes, protocol = info.title.to_string(), lo, hi),
             ));
         }
         if !info.variants.iter().any(|v| v.name == self.variant) {
@@ -128,7 +143,12 @@ impl Scenario {
             return Err(ScenarioError::new(
                 ErrorKind::Value,
                 "variant",
-                format!("`{}` is not a variant of {}; choose one of: {}", self.variant, info.title, names.join(", ")),
+                note!(
+                    "scenario.error.variant",
+                    variant = self.variant.clone(),
+                    protocol = info.title.to_string(),
+                    choices = quoted(&names)
+                ),
             ));
         }
         at_most("shoppers", self.shoppers, 1, bounds::SHOPPERS_MAX)?;
@@ -152,7 +172,7 @@ impl Scenario {
             return Err(ScenarioError::new(
                 ErrorKind::Value,
                 "workload.rate_per_s",
-                format!("{} checkouts per second is outside 0 to {}", w.rate_per_s, bounds::RATE_PER_S_MAX),
+                note!("scenario.error.rate", rate = w.rate_per_s.to_string(), max = bounds::RATE_PER_S_MAX.to_string()),
             ));
         }
         at_most("workload.basket_max", w.basket_max, 1, bounds::BASKET_MAX)?;
@@ -177,11 +197,7 @@ impl Scenario {
             return Err(ScenarioError::new(
                 ErrorKind::Value,
                 "interventions",
-                format!(
-                    "{} interventions; at most {} are allowed",
-                    self.interventions.len(),
-                    bounds::INTERVENTIONS_MAX
-                ),
+                note!("scenario.error.interventions", n = self.interventions.len(), max = bounds::INTERVENTIONS_MAX),
             ));
         }
         for (i, iv) in self.interventions.iter().enumerate() {
@@ -196,10 +212,7 @@ impl Scenario {
             return Err(ScenarioError::new(
                 ErrorKind::Value,
                 format!("interventions[{i}].at_us"),
-                format!(
-                    "{} is after the end of the run (until_ms = {} ms): it would never happen",
-                    iv.at_us, self.until_ms
-                ),
+                note!("scenario.error.after-end", at_us = iv.at_us, until_ms = self.until_ms),
             ));
         }
         match &iv.action {
@@ -214,7 +227,7 @@ impl Scenario {
                             return Err(ScenarioError::new(
                                 ErrorKind::Value,
                                 p,
-                                format!("node {node} is in two groups"),
+                                note!("scenario.error.two-groups", node),
                             ));
                         }
                     }
@@ -238,7 +251,7 @@ impl Scenario {
                     return Err(ScenarioError::new(
                         ErrorKind::Value,
                         format!("{at}.shopper"),
-                        format!("node {shopper} is not a shopper (shoppers are nodes {} to {})", self.servers(), n - 1),
+                        note!("scenario.error.not-shopper", node = *shopper, lo = self.servers(), hi = n - 1),
                     ));
                 }
                 at_most(&format!("{at}.customer"), *customer, 0, w.customers - 1)?;
@@ -255,11 +268,7 @@ impl Scenario {
     fn node_ok(&self, at: &str, node: NodeId) -> Result<(), ScenarioError> {
         let n = self.total_nodes();
         if node >= n {
-            Err(ScenarioError::new(
-                ErrorKind::Value,
-                at,
-                format!("node {node} does not exist (nodes are 0 to {})", n - 1),
-            ))
+            Err(ScenarioError::new(ErrorKind::Value, at, note!("scenario.error.no-node", node, hi = n - 1)))
         } else {
             Ok(())
         }
@@ -270,8 +279,14 @@ impl Scenario {
         // The message names the place, not serde_json's wording of the fault: its error text (with the std I/O
         // error kinds it can wrap) is 1.5 KB of the page's gzipped bundle.
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            let what = if e.is_eof() { "the JSON ends too early (truncated?)" } else { "this is not valid JSON" };
-            ScenarioError::new(ErrorKind::Syntax, format!("line {} column {}", e.line(), e.column()), what)
+            // The place is part of the message (its words are the reader's language), not of `at`.
+            let (line, column) = (e.line(), e.column());
+            let what = if e.is_eof() {
+                note!("scenario.error.eof", line, column)
+            } else {
+                note!("scenario.error.syntax", line, column)
+            };
+            ScenarioError::new(ErrorKind::Syntax, "", what)
         })?;
         Scenario::from_value(&value)
     }
@@ -281,14 +296,16 @@ impl Scenario {
     pub fn from_value(value: &serde_json::Value) -> Result<Scenario, ScenarioError> {
         let obj = value
             .as_object()
-            .ok_or_else(|| ScenarioError::new(ErrorKind::Field, "", "a scenario must be a JSON object"))?;
+            .ok_or_else(|| ScenarioError::new(ErrorKind::Field, "", note!("scenario.error.not-object")))?;
         match obj.get("format_version") {
-            None => return Err(ScenarioError::new(ErrorKind::Field, "format_version", "missing")),
+            None => {
+                return Err(ScenarioError::new(ErrorKind::Field, "format_version", note!("scenario.error.missing")))
+            }
             Some(v) if v.as_u64() != Some(u64::from(FORMAT_VERSION)) => {
                 return Err(ScenarioError::new(
                     ErrorKind::Version,
                     "format_version",
-                    format!("{} is not a version this build reads (it reads {FORMAT_VERSION})", decode::found(v)),
+                    note!("scenario.error.version-found", found = decode::found(v), reads = FORMAT_VERSION),
                 ))
             }
             Some(_) => {}
@@ -310,23 +327,27 @@ impl Scenario {
             let shown: String = text.chars().take(12).collect();
             ScenarioError::new(
                 ErrorKind::Link,
-                "link",
-                format!("`{shown}` is not a scenario link (it should start with `{COMPACT_PREFIX}`)"),
+                "",
+                note!("scenario.error.not-link", shown, prefix = COMPACT_PREFIX.to_string()),
             )
         })?;
         let bytes = base64url_decode(body).map_err(|(pos, c)| {
             ScenarioError::new(
                 ErrorKind::Link,
-                format!("link character {}", pos + COMPACT_PREFIX.len()),
-                format!("`{c}` cannot appear in a scenario link (damaged when copied?)"),
+                "",
+                note!(
+                    "scenario.error.link-character",
+                    character = c.to_string(),
+                    position = pos + COMPACT_PREFIX.len()
+                ),
             )
         })?;
         let json = String::from_utf8(bytes)
-            .map_err(|_| ScenarioError::new(ErrorKind::Link, "link", "the link does not decode to text (damaged?)"))?;
+            .map_err(|_| ScenarioError::new(ErrorKind::Link, "", note!("scenario.error.link-not-text")))?;
         Scenario::from_json(&json).map_err(|mut e| {
             if e.kind == ErrorKind::Syntax {
                 e.kind = ErrorKind::Link;
-                e.message = format!("the link is damaged or cut short ({})", e.message);
+                e.message = note!("scenario.error.link-damaged", problem = e.message.clone());
             }
             e
         })

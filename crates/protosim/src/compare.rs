@@ -26,7 +26,7 @@ pub fn translate(s: &Scenario, kind: ProtocolKind, variant: &str) -> Scenario {
 
 /// `s` with its protocol's option set to `value`. An option that changes the topology (Paxos's proposer count)
 /// moves the shoppers' node numbers: the links and interventions follow them by role, as [`translate`] does.
-pub fn set_option(s: &Scenario, option: &OptionInfo, value: &str) -> Result<Scenario, String> {
+pub fn set_option(s: &Scenario, option: &OptionInfo, value: &str) -> Result<Scenario, crate::narration::Note> {
     let mut t = s.clone();
     option.set(&mut t, value)?;
     if t.servers() != s.servers() {

@@ -132,7 +132,8 @@ fn set_option(s: &mut Scenario, assignment: &str) -> Result<(), String> {
         let has = if names.is_empty() { "none".to_string() } else { names.join(", ") };
         format!("--option: {} has no option `{}` (it has: {has})", info.title, name.trim())
     })?;
-    *s = protosim::compare::set_option(s, option, value.trim()).map_err(|e| format!("--option {e}"))?;
+    *s = protosim::compare::set_option(s, option, value.trim())
+        .map_err(|e| format!("--option {}", protosim::i18n::render(&e)))?;
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 //! Stored as JSON with a `format_version`, or as a compact URL-safe string (`s1.` + base64url of the minified JSON)
 //! for share links. Every decoder returns a [`ScenarioError`] that says what is wrong and where; none panics.
 
+use crate::narration::Note;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -398,27 +399,36 @@ pub enum ErrorKind {
 }
 
 /// A decoding or validation error: what is wrong and where.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+///
+/// The message is a catalogue note (`scenario.error.*` in `i18n/*/ui.ftl`), so the page says it in the reader's
+/// language; `Display` (the CLI, logs) renders it in English as `at: message`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScenarioError {
     pub kind: ErrorKind,
     /// Where: a field path such as `network.default.loss` or `interventions[0].action.node` (the same form for a value the decoder refuses and one validation refuses), or `line 3 column 7`.
     pub at: String,
-    pub message: String,
+    /// What is wrong: `scenario.error.range` with the value and its bounds, say.
+    pub message: Note,
 }
 
 impl ScenarioError {
-    pub fn new(kind: ErrorKind, at: impl Into<String>, message: impl Into<String>) -> Self {
-        ScenarioError { kind, at: at.into(), message: message.into() }
+    pub fn new(kind: ErrorKind, at: impl Into<String>, message: Note) -> Self {
+        ScenarioError { kind, at: at.into(), message }
+    }
+
+    /// The whole error as one note, the place first: "network.default.loss: 2 is not a probability (0 to 1)".
+    pub fn note(&self) -> Note {
+        if self.at.is_empty() {
+            self.message.clone()
+        } else {
+            crate::note!("scenario.error.at", at = self.at.clone(), problem = self.message.clone())
+        }
     }
 }
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.at.is_empty() {
-            write!(f, "{}", self.message)
-        } else {
-            write!(f, "{}: {}", self.at, self.message)
-        }
+        f.write_str(&crate::i18n::render(&self.note()))
     }
 }
 

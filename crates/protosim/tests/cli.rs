@@ -153,7 +153,7 @@ fn locking_options_and_stopping_at_the_first_violation() {
     let bad = protosim(&["run", "--protocol", "pessimistic", "--deadlock", "pray"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(
-        text(&bad).contains("--option deadlock: `pray` is not one of detect, wound-wait, timeout"),
+        text(&bad).contains("--option `deadlock`: `pray` is not one of `detect`, `wound-wait`, `timeout`"),
         "{}",
         text(&bad)
     );

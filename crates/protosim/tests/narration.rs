@@ -13,7 +13,7 @@ use protosim::{run, RecordOptions};
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// Every `note!("key"` and `.text("key")` in the Rust sources under `dir` (the key may start on the next line), but
+/// Every `note!("key"`, `Note::key("key")` and `.text("key")` in the Rust sources under `dir` (the key may start on the next line), but
 /// in comments.
 fn keys_in(dir: &Path, out: &mut BTreeSet<String>) {
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -22,7 +22,10 @@ fn keys_in(dir: &Path, out: &mut BTreeSet<String>) {
             keys_in(&path, out);
         } else if path.extension().is_some_and(|e| e == "rs") {
             let text = std::fs::read_to_string(&path).unwrap();
-            let calls = text.match_indices("note!(").chain(text.match_indices(".text("));
+            let calls = text
+                .match_indices("note!(")
+                .chain(text.match_indices(".text("))
+                .chain(text.match_indices("Note::key("));
             for (i, call) in calls {
                 // Doc comments show examples, not uses.
                 let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);

@@ -64,14 +64,14 @@ fn errors_say_where() {
     s.interventions.push(Intervention { at_us: 0, action: Action::Crash { node: 9 } });
     let e = Scenario::from_json(&s.to_json()).unwrap_err();
     assert_eq!(e.at, "interventions[0].action.node", "the same form as the decoder's interventions[0].action.kind");
-    assert!(e.message.contains("does not exist"), "{e}");
+    assert!(protosim::i18n::render(&e.message).contains("does not exist"), "{e}");
 
     // Nothing can happen after the run ends: such an intervention is refused, not silently ignored.
     let mut s = Scenario { until_ms: 1_000, ..Scenario::default() };
     s.interventions.push(Intervention { at_us: 1_000_001, action: Action::Heal });
     let e = Scenario::from_json(&s.to_json()).unwrap_err();
     assert_eq!(e.at, "interventions[0].at_us");
-    assert!(e.message.contains("after the end of the run"), "{e}");
+    assert!(protosim::i18n::render(&e.message).contains("after the end of the run"), "{e}");
 
     // Without `nodes`, a scenario runs its protocol's default cluster.
     let s = Scenario::from_json(r#"{"format_version":1,"protocol":"raft"}"#).unwrap();
@@ -80,7 +80,7 @@ fn errors_say_where() {
 
     let e = Scenario::from_json("{\"format_version\": 1,\n \"protocol\": \"single\",,}").unwrap_err();
     assert_eq!(e.kind, ErrorKind::Syntax);
-    assert!(e.at.starts_with("line 2"), "{e}");
+    assert!(e.to_string().starts_with("line 2,"), "{e}");
 
     let e = Scenario::from_json(r#"{"format_version":2,"protocol":"single"}"#).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Version);
@@ -297,7 +297,7 @@ fn decoder_messages_name_the_field_and_what_was_found() {
     for (text, at, says) in cases {
         let e = Scenario::from_json(text).unwrap_err();
         assert_eq!((e.kind, e.at.as_str()), (ErrorKind::Field, at), "{text}: {e}");
-        assert!(e.message.contains(says), "{text}: {e}");
+        assert!(protosim::i18n::render(&e.message).contains(says), "{text}: {e}");
     }
 }
 
@@ -326,7 +326,7 @@ fn protocol_options_are_declared_checked_and_kept_in_the_options_map() {
     assert_eq!(QUORUM.get(&s), "3");
     assert_eq!(s.options.get("read_quorum"), Some(&serde_json::json!(3)));
     assert!(s.to_json().contains(r#""options":{"read_quorum":3}"#), "{}", s.to_json());
-    assert!(QUORUM.set(&mut s, "9").unwrap_err().contains("from 1 to 5"));
+    assert!(protosim::i18n::render(&QUORUM.set(&mut s, "9").unwrap_err()).contains("from 1 to 5"));
     assert_eq!(QUORUM.get(&s), "3", "a refused value changes nothing");
     // The first protocols' options keep their own sections, and are declared all the same.
     let paxos = protosim::protocols::info(protosim::protocols::paxos::KIND);

@@ -4,6 +4,7 @@
 
 use crate::i18n::{info_key, Language};
 use crate::invariants::InvariantInfo;
+use crate::narration::Note;
 use crate::scenario::{NodeId, ProtocolKind, Scenario};
 use serde::Serialize;
 
@@ -107,19 +108,23 @@ pub enum OptionStore {
 
 impl OptionValues {
     /// `value` as this option stores it, or why not.
-    pub fn check(&self, value: &str) -> Result<serde_json::Value, String> {
+    pub fn check(&self, value: &str) -> Result<serde_json::Value, Note> {
         match *self {
             OptionValues::Flag { .. } => match value {
                 "true" => Ok(true.into()),
                 "false" => Ok(false.into()),
-                _ => Err(format!("`{value}` is not true or false")),
+                _ => Err(crate::note!("scenario.error.option-flag", value = value.to_string())),
             },
             OptionValues::Count { min, max, .. } => match value.parse::<u16>() {
                 Ok(n) if (min..=max).contains(&n) => Ok(n.into()),
-                _ => Err(format!("`{value}` is not a whole number from {min} to {max}")),
+                _ => Err(crate::note!("scenario.error.option-count", value = value.to_string(), min, max)),
             },
             OptionValues::OneOf(names) if names.contains(&value) => Ok(value.into()),
-            OptionValues::OneOf(names) => Err(format!("`{value}` is not one of {}", names.join(", "))),
+            OptionValues::OneOf(names) => Err(crate::note!(
+                "scenario.error.option-one-of",
+                value = value.to_string(),
+                names = crate::check::quoted(names)
+            )),
         }
     }
 
@@ -147,8 +152,11 @@ impl OptionInfo {
 
     /// Sets it in `s` to `value` (text, as [`OptionInfo::get`] gives it), or says why `value` is not one of its
     /// values.
-    pub fn set(&self, s: &mut Scenario, value: &str) -> Result<(), String> {
-        let v = self.values.check(value).map_err(|e| format!("{}: {e}", self.name))?;
+    pub fn set(&self, s: &mut Scenario, value: &str) -> Result<(), Note> {
+        let v = self
+            .values
+            .check(value)
+            .map_err(|e| crate::note!("scenario.error.at", at = self.name.to_string(), problem = e))?;
         match self.store {
             OptionStore::Section { set, .. } => set(s, value),
             OptionStore::Options => {

@@ -12,12 +12,15 @@ use super::{
     Line, LinkOverride, LinkSettings, LockingOptions, Network, PaxosOptions, ProtocolKind, Scenario, ScenarioError,
     TwoPcOptions, Workload,
 };
+use crate::check::quoted;
+use crate::narration::Note;
+use crate::note;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 type Res<T> = Result<T, ScenarioError>;
 
-fn err(at: &str, message: String) -> ScenarioError {
+fn err(at: &str, message: Note) -> ScenarioError {
     ScenarioError::new(ErrorKind::Field, at, message)
 }
 
@@ -30,23 +33,20 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
-/// What a value is, for messages: `the text "abc"`, `the number 2.5`, `a list`.
-pub(crate) fn found(v: &Value) -> String {
+/// What a value is, for messages: `the text "abc"`, `the number 2.5`, `a list` (a note, said in the reader's
+/// language).
+pub(crate) fn found(v: &Value) -> Note {
     match v {
-        Value::Null => "null".to_string(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => format!("the number {n}"),
+        Value::Null => note!("scenario.found.null"),
+        Value::Bool(b) => note!("scenario.found.boolean", value = b.to_string()),
+        Value::Number(n) => note!("scenario.found.number", value = n.to_string()),
         Value::String(s) if s.chars().count() > 40 => {
-            format!("the text \"{}…\"", s.chars().take(40).collect::<String>())
+            note!("scenario.found.text", value = format!("{}…", s.chars().take(40).collect::<String>()))
         }
-        Value::String(s) => format!("the text \"{s}\""),
-        Value::Array(_) => "a list".to_string(),
-        Value::Object(_) => "an object".to_string(),
+        Value::String(s) => note!("scenario.found.text", value = s.clone()),
+        Value::Array(_) => note!("scenario.found.list"),
+        Value::Object(_) => note!("scenario.found.object"),
     }
-}
-
-fn names(known: &[&str]) -> String {
-    known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// An object whose every field is known.
@@ -57,9 +57,12 @@ struct Obj<'a> {
 
 impl<'a> Obj<'a> {
     fn new(v: &'a Value, path: &'a str, known: &[&str]) -> Res<Obj<'a>> {
-        let map = v.as_object().ok_or_else(|| err(path, format!("expected an object, found {}", found(v))))?;
+        let map = v.as_object().ok_or_else(|| err(path, note!("scenario.error.expected-object", found = found(v))))?;
         if let Some(k) = map.keys().find(|k| !known.contains(&k.as_str())) {
-            return Err(err(&join(path, k), format!("unknown field `{k}`, expected one of {}", names(known))));
+            return Err(err(
+                &join(path, k),
+                note!("scenario.error.unknown-field", field = k.clone(), expected = quoted(known)),
+            ));
         }
         Ok(Obj { path, map })
     }
@@ -69,7 +72,8 @@ impl<'a> Obj<'a> {
     }
 
     fn need<T>(&self, key: &str, read: impl FnOnce(&Value, &str) -> Res<T>) -> Res<T> {
-        self.get(key, read)?.ok_or_else(|| err(self.path, format!("missing field `{key}`")))
+        self.get(key, read)?
+            .ok_or_else(|| err(self.path, note!("scenario.error.missing-field", field = key.to_string())))
     }
 
     fn or<T>(&self, key: &str, default: T, read: impl FnOnce(&Value, &str) -> Res<T>) -> Res<T> {
@@ -86,24 +90,24 @@ fn int<T: TryFrom<u64>>(v: &Value, at: &str) -> Res<T> {
             4 => u64::from(u32::MAX),
             _ => u64::MAX,
         };
-        err(at, format!("expected a whole number from 0 to {max}, found {}", found(v)))
+        err(at, note!("scenario.error.expected-whole", max = max.to_string(), found = found(v)))
     })
 }
 
 fn number(v: &Value, at: &str) -> Res<f64> {
-    v.as_f64().ok_or_else(|| err(at, format!("expected a number, found {}", found(v))))
+    v.as_f64().ok_or_else(|| err(at, note!("scenario.error.expected-number", found = found(v))))
 }
 
 fn boolean(v: &Value, at: &str) -> Res<bool> {
-    v.as_bool().ok_or_else(|| err(at, format!("expected true or false, found {}", found(v))))
+    v.as_bool().ok_or_else(|| err(at, note!("scenario.error.expected-boolean", found = found(v))))
 }
 
 fn text<'v>(v: &'v Value, at: &str) -> Res<&'v str> {
-    v.as_str().ok_or_else(|| err(at, format!("expected a text in quotes, found {}", found(v))))
+    v.as_str().ok_or_else(|| err(at, note!("scenario.error.expected-text", found = found(v))))
 }
 
 fn list<T>(v: &Value, at: &str, mut read: impl FnMut(&Value, &str) -> Res<T>) -> Res<Vec<T>> {
-    let items = v.as_array().ok_or_else(|| err(at, format!("expected a list, found {}", found(v))))?;
+    let items = v.as_array().ok_or_else(|| err(at, note!("scenario.error.expected-list", found = found(v))))?;
     // A loop, not `collect::<Result<Vec<_>, _>>()`: that adds an iterator adapter per element type (2 KB each).
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
@@ -115,7 +119,8 @@ fn list<T>(v: &Value, at: &str, mut read: impl FnMut(&Value, &str) -> Res<T>) ->
 /// One of a fixed set of names.
 fn one_of<T>(v: &Value, at: &str, parse: impl Fn(&str) -> Option<T>, all: &[&str]) -> Res<T> {
     let s = text(v, at)?;
-    parse(s).ok_or_else(|| err(at, format!("unknown value `{s}`, expected one of {}", names(all))))
+    parse(s)
+        .ok_or_else(|| err(at, note!("scenario.error.unknown-value", value = s.to_string(), expected = quoted(all))))
 }
 
 fn link_settings(v: &Value, at: &str) -> Res<LinkSettings> {
@@ -190,8 +195,9 @@ const ACTIONS: [&str; 10] = [
 ];
 
 fn action(v: &Value, at: &str) -> Res<Action> {
-    let map = v.as_object().ok_or_else(|| err(at, format!("expected an object, found {}", found(v))))?;
-    let kind = map.get("kind").ok_or_else(|| err(at, "missing field `kind`".to_string()))?;
+    let map = v.as_object().ok_or_else(|| err(at, note!("scenario.error.expected-object", found = found(v))))?;
+    let kind =
+        map.get("kind").ok_or_else(|| err(at, note!("scenario.error.missing-field", field = "kind".to_string())))?;
     let kind = text(kind, &join(at, "kind"))?;
     let fields: &[&str] = match kind {
         "crash" | "restart" => &["kind", "node"],
@@ -205,7 +211,7 @@ fn action(v: &Value, at: &str) -> Res<Action> {
         other => {
             return Err(err(
                 &join(at, "kind"),
-                format!("unknown action `{other}`, expected one of {}", names(&ACTIONS)),
+                note!("scenario.error.unknown-action", value = other.to_string(), expected = quoted(&ACTIONS)),
             ))
         }
     };
@@ -225,7 +231,7 @@ fn action(v: &Value, at: &str) -> Res<Action> {
                 Value::Array(pair) if pair.len() == 2 => {
                     Ok(Some((int(&pair[0], &format!("{at}[0]"))?, int(&pair[1], &format!("{at}[1]"))?)))
                 }
-                _ => Err(err(at, format!("expected null or a pair of nodes [from, to], found {}", found(v)))),
+                _ => Err(err(at, note!("scenario.error.expected-link", found = found(v)))),
             };
             Action::SetNetwork { link: o.or("link", None, link)?, settings: o.need("settings", link_settings)? }
         }
@@ -274,7 +280,7 @@ pub(crate) fn scenario(v: &Value) -> Res<Scenario> {
     // Any well-formed name: whether a protocol is registered under it is checked a layer up (`check.rs`).
     let protocol = o.need("protocol", |v, at| {
         let s = text(v, at)?;
-        ProtocolKind::parse_name(s).ok_or_else(|| err(at, format!("`{s}` is not a protocol name")))
+        ProtocolKind::parse_name(s).ok_or_else(|| err(at, note!("scenario.error.not-protocol", name = s.to_string())))
     })?;
     Ok(Scenario {
         format_version: o.need("format_version", int)?,
@@ -313,11 +319,11 @@ pub(crate) fn scenario(v: &Value) -> Res<Scenario> {
 
 /// The `options` map: names to booleans, numbers or strings (which names a protocol takes is checked a layer up).
 fn options(v: &Value, at: &str) -> Res<BTreeMap<String, Value>> {
-    let map = v.as_object().ok_or_else(|| err(at, format!("expected an object of options, found {}", found(v))))?;
+    let map = v.as_object().ok_or_else(|| err(at, note!("scenario.error.expected-object", found = found(v))))?;
     let mut out = BTreeMap::new();
     for (k, x) in map {
         if !(x.is_boolean() || x.is_number() || x.is_string()) {
-            return Err(err(&join(at, k), format!("expected a boolean, a number or a string, found {}", found(x))));
+            return Err(err(&join(at, k), note!("scenario.error.expected-option", found = found(x))));
         }
         out.insert(k.clone(), x.clone());
     }
