@@ -5,7 +5,7 @@
 //! data that knows no protocol: [`Scenario::from_json`], [`Scenario::from_compact`] and [`Scenario::validate`] are
 //! defined here.
 
-use crate::narration::Arg;
+use crate::narration::{quoted, Arg};
 use crate::note;
 use crate::scenario::base64url_decode;
 use crate::scenario::{
@@ -13,12 +13,6 @@ use crate::scenario::{
     Workload, COMPACT_PREFIX, FORMAT_VERSION,
 };
 use std::fmt;
-
-/// Names as code identifiers for a message, one choice among them: "`raft`, `paxos`, `twopc`" (the same in every
-/// language: they are what is typed, not words).
-pub(crate) fn quoted(names: &[&str]) -> Arg {
-    Arg::from(names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
-}
 
 fn probability(at: &str, p: f64) -> Result<(), ScenarioError> {
     if p.is_finite() && (0.0..=1.0).contains(&p) {

@@ -90,6 +90,12 @@ macro_rules! from_num {
 }
 from_num!(u8, u16, u32, u64, usize);
 
+/// Names as code identifiers for a message, one choice among them: "`raft`, `paxos`, `twopc`" (the same in every
+/// language: they are what is typed, not words).
+pub fn quoted(names: &[&str]) -> Arg {
+    Arg::from(names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+}
+
 impl From<String> for Arg {
     fn from(s: String) -> Arg {
         Arg::Name(s.into_boxed_str())

@@ -123,7 +123,7 @@ impl OptionValues {
             OptionValues::OneOf(names) => Err(crate::note!(
                 "scenario.error.option-one-of",
                 value = value.to_string(),
-                names = crate::check::quoted(names)
+                names = crate::narration::quoted(names)
             )),
         }
     }

@@ -12,7 +12,7 @@ use super::{
     Line, LinkOverride, LinkSettings, LockingOptions, Network, PaxosOptions, ProtocolKind, Scenario, ScenarioError,
     TwoPcOptions, Workload,
 };
-use crate::check::quoted;
+use crate::narration::quoted;
 use crate::narration::Note;
 use crate::note;
 use serde_json::{Map, Value};
