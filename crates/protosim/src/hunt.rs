@@ -70,6 +70,21 @@ struct Shrinker {
     removed_in_pass: bool,
 }
 
+impl Shrinker {
+    fn new(s: Scenario, violation: Violation) -> Shrinker {
+        Shrinker {
+            before: s.interventions.len(),
+            seed: s.seed,
+            current: s,
+            violation,
+            stage: 0,
+            chunk: 0,
+            pos: 0,
+            removed_in_pass: false,
+        }
+    }
+}
+
 /// Where a hunt is, for a progress display.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Progress {
@@ -138,14 +153,60 @@ impl Hunt {
     }
 
     /// Does at most `max_runs` simulation runs; returns whether the hunt is over.
+    ///
+    /// With the `parallel` feature (the CLI) the search tries its next seeds on every core at once and takes the
+    /// lowest that breaks a rule, so it finds, counts and shrinks exactly what the one-thread search (the page's)
+    /// does; shrinking is sequential (each step depends on the last).
     pub fn work(&mut self, max_runs: u32) -> bool {
-        for _ in 0..max_runs {
-            if self.is_over() {
-                break;
-            }
-            self.one_run();
+        let mut left = u64::from(max_runs);
+        while left > 0 && !self.is_over() {
+            left -= match self.phase {
+                Phase::Searching { next } if cfg!(feature = "parallel") && left > 1 => self.search_batch(next, left),
+                _ => {
+                    self.one_run();
+                    1
+                }
+            };
         }
         self.is_over()
+    }
+
+    /// Tries seeds `next ..` (at most `max` of them) at once; moves to shrinking at the lowest that broke a rule.
+    /// Returns the runs counted: those up to and including that seed (the rest are discarded unseen).
+    fn search_batch(&mut self, next: u64, max: u64) -> u64 {
+        let end = self.max_seeds.min(next.saturating_add(max));
+        if next >= end {
+            self.phase = Phase::GaveUp;
+            return 1;
+        }
+        let base = &self.base;
+        let try_seed = |k: u64| {
+            let mut s = base.clone();
+            s.seed = base.seed.wrapping_add(k);
+            let s = crate::faults::with_random_faults(&s);
+            let (v, events) = first_violation(&s);
+            (s, v, events)
+        };
+        #[cfg(feature = "parallel")]
+        let tried: Vec<_> = {
+            use rayon::prelude::*;
+            (next..end).into_par_iter().map(try_seed).collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let tried: Vec<_> = (next..end).map(try_seed).collect();
+        let mut counted = 0;
+        for (s, v, events) in tried {
+            counted += 1;
+            self.runs += 1;
+            self.events += events;
+            self.search_runs += 1;
+            if let Some(violation) = v {
+                self.phase = Phase::Shrinking(Box::new(Shrinker::new(s, violation)));
+                return counted;
+            }
+        }
+        self.phase = Phase::Searching { next: end };
+        counted
     }
 
     /// Runs the hunt to its end.
@@ -166,16 +227,7 @@ impl Hunt {
                 let s = crate::faults::with_random_faults(&s);
                 self.search_runs += 1;
                 self.phase = match self.try_run(&s) {
-                    Some(violation) => Phase::Shrinking(Box::new(Shrinker {
-                        before: s.interventions.len(),
-                        seed: s.seed,
-                        current: s,
-                        violation,
-                        stage: 0,
-                        chunk: 0,
-                        pos: 0,
-                        removed_in_pass: false,
-                    })),
+                    Some(violation) => Phase::Shrinking(Box::new(Shrinker::new(s, violation))),
                     None => Phase::Searching { next: next + 1 },
                 };
             }

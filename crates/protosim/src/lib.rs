@@ -23,6 +23,7 @@ pub mod rng;
 pub mod scenario;
 pub mod sort;
 pub mod stats;
+pub mod sweep;
 pub mod trace;
 pub mod transcript;
 pub mod vecmap;
@@ -31,9 +32,10 @@ pub mod view;
 pub use engine::RecordOptions;
 pub use protocols::{build, NodeView, Runner};
 pub use scenario::{Scenario, ScenarioError};
+pub use sweep::{sweep, Found, SweepResult};
 
-use invariants::{Verdict, Violation};
-use liveness::{LivenessReport, LivenessVerdict};
+use invariants::Verdict;
+use liveness::LivenessReport;
 use serde::Serialize;
 use trace::{percentile, trace_hash, StopReason};
 
@@ -136,88 +138,4 @@ impl Report {
             trace_hash,
         }
     }
-}
-
-/// A scenario a search found, in the one shape `sweep --json` and `hunt --json` print (and the stored
-/// counterexamples in `tests/fixtures/` keep): what broke, when, in words, and the scenario that replays it with
-/// `protosim run --scenario` or in the page.
-#[derive(Clone, Debug, Serialize)]
-pub struct Found {
-    /// The invariant that broke, or `liveness`.
-    pub expect: String,
-    /// Simulated time of the violation (for liveness: when the late checkout's bound ran out).
-    pub at_us: u64,
-    /// What broke, in English (the CLI's and the fixtures' language).
-    pub detail: String,
-    pub scenario: Scenario,
-}
-
-impl Found {
-    pub fn violation(scenario: Scenario, v: &Violation) -> Found {
-        Found { expect: v.invariant.to_string(), at_us: v.at_us, detail: i18n::render(&v.detail), scenario }
-    }
-}
-
-/// The result of a sweep over many seeds.
-#[derive(Clone, Debug, Serialize)]
-pub struct SweepResult {
-    pub runs: u64,
-    pub violating_runs: u64,
-    pub events: u64,
-    /// The first violating run: what broke and its scenario (replayable anywhere).
-    pub first: Option<Found>,
-    /// For protocols that promise liveness ([`liveness`]): the stated bound, the slowest judged answer, the runs
-    /// that broke the promise and the first of them (its scenario and the late checkout in words).
-    pub liveness_bound_ms: Option<u64>,
-    pub slowest_answer_ms: u64,
-    pub liveness_failures: u64,
-    pub first_liveness_failure: Option<Found>,
-}
-
-/// Runs `seeds` seeds starting at `base.seed`, each with a random fault schedule when `faults` is set.
-/// `stop_at_first` ends the sweep at the first violation.
-pub fn sweep(base: &Scenario, seeds: u64, faults: bool, stop_at_first: bool) -> Result<SweepResult, ScenarioError> {
-    base.validate()?;
-    let bound_ms = protocols::info(base.protocol).liveness_bound_ms.map(|b| liveness::bound_us(b, base) / 1000);
-    let mut res = SweepResult {
-        runs: 0,
-        violating_runs: 0,
-        events: 0,
-        first: None,
-        liveness_bound_ms: bound_ms,
-        slowest_answer_ms: 0,
-        liveness_failures: 0,
-        first_liveness_failure: None,
-    };
-    for k in 0..seeds {
-        let mut s = base.clone();
-        s.seed = base.seed.wrapping_add(k);
-        if faults {
-            s = faults::with_random_faults(&s);
-        }
-        let r = run(&s, RecordOptions { narrate: false, checkpoint_every: 0 })?;
-        res.runs += 1;
-        res.events += r.metrics().events;
-        let live = liveness::judge_trace(&s, r.trace(), r.now_us());
-        res.slowest_answer_ms = res.slowest_answer_ms.max(live.slowest_ms);
-        if live.verdict == LivenessVerdict::Broken {
-            res.liveness_failures += 1;
-            if res.first_liveness_failure.is_none() {
-                let at_us =
-                    live.first_late.as_ref().map_or(0, |l| l.judged_from_us + live.bound_ms.unwrap_or(0) * 1000);
-                res.first_liveness_failure =
-                    Some(Found { expect: "liveness".into(), at_us, detail: live.describe(), scenario: s.clone() });
-            }
-        }
-        if let Some(v) = r.violations().first() {
-            res.violating_runs += 1;
-            if res.first.is_none() {
-                res.first = Some(Found::violation(s, v));
-            }
-            if stop_at_first {
-                break;
-            }
-        }
-    }
-    Ok(res)
 }

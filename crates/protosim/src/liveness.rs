@@ -175,6 +175,18 @@ impl LivenessJudge {
         }
     }
 
+    /// Takes the submissions and answers among `events` (the next piece of a trace, in time order).
+    pub fn feed(&mut self, events: &[crate::trace::TraceEvent]) {
+        use crate::trace::Ev;
+        for e in events {
+            match &e.ev {
+                Ev::Submit { request_id, .. } => self.submit(*request_id, e.t_us),
+                Ev::Outcome { request_id, .. } => self.answer(*request_id, e.t_us),
+                _ => {}
+            }
+        }
+    }
+
     /// The verdict once the run ended at `end_us`.
     pub fn finish(mut self, end_us: u64) -> LivenessReport {
         for (id, s) in std::mem::take(&mut self.pending) {
@@ -235,17 +247,10 @@ impl LivenessJudge {
     }
 }
 
-/// Judges a whole trace (the CLI and the sweep).
+/// Judges a whole trace (a report of a run kept whole).
 pub fn judge_trace(scenario: &Scenario, trace: &[crate::trace::TraceEvent], end_us: u64) -> LivenessReport {
-    use crate::trace::Ev;
     let mut j = LivenessJudge::new(scenario);
-    for e in trace {
-        match &e.ev {
-            Ev::Submit { request_id, .. } => j.submit(*request_id, e.t_us),
-            Ev::Outcome { request_id, .. } => j.answer(*request_id, e.t_us),
-            _ => {}
-        }
-    }
+    j.feed(trace);
     j.finish(end_us)
 }
 

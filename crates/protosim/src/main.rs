@@ -1,125 +1,190 @@
 //! `protosim`: run the checkout protocol explorer's scenarios from the command line.
 //!
+//! Arguments, help and their errors are clap's (derive); `protosim completions SHELL` prints a completion script.
 //! Exit codes: 0 every invariant and liveness held, 1 a violation or a late checkout was found, 2 bad input (with a
 //! message).
 
+use clap::{Args, Parser, Subcommand};
 use protosim::protocols::meta::OptionValues;
-use protosim::scenario::Scenario;
-use protosim::trace::StopReason;
-use protosim::{protocols, sweep, RecordOptions, Report};
-use std::io::{Read, Write};
+use protosim::scenario::{ProtocolKind, Scenario};
+use protosim::sweep::{Shard, SweepPlan, SweepResult};
+use protosim::trace::{StopReason, TraceHasher};
+use protosim::{protocols, RecordOptions, Report};
+use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-protosim — deterministic simulations of a distributed checkout
+const AFTER_HELP: &str = "\
+`hunt` is the page's bug hunt: random fault schedules (as `sweep --faults`) until the first violation, then the \
+schedule shrunk until removing any one intervention makes that violation disappear.
 
-USAGE:
-  protosim run   --protocol P [options] [--json] [--events]
-  protosim sweep --protocol P [options] --seeds N [--faults] [--stop-at-first] [--json]
-  protosim hunt  --protocol P --variant V [options] [--seeds N] [--json]
-  protosim list
+Sweeps and hunts use every core (--threads to choose); their results do not depend on the number of threads. \
+Progress bars are drawn on standard error when it is a terminal.
 
-`hunt` is the page's bug hunt: random fault schedules (as `sweep --faults`) until the first violation, then the
-schedule shrunk until removing any one intervention makes that violation disappear. With --json it prints the
-shrunk scenario, ready for `run --scenario`. Exit code 1 when it found one.
+Exit codes: 0 all invariants and liveness held, 1 a violation or a liveness failure was found, 2 bad input.";
 
-SCENARIO OPTIONS (override the fields of --scenario FILE when both are given):
-  --scenario FILE        start from a scenario JSON file (`-` reads standard input)
-  --protocol P           a protocol by name, e.g. raft or 2pc (`protosim list` shows every one registered, with
-                         its servers, variants and options)
-  --variant V            correct, or a textbook mistake (see `protosim list`)
-  --nodes N              servers, in the protocol's range (`protosim list`); its default cluster when absent
-  --shoppers N           shopper client nodes
-  --seed S               master seed (a sweep starts here and counts up)
-  --until-ms T           simulated time to run, in milliseconds
-  --latency-ms MIN..MAX  one-way latency range of every link
-  --loss P               probability a message is lost (0..1)
-  --dup P                probability a message is duplicated (0..1)
-  --rate R               checkouts per simulated second
-  --hot P                probability a basket line is the hot item (0..1)
-  --option NAME=VALUE    a setting the protocol declares (`protosim list` shows them), e.g.
-                         --option stable_leader=true (Paxos), --option deadlock=wound-wait (pessimistic)
-  --proposers N          the same as --option proposers=N (Paxos: 1 to 3 order services, default 2)
-  --stable-leader        the same as --option stable_leader=true (Paxos: Multi-Paxos, phase 1 once)
-  --cooperative          the same as --option cooperative=true (2PC: cooperative termination)
-  --deadlock D           the same as --option deadlock=D (pessimistic: detect, wound-wait or timeout)
+/// protosim — deterministic simulations of a distributed checkout
+#[derive(Parser)]
+#[command(name = "protosim", version, arg_required_else_help = true, after_help = AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
 
-SWEEP OPTIONS:
-  --seeds N              how many seeds (counting up from --seed)
-  --faults               give every seed a random fault schedule (crashes, partitions, loss) that heals at 2/3
-  --stop-at-first        stop at the first violating seed (to show a mistaken variant is caught, and where)
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run one scenario and print its report (every invariant's verdict, liveness, the trace hash)
+    Run {
+        #[command(flatten)]
+        scenario: ScenarioArgs,
+        #[command(flatten)]
+        out: Output,
+        /// Stream the trace as JSON lines on standard output as it is made (the report goes to standard error)
+        #[arg(long)]
+        events: bool,
+    },
+    /// Run many seeds of a scenario (with random faults if asked) and count the violations
+    Sweep {
+        #[command(flatten)]
+        scenario: ScenarioArgs,
+        #[command(flatten)]
+        search: Search,
+        /// Give every seed a random fault schedule (crashes, partitions, loss) that heals at 2/3 of the run
+        #[arg(long, help_heading = "Search")]
+        faults: bool,
+        /// Stop at the first (lowest) violating seed, to show a mistaken variant is caught and where
+        #[arg(long, help_heading = "Search")]
+        stop_at_first: bool,
+        /// Run only the K-th of N contiguous parts of the seeds (for a batch runner; add the parts with `merge`)
+        #[arg(long, value_name = "K/N", value_parser = Shard::parse, help_heading = "Search")]
+        shard: Option<Shard>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Hunt for a counterexample with random fault schedules, then shrink it (exit code 1 when one is found)
+    Hunt {
+        #[command(flatten)]
+        scenario: ScenarioArgs,
+        #[command(flatten)]
+        search: Search,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Add up the `sweep --shard K/N --json` results of one sweep into the result of the whole sweep
+    Merge {
+        /// The shards' JSON results (`-` reads one from standard input)
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<String>,
+        /// Print the merged result as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// List every protocol with its servers, variants and options
+    List,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
 
-OUTPUT:
-  --json                 print the report (or sweep result) as JSON
-  --events               stream the trace as JSON lines on standard output (the report goes to standard error)
-  --print-scenario       print the scenario JSON and exit
+/// Scenario options (they override the fields of --scenario FILE when both are given).
+#[derive(Args, Default)]
+#[command(next_help_heading = "Scenario")]
+struct ScenarioArgs {
+    /// Start from a scenario JSON file (`-` reads standard input)
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<String>,
+    /// A protocol by name, e.g. raft or 2pc (`protosim list` shows every one, with its servers, variants, options)
+    #[arg(long, value_name = "P", value_parser = parse_protocol)]
+    protocol: Option<ProtocolKind>,
+    /// correct, or a textbook mistake (see `protosim list`)
+    #[arg(long, value_name = "V")]
+    variant: Option<String>,
+    /// Servers, in the protocol's range (`protosim list`); its default cluster when absent
+    #[arg(long, value_name = "N")]
+    nodes: Option<u16>,
+    /// Shopper client nodes
+    #[arg(long, value_name = "N")]
+    shoppers: Option<u16>,
+    /// Master seed (a sweep starts here and counts up)
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    seed: Option<u64>,
+    /// Simulated time to run, in milliseconds
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    until_ms: Option<u64>,
+    /// One-way latency range of every link, in milliseconds
+    #[arg(long, value_name = "MIN..MAX", value_parser = parse_latency)]
+    latency_ms: Option<(u64, u64)>,
+    /// Probability a message is lost (0..1)
+    #[arg(long, value_name = "P", allow_negative_numbers = true)]
+    loss: Option<f64>,
+    /// Probability a message is duplicated (0..1)
+    #[arg(long, value_name = "P", allow_negative_numbers = true)]
+    dup: Option<f64>,
+    /// Checkouts per simulated second
+    #[arg(long, value_name = "R", allow_negative_numbers = true)]
+    rate: Option<f64>,
+    /// Probability a basket line is the hot item (0..1)
+    #[arg(long, value_name = "P", allow_negative_numbers = true)]
+    hot: Option<f64>,
+    /// A setting the protocol declares (`protosim list`), e.g. stable_leader=true (Paxos), deadlock=wound-wait
+    #[arg(long = "option", value_name = "NAME=VALUE")]
+    options: Vec<String>,
+    /// The same as --option proposers=N (Paxos: 1 to 3 order services, default 2)
+    #[arg(long, value_name = "N")]
+    proposers: Option<String>,
+    /// The same as --option stable_leader=true (Paxos: Multi-Paxos, phase 1 once)
+    #[arg(long)]
+    stable_leader: bool,
+    /// The same as --option cooperative=true (2PC: cooperative termination)
+    #[arg(long)]
+    cooperative: bool,
+    /// The same as --option deadlock=D (pessimistic: detect, wound-wait or timeout)
+    #[arg(long, value_name = "D")]
+    deadlock: Option<String>,
+}
 
-EXIT CODES: 0 all invariants and liveness held, 1 a violation or a liveness failure was found, 2 bad input.
-";
-
-struct Args {
-    cmd: String,
-    scenario_file: Option<String>,
-    sets: Vec<(String, String)>,
+/// How many seeds, on how many threads.
+#[derive(Args)]
+#[command(next_help_heading = "Search")]
+struct Search {
+    /// How many seeds (counting up from --seed)
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     seeds: u64,
-    faults: bool,
-    stop_at_first: bool,
+    /// Worker threads (default: one per core)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
+}
+
+#[derive(Args)]
+#[command(next_help_heading = "Output")]
+struct Output {
+    /// Print the report (or result) as JSON
+    #[arg(long)]
     json: bool,
-    events: bool,
+    /// Print the scenario JSON and exit
+    #[arg(long)]
     print_scenario: bool,
+}
+
+fn parse_protocol(v: &str) -> Result<ProtocolKind, String> {
+    protocols::parse(v).ok_or_else(|| format!("not a protocol; choose one of: {}", protocols::names().join(", ")))
+}
+
+/// `MIN..MAX` in milliseconds (fractions allowed) → microseconds.
+fn parse_latency(v: &str) -> Result<(u64, u64), String> {
+    let (lo, hi) = v.split_once("..").ok_or("should be MIN..MAX, in milliseconds")?;
+    let ms = |x: &str| x.trim().parse::<f64>().ok().filter(|m| m.is_finite() && *m >= 0.0);
+    match (ms(lo), ms(hi)) {
+        (Some(lo), Some(hi)) => Ok(((lo * 1000.0).round() as u64, (hi * 1000.0).round() as u64)),
+        _ => Err("must be two non-negative numbers of milliseconds".into()),
+    }
 }
 
 fn bad(msg: impl AsRef<str>) -> ExitCode {
     eprintln!("protosim: {}", msg.as_ref());
     eprintln!("(run `protosim --help` for usage)");
     ExitCode::from(2)
-}
-
-fn parse_args(argv: &[String]) -> Result<Args, String> {
-    let mut it = argv.iter();
-    let cmd = it.next().ok_or("missing command: run, sweep or list")?.clone();
-    let mut a = Args {
-        cmd,
-        scenario_file: None,
-        sets: Vec::new(),
-        seeds: 100,
-        faults: false,
-        stop_at_first: false,
-        json: false,
-        events: false,
-        print_scenario: false,
-    };
-    while let Some(flag) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
-        match flag.as_str() {
-            "--json" => a.json = true,
-            "--stable-leader" => a.sets.push(("--option".into(), "stable_leader=true".into())),
-            "--cooperative" => a.sets.push(("--option".into(), "cooperative=true".into())),
-            "--proposers" | "--deadlock" => {
-                let v = value(flag)?;
-                a.sets.push(("--option".into(), format!("{}={v}", &flag[2..])));
-            }
-            "--events" => a.events = true,
-            "--faults" => a.faults = true,
-            "--stop-at-first" => a.stop_at_first = true,
-            "--print-scenario" => a.print_scenario = true,
-            "--scenario" => a.scenario_file = Some(value(flag)?),
-            "--seeds" => {
-                let v = value(flag)?;
-                a.seeds = v.parse().map_err(|_| format!("--seeds: `{v}` is not a whole number"))?;
-                if a.seeds == 0 || a.seeds > 10_000_000 {
-                    return Err(format!("--seeds: {v} is outside 1 to 10000000"));
-                }
-            }
-            "--protocol" | "--variant" | "--nodes" | "--shoppers" | "--seed" | "--until-ms" | "--latency-ms"
-            | "--loss" | "--dup" | "--rate" | "--hot" | "--option" => {
-                let v = value(flag)?;
-                a.sets.push((flag.clone(), v));
-            }
-            other => return Err(format!("unknown option `{other}`")),
-        }
-    }
-    Ok(a)
 }
 
 /// `NAME=VALUE`: sets the protocol's option NAME, or says which options it has.
@@ -137,65 +202,58 @@ fn set_option(s: &mut Scenario, assignment: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn num<T: std::str::FromStr>(flag: &str, v: &str, what: &str) -> Result<T, String> {
-    v.trim().parse().map_err(|_| format!("{flag}: `{v}` is not {what}"))
+fn read_input(path: &str) -> Result<String, String> {
+    let mut text = String::new();
+    if path == "-" {
+        std::io::stdin().read_to_string(&mut text).map_err(|e| format!("reading standard input: {e}"))?;
+    } else {
+        text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    }
+    Ok(text)
 }
 
-fn build_scenario(a: &Args) -> Result<Scenario, String> {
-    let mut s = match &a.scenario_file {
-        Some(path) => {
-            let mut text = String::new();
-            if path == "-" {
-                std::io::stdin().read_to_string(&mut text).map_err(|e| format!("reading standard input: {e}"))?;
-            } else {
-                text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+impl ScenarioArgs {
+    /// The scenario: the file's (or the default), then each flag given, then the protocol's options.
+    fn build(&self) -> Result<Scenario, String> {
+        let mut s = match &self.scenario {
+            Some(path) => {
+                Scenario::from_json(&read_input(path)?).map_err(|e| format!("bad scenario in {path}: {e}"))?
             }
-            Scenario::from_json(&text).map_err(|e| format!("bad scenario in {path}: {e}"))?
+            None => Scenario::default(),
+        };
+        if let Some(p) = self.protocol {
+            s.protocol = p;
+            if self.scenario.is_none() && self.nodes.is_none() {
+                s.nodes = protocols::info(p).default_nodes;
+            }
         }
-        None => Scenario::default(),
-    };
-    let mut protocol_set = false;
-    for (flag, v) in &a.sets {
-        match flag.as_str() {
-            "--protocol" => {
-                s.protocol = protocols::parse(v).ok_or_else(|| {
-                    let names = protocols::names();
-                    format!("--protocol: `{v}` is not a protocol; choose one of: {}", names.join(", "))
-                })?;
-                protocol_set = true;
-            }
-            "--variant" => s.variant = v.clone(),
-            "--nodes" => s.nodes = num(flag, v, "a node count (1 to 65535)")?,
-            "--shoppers" => s.shoppers = num(flag, v, "a shopper count (1 to 65535)")?,
-            "--seed" => s.seed = num(flag, v, "a whole number from 0 to 18446744073709551615")?,
-            "--until-ms" => s.until_ms = num(flag, v, "a whole number of milliseconds")?,
-            "--loss" => s.network.default.loss = num(flag, v, "a probability")?,
-            "--dup" => s.network.default.dup = num(flag, v, "a probability")?,
-            "--rate" => s.workload.rate_per_s = num(flag, v, "a number of checkouts per second")?,
-            "--hot" => s.workload.hot_item = num(flag, v, "a probability")?,
-            // Applied below, once the protocol (whose options they are) is known.
-            "--option" => {}
-            "--latency-ms" => {
-                let (lo, hi) = v.split_once("..").ok_or_else(|| format!("--latency-ms: `{v}` should be MIN..MAX"))?;
-                let lo: f64 = num(flag, lo, "a number of milliseconds")?;
-                let hi: f64 = num(flag, hi, "a number of milliseconds")?;
-                if !(lo.is_finite() && hi.is_finite() && lo >= 0.0 && hi >= 0.0) {
-                    return Err(format!("--latency-ms: `{v}` must be two non-negative numbers"));
-                }
-                s.network.default.latency_us_min = (lo * 1000.0).round() as u64;
-                s.network.default.latency_us_max = (hi * 1000.0).round() as u64;
-            }
-            _ => unreachable!("only known flags are collected"),
+        if let Some(v) = &self.variant {
+            s.variant = v.clone();
         }
+        s.nodes = self.nodes.unwrap_or(s.nodes);
+        s.shoppers = self.shoppers.unwrap_or(s.shoppers);
+        s.seed = self.seed.unwrap_or(s.seed);
+        s.until_ms = self.until_ms.unwrap_or(s.until_ms);
+        let link = &mut s.network.default;
+        if let Some((lo, hi)) = self.latency_ms {
+            (link.latency_us_min, link.latency_us_max) = (lo, hi);
+        }
+        link.loss = self.loss.unwrap_or(link.loss);
+        link.dup = self.dup.unwrap_or(link.dup);
+        s.workload.rate_per_s = self.rate.unwrap_or(s.workload.rate_per_s);
+        s.workload.hot_item = self.hot.unwrap_or(s.workload.hot_item);
+        let shorthands = [
+            self.proposers.as_ref().map(|n| format!("proposers={n}")),
+            self.stable_leader.then(|| "stable_leader=true".to_string()),
+            self.cooperative.then(|| "cooperative=true".to_string()),
+            self.deadlock.as_ref().map(|d| format!("deadlock={d}")),
+        ];
+        for assignment in self.options.iter().cloned().chain(shorthands.into_iter().flatten()) {
+            set_option(&mut s, &assignment)?;
+        }
+        s.validate().map_err(|e| format!("bad scenario: {e}"))?;
+        Ok(s)
     }
-    if protocol_set && a.scenario_file.is_none() && !a.sets.iter().any(|(f, _)| f == "--nodes") {
-        s.nodes = protocols::info(s.protocol).default_nodes;
-    }
-    for (_, v) in a.sets.iter().filter(|(f, _)| f == "--option") {
-        set_option(&mut s, v)?;
-    }
-    s.validate().map_err(|e| format!("bad scenario: {e}"))?;
-    Ok(s)
 }
 
 fn print_report(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
@@ -252,37 +310,41 @@ fn print_report(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "trace           {} events, trace_hash {}", r.trace_events, r.trace_hash)
 }
 
-fn cmd_run(a: &Args, s: &Scenario) -> ExitCode {
+/// Runs a scenario as a stream: the trace is consumed in pieces (hashed, judged for liveness, written out with
+/// `--events`) and never kept whole, so memory does not grow with the run's length.
+fn cmd_run(s: &Scenario, out_opts: &Output, events: bool) -> ExitCode {
     let mut runner = match protosim::build(s, RecordOptions { narrate: true, checkpoint_every: 0 }) {
         Ok(r) => r,
         Err(e) => return bad(format!("bad scenario: {e}")),
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut printed = 0;
+    let mut hasher = TraceHasher::default();
+    let mut judge = protosim::liveness::LivenessJudge::new(s);
     loop {
-        let more = runner.step();
-        if a.events {
-            for e in &runner.trace()[printed..] {
-                if serde_json::to_writer(&mut out, e).is_err() || writeln!(out).is_err() {
-                    return ExitCode::from(2); // standard output closed (a pipe into `head`)
-                }
+        let more = runner.step_many(4096);
+        let piece = runner.take_trace();
+        judge.feed(&piece);
+        for e in &piece {
+            let line = hasher.push(e);
+            if events && writeln!(out, "{line}").is_err() {
+                return ExitCode::from(2); // standard output closed (a pipe into `head`)
             }
-            printed = runner.trace().len();
         }
         if !more {
             break;
         }
     }
-    let report = Report::of(runner.as_ref());
-    let result = if a.events {
+    let liveness = judge.finish(runner.now_us());
+    let report = Report::with_trace(runner.as_ref(), hasher.events(), hasher.hex(), liveness);
+    let result = if events {
         let _ = out.flush();
-        if a.json {
+        if out_opts.json {
             writeln!(std::io::stderr(), "{}", serde_json::to_string_pretty(&report).expect("report serialises"))
         } else {
             print_report(&report, &mut std::io::stderr())
         }
-    } else if a.json {
+    } else if out_opts.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&report).expect("report serialises"))
     } else {
         print_report(&report, &mut out)
@@ -298,14 +360,59 @@ fn cmd_run(a: &Args, s: &Scenario) -> ExitCode {
     }
 }
 
-fn cmd_sweep(a: &Args, s: &Scenario) -> ExitCode {
+/// A progress bar on standard error when it is a terminal; hidden (drawing nothing) otherwise.
+fn progress_bar(len: u64, what: &str) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    let style = indicatif::ProgressStyle::with_template(&format!(
+        "{what} {{bar:30}} {{pos}}/{{len}} seeds, {{per_sec}}, {{msg}}, {{eta}} left"
+    ))
+    .expect("a valid template");
+    bar.set_style(style);
+    bar
+}
+
+/// Runs `f` on a pool of `threads` threads, or on rayon's global pool (one thread per core).
+fn with_threads<T: Send>(threads: Option<u16>, f: impl FnOnce() -> T + Send) -> Result<T, String> {
+    match threads {
+        None => Ok(f()),
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(usize::from(n))
+            .build()
+            .map(|pool| pool.install(f))
+            .map_err(|e| format!("--threads {n}: {e}")),
+    }
+}
+
+fn cmd_sweep(s: &Scenario, search: &Search, plan: SweepPlan, json: bool) -> ExitCode {
     let started = std::time::Instant::now();
-    let res = match sweep(s, a.seeds, a.faults, a.stop_at_first) {
-        Ok(r) => r,
-        Err(e) => return bad(format!("bad scenario: {e}")),
+    let range = plan.shard.map_or((0, plan.seeds), |sh| sh.range(plan.seeds));
+    let bar = progress_bar(range.1 - range.0, "sweep");
+    let run = || {
+        protosim::sweep::sweep_with(s, &plan, &mut |r| {
+            bar.set_position(r.runs);
+            bar.set_message(format!(
+                "seed {}, {} violations",
+                s.seed.wrapping_add(r.range.0 + r.runs),
+                r.violating_runs + r.liveness_failures
+            ));
+        })
     };
+    let res = match with_threads(search.threads, run) {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => return bad(format!("bad scenario: {e}")),
+        Err(e) => return bad(e),
+    };
+    bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
-    let _ = print_sweep(a, s, &res, secs, &mut std::io::stdout().lock());
+    let threads = search.threads.map_or(rayon::current_num_threads(), usize::from);
+    let _ = print_sweep(json, &res, Some((secs, threads)), &mut std::io::stdout().lock());
+    sweep_exit(&res)
+}
+
+fn sweep_exit(res: &SweepResult) -> ExitCode {
     if res.violating_runs == 0 && res.liveness_failures == 0 {
         ExitCode::SUCCESS
     } else {
@@ -313,38 +420,62 @@ fn cmd_sweep(a: &Args, s: &Scenario) -> ExitCode {
     }
 }
 
+/// `protosim merge`: the shards' results, read and added up (exit code as the whole sweep's).
+fn cmd_merge(files: &[String], json: bool) -> ExitCode {
+    let mut parts = Vec::new();
+    for f in files {
+        let text = match read_input(f) {
+            Ok(t) => t,
+            Err(e) => return bad(e),
+        };
+        match serde_json::from_str::<SweepResult>(&text) {
+            Ok(r) => parts.push(r),
+            Err(e) => return bad(format!("{f} is not the result of `protosim sweep --json`: {e}")),
+        }
+    }
+    match protosim::sweep::merge(parts) {
+        Ok(whole) => {
+            let _ = print_sweep(json, &whole, None, &mut std::io::stdout().lock());
+            sweep_exit(&whole)
+        }
+        Err(e) => bad(format!("cannot merge: {e}")),
+    }
+}
+
 fn print_sweep(
-    a: &Args,
-    s: &Scenario,
-    res: &protosim::SweepResult,
-    secs: f64,
+    json: bool,
+    res: &SweepResult,
+    timing: Option<(f64, usize)>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    if a.json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&res).expect("sweep result serialises"))?;
-    } else {
+    if json {
+        return writeln!(out, "{}", serde_json::to_string_pretty(&res).expect("sweep result serialises"));
+    }
+    let s = &res.base;
+    let shard = res.shard.map(|sh| format!(" (shard {} of {})", sh.index, sh.count)).unwrap_or_default();
+    writeln!(
+        out,
+        "sweep           {} ({}{}), seeds {}..={}{shard}, {}",
+        s.protocol.name(),
+        s.variant,
+        protocols::info(s.protocol).options.iter().map(|o| format!(", {}: {}", o.name, o.get(s))).collect::<String>(),
+        s.seed.wrapping_add(res.range.0),
+        s.seed.wrapping_add(res.range.1.saturating_sub(1)),
+        if res.faults { "random faults" } else { "no faults" }
+    )?;
+    if let Some((secs, threads)) = timing {
         writeln!(
             out,
-            "sweep           {} ({}{}), seeds {}..={}, {}",
-            s.protocol.name(),
-            s.variant,
-            protocols::info(s.protocol)
-                .options
-                .iter()
-                .map(|o| format!(", {}: {}", o.name, o.get(s)))
-                .collect::<String>(),
-            s.seed,
-            s.seed.wrapping_add(a.seeds - 1),
-            if a.faults { "random faults" } else { "no faults" }
-        )?;
-        writeln!(
-            out,
-            "runs            {} ({} events, {:.1} s, {:.0} runs/s)",
+            "runs            {} ({} events, {:.1} s, {:.0} runs/s on {threads} threads)",
             res.runs,
             res.events,
             secs,
             res.runs as f64 / secs
         )?;
+    } else {
+        writeln!(out, "runs            {} ({} events)", res.runs, res.events)?;
+    }
+    {
         writeln!(out, "violations      {} of {} runs", res.violating_runs, res.runs)?;
         if let Some(bound) = res.liveness_bound_ms {
             writeln!(
@@ -389,52 +520,78 @@ fn cmd_list() -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    let argv: Vec<String> = std::env::args().skip(1).collect();
-    if argv.is_empty() || argv.iter().any(|a| a == "--help" || a == "-h" || a == "help") {
-        print!("{USAGE}");
-        return if argv.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS };
-    }
-    let a = match parse_args(&argv) {
-        Ok(a) => a,
-        Err(e) => return bad(e),
+    let cli = Cli::try_parse().unwrap_or_else(|e| e.exit());
+    let (scenario, out) = match &cli.cmd {
+        Cmd::List => return cmd_list(),
+        Cmd::Completions { shell } => {
+            clap_complete::generate(
+                *shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "protosim",
+                &mut std::io::stdout(),
+            );
+            return ExitCode::SUCCESS;
+        }
+        Cmd::Merge { files, json } => return cmd_merge(files, *json),
+        Cmd::Run { scenario, out, .. } | Cmd::Sweep { scenario, out, .. } | Cmd::Hunt { scenario, out, .. } => {
+            (scenario, out)
+        }
     };
-    if a.cmd == "list" {
-        return cmd_list();
-    }
-    if !matches!(a.cmd.as_str(), "run" | "sweep" | "hunt") {
-        return bad(format!("unknown command `{}`: use run, sweep, hunt or list", a.cmd));
-    }
-    let s = match build_scenario(&a) {
+    let s = match scenario.build() {
         Ok(s) => s,
         Err(e) => return bad(e),
     };
-    if a.print_scenario {
+    if out.print_scenario {
         println!("{}", s.to_json_pretty());
         return ExitCode::SUCCESS;
     }
-    match a.cmd.as_str() {
-        "run" => cmd_run(&a, &s),
-        "hunt" => cmd_hunt(&a, &s),
-        _ => cmd_sweep(&a, &s),
+    match &cli.cmd {
+        Cmd::Run { events, .. } => cmd_run(&s, out, *events),
+        Cmd::Hunt { search, .. } => cmd_hunt(&s, search, out.json),
+        Cmd::Sweep { search, faults, stop_at_first, shard, .. } => {
+            let plan = SweepPlan { seeds: search.seeds, faults: *faults, stop_at_first: *stop_at_first, shard: *shard };
+            cmd_sweep(&s, search, plan, out.json)
+        }
+        _ => unreachable!("handled above"),
     }
 }
 
-fn cmd_hunt(a: &Args, s: &Scenario) -> ExitCode {
+fn cmd_hunt(s: &Scenario, search: &Search, json: bool) -> ExitCode {
     let started = std::time::Instant::now();
-    let mut hunt = protosim::hunt::Hunt::new(s.clone(), a.seeds);
-    let found = hunt.finish().cloned();
+    let mut hunt = protosim::hunt::Hunt::new(s.clone(), search.seeds);
+    let bar = progress_bar(search.seeds, "hunt");
+    let hunted = with_threads(search.threads, || {
+        while !hunt.work(256) {
+            match hunt.progress() {
+                protosim::hunt::Progress::Searching { tried, .. } => {
+                    bar.set_position(tried);
+                    bar.set_message(format!("seed {}", s.seed.wrapping_add(tried)));
+                }
+                protosim::hunt::Progress::Shrinking { seed, left, before } => {
+                    bar.set_message(format!("shrinking seed {seed}: {left} of {before} interventions left"));
+                }
+                _ => {}
+            }
+        }
+        hunt
+    });
+    bar.finish_and_clear();
+    let hunt = match hunted {
+        Ok(h) => h,
+        Err(e) => return bad(e),
+    };
     let secs = started.elapsed().as_secs_f64();
-    let Some(c) = found else {
+    let Some(c) = hunt.result() else {
         println!(
             "hunt            {} ({}): no violation in {} seeds, {:.1} s",
             s.protocol.name(),
             s.variant,
-            a.seeds,
+            search.seeds,
             secs
         );
         return ExitCode::SUCCESS;
     };
-    if a.json {
+    if json {
         let found = protosim::Found::violation(c.scenario.clone(), &c.violation);
         println!("{}", serde_json::to_string_pretty(&found).expect("JSON"));
     } else {
@@ -452,7 +609,12 @@ fn cmd_hunt(a: &Args, s: &Scenario) -> ExitCode {
             c.scenario.interventions.len(),
             c.shrink_runs
         );
-        println!("time            {:.2} s, {:.0} runs/s", secs, hunt.runs as f64 / secs.max(1e-9));
+        println!(
+            "time            {:.2} s, {:.0} runs/s on {} threads",
+            secs,
+            hunt.runs as f64 / secs.max(1e-9),
+            search.threads.map_or(rayon::current_num_threads(), usize::from)
+        );
         for i in &c.scenario.interventions {
             println!("  at {:>10.3} ms  {:?}", i.at_us as f64 / 1000.0, i.action);
         }

@@ -290,7 +290,7 @@ ui-panic-reload = Reload
 scenario-error-at = `{ $at }`: { $problem }
 scenario-error-probability = { $value } is not a probability (0 to 1)
 scenario-error-range = { $value } is outside the allowed range { $lo } to { $hi }
-scenario-error-latency-order = { $min } is above latency_us_max { $max }
+scenario-error-latency-order = { $min } is above `latency_us_max` { $max }
 scenario-error-none = none
 scenario-error-no-option = { $protocol } has no option `{ $name }` (options it keeps here: { $has })
 scenario-error-unknown-value = unknown value `{ $value }`, expected one of { $expected }
@@ -301,7 +301,7 @@ scenario-error-nodes = { $n } servers: the { $protocol } protocol runs with { $l
 scenario-error-variant = `{ $variant }` is not a variant of { $protocol }; choose one of: { $choices }
 scenario-error-rate = { $rate } checkouts per second is outside 0 to { $max }
 scenario-error-interventions = { $n } interventions; at most { $max } are allowed
-scenario-error-after-end = { $at_us } is after the end of the run (until_ms = { $until_ms } ms): it would never happen
+scenario-error-after-end = { $at_us } is after the end of the run (`until_ms` = { $until_ms } ms): it would never happen
 scenario-error-two-groups = node { $node } is in two groups
 scenario-error-not-shopper = node { $node } is not a shopper (shoppers are nodes { $lo } to { $hi })
 scenario-error-no-node = node { $node } does not exist (nodes are 0 to { $hi })

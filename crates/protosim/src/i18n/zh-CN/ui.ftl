@@ -284,7 +284,7 @@ ui-panic-reload = 重新加载
 scenario-error-at = `{ $at }`：{ $problem }
 scenario-error-probability = { $value } 不是概率（应在 0 到 1 之间）
 scenario-error-range = { $value } 超出允许范围 { $lo } 到 { $hi }
-scenario-error-latency-order = { $min } 大于 latency_us_max { $max }
+scenario-error-latency-order = { $min } 大于 `latency_us_max` { $max }
 scenario-error-none = 无
 scenario-error-no-option = { $protocol } 没有选项 `{ $name }`（它在这里的选项：{ $has }）
 scenario-error-unknown-value = 未知的值 `{ $value }`，应为以下之一：{ $expected }
@@ -295,7 +295,7 @@ scenario-error-nodes = { $n } 台服务器：{ $protocol } 协议需要 { $lo } 
 scenario-error-variant = `{ $variant }` 不是 { $protocol } 的变体；可选：{ $choices }
 scenario-error-rate = 每秒 { $rate } 次结账超出 0 到 { $max } 的范围
 scenario-error-interventions = { $n } 个干预；最多允许 { $max } 个
-scenario-error-after-end = { $at_us } 在运行结束之后（until_ms = { $until_ms } 毫秒）：永远不会发生
+scenario-error-after-end = { $at_us } 在运行结束之后（`until_ms` = { $until_ms } 毫秒）：永远不会发生
 scenario-error-two-groups = 节点 { $node } 同时在两个分组里
 scenario-error-not-shopper = 节点 { $node } 不是购物者（购物者是节点 { $lo } 到 { $hi }）
 scenario-error-no-node = 节点 { $node } 不存在（节点编号为 0 到 { $hi }）
