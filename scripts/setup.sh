@@ -67,4 +67,10 @@ if [ "$need_browser" = 1 ] && ! fc-list :lang=zh 2>/dev/null | grep -q .; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null; } ||
     say "could not install fonts-wqy-zenhei: zh-CN screenshots will show boxes for Chinese (the tests do not need it)"
 fi
+# GNU time: the CLI benchmark prints a run's peak memory with `/usr/bin/time -v` (scripts/bench-cli.sh).
+if ! [ -x /usr/bin/time ]; then
+  say "installing Debian's time (peak memory of the CLI benchmark)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null 2>&1 || {
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null; }
+fi
 say "tools ready: $(trunk --version), $(wasm-bindgen --version), wasm-opt $("$TOOLS/node_modules/.bin/wasm-opt" --version | awk '{print $3}')"

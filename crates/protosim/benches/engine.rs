@@ -71,6 +71,49 @@ fn main() {
         quiet,
     );
     contention_table();
+    sweep_speedup();
+}
+
+/// A sweep and a hunt on one thread and on every core (rayon): seeds per second and the speed-up, with the core
+/// count. The results are the same either way (`tests/sweep.rs`); only the time differs.
+fn sweep_speedup() {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!();
+    println!("sweeps and hunts on every core: this machine has {cores} cores");
+    let raft = protosim::hunt::base(protosim::protocols::raft::KIND, "correct");
+    let raft5 = Scenario { nodes: 5, ..raft };
+    let plan = protosim::sweep::SweepPlan { seeds: 200, faults: true, stop_at_first: false, shard: None };
+    let sweep = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a thread pool");
+        let started = Instant::now();
+        let r = pool.install(|| protosim::sweep::sweep_with(&raft5, &plan, &mut |_| {})).expect("a valid scenario");
+        (started.elapsed().as_secs_f64(), r)
+    };
+    let (one, r1) = sweep(1);
+    let (all, rn) = sweep(cores);
+    assert_eq!(r1, rn, "the same result on 1 thread and on {cores}");
+    println!(
+        "sweep/raft 5 nodes, faults  {} seeds: {:>6.1} seeds/s on 1 thread, {:>6.1} on {cores}: speed-up {:.2}x",
+        plan.seeds,
+        plan.seeds as f64 / one,
+        plan.seeds as f64 / all,
+        one / all
+    );
+    let hunt = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a thread pool");
+        let started = Instant::now();
+        let mut h = protosim::hunt::Hunt::new(protosim::hunt::base(protosim::protocols::raft::KIND, "correct"), 300);
+        pool.install(|| h.finish().is_none());
+        (started.elapsed().as_secs_f64(), h.runs)
+    };
+    let (one, runs) = hunt(1);
+    let (all, _) = hunt(cores);
+    println!(
+        "hunt/raft 3 nodes, correct  {runs} runs: {:>6.1} runs/s on 1 thread, {:>6.1} on {cores}: speed-up {:.2}x",
+        runs as f64 / one,
+        runs as f64 / all,
+        one / all
+    );
 }
 
 /// Pessimistic (two deadlock strategies) against optimistic locking under rising contention, at an offered load

@@ -506,7 +506,7 @@ pub mod bounds {
     pub const INTERVENTIONS_MAX: usize = 10_000;
     pub const MAX_EVENTS_MAX: u64 = 50_000_000;
     pub const MAX_IN_FLIGHT_MAX: u64 = 1_000_000;
-    pub const MAX_TRACE_MAX: u64 = 20_000_000;
+    pub const MAX_TRACE_MAX: u64 = 100_000_000;
 }
 
 impl Scenario {
