@@ -359,6 +359,12 @@ pub fn import_text(text: &str) -> Result<Scenario, Note> {
         let end = link.find(|c: char| c == '&' || c.is_whitespace()).unwrap_or(link.len());
         return Scenario::from_compact(&link[..end]).map_err(|e| e.note());
     }
+    // Not JSON but a fragment (`#…`, or an address with one): a link that is not a scenario link, said so.
+    if !t.starts_with(['{', '[']) {
+        if let Some(pos) = t.find('#') {
+            return Scenario::from_compact(&t[pos..]).map_err(|e| e.note());
+        }
+    }
     // Parsed once: a valid JSON text is read from its value, and only text that is not JSON goes to `from_json`,
     // for its syntax error.
     match serde_json::from_str::<serde_json::Value>(t) {
