@@ -4,8 +4,8 @@
 //! for share links. Every decoder returns a [`ScenarioError`] that says what is wrong and where; none panics.
 
 use crate::narration::Note;
+use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fmt;
 
 pub(crate) mod decode;
@@ -287,8 +287,8 @@ pub struct Scenario {
     /// The options of protocols registered after the three sections above: option name → a JSON boolean, number
     /// or string, as the protocol declares them (`ProtocolInfo::options`, each a control in the page and a
     /// `--option NAME=VALUE` of the CLI). Validation refuses a name the scenario's protocol does not declare.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub options: BTreeMap<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "VecMap::is_empty")]
+    pub options: VecMap<String, serde_json::Value>,
 }
 
 /// How the lock manager deals with deadlocks.
@@ -377,7 +377,7 @@ impl Default for Scenario {
             paxos: PaxosOptions::default(),
             twopc: TwoPcOptions::default(),
             locking: LockingOptions::default(),
-            options: BTreeMap::new(),
+            options: VecMap::new(),
         }
     }
 }

@@ -15,8 +15,8 @@ use super::{
 use crate::narration::quoted;
 use crate::narration::Note;
 use crate::note;
+use crate::vecmap::VecMap;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 type Res<T> = Result<T, ScenarioError>;
 
@@ -313,14 +313,14 @@ pub(crate) fn scenario(v: &Value) -> Res<Scenario> {
             let deadlock = |v: &Value, at: &str| one_of(v, at, DeadlockStrategy::parse, &strategies);
             Ok(LockingOptions { deadlock: o.or("deadlock", DeadlockStrategy::default(), deadlock)? })
         })?,
-        options: o.or("options", BTreeMap::new(), options)?,
+        options: o.or("options", VecMap::new(), options)?,
     })
 }
 
 /// The `options` map: names to booleans, numbers or strings (which names a protocol takes is checked a layer up).
-fn options(v: &Value, at: &str) -> Res<BTreeMap<String, Value>> {
+fn options(v: &Value, at: &str) -> Res<VecMap<String, Value>> {
     let map = v.as_object().ok_or_else(|| err(at, note!("scenario.error.expected-object", found = found(v))))?;
-    let mut out = BTreeMap::new();
+    let mut out = VecMap::new();
     for (k, x) in map {
         if !(x.is_boolean() || x.is_number() || x.is_string()) {
             return Err(err(&join(at, k), note!("scenario.error.expected-option", found = found(x))));
