@@ -20,6 +20,8 @@ import time
 import urllib.error
 import urllib.request
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
 CHROME_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -99,6 +101,10 @@ class WebDriver:
 
     def js(self, script):
         return self.call("POST", f"/session/{self.session}/execute/sync", {"script": script, "args": []})
+
+    def cdp(self, cmd, params):
+        """A Chrome DevTools Protocol command (chromedriver's extension)."""
+        return self.call("POST", f"/session/{self.session}/goog/cdp/execute", {"cmd": cmd, "params": params})
 
     def js_async(self, script):
         return self.call("POST", f"/session/{self.session}/execute/async", {"script": script, "args": []})
@@ -514,6 +520,7 @@ def main():
         check("broken link still shows a run", bool(wd.js("return !!document.querySelector('svg.cluster');")))
 
         if a.bench:
+            first_picture(wd, url)
             # Each on a fresh page, so the wasm memory a page reports is its own runs' (it never shrinks). The pages
             # are their own bundle in bench/; the app's `#bench` and `#bench-memory` forward there.
             for page, name in (("#bench", "browser benchmark"), ("#bench-memory", "memory benchmark")):
@@ -529,6 +536,45 @@ def main():
         server.shutdown()
     print(f"smoke: {passed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+# Installed before any script of the page runs: when the first node box is in the document (ms after navigation)
+# and every main-thread task over 50 ms (the browser's long-task observer).
+TIMING_JS = """
+window.__timing = {longtasks: []};
+try {
+  new PerformanceObserver(function (l) {
+    l.getEntries().forEach(function (e) { window.__timing.longtasks.push([e.startTime, e.duration]); });
+  }).observe({type: 'longtask', buffered: true});
+} catch (e) {}
+new MutationObserver(function (m, o) {
+  if (document.querySelector('svg.cluster .node')) { window.__timing.firstNodeMs = performance.now(); o.disconnect(); }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+def first_picture(wd, url):
+    """Prints, per protocol's default scenario and for a 600 s run, when the first node boxes appeared after
+    navigation and the longest main-thread task while the run was prepared and played for 3 s (targets: 300 ms
+    and 50 ms). Figures, not checks."""
+    protosim = os.path.join(ROOT, "target", "fast", "protosim")
+    if not os.path.exists(protosim):
+        print("bench: first picture: target/fast/protosim is not built (cargo build --profile fast -p protosim)")
+        return
+    cases = [(p, ["--protocol", p]) for p in ("single", "raft", "paxos", "2pc", "pessimistic", "optimistic")]
+    cases.append(("raft, 600 s", ["--protocol", "raft", "--until-ms", "600000"]))
+    wd.cdp("Page.addScriptToEvaluateOnNewDocument", {"source": TIMING_JS})
+    for name, args in cases:
+        link = subprocess.run([protosim, "run", *args, "--print-link"], capture_output=True, text=True).stdout.strip()
+        wd.go("about:blank")
+        wd.go(url + link)
+        first = wd.wait_for("return window.__timing && window.__timing.firstNodeMs;", 60)
+        time.sleep(3)  # a benchmark's observation window, not a wait for a state
+        tasks = wd.js("return window.__timing.longtasks;") or []
+        longest = max((d for _, d in tasks), default=0)
+        print(f"bench: first picture/{name:<13} first node boxes {first or float('nan'):6.0f} ms after navigation "
+              f"(target 300); longest main-thread task {longest:5.0f} ms in the first {((first or 0) + 3000) / 1000:.1f} s, "
+              f"{len(tasks)} over 50 ms (target: none)")
 
 
 if __name__ == "__main__":

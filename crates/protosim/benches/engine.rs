@@ -83,11 +83,17 @@ fn sweep_speedup() {
     let raft = protosim::hunt::base(protosim::protocols::raft::KIND, "correct");
     let raft5 = Scenario { nodes: 5, ..raft };
     let plan = protosim::sweep::SweepPlan { seeds: 200, faults: true, stop_at_first: false, shard: None };
+    // The best of two sweeps on each pool, so that neither pays alone for a cold start.
     let sweep = |threads: usize| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a thread pool");
-        let started = Instant::now();
-        let r = pool.install(|| protosim::sweep::sweep_with(&raft5, &plan, &mut |_| {})).expect("a valid scenario");
-        (started.elapsed().as_secs_f64(), r)
+        let once = || {
+            let started = Instant::now();
+            let r = pool.install(|| protosim::sweep::sweep_with(&raft5, &plan, &mut |_| {})).expect("a valid scenario");
+            (started.elapsed().as_secs_f64(), r)
+        };
+        let (a, r) = once();
+        let (b, _) = once();
+        (a.min(b), r)
     };
     let (one, r1) = sweep(1);
     let (all, rn) = sweep(cores);
@@ -101,10 +107,16 @@ fn sweep_speedup() {
     );
     let hunt = |threads: usize| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a thread pool");
-        let started = Instant::now();
-        let mut h = protosim::hunt::Hunt::new(protosim::hunt::base(protosim::protocols::raft::KIND, "correct"), 300);
-        pool.install(|| h.finish().is_none());
-        (started.elapsed().as_secs_f64(), h.runs)
+        let once = || {
+            let started = Instant::now();
+            let mut h =
+                protosim::hunt::Hunt::new(protosim::hunt::base(protosim::protocols::raft::KIND, "correct"), 300);
+            pool.install(|| h.finish().is_none());
+            (started.elapsed().as_secs_f64(), h.runs)
+        };
+        let (a, runs) = once();
+        let (b, _) = once();
+        (a.min(b), runs)
     };
     let (one, runs) = hunt(1);
     let (all, _) = hunt(cores);

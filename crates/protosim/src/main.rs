@@ -165,6 +165,9 @@ struct Output {
     /// Print the scenario JSON and exit
     #[arg(long)]
     print_scenario: bool,
+    /// Print the scenario as the page's link fragment (`#s1.…`: append it to the explorer's address) and exit
+    #[arg(long)]
+    print_link: bool,
 }
 
 fn parse_protocol(v: &str) -> Result<ProtocolKind, String> {
@@ -543,6 +546,10 @@ fn main() -> ExitCode {
     };
     if out.print_scenario {
         println!("{}", s.to_json_pretty());
+        return ExitCode::SUCCESS;
+    }
+    if out.print_link {
+        println!("#{}", s.to_compact());
         return ExitCode::SUCCESS;
     }
     match &cli.cmd {

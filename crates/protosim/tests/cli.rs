@@ -280,3 +280,13 @@ fn completions_are_printed_for_the_usual_shells() {
     let o = protosim(&["completions", "tcsh"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// `--print-link` gives the page's fragment for a scenario made on the command line: it decodes to that scenario.
+#[test]
+fn print_link_gives_the_pages_fragment_of_the_scenario() {
+    let o = protosim(&["run", "--protocol", "raft", "--seed", "9", "--until-ms", "600000", "--print-link"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let link = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    let s = protosim::Scenario::from_compact(&link).expect("a scenario link");
+    assert_eq!((s.protocol.name(), s.seed, s.until_ms, s.nodes), ("raft", 9, 600_000, 5), "{link}");
+}
