@@ -12,15 +12,40 @@ use web_sys::Element;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-async fn mount(fragment: &str, autoplay: bool) -> Element {
+/// An app a test mounted: how to destroy it, and its root element.
+type Live = (Box<dyn FnOnce()>, Element);
+
+thread_local! {
+    /// The apps the tests mounted: each test's are destroyed when the next test mounts, so an app a test left
+    /// playing (with its timers, frames and document listeners) never slows or answers a later test.
+    static LIVE: std::cell::RefCell<Vec<Live>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A fresh root element for a test's app, after destroying every app mounted before.
+fn fresh_root() -> Element {
+    for (destroy, root) in LIVE.with(|l| std::mem::take(&mut *l.borrow_mut())) {
+        destroy();
+        root.remove();
+    }
     let doc = web_sys::window().unwrap().document().unwrap();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root_and_props(
+    root
+}
+
+/// Keeps an app's handle, so the next test's [`fresh_root`] destroys it.
+fn keep<C: yew::BaseComponent>(handle: yew::AppHandle<C>, root: &Element) {
+    LIVE.with(|l| l.borrow_mut().push((Box::new(move || handle.destroy()), root.clone())));
+}
+
+async fn mount(fragment: &str, autoplay: bool) -> Element {
+    let root = fresh_root();
+    let app = yew::Renderer::<App>::with_root_and_props(
         root.clone(),
         AppProps { fragment: fragment.to_string(), autoplay, embed: false },
     )
     .render();
+    keep(app, &root);
     TimeoutFuture::new(0).await;
     yew::scheduler::flush().await;
     root
@@ -989,9 +1014,7 @@ fn long_run_model(s: &Scenario, budget: usize) -> std::rc::Rc<checkout_explorer:
 /// The player alone, on `model`.
 async fn mount_explorer(model: &std::rc::Rc<checkout_explorer::model::Model>, playing: bool) -> Element {
     use checkout_explorer::explorer::{Explorer, ExplorerProps};
-    let doc = web_sys::window().unwrap().document().unwrap();
-    let root = doc.create_element("div").unwrap();
-    doc.body().unwrap().append_child(&root).unwrap();
+    let root = fresh_root();
     let props = ExplorerProps {
         model: model.clone(),
         playing,
@@ -1004,7 +1027,7 @@ async fn mount_explorer(model: &std::rc::Rc<checkout_explorer::model::Model>, pl
         user_at: Default::default(),
         tour_step: 0,
     };
-    yew::Renderer::<Explorer>::with_root_and_props(root.clone(), props).render();
+    keep(yew::Renderer::<Explorer>::with_root_and_props(root.clone(), props).render(), &root);
     settle().await;
     root
 }
@@ -1041,11 +1064,9 @@ async fn a_long_run_is_simulated_in_slices_with_its_progress_shown_then_plays() 
     let s = protosim::pinned::raft_steady_load(5, 4_000);
     // Mounted and looked at before any timer runs (the slices run on timers; on a busy machine several could run
     // while `mount` waits for one).
-    let doc = web_sys::window().unwrap().document().unwrap();
-    let root = doc.create_element("div").unwrap();
-    doc.body().unwrap().append_child(&root).unwrap();
+    let root = fresh_root();
     let props = AppProps { fragment: format!("#{}", s.to_compact()), autoplay: false, embed: false };
-    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
+    keep(yew::Renderer::<App>::with_root_and_props(root.clone(), props).render(), &root);
     yew::scheduler::flush().await;
     let loading = find(&root, "loading").expect("a long run shows its progress first");
     let progress = |root: &Element| -> f64 {
@@ -1483,10 +1504,11 @@ async fn a_tour_step_link_opens_the_tour_at_that_step_and_the_address_bar_follow
     assert!(address_bar().contains("&tour=raft-leader-crash&step=4"), "{}", address_bar());
     // The step's link opens the same tour at the same step, the same run.
     let link = address_bar();
+    let first = trace_of(&root);
     let again = mount_tour(&link).await;
     assert_eq!(tour_step(&again), Some(3), "{link}");
     assert_eq!(clock_us(&again), times[3]);
-    assert_eq!(trace_of(&again), trace_of(&root), "the same run");
+    assert_eq!(trace_of(&again), first, "the same run");
     // Leaving the tour takes it out of the address bar.
     click(&again.query_selector(".tour-card header button").unwrap().unwrap());
     settle().await;
