@@ -216,7 +216,7 @@ pub fn sweep_with(
     base.validate()?;
     let range = plan.shard.map_or((0, plan.seeds), |s| s.range(plan.seeds));
     let mut res = SweepResult::empty(base, plan, range);
-    let batch = batch_size();
+    let batch = batch_size(plan.stop_at_first);
     let mut next = range.0;
     while next < range.1 && !res.stopped() {
         let end = range.1.min(next + batch);
@@ -232,13 +232,15 @@ pub fn sweep_with(
     Ok(res)
 }
 
-/// Seeds per batch: enough to keep every thread busy between two folds, few enough for a lively progress bar.
-fn batch_size() -> u64 {
+/// Seeds per batch: every thread waits for the batch's slowest run before the fold, so a batch is long (256 seeds
+/// a thread, about a second of work: a progress bar still moves) unless the sweep stops at its first violation,
+/// where what a batch runs past it is wasted (32 a thread).
+fn batch_size(stop_at_first: bool) -> u64 {
     #[cfg(feature = "parallel")]
     let threads = rayon::current_num_threads() as u64;
     #[cfg(not(feature = "parallel"))]
     let threads = 1;
-    threads * 32
+    threads * if stop_at_first { 32 } else { 256 }
 }
 
 /// The outcomes of seeds `[from, to)`, in seed order.
