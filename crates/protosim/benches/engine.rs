@@ -121,7 +121,7 @@ fn sweep_speedup() {
     let (one, runs) = hunt(1);
     let (all, _) = hunt(cores);
     println!(
-        "hunt/raft 3 nodes, correct  {runs} runs: {:>6.1} runs/s on 1 thread, {:>6.1} on {cores}: speed-up {:.2}x",
+        "hunt/raft 5 nodes, correct  {runs} runs: {:>6.1} runs/s on 1 thread, {:>6.1} on {cores}: speed-up {:.2}x",
         runs as f64 / one,
         runs as f64 / all,
         one / all

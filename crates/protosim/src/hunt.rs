@@ -174,6 +174,9 @@ impl Hunt {
     /// Tries seeds `next ..` (at most `max` of them) at once; moves to shrinking at the lowest that broke a rule.
     /// Returns the runs counted: those up to and including that seed (the rest are discarded unseen).
     fn search_batch(&mut self, next: u64, max: u64) -> u64 {
+        // At most 32 seeds a thread at once: what a batch runs past the first violation is wasted.
+        #[cfg(feature = "parallel")]
+        let max = max.min(rayon::current_num_threads() as u64 * 32);
         let end = self.max_seeds.min(next.saturating_add(max));
         if next >= end {
             self.phase = Phase::GaveUp;

@@ -30,9 +30,11 @@ struct Cli {
     cmd: Cmd,
 }
 
+/// Every subcommand lets a flag given twice mean its last value (as scripts that append overrides expect).
 #[derive(Subcommand)]
 enum Cmd {
     /// Run one scenario and print its report (every invariant's verdict, liveness, the trace hash)
+    #[command(args_override_self = true)]
     Run {
         #[command(flatten)]
         scenario: ScenarioArgs,
@@ -43,6 +45,7 @@ enum Cmd {
         events: bool,
     },
     /// Run many seeds of a scenario (with random faults if asked) and count the violations
+    #[command(args_override_self = true)]
     Sweep {
         #[command(flatten)]
         scenario: ScenarioArgs,
@@ -61,6 +64,7 @@ enum Cmd {
         out: Output,
     },
     /// Hunt for a counterexample with random fault schedules, then shrink it (exit code 1 when one is found)
+    #[command(args_override_self = true)]
     Hunt {
         #[command(flatten)]
         scenario: ScenarioArgs,
@@ -70,6 +74,7 @@ enum Cmd {
         out: Output,
     },
     /// Add up the `sweep --shard K/N --json` results of one sweep into the result of the whole sweep
+    #[command(args_override_self = true)]
     Merge {
         /// The shards' JSON results (`-` reads one from standard input)
         #[arg(required = true, value_name = "FILE")]
@@ -127,7 +132,8 @@ struct ScenarioArgs {
     /// Probability a basket line is the hot item (0..1)
     #[arg(long, value_name = "P", allow_negative_numbers = true)]
     hot: Option<f64>,
-    /// A setting the protocol declares (`protosim list`), e.g. stable_leader=true (Paxos), deadlock=wound-wait
+    /// A setting the protocol declares (`protosim list`), e.g. stable_leader=true (Paxos), deadlock=wound-wait;
+    /// applied in order, then the short forms below
     #[arg(long = "option", value_name = "NAME=VALUE")]
     options: Vec<String>,
     /// The same as --option proposers=N (Paxos: 1 to 3 order services, default 2)
@@ -314,7 +320,8 @@ fn print_report(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 /// Runs a scenario as a stream: the trace is consumed in pieces (hashed, judged for liveness, written out with
-/// `--events`) and never kept whole, so memory does not grow with the run's length.
+/// `--events`) and never kept whole, so memory does not grow with the trace (only with the run's checkouts and
+/// samples, one number each).
 fn cmd_run(s: &Scenario, out_opts: &Output, events: bool) -> ExitCode {
     let mut runner = match protosim::build(s, RecordOptions { narrate: true, checkpoint_every: 0 }) {
         Ok(r) => r,
@@ -432,7 +439,10 @@ fn cmd_merge(files: &[String], json: bool) -> ExitCode {
             Err(e) => return bad(e),
         };
         match serde_json::from_str::<SweepResult>(&text) {
-            Ok(r) => parts.push(r),
+            Ok(r) => match r.base.validate() {
+                Ok(()) => parts.push(r),
+                Err(e) => return bad(format!("{f}: the sweep's scenario is not one this build runs: {e}")),
+            },
             Err(e) => return bad(format!("{f} is not the result of `protosim sweep --json`: {e}")),
         }
     }
@@ -458,12 +468,15 @@ fn print_sweep(
     let shard = res.shard.map(|sh| format!(" (shard {} of {})", sh.index, sh.count)).unwrap_or_default();
     writeln!(
         out,
-        "sweep           {} ({}{}), seeds {}..={}{shard}, {}",
+        "sweep           {} ({}{}), {}{shard}, {}",
         s.protocol.name(),
         s.variant,
         protocols::info(s.protocol).options.iter().map(|o| format!(", {}: {}", o.name, o.get(s))).collect::<String>(),
-        s.seed.wrapping_add(res.range.0),
-        s.seed.wrapping_add(res.range.1.saturating_sub(1)),
+        if res.range.0 == res.range.1 {
+            "no seeds".to_string()
+        } else {
+            format!("seeds {}..={}", s.seed.wrapping_add(res.range.0), s.seed.wrapping_add(res.range.1 - 1))
+        },
         if res.faults { "random faults" } else { "no faults" }
     )?;
     if let Some((secs, threads)) = timing {

@@ -58,8 +58,9 @@ impl Shard {
 
     /// The seed offsets `[from, to)` this shard runs, of `seeds` in all (shards differ in length by at most one).
     pub fn range(self, seeds: u64) -> (u64, u64) {
-        let at = |k: u64| (u128::from(seeds) * u128::from(k) / u128::from(self.count)) as u64;
-        (at(self.index - 1), at(self.index))
+        let count = u128::from(self.count.max(1));
+        let at = |k: u64| (u128::from(seeds) * u128::from(k.min(self.count)) / count) as u64;
+        (at(self.index.saturating_sub(1)), at(self.index))
     }
 }
 
@@ -170,7 +171,8 @@ struct SeedOutcome {
     late: Option<Found>,
 }
 
-/// Runs one seed to its end, consuming its trace in pieces (memory does not grow with the run's length).
+/// Runs one seed to its end, consuming its trace in pieces (memory grows with the run's checkouts and samples, never
+/// with its trace).
 fn run_seed(base: &Scenario, offset: u64, with_faults: bool) -> Result<SeedOutcome, ScenarioError> {
     let mut s = base.clone();
     s.seed = base.seed.wrapping_add(offset);
@@ -219,7 +221,7 @@ pub fn sweep_with(
     let batch = batch_size(plan.stop_at_first);
     let mut next = range.0;
     while next < range.1 && !res.stopped() {
-        let end = range.1.min(next + batch);
+        let end = range.1.min(next.saturating_add(batch));
         for outcome in run_batch(base, next, end, plan.faults) {
             res.add(outcome?);
             if res.stopped() {

@@ -290,3 +290,12 @@ fn print_link_gives_the_pages_fragment_of_the_scenario() {
     let s = protosim::Scenario::from_compact(&link).expect("a scenario link");
     assert_eq!((s.protocol.name(), s.seed, s.until_ms, s.nodes), ("raft", 9, 600_000, 5), "{link}");
 }
+
+/// Scripts append overrides: a flag given twice means its last value, not an error.
+#[test]
+fn a_flag_given_twice_means_its_last_value() {
+    let o = protosim(&["run", "--protocol", "single", "--seed", "1", "--seed", "2", "--print-scenario"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let s = protosim::Scenario::from_json(&String::from_utf8_lossy(&o.stdout)).expect("a scenario");
+    assert_eq!(s.seed, 2);
+}
