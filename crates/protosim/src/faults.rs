@@ -35,6 +35,17 @@ fn spare_servers(s: &Scenario, r: &mut SimRng) -> Vec<NodeId> {
     down
 }
 
+/// The scenario a sweep or a hunt runs for its `offset`-th seed: `base` with seed `base.seed + offset`, and that
+/// seed's random fault schedule when `with_faults` is set.
+pub fn seed_scenario(base: &Scenario, offset: u64, with_faults: bool) -> Scenario {
+    let mut s = base.clone();
+    s.seed = base.seed.wrapping_add(offset);
+    if with_faults {
+        s = with_random_faults(&s);
+    }
+    s
+}
+
 /// Adds a random fault schedule (from the scenario's seed) and a random base loss and duplication.
 pub fn with_random_faults(base: &Scenario) -> Scenario {
     let mut s = base.clone();

@@ -161,7 +161,8 @@ impl Hunt {
         let mut left = u64::from(max_runs);
         while left > 0 && !self.is_over() {
             left -= match self.phase {
-                Phase::Searching { next } if cfg!(feature = "parallel") && left > 1 => self.search_batch(next, left),
+                #[cfg(feature = "parallel")]
+                Phase::Searching { next } if left > 1 => self.search_batch(next, left),
                 _ => {
                     self.one_run();
                     1
@@ -173,9 +174,10 @@ impl Hunt {
 
     /// Tries seeds `next ..` (at most `max` of them) at once; moves to shrinking at the lowest that broke a rule.
     /// Returns the runs counted: those up to and including that seed (the rest are discarded unseen).
+    #[cfg(feature = "parallel")]
     fn search_batch(&mut self, next: u64, max: u64) -> u64 {
+        use rayon::prelude::*;
         // At most 32 seeds a thread at once: what a batch runs past the first violation is wasted.
-        #[cfg(feature = "parallel")]
         let max = max.min(rayon::current_num_threads() as u64 * 32);
         let end = self.max_seeds.min(next.saturating_add(max));
         if next >= end {
@@ -184,19 +186,11 @@ impl Hunt {
         }
         let base = &self.base;
         let try_seed = |k: u64| {
-            let mut s = base.clone();
-            s.seed = base.seed.wrapping_add(k);
-            let s = crate::faults::with_random_faults(&s);
+            let s = crate::faults::seed_scenario(base, k, true);
             let (v, events) = first_violation(&s);
             (s, v, events)
         };
-        #[cfg(feature = "parallel")]
-        let tried: Vec<_> = {
-            use rayon::prelude::*;
-            (next..end).into_par_iter().map(try_seed).collect()
-        };
-        #[cfg(not(feature = "parallel"))]
-        let tried: Vec<_> = (next..end).map(try_seed).collect();
+        let tried: Vec<_> = (next..end).into_par_iter().map(try_seed).collect();
         let mut counted = 0;
         for (s, v, events) in tried {
             counted += 1;
@@ -225,9 +219,7 @@ impl Hunt {
                     self.phase = Phase::GaveUp;
                     return;
                 }
-                let mut s = self.base.clone();
-                s.seed = self.base.seed.wrapping_add(next);
-                let s = crate::faults::with_random_faults(&s);
+                let s = crate::faults::seed_scenario(&self.base, next, true);
                 self.search_runs += 1;
                 self.phase = match self.try_run(&s) {
                     Some(violation) => Phase::Shrinking(Box::new(Shrinker::new(s, violation))),

@@ -46,6 +46,20 @@ pub fn run(scenario: &Scenario, opts: RecordOptions) -> Result<Box<dyn Runner>, 
     Ok(r)
 }
 
+/// Runs `r` to its end, handing its trace to `each` in pieces of about 4,096 events as they are made, so the trace
+/// is never held whole. Stops early, returning false, when `each` does (a reader that has gone away).
+pub fn stream(r: &mut dyn Runner, mut each: impl FnMut(&[trace::TraceEvent]) -> bool) -> bool {
+    loop {
+        let more = r.step_many(4096);
+        if !each(&r.take_trace()) {
+            return false;
+        }
+        if !more {
+            return true;
+        }
+    }
+}
+
 /// What `protosim run` prints: counts, latency percentiles, messages, verdicts and the trace hash.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {

@@ -331,19 +331,15 @@ fn cmd_run(s: &Scenario, out_opts: &Output, events: bool) -> ExitCode {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut hasher = TraceHasher::default();
     let mut judge = protosim::liveness::LivenessJudge::new(s);
-    loop {
-        let more = runner.step_many(4096);
-        let piece = runner.take_trace();
-        judge.feed(&piece);
-        for e in &piece {
+    let written = protosim::stream(runner.as_mut(), |piece| {
+        judge.feed(piece);
+        piece.iter().all(|e| {
             let line = hasher.push(e);
-            if events && writeln!(out, "{line}").is_err() {
-                return ExitCode::from(2); // standard output closed (a pipe into `head`)
-            }
-        }
-        if !more {
-            break;
-        }
+            !events || writeln!(out, "{line}").is_ok()
+        })
+    });
+    if !written {
+        return ExitCode::from(2); // standard output closed (a pipe into `head`)
     }
     let liveness = judge.finish(runner.now_us());
     let report = Report::with_trace(runner.as_ref(), hasher.events(), hasher.hex(), liveness);
@@ -398,7 +394,7 @@ fn with_threads<T: Send>(threads: Option<u16>, f: impl FnOnce() -> T + Send) -> 
 
 fn cmd_sweep(s: &Scenario, search: &Search, plan: SweepPlan, json: bool) -> ExitCode {
     let started = std::time::Instant::now();
-    let range = plan.shard.map_or((0, plan.seeds), |sh| sh.range(plan.seeds));
+    let range = plan.range();
     let bar = progress_bar(range.1 - range.0, "sweep");
     let run = || {
         protosim::sweep::sweep_with(s, &plan, &mut |r| {

@@ -76,6 +76,13 @@ pub struct SweepPlan {
     pub shard: Option<Shard>,
 }
 
+impl SweepPlan {
+    /// The seed offsets `[from, to)` this plan runs: its shard's, or all of them.
+    pub fn range(&self) -> (u64, u64) {
+        self.shard.map_or((0, self.seeds), |s| s.range(self.seeds))
+    }
+}
+
 /// The result of a sweep over many seeds (or one shard of it).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SweepResult {
@@ -174,20 +181,13 @@ struct SeedOutcome {
 /// Runs one seed to its end, consuming its trace in pieces (memory grows with the run's checkouts and samples, never
 /// with its trace).
 fn run_seed(base: &Scenario, offset: u64, with_faults: bool) -> Result<SeedOutcome, ScenarioError> {
-    let mut s = base.clone();
-    s.seed = base.seed.wrapping_add(offset);
-    if with_faults {
-        s = faults::with_random_faults(&s);
-    }
+    let s = faults::seed_scenario(base, offset, with_faults);
     let mut r = crate::build(&s, RecordOptions { narrate: false, checkpoint_every: 0 })?;
     let mut judge = LivenessJudge::new(&s);
-    loop {
-        let more = r.step_many(4096);
-        judge.feed(&r.take_trace());
-        if !more {
-            break;
-        }
-    }
+    crate::stream(r.as_mut(), |piece| {
+        judge.feed(piece);
+        true
+    });
     let live = judge.finish(r.now_us());
     let late = (live.verdict == LivenessVerdict::Broken).then(|| {
         let at_us = live.first_late.as_ref().map_or(0, |l| l.judged_from_us + live.bound_ms.unwrap_or(0) * 1000);
@@ -216,7 +216,7 @@ pub fn sweep_with(
     progress: &mut dyn FnMut(&SweepResult),
 ) -> Result<SweepResult, ScenarioError> {
     base.validate()?;
-    let range = plan.shard.map_or((0, plan.seeds), |s| s.range(plan.seeds));
+    let range = plan.range();
     let mut res = SweepResult::empty(base, plan, range);
     let batch = batch_size(plan.stop_at_first);
     let mut next = range.0;
