@@ -1,8 +1,11 @@
-//! The bug hunt in the page: pick a mistaken variant, press "find a counterexample". The hunt
-//! ([`protosim::hunt::Hunt`]) runs in slices of about 30 ms between timer callbacks, so the page keeps drawing and
-//! the progress bar moves; it stops at the first violation, shrinks the fault schedule and hands the result to the
-//! player, paused at the breaking event.
+//! The bug hunt in the page: pick a mistaken variant, press "find a counterexample". The search for a violating
+//! seed runs in Web Workers, one per core ([`crate::hunt_worker`]); where workers cannot run (the single-file copy
+//! from `file://`, a host without the worker's files) it runs in the page. Shrinking, and the whole hunt in the
+//! page, run in slices of about 30 ms between timer callbacks ([`protosim::hunt::Hunt`]), so the page keeps
+//! drawing and the progress bar moves. Either way the hunt finds the same seed and shrinks it to the same
+//! counterexample, then hands it to the player, paused at the breaking event.
 
+use crate::hunt_worker::{self, Done, Job, Search};
 use crate::now_ms;
 use protosim::hunt::{Hunt, Progress};
 use protosim::i18n::Language;
@@ -12,6 +15,8 @@ use protosim::scenario::ProtocolKind;
 use protosim::Scenario;
 use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Seeds the page tries before it gives up.
@@ -51,6 +56,8 @@ struct Shown {
     runs: u64,
     runs_per_s: f64,
     elapsed_ms: f64,
+    /// Web Workers searching (0: the page itself).
+    workers: usize,
     message: Option<Note>,
 }
 
@@ -66,15 +73,13 @@ pub fn HuntPanel(props: &HuntPanelProps) -> Html {
     let choice = use_state(|| default_choice);
     let shown = use_state(Shown::default);
     // The running hunt and a generation number: cancelling or starting again bumps it, so old slices stop.
-    let hunt = use_mut_ref(|| (0u64, None::<Hunt>));
+    let hunt = use_mut_ref(Running::default);
     // Leaving the tab stops the hunt (its next slice sees a new generation and does nothing).
     {
         let hunt = hunt.clone();
         use_effect_with((), move |_| {
             move || {
-                let mut h = hunt.borrow_mut();
-                h.0 += 1;
-                h.1 = None;
+                hunt.borrow_mut().stop();
             }
         });
     }
@@ -87,23 +92,23 @@ pub fn HuntPanel(props: &HuntPanelProps) -> Html {
         let on_found = props.on_found.clone();
         Callback::from(move |_| {
             let (kind, variant) = choices[choice];
-            let generation = {
-                let mut h = hunt.borrow_mut();
-                h.0 += 1;
-                h.1 = Some(Hunt::new(protosim::hunt::base(kind, variant), MAX_SEEDS));
-                h.0
-            };
+            let generation = hunt.borrow_mut().stop();
             shown.set(Shown { running: true, ..Shown::default() });
-            slice(hunt.clone(), generation, shown.setter(), on_found.clone(), now_ms());
+            let ctx = Ctx {
+                slot: hunt.clone(),
+                generation,
+                shown: shown.setter(),
+                on_found: on_found.clone(),
+                started: now_ms(),
+            };
+            begin(ctx, protosim::hunt::base(kind, variant));
         })
     };
     let cancel = {
         let hunt = hunt.clone();
         let shown = shown.clone();
         Callback::from(move |_| {
-            let mut h = hunt.borrow_mut();
-            h.0 += 1;
-            h.1 = None;
+            hunt.borrow_mut().stop();
             shown.set(Shown { message: Some(note!("ui.hunt.cancelled")), ..Shown::default() });
         })
     };
@@ -139,6 +144,9 @@ pub fn HuntPanel(props: &HuntPanelProps) -> Html {
             if shown.progress.is_some() {
                 <div class="hunt-progress" data-testid="hunt-progress" data-runs={shown.runs.to_string()}>
                     <progress max={max.to_string()} value={value.to_string()} aria-label={lang.text("ui.hunt.progress")} />
+                    <span data-testid="hunt-where" data-workers={shown.workers.to_string()}>
+                        { lang.render(&note!("ui.hunt.where", workers = shown.workers)) }{ " · " }
+                    </span>
                     <span>{ lang.render(&note!(
                         "ui.hunt.status",
                         phase,
@@ -172,16 +180,243 @@ fn progress_text(lang: &Language, progress: &Option<Progress>) -> (f64, f64, Str
     }
 }
 
-type Slot = Rc<RefCell<(u64, Option<Hunt>)>>;
+/// The hunt under way: its generation (starting, cancelling or leaving bumps it, so stale slices and worker answers
+/// do nothing), the workers' search while it lasts, then the hunt the page shrinks in slices.
+#[derive(Default)]
+struct Running {
+    generation: u64,
+    /// Web Workers the search ran in (0: the page).
+    workers: usize,
+    pool: Option<Pool>,
+    hunt: Option<Hunt>,
+}
 
-/// One slice of work, then the next slice on a fresh timer task (the page draws in between).
-fn slice(hunt: Slot, generation: u64, shown: UseStateSetter<Shown>, on_found: Callback<Found>, started: f64) {
-    let t0 = now_ms();
-    let mut h = hunt.borrow_mut();
-    if h.0 != generation {
+impl Running {
+    /// Stops whatever runs (dropping the bridges ends the workers) and returns the new generation.
+    fn stop(&mut self) -> u64 {
+        self.generation += 1;
+        self.pool = None;
+        self.hunt = None;
+        self.workers = 0;
+        self.generation
+    }
+}
+
+/// The workers' search: the base scenario (and its JSON, sent with each job), the bookkeeping, the workers (ended
+/// when the pool is dropped) with their event handlers, and which of them said they are ready.
+struct Pool {
+    base: Scenario,
+    json: String,
+    search: Search,
+    workers: Vec<web_sys::Worker>,
+    ready: Vec<bool>,
+    _handlers: Vec<Closure<dyn FnMut(web_sys::Event)>>,
+}
+
+impl Pool {
+    fn send(&mut self, worker: usize, generation: u64) {
+        if let Some((from, to)) = self.search.next_range() {
+            let job = Job { hunt: generation, from, to, base: self.json.clone() };
+            let _ = self.workers[worker].post_message(&job.to_text().into());
+        }
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        for w in &self.workers {
+            w.terminate();
+        }
+    }
+}
+
+type Slot = Rc<RefCell<Running>>;
+
+/// What each step of a hunt needs to carry on.
+#[derive(Clone)]
+struct Ctx {
+    slot: Slot,
+    generation: u64,
+    shown: UseStateSetter<Shown>,
+    on_found: Callback<Found>,
+    started: f64,
+}
+
+/// Starts a hunt over `base`: in one worker per core when the page is served over http(s) and can start them, else
+/// in the page.
+#[inline(never)] // one copy, not one in each caller: the page's bundle is over its size target
+fn begin(ctx: Ctx, base: Scenario) {
+    match spawn_pool(&ctx, &base) {
+        Some(pool) => {
+            let workers = pool.workers.len();
+            let mut r = ctx.slot.borrow_mut();
+            r.workers = workers;
+            r.pool = Some(pool);
+            ctx.shown.set(Shown {
+                running: true,
+                progress: Some(Progress::Searching { tried: 0, max: MAX_SEEDS }),
+                workers,
+                ..Shown::default()
+            });
+        }
+        None => in_page(&ctx, base),
+    }
+}
+
+/// The hunt in the page, from its first seed.
+fn in_page(ctx: &Ctx, base: Scenario) {
+    let mut r = ctx.slot.borrow_mut();
+    r.workers = 0;
+    r.hunt = Some(Hunt::new(base, MAX_SEEDS));
+    drop(r);
+    slice(ctx.clone());
+}
+
+/// One worker per core, each answering into [`answered`] and reporting errors to [`failed`]; `None` where workers
+/// cannot run.
+fn spawn_pool(ctx: &Ctx, base: &Scenario) -> Option<Pool> {
+    let window = web_sys::window()?;
+    let http = matches!(window.location().protocol().ok()?.as_str(), "http:" | "https:");
+    if !http || !js_sys::Reflect::has(&window, &"Worker".into()).unwrap_or(false) {
+        return None;
+    }
+    let n = (window.navigator().hardware_concurrency() as usize).clamp(1, hunt_worker::MAX_WORKERS);
+    let mut workers = Vec::with_capacity(n);
+    let mut handlers = Vec::with_capacity(2 * n);
+    for i in 0..n {
+        let w = web_sys::Worker::new(hunt_worker::LOADER).ok()?;
+        let on_message = {
+            let ctx = ctx.clone();
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+                let text = e.dyn_ref::<web_sys::MessageEvent>().and_then(|m| m.data().as_string()).unwrap_or_default();
+                answered(&ctx, i, &text);
+            })
+        };
+        let on_error = {
+            let ctx = ctx.clone();
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| failed(&ctx, i))
+        };
+        w.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        w.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        handlers.extend([on_message, on_error]);
+        workers.push(w);
+    }
+    Some(Pool {
+        base: base.clone(),
+        json: base.to_json(),
+        search: Search::new(MAX_SEEDS),
+        workers,
+        ready: vec![false; n],
+        _handlers: handlers,
+    })
+}
+
+/// A worker failed. Before it ever said it was ready its bundle did not load (missing files, a browser that will
+/// not run it): the page hunts by itself instead. After, it broke while running: the hunt stops and says so.
+#[inline(never)]
+fn failed(ctx: &Ctx, worker: usize) {
+    let mut r = ctx.slot.borrow_mut();
+    if r.generation != ctx.generation {
         return;
     }
-    let Some(run) = h.1.as_mut() else { return };
+    let Some(pool) = r.pool.take() else { return };
+    let loaded = pool.ready[worker];
+    let base = pool.base.clone();
+    drop(r);
+    end_workers(pool);
+    if loaded {
+        ctx.shown.set(Shown { message: Some(note!("ui.hunt.worker-stopped")), ..Shown::default() });
+    } else {
+        in_page(ctx, base);
+    }
+}
+
+/// A worker's message: `ready` (hand it a range), or an answer: hand it the next range, show the progress, and once
+/// the lowest violating seed is certain, end the workers and shrink in the page.
+#[inline(never)]
+fn answered(ctx: &Ctx, worker: usize, text: &str) {
+    let mut r = ctx.slot.borrow_mut();
+    if r.generation != ctx.generation {
+        return;
+    }
+    let Some(pool) = r.pool.as_mut() else { return };
+    if text == hunt_worker::READY {
+        pool.ready[worker] = true;
+        return pool.send(worker, ctx.generation);
+    }
+    let d = Done::parse(text).unwrap_or_else(|| Done {
+        hunt: ctx.generation,
+        from: 0,
+        to: 0,
+        violating: None,
+        runs: 0,
+        events: 0,
+        error: Some(format!("unreadable answer from a worker: {text:?}")),
+    });
+    if d.hunt != ctx.generation {
+        return;
+    }
+    if let Some(error) = d.error {
+        let pool = r.pool.take().expect("the pool is there");
+        drop(r);
+        end_workers(pool);
+        ctx.shown.set(Shown { message: Some(note!("ui.hunt.error", error)), ..Shown::default() });
+        return;
+    }
+    pool.search.answer(d.from, d.violating, d.runs, d.events);
+    pool.send(worker, ctx.generation);
+    let elapsed_ms = now_ms() - ctx.started;
+    let workers = pool.workers.len();
+    let Some((lowest, events)) = pool.search.outcome() else {
+        let runs = pool.search.runs();
+        ctx.shown.set(Shown {
+            running: true,
+            progress: Some(Progress::Searching { tried: pool.search.tried(), max: MAX_SEEDS }),
+            runs,
+            runs_per_s: runs as f64 / (elapsed_ms / 1000.0).max(1e-3),
+            elapsed_ms,
+            workers,
+            ..Shown::default()
+        });
+        return;
+    };
+    let pool = r.pool.take().expect("the pool is there");
+    let base = pool.base.clone();
+    r.hunt = match lowest {
+        Some(offset) => Hunt::shrinking_from(base, MAX_SEEDS, offset, events),
+        None => Some(Hunt::gave_up(base, MAX_SEEDS, events)),
+    };
+    let lost = r.hunt.is_none();
+    drop(r);
+    end_workers(pool);
+    if lost {
+        // A seed a worker saw break a rule does not break it here: the page and the worker disagree.
+        let error = format!("seed offset {lowest:?} broke a rule in a worker but not in the page");
+        ctx.shown.set(Shown { message: Some(note!("ui.hunt.error", error)), ..Shown::default() });
+        return;
+    }
+    slice(ctx.clone());
+}
+
+/// Ends the workers at once, and drops their handlers once the current handler has returned.
+fn end_workers(pool: Pool) {
+    for w in &pool.workers {
+        w.terminate();
+    }
+    gloo::timers::callback::Timeout::new(0, move || drop(pool)).forget();
+}
+
+/// One slice of work, then the next slice on a fresh timer task (the page draws in between).
+#[inline(never)]
+fn slice(ctx: Ctx) {
+    let Ctx { slot: hunt, generation, shown, on_found, started } = ctx.clone();
+    let t0 = now_ms();
+    let mut h = hunt.borrow_mut();
+    if h.generation != generation {
+        return;
+    }
+    let workers = h.workers;
+    let Some(run) = h.hunt.as_mut() else { return };
     while now_ms() - t0 < SLICE_MS {
         if run.work(1) {
             break;
@@ -194,7 +429,8 @@ fn slice(hunt: Slot, generation: u64, shown: UseStateSetter<Shown>, on_found: Ca
         runs: run.runs,
         runs_per_s: run.runs as f64 / (elapsed_ms / 1000.0).max(1e-3),
         elapsed_ms,
-        message: None,
+        workers,
+        ..Shown::default()
     };
     if run.is_over() {
         match run.result() {
@@ -222,11 +458,12 @@ fn slice(hunt: Slot, generation: u64, shown: UseStateSetter<Shown>, on_found: Ca
                     before = c.interventions_before,
                     kept,
                     runs = run.runs,
-                    took
+                    took,
+                    searched = note!("ui.hunt.searched", workers)
                 );
                 next.message = Some(summary.clone());
                 let found = Found { scenario: c.scenario.clone(), at_us: c.violation.at_us, summary };
-                h.1 = None;
+                h.hunt = None;
                 drop(h);
                 shown.set(next);
                 on_found.emit(found);
@@ -234,11 +471,11 @@ fn slice(hunt: Slot, generation: u64, shown: UseStateSetter<Shown>, on_found: Ca
             }
             None => next.message = Some(note!("ui.hunt.none", seeds = MAX_SEEDS)),
         }
-        h.1 = None;
+        h.hunt = None;
         shown.set(next);
         return;
     }
     drop(h);
     shown.set(next);
-    gloo::timers::callback::Timeout::new(0, move || slice(hunt, generation, shown, on_found, started)).forget();
+    gloo::timers::callback::Timeout::new(0, move || slice(ctx)).forget();
 }

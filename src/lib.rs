@@ -12,6 +12,7 @@ pub mod compare_view;
 pub mod explorer;
 pub mod explorer_ui;
 pub mod hunt_panel;
+pub mod hunt_worker;
 pub mod lang;
 pub mod loader;
 pub mod model;

@@ -406,6 +406,7 @@ def main():
         check("the single file mounts and plays from file://, in 中文 too", bool(file_zh) and
               file_first is not None and file_second is not None and int(file_second) > int(file_first),
               f"({os.path.getsize(single) // 1024} KB; {file_first} → {file_second} µs)")
+        hunt_in_workers(wd, url, "file://" + single, check, clock)
         # Offline: a first visit installs the service worker, which caches the build; then the server goes away
         # (the network is off) and a reload still mounts and plays.
         off_port = free_port()
@@ -536,6 +537,53 @@ def main():
         server.shutdown()
     print(f"smoke: {passed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+def hunt_once(wd, page, variant, clock):
+    """Runs the page's bug hunt for `variant` at `page`: [seed, shrunk scenario JSON, workers used, longest main-thread
+    task during the hunt in ms], or None."""
+    wd.go("about:blank")
+    wd.go(page)
+    wd.wait_for(clock, 30)
+    wd.js("window.__lt = []; new PerformanceObserver(function (l) { l.getEntries().forEach(function (e) {"
+          " window.__lt.push(e.duration); }); }).observe({type: 'longtask'});"
+          "document.querySelector('[data-testid=tab-hunt]').click();")
+    pick = ("var s = document.querySelector('[data-testid=hunt-variant]'); if (!s) return false;"
+            "var o = [].find.call(s.options, function (o) { return o.textContent.indexOf(%s) >= 0; });"
+            "if (!o.selected) { s.value = o.value; s.dispatchEvent(new Event('change', {bubbles: true})); }"
+            "return o.selected && !!document.querySelector('[data-testid=hunt-start]');" % json.dumps(variant))
+    if not wd.wait_for(pick, 10):
+        return None
+    wd.js("window.__lt = []; document.querySelector('[data-testid=hunt-start]').click();")
+    # Found, the player opens the counterexample (its link) with a notice: "Seed N broke … searched in K Web Workers".
+    found = wd.wait_for("var n = document.querySelector('[data-testid=notice]'); var l = document.querySelector("
+                        "'[data-testid=copy-link]'); return n && l && [n.textContent, l.getAttribute('data-link'),"
+                        " Math.max.apply(null, [0].concat(window.__lt))];", 180)
+    if not found:
+        return None
+    notice, link, longest = found
+    seed = re.search(r"Seed (\d+) broke", notice)
+    workers = re.search(r"searched in (\d+) Web Worker", notice)
+    here = "searched in this page" in notice
+    return [seed and seed.group(1), link.split("#", 1)[-1], workers and workers.group(1) or ("0" if here else None),
+            longest]
+
+
+def hunt_in_workers(wd, url, single, check, clock):
+    """The bug hunt searches in Web Workers (one per core) when served over http, and in the page from file://
+    (the single file, where workers cannot load): both find the same seed and shrink it to the same scenario."""
+    for variant in ("decide-before-log", "accept-below-promise", "no-fencing"):
+        workers = hunt_once(wd, url, variant, clock)
+        page = hunt_once(wd, single, variant, clock)
+        same = bool(workers and page) and None not in workers[:3] + page[:3] and workers[:2] == page[:2]
+        check(f"the bug hunt in workers finds the page's counterexample ({variant})",
+              same and int(workers[2]) >= 1 and int(page[2]) == 0,
+              f"(seed {workers and workers[0]} in {workers and workers[2]} workers, longest task "
+              f"{workers and round(workers[3])} ms; seed {page and page[0]} in the page, longest task "
+              f"{page and round(page[3])} ms)")
+        if not same:
+            print(f"smoke: workers: {workers}\nsmoke: page:    {page}")
+    wd.js("localStorage.removeItem('checkout-explorer-lang');")
 
 
 # Installed before any script of the page runs: when the first node box is in the document (ms after navigation)

@@ -35,6 +35,35 @@ pub fn first_violation(s: &Scenario) -> (Option<Violation>, u64) {
     (r.violations().first().cloned(), r.metrics().events)
 }
 
+/// What one search of a run of seeds found ([`search_range`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RangeOutcome {
+    /// The lowest seed offset of the range whose schedule broke a rule, if any.
+    pub violating: Option<u64>,
+    /// Runs done: the offsets tried, up to and including `violating` (the rest of the range is not run).
+    pub runs: u64,
+    /// Events those runs simulated.
+    pub events: u64,
+}
+
+/// Tries the fault schedules of seed offsets `from .. to` of `base` ([`crate::faults::seed_scenario`]) in order
+/// and stops at the first that breaks a rule: the unit of work the page's hunt hands to each Web Worker. A hunt
+/// that splits its offsets into ranges and keeps the lowest violating one of all finds what the one-thread
+/// [`Hunt`] finds (it goes on with [`Hunt::shrinking_from`]).
+pub fn search_range(base: &Scenario, from: u64, to: u64) -> RangeOutcome {
+    let mut out = RangeOutcome { violating: None, runs: 0, events: 0 };
+    for offset in from..to {
+        let (v, events) = first_violation(&crate::faults::seed_scenario(base, offset, true));
+        out.runs += 1;
+        out.events += events;
+        if v.is_some() {
+            out.violating = Some(offset);
+            break;
+        }
+    }
+    out
+}
+
 /// What the hunt found, after shrinking.
 #[derive(Clone, Debug)]
 pub struct Counterexample {
@@ -120,6 +149,26 @@ pub struct Hunt {
 impl Hunt {
     pub fn new(base: Scenario, max_seeds: u64) -> Hunt {
         Hunt { phase: Phase::Searching { next: 0 }, base, max_seeds, runs: 0, events: 0, search_runs: 0 }
+    }
+
+    /// The hunt as the one-thread search leaves it when seed offset `offset` (the lowest breaking a rule, found
+    /// elsewhere: by [`search_range`] in workers) has just broken one: shrinking that seed's schedule, with the
+    /// events the search simulated. The search ran `offset + 1` times, as [`Hunt::work`] would have. `None` when
+    /// that seed breaks no rule with this base, or `offset` is not below `max_seeds`.
+    pub fn shrinking_from(base: Scenario, max_seeds: u64, offset: u64, search_events: u64) -> Option<Hunt> {
+        if offset >= max_seeds {
+            return None;
+        }
+        let s = crate::faults::seed_scenario(&base, offset, true);
+        let (violation, _) = first_violation(&s);
+        let phase = Phase::Shrinking(Box::new(Shrinker::new(s, violation?)));
+        let runs = offset + 1;
+        Some(Hunt { phase, base, max_seeds, runs, events: search_events, search_runs: runs })
+    }
+
+    /// The hunt as the one-thread search leaves it when no seed below `max_seeds` broke a rule.
+    pub fn gave_up(base: Scenario, max_seeds: u64, search_events: u64) -> Hunt {
+        Hunt { phase: Phase::GaveUp, base, max_seeds, runs: max_seeds, events: search_events, search_runs: max_seeds }
     }
 
     pub fn progress(&self) -> Progress {

@@ -59,3 +59,55 @@ fn a_correct_protocol_yields_no_counterexample() {
     assert_eq!(hunt.progress(), protosim::hunt::Progress::GaveUp { tried: 20 });
     assert_eq!(hunt.runs, 20);
 }
+
+/// The page's hunt splits the seeds into ranges for its Web Workers, keeps the lowest violating seed of those
+/// that come back (in any order) and shrinks from there: the same counterexample, runs and events as one thread.
+#[test]
+fn a_hunt_split_into_ranges_finds_what_one_thread_finds() {
+    use protosim::hunt::search_range;
+    for (kind, variant) in [(kind("2pc"), "decide-before-log"), (kind("pessimistic"), "no-fencing")] {
+        let b = base(kind, variant);
+        let mut one = Hunt::new(b.clone(), 300);
+        let want = one.finish().cloned().unwrap_or_else(|| panic!("{variant}: found on one thread"));
+        // Ranges of 7 seeds, as workers would return them: later ones first.
+        let ranges: Vec<_> =
+            (0..300u64).step_by(7).map(|from| (from, search_range(&b, from, (from + 7).min(300)))).collect();
+        let lowest = ranges.iter().rev().filter_map(|(_, r)| r.violating).min().expect("a range finds it");
+        let events = ranges.iter().filter(|(from, _)| *from <= lowest).map(|(_, r)| r.events).sum();
+        let mut split = Hunt::shrinking_from(b.clone(), 300, lowest, events).expect("it breaks a rule");
+        let got = split.finish().cloned().expect("shrunk");
+        assert_eq!(
+            (
+                got.seed,
+                &got.scenario,
+                got.violation.invariant,
+                got.search_runs,
+                got.shrink_runs,
+                split.runs,
+                split.events
+            ),
+            (
+                want.seed,
+                &want.scenario,
+                want.violation.invariant,
+                want.search_runs,
+                want.shrink_runs,
+                one.runs,
+                one.events
+            ),
+            "{variant}"
+        );
+        // A seed that broke nothing is no place to shrink from; nor is one beyond the hunt's seeds.
+        assert!(lowest > 0, "{variant}: the test needs a clean seed below the first violation");
+        assert!(
+            Hunt::shrinking_from(b.clone(), 300, lowest - 1, 0).is_none(),
+            "{variant}: seed {} is clean",
+            lowest - 1
+        );
+        assert!(Hunt::shrinking_from(b, lowest, lowest, 0).is_none(), "{variant}: beyond max_seeds");
+    }
+}
+
+fn kind(name: &str) -> protosim::scenario::ProtocolKind {
+    protosim::protocols::kinds().find(|k| k.name() == name).expect("a protocol of that name")
+}

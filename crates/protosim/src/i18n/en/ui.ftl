@@ -237,7 +237,19 @@ ui-hunt-kept-some = { $n ->
 }
 ui-hunt-took-ms = { $ms } ms
 ui-hunt-took-s = { $s } s
-ui-hunt-summary = Seed { $seed } broke { $invariant } at { $at_s } s. Of its schedule's { $before } interventions { $kept } ({ $runs } runs, { $took }).
+ui-hunt-summary = Seed { $seed } broke { $invariant } at { $at_s } s. Of its schedule's { $before } interventions { $kept } ({ $runs } runs, { $took }, { $searched }).
+ui-hunt-searched = { $workers ->
+    [0] searched in this page
+    [one] searched in 1 Web Worker
+   *[other] searched in { $workers } Web Workers
+}
+ui-hunt-where = { $workers ->
+    [0] searching in this page
+    [one] searching in 1 Web Worker
+   *[other] searching in { $workers } Web Workers, one per core
+}
+ui-hunt-error = The hunt could not start: { $error }
+ui-hunt-worker-stopped = A Web Worker stopped while searching; the hunt is over. Try again, or open the page again.
 
 ## Charts (drawn into SVG) and their legends
 

@@ -231,7 +231,17 @@ ui-hunt-kept-workload = 一项都不需要：仅负载本身就会打破它
 ui-hunt-kept-some = 还剩 { $n } 项，去掉其中任何一项违例就会消失
 ui-hunt-took-ms = { $ms } 毫秒
 ui-hunt-took-s = { $s } 秒
-ui-hunt-summary = 种子 { $seed } 在 { $at_s } 秒时打破了 { $invariant }。其故障计划原有 { $before } 项干预，{ $kept }（共运行 { $runs } 次，用时 { $took }）。
+ui-hunt-summary = 种子 { $seed } 在 { $at_s } 秒时打破了 { $invariant }。其故障计划原有 { $before } 项干预，{ $kept }（共运行 { $runs } 次，用时 { $took }，{ $searched }）。
+ui-hunt-searched = { $workers ->
+    [0] 在本页面中搜索
+   *[other] 在 { $workers } 个 Web Worker 中搜索
+}
+ui-hunt-where = { $workers ->
+    [0] 在本页面中搜索
+   *[other] 在 { $workers } 个 Web Worker 中搜索，每个核心一个
+}
+ui-hunt-error = 无法开始寻找：{ $error }
+ui-hunt-worker-stopped = 一个 Web Worker 在搜索时停止了，寻找已结束。请重试，或重新打开页面。
 
 ## 图表（绘入 SVG）及其图例
 
