@@ -37,7 +37,7 @@ WASM_BINDGEN_TEST_TIMEOUT=900 \
 
 step "release build with wasm-opt (trunk build --release --offline)"
 trunk build --release --offline
-wasm=$(ls dist/*.wasm)
+wasm=$(ls dist/checkout-explorer-*_bg.wasm)
 js=$(ls dist/checkout-explorer-*.js)
 raw=$(( $(stat -c %s "$wasm") + $(stat -c %s "$js") ))
 gz=$(( $(gzip -9 -c "$wasm" | wc -c) + $(gzip -9 -c "$js" | wc -c) ))
@@ -49,6 +49,7 @@ echo "bundle target: wasm + JS at most 400 KB gzipped: $verdict ($gz of $(( 400 
 for f in dist/*.ftl; do
     echo "catalogue beside it, fetched only by its readers: $f $(stat -c %s "$f") bytes ($(gzip -9 -c "$f" | wc -c) gzipped)"
 done
+echo "the bug hunt's worker, fetched when a hunt starts: dist/hunt-worker_bg.wasm $(stat -c %s dist/hunt-worker_bg.wasm) bytes ($(gzip -9 -c dist/hunt-worker_bg.wasm | wc -c) gzipped), dist/hunt-worker.js $(gzip -9 -c dist/hunt-worker.js | wc -c) gzipped"
 echo "single-file build: dist/explorer.html $(stat -c %s dist/explorer.html) bytes"
 
 step "smoke test of dist/ in headless Chromium, with the browser benchmark"
