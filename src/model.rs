@@ -304,7 +304,7 @@ impl ModelBuilder {
 
     /// Takes in one event of the trace, in order. `r` is the run it comes from (for the catalogue's names).
     pub fn push(&mut self, r: &dyn Runner, e: TraceEvent) {
-        self.hasher.push(&e);
+        self.hasher.push_hash_only(&e);
         self.series.push(&e);
         match &e.ev {
             Ev::Submit { request_id, .. } => self.liveness.submit(*request_id, e.t_us),

@@ -236,6 +236,17 @@ impl Fnv {
     }
 }
 
+impl std::io::Write for Fnv {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        Fnv::write(self, bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// The trace hash taken one event at a time, for a trace that is consumed as it is made (the page keeps no whole
 /// trace): the same value as [`trace_hash`] over the same events.
 #[derive(Clone, Debug, Default)]
@@ -256,6 +267,16 @@ impl TraceHasher {
         self.fnv.write(&self.buf);
         self.events += 1;
         std::str::from_utf8(&self.buf[..self.buf.len() - 1]).unwrap_or_else(|_| unreachable!("serde_json writes UTF-8"))
+    }
+
+    /// Hashes one more event like [`TraceHasher::push`], writing its JSON straight into the hash instead of a
+    /// buffer (for a consumer that does not want the line: the page's model builder).
+    pub fn push_hash_only(&mut self, e: &TraceEvent) {
+        if serde_json::to_writer(&mut self.fnv, e).is_err() {
+            unreachable!("trace events always serialise");
+        }
+        self.fnv.write(b"\n");
+        self.events += 1;
     }
 
     /// How many events were hashed.
