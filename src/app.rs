@@ -236,28 +236,38 @@ impl AppState {
         }
     }
 
+    /// A long run's progress, while nothing of it can be shown yet (or the comparison waits for both runs).
+    fn loading(&self, lang: &Language, loading: &Preparing, compare: &Preparing) -> Html {
+        let (done, text) = loading.progress.clone().or(compare.progress.clone()).expect("one is loading");
+        html! {
+            <section class="panel loading" data-testid="loading" aria-live="polite">
+                <h2>{ lang.text("ui.loading.title") }</h2>
+                <progress max="1" value={format!("{done:.4}")} aria-label={lang.text("ui.loading.bar")} />
+                <p>{ lang.render(&text) }</p>
+            </section>
+        }
+    }
+
     /// What the open tab shows: the player, the comparison, the hunt or the tours (or a long run's progress).
     fn body(&self, lang: &Language, loading: &Preparing, compare: &Preparing) -> Html {
         let (mode, current, other, s) = (&self.mode, &self.current, &self.other, &self.current.scenario);
         let info = protosim::protocols::info(s.protocol);
         let (on_act, on_found, on_tour) = (self.on_act(), self.on_found(), self.on_tour());
         match **mode {
-            Mode::Explore | Mode::Compare if loading.progress.is_some() || compare.progress.is_some() => {
-                let (done, text) = loading.progress.clone().or(compare.progress.clone()).expect("one is loading");
-                html! {
-                    <section class="panel loading" data-testid="loading" aria-live="polite">
-                        <h2>{ lang.text("ui.loading.title") }</h2>
-                        <progress max="1" value={format!("{done:.4}")} aria-label={lang.text("ui.loading.bar")} />
-                        <p>{ lang.render(&text) }</p>
-                    </section>
-                }
+            // The comparison waits for both whole runs; the explorer plays a long run's first part meanwhile.
+            Mode::Compare if loading.progress.is_some() || compare.progress.is_some() => {
+                self.loading(lang, loading, compare)
+            }
+            Mode::Explore if loading.model.is_none() && loading.progress.is_some() => {
+                self.loading(lang, loading, compare)
             }
             Mode::Explore => match loading.model.as_ref().expect("ready when not loading") {
                 Ok(model) => html! {
                     <Explorer key={current.count} model={model.clone()} playing={current.playing}
                               start_us={current.start_us} invariants={info.invariants} on_act={on_act}
                               tour={current.tour} tour_step={current.tour_step} embed={self.embed}
-                              keep={current.keep.clone()} user_at={current.user_at.clone()} />
+                              keep={current.keep.clone()} user_at={current.user_at.clone()}
+                              computing={loading.progress.clone()} />
                 },
                 Err(e) => html! {
                     <div class="banner error" role="alert" data-testid="run-error">{ lang.render(&note!("ui.error.run", error = e.clone())) }</div>

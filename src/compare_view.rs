@@ -54,6 +54,8 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
         speed_log: SPEED_LOG_DEFAULT,
         pause_at: None,
         speed_before: None,
+        partial: false,
+        pending_us: None,
     });
     {
         let d = player.dispatcher();

@@ -38,6 +38,9 @@ pub struct ExplorerProps {
     /// The tour's step to open at (from 0), at its moment (a tour step's link).
     #[prop_or_default]
     pub tour_step: usize,
+    /// While the run is still simulated (the model is its first part): how far, as a fraction and in words.
+    #[prop_or_default]
+    pub computing: Option<(f64, protosim::narration::Note)>,
 }
 
 /// How long before its first event a run opening from its start begins to play (µs of simulated time: 0.3 s of
@@ -260,6 +263,10 @@ impl View<'_> {
     /// Play, step, speed, the clock, network actions and the time bar with its marks.
     fn controls(&self) -> Html {
         let (model, cursor, player, lang) = (self.model, self.cursor, self.player, self.lang.0);
+        // While the run is still simulated, the scrubber spans the run's planned length and shades what is not
+        // computed yet; seeking there waits for it (the player's `pending_us`).
+        let span_us =
+            if model.partial { model.end_us.max(model.scenario.until_ms.saturating_mul(1000)) } else { model.end_us };
         let p = player.dispatcher();
         let step = |forward: bool| {
             let p = p.clone();
@@ -314,21 +321,32 @@ impl View<'_> {
                 <button class="ghost" onclick={self.ui_on_click(|| UiAction::ToggleHelp)}
                         aria-label={lang.text("ui.help.title")} title="?">{ "?" }</button>
                 <div class="scrub">
-                    <input class="scrubber" type="range" min="0" max={model.end_us.to_string()} step="1000"
+                    <input class="scrubber" type="range" min="0" max={span_us.to_string()} step="1000"
                         value={cursor.to_string()} oninput={on_seek} aria-label={lang.text("ui.player.time")}
                         data-testid="scrubber" />
                     <div class="marks" aria-hidden="true">
                         if model.history_from_us > 0 {
                             <span class="dropped-history" title={lang.text("ui.player.dropped-history")}
                                   style={format!("width: {:.3}%", 100.0 * model.history_from_us as f64
-                                                 / model.end_us.max(1) as f64)} />
+                                                 / span_us.max(1) as f64)} />
+                        }
+                        if model.end_us < span_us {
+                            <span class="uncomputed" title={lang.text("ui.player.uncomputed")}
+                                  style={format!("left: {:.3}%; width: {:.3}%", 100.0 * model.end_us as f64 / span_us as f64,
+                                                 100.0 * (span_us - model.end_us) as f64 / span_us as f64)} />
                         }
                         { for self.markers().map(|(t, label, class)| html! {
                             <span class={classes!("mark", class)} title={lang.render(&note!("ui.player.mark", s = format!("{:.3}", t as f64 / 1e6), label))}
-                                  style={format!("left: {:.3}%", 100.0 * t as f64 / model.end_us.max(1) as f64)} />
+                                  style={format!("left: {:.3}%", 100.0 * t as f64 / span_us.max(1) as f64)} />
                         }) }
                     </div>
                 </div>
+                if let Some((done, progress)) = &self.props.computing {
+                    <div class="computing" data-testid="computing" role="status">
+                        <progress max="1" value={format!("{done:.4}")} aria-label={lang.text("ui.loading.bar")} />
+                        <span>{ lang.render(&note!("ui.computing", progress = progress.clone())) }</span>
+                    </div>
+                }
             </section>
         }
     }
@@ -462,7 +480,11 @@ impl View<'_> {
                     confirmed = model.confirmed,
                     trace = model.trace_hash.clone(),
                     events = model.log.len(),
-                    stop = model.stop_why.clone().unwrap_or_else(|| note!("ui.stop.end"))
+                    stop = match (&model.stop_why, model.partial) {
+                        (Some(why), _) => why.clone(),
+                        (None, true) => note!("ui.stop.computing"),
+                        (None, false) => note!("ui.stop.end"),
+                    }
                 )) }
             </footer>
         }
@@ -527,7 +549,7 @@ fn use_player(
     // Not one in history a long run dropped: the player cannot go there.
     let first_violation = model.violations.iter().map(|v| v.t_us).find(|&t| t > start_us && t >= model.history_from_us);
     let (from, end_us) = (model.history_from_us, model.end_us);
-    use_reducer(|| Player {
+    let player = use_reducer(|| Player {
         cursor_us: start_us.clamp(from, end_us) as f64,
         start_us: from,
         end_us,
@@ -535,7 +557,26 @@ fn use_player(
         speed_log: SPEED_LOG_DEFAULT,
         pause_at: first_violation,
         speed_before: None,
-    })
+        partial: model.partial,
+        // Where the user acted, in a long run not computed that far yet: the player goes there when it is.
+        pending_us: (model.partial && start_us > end_us).then_some(start_us),
+    });
+    // A long run's first part, then more of it, then the whole run: the same player, over more of the run.
+    {
+        let d = player.dispatcher();
+        let (model, start_us) = (model.clone(), start_us);
+        use_effect_with(Rc::as_ptr(&model) as usize, move |_| {
+            let first_violation =
+                model.violations.iter().map(|v| v.t_us).find(|&t| t > start_us && t >= model.history_from_us);
+            d.dispatch(PlayerAction::Extend {
+                start_us: model.history_from_us,
+                end_us: model.end_us,
+                partial: model.partial,
+                first_violation,
+            });
+        });
+    }
+    player
 }
 
 /// Tells the share links where the cursor is. Gone from the screen (another tab, a run loading), the explorer

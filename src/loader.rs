@@ -99,6 +99,19 @@ impl Loader {
         (done, text)
     }
 
+    /// The model of the run so far, to play while the rest is simulated ([`crate::model::ModelBuilder::snapshot`]):
+    /// it costs a copy of what is built ([`Loader::bytes`]).
+    pub fn snapshot(&self) -> Model {
+        let mut model = self.builder.snapshot(self.runner.as_ref());
+        model.scenario = self.scenario.clone();
+        model
+    }
+
+    /// The bytes of playback history built so far ([`crate::model::ModelBuilder::bytes`]).
+    pub fn bytes(&self) -> usize {
+        self.builder.bytes()
+    }
+
     /// The model of the finished run (see [`Loader::advance`]).
     pub fn finish(self) -> Model {
         let mut model = self.builder.finish(self.runner.as_ref());
@@ -116,30 +129,38 @@ impl Loader {
     }
 }
 
-/// How long the page simulates a new run at once before going on in slices (see [`App`])…
-pub const FIRST_SLICE_MS: f64 = 400.0;
+/// How long the page simulates a new run at once before it shows what it has and goes on in slices…
+pub const FIRST_SLICE_MS: f64 = 30.0;
 /// …and the events it always simulates at once however long they take (about 0.1 s in Chromium), so that whether
-/// a run shows at once or with a progress bar does not depend on the machine for every run up to this size.
+/// a run is whole when it first shows does not depend on the machine for every run up to this size.
 pub const FIRST_EVENTS: u64 = 20_000;
+/// While a long run is simulated the page plays its first part: a new copy of what is built at most this often
+/// (ms of the page's time)…
+pub const SNAPSHOT_EVERY_MS: f64 = 1_000.0;
+/// …while what is built weighs at most this many bytes (a copy of more would be a long task); past that the part
+/// already shown plays on, and the rest comes with the whole run.
+pub const SNAPSHOT_MAX_BYTES: usize = 4 << 20;
 
 /// A run prepared for playback, or one still being simulated in slices (numbered, so that its model is never
-/// taken for another's).
+/// taken for another's), with the model of its first part.
 pub enum Prepared {
     Ready(Result<Rc<Model>, Note>),
-    Long(usize, Rc<RefCell<Option<Loader>>>),
+    Long(usize, Rc<RefCell<Option<Loader>>>, Rc<Model>),
 }
 
-/// A run for the page: its model once ready, or how far it is while it is simulated in slices.
+/// A run for the page: its model once ready, and how far it is while it is simulated in slices.
 pub struct Preparing {
-    /// `None` while a long run is being simulated, or when there is no scenario.
+    /// The whole run's model; while a long run is simulated, the model of its first part ([`Model::partial`]),
+    /// which the page plays meanwhile. `None` when there is no scenario.
     pub model: Option<Result<Rc<Model>, Note>>,
     /// While a long run is being simulated: the fraction done, and in words.
     pub progress: Option<(f64, Note)>,
 }
 
-/// Prepares `scenario` for playback with a history budget of `budget` bytes. A run is ready at once when it has at
-/// most [`FIRST_EVENTS`] events or takes under [`FIRST_SLICE_MS`] (nearly every run); a longer one goes on in slices
-/// between the page's frames, with its progress, and a newer scenario abandons it.
+/// Prepares `scenario` for playback with a history budget of `budget` bytes. A run is whole at once when it has at
+/// most [`FIRST_EVENTS`] events or takes under [`FIRST_SLICE_MS`]; a longer one shows its first part at once and
+/// plays it while the rest is simulated in slices between the page's frames (a newer copy every
+/// [`SNAPSHOT_EVERY_MS`] while small enough, then the whole run); a newer scenario abandons it.
 #[hook]
 pub fn use_prepared(scenario: Option<Scenario>, budget: usize) -> Preparing {
     let prepared = use_memo(scenario, move |s| {
@@ -149,26 +170,50 @@ pub fn use_prepared(scenario: Option<Scenario>, budget: usize) -> Preparing {
             Ok((l, true)) => Prepared::Ready(Ok(Rc::new(l.finish()))),
             Ok((l, false)) => {
                 thread_local!(static NEXT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });
-                Prepared::Long(NEXT.with(|n| n.replace(n.get() + 1)), Rc::new(RefCell::new(Some(l))))
+                let first = Rc::new(l.snapshot());
+                Prepared::Long(NEXT.with(|n| n.replace(n.get() + 1)), Rc::new(RefCell::new(Some(l))), first)
             }
         })
     });
-    let long_done = use_state(|| None::<(usize, Rc<Model>)>);
+    // The latest model of a long run: a newer part while it is simulated, then the whole run (numbered as above).
+    let long_model = use_state(|| None::<(usize, Rc<Model>, bool)>);
     // Set after every slice of a long run, so the page shows its progress (read from the loader itself).
     let long_progress = use_state(|| 0.0);
     {
-        let (long_done, long_progress, prepared) = (long_done.clone(), long_progress.clone(), prepared.clone());
+        let (long_model, long_progress, prepared) = (long_model.clone(), long_progress.clone(), prepared.clone());
         let long_key = match &*prepared {
-            Some(Prepared::Long(key, _)) => Some(*key),
+            Some(Prepared::Long(key, ..)) => Some(*key),
             _ => None,
         };
         use_effect_with(long_key, move |_| {
-            if let Some(Prepared::Long(key, loader)) = &*prepared {
+            if let Some(Prepared::Long(key, loader, _)) = &*prepared {
                 let key = *key;
+                let last = Rc::new(std::cell::Cell::new(crate::now_ms()));
+                let on_slice = {
+                    let (long_model, weak) = (long_model.setter(), Rc::downgrade(loader));
+                    Rc::new(move |l: &Loader, _| {
+                        long_progress.set(l.progress().0);
+                        if crate::now_ms() - last.get() < SNAPSHOT_EVERY_MS {
+                            return;
+                        }
+                        last.set(crate::now_ms());
+                        // The copy on a task of its own, not on top of a slice's work.
+                        let (long_model, weak) = (long_model.clone(), weak.clone());
+                        gloo::timers::callback::Timeout::new(0, move || {
+                            let Some(cell) = weak.upgrade() else { return };
+                            let m = match cell.borrow().as_ref() {
+                                Some(l) if l.bytes() <= SNAPSHOT_MAX_BYTES => l.snapshot(),
+                                _ => return,
+                            };
+                            long_model.set(Some((key, Rc::new(m), false)));
+                        })
+                        .forget();
+                    })
+                };
                 continue_loading(
                     Rc::downgrade(loader),
-                    Rc::new(move |l: &Loader, _| long_progress.set(l.progress().0)),
-                    Box::new(move |m| long_done.set(Some((key, Rc::new(m))))),
+                    on_slice,
+                    Box::new(move |m| long_model.set(Some((key, Rc::new(m), true)))),
                 );
             }
         });
@@ -176,10 +221,10 @@ pub fn use_prepared(scenario: Option<Scenario>, budget: usize) -> Preparing {
     match &*prepared {
         None => Preparing { model: None, progress: None },
         Some(Prepared::Ready(r)) => Preparing { model: Some(r.clone()), progress: None },
-        Some(Prepared::Long(key, cell)) => match long_done.as_ref().filter(|(k, _)| k == key) {
-            Some((_, m)) => Preparing { model: Some(Ok(m.clone())), progress: None },
-            None => Preparing {
-                model: None,
+        Some(Prepared::Long(key, cell, first)) => match long_model.as_ref().filter(|(k, ..)| k == key) {
+            Some((_, m, true)) => Preparing { model: Some(Ok(m.clone())), progress: None },
+            latest => Preparing {
+                model: Some(Ok(latest.map_or_else(|| first.clone(), |(_, m, _)| m.clone()))),
                 progress: Some(
                     cell.borrow().as_ref().map(Loader::progress).unwrap_or_else(|| (1.0, note!("ui.loading.title"))),
                 ),

@@ -157,6 +157,9 @@ pub struct Model {
     pub summary: protosim::compare::Summary,
     /// Every checkout answered within the protocol's bound once what it needs is up and connected.
     pub liveness: protosim::liveness::LivenessReport,
+    /// The first part of a run still being simulated ([`ModelBuilder::snapshot`]): it ends at `end_us`, where the
+    /// engine was, and the whole run's model replaces it when it is done.
+    pub partial: bool,
 }
 
 /// Models compare by identity: a model never changes once built, and components take it as a property, which Yew
@@ -190,7 +193,9 @@ pub const HISTORY_BUDGET_BYTES: usize = 96 << 20;
 
 /// Builds a [`Model`] from a trace consumed one event at a time, so a run of a million events never has its whole
 /// trace in memory: each event's strings move into the model, and when the history outgrows its budget the oldest
-/// third is dropped (the state at the cut is kept, so playback from there on is exact).
+/// third is dropped (the state at the cut is kept, so playback from there on is exact). Cloned for a
+/// [`ModelBuilder::snapshot`] of a run still being simulated.
+#[derive(Clone)]
 pub struct ModelBuilder {
     names: Vec<String>,
     flights: Vec<Flight>,
@@ -554,6 +559,12 @@ impl ModelBuilder {
         self.history_from_us = cut;
     }
 
+    /// The model of what was pushed so far, while the run goes on (the page plays it while it simulates the
+    /// rest): a copy of everything built, so it costs about what the builder holds ([`ModelBuilder::bytes`]).
+    pub fn snapshot(&self, r: &dyn Runner) -> Model {
+        Model { partial: true, ..self.clone().finish(r) }
+    }
+
     /// The model of the run, once its whole trace was pushed.
     pub fn finish(self, r: &dyn Runner) -> Model {
         let liveness = self.liveness.finish(r.now_us());
@@ -598,6 +609,7 @@ impl ModelBuilder {
             series: std::rc::Rc::new(series),
             summary: protosim::compare::Summary::from_report(&report, r),
             liveness: report.liveness,
+            partial: false,
         }
     }
 }

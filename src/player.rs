@@ -26,6 +26,11 @@ pub struct Player {
     /// The speed a [`PlayerAction::PlayTo`] sped up from: put back when it arrives, forgotten when the reader picks
     /// a speed or a moment of their own meanwhile.
     pub speed_before: Option<f64>,
+    /// The run is still being simulated: `end_us` is how far it is computed, so playing waits there (it goes on
+    /// when [`PlayerAction::Extend`] brings more) instead of stopping.
+    pub partial: bool,
+    /// A moment asked for beyond what is computed yet: the player goes there once it is ([`PlayerAction::Extend`]).
+    pub pending_us: Option<u64>,
 }
 
 pub enum PlayerAction {
@@ -40,6 +45,14 @@ pub enum PlayerAction {
     /// Play on to a moment and pause there (a tour's question plays to the moment that answers it), faster if
     /// needed so that it takes at most [`PLAY_TO_MAX_MS`] of real time.
     PlayTo(u64),
+    /// More of the run is computed (or all of it: `partial` false): its playable span now, and its first
+    /// violation after `start_us` (where playing pauses once, if it has not yet).
+    Extend {
+        start_us: u64,
+        end_us: u64,
+        partial: bool,
+        first_violation: Option<u64>,
+    },
 }
 
 /// The longest a [`PlayerAction::PlayTo`] takes, in real milliseconds.
@@ -66,11 +79,12 @@ impl Reducible for Player {
                 }
                 if p.cursor_us >= p.end_us as f64 {
                     p.cursor_us = p.end_us as f64;
-                    p.playing = false;
+                    // At the end of what is computed so far, playing waits for more.
+                    p.playing &= p.partial;
                 }
             }
             PlayerAction::Toggle => {
-                if !p.playing && p.cursor_us >= p.end_us as f64 {
+                if !p.playing && !p.partial && p.cursor_us >= p.end_us as f64 {
                     p.cursor_us = p.start_us as f64;
                 }
                 p.playing = !p.playing;
@@ -78,19 +92,36 @@ impl Reducible for Player {
             PlayerAction::Restart => p.cursor_us = p.start_us as f64,
             PlayerAction::Seek(t) => {
                 p.cursor_us = t.clamp(p.start_us, p.end_us) as f64;
+                p.pending_us = (p.partial && t > p.end_us).then_some(t);
                 p.speed_before = None;
             }
             PlayerAction::Step(t) => {
                 p.cursor_us = t.clamp(p.start_us, p.end_us) as f64;
+                p.pending_us = (p.partial && t > p.end_us).then_some(t);
                 p.playing = false;
                 p.speed_before = None;
+            }
+            PlayerAction::Extend { start_us, end_us, partial, first_violation } => {
+                let computed_before = p.end_us;
+                (p.start_us, p.end_us, p.partial) = (start_us, end_us.max(start_us), partial);
+                // On towards a moment asked for beyond what was computed: there once it is, meanwhile as far as is.
+                if let Some(t) = p.pending_us {
+                    p.cursor_us = t.min(p.end_us) as f64;
+                    p.pending_us = p.pending_us.filter(|&t| t > p.end_us && partial);
+                }
+                p.cursor_us = p.cursor_us.clamp(p.start_us as f64, p.end_us as f64);
+                // A first violation beyond what was computed before still pauses playing once (one already computed
+                // was either paused at or is still ahead in `pause_at`).
+                if p.pause_at.is_none() {
+                    p.pause_at = first_violation.filter(|&t| t > computed_before && t as f64 > p.cursor_us);
+                }
             }
             PlayerAction::Speed(s) => {
                 p.speed_log = s.clamp(SPEED_LOG_MIN, SPEED_LOG_MAX);
                 p.speed_before = None;
             }
             PlayerAction::PlayTo(t) => {
-                let t = t.clamp(p.start_us, p.end_us);
+                let t = t.clamp(p.start_us, if p.partial { t } else { p.end_us });
                 if (t as f64) > p.cursor_us {
                     let needed = crate::math::log10((t as f64 - p.cursor_us) / (PLAY_TO_MAX_MS * 1000.0));
                     let faster = p.speed_log.max(needed).clamp(SPEED_LOG_MIN, SPEED_LOG_MAX);

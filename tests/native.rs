@@ -224,6 +224,8 @@ fn playing_to_an_answer_speeds_up_and_then_puts_the_speed_back() {
         speed_log: SPEED_LOG_DEFAULT,
         pause_at: None,
         speed_before: None,
+        partial: false,
+        pending_us: None,
     });
     let far = 30_000_000;
     let mut p = start.clone().reduce(PlayerAction::PlayTo(far));
@@ -242,4 +244,53 @@ fn playing_to_an_answer_speeds_up_and_then_puts_the_speed_back() {
         p = p.reduce(PlayerAction::Tick(16.0));
     }
     assert_eq!(p.speed_log, 1.0, "their own pick stays");
+}
+
+/// A long run plays while it is simulated: at the end of what is computed playing waits (it does not stop), a seek
+/// beyond it goes there once it is computed, and a violation found in the newer part still pauses playing once.
+#[test]
+fn playing_waits_at_the_computed_end_and_goes_on_when_more_is_computed() {
+    use checkout_explorer::player::{Player, PlayerAction};
+    use std::rc::Rc;
+    use yew::Reducible;
+    let mut p = Rc::new(Player {
+        cursor_us: 0.0,
+        start_us: 0,
+        end_us: 2_000_000,
+        playing: true,
+        speed_log: 0.0, // 1x: 16 ms a frame
+        pause_at: None,
+        speed_before: None,
+        partial: true,
+        pending_us: None,
+    });
+    for _ in 0..200 {
+        p = p.reduce(PlayerAction::Tick(16.0));
+    }
+    assert_eq!((p.cursor_us, p.playing), (2_000_000.0, true), "waits at the computed end, still playing");
+    let more =
+        |end_us, partial, first_violation| PlayerAction::Extend { start_us: 0, end_us, partial, first_violation };
+    p = p.reduce(more(5_000_000, true, Some(4_000_000)));
+    for _ in 0..100 {
+        p = p.reduce(PlayerAction::Tick(16.0));
+    }
+    assert_eq!(p.cursor_us, 3_600_000.0, "goes on over the newer part");
+    for _ in 0..100 {
+        p = p.reduce(PlayerAction::Tick(16.0));
+    }
+    assert_eq!((p.cursor_us, p.playing), (4_000_000.0, false), "pauses at the violation found in the newer part");
+    // Seeking beyond what is computed goes as far as it can, then there once it is.
+    p = p.reduce(PlayerAction::Seek(9_000_000));
+    assert_eq!((p.cursor_us, p.pending_us), (5_000_000.0, Some(9_000_000)));
+    p = p.reduce(more(8_000_000, true, Some(4_000_000)));
+    assert_eq!((p.cursor_us, p.pending_us), (8_000_000.0, Some(9_000_000)), "not computed that far yet");
+    p = p.reduce(more(12_000_000, false, Some(4_000_000)));
+    assert_eq!((p.cursor_us, p.pending_us, p.partial), (9_000_000.0, None, false));
+    assert_eq!(p.pause_at, None, "the violation already paused at does not pause again");
+    // The whole run: playing stops at its end.
+    p = p.reduce(PlayerAction::Toggle);
+    for _ in 0..400 {
+        p = p.reduce(PlayerAction::Tick(16.0));
+    }
+    assert_eq!((p.cursor_us, p.playing), (12_000_000.0, false));
 }

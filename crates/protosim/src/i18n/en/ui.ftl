@@ -46,6 +46,8 @@ ui-player-heal = ⚕ Heal network
 ui-player-heal-tip = remove every partition and cut, from now on
 ui-player-time = Simulated time
 ui-player-dropped-history = history dropped to save memory
+ui-player-uncomputed = not simulated yet: playing waits here until it is
+ui-computing = Playing what is simulated so far while the rest is computed: { $progress }
 ui-player-mark = { $s } s: { $label }
 ui-history-dropped = A long run: to stay within memory the page keeps its playback history from t = { $from_s } s on; the { $lines } log lines before were dropped (shaded on the time bar). Charts, totals, violations and fault marks cover the whole run. Shorten the run to replay its start, or use the protosim CLI.
 ui-hint-cluster = Click a node to inspect it, crash it or cut it off; click a message in flight to drop it, deliver it twice or hold it back.
@@ -81,6 +83,7 @@ ui-totals = { $messages } messages ({ $dropped } dropped, { $by_user } by you) �
        *[other] { $yours } actions
     } of yours · { $confirmed } checkouts confirmed · trace { $trace } · { $events } events · { $stop }
 ui-stop-end = reached the end of the scenario's time
+ui-stop-computing = still being simulated: these totals count the part computed so far
 ui-stop-limit = stopped early: the limit { $what } = { $value } was reached
 
 ## Marks on the time bar and the space-time diagram

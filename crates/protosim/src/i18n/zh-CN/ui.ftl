@@ -46,6 +46,8 @@ ui-player-heal = ⚕ 修复网络
 ui-player-heal-tip = 从此刻起撤销所有网络分区和断开的链路
 ui-player-time = 模拟时间
 ui-player-dropped-history = 为节省内存而丢弃的历史
+ui-player-uncomputed = 尚未模拟：播放会在此等待，直到模拟完成这一段
+ui-computing = 边模拟边播放，其余部分仍在计算：{ $progress }
 ui-player-mark = { $s } 秒：{ $label }
 ui-history-dropped = 这是一次长时间运行：为控制内存，本页只保留 t = { $from_s } 秒之后的回放历史；此前的 { $lines } 条日志已丢弃（时间轴上的阴影部分）。图表、总计、违例和故障标记仍覆盖整次运行。缩短运行即可回放其开头，或使用 protosim 命令行。
 ui-hint-cluster = 点击节点可查看、使其崩溃或将其隔离；点击传输中的消息可将其丢弃、重复投递或延迟。
@@ -78,6 +80,7 @@ ui-help-help = 打开本帮助
 ui-help-close = 关闭所有面板（帮助、检查器、消息、网络分区工具）
 ui-totals = { $messages } 条消息（丢弃 { $dropped } 条，其中 { $by_user } 条由你丢弃）· 你的操作 { $yours } 次 · 确认结账 { $confirmed } 次 · 轨迹 { $trace } · { $events } 个事件 · { $stop }
 ui-stop-end = 已到达场景设定的时间
+ui-stop-computing = 仍在模拟中（以上合计只含已计算的部分）
 ui-stop-limit = 提前停止：已达到上限 { $what } = { $value }
 
 ## 时间轴和时空图上的标记
