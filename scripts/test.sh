@@ -49,7 +49,7 @@ echo "bundle target: wasm + JS at most 400 KB gzipped: $verdict ($gz of $(( 400 
 for f in dist/*.ftl; do
     echo "catalogue beside it, fetched only by its readers: $f $(stat -c %s "$f") bytes ($(gzip -9 -c "$f" | wc -c) gzipped)"
 done
-echo "the bug hunt's worker, fetched when a hunt starts: dist/hunt-worker_bg.wasm $(stat -c %s dist/hunt-worker_bg.wasm) bytes ($(gzip -9 -c dist/hunt-worker_bg.wasm | wc -c) gzipped), dist/hunt-worker.js $(gzip -9 -c dist/hunt-worker.js | wc -c) gzipped"
+echo "the bug hunt's worker, loaded when a hunt starts (and cached by the service worker): dist/hunt-worker_bg.wasm $(stat -c %s dist/hunt-worker_bg.wasm) bytes ($(gzip -9 -c dist/hunt-worker_bg.wasm | wc -c) gzipped), dist/hunt-worker.js $(gzip -9 -c dist/hunt-worker.js | wc -c) gzipped"
 echo "single-file build: dist/explorer.html $(stat -c %s dist/explorer.html) bytes"
 
 step "smoke test of dist/ in headless Chromium, with the browser benchmark"

@@ -682,7 +682,7 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                     { view.panels(&tour) }
                     if !props.embed {
                         <InvariantsPanel invariants={props.invariants} violations={violations_now}
-                                         liveness={model.liveness.clone()} />
+                                         liveness={model.liveness.clone()} partial={model.partial} />
                         { crate::protocol_views::side_panel(&model, cursor) }
                     }
                     { view.log() }

@@ -144,9 +144,11 @@ pub fn HuntPanel(props: &HuntPanelProps) -> Html {
             if shown.progress.is_some() {
                 <div class="hunt-progress" data-testid="hunt-progress" data-runs={shown.runs.to_string()}>
                     <progress max={max.to_string()} value={value.to_string()} aria-label={lang.text("ui.hunt.progress")} />
-                    <span data-testid="hunt-where" data-workers={shown.workers.to_string()}>
-                        { lang.render(&note!("ui.hunt.where", workers = shown.workers)) }{ " · " }
-                    </span>
+                    if matches!(shown.progress, Some(Progress::Searching { .. })) {
+                        <span data-testid="hunt-where" data-workers={shown.workers.to_string()}>
+                            { lang.render(&note!("ui.hunt.where", workers = shown.workers)) }{ " · " }
+                        </span>
+                    }
                     <span>{ lang.render(&note!(
                         "ui.hunt.status",
                         phase,
@@ -192,7 +194,7 @@ struct Running {
 }
 
 impl Running {
-    /// Stops whatever runs (dropping the bridges ends the workers) and returns the new generation.
+    /// Stops whatever runs (dropping the pool ends its workers) and returns the new generation.
     fn stop(&mut self) -> u64 {
         self.generation += 1;
         self.pool = None;
@@ -226,6 +228,8 @@ impl Drop for Pool {
     fn drop(&mut self) {
         for w in &self.workers {
             w.terminate();
+            w.set_onmessage(None);
+            w.set_onerror(None);
         }
     }
 }
@@ -281,10 +285,13 @@ fn spawn_pool(ctx: &Ctx, base: &Scenario) -> Option<Pool> {
         return None;
     }
     let n = (window.navigator().hardware_concurrency() as usize).clamp(1, hunt_worker::MAX_WORKERS);
-    let mut workers = Vec::with_capacity(n);
+    let mut workers: Vec<web_sys::Worker> = Vec::with_capacity(n);
     let mut handlers = Vec::with_capacity(2 * n);
     for i in 0..n {
-        let w = web_sys::Worker::new(hunt_worker::LOADER).ok()?;
+        let Ok(w) = web_sys::Worker::new(hunt_worker::LOADER) else {
+            workers.iter().for_each(web_sys::Worker::terminate);
+            return None;
+        };
         let on_message = {
             let ctx = ctx.clone();
             Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
@@ -343,6 +350,11 @@ fn answered(ctx: &Ctx, worker: usize, text: &str) {
     if text == hunt_worker::READY {
         pool.ready[worker] = true;
         return pool.send(worker, ctx.generation);
+    }
+    if text.starts_with(hunt_worker::FAILED) {
+        // Its wasm did not load (the loader says so: a failed promise never reaches `onerror`).
+        drop(r);
+        return failed(ctx, worker);
     }
     let d = Done::parse(text).unwrap_or_else(|| Done {
         hunt: ctx.generation,

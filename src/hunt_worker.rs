@@ -5,14 +5,14 @@
 //! workers answer in (see [`Search`]). Shrinking, each step depending on the last, then runs in the page in slices
 //! as before ([`protosim::hunt::Hunt::shrinking_from`]).
 //!
-//! The worker is its own bundle (`src/bin/hunt_worker.rs`), built by Trunk as a worker with a loader shim,
-//! `hunt-worker_loader.js`, beside the page. Page and worker talk in one line of text each way (the job carries the
+//! The worker is its own bundle (`src/bin/hunt_worker.rs`), built by Trunk as a worker, beside the page with its
+//! loader `hunt-worker-loader.js` (ours rather than Trunk's shim, so that a wasm that fails to load says so). Page and worker talk in one line of text each way (the job carries the
 //! scenario as its JSON) over `web-sys`'s `Worker` directly: `gloo-worker` was tried first, and its message enum
 //! through a serde codec added 18 KB gzipped to the page's bundle, which is over its size target; here the page's
 //! side is a few hundred bytes. The worker says [`READY`] once its wasm has started (messages sent before that would
 //! be lost); a worker that fails to load (the single-file copy opened from `file://`, a host that dropped the
-//! worker's files) raises an error event before that, and the page then runs the hunt itself, in slices, as it
-//! always could.
+//! worker's files) raises an error event or says [`FAILED`] before that, and the page then runs the hunt itself,
+//! in slices, as it always could.
 
 use protosim::hunt::{search_range, RangeOutcome};
 use protosim::Scenario;
@@ -22,10 +22,13 @@ pub const MAX_WORKERS: usize = 8;
 /// Seed offsets per job: small enough that little is run past the first violation (at most this many per
 /// worker), large enough that messages cost nothing beside the runs.
 pub const JOB_SEEDS: u64 = 8;
-/// The loader shim Trunk writes beside the page for the worker bundle.
-pub const LOADER: &str = "./hunt-worker_loader.js";
+/// The worker's loader beside the page (`static/hunt-worker-loader.js`): it loads the worker bundle and says
+/// [`FAILED`] when its wasm does not start.
+pub const LOADER: &str = "./hunt-worker-loader.js";
 /// The worker's first message: its wasm runs and it takes jobs.
 pub const READY: &str = "ready";
+/// The loader's message when the worker's wasm failed to load or start (then the page hunts by itself).
+pub const FAILED: &str = "failed";
 
 /// One range of seed offsets to try: `from .. to` of the hunt `hunt` (the page's generation number, so answers
 /// from a cancelled hunt are ignored), over `base`, the hunt's base scenario as JSON.

@@ -89,7 +89,10 @@ impl Reducible for Player {
                 }
                 p.playing = !p.playing;
             }
-            PlayerAction::Restart => p.cursor_us = p.start_us as f64,
+            PlayerAction::Restart => {
+                p.cursor_us = p.start_us as f64;
+                p.pending_us = None;
+            }
             PlayerAction::Seek(t) => {
                 p.cursor_us = t.clamp(p.start_us, p.end_us) as f64;
                 p.pending_us = (p.partial && t > p.end_us).then_some(t);
@@ -113,7 +116,14 @@ impl Reducible for Player {
                 // A first violation beyond what was computed before still pauses playing once (one already computed
                 // was either paused at or is still ahead in `pause_at`).
                 if p.pause_at.is_none() {
-                    p.pause_at = first_violation.filter(|&t| t > computed_before && t as f64 > p.cursor_us);
+                    p.pause_at = first_violation.filter(|&t| t >= computed_before && t as f64 > p.cursor_us);
+                }
+                // The whole run ends before a moment played to: it stops at the end, at the reader's own speed.
+                if !partial && p.pause_at.is_some_and(|t| t > p.end_us) {
+                    p.pause_at = None;
+                    if let Some(s) = p.speed_before.take() {
+                        p.speed_log = s;
+                    }
                 }
             }
             PlayerAction::Speed(s) => {
@@ -121,6 +131,7 @@ impl Reducible for Player {
                 p.speed_before = None;
             }
             PlayerAction::PlayTo(t) => {
+                p.pending_us = None;
                 let t = t.clamp(p.start_us, if p.partial { t } else { p.end_us });
                 if (t as f64) > p.cursor_us {
                     let needed = crate::math::log10((t as f64 - p.cursor_us) / (PLAY_TO_MAX_MS * 1000.0));

@@ -6,7 +6,8 @@
 //   catalogues, the manifest, icons), asking the server, not the browser's HTTP cache, so that a new build's cache
 //   never holds an old page.
 // - The page itself is fetched from the network first (a new build is seen at once when online) and from the cache
-//   when the network fails. Every other file comes from the cache first: the script, wasm and styles have a
+//   when the network fails; so are the bug hunt's worker files, whose names carry no content hash (a new page must
+//   not meet an old worker). Every other file comes from the cache first: the script, wasm and styles have a
 //   content hash in their names, and the rest (catalogues, manifest, icons) belong to this build's cache, which a
 //   new build replaces whole (its version is a hash of every file).
 // - On activate it deletes the caches of older builds.
@@ -36,6 +37,11 @@ self.addEventListener('fetch', (event) => {
   if (req.mode === 'navigate') {
     event.respondWith(fetch(req).catch(() =>
       caches.open(CACHE).then((c) => c.match('./')).then((r) => r || Response.error())));
+    return;
+  }
+  if (/\/hunt-worker[^/]*$/.test(new URL(req.url).pathname)) {
+    event.respondWith(fetch(req).catch(() =>
+      caches.open(CACHE).then((c) => c.match(req, { ignoreSearch: true })).then((r) => r || Response.error())));
     return;
   }
   event.respondWith(caches.open(CACHE).then((c) => c.match(req, { ignoreSearch: true }).then((hit) => hit || fetch(req))));

@@ -1,5 +1,5 @@
 //! The bug hunt's Web Worker (see `checkout_explorer::hunt_worker`): Trunk builds it as a worker bundle of its own,
-//! `hunt-worker.js` and `hunt-worker_bg.wasm` with the loader shim `hunt-worker_loader.js`, beside the page. Each
+//! `hunt-worker.js` and `hunt-worker_bg.wasm`, beside the page with its loader `hunt-worker-loader.js`. Each
 //! message is a job; each answer one line of text. It says `ready` first: messages sent before its wasm started
 //! would have been lost.
 

@@ -9,6 +9,9 @@ pub struct InvariantsPanelProps {
     pub violations: Vec<crate::model::ViolationMark>,
     /// The liveness verdict of the whole run (a promise about the future cannot be judged at the cursor).
     pub liveness: protosim::liveness::LivenessReport,
+    /// The run is still being simulated: its liveness cannot be judged yet.
+    #[prop_or_default]
+    pub partial: bool,
 }
 
 /// Every invariant with its state at the cursor; a broken one says where, when and what.
@@ -35,7 +38,14 @@ pub fn InvariantsPanel(props: &InvariantsPanelProps) -> Html {
                         </li>
                     }
                 }) }
-                { liveness_line(lang, &props.liveness) }
+                if props.partial {
+                    <li data-testid="liveness" data-verdict="pending" title={lang.text("ui.liveness.pending")}>
+                        { "… " }<code>{ "liveness" }</code>{ lang.text("ui.liveness.whole-run") }
+                        <p class="liveness-why">{ lang.text("ui.liveness.pending") }</p>
+                    </li>
+                } else {
+                    { liveness_line(lang, &props.liveness) }
+                }
             </ul>
         </section>
     }

@@ -138,6 +138,7 @@ ui-invariants-hold = ✔ All { $n } invariants hold so far
 ui-liveness-rule = every checkout is answered within { $bound_ms } ms with { $needs }
 ui-liveness-none = this protocol states no liveness bound
 ui-liveness-whole-run = { " " }(whole run)
+ui-liveness-pending = judged once the whole run is simulated
 ui-locks = Lock table and wait-for graph
 ui-locks-table = Lock table
 ui-locks-none = No row is locked.
@@ -251,7 +252,7 @@ ui-hunt-where = { $workers ->
     [one] searching in 1 Web Worker
    *[other] searching in { $workers } Web Workers, one per core
 }
-ui-hunt-error = The hunt could not start: { $error }
+ui-hunt-error = The hunt stopped: { $error }
 ui-hunt-worker-stopped = A Web Worker stopped while searching; the hunt is over. Try again, or open the page again.
 
 ## Charts (drawn into SVG) and their legends

@@ -135,6 +135,7 @@ ui-invariants-hold = ✔ 目前全部 { $n } 条不变式均成立
 ui-liveness-rule = 一旦{ $needs }，每次结账都会在 { $bound_ms } 毫秒内得到答复
 ui-liveness-none = 该协议未声明活性上限
 ui-liveness-whole-run = （整次运行）
+ui-liveness-pending = 整次运行模拟完成后再判定
 ui-locks = 锁表与等待图
 ui-locks-table = 锁表
 ui-locks-none = 没有被锁定的行。
@@ -243,7 +244,7 @@ ui-hunt-where = { $workers ->
     [0] 在本页面中搜索
    *[other] 在 { $workers } 个 Web Worker 中搜索，每个核心一个
 }
-ui-hunt-error = 无法开始寻找：{ $error }
+ui-hunt-error = 寻找已停止：{ $error }
 ui-hunt-worker-stopped = 一个 Web Worker 在搜索时停止了，寻找已结束。请重试，或重新打开页面。
 
 ## 图表（绘入 SVG）及其图例
