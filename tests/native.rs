@@ -294,3 +294,19 @@ fn playing_waits_at_the_computed_end_and_goes_on_when_more_is_computed() {
     }
     assert_eq!((p.cursor_us, p.playing), (12_000_000.0, false));
 }
+
+/// Every protocol's default scenario, at every cluster size the page offers, is simulated whole before it first
+/// shows ([`checkout_explorer::loader::FIRST_EVENTS`]), on any machine: only longer runs play while simulated.
+#[test]
+fn every_default_scenario_is_whole_when_it_first_shows() {
+    use checkout_explorer::loader::FIRST_EVENTS;
+    for kind in protosim::protocols::kinds() {
+        let (lo, hi) = protosim::protocols::info(kind).nodes;
+        for n in lo..=hi {
+            let s = checkout_explorer::presets::default_scenario_sized(kind, n);
+            let r = protosim::run(&s, protosim::RecordOptions { narrate: false, checkpoint_every: 0 }).unwrap();
+            let events = r.metrics().events;
+            assert!(events <= FIRST_EVENTS, "{} with {n} nodes: {events} events > {FIRST_EVENTS}", kind.name());
+        }
+    }
+}
