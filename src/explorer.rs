@@ -309,7 +309,7 @@ impl View<'_> {
                 </label>
                 <span class="clock" data-testid="clock" data-us={cursor.to_string()}>
                     { lang.render(&note!("ui.player.clock", s = format!("{:.3}", cursor as f64 / 1e6))) }
-                    <small>{ lang.render(&note!("ui.player.clock.end", s = format!("{:.3}", model.end_us as f64 / 1e6))) }</small>
+                    <small>{ lang.render(&note!("ui.player.clock.end", s = format!("{:.3}", span_us as f64 / 1e6))) }</small>
                 </span>
                 <button onclick={self.ui_on_click(|| UiAction::TogglePartition)}
                         data-testid="partition" title={lang.text("ui.player.partition.tip")}>
