@@ -123,7 +123,6 @@ pub fn HuntPanel(props: &HuntPanelProps) -> Html {
     };
     let (kind, variant) = choices[*choice];
     let explain = protosim::protocols::info(kind).variant_named_in(variant, lang);
-    let (value, max, phase) = progress_text(lang, &shown.progress);
     html! {
         <section class="hunt panel" aria-label={lang.text("ui.tab.hunt")} data-testid="hunt">
             <h2>{ lang.text("ui.tab.hunt") }</h2>
@@ -142,26 +141,34 @@ pub fn HuntPanel(props: &HuntPanelProps) -> Html {
                 <button class="primary" onclick={start} data-testid="hunt-start">{ lang.text("ui.hunt.start") }</button>
             }
             if shown.progress.is_some() {
-                <div class="hunt-progress" data-testid="hunt-progress" data-runs={shown.runs.to_string()}>
-                    <progress max={max.to_string()} value={value.to_string()} aria-label={lang.text("ui.hunt.progress")} />
-                    if matches!(shown.progress, Some(Progress::Searching { .. })) {
-                        <span data-testid="hunt-where" data-workers={shown.workers.to_string()}>
-                            { lang.render(&note!("ui.hunt.where", workers = shown.workers)) }{ " · " }
-                        </span>
-                    }
-                    <span>{ lang.render(&note!(
-                        "ui.hunt.status",
-                        phase,
-                        runs = shown.runs,
-                        rate = format!("{:.0}", shown.runs_per_s),
-                        s = format!("{:.1}", shown.elapsed_ms / 1000.0)
-                    )) }</span>
-                </div>
+                { progress_bar(lang, &shown) }
             }
             if let Some(m) = &shown.message {
                 <p class="hunt-message" data-testid="hunt-message">{ lang.render(m) }</p>
             }
         </section>
+    }
+}
+
+/// The hunt's progress bar, where it searches (while it does) and its figures.
+fn progress_bar(lang: &Language, shown: &Shown) -> Html {
+    let (value, max, phase) = progress_text(lang, &shown.progress);
+    html! {
+        <div class="hunt-progress" data-testid="hunt-progress" data-runs={shown.runs.to_string()}>
+            <progress max={max.to_string()} value={value.to_string()} aria-label={lang.text("ui.hunt.progress")} />
+            if matches!(shown.progress, Some(Progress::Searching { .. })) {
+                <span data-testid="hunt-where" data-workers={shown.workers.to_string()}>
+                    { lang.render(&note!("ui.hunt.where", workers = shown.workers)) }{ " · " }
+                </span>
+            }
+            <span>{ lang.render(&note!(
+                "ui.hunt.status",
+                phase,
+                runs = shown.runs,
+                rate = format!("{:.0}", shown.runs_per_s),
+                s = format!("{:.1}", shown.elapsed_ms / 1000.0)
+            )) }</span>
+        </div>
     }
 }
 
