@@ -35,6 +35,14 @@ pub fn first_violation(s: &Scenario) -> (Option<Violation>, u64) {
     (r.violations().first().cloned(), r.metrics().events)
 }
 
+/// The scenario of seed offset `offset` of `base` with its random fault schedule
+/// ([`crate::faults::seed_scenario`]), its first violation and the events simulated: one try of the hunt's search.
+fn try_offset(base: &Scenario, offset: u64) -> (Scenario, Option<Violation>, u64) {
+    let s = crate::faults::seed_scenario(base, offset, true);
+    let (v, events) = first_violation(&s);
+    (s, v, events)
+}
+
 /// What one search of a run of seeds found ([`search_range`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RangeOutcome {
@@ -53,7 +61,7 @@ pub struct RangeOutcome {
 pub fn search_range(base: &Scenario, from: u64, to: u64) -> RangeOutcome {
     let mut out = RangeOutcome { violating: None, runs: 0, events: 0 };
     for offset in from..to {
-        let (v, events) = first_violation(&crate::faults::seed_scenario(base, offset, true));
+        let (_, v, events) = try_offset(base, offset);
         out.runs += 1;
         out.events += events;
         if v.is_some() {
@@ -159,8 +167,7 @@ impl Hunt {
         if offset >= max_seeds {
             return None;
         }
-        let s = crate::faults::seed_scenario(&base, offset, true);
-        let (violation, _) = first_violation(&s);
+        let (s, violation, _) = try_offset(&base, offset);
         let phase = Phase::Shrinking(Box::new(Shrinker::new(s, violation?)));
         let runs = offset + 1;
         Some(Hunt { phase, base, max_seeds, runs, events: search_events, search_runs: runs })
@@ -234,12 +241,7 @@ impl Hunt {
             return 1;
         }
         let base = &self.base;
-        let try_seed = |k: u64| {
-            let s = crate::faults::seed_scenario(base, k, true);
-            let (v, events) = first_violation(&s);
-            (s, v, events)
-        };
-        let tried: Vec<_> = (next..end).into_par_iter().map(try_seed).collect();
+        let tried: Vec<_> = (next..end).into_par_iter().map(|k| try_offset(base, k)).collect();
         let mut counted = 0;
         for (s, v, events) in tried {
             counted += 1;
