@@ -546,8 +546,7 @@ fn use_player(
         (_, Some(l)) if opening => l.t_us.saturating_sub(OPENING_LEAD_US),
         _ => props.start_us,
     };
-    // Not one in history a long run dropped: the player cannot go there.
-    let first_violation = model.violations.iter().map(|v| v.t_us).find(|&t| t > start_us && t >= model.history_from_us);
+    let first_violation = first_violation_after(model, start_us);
     let (from, end_us) = (model.history_from_us, model.end_us);
     let player = use_reducer(|| Player {
         cursor_us: start_us.clamp(from, end_us) as f64,
@@ -566,17 +565,21 @@ fn use_player(
         let d = player.dispatcher();
         let (model, start_us) = (model.clone(), start_us);
         use_effect_with(Rc::as_ptr(&model) as usize, move |_| {
-            let first_violation =
-                model.violations.iter().map(|v| v.t_us).find(|&t| t > start_us && t >= model.history_from_us);
             d.dispatch(PlayerAction::Extend {
                 start_us: model.history_from_us,
                 end_us: model.end_us,
                 partial: model.partial,
-                first_violation,
+                first_violation: first_violation_after(&model, start_us),
             });
         });
     }
     player
+}
+
+/// The first violation after `start_us` where playing pauses once; not one in history a long run dropped (the
+/// player cannot go there).
+fn first_violation_after(model: &Model, start_us: u64) -> Option<u64> {
+    model.violations.iter().map(|v| v.t_us).find(|&t| t > start_us && t >= model.history_from_us)
 }
 
 /// Tells the share links where the cursor is. Gone from the screen (another tab, a run loading), the explorer

@@ -392,7 +392,7 @@ fn answered(ctx: &Ctx, worker: usize, text: &str) {
             running: true,
             progress: Some(Progress::Searching { tried: pool.search.tried(), max: MAX_SEEDS }),
             runs,
-            runs_per_s: runs as f64 / (elapsed_ms / 1000.0).max(1e-3),
+            runs_per_s: per_s(runs, elapsed_ms),
             elapsed_ms,
             workers,
             ..Shown::default()
@@ -415,6 +415,11 @@ fn answered(ctx: &Ctx, worker: usize, text: &str) {
         return;
     }
     slice(ctx.clone());
+}
+
+/// Runs per second of the page's time.
+fn per_s(runs: u64, elapsed_ms: f64) -> f64 {
+    runs as f64 / (elapsed_ms / 1000.0).max(1e-3)
 }
 
 /// Ends the workers at once, and drops their handlers once the current handler has returned.
@@ -446,7 +451,7 @@ fn slice(ctx: Ctx) {
         running: !run.is_over(),
         progress: Some(run.progress()),
         runs: run.runs,
-        runs_per_s: run.runs as f64 / (elapsed_ms / 1000.0).max(1e-3),
+        runs_per_s: per_s(run.runs, elapsed_ms),
         elapsed_ms,
         workers,
         ..Shown::default()

@@ -58,6 +58,15 @@ pub enum PlayerAction {
 /// The longest a [`PlayerAction::PlayTo`] takes, in real milliseconds.
 pub const PLAY_TO_MAX_MS: f64 = 4000.0;
 
+impl Player {
+    /// The reader picks moment `t`: there, or as far as is computed and there once it is.
+    fn go(&mut self, t: u64) {
+        self.cursor_us = t.clamp(self.start_us, self.end_us) as f64;
+        self.pending_us = (self.partial && t > self.end_us).then_some(t);
+        self.speed_before = None;
+    }
+}
+
 impl Reducible for Player {
     type Action = PlayerAction;
     fn reduce(self: Rc<Self>, action: PlayerAction) -> Rc<Self> {
@@ -93,16 +102,10 @@ impl Reducible for Player {
                 p.cursor_us = p.start_us as f64;
                 p.pending_us = None;
             }
-            PlayerAction::Seek(t) => {
-                p.cursor_us = t.clamp(p.start_us, p.end_us) as f64;
-                p.pending_us = (p.partial && t > p.end_us).then_some(t);
-                p.speed_before = None;
-            }
+            PlayerAction::Seek(t) => p.go(t),
             PlayerAction::Step(t) => {
-                p.cursor_us = t.clamp(p.start_us, p.end_us) as f64;
-                p.pending_us = (p.partial && t > p.end_us).then_some(t);
+                p.go(t);
                 p.playing = false;
-                p.speed_before = None;
             }
             PlayerAction::Extend { start_us, end_us, partial, first_violation } => {
                 let computed_before = p.end_us;
@@ -145,7 +148,12 @@ impl Reducible for Player {
                 }
             }
         }
-        Rc::new(p)
+        // Unchanged (a repeated Extend, a frame held at the computed end): the same state, so no render.
+        if p == *self {
+            self
+        } else {
+            Rc::new(p)
+        }
     }
 }
 
