@@ -470,8 +470,20 @@ fn node_view(
         Role::Server => lang.text("ui.node.server"),
         Role::Shopper => lang.text("ui.node.shopper"),
     };
-    let role_text =
-        if !up { lang.text("ui.node.down") } else { d.fact_in("fact.role", lang).unwrap_or_else(|| role_name.clone()) };
+    // A paused node is alive but frozen (its own look, and the pause's length); a slow one says what a message costs.
+    let paused_s = m.paused_since(i, t).filter(|_| up).map(|since| format!("{:.1}", (t - since) as f64 / 1e6));
+    let handle_us = if up { m.handle_us_at(i, t) } else { 0 };
+    let role_text = if !up {
+        lang.text("ui.node.down")
+    } else if let Some(s) = &paused_s {
+        lang.render(&note!("ui.node.paused", s = s.clone()))
+    } else {
+        let role = d.fact_in("fact.role", lang).unwrap_or_else(|| role_name.clone());
+        match handle_us {
+            0 => role,
+            us => lang.render(&note!("ui.node.slow", role, ms = format!("{:.0}", us as f64 / 1000.0))),
+        }
+    };
     let (h, bw) = if compact {
         (COMPACT_H, COMPACT_W)
     } else {
@@ -482,6 +494,8 @@ fn node_view(
         "node",
         role,
         (!up).then_some("down"),
+        paused_s.is_some().then_some("paused"),
+        (handle_us > 0).then_some("slow"),
         flash.then_some("flash"),
         (props.selected == Some(node.id)).then_some("selected"),
         props.highlight.contains(&node.id).then_some("violating"),
@@ -518,7 +532,9 @@ fn node_view(
         <g key={node.id} class={class} transform={format!("translate({:.1},{:.1})", x - bw / 2.0, y - h / 2.0)}
            data-node={node.id.to_string()} onclick={onclick} onkeydown={onkeydown} role="button" tabindex="0"
            aria-label={lang.render(&note!("ui.node.inspect", node = node.name.clone()))}>
-            <title>{ if up {
+            <title>{ if let Some(s) = paused_s {
+                lang.render(&note!("ui.node.tip.paused", node = node.name.clone(), role = role_name, s, summary = lang.render(&st.summary)))
+            } else if up {
                 lang.render(&note!("ui.node.tip", node = node.name.clone(), role = role_name, summary = lang.render(&st.summary)))
             } else {
                 lang.render(&note!("ui.node.tip.down", node = node.name.clone(), role = role_name, summary = lang.render(&st.summary)))

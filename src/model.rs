@@ -120,6 +120,10 @@ pub struct Model {
     statics: crate::timeline::Statics,
     /// Per node: (time, up) in time order.
     pub up: Vec<Vec<(u64, bool)>>,
+    /// Per node: (time, paused) in time order (a process pause, [`Ev::Pause`]).
+    pub paused: Vec<Vec<(u64, bool)>>,
+    /// Per node: (time, µs each message costs it) in time order (a slow node, [`Ev::Slow`]).
+    pub slow: Vec<Vec<(u64, u64)>>,
     /// (time, blocked[from * n + to]) after each network change.
     pub cuts: Vec<(u64, Vec<bool>)>,
     pub log: Vec<LogLine>,
@@ -202,6 +206,8 @@ pub struct ModelBuilder {
     summaries: Vec<crate::timeline::Timeline>,
     statics: crate::timeline::Statics,
     up: Vec<Vec<(u64, bool)>>,
+    paused: Vec<Vec<(u64, bool)>>,
+    slow: Vec<Vec<(u64, u64)>>,
     blocked: Vec<bool>,
     cuts: Vec<(u64, Vec<bool>)>,
     log: Vec<LogLine>,
@@ -282,6 +288,8 @@ impl ModelBuilder {
             summaries,
             statics,
             up: vec![vec![(0, true)]; n],
+            paused: vec![vec![(0, false)]; n],
+            slow: vec![vec![(0, 0)]; n],
             cuts: vec![(0, blocked.clone())],
             blocked,
             log: Vec::new(),
@@ -325,6 +333,9 @@ impl ModelBuilder {
             Ev::Timer { node, .. }
             | Ev::Crash { node }
             | Ev::Restart { node }
+            | Ev::Pause { node }
+            | Ev::Resume { node, .. }
+            | Ev::Slow { node, .. }
             | Ev::Submit { node, .. }
             | Ev::Outcome { node, .. }
             | Ev::Note { node, .. }
@@ -340,6 +351,7 @@ impl ModelBuilder {
                 // The catalogues name each timer by its slug (`leader-silent`): a Fluent variant key has no spaces.
                 Some(("timer", note!("log.timer", node = self.name(node), timer = timer.replace(' ', "-"))))
             }
+            ev @ (Ev::Pause { .. } | Ev::Resume { .. } | Ev::Slow { .. }) => self.pace_line(t, ev),
             ev @ (Ev::Crash { .. }
             | Ev::Restart { .. }
             | Ev::Partition { .. }
@@ -470,6 +482,37 @@ impl ModelBuilder {
         }
     }
 
+    /// A pause, a resume or a change of a node's speed: its timeline, a scrubber mark and a log line.
+    fn pace_line(&mut self, t: u64, ev: Ev) -> Option<(&'static str, Note)> {
+        match ev {
+            Ev::Pause { node } => {
+                self.paused[usize::from(node)].push((t, true));
+                self.faults.push((t, note!("ui.fault.pause", node = self.name(node))));
+                Some(("fault", note!("log.pause", node = self.name(node))))
+            }
+            Ev::Resume { node, backlog } => {
+                let since = self.paused[usize::from(node)].last().map_or(t, |&(at, _)| at);
+                self.paused[usize::from(node)].push((t, false));
+                self.faults.push((t, note!("ui.fault.resume", node = self.name(node))));
+                let ms = (t - since) / 1000;
+                Some(("fault", note!("log.resume", node = self.name(node), ms, backlog)))
+            }
+            Ev::Slow { node, handle_us } => {
+                self.slow[usize::from(node)].push((t, handle_us));
+                self.faults.push((t, note!("ui.fault.slow", node = self.name(node))));
+                Some((
+                    "fault",
+                    if handle_us == 0 {
+                        note!("log.slow.off", node = self.name(node))
+                    } else {
+                        note!("log.slow", node = self.name(node), ms = format!("{:.1}", handle_us as f64 / 1000.0))
+                    },
+                ))
+            }
+            _ => None,
+        }
+    }
+
     /// A fault (crash, restart, partition, cut, heal, network change): the picture's timelines and a log line.
     fn fault_line(&mut self, t: u64, ev: Ev) -> Option<(&'static str, Note)> {
         let n = self.names.len();
@@ -477,6 +520,9 @@ impl ModelBuilder {
             Ev::Crash { node } => {
                 self.faults.push((t, note!("ui.fault.crash", node = self.name(node))));
                 self.up[usize::from(node)].push((t, false));
+                if last_at(&self.paused[usize::from(node)], t) == Some(true) {
+                    self.paused[usize::from(node)].push((t, false)); // a crash ends a pause
+                }
                 Some(("fault", note!("log.crash", node = self.name(node))))
             }
             Ev::Restart { node } => {
@@ -546,7 +592,11 @@ impl ModelBuilder {
             // Keep the last state before the cut: it is the node's state at the cut.
             states.drop_before(cut);
         }
-        for timeline in &mut self.up {
+        for timeline in self.up.iter_mut().chain(&mut self.paused) {
+            let i = timeline.partition_point(|(t, _)| *t < cut).saturating_sub(1);
+            timeline.drain(..i);
+        }
+        for timeline in &mut self.slow {
             let i = timeline.partition_point(|(t, _)| *t < cut).saturating_sub(1);
             timeline.drain(..i);
         }
@@ -582,6 +632,8 @@ impl ModelBuilder {
             summaries: self.summaries,
             statics: self.statics,
             up: self.up,
+            paused: self.paused,
+            slow: self.slow,
             cuts: self.cuts,
             log: self.log,
             end_us: r.now_us(),
@@ -656,6 +708,18 @@ impl Model {
 
     pub fn up_at(&self, node: usize, t_us: u64) -> bool {
         last_at(&self.up[node], t_us).unwrap_or(true)
+    }
+
+    /// When the node's pause began, if it is paused at `t_us`.
+    pub fn paused_since(&self, node: usize, t_us: u64) -> Option<u64> {
+        let p = &self.paused[node];
+        let i = p.partition_point(|(t, _)| *t <= t_us);
+        i.checked_sub(1).map(|i| p[i]).and_then(|(at, paused)| paused.then_some(at))
+    }
+
+    /// What each message costs the node at `t_us`, µs (0: not slow).
+    pub fn handle_us_at(&self, node: usize, t_us: u64) -> u64 {
+        last_at(&self.slow[node], t_us).unwrap_or(0)
     }
 
     pub fn blocked_at(&self, t_us: u64) -> Vec<bool> {

@@ -16,6 +16,10 @@ pub struct InspectorProps {
     pub on_close: Callback<MouseEvent>,
 }
 
+/// What each message costs a node the inspector makes slow, µs: 50 ms, a few round trips of the default network,
+/// enough to queue messages behind it and to stretch a leader's heartbeats toward an election timeout.
+pub const SLOW_HANDLE_US: u64 = 50_000;
+
 /// One node's full state at the cursor, and what can be done to it there.
 #[component]
 pub fn Inspector(props: &InspectorProps) -> Html {
@@ -25,13 +29,19 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let id = props.node;
     let Some(info) = m.nodes.get(usize::from(id)) else { return html! {} };
     let up = m.up_at(usize::from(id), props.cursor_us);
+    let paused = up && m.paused_since(usize::from(id), props.cursor_us).is_some();
+    let slow = m.handle_us_at(usize::from(id), props.cursor_us) > 0;
     let st = m.state_at(usize::from(id), props.cursor_us);
     let act = |action: Action| act_on_click(&props.on_act, props.cursor_us, props.playing, action);
     let others: Vec<protosim::scenario::NodeId> = m.nodes.iter().map(|n| n.id).filter(|&n| n != id).collect();
     let shopper = info.role == protosim::engine::Role::Shopper;
     html! {
         <section class="inspector" aria-label={lang.render(&protosim::note!("ui.inspector", node = info.name.clone()))} data-testid="inspector">
-            <h2>{ &info.name }<small>{ if up { lang.text("ui.inspector.up") } else { lang.text("ui.inspector.down") } }</small>
+            <h2>{ &info.name }<small>{ match (up, paused) {
+                (false, _) => lang.text("ui.inspector.down"),
+                (true, true) => lang.text("ui.inspector.paused"),
+                (true, false) => lang.text("ui.inspector.up"),
+            } }</small>
                 <button class="ghost close" onclick={props.on_close.clone()}
                         aria-label={lang.text("ui.inspector.close")}>{ "✕" }</button>
             </h2>
@@ -53,6 +63,16 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     <button onclick={act(Action::Crash { node: id })} data-testid="crash">{ lang.text("ui.inspector.crash") }</button>
                 } else {
                     <button onclick={act(Action::Restart { node: id })} data-testid="restart">{ lang.text("ui.inspector.restart") }</button>
+                }
+                if paused {
+                    <button onclick={act(Action::Resume { node: id })} data-testid="resume">{ lang.text("ui.inspector.resume") }</button>
+                } else if up {
+                    <button onclick={act(Action::Pause { node: id })} data-testid="pause">{ lang.text("ui.inspector.pause") }</button>
+                }
+                if slow {
+                    <button onclick={act(Action::Slow { node: id, handle_us: 0 })} data-testid="fast">{ lang.text("ui.inspector.fast") }</button>
+                } else {
+                    <button onclick={act(Action::Slow { node: id, handle_us: SLOW_HANDLE_US })} data-testid="slow">{ lang.text("ui.inspector.slow") }</button>
                 }
                 <button onclick={act(Action::Partition { groups: vec![vec![id], others] })} data-testid="isolate">
                     { lang.text("ui.inspector.isolate") }

@@ -210,7 +210,13 @@ impl Scenario {
             ));
         }
         match &iv.action {
-            Action::Crash { node } | Action::Restart { node } => self.node_ok(&format!("{at}.node"), *node)?,
+            Action::Crash { node } | Action::Restart { node } | Action::Pause { node } | Action::Resume { node } => {
+                self.node_ok(&format!("{at}.node"), *node)?
+            }
+            Action::Slow { node, handle_us } => {
+                self.node_ok(&format!("{at}.node"), *node)?;
+                at_most(&format!("{at}.handle_us"), *handle_us, 0, bounds::LATENCY_US_MAX)?;
+            }
             Action::Partition { groups } => {
                 let mut seen = vec![false; usize::from(n)];
                 for (g, group) in groups.iter().enumerate() {

@@ -65,6 +65,9 @@ fn carry_by_role(s: &Scenario, t: &mut Scenario) {
             let action = match &i.action {
                 Action::Crash { node } => Action::Crash { node: map(*node)? },
                 Action::Restart { node } => Action::Restart { node: map(*node)? },
+                Action::Pause { node } => Action::Pause { node: map(*node)? },
+                Action::Resume { node } => Action::Resume { node: map(*node)? },
+                Action::Slow { node, handle_us } => Action::Slow { node: map(*node)?, handle_us: *handle_us },
                 Action::Partition { groups } => Action::Partition {
                     groups: groups
                         .iter()

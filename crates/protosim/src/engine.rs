@@ -99,6 +99,15 @@ pub struct Node<P: Protocol> {
     incarnation: u32,
     timers: Vec<TimerId>,
     rng: SimRng,
+    /// Frozen by [`Action::Pause`]: handles nothing until [`Action::Resume`]; what comes due waits in
+    /// [`Core`]'s `held`.
+    pub paused: bool,
+    /// What each message it handles costs it, µs ([`Action::Slow`]; 0: nothing).
+    pub handle_us: u64,
+    /// Until when it is busy handling a message (a slow node); what comes due before waits until then.
+    busy_until_us: u64,
+    /// The message it is handling (a slow node): delivered once `busy_until_us` comes.
+    handling: Option<MsgId>,
 }
 
 /// What the invariant checker may look at.
@@ -240,28 +249,41 @@ struct Envelope<M> {
     from: NodeId,
     to: NodeId,
     msg: M,
+    /// It reached its receiver, which was paused or busy: a partition formed since does not take it back.
+    arrived: bool,
 }
 
 enum What<P: Protocol> {
     Deliver(Box<Envelope<P::Msg>>),
-    Lose { id: MsgId, from: NodeId, to: NodeId, reason: DropReason },
-    Timer { node: NodeId, id: TimerId, incarnation: u32, timer: P::Timer },
+    Lose {
+        id: MsgId,
+        from: NodeId,
+        to: NodeId,
+        reason: DropReason,
+    },
+    Timer {
+        node: NodeId,
+        id: TimerId,
+        incarnation: u32,
+        timer: P::Timer,
+    },
     Arrival,
     Intervene(u32),
+    /// A checkout that waited for a paused shopper: (shopper, customer, basket).
+    Submit(Box<(NodeId, u16, Vec<Line>)>),
 }
 
 impl<P: Protocol> Clone for What<P> {
     fn clone(&self) -> Self {
         match self {
-            What::Deliver(e) => {
-                What::Deliver(Box::new(Envelope { id: e.id, from: e.from, to: e.to, msg: e.msg.clone() }))
-            }
+            What::Deliver(e) => What::Deliver(Box::new(Envelope { msg: e.msg.clone(), ..**e })),
             What::Lose { id, from, to, reason } => What::Lose { id: *id, from: *from, to: *to, reason: *reason },
             What::Timer { node, id, incarnation, timer } => {
                 What::Timer { node: *node, id: *id, incarnation: *incarnation, timer: timer.clone() }
             }
             What::Arrival => What::Arrival,
             What::Intervene(i) => What::Intervene(*i),
+            What::Submit(x) => What::Submit(x.clone()),
         }
     }
 }
@@ -385,6 +407,8 @@ pub struct Core<P: Protocol> {
     in_flight: InFlight,
     /// Messages a user held back: id → how much later they arrive.
     delayed: VecMap<MsgId, u64>,
+    /// What came due for a paused node, in arrival order: (node, what), handled when it resumes.
+    held: Vec<(NodeId, What<P>)>,
     /// Checkouts submitted and not yet answered: request → (submitted at, shopper).
     pending: VecMap<RequestId, (u64, NodeId)>,
     pub answers: Vec<(RequestId, Outcome)>,
@@ -447,6 +471,10 @@ impl<P: Protocol> Engine<P> {
                 incarnation: 0,
                 timers: Vec::new(),
                 rng: SimRng::new(scenario.seed, Stream::Node(i)),
+                paused: false,
+                handle_us: 0,
+                busy_until_us: 0,
+                handling: None,
             })
             .collect();
         let mut net =
@@ -471,6 +499,7 @@ impl<P: Protocol> Engine<P> {
             next_request: 0,
             in_flight: InFlight::default(),
             delayed: VecMap::new(),
+            held: Vec::new(),
             pending: VecMap::new(),
             answers: Vec::new(),
             metrics: Metrics::default(),
@@ -555,10 +584,59 @@ impl<P: Protocol> Engine<P> {
                 return true;
             }
         }
+        let Some(what) = self.wait_or_go(what, t_us) else {
+            return true; // waits for a paused or busy node: not an event yet
+        };
         self.core.metrics.events += 1;
         let touched = self.dispatch(what);
         self.check(touched);
         true
+    }
+
+    /// `what`, if it happens now; else it waits for its node: held until a paused node resumes, or queued until a
+    /// slow node is free (and a delivery for as long as handling it costs). Only what would reach the node waits:
+    /// a message a partition or a user took is dropped as it arrives, as always.
+    fn wait_or_go(&mut self, mut what: What<P>, t_us: u64) -> Option<What<P>> {
+        let (node, msg) = match &what {
+            What::Deliver(e) => {
+                let gone =
+                    !self.core.in_flight.contains(e.id) || (!e.arrived && self.core.net.is_blocked(e.from, e.to));
+                if gone {
+                    return Some(what);
+                }
+                (e.to, Some(e.id))
+            }
+            What::Timer { node, .. } => (*node, None),
+            What::Submit(x) => (x.0, None),
+            _ => return Some(what),
+        };
+        let n = &mut self.core.nodes[usize::from(node)];
+        if !n.up {
+            return Some(what);
+        }
+        let busy = n.busy_until_us > t_us || n.handling.is_some_and(|h| Some(h) != msg);
+        let at = if n.paused {
+            None
+        } else if busy {
+            Some(n.busy_until_us.max(t_us))
+        } else if msg.is_some() && n.handling == msg {
+            n.handling = None;
+            return Some(what); // handled: its cost is paid
+        } else if let (Some(id), true) = (msg, n.handle_us > 0) {
+            n.handling = Some(id);
+            n.busy_until_us = t_us + n.handle_us;
+            Some(n.busy_until_us)
+        } else {
+            return Some(what);
+        };
+        if let What::Deliver(e) = &mut what {
+            e.arrived = true;
+        }
+        match at {
+            Some(at) => self.push(at, what),
+            None => self.core.held.push((node, what)),
+        }
+        None
     }
 
     fn is_stale(&self, what: &What<P>) -> bool {
@@ -602,11 +680,11 @@ impl<P: Protocol> Engine<P> {
     fn dispatch(&mut self, what: What<P>) -> Option<NodeId> {
         match what {
             What::Deliver(env) => {
-                let Envelope { id, from, to, msg } = *env;
+                let Envelope { id, from, to, msg, arrived } = *env;
                 if !self.core.in_flight.remove(id) {
                     return None; // dropped by a user while in flight; already traced
                 }
-                if self.core.net.is_blocked(from, to) {
+                if !arrived && self.core.net.is_blocked(from, to) {
                     self.core.metrics.dropped_partition += 1;
                     self.record(Ev::Drop { id, from, to, reason: DropReason::Partition });
                     return None;
@@ -651,6 +729,10 @@ impl<P: Protocol> Engine<P> {
             What::Intervene(i) => {
                 let action = self.scenario.interventions[i as usize].action.clone();
                 self.intervene(action)
+            }
+            What::Submit(x) => {
+                let (shopper, customer, lines) = *x;
+                self.submit(shopper, customer, lines)
             }
         }
     }
@@ -751,10 +833,10 @@ impl<P: Protocol> Engine<P> {
             core.metrics.messages_duplicated += 1;
             core.in_flight.insert(copy_id);
             self.record(Ev::Duplicate { id, copy: copy_id, deliver_us: copy_deliver, by_user: false });
-            let env = Envelope { id: copy_id, from, to, msg: msg.clone() };
+            let env = Envelope { id: copy_id, from, to, msg: msg.clone(), arrived: false };
             self.push(copy_deliver, What::Deliver(Box::new(env)));
         }
-        self.push(deliver_us, What::Deliver(Box::new(Envelope { id, from, to, msg })));
+        self.push(deliver_us, What::Deliver(Box::new(Envelope { id, from, to, msg, arrived: false })));
     }
 
     fn answered(&mut self, node: NodeId, request_id: RequestId, outcome: Outcome) {
@@ -807,6 +889,11 @@ impl<P: Protocol> Engine<P> {
     }
 
     fn submit(&mut self, shopper: NodeId, customer: u16, lines: Vec<Line>) -> Option<NodeId> {
+        if self.core.nodes[usize::from(shopper)].paused {
+            // The shopper's device is frozen: the click waits for it.
+            self.core.held.push((shopper, What::Submit(Box::new((shopper, customer, lines)))));
+            return None;
+        }
         if !self.core.nodes[usize::from(shopper)].up {
             if self.opts.narrate {
                 self.record(Ev::Note { node: shopper, note: note!("engine.shopper_down") });
@@ -825,7 +912,8 @@ impl<P: Protocol> Engine<P> {
         Some(shopper)
     }
 
-    fn intervene(&mut self, action: Action) -> Option<NodeId> {
+    /// What happens to one node: a crash, a restart, a pause, a resume, a change of its speed.
+    fn node_fault(&mut self, action: Action) -> Option<NodeId> {
         match action {
             Action::Crash { node } => {
                 let n = &mut self.core.nodes[usize::from(node)];
@@ -838,9 +926,47 @@ impl<P: Protocol> Engine<P> {
                 n.state = None;
                 n.timers.clear();
                 n.incarnation += 1;
+                n.paused = false;
+                n.busy_until_us = 0;
+                n.handling = None;
                 self.core.metrics.crashes += 1;
                 self.record(Ev::Crash { node });
+                // What waited for it meets a node that is down: messages are lost, timers gone, checkouts refused.
+                self.release_held(node);
                 Some(node)
+            }
+            Action::Pause { node } => {
+                let n = &mut self.core.nodes[usize::from(node)];
+                if !n.up || n.paused {
+                    let name = self.proto.node_name(node);
+                    if n.paused {
+                        self.engine_note(|| note!("engine.pause.noop", node = name));
+                    } else {
+                        self.engine_note(|| note!("engine.pause.down", node = name));
+                    }
+                    return None;
+                }
+                n.paused = true;
+                self.core.metrics.pauses += 1;
+                self.record(Ev::Pause { node });
+                None
+            }
+            Action::Resume { node } => {
+                if !self.core.nodes[usize::from(node)].paused {
+                    let name = self.proto.node_name(node);
+                    self.engine_note(|| note!("engine.resume.noop", node = name));
+                    return None;
+                }
+                self.core.nodes[usize::from(node)].paused = false;
+                let backlog = self.core.held.iter().filter(|(n, _)| *n == node).count() as u32;
+                self.record(Ev::Resume { node, backlog });
+                self.release_held(node);
+                None
+            }
+            Action::Slow { node, handle_us } => {
+                self.core.nodes[usize::from(node)].handle_us = handle_us;
+                self.record(Ev::Slow { node, handle_us });
+                None
             }
             Action::Restart { node } => {
                 if self.core.nodes[usize::from(node)].up {
@@ -853,6 +979,17 @@ impl<P: Protocol> Engine<P> {
                 self.start_node(node);
                 Some(node)
             }
+            _ => None,
+        }
+    }
+
+    fn intervene(&mut self, action: Action) -> Option<NodeId> {
+        match action {
+            Action::Crash { .. }
+            | Action::Restart { .. }
+            | Action::Pause { .. }
+            | Action::Resume { .. }
+            | Action::Slow { .. } => self.node_fault(action),
             Action::Partition { groups } => {
                 self.core.net.partition(&groups);
                 self.record(Ev::Partition { groups });
@@ -890,7 +1027,7 @@ impl<P: Protocol> Engine<P> {
                         self.core.metrics.messages_duplicated += 1;
                         self.core.metrics.duplicated_user += 1;
                         self.record(Ev::Duplicate { id, copy, deliver_us: at, by_user: true });
-                        self.push(at, What::Deliver(Box::new(Envelope { id: copy, from, to, msg })));
+                        self.push(at, What::Deliver(Box::new(Envelope { id: copy, from, to, msg, arrived: false })));
                     }
                     _ => self.engine_note(|| note!("engine.duplicate.noop", id)),
                 }
@@ -919,6 +1056,16 @@ impl<P: Protocol> Engine<P> {
                 None
             }
             Action::Checkout { shopper, customer, lines } => self.submit(shopper, customer, lines),
+        }
+    }
+
+    /// Puts back what waited for a paused `node`, due now, in the order it arrived.
+    fn release_held(&mut self, node: NodeId) {
+        let held = std::mem::take(&mut self.core.held);
+        let (mine, others): (Vec<_>, Vec<_>) = held.into_iter().partition(|(n, _)| *n == node);
+        self.core.held = others;
+        for (_, what) in mine {
+            self.push(self.core.now_us, what);
         }
     }
 

@@ -1,7 +1,7 @@
 //! Random fault schedules: the interventions a sweep (and later the bug hunt) adds to a scenario.
 //!
 //! Faults come in episodes — a crash and its restart, a partition and its heal, a one-way cut, a lossy or
-//! duplicating spell — spread over the first two thirds of the run, so the last part is a calm phase in which a
+//! duplicating spell, a process pause and its resume, a slow spell (2, 10 or 50 ms per message) — spread over the first two thirds of the run, so the last part is a calm phase in which a
 //! correct protocol should recover (TigerBeetle's safety-then-liveness split); in a third of the schedules some of
 //! the servers the protocol can spare (one to all of them) stay down through it. Liveness is judged by
 //! [`crate::liveness`]. Half the schedules also get a *partition storm*: the network is re-split at random every
@@ -62,7 +62,7 @@ pub fn with_random_faults(base: &Scenario) -> Scenario {
         let end = (start + r.range_u64(30_000, 1_500_000)).min(faulty_us);
         // Servers are where the interesting failures are: pick one most of the time.
         let node = if r.chance(0.85) { r.index(usize::from(s.servers())) } else { r.index(usize::from(n)) } as NodeId;
-        match r.index(5) {
+        match r.index(7) {
             0 | 1 => {
                 out.push(Intervention { at_us: start, action: Action::Crash { node } });
                 out.push(Intervention { at_us: end, action: Action::Restart { node } });
@@ -84,6 +84,16 @@ pub fn with_random_faults(base: &Scenario) -> Scenario {
                 let to = r.index(usize::from(n)) as NodeId;
                 out.push(Intervention { at_us: start, action: Action::Cut { from: node, to } });
                 out.push(Intervention { at_us: end, action: Action::Heal });
+            }
+            5 => {
+                // A process pause: the node wakes up still believing what it believed (a lease, leadership).
+                out.push(Intervention { at_us: start, action: Action::Pause { node } });
+                out.push(Intervention { at_us: end, action: Action::Resume { node } });
+            }
+            6 => {
+                let handle_us = [2_000, 10_000, 50_000][r.index(3)];
+                out.push(Intervention { at_us: start, action: Action::Slow { node, handle_us } });
+                out.push(Intervention { at_us: end, action: Action::Slow { node, handle_us: 0 } });
             }
             _ => {
                 let settings = LinkSettings {

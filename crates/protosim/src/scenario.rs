@@ -195,6 +195,17 @@ pub enum Action {
     Crash { node: NodeId },
     /// A crashed node starts again from its persisted state.
     Restart { node: NodeId },
+    /// A process pause (a long garbage collection, a VM migration, `SIGSTOP`): the node is alive but handles
+    /// nothing and none of its timers fires; messages and checkouts for it wait, in arrival order. Its state and
+    /// its beliefs (a lease it holds, that it leads) stay as they were. A no-op, said in the log, on a node that is
+    /// down or already paused.
+    Pause { node: NodeId },
+    /// A paused node wakes up: it handles what waited for it, in arrival order, and its overdue timers fire at
+    /// once, all at the moment it resumes. A no-op on a node that is not paused.
+    Resume { node: NodeId },
+    /// A slow node: each message it handles costs it `handle_us` of its time, and messages queue behind it (0:
+    /// back to normal speed). Its timers that come due while it is busy fire when it is free.
+    Slow { node: NodeId, handle_us: u64 },
     /// Nodes in different groups cannot reach each other; nodes in no group form one more group together.
     Partition { groups: Vec<Vec<NodeId>> },
     /// One-way cut: messages from `from` to `to` are lost, the other direction still works.

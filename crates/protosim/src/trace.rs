@@ -98,6 +98,20 @@ pub enum Ev {
     Restart {
         node: NodeId,
     },
+    /// The node froze ([`crate::scenario::Action::Pause`]).
+    Pause {
+        node: NodeId,
+    },
+    /// The node woke up with `backlog` deliveries, timers and checkouts waiting, handled from now on in arrival order.
+    Resume {
+        node: NodeId,
+        backlog: u32,
+    },
+    /// Each message the node handles now costs it `handle_us` ([`crate::scenario::Action::Slow`]; 0: normal).
+    Slow {
+        node: NodeId,
+        handle_us: u64,
+    },
     Partition {
         groups: Vec<Vec<NodeId>>,
     },
@@ -191,6 +205,10 @@ pub struct Metrics {
     pub dropped_receiver_down: u64,
     pub timers_fired: u64,
     pub crashes: u64,
+    /// Process pauses ([`crate::scenario::Action::Pause`]) that took effect (left out of the JSON when none, so
+    /// reports of runs without pauses keep their bytes).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub pauses: u64,
     /// Protocol-specific measurements, e.g. how long each 2PC transaction kept a participant blocked (µs).
     pub samples: crate::vecmap::VecMap<&'static str, Vec<u64>>,
     /// When each of `samples` was taken (µs), in the same order: the charts plot them over time.
@@ -296,6 +314,10 @@ pub fn trace_hash(events: &[TraceEvent]) -> String {
         h.push(e);
     }
     h.hex()
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 fn is_false(b: &bool) -> bool {

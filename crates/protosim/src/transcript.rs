@@ -30,6 +30,9 @@ pub fn render(names: &[String], trace: &[TraceEvent]) -> String {
             ),
             Ev::Crash { node } => ("-".into(), format!("{} crashes", name(*node))),
             Ev::Restart { node } => ("-".into(), format!("{} restarts", name(*node))),
+            Ev::Pause { node } => ("-".into(), format!("{} pauses", name(*node))),
+            Ev::Resume { node, backlog } => ("-".into(), format!("{} resumes with {backlog} waiting", name(*node))),
+            Ev::Slow { node, handle_us } => ("-".into(), format!("{} takes {handle_us} µs per message", name(*node))),
             Ev::Partition { groups } => {
                 let g: Vec<String> =
                     groups.iter().map(|g| g.iter().map(|&n| name(n)).collect::<Vec<_>>().join(" ")).collect();

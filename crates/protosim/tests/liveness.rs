@@ -28,15 +28,15 @@ fn an_answer_later_than_the_bound_breaks_liveness_and_a_timely_one_holds() {
     j.answer(1, S + 300_000);
     let r = j.clone().finish(30 * S);
     assert_eq!(r.verdict, LivenessVerdict::Held);
-    assert_eq!((r.judged, r.slowest_ms, r.bound_ms), (1, 300, Some(4_000)));
+    assert_eq!((r.judged, r.slowest_ms, r.bound_ms), (1, 300, Some(6_000)));
 
     j.submit(2, 2 * S);
-    j.answer(2, 7 * S);
+    j.answer(2, 9 * S);
     let r = j.finish(30 * S);
     assert_eq!(r.verdict, LivenessVerdict::Broken, "{}", r.describe());
     assert!(r.describe().contains("checkout #2"), "{}", r.describe());
     let late = r.first_late.unwrap();
-    assert_eq!((late.request_id, late.judged_from_us, late.answered_us), (2, 2 * S, Some(7 * S)));
+    assert_eq!((late.request_id, late.judged_from_us, late.answered_us), (2, 2 * S, Some(9 * S)));
 }
 
 #[test]
@@ -45,7 +45,7 @@ fn a_checkout_never_answered_breaks_liveness_unless_the_run_ends_within_the_boun
     let mut j = LivenessJudge::new(&s);
     j.submit(1, S);
     assert_eq!(j.clone().finish(4 * S).verdict, LivenessVerdict::NotApplicable, "the run ended too soon to judge");
-    let r = j.finish(6 * S);
+    let r = j.finish(8 * S);
     assert_eq!(r.verdict, LivenessVerdict::Broken);
     assert_eq!(r.first_late.unwrap().answered_us, None);
 }
@@ -59,7 +59,7 @@ fn liveness_is_judged_from_the_moment_the_quorum_is_back() {
     j.submit(1, 2 * S); // during the outage
     j.answer(1, 13 * S); // 3 s after the quorum is back: in time
     j.submit(2, 3 * S);
-    j.answer(2, 15 * S); // 5 s after: late
+    j.answer(2, 17 * S); // 7 s after: late
     let r = j.finish(30 * S);
     assert_eq!(r.verdict, LivenessVerdict::Broken, "{}", r.describe());
     let late = r.first_late.unwrap();
@@ -69,7 +69,7 @@ fn liveness_is_judged_from_the_moment_the_quorum_is_back() {
     let s = raft(vec![(0, crash(0)), (0, crash(1))]);
     let mut j = LivenessJudge::new(&s);
     j.submit(1, S);
-    j.answer(1, 6 * S);
+    j.answer(1, 8 * S);
     assert_eq!(j.finish(30 * S).verdict, LivenessVerdict::Broken);
 }
 
@@ -106,9 +106,9 @@ fn partitions_lossy_links_and_a_down_shopper_are_not_judged() {
 #[test]
 fn the_bound_scales_with_the_worst_latency() {
     let mut s = raft(vec![]);
-    assert_eq!(LivenessJudge::new(&s).finish(0).bound_ms, Some(4_000));
+    assert_eq!(LivenessJudge::new(&s).finish(0).bound_ms, Some(6_000));
     s.network.default.latency_us_max = 240_000;
-    assert_eq!(LivenessJudge::new(&s).finish(0).bound_ms, Some(40_000));
+    assert_eq!(LivenessJudge::new(&s).finish(0).bound_ms, Some(60_000));
 }
 
 /// Partitions add up until a heal, as in the engine: isolating a second node does not reconnect the first.

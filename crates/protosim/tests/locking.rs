@@ -263,3 +263,63 @@ fn the_checker_reports_a_deadlock_that_outlives_its_bound() {
     assert_eq!(late.len(), 1, "{late:?}");
     assert_eq!(late[0].invariant, "no-deadlock");
 }
+
+/// The paused lock holder (Kleppmann, "How to do distributed locking"): A holds the mug's lock and has read the
+/// stock when its process pauses for three leases, and the lock service's notice that its lease ended never reaches
+/// it (a one-way cut: a lease holder cannot count on hearing that it expired). B takes the mug and sells one; A wakes
+/// up and writes the stock it computed before the pause, believing it still holds the lock. With fencing tokens the
+/// storage refuses A's stale write; without them (`no-fencing`) it lands on top of B's and one sale is lost.
+#[test]
+fn a_holder_paused_past_its_lease_is_fenced_and_without_fencing_its_write_is_lost() {
+    let base = quiet(protosim::protocols::locking::PESSIMISTIC, 2, 8_000);
+    let b_buys = |at_us| Intervention {
+        at_us,
+        action: Action::Checkout { shopper: SHOPPER_B, customer: 0, lines: vec![Line { item: 0, qty: 1 }] },
+    };
+    let run_with = |variant: &str| {
+        let mut s = base.clone();
+        s.variant = variant.into();
+        s.interventions = vec![checkout(100, SHOPPER_A, 1, &[0])];
+        let probe = run(&s, RecordOptions::default()).unwrap();
+        let write_at = probe
+            .trace()
+            .iter()
+            .find(|t| matches!(&t.ev, Ev::Send { from, label: "Write", .. } if *from == SHOPPER_A))
+            .expect("A writes")
+            .t_us;
+        let lease = engine(&s).proto.lease_us();
+        let (pause, resume) = (write_at - 1, write_at - 1 + 3 * lease);
+        s.interventions = vec![
+            checkout(100, SHOPPER_A, 1, &[0]),
+            Intervention { at_us: pause, action: Action::Pause { node: SHOPPER_A } },
+            Intervention { at_us: pause, action: Action::Cut { from: LOCKS, to: SHOPPER_A } },
+            b_buys(pause + 50_000),
+            Intervention { at_us: resume, action: Action::Resume { node: SHOPPER_A } },
+        ];
+        let mut e = engine(&s);
+        e.run_to_end();
+        (e, pause, resume)
+    };
+
+    let (e, pause, resume) = run_with("correct");
+    let a_sends: Vec<u64> = e
+        .trace
+        .iter()
+        .filter(|t| matches!(t.ev, Ev::Send { from, .. } if from == SHOPPER_A))
+        .map(|t| t.t_us)
+        .filter(|&t| t > pause)
+        .collect();
+    assert_eq!(a_sends.first(), Some(&resume), "A sends nothing while paused, and writes as it wakes: {a_sends:?}");
+    let grant_b = sends(&e, "Grant").find(|(_, _, to, _)| *to == SHOPPER_B).expect("B gets the mug").0;
+    assert!(pause < grant_b && grant_b < resume, "B got the lock while A slept");
+    let refused: Vec<_> = sends(&e, "Refused").filter(|(t, _, to, _)| *t >= resume && *to == SHOPPER_A).collect();
+    assert!(refused.iter().any(|(_, _, _, why)| why.contains("fenced")), "A's stale write is fenced: {refused:?}");
+    assert!(e.core.violations.is_empty(), "{:?}", e.core.violations);
+    let Disk::Store(store1) = &e.core.nodes[1].disk else { panic!("store1") };
+    let sold = outcomes(&e).iter().filter(|(_, o)| o.is_confirmed()).count() as i64;
+    assert_eq!(store1.cells[&0].value, 40 - sold, "every confirmed mug left the stock once");
+
+    let (e, ..) = run_with("no-fencing");
+    let lost: Vec<_> = e.core.violations.iter().filter(|v| v.invariant == "no-lost-update").collect();
+    assert!(!lost.is_empty(), "without fencing the paused holder's write is lost: {:?}", e.core.violations);
+}

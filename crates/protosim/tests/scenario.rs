@@ -146,6 +146,9 @@ fn everything() -> Scenario {
     for action in [
         Action::Crash { node: 1 },
         Action::Restart { node: 1 },
+        Action::Pause { node: 2 },
+        Action::Resume { node: 2 },
+        Action::Slow { node: 0, handle_us: 8 },
         Action::Partition { groups: vec![vec![0], vec![1, 2]] },
         Action::Cut { from: 0, to: 2 },
         Action::Heal,

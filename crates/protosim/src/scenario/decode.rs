@@ -181,9 +181,12 @@ fn limits(v: &Value, at: &str) -> Res<Limits> {
     })
 }
 
-const ACTIONS: [&str; 10] = [
+const ACTIONS: [&str; 13] = [
     "crash",
     "restart",
+    "pause",
+    "resume",
+    "slow",
     "partition",
     "cut",
     "heal",
@@ -200,7 +203,8 @@ fn action(v: &Value, at: &str) -> Res<Action> {
         map.get("kind").ok_or_else(|| err(at, note!("scenario.error.missing-field", field = "kind".to_string())))?;
     let kind = text(kind, &join(at, "kind"))?;
     let fields: &[&str] = match kind {
-        "crash" | "restart" => &["kind", "node"],
+        "crash" | "restart" | "pause" | "resume" => &["kind", "node"],
+        "slow" => &["kind", "node", "handle_us"],
         "partition" => &["kind", "groups"],
         "cut" => &["kind", "from", "to"],
         "heal" => &["kind"],
@@ -219,6 +223,9 @@ fn action(v: &Value, at: &str) -> Res<Action> {
     Ok(match kind {
         "crash" => Action::Crash { node: o.need("node", int)? },
         "restart" => Action::Restart { node: o.need("node", int)? },
+        "pause" => Action::Pause { node: o.need("node", int)? },
+        "resume" => Action::Resume { node: o.need("node", int)? },
+        "slow" => Action::Slow { node: o.need("node", int)?, handle_us: o.need("handle_us", int)? },
         "partition" => Action::Partition { groups: o.need("groups", |v, at| list(v, at, |v, at| list(v, at, int)))? },
         "cut" => Action::Cut { from: o.need("from", int)?, to: o.need("to", int)? },
         "heal" => Action::Heal,

@@ -17,6 +17,9 @@ engine-delay-noop = nothing to delay: message #{ $id } is not on its way
 engine-drop-noop = nothing to drop: message #{ $id } is not in flight
 engine-duplicate-noop = nothing to duplicate: message #{ $id } is not on its way
 engine-restart-noop = { $node } is up: nothing to restart
+engine-pause-noop = { $node } is already paused: nothing to pause
+engine-pause-down = { $node } is down: nothing to pause
+engine-resume-noop = { $node } is not paused: nothing to resume
 engine-shopper-down = is down: its checkout never starts
 locking-abort-fence = aborts { $txn } ({ $why }), taking { $rows }: fences the rows before granting them again
 locking-abort-no-fence = aborts { $txn } ({ $why }), taking { $rows }: grants them again at once, without fencing
@@ -273,6 +276,14 @@ log-timer = { $node }: { $timer ->
     } timer fires
 log-crash = { $node } crashes: its memory is gone, its disk is kept
 log-restart = { $node } restarts from its disk
+log-pause = { $node } pauses (a stop-the-world pause): alive, but it handles nothing and no timer of it fires; what is sent to it waits
+log-resume = { $node } resumes after { $ms } ms and handles { $backlog ->
+        [0] nothing that waited
+        [one] the one event that waited
+       *[other] the { $backlog } events that waited
+    }, still believing what it believed before the pause
+log-slow = { $node } is slow: each message costs it { $ms } ms, and messages queue behind it
+log-slow-off = { $node } is back to normal speed
 log-partition = partition: { $groups } | the rest
 log-cut = one-way cut: { $from } can no longer reach { $to }
 log-heal = the network heals: every link works again

@@ -26,7 +26,7 @@ impl Raft {
             self.check_log_matching(&*nodes, node, log, from, out);
         }
         let Some(State::Server(s)) = state else { return };
-        self.check_committed(c, node, s, log, dirty_from, out);
+        self.check_committed(c, node, (s, *current_term), log, dirty_from, out);
         if s.role == RaftRole::Leader {
             check_leader(c, node, *current_term, log, out);
         }
@@ -72,7 +72,7 @@ impl Raft {
         &self,
         c: &mut Checker,
         node: NodeId,
-        s: &Server,
+        (s, term): (&Server, u64),
         log: &RaftLog,
         dirty_from: Option<u64>,
         out: &mut Vec<Violation>,
@@ -90,7 +90,7 @@ impl Raft {
         for idx in (start + 1)..=commit {
             let chain = log.get(idx).map_or(0, |e| e.chain);
             match c.committed.get((idx - 1) as usize) {
-                Some(&known) if known != chain => {
+                Some(&(known, _)) if known != chain => {
                     out.push(Violation::new(
                         &STATE_MACHINE_SAFETY,
                         Some(node),
@@ -99,11 +99,11 @@ impl Raft {
                     break;
                 }
                 Some(_) => {}
-                None => c.committed.push(chain),
+                None => c.committed.push((chain, term)),
             }
         }
         if s.last_applied > 0 {
-            if let Some(&known) = c.committed.get((s.last_applied - 1) as usize) {
+            if let Some(&(known, _)) = c.committed.get((s.last_applied - 1) as usize) {
                 if known != s.applied_chain {
                     out.push(Violation::new(
                         &STATE_MACHINE_SAFETY,
@@ -117,7 +117,9 @@ impl Raft {
 }
 
 /// Election safety (one leader per term, ever) and leader completeness (checked when a leadership is first seen,
-/// against everything committed so far).
+/// against everything committed so far in earlier terms: Figure 3 asks a leader of term T for the entries committed
+/// in terms before T. A server paused as a candidate may win term T only after later terms committed more, and
+/// lacks those rightly; it is deposed as soon as it hears of them).
 fn check_leader(c: &mut Checker, node: NodeId, term: u64, log: &RaftLog, out: &mut Vec<Violation>) {
     match c.leaders.get(&term) {
         Some(&other) if other != node => out.push(Violation::new(
@@ -131,9 +133,9 @@ fn check_leader(c: &mut Checker, node: NodeId, term: u64, log: &RaftLog, out: &m
         }
     }
     if c.leaderships_checked.insert((node, term)) {
-        for (k, &chain) in c.committed.iter().enumerate() {
+        for (k, &(chain, committed_in)) in c.committed.iter().enumerate() {
             let idx = k as u64 + 1;
-            if log.get(idx).map(|e| e.chain) != Some(chain) {
+            if committed_in < term && log.get(idx).map(|e| e.chain) != Some(chain) {
                 out.push(Violation::new(
                     &LEADER_COMPLETENESS,
                     Some(node),
