@@ -470,20 +470,7 @@ fn node_view(
         Role::Server => lang.text("ui.node.server"),
         Role::Shopper => lang.text("ui.node.shopper"),
     };
-    // A paused node is alive but frozen (its own look, and the pause's length); a slow one says what a message costs.
-    let paused_s = m.paused_since(i, t).filter(|_| up).map(|since| format!("{:.1}", (t - since) as f64 / 1e6));
-    let handle_us = if up { m.handle_us_at(i, t) } else { 0 };
-    let role_text = if !up {
-        lang.text("ui.node.down")
-    } else if let Some(s) = &paused_s {
-        lang.render(&note!("ui.node.paused", s = s.clone()))
-    } else {
-        let role = d.fact_in("fact.role", lang).unwrap_or_else(|| role_name.clone());
-        match handle_us {
-            0 => role,
-            us => lang.render(&note!("ui.node.slow", role, ms = format!("{:.0}", us as f64 / 1000.0))),
-        }
-    };
+    let (paused_s, handle_us, role_text) = pace_text(lang, m, (i, t), up, d.fact_in("fact.role", lang), &role_name);
     let (h, bw) = if compact {
         (COMPACT_H, COMPACT_W)
     } else {
@@ -549,6 +536,33 @@ fn node_view(
             { badges }
         </g>
     }
+}
+
+/// A node's pace at `t` and the words its box shows in the role's place: down; paused, with the pause's length so
+/// far (s, one decimal); its role, with what each message costs it when it is slow. Returns (paused for, µs a
+/// message costs, the words).
+fn pace_text(
+    lang: &Language,
+    m: &Model,
+    (i, t): (usize, u64),
+    up: bool,
+    role_fact: Option<String>,
+    role_name: &str,
+) -> (Option<String>, u64, String) {
+    let paused_s = m.paused_since(i, t).filter(|_| up).map(|since| format!("{:.1}", (t - since) as f64 / 1e6));
+    let handle_us = if up { m.handle_us_at(i, t) } else { 0 };
+    let text = if !up {
+        lang.text("ui.node.down")
+    } else if let Some(s) = &paused_s {
+        lang.render(&note!("ui.node.paused", s = s.clone()))
+    } else {
+        let role = role_fact.unwrap_or_else(|| role_name.to_string());
+        match handle_us {
+            0 => role,
+            us => lang.render(&note!("ui.node.slow", role, ms = format!("{:.0}", us as f64 / 1000.0))),
+        }
+    };
+    (paused_s, handle_us, text)
 }
 
 /// One message dot in flight (a request is round, a reply square; dropped ones fade), with its label when the

@@ -1669,3 +1669,43 @@ async fn a_prediction_records_the_choice_then_plays_on_and_reveals_right_or_wron
     wait_for("the optimistic reveal", || find(&root, "tour-reveal").is_some()).await;
     assert_eq!(find(&root, "tour-reveal").unwrap().get_attribute("data-outcome").as_deref(), Some("right"));
 }
+
+/// Pause, resume and slow from the inspector: the paused node is drawn frozen (its own class and words, with how
+/// long it has been paused, growing as time passes), its inspector offers Resume; the slow one says what a message
+/// costs it; each action is marked on the scrubber.
+#[wasm_bindgen_test]
+async fn pausing_resuming_and_slowing_a_node_from_the_inspector_is_drawn() {
+    let root = mount("", false).await;
+    let marks = scrubber_marks(&root);
+    scrub_to(&root, 2_000_000).await;
+    let node_el =
+        |root: &Element, n: &str| root.query_selector(&format!("svg.cluster [data-node='{n}']")).unwrap().unwrap();
+    let n = leader(&root).expect("a leader at 2 s");
+    click(&node_el(&root, &n));
+    settle().await;
+    click(&find(&root, "pause").expect("a pause button"));
+    settle().await;
+    let paused = node_el(&root, &n);
+    assert!(paused.get_attribute("class").unwrap().contains("paused"), "drawn paused at once");
+    assert!(!paused.get_attribute("class").unwrap().contains("down"), "paused is not down");
+    assert!(paused.text_content().unwrap().contains("paused 0.0 s"), "{}", paused.text_content().unwrap());
+    assert!(find(&root, "resume").is_some(), "the inspector offers Resume");
+    assert_eq!(scrubber_marks(&root), marks + 1, "the pause is marked");
+    let at = clock_us(&root);
+    scrub_to(&root, at + 1_500_000).await;
+    let paused = node_el(&root, &n);
+    assert!(paused.text_content().unwrap().contains("paused 1.5 s"), "{}", paused.text_content().unwrap());
+    click(&find(&root, "resume").expect("a resume button"));
+    settle().await;
+    assert!(!node_el(&root, &n).get_attribute("class").unwrap().contains("paused"), "awake again");
+    let log = find(&root, "events").unwrap().text_content().unwrap();
+    // It wakes as leader, works through its backlog (its overdue heartbeat, the new term's votes) and steps down.
+    assert!(log.contains("heartbeat timer fires") && log.contains("steps down from leader"), "{log}");
+    click(&find(&root, "slow").expect("a slow button"));
+    settle().await;
+    let slow = node_el(&root, &n);
+    assert!(slow.get_attribute("class").unwrap().contains("slow"));
+    assert!(slow.text_content().unwrap().contains("slow 50 ms"), "{}", slow.text_content().unwrap());
+    assert!(find(&root, "fast").is_some(), "the inspector offers normal speed back");
+    assert_eq!(scrubber_marks(&root), marks + 3, "pause, resume and slow are marked");
+}
