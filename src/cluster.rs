@@ -496,7 +496,17 @@ fn node_view(
             + if d.timer.is_some() { 36.0 } else { 12.0 }
             <= bw;
     let body = node_body(lang, &st, compact, (!role_right).then_some(role_text.as_str()));
-    let badges = node_badges(lang, d, t, up && flash, up, (bw, h));
+    // What the node shows of time (its timer ring, how long it is blocked) is on its own clock.
+    let offset_us = m.clock_offset_at(i, t);
+    let t_local = (t as i64).saturating_add(offset_us).max(0) as u64;
+    let badges = node_badges(lang, d, t_local, up && flash, up, (bw, h));
+    let clock = (offset_us != 0).then(|| {
+        html! {
+            <text class="clock-badge" x={(bw - 4.0).to_string()} y="-6" text-anchor="end">
+                { lang.render(&note!("ui.node.clock", s = format!("{:+.2}", offset_us as f64 / 1e6))) }
+            </text>
+        }
+    });
     let table_tip: String = d.table.iter().map(|l| format!("\n{}: {}", l.key, lang.render(&l.text))).collect();
     let onclick = {
         let on_node = props.on_node.clone();
@@ -534,6 +544,7 @@ fn node_view(
             }
             { body }
             { badges }
+            { for clock }
         </g>
     }
 }

@@ -124,6 +124,8 @@ pub struct Model {
     pub paused: Vec<Vec<(u64, bool)>>,
     /// Per node: (time, µs each message costs it) in time order (a slow node, [`Ev::Slow`]).
     pub slow: Vec<Vec<(u64, u64)>>,
+    /// Per node: (time, its clock from then) in time order ([`Ev::Clock`]).
+    pub clocks: Vec<Vec<(u64, protosim::clock::Clock)>>,
     /// (time, blocked[from * n + to]) after each network change.
     pub cuts: Vec<(u64, Vec<bool>)>,
     pub log: Vec<LogLine>,
@@ -208,6 +210,7 @@ pub struct ModelBuilder {
     up: Vec<Vec<(u64, bool)>>,
     paused: Vec<Vec<(u64, bool)>>,
     slow: Vec<Vec<(u64, u64)>>,
+    clocks: Vec<Vec<(u64, protosim::clock::Clock)>>,
     blocked: Vec<bool>,
     cuts: Vec<(u64, Vec<bool>)>,
     log: Vec<LogLine>,
@@ -290,6 +293,7 @@ impl ModelBuilder {
             up: vec![vec![(0, true)]; n],
             paused: vec![vec![(0, false)]; n],
             slow: vec![vec![(0, 0)]; n],
+            clocks: vec![vec![(0, protosim::clock::Clock::default())]; n],
             cuts: vec![(0, blocked.clone())],
             blocked,
             log: Vec::new(),
@@ -336,6 +340,7 @@ impl ModelBuilder {
             | Ev::Pause { node }
             | Ev::Resume { node, .. }
             | Ev::Slow { node, .. }
+            | Ev::Clock { node, .. }
             | Ev::Submit { node, .. }
             | Ev::Outcome { node, .. }
             | Ev::Note { node, .. }
@@ -351,7 +356,7 @@ impl ModelBuilder {
                 // The catalogues name each timer by its slug (`leader-silent`): a Fluent variant key has no spaces.
                 Some(("timer", note!("log.timer", node = self.name(node), timer = timer.replace(' ', "-"))))
             }
-            ev @ (Ev::Pause { .. } | Ev::Resume { .. } | Ev::Slow { .. }) => self.pace_line(t, ev),
+            ev @ (Ev::Pause { .. } | Ev::Resume { .. } | Ev::Slow { .. } | Ev::Clock { .. }) => self.pace_line(t, ev),
             ev @ (Ev::Crash { .. }
             | Ev::Restart { .. }
             | Ev::Partition { .. }
@@ -509,6 +514,13 @@ impl ModelBuilder {
                     },
                 ))
             }
+            Ev::Clock { node, offset_us, drift_ppm } => {
+                self.clocks[usize::from(node)].push((t, protosim::clock::Clock::from_offset(t, offset_us, drift_ppm)));
+                self.faults.push((t, note!("ui.fault.clock", node = self.name(node))));
+                let offset = format!("{:+.3}", offset_us as f64 / 1e6);
+                let drift = format!("{:+.1}", drift_ppm as f64 / 1e4);
+                Some(("fault", note!("log.clock", node = self.name(node), offset, drift)))
+            }
             _ => None,
         }
     }
@@ -600,6 +612,10 @@ impl ModelBuilder {
             let i = timeline.partition_point(|(t, _)| *t < cut).saturating_sub(1);
             timeline.drain(..i);
         }
+        for timeline in &mut self.clocks {
+            let i = timeline.partition_point(|(t, _)| *t < cut).saturating_sub(1);
+            timeline.drain(..i);
+        }
         let i = self.cuts.partition_point(|(t, _)| *t < cut).saturating_sub(1);
         self.cuts.drain(..i);
         for f in &mut self.flashes {
@@ -634,6 +650,7 @@ impl ModelBuilder {
             up: self.up,
             paused: self.paused,
             slow: self.slow,
+            clocks: self.clocks,
             cuts: self.cuts,
             log: self.log,
             end_us: r.now_us(),
@@ -715,6 +732,11 @@ impl Model {
         let p = &self.paused[node];
         let i = p.partition_point(|(t, _)| *t <= t_us);
         i.checked_sub(1).map(|i| p[i]).and_then(|(at, paused)| paused.then_some(at))
+    }
+
+    /// How far the node's clock is off true time at `t_us`, µs (positive: ahead).
+    pub fn clock_offset_at(&self, node: usize, t_us: u64) -> i64 {
+        last_at(&self.clocks[node], t_us).map_or(0, |c| c.offset_us(t_us))
     }
 
     /// What each message costs the node at `t_us`, µs (0: not slow).

@@ -20,6 +20,10 @@ pub struct InspectorProps {
 /// enough to queue messages behind it and to stretch a leader's heartbeats toward an election timeout.
 pub const SLOW_HANDLE_US: u64 = 50_000;
 
+/// How far the inspector steps a node's clock forward, µs: 1 s, two leases of the locking protocols, far beyond an
+/// election timeout, so what the node measures on its clock visibly ends early.
+pub const CLOCK_STEP_US: i64 = 1_000_000;
+
 /// One node's full state at the cursor, and what can be done to it there.
 #[component]
 pub fn Inspector(props: &InspectorProps) -> Html {
@@ -69,6 +73,9 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 } else if up {
                     <button onclick={act(Action::Pause { node: id })} data-testid="pause">{ lang.text("ui.inspector.pause") }</button>
                 }
+                <button onclick={act(Action::ClockJump { node: id, by_us: CLOCK_STEP_US })} data-testid="clock-jump">
+                    { lang.text("ui.inspector.clock-jump") }
+                </button>
                 if slow {
                     <button onclick={act(Action::Slow { node: id, handle_us: 0 })} data-testid="fast">{ lang.text("ui.inspector.fast") }</button>
                 } else {

@@ -213,6 +213,15 @@ impl Scenario {
             Action::Crash { node } | Action::Restart { node } | Action::Pause { node } | Action::Resume { node } => {
                 self.node_ok(&format!("{at}.node"), *node)?
             }
+            Action::ClockJump { node, by_us } => {
+                self.node_ok(&format!("{at}.node"), *node)?;
+                let max = bounds::UNTIL_MS_MAX * 1000;
+                at_most(&format!("{at}.by_us"), by_us.unsigned_abs(), 0, max)?;
+            }
+            Action::ClockDrift { node, ppm } => {
+                self.node_ok(&format!("{at}.node"), *node)?;
+                at_most(&format!("{at}.ppm"), ppm.unsigned_abs(), 0, crate::clock::DRIFT_PPM_MAX as u64)?;
+            }
             Action::Slow { node, handle_us } => {
                 self.node_ok(&format!("{at}.node"), *node)?;
                 at_most(&format!("{at}.handle_us"), *handle_us, 0, bounds::LATENCY_US_MAX)?;

@@ -68,6 +68,8 @@ fn carry_by_role(s: &Scenario, t: &mut Scenario) {
                 Action::Pause { node } => Action::Pause { node: map(*node)? },
                 Action::Resume { node } => Action::Resume { node: map(*node)? },
                 Action::Slow { node, handle_us } => Action::Slow { node: map(*node)?, handle_us: *handle_us },
+                Action::ClockJump { node, by_us } => Action::ClockJump { node: map(*node)?, by_us: *by_us },
+                Action::ClockDrift { node, ppm } => Action::ClockDrift { node: map(*node)?, ppm: *ppm },
                 Action::Partition { groups } => Action::Partition {
                     groups: groups
                         .iter()

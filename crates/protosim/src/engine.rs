@@ -108,6 +108,8 @@ pub struct Node<P: Protocol> {
     busy_until_us: u64,
     /// The message it is handling (a slow node): delivered once `busy_until_us` comes.
     handling: Option<MsgId>,
+    /// Its local clock ([`crate::clock`]): what [`Ctx::now_us`] reads and what its timers run on.
+    pub clock: crate::clock::Clock,
 }
 
 /// What the invariant checker may look at.
@@ -118,6 +120,10 @@ pub struct CheckView<'a, P: Protocol> {
     /// Every answer a shopper was given, in order.
     pub answers: &'a [(RequestId, Outcome)],
     pub checker: &'a mut P::Checker,
+    /// Since when every node has run at full speed with a steady clock (none paused, slow or drifting, and no clock
+    /// stepped since), or `None` while one is not: an invariant that bounds time (a deadlock broken within 250 ms)
+    /// judges only what stood since then, as liveness does.
+    pub calm_since_us: Option<u64>,
 }
 
 /// The nodes as the invariant checker reads them: each node's volatile state (`None`: down) and disk.
@@ -191,6 +197,8 @@ impl<P: Protocol> EffectSink<P> for Vec<Effect<P>> {
 }
 
 impl<P: Protocol> Ctx<'_, P> {
+    /// The node's own clock, µs: true time as its clock reads it ([`crate::clock`]; 0 if a jump took it below
+    /// zero). Protocols never see true time.
     pub fn now_us(&self) -> u64 {
         self.now_us
     }
@@ -416,6 +424,8 @@ pub struct Core<P: Protocol> {
     checker: P::Checker,
     /// The last summary recorded per node, so the trace only gets changes.
     summaries: Vec<(Note, NodeDetail)>,
+    /// The last moment a node was paused or slow (see [`CheckView::calm_since_us`]).
+    calm_since_us: u64,
     /// (invariant, node) pairs already reported, so a broken rule is reported once, where it first broke.
     reported: VecSet<(&'static str, Option<NodeId>)>,
     pub violations: Vec<Violation>,
@@ -475,6 +485,7 @@ impl<P: Protocol> Engine<P> {
                 handle_us: 0,
                 busy_until_us: 0,
                 handling: None,
+                clock: crate::clock::Clock::default(),
             })
             .collect();
         let mut net =
@@ -500,6 +511,7 @@ impl<P: Protocol> Engine<P> {
             in_flight: InFlight::default(),
             delayed: VecMap::new(),
             held: Vec::new(),
+            calm_since_us: 0,
             pending: VecMap::new(),
             answers: Vec::new(),
             metrics: Metrics::default(),
@@ -744,7 +756,7 @@ impl<P: Protocol> Engine<P> {
             let core = &mut self.core;
             let n = &mut core.nodes[usize::from(node)];
             let mut ctx = Ctx {
-                now_us: core.now_us,
+                now_us: n.clock.local_us(core.now_us).max(0) as u64,
                 me: node,
                 rng: &mut n.rng,
                 disk: &mut n.disk,
@@ -782,7 +794,7 @@ impl<P: Protocol> Engine<P> {
                     let n = &mut self.core.nodes[usize::from(node)];
                     n.timers.push(id);
                     let incarnation = n.incarnation;
-                    let at = self.core.now_us.saturating_add(after_us);
+                    let at = self.core.now_us.saturating_add(n.clock.true_delay_us(after_us));
                     self.push(at, What::Timer { node, id, incarnation, timer });
                 }
                 Effect::CancelTimer(id) => {
@@ -958,6 +970,7 @@ impl<P: Protocol> Engine<P> {
                     return None;
                 }
                 self.core.nodes[usize::from(node)].paused = false;
+                self.core.calm_since_us = self.core.now_us;
                 let backlog = self.core.held.iter().filter(|(n, _)| *n == node).count() as u32;
                 self.record(Ev::Resume { node, backlog });
                 self.release_held(node);
@@ -965,6 +978,7 @@ impl<P: Protocol> Engine<P> {
             }
             Action::Slow { node, handle_us } => {
                 self.core.nodes[usize::from(node)].handle_us = handle_us;
+                self.core.calm_since_us = self.core.now_us;
                 self.record(Ev::Slow { node, handle_us });
                 None
             }
@@ -979,8 +993,26 @@ impl<P: Protocol> Engine<P> {
                 self.start_node(node);
                 Some(node)
             }
+            Action::ClockJump { node, by_us } => {
+                let now = self.core.now_us;
+                self.core.nodes[usize::from(node)].clock.jump(now, by_us);
+                self.record_clock(node);
+                None
+            }
+            Action::ClockDrift { node, ppm } => {
+                let now = self.core.now_us;
+                self.core.nodes[usize::from(node)].clock.set_drift(now, ppm);
+                self.record_clock(node);
+                None
+            }
             _ => None,
         }
+    }
+
+    fn record_clock(&mut self, node: NodeId) {
+        let (now, clock) = (self.core.now_us, self.core.nodes[usize::from(node)].clock);
+        self.core.calm_since_us = now;
+        self.record(Ev::Clock { node, offset_us: clock.offset_us(now), drift_ppm: clock.drift_ppm });
     }
 
     fn intervene(&mut self, action: Action) -> Option<NodeId> {
@@ -989,7 +1021,9 @@ impl<P: Protocol> Engine<P> {
             | Action::Restart { .. }
             | Action::Pause { .. }
             | Action::Resume { .. }
-            | Action::Slow { .. } => self.node_fault(action),
+            | Action::Slow { .. }
+            | Action::ClockJump { .. }
+            | Action::ClockDrift { .. } => self.node_fault(action),
             Action::Partition { groups } => {
                 self.core.net.partition(&groups);
                 self.record(Ev::Partition { groups });
@@ -1096,11 +1130,16 @@ impl<P: Protocol> Engine<P> {
         let mut found = std::mem::take(&mut self.found);
         {
             let core = &mut self.core;
+            let impaired = core.nodes.iter().any(|n| n.up && (n.paused || n.handle_us > 0 || n.clock.drift_ppm != 0));
+            if impaired {
+                core.calm_since_us = core.now_us;
+            }
             let mut view = CheckView {
                 now_us: core.now_us,
                 nodes: &mut core.nodes,
                 answers: &core.answers,
                 checker: &mut core.checker,
+                calm_since_us: (!impaired).then_some(core.calm_since_us),
             };
             self.proto.check(&mut view, touched, &mut found);
         }

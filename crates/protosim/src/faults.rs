@@ -1,7 +1,8 @@
 //! Random fault schedules: the interventions a sweep (and later the bug hunt) adds to a scenario.
 //!
 //! Faults come in episodes — a crash and its restart, a partition and its heal, a one-way cut, a lossy or
-//! duplicating spell, a process pause and its resume, a slow spell (2, 10 or 50 ms per message) — spread over the first two thirds of the run, so the last part is a calm phase in which a
+//! duplicating spell, a process pause and its resume, a slow spell (2, 10 or 50 ms per message), a clock step
+//! (±20 ms, ±0.2 s or ±2 s, kept) or a drifting spell (±0.1 %, ±1 % or ±5 %) — spread over the first two thirds of the run, so the last part is a calm phase in which a
 //! correct protocol should recover (TigerBeetle's safety-then-liveness split); in a third of the schedules some of
 //! the servers the protocol can spare (one to all of them) stay down through it. Liveness is judged by
 //! [`crate::liveness`]. Half the schedules also get a *partition storm*: the network is re-split at random every
@@ -62,53 +63,7 @@ pub fn with_random_faults(base: &Scenario) -> Scenario {
         let end = (start + r.range_u64(30_000, 1_500_000)).min(faulty_us);
         // Servers are where the interesting failures are: pick one most of the time.
         let node = if r.chance(0.85) { r.index(usize::from(s.servers())) } else { r.index(usize::from(n)) } as NodeId;
-        match r.index(7) {
-            0 | 1 => {
-                out.push(Intervention { at_us: start, action: Action::Crash { node } });
-                out.push(Intervention { at_us: end, action: Action::Restart { node } });
-            }
-            2 => {
-                let mut a = Vec::new();
-                let mut b = Vec::new();
-                for i in 0..n {
-                    if r.chance(0.5) {
-                        a.push(i)
-                    } else {
-                        b.push(i)
-                    }
-                }
-                out.push(Intervention { at_us: start, action: Action::Partition { groups: vec![a, b] } });
-                out.push(Intervention { at_us: end, action: Action::Heal });
-            }
-            3 => {
-                let to = r.index(usize::from(n)) as NodeId;
-                out.push(Intervention { at_us: start, action: Action::Cut { from: node, to } });
-                out.push(Intervention { at_us: end, action: Action::Heal });
-            }
-            5 => {
-                // A process pause: the node wakes up still believing what it believed (a lease, leadership).
-                out.push(Intervention { at_us: start, action: Action::Pause { node } });
-                out.push(Intervention { at_us: end, action: Action::Resume { node } });
-            }
-            6 => {
-                let handle_us = [2_000, 10_000, 50_000][r.index(3)];
-                out.push(Intervention { at_us: start, action: Action::Slow { node, handle_us } });
-                out.push(Intervention { at_us: end, action: Action::Slow { node, handle_us: 0 } });
-            }
-            _ => {
-                let settings = LinkSettings {
-                    loss: [0.1, 0.3, 0.6][r.index(3)],
-                    dup: [0.0, 0.2, 0.5][r.index(3)],
-                    latency_us_min: calm.latency_us_min,
-                    latency_us_max: calm.latency_us_max.saturating_mul(1 + r.range_u64(0, 4)),
-                };
-                out.push(Intervention { at_us: start, action: Action::SetNetwork { link: None, settings } });
-                out.push(Intervention {
-                    at_us: end,
-                    action: Action::SetNetwork { link: None, settings: calm.clone() },
-                });
-            }
-        }
+        episode(&mut r, (n, node), (start, end), &calm, &mut out);
     }
     if r.chance(0.5) {
         let mut t = r.range_u64(0, 500_000);
@@ -139,4 +94,70 @@ pub fn with_random_faults(base: &Scenario) -> Scenario {
     s.interventions.extend(out);
     crate::sort::sort_by_key(&mut s.interventions, |i| i.at_us);
     s
+}
+
+/// One fault episode on `node` (of `n` nodes) from `start` to `end` (µs): its interventions, drawn from `r`.
+fn episode(
+    r: &mut SimRng,
+    (n, node): (NodeId, NodeId),
+    (start, end): (u64, u64),
+    calm: &LinkSettings,
+    out: &mut Vec<Intervention>,
+) {
+    match r.index(9) {
+        0 | 1 => {
+            out.push(Intervention { at_us: start, action: Action::Crash { node } });
+            out.push(Intervention { at_us: end, action: Action::Restart { node } });
+        }
+        2 => {
+            let mut a = Vec::new();
+            let mut b = Vec::new();
+            for i in 0..n {
+                if r.chance(0.5) {
+                    a.push(i)
+                } else {
+                    b.push(i)
+                }
+            }
+            out.push(Intervention { at_us: start, action: Action::Partition { groups: vec![a, b] } });
+            out.push(Intervention { at_us: end, action: Action::Heal });
+        }
+        3 => {
+            let to = r.index(usize::from(n)) as NodeId;
+            out.push(Intervention { at_us: start, action: Action::Cut { from: node, to } });
+            out.push(Intervention { at_us: end, action: Action::Heal });
+        }
+        5 => {
+            // A process pause: the node wakes up still believing what it believed (a lease, leadership).
+            out.push(Intervention { at_us: start, action: Action::Pause { node } });
+            out.push(Intervention { at_us: end, action: Action::Resume { node } });
+        }
+        7 => {
+            // An NTP step, forward or back: it stays (a clock does not step back by itself).
+            let by_us = [20_000, 200_000, 2_000_000][r.index(3)];
+            let by_us = if r.chance(0.5) { by_us } else { -by_us };
+            out.push(Intervention { at_us: start, action: Action::ClockJump { node, by_us } });
+        }
+        8 => {
+            let ppm = [1_000, 10_000, 50_000][r.index(3)];
+            let ppm = if r.chance(0.5) { ppm } else { -ppm };
+            out.push(Intervention { at_us: start, action: Action::ClockDrift { node, ppm } });
+            out.push(Intervention { at_us: end, action: Action::ClockDrift { node, ppm: 0 } });
+        }
+        6 => {
+            let handle_us = [2_000, 10_000, 50_000][r.index(3)];
+            out.push(Intervention { at_us: start, action: Action::Slow { node, handle_us } });
+            out.push(Intervention { at_us: end, action: Action::Slow { node, handle_us: 0 } });
+        }
+        _ => {
+            let settings = LinkSettings {
+                loss: [0.1, 0.3, 0.6][r.index(3)],
+                dup: [0.0, 0.2, 0.5][r.index(3)],
+                latency_us_min: calm.latency_us_min,
+                latency_us_max: calm.latency_us_max.saturating_mul(1 + r.range_u64(0, 4)),
+            };
+            out.push(Intervention { at_us: start, action: Action::SetNetwork { link: None, settings } });
+            out.push(Intervention { at_us: end, action: Action::SetNetwork { link: None, settings: calm.clone() } });
+        }
+    }
 }

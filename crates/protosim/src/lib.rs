@@ -8,6 +8,7 @@
 //! This crate has no web dependency; the browser app and the `protosim` CLI both sit on top of it.
 
 pub mod check;
+pub mod clock;
 pub mod compare;
 pub mod domain;
 pub mod engine;

@@ -206,6 +206,11 @@ pub enum Action {
     /// A slow node: each message it handles costs it `handle_us` of its time, and messages queue behind it (0:
     /// back to normal speed). Its timers that come due while it is busy fire when it is free.
     Slow { node: NodeId, handle_us: u64 },
+    /// The node's clock steps by `by_us` (an NTP step; negative: back). Every reading of its clock sees the step
+    /// (leases, deadlines, timestamps); timers already set keep their length ([`crate::clock`]).
+    ClockJump { node: NodeId, by_us: i64 },
+    /// From now on the node's clock runs `ppm` parts per million fast (negative: slow), its timers with it.
+    ClockDrift { node: NodeId, ppm: i64 },
     /// Nodes in different groups cannot reach each other; nodes in no group form one more group together.
     Partition { groups: Vec<Vec<NodeId>> },
     /// One-way cut: messages from `from` to `to` are lost, the other direction still works.

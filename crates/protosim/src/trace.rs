@@ -112,6 +112,13 @@ pub enum Ev {
         node: NodeId,
         handle_us: u64,
     },
+    /// The node's clock changed (a jump or a new drift): from now it reads true time + `offset_us` and runs
+    /// `drift_ppm` fast ([`crate::clock::Clock::from_offset`]).
+    Clock {
+        node: NodeId,
+        offset_us: i64,
+        drift_ppm: i64,
+    },
     Partition {
         groups: Vec<Vec<NodeId>>,
     },

@@ -32,6 +32,9 @@ pub fn render(names: &[String], trace: &[TraceEvent]) -> String {
             Ev::Restart { node } => ("-".into(), format!("{} restarts", name(*node))),
             Ev::Pause { node } => ("-".into(), format!("{} pauses", name(*node))),
             Ev::Resume { node, backlog } => ("-".into(), format!("{} resumes with {backlog} waiting", name(*node))),
+            Ev::Clock { node, offset_us, drift_ppm } => {
+                ("-".into(), format!("{}'s clock is {offset_us:+} µs off, running {drift_ppm:+} ppm", name(*node)))
+            }
             Ev::Slow { node, handle_us } => ("-".into(), format!("{} takes {handle_us} µs per message", name(*node))),
             Ev::Partition { groups } => {
                 let g: Vec<String> =

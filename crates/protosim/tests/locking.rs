@@ -245,19 +245,22 @@ fn the_checker_reports_a_deadlock_that_outlives_its_bound() {
         assert!(e.step(), "the carts deadlock");
     }
     let bound = e.proto.deadlock_bound_us();
-    let check_at = |e: &mut Engine<Locking>, now_us: u64| {
-        let mut checker = protosim::protocols::locking::Checker::default();
+    // One checker, as in a run: it sees the cycle form, then judges its age.
+    let mut checker = protosim::protocols::locking::Checker::default();
+    let mut check_at = |e: &mut Engine<Locking>, now_us: u64| {
         let mut view = protosim::engine::CheckView {
             now_us,
             nodes: &mut e.core.nodes,
             answers: &e.core.answers,
             checker: &mut checker,
+            calm_since_us: Some(0),
         };
         let mut out = Vec::new();
         e.proto.check(&mut view, Some(LOCKS), &mut out);
         out
     };
     let now = e.core.now_us;
+    assert!(check_at(&mut e, now).is_empty(), "a deadlock just formed is allowed");
     assert!(check_at(&mut e, now + bound).is_empty(), "within the bound a deadlock is allowed");
     let late = check_at(&mut e, now + bound + 1);
     assert_eq!(late.len(), 1, "{late:?}");
@@ -322,4 +325,48 @@ fn a_holder_paused_past_its_lease_is_fenced_and_without_fencing_its_write_is_los
     let (e, ..) = run_with("no-fencing");
     let lost: Vec<_> = e.core.violations.iter().filter(|v| v.invariant == "no-lost-update").collect();
     assert!(!lost.is_empty(), "without fencing the paused holder's write is lost: {:?}", e.core.violations);
+}
+
+/// A clock jump forward on the lock service: its leases are measured on its clock, so a lease it looks at after the
+/// jump has ended early, though the holder renewed it on time (A renews every third of a lease; its storage is
+/// slow, so its transaction outlives a lease). The step lands between A's last renewal and the lock service's next
+/// look. Fencing keeps the rows safe: A's transaction is aborted, it retries, and every sale is counted once. The
+/// same run without the step keeps A's lease.
+#[test]
+fn a_clock_jump_on_the_lock_service_ends_a_lease_early_and_fencing_keeps_the_rows_safe() {
+    let mut s = quiet(protosim::protocols::locking::PESSIMISTIC, 2, 8_000);
+    let lease = engine(&s).proto.lease_us();
+    let slow = |node| Intervention { at_us: 0, action: Action::Slow { node, handle_us: lease / 2 } };
+    s.interventions = vec![slow(1), slow(2), checkout(100, SHOPPER_A, 1, &[0])];
+    let mut calm = engine(&s);
+    calm.run_to_end();
+    assert_eq!(sends(&calm, "Revoked").count(), 0, "without the step A keeps its lease by renewing it");
+    let look = calm
+        .trace
+        .iter()
+        .find(|t| matches!(t.ev, Ev::Timer { node: LOCKS, name: "lease check" }))
+        .expect("the lock service looks at A's lease")
+        .t_us;
+    let renewed = calm
+        .trace
+        .iter()
+        .filter_map(|t| match &t.ev {
+            Ev::Send { label: "Renew", deliver_us, .. } if *deliver_us < look => Some(*deliver_us),
+            _ => None,
+        })
+        .max()
+        .expect("A renewed before");
+    let jump = renewed + 1;
+    s.interventions
+        .push(Intervention { at_us: jump, action: Action::ClockJump { node: LOCKS, by_us: (3 * lease) as i64 } });
+    let mut e = engine(&s);
+    e.run_to_end();
+    let (revoked, _, to, why) = sends(&e, "Revoked").next().expect("A's lease ended early");
+    assert_eq!((revoked, to), (look, SHOPPER_A), "revoked at the lock service's next look");
+    assert!(why.contains("lease expired"), "{why}");
+    assert!(e.core.violations.is_empty(), "{:?}", e.core.violations);
+    let Disk::Store(store1) = &e.core.nodes[1].disk else { panic!("store1") };
+    let sold = outcomes(&e).iter().filter(|(_, o)| o.is_confirmed()).count() as i64;
+    assert!(sold >= 1, "A retried and bought its mug");
+    assert_eq!(store1.cells[&0].value, 40 - sold, "every confirmed mug left the stock once");
 }

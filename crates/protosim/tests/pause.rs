@@ -194,3 +194,39 @@ fn a_raft_leader_paused_past_an_election_is_deposed_when_it_resumes_and_nothing_
         );
     }
 }
+
+/// A node's clock: every reading sees its steps, and its timers run at its drift. Raft's leader sends heartbeats
+/// every 50 ms of its own time: with its clock 25 % fast they go out every 40 ms of true time, and a step of its
+/// clock does not move them.
+#[test]
+fn a_drifting_clock_stretches_timers_and_a_step_moves_every_reading() {
+    let mut s =
+        Scenario { protocol: ProtocolKind::new("raft"), nodes: 3, seed: 3, until_ms: 6_000, ..Scenario::default() };
+    s.workload.rate_per_s = 0.0;
+    let leader = {
+        let r = go(&s);
+        r.views_at(2_000_000).into_iter().find(|v| v.detail.role().as_deref() == Some("leader")).expect("a leader").id
+    };
+    s.interventions = vec![
+        at(2_000, Action::ClockDrift { node: leader, ppm: 250_000 }),
+        at(3_000, Action::ClockJump { node: leader, by_us: 5_000_000 }),
+    ];
+    let r = go(&s);
+    let beats: Vec<u64> = in_window(r.trace(), 2_200_000, 4_000_000)
+        .filter(|e| matches!(e.ev, Ev::Timer { node, name: "heartbeat" } if node == leader))
+        .map(|e| e.t_us)
+        .collect();
+    assert!(beats.len() > 20, "{beats:?}");
+    assert!(beats.windows(2).all(|w| w[1] - w[0] == 40_000), "every 40 ms of true time, the step too: {beats:?}");
+    let clocks: Vec<(i64, i64)> = r
+        .trace()
+        .iter()
+        .filter_map(|e| match e.ev {
+            Ev::Clock { node, offset_us, drift_ppm } if node == leader => Some((offset_us, drift_ppm)),
+            _ => None,
+        })
+        .collect();
+    // At 3 s the clock had gained 250 ms (25 % of 1 s), then stepped 5 s forward.
+    assert_eq!(clocks, [(0, 250_000), (5_250_000, 250_000)]);
+    assert!(r.violations().is_empty(), "{:?}", r.violations());
+}

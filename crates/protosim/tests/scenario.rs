@@ -149,6 +149,8 @@ fn everything() -> Scenario {
         Action::Pause { node: 2 },
         Action::Resume { node: 2 },
         Action::Slow { node: 0, handle_us: 8 },
+        Action::ClockJump { node: 1, by_us: -9 },
+        Action::ClockDrift { node: 2, ppm: 10 },
         Action::Partition { groups: vec![vec![0], vec![1, 2]] },
         Action::Cut { from: 0, to: 2 },
         Action::Heal,

@@ -209,8 +209,13 @@ impl<Q: Member> CheckNodes<Q> for Project<'_, Q> {
 
 fn check<Q: Member>(q: &Q, w: &mut CheckView<'_, AnyProtocol>, touched: Option<NodeId>, out: &mut Vec<Violation>) {
     let mut nodes = Project::<Q> { nodes: &mut *w.nodes, member: PhantomData };
-    let mut view =
-        CheckView { now_us: w.now_us, nodes: &mut nodes, answers: w.answers, checker: Q::checker(w.checker) };
+    let mut view = CheckView {
+        now_us: w.now_us,
+        nodes: &mut nodes,
+        answers: w.answers,
+        checker: Q::checker(w.checker),
+        calm_since_us: w.calm_since_us,
+    };
     q.check(&mut view, touched, out);
 }
 

@@ -564,7 +564,7 @@ impl TwoPc {
     fn sample_blocked(&self, ctx: &mut Ctx<'_, Self>, txn: TxnId) {
         let since = Self::ledger(ctx).txns.get(&txn).filter(|t| t.state == PState::Prepared).map(|t| t.prepared_us);
         if let Some(since) = since {
-            let blocked = ctx.now_us() - since;
+            let blocked = ctx.now_us().saturating_sub(since);
             ctx.sample(BLOCKED_METRIC, blocked);
         }
     }
@@ -576,7 +576,7 @@ impl TwoPc {
         if t.state != PState::Prepared {
             return;
         }
-        let waited_ms = (ctx.now_us() - t.prepared_us) / 1000;
+        let waited_ms = ctx.now_us().saturating_sub(t.prepared_us) / 1000;
         if self.variant == Variant::HeuristicCommit {
             self.sample_blocked(ctx, txn);
             Self::with_ledger(ctx, |l| Self::finish(l, txn, true));

@@ -94,6 +94,10 @@ fn int<T: TryFrom<u64>>(v: &Value, at: &str) -> Res<T> {
     })
 }
 
+fn signed(v: &Value, at: &str) -> Res<i64> {
+    v.as_i64().ok_or_else(|| err(at, note!("scenario.error.expected-integer", found = found(v))))
+}
+
 fn number(v: &Value, at: &str) -> Res<f64> {
     v.as_f64().ok_or_else(|| err(at, note!("scenario.error.expected-number", found = found(v))))
 }
@@ -181,12 +185,14 @@ fn limits(v: &Value, at: &str) -> Res<Limits> {
     })
 }
 
-const ACTIONS: [&str; 13] = [
+const ACTIONS: [&str; 15] = [
     "crash",
     "restart",
     "pause",
     "resume",
     "slow",
+    "clock_jump",
+    "clock_drift",
     "partition",
     "cut",
     "heal",
@@ -205,6 +211,8 @@ fn action(v: &Value, at: &str) -> Res<Action> {
     let fields: &[&str] = match kind {
         "crash" | "restart" | "pause" | "resume" => &["kind", "node"],
         "slow" => &["kind", "node", "handle_us"],
+        "clock_jump" => &["kind", "node", "by_us"],
+        "clock_drift" => &["kind", "node", "ppm"],
         "partition" => &["kind", "groups"],
         "cut" => &["kind", "from", "to"],
         "heal" => &["kind"],
@@ -226,6 +234,8 @@ fn action(v: &Value, at: &str) -> Res<Action> {
         "pause" => Action::Pause { node: o.need("node", int)? },
         "resume" => Action::Resume { node: o.need("node", int)? },
         "slow" => Action::Slow { node: o.need("node", int)?, handle_us: o.need("handle_us", int)? },
+        "clock_jump" => Action::ClockJump { node: o.need("node", int)?, by_us: o.need("by_us", signed)? },
+        "clock_drift" => Action::ClockDrift { node: o.need("node", int)?, ppm: o.need("ppm", signed)? },
         "partition" => Action::Partition { groups: o.need("groups", |v, at| list(v, at, |v, at| list(v, at, int)))? },
         "cut" => Action::Cut { from: o.need("from", int)?, to: o.need("to", int)? },
         "heal" => Action::Heal,

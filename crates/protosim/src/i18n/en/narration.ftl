@@ -284,6 +284,7 @@ log-resume = { $node } resumes after { $ms } ms and handles { $backlog ->
     }, still believing what it believed before the pause
 log-slow = { $node } is slow: each message costs it { $ms } ms, and messages queue behind it
 log-slow-off = { $node } is back to normal speed
+log-clock = { $node }'s clock is now { $offset } s off true time and runs { $drift } % fast: every reading of it (leases, deadlines) sees that, and its timers run at its pace
 log-partition = partition: { $groups } | the rest
 log-cut = one-way cut: { $from } can no longer reach { $to }
 log-heal = the network heals: every link works again

@@ -235,6 +235,7 @@ log-pause = { $node } 暂停（进程停顿）：仍然存活，但不处理任�
 log-resume = { $node } 暂停 { $ms } 毫秒后恢复，处理积压的 { $backlog } 个事件，仍按暂停前的认知行事
 log-slow = { $node } 变慢：每处理一条消息耗时 { $ms } 毫秒，后续消息排队
 log-slow-off = { $node } 恢复正常速度
+log-clock = { $node } 的时钟现在与真实时间相差 { $offset } 秒，走快 { $drift } %：它读到的每个时间（租约、截止时间）都受影响，定时器也按它的快慢走
 log-partition = 网络分区：{ $groups } | 其余节点
 log-cut = 单向切断：{ $from } 再也无法到达 { $to }
 log-heal = 网络恢复：所有链路重新连通

@@ -17,10 +17,11 @@ impl Locking {
     pub(super) fn check_all(&self, w: &mut CheckView<'_, Self>, touched: Option<NodeId>, out: &mut Vec<Violation>) {
         let Some(node) = touched else { return };
         let now = w.now_us;
+        let calm_since = w.calm_since_us;
         let c = &mut *w.checker;
         if self.pessimistic && node == LOCKS {
             if let Some(State::Locks(lm)) = w.nodes.get_mut(usize::from(node)).0 {
-                self.check_lock_table(lm, now, out);
+                self.check_lock_table(lm, c, (now, calm_since), out);
             }
             return;
         }
@@ -47,8 +48,16 @@ impl Locking {
         }
     }
 
-    /// Mutual exclusion on every row of the lock table, and no deadlock standing past its strategy's bound.
-    fn check_lock_table(&self, lm: &mut LockMgr, now: u64, out: &mut Vec<Violation>) {
+    /// Mutual exclusion on every row of the lock table, and no deadlock standing past its strategy's bound. The bound
+    /// is a promise about time, so, like liveness, it is judged only while every node runs at full speed: from the
+    /// later of the cycle's forming and the end of the last pause or slow spell (`calm_since`, `None` during one).
+    fn check_lock_table(
+        &self,
+        lm: &mut LockMgr,
+        c: &mut Checker,
+        (now, calm_since): (u64, Option<u64>),
+        out: &mut Vec<Violation>,
+    ) {
         for (row, l) in &lm.rows {
             let x = l.holders.iter().filter(|(_, m, _)| *m == Mode::Exclusive).count();
             if x > 1 || (x == 1 && l.holders.len() > 1) {
@@ -61,12 +70,25 @@ impl Locking {
                 ));
             }
         }
-        // Every edge of a cycle exists from the moment its waiter started waiting (the blocker was already
-        // holding, or queued ahead), so the cycle is exactly as old as its most recent waiter.
-        if let Some(cycle) = lm.cycle() {
-            let formed = cycle.iter().filter_map(|t| lm.txns.get(t)?.waiting.map(|w| w.1)).max().unwrap_or(now);
+        // A cycle forms at an event of the lock manager (a waiter joins a queue), and the checks run after each of
+        // its events: the first time the checker sees a cycle is when it formed.
+        let Some(cycle) = lm.cycle() else {
+            c.cycle_seen = None;
+            return;
+        };
+        let mut members = cycle.clone();
+        members.sort_unstable();
+        let formed = match &c.cycle_seen {
+            Some((seen, at)) if *seen == members => *at,
+            _ => {
+                c.cycle_seen = Some((members, now));
+                now
+            }
+        };
+        {
+            let judged_from = calm_since.map(|c| c.max(formed));
             let bound = self.deadlock_bound_us();
-            if now - formed > bound {
+            if judged_from.is_some_and(|from| now - from > bound) {
                 let cycle = Arg::Chain(cycle.iter().map(|t| Arg::from(txn_name(*t))).collect());
                 out.push(Violation::new(
                     &NO_DEADLOCK,

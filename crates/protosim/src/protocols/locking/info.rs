@@ -51,7 +51,10 @@ pub const PESSIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
         },
     ],
     invariants: &PESSIMISTIC_INVARIANTS,
-    liveness_bound_ms: Some(5_500),
+    // A checkout submitted as the faults end can find the hot row's queue full of retried checkouts, each waiting
+    // its turn or its deadlock's abort: 5.5 s held over 10,000 seeds of crashes and partitions; with pauses and slow
+    // nodes in the schedules one answer took 5.54 s, so the bound is 6 s.
+    liveness_bound_ms: Some(6_000),
     // The lock manager (node 0), then the storage nodes.
     compare_with: OPTIMISTIC,
     metrics: &PESSIMISTIC_METRICS,
@@ -90,7 +93,7 @@ pub const OPTIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
         },
     ],
     invariants: &OPTIMISTIC_INVARIANTS,
-    liveness_bound_ms: Some(5_500),
+    liveness_bound_ms: Some(6_000),
     compare_with: PESSIMISTIC,
     metrics: &OPTIMISTIC_METRICS,
     servers: crate::protocols::meta::nodes_only,

@@ -164,7 +164,7 @@ impl Locking {
                 if let Some(timer) = timer {
                     ctx.cancel_timer(timer);
                 }
-                let waited = ctx.now_us() - since;
+                let waited = ctx.now_us().saturating_sub(since);
                 ctx.sample(LOCK_WAIT_METRIC, waited);
                 if waited > 0 {
                     let name = self.row_name(row);

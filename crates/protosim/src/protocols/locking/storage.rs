@@ -100,7 +100,8 @@ impl Locking {
         if let Some(r) = Self::store(ctx).records.get(&txn) {
             return Some(r.committed);
         }
-        let young = Self::has_intent(ctx, txn).is_some_and(|(_, since)| ctx.now_us() - since < self.ttl_us);
+        let young =
+            Self::has_intent(ctx, txn).is_some_and(|(_, since)| ctx.now_us().saturating_sub(since) < self.ttl_us);
         if young && !force {
             return None;
         }

@@ -483,6 +483,9 @@ pub struct Checker {
     pub(super) wallets: VecMap<Row, i64>,
     pub(super) wallets_total: Option<i64>,
     pub(super) revenue: i64,
+    /// The wait-for cycle standing in the lock table (its members, sorted) and when the checker first saw it, in
+    /// true time (the lock manager's own timestamps are on its clock, which may be off).
+    pub(super) cycle_seen: Option<(Vec<TxnId>, u64)>,
 }
 
 #[derive(Clone, Debug)]
