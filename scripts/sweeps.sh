@@ -30,11 +30,11 @@ caught() { # protocol variant [options…]
     fi
 }
 for v in no-dedup ack-before-persist; do caught single "$v"; done
-for v in vote-without-log-check commit-old-term copy-whole-log; do caught raft "$v" --nodes 5; done
-for v in accept-below-promise ignore-accepted-value forget-promises-on-restart majority-vote-only; do
+for v in vote-without-log-check commit-old-term copy-whole-log ack-before-fsync; do caught raft "$v" --nodes 5; done
+for v in accept-below-promise ignore-accepted-value forget-promises-on-restart majority-vote-only ack-before-fsync; do
     caught paxos "$v" --nodes 5
 done
-for v in heuristic-commit decide-before-log commit-on-own-check; do caught 2pc "$v"; done
+for v in heuristic-commit decide-before-log commit-on-own-check ack-before-fsync; do caught 2pc "$v"; done
 for v in no-fencing release-before-write; do caught pessimistic "$v"; done
 caught optimistic no-version-check
 echo "sweeps: every correct configuration held over $SEEDS seeds; every mistaken variant was caught"

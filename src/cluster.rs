@@ -568,9 +568,11 @@ fn pace_text(
         lang.render(&note!("ui.node.paused", s = s.clone()))
     } else {
         let role = role_fact.unwrap_or_else(|| role_name.to_string());
-        match handle_us {
-            0 => role,
-            us => lang.render(&note!("ui.node.slow", role, ms = format!("{:.0}", us as f64 / 1000.0))),
+        let fsync_us = m.fsync_us_at(i, t);
+        match (handle_us, fsync_us) {
+            (0, 0) => role,
+            (0, us) => lang.render(&note!("ui.node.fsync", role, ms = format!("{:.0}", us as f64 / 1000.0))),
+            (us, _) => lang.render(&note!("ui.node.slow", role, ms = format!("{:.0}", us as f64 / 1000.0))),
         }
     };
     (paused_s, handle_us, text)

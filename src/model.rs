@@ -126,6 +126,8 @@ pub struct Model {
     pub slow: Vec<Vec<(u64, u64)>>,
     /// Per node: (time, its clock from then) in time order ([`Ev::Clock`]).
     pub clocks: Vec<Vec<(u64, protosim::clock::Clock)>>,
+    /// Per node: (time, how long an fsync takes, µs) in time order ([`Ev::Disk`]).
+    pub disks: Vec<Vec<(u64, u64)>>,
     /// (time, blocked[from * n + to]) after each network change.
     pub cuts: Vec<(u64, Vec<bool>)>,
     pub log: Vec<LogLine>,
@@ -211,6 +213,7 @@ pub struct ModelBuilder {
     paused: Vec<Vec<(u64, bool)>>,
     slow: Vec<Vec<(u64, u64)>>,
     clocks: Vec<Vec<(u64, protosim::clock::Clock)>>,
+    disks: Vec<Vec<(u64, u64)>>,
     blocked: Vec<bool>,
     cuts: Vec<(u64, Vec<bool>)>,
     log: Vec<LogLine>,
@@ -294,6 +297,7 @@ impl ModelBuilder {
             paused: vec![vec![(0, false)]; n],
             slow: vec![vec![(0, 0)]; n],
             clocks: vec![vec![(0, protosim::clock::Clock::default())]; n],
+            disks: vec![vec![(0, 0)]; n],
             cuts: vec![(0, blocked.clone())],
             blocked,
             log: Vec::new(),
@@ -341,6 +345,8 @@ impl ModelBuilder {
             | Ev::Resume { node, .. }
             | Ev::Slow { node, .. }
             | Ev::Clock { node, .. }
+            | Ev::Disk { node, .. }
+            | Ev::Synced { node, .. }
             | Ev::Submit { node, .. }
             | Ev::Outcome { node, .. }
             | Ev::Note { node, .. }
@@ -356,7 +362,12 @@ impl ModelBuilder {
                 // The catalogues name each timer by its slug (`leader-silent`): a Fluent variant key has no spaces.
                 Some(("timer", note!("log.timer", node = self.name(node), timer = timer.replace(' ', "-"))))
             }
-            ev @ (Ev::Pause { .. } | Ev::Resume { .. } | Ev::Slow { .. } | Ev::Clock { .. }) => self.pace_line(t, ev),
+            ev @ (Ev::Pause { .. }
+            | Ev::Resume { .. }
+            | Ev::Slow { .. }
+            | Ev::Clock { .. }
+            | Ev::Disk { .. }
+            | Ev::Synced { .. }) => self.pace_line(t, ev),
             ev @ (Ev::Crash { .. }
             | Ev::Restart { .. }
             | Ev::Partition { .. }
@@ -514,6 +525,13 @@ impl ModelBuilder {
                     },
                 ))
             }
+            Ev::Disk { node, fsync_us } => {
+                self.disks[usize::from(node)].push((t, fsync_us));
+                self.faults.push((t, note!("ui.fault.disk", node = self.name(node))));
+                let ms = format!("{:.1}", fsync_us as f64 / 1000.0);
+                Some(("fault", note!("log.disk", node = self.name(node), ms)))
+            }
+            Ev::Synced { node, released } => Some(("note", note!("log.synced", node = self.name(node), released))),
             Ev::Clock { node, offset_us, drift_ppm } => {
                 self.clocks[usize::from(node)].push((t, protosim::clock::Clock::from_offset(t, offset_us, drift_ppm)));
                 self.faults.push((t, note!("ui.fault.clock", node = self.name(node))));
@@ -608,7 +626,7 @@ impl ModelBuilder {
             let i = timeline.partition_point(|(t, _)| *t < cut).saturating_sub(1);
             timeline.drain(..i);
         }
-        for timeline in &mut self.slow {
+        for timeline in self.slow.iter_mut().chain(&mut self.disks) {
             let i = timeline.partition_point(|(t, _)| *t < cut).saturating_sub(1);
             timeline.drain(..i);
         }
@@ -651,6 +669,7 @@ impl ModelBuilder {
             paused: self.paused,
             slow: self.slow,
             clocks: self.clocks,
+            disks: self.disks,
             cuts: self.cuts,
             log: self.log,
             end_us: r.now_us(),
@@ -737,6 +756,11 @@ impl Model {
     /// How far the node's clock is off true time at `t_us`, µs (positive: ahead).
     pub fn clock_offset_at(&self, node: usize, t_us: u64) -> i64 {
         last_at(&self.clocks[node], t_us).map_or(0, |c| c.offset_us(t_us))
+    }
+
+    /// How long an fsync takes on the node's disk at `t_us`, µs (0: writes are durable at once).
+    pub fn fsync_us_at(&self, node: usize, t_us: u64) -> u64 {
+        last_at(&self.disks[node], t_us).unwrap_or(0)
     }
 
     /// What each message costs the node at `t_us`, µs (0: not slow).

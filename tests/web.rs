@@ -1254,11 +1254,11 @@ fn reader_texts(root: &Element) -> Vec<(String, String)> {
 
 /// Names that are code, not English, and stay as they are in every language, taken from protosim where it
 /// declares them: protocol, variant, invariant, option value, message, node and row names, the two JSON fields of
-/// the import box's example, the languages' own names; and a few names of keys and formats.
+/// the import box's example, the languages' own names; and a few names of keys, formats and system calls.
 fn code_names() -> std::collections::BTreeSet<String> {
     let mut names: std::collections::BTreeSet<String> = [
         "Space", "Home", "Esc", "PageDown", "PageUp", "JSON", "SVG", "CLI", "iframe", "protosim", "liveness", "Raft",
-        "Paxos", "2PC", "p50", "p95", "p99",
+        "Paxos", "2PC", "fsync", "p50", "p95", "p99",
     ]
     .iter()
     .map(|s| s.to_lowercase())
@@ -1714,4 +1714,15 @@ async fn pausing_resuming_and_slowing_a_node_from_the_inspector_is_drawn() {
     let stepped = node_el(&root, &n);
     assert!(stepped.text_content().unwrap().contains("clock +1.00 s"), "{}", stepped.text_content().unwrap());
     assert_eq!(scrubber_marks(&root), marks + 4);
+    // Full speed again, then a slow disk: the box names its fsync time and the log says what it costs.
+    click(&find(&root, "fast").expect("a normal-speed button"));
+    settle().await;
+    click(&find(&root, "disk-slow").expect("a slow-disk button"));
+    settle().await;
+    let disk = node_el(&root, &n);
+    assert!(disk.text_content().unwrap().contains("fsync 20 ms"), "{}", disk.text_content().unwrap());
+    assert!(find(&root, "disk-fast").is_some(), "the inspector offers a fast disk back");
+    assert_eq!(scrubber_marks(&root), marks + 6, "normal speed and the slow disk are marked");
+    let log = find(&root, "events").unwrap().text_content().unwrap();
+    assert!(log.contains("fsync"), "{log}");
 }

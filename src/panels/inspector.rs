@@ -24,6 +24,10 @@ pub const SLOW_HANDLE_US: u64 = 50_000;
 /// election timeout, so what the node measures on its clock visibly ends early.
 pub const CLOCK_STEP_US: i64 = 1_000_000;
 
+/// How long an fsync takes on a disk the inspector makes slow, µs: 20 ms, about a round trip of the default network,
+/// so every acknowledgement of the node visibly waits for its disk.
+pub const SLOW_FSYNC_US: u64 = 20_000;
+
 /// One node's full state at the cursor, and what can be done to it there.
 #[component]
 pub fn Inspector(props: &InspectorProps) -> Html {
@@ -35,6 +39,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let up = m.up_at(usize::from(id), props.cursor_us);
     let paused = up && m.paused_since(usize::from(id), props.cursor_us).is_some();
     let slow = m.handle_us_at(usize::from(id), props.cursor_us) > 0;
+    let slow_disk = m.fsync_us_at(usize::from(id), props.cursor_us) > 0;
     let st = m.state_at(usize::from(id), props.cursor_us);
     let act = |action: Action| act_on_click(&props.on_act, props.cursor_us, props.playing, action);
     let others: Vec<protosim::scenario::NodeId> = m.nodes.iter().map(|n| n.id).filter(|&n| n != id).collect();
@@ -72,6 +77,11 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     <button onclick={act(Action::Resume { node: id })} data-testid="resume">{ lang.text("ui.inspector.resume") }</button>
                 } else if up {
                     <button onclick={act(Action::Pause { node: id })} data-testid="pause">{ lang.text("ui.inspector.pause") }</button>
+                }
+                if slow_disk {
+                    <button onclick={act(Action::DiskLatency { node: id, fsync_us: 0 })} data-testid="disk-fast">{ lang.text("ui.inspector.disk-fast") }</button>
+                } else {
+                    <button onclick={act(Action::DiskLatency { node: id, fsync_us: SLOW_FSYNC_US })} data-testid="disk-slow">{ lang.text("ui.inspector.disk-slow") }</button>
                 }
                 <button onclick={act(Action::ClockJump { node: id, by_us: CLOCK_STEP_US })} data-testid="clock-jump">
                     { lang.text("ui.inspector.clock-jump") }

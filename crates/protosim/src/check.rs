@@ -222,6 +222,10 @@ impl Scenario {
                 self.node_ok(&format!("{at}.node"), *node)?;
                 at_most(&format!("{at}.ppm"), ppm.unsigned_abs(), 0, crate::clock::DRIFT_PPM_MAX as u64)?;
             }
+            Action::DiskLatency { node, fsync_us } => {
+                self.node_ok(&format!("{at}.node"), *node)?;
+                at_most(&format!("{at}.fsync_us"), *fsync_us, 0, bounds::LATENCY_US_MAX)?;
+            }
             Action::Slow { node, handle_us } => {
                 self.node_ok(&format!("{at}.node"), *node)?;
                 at_most(&format!("{at}.handle_us"), *handle_us, 0, bounds::LATENCY_US_MAX)?;

@@ -68,6 +68,9 @@ fn carry_by_role(s: &Scenario, t: &mut Scenario) {
                 Action::Pause { node } => Action::Pause { node: map(*node)? },
                 Action::Resume { node } => Action::Resume { node: map(*node)? },
                 Action::Slow { node, handle_us } => Action::Slow { node: map(*node)?, handle_us: *handle_us },
+                Action::DiskLatency { node, fsync_us } => {
+                    Action::DiskLatency { node: map(*node)?, fsync_us: *fsync_us }
+                }
                 Action::ClockJump { node, by_us } => Action::ClockJump { node: map(*node)?, by_us: *by_us },
                 Action::ClockDrift { node, ppm } => Action::ClockDrift { node: map(*node)?, ppm: *ppm },
                 Action::Partition { groups } => Action::Partition {

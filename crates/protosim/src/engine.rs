@@ -88,6 +88,12 @@ pub trait Protocol: Sized + Clone + 'static {
     }
     /// Checks every invariant after an event; `touched` is the node the event changed, if any.
     fn check(&self, w: &mut CheckView<'_, Self>, touched: Option<NodeId>, out: &mut Vec<Violation>);
+    /// Whether the node sends its messages and answers before its writes are durable (the `ack-before-fsync`
+    /// mistakes). Correct protocols do not: while a node's writes wait for an fsync, everything it sends waits
+    /// with them (the write-ahead rule), so nothing it acknowledged can be lost in a crash.
+    fn acks_before_fsync(&self) -> bool {
+        false
+    }
 }
 
 /// One node as the engine keeps it.
@@ -110,6 +116,24 @@ pub struct Node<P: Protocol> {
     handling: Option<MsgId>,
     /// Its local clock ([`crate::clock`]): what [`Ctx::now_us`] reads and what its timers run on.
     pub clock: crate::clock::Clock,
+    /// How long an fsync takes on its disk, µs ([`Action::DiskLatency`]; 0: every write is durable at once).
+    pub fsync_us: u64,
+    /// What survives a crash while writes wait for an fsync: the disk as of the last completed fsync (`None`: the
+    /// disk itself is durable).
+    durable: Option<P::Disk>,
+    /// Writes not yet covered by an fsync in progress.
+    dirty: bool,
+    /// An fsync is in progress.
+    syncing: bool,
+    /// What waits for the fsync to be sent.
+    after_sync: Vec<Deferred<P>>,
+}
+
+/// A message or an answer that waits for its node's writes to be durable.
+#[derive(Clone, Debug)]
+enum Deferred<P: Protocol> {
+    Send(NodeId, P::Msg),
+    Answer(RequestId, Outcome),
 }
 
 /// What the invariant checker may look at.
@@ -124,6 +148,9 @@ pub struct CheckView<'a, P: Protocol> {
     /// stepped since), or `None` while one is not: an invariant that bounds time (a deadlock broken within 250 ms)
     /// judges only what stood since then, as liveness does.
     pub calm_since_us: Option<u64>,
+    /// The touched node's disk just went back to its last durable image (it crashed with writes not yet synced):
+    /// a checker that counts what each disk holds incrementally counts that node again.
+    pub disk_rolled_back: bool,
 }
 
 /// The nodes as the invariant checker reads them: each node's volatile state (`None`: down) and disk.
@@ -134,6 +161,12 @@ pub trait CheckNodes<P: Protocol> {
     fn count(&self) -> usize;
     fn get(&self, i: usize) -> (Option<&P::State>, &P::Disk);
     fn get_mut(&mut self, i: usize) -> (Option<&mut P::State>, &mut P::Disk);
+    /// Whether everything on node `i`'s disk is durable (no write waits for an fsync). A checker that judges what
+    /// the system has committed to (a value accepted by a majority) counts a write once it is durable: until then
+    /// nobody has been told of it, and a crash may still take it back.
+    fn is_durable(&self, _i: usize) -> bool {
+        true
+    }
 }
 
 impl<P: Protocol> CheckNodes<P> for Vec<Node<P>> {
@@ -146,6 +179,9 @@ impl<P: Protocol> CheckNodes<P> for Vec<Node<P>> {
     fn get_mut(&mut self, i: usize) -> (Option<&mut P::State>, &mut P::Disk) {
         let n = &mut self[i];
         (n.state.as_mut(), &mut n.disk)
+    }
+    fn is_durable(&self, i: usize) -> bool {
+        self[i].durable.is_none()
     }
 }
 
@@ -183,6 +219,8 @@ pub struct Ctx<'a, P: Protocol> {
     pub(crate) fx: &'a mut dyn EffectSink<P>,
     pub(crate) next_timer: &'a mut u64,
     pub(crate) narrate: bool,
+    /// Set when the handler writes to its disk.
+    pub(crate) wrote: &'a mut bool,
 }
 
 /// Where a [`Ctx`] puts the effects a handler asks for.
@@ -226,8 +264,11 @@ impl<P: Protocol> Ctx<'_, P> {
     pub fn disk(&self) -> &P::Disk {
         self.disk
     }
-    /// Writes to stable storage: the change survives a crash. (Synchronous, like an fsync before the next step.)
+    /// Writes to stable storage. The change survives a crash once it is durable: at once on a disk without fsync
+    /// latency; else when the fsync that follows this handler completes ([`Action::DiskLatency`]), and until then
+    /// what the node sends waits for it (see [`Protocol::acks_before_fsync`]).
     pub fn persist<R>(&mut self, f: impl FnOnce(&mut P::Disk) -> R) -> R {
+        *self.wrote = true;
         f(self.disk)
     }
     /// Whether narration is being recorded (so handlers can skip formatting text nobody reads).
@@ -279,6 +320,11 @@ enum What<P: Protocol> {
     Intervene(u32),
     /// A checkout that waited for a paused shopper: (shopper, customer, basket).
     Submit(Box<(NodeId, u16, Vec<Line>)>),
+    /// A node's fsync completes.
+    Fsync {
+        node: NodeId,
+        incarnation: u32,
+    },
 }
 
 impl<P: Protocol> Clone for What<P> {
@@ -292,6 +338,7 @@ impl<P: Protocol> Clone for What<P> {
             What::Arrival => What::Arrival,
             What::Intervene(i) => What::Intervene(*i),
             What::Submit(x) => What::Submit(x.clone()),
+            What::Fsync { node, incarnation } => What::Fsync { node: *node, incarnation: *incarnation },
         }
     }
 }
@@ -426,6 +473,8 @@ pub struct Core<P: Protocol> {
     summaries: Vec<(Note, NodeDetail)>,
     /// The last moment a node was paused or slow (see [`CheckView::calm_since_us`]).
     calm_since_us: u64,
+    /// A crash just rolled a disk back to its durable image (see [`CheckView::disk_rolled_back`]).
+    rolled_back: bool,
     /// (invariant, node) pairs already reported, so a broken rule is reported once, where it first broke.
     reported: VecSet<(&'static str, Option<NodeId>)>,
     pub violations: Vec<Violation>,
@@ -486,6 +535,11 @@ impl<P: Protocol> Engine<P> {
                 busy_until_us: 0,
                 handling: None,
                 clock: crate::clock::Clock::default(),
+                fsync_us: 0,
+                durable: None,
+                dirty: false,
+                syncing: false,
+                after_sync: Vec::new(),
             })
             .collect();
         let mut net =
@@ -512,6 +566,7 @@ impl<P: Protocol> Engine<P> {
             delayed: VecMap::new(),
             held: Vec::new(),
             calm_since_us: 0,
+            rolled_back: false,
             pending: VecMap::new(),
             answers: Vec::new(),
             metrics: Metrics::default(),
@@ -620,6 +675,7 @@ impl<P: Protocol> Engine<P> {
             }
             What::Timer { node, .. } => (*node, None),
             What::Submit(x) => (x.0, None),
+            What::Fsync { node, .. } => (*node, None),
             _ => return Some(what),
         };
         let n = &mut self.core.nodes[usize::from(node)];
@@ -746,15 +802,19 @@ impl<P: Protocol> Engine<P> {
                 let (shopper, customer, lines) = *x;
                 self.submit(shopper, customer, lines)
             }
+            What::Fsync { node, incarnation } => self.fsync_done(node, incarnation),
         }
     }
 
-    /// Runs `f` with the node's volatile state (if it is up) and a context, then applies what it asked for.
+    /// Runs `f` with the node's volatile state (if it is up) and a context, then applies what it asked for. On a
+    /// disk with fsync latency, the durable image is kept from before the first write that is not yet durable.
     fn with_ctx<R>(&mut self, node: NodeId, f: impl FnOnce(&P, Option<&mut P::State>, &mut Ctx<'_, P>) -> R) -> R {
         let mut fx = std::mem::take(&mut self.fx);
+        let mut wrote = false;
         let out = {
             let core = &mut self.core;
             let n = &mut core.nodes[usize::from(node)];
+            let before = (n.fsync_us > 0 && n.durable.is_none()).then(|| n.disk.clone());
             let mut ctx = Ctx {
                 now_us: n.clock.local_us(core.now_us).max(0) as u64,
                 me: node,
@@ -763,12 +823,56 @@ impl<P: Protocol> Engine<P> {
                 fx: &mut fx,
                 next_timer: &mut core.next_timer,
                 narrate: self.opts.narrate && self.recording,
+                wrote: &mut wrote,
             };
-            f(&self.proto, n.state.as_mut(), &mut ctx)
+            let out = f(&self.proto, n.state.as_mut(), &mut ctx);
+            if wrote && n.fsync_us > 0 {
+                n.dirty = true;
+                if before.is_some() {
+                    n.durable = before;
+                }
+            }
+            out
         };
         self.apply(node, &mut fx);
         self.fx = fx;
+        let n = &self.core.nodes[usize::from(node)];
+        if n.dirty && !n.syncing {
+            self.start_fsync(node);
+        }
         out
+    }
+
+    /// Starts an fsync of everything the node wrote so far.
+    fn start_fsync(&mut self, node: NodeId) {
+        let n = &mut self.core.nodes[usize::from(node)];
+        n.syncing = true;
+        n.dirty = false;
+        let (at, incarnation) = (self.core.now_us + n.fsync_us.max(1), n.incarnation);
+        self.push(at, What::Fsync { node, incarnation });
+    }
+
+    /// An fsync completed: everything written so far is durable (writes made while it ran join it, as in a group
+    /// commit), and everything that waited is sent.
+    fn fsync_done(&mut self, node: NodeId, incarnation: u32) -> Option<NodeId> {
+        let n = &mut self.core.nodes[usize::from(node)];
+        if !n.up || n.incarnation != incarnation {
+            return None;
+        }
+        if !std::mem::replace(&mut n.syncing, false) {
+            return None;
+        }
+        let waiting = std::mem::take(&mut n.after_sync);
+        n.durable = None;
+        n.dirty = false;
+        self.record(Ev::Synced { node, released: waiting.len() as u32 });
+        for d in waiting {
+            match d {
+                Deferred::Send(to, msg) => self.send(node, to, msg),
+                Deferred::Answer(request_id, outcome) => self.answered(node, request_id, outcome),
+            }
+        }
+        Some(node)
     }
 
     /// Runs one handler of a node that is up.
@@ -787,8 +891,13 @@ impl<P: Protocol> Engine<P> {
     }
 
     fn apply(&mut self, node: NodeId, fx: &mut Vec<Effect<P>>) {
+        // While the node's writes wait for an fsync, what it sends and answers waits with them.
+        let n = &self.core.nodes[usize::from(node)];
+        let wait = (n.dirty || n.syncing) && !self.proto.acks_before_fsync();
         for e in fx.drain(..) {
             match e {
+                Effect::Send(to, msg) if wait => self.defer(node, Deferred::Send(to, msg)),
+                Effect::Answer(request_id, outcome) if wait => self.defer(node, Deferred::Answer(request_id, outcome)),
                 Effect::Send(to, msg) => self.send(node, to, msg),
                 Effect::SetTimer(id, after_us, timer) => {
                     let n = &mut self.core.nodes[usize::from(node)];
@@ -811,6 +920,11 @@ impl<P: Protocol> Engine<P> {
                 }
             }
         }
+    }
+
+    /// Holds a message or an answer until the writes made before it are durable.
+    fn defer(&mut self, node: NodeId, d: Deferred<P>) {
+        self.core.nodes[usize::from(node)].after_sync.push(d);
     }
 
     fn send(&mut self, from: NodeId, to: NodeId, msg: P::Msg) {
@@ -941,8 +1055,18 @@ impl<P: Protocol> Engine<P> {
                 n.paused = false;
                 n.busy_until_us = 0;
                 n.handling = None;
+                // Writes not yet durable are lost with the node's memory, and what waited for them is never sent.
+                let lost = n.durable.take().map(|d| std::mem::replace(&mut n.disk, d)).is_some();
+                n.dirty = false;
+                n.syncing = false;
+                n.after_sync.clear();
                 self.core.metrics.crashes += 1;
                 self.record(Ev::Crash { node });
+                if lost {
+                    self.core.rolled_back = true;
+                    let name = self.proto.node_name(node);
+                    self.engine_note(|| note!("engine.crash.unsynced", node = name));
+                }
                 // What waited for it meets a node that is down: messages are lost, timers gone, checkouts refused.
                 self.release_held(node);
                 Some(node)
@@ -993,6 +1117,12 @@ impl<P: Protocol> Engine<P> {
                 self.start_node(node);
                 Some(node)
             }
+            Action::DiskLatency { node, fsync_us } => {
+                self.core.nodes[usize::from(node)].fsync_us = fsync_us;
+                self.core.calm_since_us = self.core.now_us;
+                self.record(Ev::Disk { node, fsync_us });
+                None
+            }
             Action::ClockJump { node, by_us } => {
                 let now = self.core.now_us;
                 self.core.nodes[usize::from(node)].clock.jump(now, by_us);
@@ -1023,7 +1153,8 @@ impl<P: Protocol> Engine<P> {
             | Action::Resume { .. }
             | Action::Slow { .. }
             | Action::ClockJump { .. }
-            | Action::ClockDrift { .. } => self.node_fault(action),
+            | Action::ClockDrift { .. }
+            | Action::DiskLatency { .. } => self.node_fault(action),
             Action::Partition { groups } => {
                 self.core.net.partition(&groups);
                 self.record(Ev::Partition { groups });
@@ -1130,7 +1261,10 @@ impl<P: Protocol> Engine<P> {
         let mut found = std::mem::take(&mut self.found);
         {
             let core = &mut self.core;
-            let impaired = core.nodes.iter().any(|n| n.up && (n.paused || n.handle_us > 0 || n.clock.drift_ppm != 0));
+            let impaired = core
+                .nodes
+                .iter()
+                .any(|n| n.up && (n.paused || n.handle_us > 0 || n.fsync_us > 0 || n.clock.drift_ppm != 0));
             if impaired {
                 core.calm_since_us = core.now_us;
             }
@@ -1140,6 +1274,7 @@ impl<P: Protocol> Engine<P> {
                 answers: &core.answers,
                 checker: &mut core.checker,
                 calm_since_us: (!impaired).then_some(core.calm_since_us),
+                disk_rolled_back: std::mem::take(&mut core.rolled_back),
             };
             self.proto.check(&mut view, touched, &mut found);
         }

@@ -2,7 +2,9 @@
 //!
 //! Faults come in episodes — a crash and its restart, a partition and its heal, a one-way cut, a lossy or
 //! duplicating spell, a process pause and its resume, a slow spell (2, 10 or 50 ms per message), a clock step
-//! (±20 ms, ±0.2 s or ±2 s, kept) or a drifting spell (±0.1 %, ±1 % or ±5 %) — spread over the first two thirds of the run, so the last part is a calm phase in which a
+//! (±20 ms, ±0.2 s or ±2 s, kept), a drifting spell (±0.1 %, ±1 % or ±5 %), a slow disk (an fsync of 1, 10 or
+//! 50 ms, on one node or on every server) or a stall of the storage ending in a power cut (every server's fsync slows,
+//! then every server crashes at once) — spread over the first two thirds of the run, so the last part is a calm phase in which a
 //! correct protocol should recover (TigerBeetle's safety-then-liveness split); in a third of the schedules some of
 //! the servers the protocol can spare (one to all of them) stay down through it. Liveness is judged by
 //! [`crate::liveness`]. Half the schedules also get a *partition storm*: the network is re-split at random every
@@ -63,7 +65,7 @@ pub fn with_random_faults(base: &Scenario) -> Scenario {
         let end = (start + r.range_u64(30_000, 1_500_000)).min(faulty_us);
         // Servers are where the interesting failures are: pick one most of the time.
         let node = if r.chance(0.85) { r.index(usize::from(s.servers())) } else { r.index(usize::from(n)) } as NodeId;
-        episode(&mut r, (n, node), (start, end), &calm, &mut out);
+        episode(&mut r, (n, s.servers(), node), (start, end), &calm, &mut out);
     }
     if r.chance(0.5) {
         let mut t = r.range_u64(0, 500_000);
@@ -96,15 +98,15 @@ pub fn with_random_faults(base: &Scenario) -> Scenario {
     s
 }
 
-/// One fault episode on `node` (of `n` nodes) from `start` to `end` (µs): its interventions, drawn from `r`.
+/// One fault episode on `node` (of `n` nodes, the first `servers` of them servers) from `start` to `end` (µs): its interventions, drawn from `r`.
 fn episode(
     r: &mut SimRng,
-    (n, node): (NodeId, NodeId),
+    (n, servers, node): (NodeId, NodeId, NodeId),
     (start, end): (u64, u64),
     calm: &LinkSettings,
     out: &mut Vec<Intervention>,
 ) {
-    match r.index(9) {
+    match r.index(11) {
         0 | 1 => {
             out.push(Intervention { at_us: start, action: Action::Crash { node } });
             out.push(Intervention { at_us: end, action: Action::Restart { node } });
@@ -131,6 +133,27 @@ fn episode(
             // A process pause: the node wakes up still believing what it believed (a lease, leadership).
             out.push(Intervention { at_us: start, action: Action::Pause { node } });
             out.push(Intervention { at_us: end, action: Action::Resume { node } });
+        }
+        10 => {
+            // The storage stalls, then the power goes: every server's fsync slows, halfway through every server
+            // crashes at once (what their disks had not made durable is lost together), and all come back at the end.
+            let fsync_us = [10_000, 50_000][r.index(2)];
+            let cut = start + (end - start) / 2;
+            for node in 0..servers {
+                out.push(Intervention { at_us: start, action: Action::DiskLatency { node, fsync_us } });
+                out.push(Intervention { at_us: cut, action: Action::Crash { node } });
+                out.push(Intervention { at_us: end, action: Action::Restart { node } });
+                out.push(Intervention { at_us: end, action: Action::DiskLatency { node, fsync_us: 0 } });
+            }
+        }
+        9 => {
+            // Slow storage: one node's disk, or half the time every server's (a shared array's hiccup).
+            let fsync_us = [1_000, 10_000, 50_000][r.index(3)];
+            let nodes = if r.chance(0.5) { node..node + 1 } else { 0..servers };
+            for node in nodes {
+                out.push(Intervention { at_us: start, action: Action::DiskLatency { node, fsync_us } });
+                out.push(Intervention { at_us: end, action: Action::DiskLatency { node, fsync_us: 0 } });
+            }
         }
         7 => {
             // An NTP step, forward or back: it stays (a clock does not step back by itself).

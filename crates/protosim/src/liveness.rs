@@ -9,13 +9,13 @@
 //! heal but in every stretch of the run in which the protocol's needs are met:
 //!
 //! A stretch is **good** when every shopper is up, the quorum groups are met (a paused node counts as down until
-//! it resumes), no node is slow or has a drifting clock, no directed link between two up nodes is cut (partition
-//! or one-way cut), no link loses messages at random (with loss, any number of retries can be lost in a row, so no
-//! bound is certain) and none is worse than the scenario's own network (duplication, worst latency). Every
-//! intervention other than a checkout starts a new stretch, so a checkout is judged from the later of its
+//! it resumes), no node is slow, has a slow disk or a drifting clock, no directed link between two up nodes is cut
+//! (partition or one-way cut), no link loses messages at random (with loss, any number of retries can be lost in a
+//! row, so no bound is certain) and none is worse than the scenario's own network (duplication, worst latency).
+//! Every intervention other than a checkout starts a new stretch, so a checkout is judged from the later of its
 //! submission and the start of the stretch. A checkout is **late** when it is still unanswered `B` ms after that
-//! moment while the stretch lasts at least that long (the end of the run counts as the end of a stretch). Checkouts
-//! never inside a long enough good stretch are not judged.
+//! moment while the stretch lasts at least that long (the end of the run counts as the end of a stretch).
+//! Checkouts never inside a long enough good stretch are not judged.
 //!
 //! [`ProtocolInfo::liveness_bound_ms`]: crate::protocols::ProtocolInfo::liveness_bound_ms
 
@@ -352,20 +352,23 @@ fn good_stretches(scenario: &Scenario, groups: &[QuorumGroup]) -> Vec<(u64, u64)
     let mut paused = vec![false; n];
     let mut slow = vec![false; n];
     let mut drifting = vec![false; n];
+    let mut slow_disk = vec![false; n];
     let mut net = NetState::new(scenario, n);
-    let good = |up: &[bool], paused: &[bool], slow: &[bool], drifting: &[bool], net: &NetState| {
-        let up: Vec<bool> = up.iter().zip(paused).map(|(&u, &p)| u && !p).collect();
-        let up = up.as_slice();
-        let shoppers_up = (servers..n).all(|i| up[i]) && !slow.contains(&true) && !drifting.contains(&true);
-        let quorum = groups.iter().all(|g| {
-            (g.first..g.first + g.count).filter(|&i| up.get(usize::from(i)).copied().unwrap_or(false)).count()
-                >= usize::from(g.need)
-        });
-        shoppers_up && quorum && net.whole(up)
-    };
+    let good =
+        |up: &[bool], paused: &[bool], (slow, drifting, slow_disk): (&[bool], &[bool], &[bool]), net: &NetState| {
+            let up: Vec<bool> = up.iter().zip(paused).map(|(&u, &p)| u && !p).collect();
+            let up = up.as_slice();
+            let impaired = [slow, drifting, slow_disk].iter().any(|v| v.contains(&true));
+            let shoppers_up = (servers..n).all(|i| up[i]) && !impaired;
+            let quorum = groups.iter().all(|g| {
+                (g.first..g.first + g.count).filter(|&i| up.get(usize::from(i)).copied().unwrap_or(false)).count()
+                    >= usize::from(g.need)
+            });
+            shoppers_up && quorum && net.whole(up)
+        };
     let mut out: Vec<(u64, u64)> = Vec::new();
     let mut start = 0u64;
-    let mut was_good = good(&up, &paused, &slow, &drifting, &net);
+    let mut was_good = good(&up, &paused, (&slow, &drifting, &slow_disk), &net);
     let mut ivs: Vec<&crate::scenario::Intervention> =
         scenario.interventions.iter().filter(|i| !matches!(i.action, Action::Checkout { .. })).collect();
     crate::sort::sort_by_key(&mut ivs, |i| i.at_us);
@@ -387,6 +390,8 @@ fn good_stretches(scenario: &Scenario, groups: &[QuorumGroup]) -> Vec<(u64, u64)
                 Action::Slow { node, handle_us } => set(&mut slow, *node, *handle_us > 0),
                 // A drifting clock stretches or shrinks every timer and lease: judged like a slow node.
                 Action::ClockDrift { node, ppm } => set(&mut drifting, *node, *ppm != 0),
+                // A slow disk delays every acknowledgement of the node: judged like a slow node.
+                Action::DiskLatency { node, fsync_us } => set(&mut slow_disk, *node, *fsync_us > 0),
                 other => net.apply(scenario, other),
             }
             k += 1;
@@ -396,7 +401,7 @@ fn good_stretches(scenario: &Scenario, groups: &[QuorumGroup]) -> Vec<(u64, u64)
             out.push((start, t));
         }
         start = t;
-        was_good = good(&up, &paused, &slow, &drifting, &net);
+        was_good = good(&up, &paused, (&slow, &drifting, &slow_disk), &net);
     }
     if was_good {
         out.push((start, u64::MAX));

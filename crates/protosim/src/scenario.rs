@@ -211,6 +211,10 @@ pub enum Action {
     ClockJump { node: NodeId, by_us: i64 },
     /// From now on the node's clock runs `ppm` parts per million fast (negative: slow), its timers with it.
     ClockDrift { node: NodeId, ppm: i64 },
+    /// From now on an fsync on the node's disk takes `fsync_us` (0: writes are durable at once). A write is durable
+    /// once the fsync after it completes; a crash loses what was not; correct protocols send nothing that depends
+    /// on a write before it is durable, so a slow fsync delays every acknowledgement.
+    DiskLatency { node: NodeId, fsync_us: u64 },
     /// Nodes in different groups cannot reach each other; nodes in no group form one more group together.
     Partition { groups: Vec<Vec<NodeId>> },
     /// One-way cut: messages from `from` to `to` are lost, the other direction still works.

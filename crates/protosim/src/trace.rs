@@ -112,6 +112,17 @@ pub enum Ev {
         node: NodeId,
         handle_us: u64,
     },
+    /// An fsync on the node's disk now takes `fsync_us` ([`crate::scenario::Action::DiskLatency`]).
+    Disk {
+        node: NodeId,
+        fsync_us: u64,
+    },
+    /// The node's fsync completed: its writes until then are durable, and `released` messages and answers that
+    /// waited for them leave now.
+    Synced {
+        node: NodeId,
+        released: u32,
+    },
     /// The node's clock changed (a jump or a new drift): from now it reads true time + `offset_us` and runs
     /// `drift_ppm` fast ([`crate::clock::Clock::from_offset`]).
     Clock {

@@ -254,6 +254,7 @@ fn the_checker_reports_a_deadlock_that_outlives_its_bound() {
             answers: &e.core.answers,
             checker: &mut checker,
             calm_since_us: Some(0),
+            disk_rolled_back: false,
         };
         let mut out = Vec::new();
         e.proto.check(&mut view, Some(LOCKS), &mut out);

@@ -134,8 +134,13 @@ fn stable_leader_decides_a_slot_in_two_message_delays_after_the_first() {
 
 #[test]
 fn stored_counterexamples_replay_the_same_violation() {
-    for variant in ["accept-below-promise", "ignore-accepted-value", "forget-promises-on-restart", "majority-vote-only"]
-    {
+    for variant in [
+        "accept-below-promise",
+        "ignore-accepted-value",
+        "forget-promises-on-restart",
+        "majority-vote-only",
+        "ack-before-fsync",
+    ] {
         let s = assert_replays("paxos", variant);
         let mut correct = s.clone();
         correct.variant = "correct".into();

@@ -177,7 +177,7 @@ fn cooperative_termination_cannot_help_when_all_are_uncertain() {
 
 #[test]
 fn stored_counterexamples_replay_the_same_violation() {
-    for variant in ["heuristic-commit", "decide-before-log", "commit-on-own-check"] {
+    for variant in ["heuristic-commit", "decide-before-log", "commit-on-own-check", "ack-before-fsync"] {
         let s = assert_replays("2pc", variant);
         let mut correct = s.clone();
         correct.variant = "correct".into();

@@ -183,6 +183,7 @@ fn lift<Q: Member, R>(ctx: &mut Ctx<'_, AnyProtocol>, f: impl FnOnce(&mut Ctx<'_
         fx: &mut sink,
         next_timer: &mut *ctx.next_timer,
         narrate: ctx.narrate,
+        wrote: &mut *ctx.wrote,
     };
     f(&mut inner)
 }
@@ -205,6 +206,9 @@ impl<Q: Member> CheckNodes<Q> for Project<'_, Q> {
         let (state, disk) = self.nodes.get_mut(i);
         (state.map(Q::state_mut), Q::disk_mut(disk))
     }
+    fn is_durable(&self, i: usize) -> bool {
+        self.nodes.is_durable(i)
+    }
 }
 
 fn check<Q: Member>(q: &Q, w: &mut CheckView<'_, AnyProtocol>, touched: Option<NodeId>, out: &mut Vec<Violation>) {
@@ -215,6 +219,7 @@ fn check<Q: Member>(q: &Q, w: &mut CheckView<'_, AnyProtocol>, touched: Option<N
         answers: w.answers,
         checker: Q::checker(w.checker),
         calm_since_us: w.calm_since_us,
+        disk_rolled_back: w.disk_rolled_back,
     };
     q.check(&mut view, touched, out);
 }
@@ -285,5 +290,8 @@ impl Protocol for AnyProtocol {
     }
     fn check(&self, w: &mut CheckView<'_, Self>, touched: Option<NodeId>, out: &mut Vec<Violation>) {
         each!(self, q => check(q, w, touched, out))
+    }
+    fn acks_before_fsync(&self) -> bool {
+        each!(self, q => q.acks_before_fsync())
     }
 }

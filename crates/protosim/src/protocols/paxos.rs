@@ -94,6 +94,10 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
             name: "majority-vote-only",
             explain: "no prepare phase: decided once more than half accept it (seed article §4.1)",
         },
+        VariantInfo {
+            name: "ack-before-fsync",
+            explain: "acceptors answer promises and accepts before their disk made them durable: a crash with a slow fsync forgets them",
+        },
     ],
     invariants: &INVARIANTS,
     // A shopper whose retry interval has grown to its cap (2.4 s + jitter) during the faults may try the order
@@ -142,6 +146,7 @@ enum Variant {
     IgnoreAcceptedValue,
     ForgetPromises,
     MajorityVoteOnly,
+    AckBeforeFsync,
 }
 
 /// `(round, proposer)`; `(0, 0)` is "none".
@@ -873,6 +878,7 @@ impl Protocol for Paxos {
             "ignore-accepted-value" => Variant::IgnoreAcceptedValue,
             "forget-promises-on-restart" => Variant::ForgetPromises,
             "majority-vote-only" => Variant::MajorityVoteOnly,
+            "ack-before-fsync" => Variant::AckBeforeFsync,
             _ => Variant::Correct,
         };
         let worst = scenario.worst_latency_us();
@@ -1115,11 +1121,21 @@ impl Protocol for Paxos {
         }
     }
 
+    fn acks_before_fsync(&self) -> bool {
+        self.variant == Variant::AckBeforeFsync
+    }
+
     fn check(&self, w: &mut CheckView<'_, Self>, touched: Option<NodeId>, out: &mut Vec<Violation>) {
         let Some(node) = touched else { return };
+        let durable = w.nodes.is_durable(usize::from(node));
         let c = &mut *w.checker;
         let (state, disk) = w.nodes.get_mut(usize::from(node));
         if self.is_acceptor(node) {
+            // An acceptance counts once it is durable: its Accepted reply waits for that, and a crash before it
+            // takes the acceptance back (the slots stay dirty until then).
+            if !durable {
+                return;
+            }
             let acc: Option<&mut Acceptor> = match (state, disk) {
                 (Some(State::Acceptor { memory: Some(m) }), _) => Some(m),
                 (_, Disk::Acceptor(d)) if self.durable_acceptors() => Some(d),

@@ -90,6 +90,10 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
             name: "commit-on-own-check",
             explain: "a participant commits as soon as its own check passes, without the global decision (§4.3)",
         },
+        VariantInfo {
+            name: "ack-before-fsync",
+            explain: "votes and decisions are sent before the disk made them durable: a crash with a slow fsync forgets a yes or a commit",
+        },
     ],
     invariants: &INVARIANTS,
     liveness_bound_ms: Some(6_000),
@@ -129,6 +133,7 @@ enum Variant {
     HeuristicCommit,
     DecideBeforeLog,
     CommitOnOwnCheck,
+    AckBeforeFsync,
 }
 
 pub type TxnId = RequestId;
@@ -752,6 +757,7 @@ impl Protocol for TwoPc {
         let variant = match scenario.variant.as_str() {
             "heuristic-commit" => Variant::HeuristicCommit,
             "decide-before-log" => Variant::DecideBeforeLog,
+            "ack-before-fsync" => Variant::AckBeforeFsync,
             "commit-on-own-check" => Variant::CommitOnOwnCheck,
             _ => Variant::Correct,
         };
@@ -1011,8 +1017,15 @@ impl Protocol for TwoPc {
         }
     }
 
+    fn acks_before_fsync(&self) -> bool {
+        self.variant == Variant::AckBeforeFsync
+    }
+
     fn check(&self, w: &mut CheckView<'_, Self>, touched: Option<NodeId>, out: &mut Vec<Violation>) {
         let Some(node) = touched else { return };
+        if w.disk_rolled_back && !self.is_participant(node) {
+            self.reseen(w);
+        }
         let c = &mut *w.checker;
         let (state, disk) = w.nodes.get_mut(usize::from(node));
         let outcome =
@@ -1037,7 +1050,17 @@ impl Protocol for TwoPc {
                 }
             }
             (_, Disk::Participant(l)) => {
-                let dirty = std::mem::take(&mut l.dirty);
+                let mut dirty = std::mem::take(&mut l.dirty);
+                if w.disk_rolled_back {
+                    // The disk went back to its durable image: count what it holds from scratch.
+                    c.counted.retain(|(n, _), _| *n != node);
+                    c.held_stock.retain(|(n, _), _| *n != node);
+                    c.sold_stock.retain(|(n, _), _| *n != node);
+                    if !l.wallets.is_empty() {
+                        (c.held_cents, c.captured_cents) = (0, 0);
+                    }
+                    dirty = l.txns.keys().copied().collect();
+                }
                 for txn in dirty {
                     let Some(t) = l.txns.get(&txn) else { continue };
                     let prev = c.counted.insert((node, txn), t.state);
@@ -1083,6 +1106,42 @@ impl Protocol for TwoPc {
 }
 
 impl TwoPc {
+    /// The outcomes seen, counted again from every disk as it is now: the coordinator crashed with decisions it had
+    /// not made durable, so they were never sent and are gone (a decision counts once it is in the durable log).
+    fn reseen(&self, w: &mut CheckView<'_, Self>) {
+        let mut seen: VecMap<TxnId, (bool, bool)> = VecMap::new();
+        let mut mark = |txn: TxnId, commit: bool| {
+            let e = seen.entry(txn).or_default();
+            if commit {
+                e.0 = true;
+            } else {
+                e.1 = true;
+            }
+        };
+        for j in 0..w.nodes.count() {
+            match w.nodes.get(j).1 {
+                Disk::Coordinator { log } => {
+                    for (&txn, t) in log {
+                        if let Some(commit) = t.decision {
+                            mark(txn, commit);
+                        }
+                    }
+                }
+                Disk::Participant(l) => {
+                    for (&txn, t) in &l.txns {
+                        match t.state {
+                            PState::Committed => mark(txn, true),
+                            PState::Aborted => mark(txn, false),
+                            PState::Prepared => {}
+                        }
+                    }
+                }
+                Disk::Shopper { .. } => {}
+            }
+        }
+        w.checker.seen = seen;
+    }
+
     /// A participant's ledger: on hand + held + sold = the start, for every item and for the money, and the revenue
     /// equals what committed transactions captured.
     fn check_ledger(&self, c: &Checker, node: NodeId, l: &Ledger, out: &mut Vec<Violation>) {

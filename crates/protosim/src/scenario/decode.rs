@@ -185,7 +185,7 @@ fn limits(v: &Value, at: &str) -> Res<Limits> {
     })
 }
 
-const ACTIONS: [&str; 15] = [
+const ACTIONS: [&str; 16] = [
     "crash",
     "restart",
     "pause",
@@ -193,6 +193,7 @@ const ACTIONS: [&str; 15] = [
     "slow",
     "clock_jump",
     "clock_drift",
+    "disk_latency",
     "partition",
     "cut",
     "heal",
@@ -213,6 +214,7 @@ fn action(v: &Value, at: &str) -> Res<Action> {
         "slow" => &["kind", "node", "handle_us"],
         "clock_jump" => &["kind", "node", "by_us"],
         "clock_drift" => &["kind", "node", "ppm"],
+        "disk_latency" => &["kind", "node", "fsync_us"],
         "partition" => &["kind", "groups"],
         "cut" => &["kind", "from", "to"],
         "heal" => &["kind"],
@@ -236,6 +238,7 @@ fn action(v: &Value, at: &str) -> Res<Action> {
         "slow" => Action::Slow { node: o.need("node", int)?, handle_us: o.need("handle_us", int)? },
         "clock_jump" => Action::ClockJump { node: o.need("node", int)?, by_us: o.need("by_us", signed)? },
         "clock_drift" => Action::ClockDrift { node: o.need("node", int)?, ppm: o.need("ppm", signed)? },
+        "disk_latency" => Action::DiskLatency { node: o.need("node", int)?, fsync_us: o.need("fsync_us", int)? },
         "partition" => Action::Partition { groups: o.need("groups", |v, at| list(v, at, |v, at| list(v, at, int)))? },
         "cut" => Action::Cut { from: o.need("from", int)?, to: o.need("to", int)? },
         "heal" => Action::Heal,

@@ -20,6 +20,7 @@ engine-restart-noop = { $node } is up: nothing to restart
 engine-pause-noop = { $node } is already paused: nothing to pause
 engine-pause-down = { $node } is down: nothing to pause
 engine-resume-noop = { $node } is not paused: nothing to resume
+engine-crash-unsynced = { $node } loses the writes its disk had not made durable yet (no fsync completed since)
 engine-shopper-down = is down: its checkout never starts
 locking-abort-fence = aborts { $txn } ({ $why }), taking { $rows }: fences the rows before granting them again
 locking-abort-no-fence = aborts { $txn } ({ $why }), taking { $rows }: grants them again at once, without fencing
@@ -284,6 +285,8 @@ log-resume = { $node } resumes after { $ms } ms and handles { $backlog ->
     }, still believing what it believed before the pause
 log-slow = { $node } is slow: each message costs it { $ms } ms, and messages queue behind it
 log-slow-off = { $node } is back to normal speed
+log-disk = { $node }'s disk now takes { $ms } ms to fsync: a write is durable only then, and what depends on it waits
+log-synced = { $node }'s fsync completes: its writes are durable, and { $released } waiting messages leave
 log-clock = { $node }'s clock is now { $offset } s off true time and runs { $drift } % fast: every reading of it (leases, deadlines) sees that, and its timers run at its pace
 log-partition = partition: { $groups } | the rest
 log-cut = one-way cut: { $from } can no longer reach { $to }

@@ -101,6 +101,7 @@ impl Protocol for Raft {
             "vote-without-log-check" => Variant::VoteWithoutLogCheck,
             "commit-old-term" => Variant::CommitOldTerm,
             "copy-whole-log" => Variant::CopyWholeLog,
+            "ack-before-fsync" => Variant::AckBeforeFsync,
             _ => Variant::Correct,
         };
         let worst = scenario.worst_latency_us();
@@ -268,5 +269,8 @@ impl Protocol for Raft {
     }
     fn check(&self, w: &mut CheckView<'_, Self>, touched: Option<NodeId>, out: &mut Vec<Violation>) {
         self.check_all(w, touched, out)
+    }
+    fn acks_before_fsync(&self) -> bool {
+        self.variant == Variant::AckBeforeFsync
     }
 }

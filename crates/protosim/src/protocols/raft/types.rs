@@ -70,6 +70,10 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
             name: "copy-whole-log",
             explain: "a server that sees a higher term in a vote request copies the candidate's log wholesale (seed article §4.2)",
         },
+        VariantInfo {
+            name: "ack-before-fsync",
+            explain: "servers acknowledge entries and votes before their disk made them durable: a crash with a slow fsync loses what a majority confirmed",
+        },
     ],
     invariants: &INVARIANTS,
     // A shopper whose retry interval has grown to its cap (8 × 200 ms + jitter, 1.7 s) during the faults can have
@@ -94,6 +98,7 @@ pub(super) enum Variant {
     VoteWithoutLogCheck,
     CommitOldTerm,
     CopyWholeLog,
+    AckBeforeFsync,
 }
 
 #[derive(Clone, Debug)]
