@@ -29,6 +29,11 @@ impl Locking {
             self.check_answers(c, w.answers, out);
             return;
         }
+        // A store's writes count once they are durable: what it answers waits for that, and a crash before it
+        // takes them back (they stay dirty until then; the fsync's completion checks them).
+        if !w.nodes.is_durable(usize::from(node)) {
+            return;
+        }
         let (rows, txns) = match w.nodes.get_mut(usize::from(node)).1 {
             Disk::Store(s) => (std::mem::take(&mut s.dirty_rows), std::mem::take(&mut s.dirty_txns)),
             _ => return,
@@ -40,7 +45,12 @@ impl Locking {
         }
         let mut wallets_changed = false;
         for row in check_rows {
-            let Disk::Store(s) = w.nodes.get(usize::from(self.node_of(row))).1 else { continue };
+            let home = usize::from(self.node_of(row));
+            // A row on another store with writes not yet durable is checked when that store's fsync completes.
+            if !w.nodes.is_durable(home) {
+                continue;
+            }
+            let Disk::Store(s) = w.nodes.get(home).1 else { continue };
             wallets_changed |= self.check_row(c, s, row, out);
         }
         if wallets_changed {
