@@ -346,6 +346,7 @@ impl ModelBuilder {
             | Ev::Slow { node, .. }
             | Ev::Clock { node, .. }
             | Ev::Disk { node, .. }
+            | Ev::Wipe { node }
             | Ev::Synced { node, .. }
             | Ev::Submit { node, .. }
             | Ev::Outcome { node, .. }
@@ -367,6 +368,7 @@ impl ModelBuilder {
             | Ev::Slow { .. }
             | Ev::Clock { .. }
             | Ev::Disk { .. }
+            | Ev::Wipe { .. }
             | Ev::Synced { .. }) => self.pace_line(t, ev),
             ev @ (Ev::Crash { .. }
             | Ev::Restart { .. }
@@ -532,6 +534,10 @@ impl ModelBuilder {
                 Some(("fault", note!("log.disk", node = self.name(node), ms)))
             }
             Ev::Synced { node, released } => Some(("note", note!("log.synced", node = self.name(node), released))),
+            Ev::Wipe { node } => {
+                self.faults.push((t, note!("ui.fault.wipe", node = self.name(node))));
+                Some(("fault", note!("log.wipe", node = self.name(node))))
+            }
             Ev::Clock { node, offset_us, drift_ppm } => {
                 self.clocks[usize::from(node)].push((t, protosim::clock::Clock::from_offset(t, offset_us, drift_ppm)));
                 self.faults.push((t, note!("ui.fault.clock", node = self.name(node))));
@@ -756,6 +762,11 @@ impl Model {
     /// How far the node's clock is off true time at `t_us`, µs (positive: ahead).
     pub fn clock_offset_at(&self, node: usize, t_us: u64) -> i64 {
         last_at(&self.clocks[node], t_us).map_or(0, |c| c.offset_us(t_us))
+    }
+
+    /// How fast the node's clock runs at `t_us`, ppm (0: at true time's pace).
+    pub fn clock_drift_at(&self, node: usize, t_us: u64) -> i64 {
+        last_at(&self.clocks[node], t_us).map_or(0, |c| c.drift_ppm)
     }
 
     /// How long an fsync takes on the node's disk at `t_us`, µs (0: writes are durable at once).

@@ -1726,3 +1726,43 @@ async fn pausing_resuming_and_slowing_a_node_from_the_inspector_is_drawn() {
     let log = find(&root, "events").unwrap().text_content().unwrap();
     assert!(log.contains("fsync"), "{log}");
 }
+
+/// A replacement machine and a drifting clock from the inspector: a Raft follower replaced with an empty disk is
+/// drawn as a learner (it may not vote again), the crash, the new disk and the restart are marked and the log says
+/// what was lost; a drifting clock is offered back as steady and, as time passes, its box shows the offset. 2PC has
+/// no replacement button: its participants cannot rejoin safely without their disks.
+#[wasm_bindgen_test]
+async fn replacing_a_machine_and_drifting_a_clock_from_the_inspector_is_drawn() {
+    let root = mount("", false).await;
+    scrub_to(&root, 2_000_000).await;
+    let marks = scrubber_marks(&root);
+    let node_el =
+        |root: &Element, n: &str| root.query_selector(&format!("svg.cluster [data-node='{n}']")).unwrap().unwrap();
+    let leader = leader(&root).expect("a leader at 2 s");
+    let follower = ["0", "1", "2"].into_iter().find(|n| *n != leader).unwrap().to_string();
+    click(&node_el(&root, &follower));
+    settle().await;
+    click(&find(&root, "wipe").expect("a Raft server can be replaced"));
+    settle().await;
+    let text = node_el(&root, &follower).text_content().unwrap();
+    assert!(text.contains("learner"), "the replaced server is drawn as a learner: {text}");
+    assert_eq!(scrubber_marks(&root), marks + 3, "crash, new disk and restart are marked");
+    let log = find(&root, "events").unwrap().text_content().unwrap();
+    assert!(log.contains("empty disk"), "{log}");
+    // Its clock runs 5 % fast: offered back as steady, and a second later the box shows the offset it gained.
+    click(&find(&root, "clock-drift").expect("a drift button"));
+    settle().await;
+    assert!(find(&root, "clock-steady").is_some(), "the inspector offers a steady clock back");
+    assert_eq!(scrubber_marks(&root), marks + 4, "the drift is marked");
+    let at = clock_us(&root);
+    scrub_to(&root, at + 1_000_000).await;
+    let text = node_el(&root, &follower).text_content().unwrap();
+    assert!(["+0.04 s", "+0.05 s", "+0.06 s"].iter().any(|o| text.contains(&format!("clock {o}"))), "{text}");
+    // 2PC: a participant's inspector offers no replacement.
+    pick(&root, "protocol", "2pc").await;
+    scrub_to(&root, 1_000_000).await;
+    click(&root.query_selector("svg.cluster [data-node='1']").unwrap().unwrap());
+    settle().await;
+    assert!(find(&root, "inspector").is_some());
+    assert!(find(&root, "wipe").is_none(), "2PC offers no replacement machine");
+}

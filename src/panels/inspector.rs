@@ -27,6 +27,8 @@ pub const CLOCK_STEP_US: i64 = 1_000_000;
 /// How long an fsync takes on a disk the inspector makes slow, µs: 20 ms, about a round trip of the default network,
 /// so every acknowledgement of the node visibly waits for its disk.
 pub const SLOW_FSYNC_US: u64 = 20_000;
+/// How fast the inspector's drifting clock runs, ppm: 5 % fast, so a 1 s lease visibly ends 50 ms early.
+pub const DRIFT_PPM: i64 = 50_000;
 
 /// One node's full state at the cursor, and what can be done to it there.
 #[component]
@@ -40,6 +42,8 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let paused = up && m.paused_since(usize::from(id), props.cursor_us).is_some();
     let slow = m.handle_us_at(usize::from(id), props.cursor_us) > 0;
     let slow_disk = m.fsync_us_at(usize::from(id), props.cursor_us) > 0;
+    let drifting = m.clock_drift_at(usize::from(id), props.cursor_us) != 0;
+    let replaceable = (protosim::protocols::info(m.scenario.protocol).replaceable)(&m.scenario, id);
     let st = m.state_at(usize::from(id), props.cursor_us);
     let act = |action: Action| act_on_click(&props.on_act, props.cursor_us, props.playing, action);
     let others: Vec<protosim::scenario::NodeId> = m.nodes.iter().map(|n| n.id).filter(|&n| n != id).collect();
@@ -86,6 +90,14 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 <button onclick={act(Action::ClockJump { node: id, by_us: CLOCK_STEP_US })} data-testid="clock-jump">
                     { lang.text("ui.inspector.clock-jump") }
                 </button>
+                if drifting {
+                    <button onclick={act(Action::ClockDrift { node: id, ppm: 0 })} data-testid="clock-steady">{ lang.text("ui.inspector.clock-steady") }</button>
+                } else {
+                    <button onclick={act(Action::ClockDrift { node: id, ppm: DRIFT_PPM })} data-testid="clock-drift">{ lang.text("ui.inspector.clock-drift") }</button>
+                }
+                if replaceable {
+                    <button onclick={act(Action::DiskWipe { node: id })} data-testid="wipe">{ lang.text("ui.inspector.wipe") }</button>
+                }
                 if slow {
                     <button onclick={act(Action::Slow { node: id, handle_us: 0 })} data-testid="fast">{ lang.text("ui.inspector.fast") }</button>
                 } else {

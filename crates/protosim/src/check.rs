@@ -210,9 +210,11 @@ impl Scenario {
             ));
         }
         match &iv.action {
-            Action::Crash { node } | Action::Restart { node } | Action::Pause { node } | Action::Resume { node } => {
-                self.node_ok(&format!("{at}.node"), *node)?
-            }
+            Action::Crash { node }
+            | Action::Restart { node }
+            | Action::Pause { node }
+            | Action::Resume { node }
+            | Action::DiskWipe { node } => self.node_ok(&format!("{at}.node"), *node)?,
             Action::ClockJump { node, by_us } => {
                 self.node_ok(&format!("{at}.node"), *node)?;
                 let max = bounds::UNTIL_MS_MAX * 1000;

@@ -67,6 +67,7 @@ fn carry_by_role(s: &Scenario, t: &mut Scenario) {
                 Action::Restart { node } => Action::Restart { node: map(*node)? },
                 Action::Pause { node } => Action::Pause { node: map(*node)? },
                 Action::Resume { node } => Action::Resume { node: map(*node)? },
+                Action::DiskWipe { node } => Action::DiskWipe { node: map(*node)? },
                 Action::Slow { node, handle_us } => Action::Slow { node: map(*node)?, handle_us: *handle_us },
                 Action::DiskLatency { node, fsync_us } => {
                     Action::DiskLatency { node: map(*node)?, fsync_us: *fsync_us }

@@ -94,6 +94,15 @@ pub trait Protocol: Sized + Clone + 'static {
     fn acks_before_fsync(&self) -> bool {
         false
     }
+    /// The disk a replacement machine for `node` starts from ([`Action::DiskWipe`]), or `None` where no protocol
+    /// could be safe with it (the node's data lives only on its disk: a 2PC participant, a lock manager, a store,
+    /// a shopper's outbox), so the engine refuses the wipe and says why. A node that may be replaced must not
+    /// act on what it forgot: Raft servers and Paxos acceptors come back as replicas that never vote, since a vote
+    /// or a promise they gave before is gone (Raft thesis §4: a lost disk is a membership change).
+    /// [`crate::protocols::ProtocolInfo::replaceable`] says the same for the page and the sweep.
+    fn replacement_disk(&self, _node: NodeId) -> Option<Self::Disk> {
+        None
+    }
 }
 
 /// One node as the engine keeps it.
@@ -1038,39 +1047,61 @@ impl<P: Protocol> Engine<P> {
         Some(shopper)
     }
 
+    /// A crash: memory, timers and what was not yet durable are lost; `None` (and a note) if it was down already.
+    fn crash(&mut self, node: NodeId) -> Option<NodeId> {
+        let n = &mut self.core.nodes[usize::from(node)];
+        if !n.up {
+            let name = self.proto.node_name(node);
+            self.engine_note(|| note!("engine.crash.noop", node = name));
+            return None;
+        }
+        n.up = false;
+        n.state = None;
+        n.timers.clear();
+        n.incarnation += 1;
+        n.paused = false;
+        n.busy_until_us = 0;
+        n.handling = None;
+        // Writes not yet durable are lost with the node's memory, and what waited for them is never sent.
+        let lost = n.durable.take().map(|d| std::mem::replace(&mut n.disk, d)).is_some();
+        n.dirty = false;
+        n.syncing = false;
+        n.after_sync.clear();
+        self.core.metrics.crashes += 1;
+        self.record(Ev::Crash { node });
+        if lost {
+            self.core.rolled_back = true;
+            let name = self.proto.node_name(node);
+            self.engine_note(|| note!("engine.crash.unsynced", node = name));
+        }
+        // What waited for it meets a node that is down: messages are lost, timers gone, checkouts refused.
+        self.release_held(node);
+        Some(node)
+    }
+
+    /// A replacement machine: crash if up, the protocol's replacement disk, restart. Refused with a note when the
+    /// protocol has no safe way to take a server back with an empty disk ([`Protocol::replacement_disk`]).
+    fn wipe(&mut self, node: NodeId) -> Option<NodeId> {
+        let Some(disk) = self.proto.replacement_disk(node) else {
+            let name = self.proto.node_name(node);
+            self.engine_note(|| note!("engine.wipe.refused", node = name));
+            return None;
+        };
+        if self.core.nodes[usize::from(node)].up {
+            self.crash(node);
+        }
+        let n = &mut self.core.nodes[usize::from(node)];
+        n.disk = disk;
+        n.durable = None;
+        self.core.rolled_back = true;
+        self.record(Ev::Wipe { node });
+        self.node_fault(Action::Restart { node })
+    }
+
     /// What happens to one node: a crash, a restart, a pause, a resume, a change of its speed.
     fn node_fault(&mut self, action: Action) -> Option<NodeId> {
         match action {
-            Action::Crash { node } => {
-                let n = &mut self.core.nodes[usize::from(node)];
-                if !n.up {
-                    let name = self.proto.node_name(node);
-                    self.engine_note(|| note!("engine.crash.noop", node = name));
-                    return None;
-                }
-                n.up = false;
-                n.state = None;
-                n.timers.clear();
-                n.incarnation += 1;
-                n.paused = false;
-                n.busy_until_us = 0;
-                n.handling = None;
-                // Writes not yet durable are lost with the node's memory, and what waited for them is never sent.
-                let lost = n.durable.take().map(|d| std::mem::replace(&mut n.disk, d)).is_some();
-                n.dirty = false;
-                n.syncing = false;
-                n.after_sync.clear();
-                self.core.metrics.crashes += 1;
-                self.record(Ev::Crash { node });
-                if lost {
-                    self.core.rolled_back = true;
-                    let name = self.proto.node_name(node);
-                    self.engine_note(|| note!("engine.crash.unsynced", node = name));
-                }
-                // What waited for it meets a node that is down: messages are lost, timers gone, checkouts refused.
-                self.release_held(node);
-                Some(node)
-            }
+            Action::Crash { node } => self.crash(node),
             Action::Pause { node } => {
                 let n = &mut self.core.nodes[usize::from(node)];
                 if !n.up || n.paused {
@@ -1117,6 +1148,7 @@ impl<P: Protocol> Engine<P> {
                 self.start_node(node);
                 Some(node)
             }
+            Action::DiskWipe { node } => self.wipe(node),
             Action::DiskLatency { node, fsync_us } => {
                 self.core.nodes[usize::from(node)].fsync_us = fsync_us;
                 self.core.calm_since_us = self.core.now_us;
@@ -1154,7 +1186,8 @@ impl<P: Protocol> Engine<P> {
             | Action::Slow { .. }
             | Action::ClockJump { .. }
             | Action::ClockDrift { .. }
-            | Action::DiskLatency { .. } => self.node_fault(action),
+            | Action::DiskLatency { .. }
+            | Action::DiskWipe { .. } => self.node_fault(action),
             Action::Partition { groups } => {
                 self.core.net.partition(&groups);
                 self.record(Ev::Partition { groups });

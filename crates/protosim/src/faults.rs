@@ -1,12 +1,14 @@
 //! Random fault schedules: the interventions a sweep (and later the bug hunt) adds to a scenario.
 //!
-//! Faults come in episodes — a crash and its restart, a partition and its heal, a one-way cut, a lossy or
-//! duplicating spell, a process pause and its resume, a slow spell (2, 10 or 50 ms per message), a clock step
-//! (±20 ms, ±0.2 s or ±2 s, kept), a drifting spell (±0.1 %, ±1 % or ±5 %), a slow disk (an fsync of 1, 10 or
-//! 50 ms, on one node or on every server) or a stall of the storage ending in a power cut (every server's fsync slows,
-//! then every server crashes at once) — spread over the first two thirds of the run, so the last part is a calm phase in which a
-//! correct protocol should recover (TigerBeetle's safety-then-liveness split); in a third of the schedules some of
-//! the servers the protocol can spare (one to all of them) stay down through it. Liveness is judged by
+//! Faults come in episodes — a crash and its restart (for Raft servers and Paxos acceptors, a quarter of the time
+//! a replacement machine with an empty disk, which the protocol takes back as a non-voter), a partition and its
+//! heal, a one-way cut, a lossy or duplicating spell, a process pause and its resume, a slow spell (2, 10 or 50 ms
+//! per message), a clock step (±20 ms, ±0.2 s or ±2 s, kept), a drifting spell (±0.1 %, ±1 % or ±5 %), a slow disk
+//! (an fsync of 1, 10 or 50 ms, on one node or on every server) or a stall of the storage ending in a power cut
+//! (every server's fsync slows to 50 or 200 ms, then every server crashes at once) — spread over the first two
+//! thirds of the run, so the last part is a calm phase in which a correct protocol should recover (TigerBeetle's
+//! safety-then-liveness split); in a third of the schedules some of the servers the protocol can spare (one to all
+//! of them) stay down through it. Liveness is judged by
 //! [`crate::liveness`]. Half the schedules also get a *partition storm*: the network is re-split at random every
 //! 0.1–0.8 s, so leaders keep being cut off with entries only they hold — the schedules behind consensus bugs such
 //! as Raft's Figure 8, which isolated crashes almost never produce.
@@ -65,7 +67,8 @@ pub fn with_random_faults(base: &Scenario) -> Scenario {
         let end = (start + r.range_u64(30_000, 1_500_000)).min(faulty_us);
         // Servers are where the interesting failures are: pick one most of the time.
         let node = if r.chance(0.85) { r.index(usize::from(s.servers())) } else { r.index(usize::from(n)) } as NodeId;
-        episode(&mut r, (n, s.servers(), node), (start, end), &calm, &mut out);
+        let replaceable = |node| (crate::protocols::info(s.protocol).replaceable)(&s, node);
+        episode(&mut r, (n, s.servers(), node), (start, end), (&calm, &replaceable), &mut out);
     }
     if r.chance(0.5) {
         let mut t = r.range_u64(0, 500_000);
@@ -98,18 +101,24 @@ pub fn with_random_faults(base: &Scenario) -> Scenario {
     s
 }
 
-/// One fault episode on `node` (of `n` nodes, the first `servers` of them servers) from `start` to `end` (µs): its interventions, drawn from `r`.
+/// One fault episode on `node` (of `n` nodes, the first `servers` of them servers) from `start` to `end` (µs): its
+/// interventions, drawn from `r`. `calm` is the scenario's own network, `replaceable` which nodes the protocol can
+/// take back with an empty disk.
 fn episode(
     r: &mut SimRng,
     (n, servers, node): (NodeId, NodeId, NodeId),
     (start, end): (u64, u64),
-    calm: &LinkSettings,
+    (calm, replaceable): (&LinkSettings, &dyn Fn(NodeId) -> bool),
     out: &mut Vec<Intervention>,
 ) {
     match r.index(11) {
         0 | 1 => {
+            // A crash; where the protocol can take a replacement machine, a quarter of them come back as one,
+            // with an empty disk (drawn only then, so other protocols' schedules stay as they were).
             out.push(Intervention { at_us: start, action: Action::Crash { node } });
-            out.push(Intervention { at_us: end, action: Action::Restart { node } });
+            let action =
+                if replaceable(node) && r.chance(0.25) { Action::DiskWipe { node } } else { Action::Restart { node } };
+            out.push(Intervention { at_us: end, action });
         }
         2 => {
             let mut a = Vec::new();
@@ -135,9 +144,10 @@ fn episode(
             out.push(Intervention { at_us: end, action: Action::Resume { node } });
         }
         10 => {
-            // The storage stalls, then the power goes: every server's fsync slows, halfway through every server
-            // crashes at once (what their disks had not made durable is lost together), and all come back at the end.
-            let fsync_us = [10_000, 50_000][r.index(2)];
+            // The storage stalls, then the power goes: every server's fsync slows (a stalled volume, long enough for
+            // commits to happen in the unsynced window), halfway through every server crashes at once (what their
+            // disks had not made durable is lost together), and all come back at the end.
+            let fsync_us = [50_000, 200_000][r.index(2)];
             let cut = start + (end - start) / 2;
             for node in 0..servers {
                 out.push(Intervention { at_us: start, action: Action::DiskLatency { node, fsync_us } });

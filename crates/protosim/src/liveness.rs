@@ -9,7 +9,7 @@
 //! heal but in every stretch of the run in which the protocol's needs are met:
 //!
 //! A stretch is **good** when every shopper is up, the quorum groups are met (a paused node counts as down until
-//! it resumes), no node is slow, has a slow disk or a drifting clock, no directed link between two up nodes is cut
+//! it resumes; a server replaced with an empty disk, which never votes again, for good), no node is slow, has a slow disk or a drifting clock, no directed link between two up nodes is cut
 //! (partition or one-way cut), no link loses messages at random (with loss, any number of retries can be lost in a
 //! row, so no bound is certain) and none is worse than the scenario's own network (duplication, worst latency).
 //! Every intervention other than a checkout starts a new stretch, so a checkout is judged from the later of its
@@ -353,22 +353,27 @@ fn good_stretches(scenario: &Scenario, groups: &[QuorumGroup]) -> Vec<(u64, u64)
     let mut slow = vec![false; n];
     let mut drifting = vec![false; n];
     let mut slow_disk = vec![false; n];
+    // A replaced machine that the protocol takes back never votes again (a Raft learner, a retired acceptor):
+    // it counts as down for good.
+    let mut replaced = vec![false; n];
+    let replaceable = crate::protocols::info(scenario.protocol).replaceable;
     let mut net = NetState::new(scenario, n);
-    let good =
-        |up: &[bool], paused: &[bool], (slow, drifting, slow_disk): (&[bool], &[bool], &[bool]), net: &NetState| {
-            let up: Vec<bool> = up.iter().zip(paused).map(|(&u, &p)| u && !p).collect();
-            let up = up.as_slice();
-            let impaired = [slow, drifting, slow_disk].iter().any(|v| v.contains(&true));
-            let shoppers_up = (servers..n).all(|i| up[i]) && !impaired;
-            let quorum = groups.iter().all(|g| {
-                (g.first..g.first + g.count).filter(|&i| up.get(usize::from(i)).copied().unwrap_or(false)).count()
-                    >= usize::from(g.need)
-            });
-            shoppers_up && quorum && net.whole(up)
-        };
+    let good = |(up, paused, replaced): (&[bool], &[bool], &[bool]),
+                (slow, drifting, slow_disk): (&[bool], &[bool], &[bool]),
+                net: &NetState| {
+        let up: Vec<bool> = (0..n).map(|i| up[i] && !paused[i] && !replaced[i]).collect();
+        let up = up.as_slice();
+        let impaired = [slow, drifting, slow_disk].iter().any(|v| v.contains(&true));
+        let shoppers_up = (servers..n).all(|i| up[i]) && !impaired;
+        let quorum = groups.iter().all(|g| {
+            (g.first..g.first + g.count).filter(|&i| up.get(usize::from(i)).copied().unwrap_or(false)).count()
+                >= usize::from(g.need)
+        });
+        shoppers_up && quorum && net.whole(up)
+    };
     let mut out: Vec<(u64, u64)> = Vec::new();
     let mut start = 0u64;
-    let mut was_good = good(&up, &paused, (&slow, &drifting, &slow_disk), &net);
+    let mut was_good = good((&up, &paused, &replaced), (&slow, &drifting, &slow_disk), &net);
     let mut ivs: Vec<&crate::scenario::Intervention> =
         scenario.interventions.iter().filter(|i| !matches!(i.action, Action::Checkout { .. })).collect();
     crate::sort::sort_by_key(&mut ivs, |i| i.at_us);
@@ -382,6 +387,13 @@ fn good_stretches(scenario: &Scenario, groups: &[QuorumGroup]) -> Vec<(u64, u64)
                     set(&mut paused, *node, false);
                 }
                 Action::Restart { node } => set(&mut up, *node, true),
+                // A refused wipe changes nothing; an accepted one crashes the node and brings it back at once.
+                Action::DiskWipe { node } if replaceable(scenario, *node) => {
+                    set(&mut up, *node, true);
+                    set(&mut paused, *node, false);
+                    set(&mut replaced, *node, true);
+                }
+                Action::DiskWipe { .. } => {}
                 Action::Pause { node } => {
                     let is_up = up.get(usize::from(*node)).copied().unwrap_or(false);
                     set(&mut paused, *node, is_up);
@@ -401,7 +413,7 @@ fn good_stretches(scenario: &Scenario, groups: &[QuorumGroup]) -> Vec<(u64, u64)
             out.push((start, t));
         }
         start = t;
-        was_good = good(&up, &paused, (&slow, &drifting, &slow_disk), &net);
+        was_good = good((&up, &paused, &replaced), (&slow, &drifting, &slow_disk), &net);
     }
     if was_good {
         out.push((start, u64::MAX));

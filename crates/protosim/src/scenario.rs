@@ -215,6 +215,12 @@ pub enum Action {
     /// once the fsync after it completes; a crash loses what was not; correct protocols send nothing that depends
     /// on a write before it is durable, so a slow fsync delays every acknowledgement.
     DiskLatency { node: NodeId, fsync_us: u64 },
+    /// The node's machine is replaced: it crashes if it is up and comes back at once with an empty disk, started
+    /// as a replacement (it knows it joins a running cluster). Where the protocol cannot be safe with that (a
+    /// 2PC participant, a lock manager, a store, a shopper: their data lives only on that disk) nothing happens
+    /// and the log says why; Raft servers and Paxos acceptors come back as replicas that never vote again
+    /// ([`crate::engine::Protocol::replacement_disk`]).
+    DiskWipe { node: NodeId },
     /// Nodes in different groups cannot reach each other; nodes in no group form one more group together.
     Partition { groups: Vec<Vec<NodeId>> },
     /// One-way cut: messages from `from` to `to` are lost, the other direction still works.

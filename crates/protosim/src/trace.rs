@@ -112,6 +112,11 @@ pub enum Ev {
         node: NodeId,
         handle_us: u64,
     },
+    /// The node's machine was replaced: it comes back with an empty disk ([`crate::scenario::Action::DiskWipe`];
+    /// a crash before it and a restart after it are their own events).
+    Wipe {
+        node: NodeId,
+    },
     /// An fsync on the node's disk now takes `fsync_us` ([`crate::scenario::Action::DiskLatency`]).
     Disk {
         node: NodeId,

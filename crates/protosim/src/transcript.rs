@@ -32,6 +32,7 @@ pub fn render(names: &[String], trace: &[TraceEvent]) -> String {
             Ev::Restart { node } => ("-".into(), format!("{} restarts", name(*node))),
             Ev::Pause { node } => ("-".into(), format!("{} pauses", name(*node))),
             Ev::Resume { node, backlog } => ("-".into(), format!("{} resumes with {backlog} waiting", name(*node))),
+            Ev::Wipe { node } => ("-".into(), format!("{} is replaced with an empty disk", name(*node))),
             Ev::Disk { node, fsync_us } => ("-".into(), format!("{}'s fsync takes {fsync_us} µs", name(*node))),
             Ev::Synced { node, released } => {
                 ("-".into(), format!("{}'s writes are durable: {released} waiting messages leave", name(*node)))

@@ -294,4 +294,10 @@ impl Protocol for AnyProtocol {
     fn acks_before_fsync(&self) -> bool {
         each!(self, q => q.acks_before_fsync())
     }
+    fn replacement_disk(&self, node: NodeId) -> Option<AnyDisk> {
+        fn replacement<Q: Member>(q: &Q, node: NodeId) -> Option<AnyDisk> {
+            q.replacement_disk(node).map(Q::wrap_disk)
+        }
+        each!(self, q => replacement(q, node))
+    }
 }

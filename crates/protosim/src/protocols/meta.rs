@@ -50,6 +50,11 @@ pub struct ProtocolInfo {
     /// The servers this protocol needs up to make progress, given the scenario and its number of servers.
     #[serde(skip)]
     pub liveness_quorum: fn(&Scenario, u16) -> Vec<QuorumGroup>,
+    /// Whether a node's machine may be replaced with an empty disk ([`crate::scenario::Action::DiskWipe`]): the
+    /// page offers the button, the sweep draws the fault. It says what the protocol's
+    /// [`crate::engine::Protocol::replacement_disk`] does (a test keeps the two in step).
+    #[serde(skip)]
+    pub replaceable: fn(&Scenario, NodeId) -> bool,
     /// The natural opponent to compare it with in the page's Compare view (same workload, seed and faults).
     pub compare_with: ProtocolKind,
     /// The measurements it records with `Ctx::sample` (a test checks that every one recorded is declared).
@@ -236,6 +241,11 @@ pub const RETRIES: MetricInfo = MetricInfo {
 /// A cluster of exactly `nodes` servers (most protocols).
 pub fn nodes_only(s: &Scenario) -> u16 {
     s.nodes
+}
+
+/// No node can be replaced: its data lives only on its disk ([`ProtocolInfo::replaceable`]).
+pub fn never_replaceable(_: &Scenario, _: NodeId) -> bool {
+    false
 }
 
 /// Every server of the scenario must be up (a single coordinator or database, a lock service).

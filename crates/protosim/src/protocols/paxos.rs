@@ -137,6 +137,8 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
         use crate::protocols::meta::QuorumGroup;
         vec![QuorumGroup::majority(0, s.nodes), QuorumGroup { first: s.nodes, count: s.paxos.proposers, need: 1 }]
     },
+    // An acceptor comes back retired; a proposer could reuse a ballot, a shopper lose its outbox.
+    replaceable: |s, node| node < s.nodes,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -343,6 +345,11 @@ pub struct Acceptor {
     pub accepted: VecMap<u64, (Ballot, Value)>,
     /// Slots whose acceptance changed since the checker looked.
     dirty: Vec<u64>,
+    /// A replacement machine's acceptor ([`crate::scenario::Action::DiskWipe`]): it forgot the promises and
+    /// acceptances its old disk held, so it answers no prepare and no accept ever again (answering could break a
+    /// promise or hide a chosen value: Lamport's acceptors must not forget). Only a reconfiguration, with a new
+    /// acceptor set, brings the cluster back to full strength.
+    pub retired: bool,
 }
 
 impl Acceptor {
@@ -509,6 +516,12 @@ impl Paxos {
     }
 
     fn acceptor_message(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
+        if matches!(ctx.disk(), Disk::Acceptor(d) if d.retired) {
+            if matches!(msg, Msg::Prepare { .. } | Msg::Accept { .. }) {
+                ctx.note(|| note!("paxos.acceptor.retired"));
+            }
+            return;
+        }
         let accept_anything = matches!(self.variant, Variant::AcceptBelowPromise | Variant::MajorityVoteOnly);
         match msg {
             Msg::Prepare { slot, ballot, open } => {
@@ -922,6 +935,12 @@ impl Protocol for Paxos {
         }
     }
 
+    /// Only an acceptor can be replaced (as one that never answers again); a proposer that lost its round could
+    /// reuse a ballot with another value, and a shopper its unanswered checkouts: both are refused.
+    fn replacement_disk(&self, node: NodeId) -> Option<Disk> {
+        self.is_acceptor(node).then(|| Disk::Acceptor(Box::new(Acceptor { retired: true, ..Acceptor::default() })))
+    }
+
     fn init(&self, ctx: &mut Ctx<'_, Self>) -> State {
         let me = ctx.me();
         if self.is_acceptor(me) {
@@ -1028,6 +1047,7 @@ impl Protocol for Paxos {
                 note!("paxos.summary.proposer", doing, chosen = p.chosen.len(), applied = p.applied)
             }
             (None, Disk::Proposer { .. }) => note!("summary.down"),
+            (Some(_), Disk::Acceptor(d)) if d.retired => note!("paxos.summary.retired"),
             (st, Disk::Acceptor(d)) => {
                 let a: &Acceptor = match st {
                     Some(State::Acceptor { memory: Some(m) }) => m,
@@ -1105,7 +1125,14 @@ impl Protocol for Paxos {
                 let last_slot = a.accepted.keys().next_back().copied().unwrap_or(0);
                 let promised = a.promise_for(last_slot.max(1));
                 let facts = vec![
-                    fact(note!("fact.role"), if st.is_some() { note!("role.acceptor") } else { note!("role.down") }),
+                    fact(
+                        note!("fact.role"),
+                        match st {
+                            None => note!("role.down"),
+                            Some(_) if d.retired => note!("role.retired"),
+                            Some(_) => note!("role.acceptor"),
+                        },
+                    ),
                     fact(note!("fact.promised"), ballot_text(promised)),
                     fact(note!("fact.accepted"), a.accepted.len()),
                 ];

@@ -57,6 +57,7 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     lesson,
     options: &[],
     liveness_quorum: crate::protocols::meta::every_server,
+    replaceable: crate::protocols::meta::never_replaceable,
 };
 
 pub const DURABLE: InvariantInfo = InvariantInfo {

@@ -121,6 +121,7 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
         },
     }],
     liveness_quorum: crate::protocols::meta::every_server,
+    replaceable: crate::protocols::meta::never_replaceable,
 };
 
 const COORD: NodeId = 0;
@@ -424,6 +425,21 @@ impl TwoPc {
                 self.sample_blocked(ctx, txn);
                 let known = Self::ledger(ctx).txns.contains_key(&txn);
                 let agreed = Self::with_ledger(ctx, |l| Self::finish(l, txn, commit));
+                if !known && !commit {
+                    // Remember the abort: a PREPARE still in flight (delayed, duplicated) must get NO, or this
+                    // participant would reserve and then wait forever for a decision already given.
+                    let now = ctx.now_us();
+                    Self::with_ledger(ctx, |l| {
+                        let tombstone = PTxn {
+                            state: PState::Aborted,
+                            work: Work::Stock(Vec::new()),
+                            participants: Vec::new(),
+                            prepared_us: now,
+                        };
+                        l.txns.insert(txn, tombstone);
+                        l.dirty.push(txn);
+                    });
+                }
                 if !known {
                     // It was down (or cut off) during PREPARE: it reserved nothing, so there is nothing to undo.
                     ctx.note(|| {

@@ -185,7 +185,7 @@ fn limits(v: &Value, at: &str) -> Res<Limits> {
     })
 }
 
-const ACTIONS: [&str; 16] = [
+const ACTIONS: [&str; 17] = [
     "crash",
     "restart",
     "pause",
@@ -194,6 +194,7 @@ const ACTIONS: [&str; 16] = [
     "clock_jump",
     "clock_drift",
     "disk_latency",
+    "disk_wipe",
     "partition",
     "cut",
     "heal",
@@ -210,7 +211,7 @@ fn action(v: &Value, at: &str) -> Res<Action> {
         map.get("kind").ok_or_else(|| err(at, note!("scenario.error.missing-field", field = "kind".to_string())))?;
     let kind = text(kind, &join(at, "kind"))?;
     let fields: &[&str] = match kind {
-        "crash" | "restart" | "pause" | "resume" => &["kind", "node"],
+        "crash" | "restart" | "pause" | "resume" | "disk_wipe" => &["kind", "node"],
         "slow" => &["kind", "node", "handle_us"],
         "clock_jump" => &["kind", "node", "by_us"],
         "clock_drift" => &["kind", "node", "ppm"],
@@ -235,6 +236,7 @@ fn action(v: &Value, at: &str) -> Res<Action> {
         "restart" => Action::Restart { node: o.need("node", int)? },
         "pause" => Action::Pause { node: o.need("node", int)? },
         "resume" => Action::Resume { node: o.need("node", int)? },
+        "disk_wipe" => Action::DiskWipe { node: o.need("node", int)? },
         "slow" => Action::Slow { node: o.need("node", int)?, handle_us: o.need("handle_us", int)? },
         "clock_jump" => Action::ClockJump { node: o.need("node", int)?, by_us: o.need("by_us", signed)? },
         "clock_drift" => Action::ClockDrift { node: o.need("node", int)?, ppm: o.need("ppm", signed)? },

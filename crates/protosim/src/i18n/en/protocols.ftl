@@ -22,6 +22,7 @@ paxos-summary-acceptor = accepted { $slots } { $slots ->
         [one] slot
        *[other] slots
     }
+paxos-summary-retired = retired: a replacement with an empty disk, answers nothing
 paxos-summary-acceptor-last = accepted { $slots } { $slots ->
         [one] slot
        *[other] slots
@@ -70,6 +71,8 @@ role-follower = follower
 role-candidate = candidate
 role-proposer = proposer
 role-acceptor = acceptor
+role-learner = learner
+role-retired = retired
 role-coordinator = coordinator
 role-inventory = inventory
 role-payments = payments

@@ -72,6 +72,7 @@ pub const PESSIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
         },
     }],
     liveness_quorum: crate::protocols::meta::every_server,
+    replaceable: crate::protocols::meta::never_replaceable,
 };
 
 /// Optimistic locking, as scenarios name it: `"protocol": "optimistic"`.
@@ -100,6 +101,7 @@ pub const OPTIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
     lesson: optimistic_lesson,
     options: &[],
     liveness_quorum: crate::protocols::meta::every_server,
+    replaceable: crate::protocols::meta::never_replaceable,
 };
 
 /// How many attempts a finished checkout took.

@@ -10,6 +10,9 @@ use crate::vecmap::VecSet;
 
 impl Raft {
     pub(super) fn start_election(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>) {
+        if Self::learner(ctx) {
+            return; // it sets no election timer, but a timer set before the wipe cannot fire: it died with the crash
+        }
         let me = ctx.me();
         let term = Self::term(ctx) + 1;
         ctx.persist(|d| {

@@ -33,13 +33,13 @@ impl Raft {
             }
         }
         let current = Self::term(ctx);
-        let (voted_for, my_last_index, my_last_term) = match ctx.disk() {
-            Disk::Server { voted_for, log, .. } => (*voted_for, log.last_index(), log.last_term()),
+        let (voted_for, my_last_index, my_last_term, learner) = match ctx.disk() {
+            Disk::Server { voted_for, log, learner, .. } => (*voted_for, log.last_index(), log.last_term(), *learner),
             Disk::Shopper { .. } => return,
         };
         let up_to_date = last_term > my_last_term || (last_term == my_last_term && last_index >= my_last_index);
         let check_log = self.variant != Variant::VoteWithoutLogCheck;
-        let granted = term == current && voted_for.is_none_or(|v| v == from) && (up_to_date || !check_log);
+        let granted = !learner && term == current && voted_for.is_none_or(|v| v == from) && (up_to_date || !check_log);
         if granted {
             ctx.persist(|d| {
                 if let Disk::Server { voted_for, .. } = d {
@@ -56,7 +56,9 @@ impl Raft {
             });
         } else {
             ctx.note(|| {
-                let why = if term < current {
+                let why = if learner {
+                    note!("raft.vote.why.learner")
+                } else if term < current {
                     note!("raft.vote.why.stale_term", term, current)
                 } else if let Some(other) = voted_for.filter(|&v| v != from) {
                     note!("raft.vote.why.voted", other, current)
@@ -73,12 +75,14 @@ impl Raft {
     pub(super) fn on_append_entries(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>, from: NodeId, a: Append) {
         self.observe_term(s, ctx, a.term);
         let current = Self::term(ctx);
+        let learner = Self::learner(ctx);
         let refuse = |conflict_term, conflict_index| Msg::Ack {
             term: current,
             success: false,
             match_index: 0,
             conflict_term,
             conflict_index,
+            learner,
         };
         if a.term < current {
             ctx.send(from, refuse(0, 0));
@@ -109,7 +113,14 @@ impl Raft {
             s.commit_index = a.commit.min(last_new);
             self.apply(s, ctx);
         }
-        let ack = Msg::Ack { term: current, success: true, match_index: last_new, conflict_term: 0, conflict_index: 0 };
+        let ack = Msg::Ack {
+            term: current,
+            success: true,
+            match_index: last_new,
+            conflict_term: 0,
+            conflict_index: 0,
+            learner,
+        };
         ctx.send(from, ack);
     }
 

@@ -61,7 +61,9 @@ impl Raft {
         let log = Self::log(ctx);
         let mut n = log.last_index();
         while n > s.commit_index {
-            let replicas = s.match_index.iter().filter(|&&m| m >= n).count();
+            let learners = &s.learners;
+            let replicas =
+                (0..self.servers).filter(|&p| !learners.contains(&p) && s.match_index[usize::from(p)] >= n).count();
             if replicas >= self.majority() {
                 let entry_term = log.term_at(n);
                 if entry_term == term || self.variant == Variant::CommitOldTerm {
@@ -81,10 +83,13 @@ impl Raft {
 
     /// A follower's answer to AppendEntries: advance its match index and the commit, or back off and resend.
     pub(super) fn on_ack(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
-        let Msg::Ack { term, success, match_index, conflict_term, conflict_index } = msg else { return };
+        let Msg::Ack { term, success, match_index, conflict_term, conflict_index, learner } = msg else { return };
         self.observe_term(s, ctx, term);
         if s.role != RaftRole::Leader || term != Self::term(ctx) {
             return;
+        }
+        if learner && s.learners.insert(from) {
+            ctx.note(|| note!("raft.learner.seen", from));
         }
         let f = usize::from(from);
         s.outstanding[f] = false;
@@ -100,7 +105,14 @@ impl Raft {
                 (0, _) | (_, None) => conflict_index,
                 (_, Some(last)) => last + 1,
             };
-            s.next_index[f] = back.max(s.match_index[f] + 1).max(1);
+            let back = back.max(1);
+            if back <= s.match_index[f] {
+                // It lacks entries it acknowledged: its disk was replaced (or a stale refusal arrived late). Lowering
+                // what it is known to hold is always safe (commitment only counts it); not lowering would leave the
+                // leader offering the same entries past its log end forever.
+                s.match_index[f] = back - 1;
+            }
+            s.next_index[f] = back.max(s.match_index[f] + 1);
         }
         if s.next_index[f] <= Self::log(ctx).last_index() {
             self.replicate(s, ctx, from);

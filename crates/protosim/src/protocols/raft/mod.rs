@@ -136,10 +136,19 @@ impl Protocol for Raft {
 
     fn fresh_disk(&self, node: NodeId) -> Disk {
         if node < self.servers {
-            Disk::Server { current_term: 0, voted_for: None, log: RaftLog::default() }
+            Disk::Server { current_term: 0, voted_for: None, log: RaftLog::default(), learner: false }
         } else {
             Disk::Shopper { pending: Outbox::default() }
         }
+    }
+
+    fn replacement_disk(&self, node: NodeId) -> Option<Disk> {
+        (node < self.servers).then(|| Disk::Server {
+            current_term: 0,
+            voted_for: None,
+            log: RaftLog::default(),
+            learner: true,
+        })
     }
 
     fn init(&self, ctx: &mut Ctx<'_, Self>) -> State {
@@ -156,6 +165,7 @@ impl Protocol for Raft {
             applied_chain: 0,
             shop: Box::new(Shop::new(&self.catalogue)),
             votes: VecSet::new(),
+            learners: VecSet::new(),
             next_index: vec![1; n],
             match_index: vec![0; n],
             outstanding: vec![false; n],
@@ -164,7 +174,9 @@ impl Protocol for Raft {
             heartbeat_timer: None,
             waiting: VecMap::new(),
         };
-        if Self::term(ctx) > 0 {
+        if Self::learner(ctx) {
+            ctx.note(|| note!("raft.learner"));
+        } else if Self::term(ctx) > 0 {
             let (term, entries) = (Self::term(ctx), Self::log(ctx).last_index());
             ctx.note(|| note!("raft.restart", term, entries));
         }
@@ -205,8 +217,9 @@ impl Protocol for Raft {
 
     fn summary(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> Note {
         match (st, disk) {
-            (Some(State::Server(s)), Disk::Server { current_term, voted_for, log }) => {
-                let (role, term, log, commit) = (s.role.fact_note(), *current_term, log.last_index(), s.commit_index);
+            (Some(State::Server(s)), Disk::Server { current_term, voted_for, log, learner }) => {
+                let role = if *learner { note!("role.learner") } else { s.role.fact_note() };
+                let (term, log, commit) = (*current_term, log.last_index(), s.commit_index);
                 match voted_for {
                     Some(v) => note!("raft.summary.server_voted", role, term, voted = format!("n{v}"), log, commit),
                     None => note!("raft.summary.server", role, term, log, commit),
@@ -233,14 +246,18 @@ impl Protocol for Raft {
     }
 
     fn detail(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> NodeDetail {
-        let Disk::Server { current_term, voted_for, log } = disk else { return NodeDetail::default() };
+        let Disk::Server { current_term, voted_for, log, learner } = disk else { return NodeDetail::default() };
         let server = match st {
             Some(State::Server(s)) => Some(s),
             _ => None,
         };
         let commit = server.map_or(0, |s| s.commit_index);
         let mut facts = vec![
-            fact(note!("fact.role"), server.map_or(note!("role.down"), |s| s.role.fact_note())),
+            fact(
+                note!("fact.role"),
+                server
+                    .map_or(note!("role.down"), |s| if *learner { note!("role.learner") } else { s.role.fact_note() }),
+            ),
             fact(note!("fact.term"), *current_term),
             fact(note!("fact.vote"), voted_for.map_or("–".to_string(), |v| format!("n{v}"))),
             fact(note!("fact.commit"), commit),

@@ -87,6 +87,8 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     lesson,
     options: &[],
     liveness_quorum: |s, _| vec![crate::protocols::meta::QuorumGroup::majority(0, s.nodes)],
+    // A server comes back as a learner; a shopper's outbox cannot be replaced.
+    replaceable: |s, node| node < s.nodes,
 };
 
 /// Entries per AppendEntries, at most.
@@ -122,12 +124,15 @@ pub enum Msg {
         commit: u64,
     },
     /// A follower's answer to AppendEntries. On refusal, `conflict_term`/`conflict_index` say where to back off to.
+    /// `learner`: it comes from a replacement that never counts toward a majority (its old disk's vote and term
+    /// are gone, so it would take entries from a leader the others deposed).
     Ack {
         term: u64,
         success: bool,
         match_index: u64,
         conflict_term: u64,
         conflict_index: u64,
+        learner: bool,
     },
     Checkout(CheckoutRequest),
     Reply {
@@ -249,6 +254,8 @@ pub struct Server {
     pub applied_chain: u64,
     pub shop: Box<Shop>,
     pub(super) votes: VecSet<NodeId>,
+    /// Leader only: the followers that said they are learners; their copies never count toward a commit.
+    pub(super) learners: VecSet<NodeId>,
     pub(super) next_index: Vec<u64>,
     pub(super) match_index: Vec<u64>,
     /// An AppendEntries is out to this follower and unanswered (simple flow control; heartbeats ignore it).
@@ -279,11 +286,14 @@ pub enum Disk {
         current_term: u64,
         voted_for: Option<NodeId>,
         log: RaftLog,
+        /// A replacement machine's server ([`crate::scenario::Action::DiskWipe`]): a *learner* (a non-voting
+        /// member, Raft thesis §4.2.1) that stores and acknowledges entries but never votes nor stands for
+        /// election. Its old disk held a vote (`voted_for`) and entries it acknowledged; voting again could elect
+        /// two leaders in a term or one without a committed entry. Making it a voter again is a membership change.
+        learner: bool,
     },
     /// Unanswered checkouts survive a shopper's crash (a durable outbox), so every checkout gets an answer.
-    Shopper {
-        pending: Outbox,
-    },
+    Shopper { pending: Outbox },
 }
 
 #[derive(Clone, Debug, Default)]
@@ -323,6 +333,10 @@ impl Raft {
         if let Some(t) = s.election_timer.take() {
             ctx.cancel_timer(t);
         }
+        if Self::learner(ctx) {
+            s.election_window = None; // a learner never stands for election
+            return;
+        }
         let after = ctx.rng().range_u64(self.election_min_us, self.election_max_us);
         s.election_timer = Some(ctx.set_timer(after, Timer::Election));
         s.election_window = Some((ctx.now_us(), ctx.now_us() + after));
@@ -340,6 +354,11 @@ impl Raft {
             Disk::Server { current_term, .. } => *current_term,
             Disk::Shopper { .. } => 0,
         }
+    }
+
+    /// Whether this server is a learner: a replacement that never votes ([`Disk::Server`]'s `learner`).
+    pub(super) fn learner(ctx: &Ctx<'_, Self>) -> bool {
+        matches!(ctx.disk(), Disk::Server { learner: true, .. })
     }
 
     pub(super) fn log<'a>(ctx: &'a Ctx<'_, Self>) -> &'a RaftLog {
