@@ -37,4 +37,6 @@ done
 for v in heuristic-commit decide-before-log commit-on-own-check ack-before-fsync; do caught 2pc "$v"; done
 for v in no-fencing release-before-write; do caught pessimistic "$v"; done
 caught optimistic no-version-check
+# Redlock is not a mistaken variant but a lock service without fencing: its lost update must be found.
+caught pessimistic correct --lock-service redlock
 echo "sweeps: every correct configuration held over $SEEDS seeds; every mistaken variant was caught"

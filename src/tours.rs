@@ -17,7 +17,7 @@
 use crate::model::Model;
 use protosim::i18n::{Language, ENGLISH};
 use protosim::note;
-use protosim::scenario::ProtocolKind;
+use protosim::scenario::{LockService, ProtocolKind};
 use protosim::Scenario;
 use yew::prelude::*;
 
@@ -100,6 +100,9 @@ pub struct Tour {
     pub id: &'static str,
     pub protocol: ProtocolKind,
     pub variant: &'static str,
+    /// The tour's own scenario, when the mechanism's demo scenario does not stage its lesson (the lock-service
+    /// tours: a quiet shop with one paused shopper).
+    pub own_scenario: Option<fn() -> Scenario>,
     pub title: Text,
     pub lesson: Text,
     pub steps: &'static [Step],
@@ -152,6 +155,7 @@ pub const TOURS: &[Tour] = &[
         id: "single-retry",
         protocol: protosim::protocols::single::KIND,
         variant: "correct",
+        own_scenario: None,
         title: |l| l.text("tour.single_retry.title"),
         lesson: |l| l.text("tour.single_retry.lesson"),
         steps: &[
@@ -179,6 +183,7 @@ pub const TOURS: &[Tour] = &[
         id: "raft-leader-crash",
         protocol: protosim::protocols::raft::KIND,
         variant: "correct",
+        own_scenario: None,
         title: |l| l.text("tour.raft_leader_crash.title"),
         lesson: |l| l.text("tour.raft_leader_crash.lesson"),
         steps: &[
@@ -219,6 +224,7 @@ pub const TOURS: &[Tour] = &[
         id: "paxos-acceptor-crash",
         protocol: protosim::protocols::paxos::KIND,
         variant: "correct",
+        own_scenario: None,
         title: |l| l.text("tour.paxos_acceptor_crash.title"),
         lesson: |l| l.text("tour.paxos_acceptor_crash.lesson"),
         steps: &[
@@ -259,6 +265,7 @@ pub const TOURS: &[Tour] = &[
         id: "2pc-blocking",
         protocol: protosim::protocols::twopc::KIND,
         variant: "correct",
+        own_scenario: None,
         title: |l| l.text("tour.2pc_blocking.title"),
         lesson: |l| l.text("tour.2pc_blocking.lesson"),
         steps: &[
@@ -301,6 +308,7 @@ pub const TOURS: &[Tour] = &[
         id: "pessimistic-deadlock",
         protocol: protosim::protocols::locking::PESSIMISTIC,
         variant: "correct",
+        own_scenario: None,
         title: |l| l.text("tour.pessimistic_deadlock.title"),
         lesson: |l| l.text("tour.pessimistic_deadlock.lesson"),
         steps: &[
@@ -344,6 +352,7 @@ pub const TOURS: &[Tour] = &[
         id: "optimistic-mug",
         protocol: protosim::protocols::locking::OPTIMISTIC,
         variant: "correct",
+        own_scenario: None,
         title: |l| l.text("tour.optimistic_mug.title"),
         lesson: |l| l.text("tour.optimistic_mug.lesson"),
         steps: &[
@@ -371,6 +380,7 @@ pub const TOURS: &[Tour] = &[
         id: "optimistic-lost-update",
         protocol: protosim::protocols::locking::OPTIMISTIC,
         variant: "no-version-check",
+        own_scenario: None,
         title: |l| l.text("tour.optimistic_lost_update.title"),
         lesson: |l| l.text("tour.optimistic_lost_update.lesson"),
         steps: &[
@@ -395,11 +405,98 @@ pub const TOURS: &[Tour] = &[
             step(Intervention(0), |l| l.text("tour.optimistic_lost_update.step3")),
         ],
     },
+    Tour {
+        id: "pessimistic-paused-holder",
+        protocol: protosim::protocols::locking::PESSIMISTIC,
+        variant: "correct",
+        own_scenario: Some(|| paused_holder(LockService::Single)),
+        title: |l| l.text("tour.paused_holder.title"),
+        lesson: |l| l.text("tour.paused_holder.lesson"),
+        steps: &[
+            step(Start, |l| l.text("tour.paused_holder.step1")),
+            ask(
+                Intervention(1),
+                |l| l.text("tour.paused_holder.step2"),
+                &Question {
+                    ask: |l| l.text("tour.paused_holder.step2.ask"),
+                    choices: &[
+                        Choice { label: |l| l.text("tour.paused_holder.step2.wait"), shows: "" },
+                        Choice { label: |l| l.text("tour.paused_holder.step2.lease"), shows: "fences the rows" },
+                        Choice { label: |l| l.text("tour.paused_holder.step2.at_once"), shows: "" },
+                    ],
+                    reveal: Log("lease expired"),
+                    why: |l| l.text("tour.paused_holder.step2.why"),
+                },
+            ),
+            step(Log("lease expired"), |l| l.text("tour.paused_holder.step3")),
+            step(Log("grants mug to"), |l| l.text("tour.paused_holder.step4")),
+            ask(
+                Intervention(4),
+                |l| l.text("tour.paused_holder.step5"),
+                &Question {
+                    ask: |l| l.text("tour.paused_holder.step5.ask"),
+                    choices: &[
+                        Choice {
+                            label: |l| l.text("tour.paused_holder.step5.refused"),
+                            shows: "fencing token is older",
+                        },
+                        Choice { label: |l| l.text("tour.paused_holder.step5.lost"), shows: "" },
+                    ],
+                    reveal: Log("refuses #1.1"),
+                    why: |l| l.text("tour.paused_holder.step5.why"),
+                },
+            ),
+            step(Log("refuses #1.1"), |l| l.text("tour.paused_holder.step6")),
+        ],
+    },
+    Tour {
+        id: "redlock-paused-holder",
+        protocol: protosim::protocols::locking::PESSIMISTIC,
+        variant: "correct",
+        own_scenario: Some(|| paused_holder(LockService::Redlock)),
+        title: |l| l.text("tour.redlock.title"),
+        lesson: |l| l.text("tour.redlock.lesson"),
+        steps: &[
+            step(Start, |l| l.text("tour.redlock.step1")),
+            step(Log("#1.1 holds mug"), |l| l.text("tour.redlock.step2")),
+            ask(
+                Intervention(1),
+                |l| l.text("tour.redlock.step3"),
+                &Question {
+                    ask: |l| l.text("tour.redlock.step3.ask"),
+                    choices: &[
+                        Choice { label: |l| l.text("tour.redlock.step3.refused"), shows: "" },
+                        Choice { label: |l| l.text("tour.redlock.step3.expire"), shows: "holds mug" },
+                    ],
+                    reveal: Log("holds mug"),
+                    why: |l| l.text("tour.redlock.step3.why"),
+                },
+            ),
+            step(Log("committed: the checkout is confirmed"), |l| l.text("tour.redlock.step4")),
+            ask(
+                Intervention(3),
+                |l| l.text("tour.redlock.step5"),
+                &Question {
+                    ask: |l| l.text("tour.redlock.step5.ask"),
+                    choices: &[
+                        Choice { label: |l| l.text("tour.redlock.step5.refused"), shows: "" },
+                        Choice { label: |l| l.text("tour.redlock.step5.lost"), shows: "no-lost-update broken" },
+                    ],
+                    reveal: Violation,
+                    why: |l| l.text("tour.redlock.step5.why"),
+                },
+            ),
+            step(Violation, |l| l.text("tour.redlock.step6")),
+        ],
+    },
 ];
 
 impl Tour {
-    /// The tour's scenario: the mechanism's demo scenario, with the tour's variant.
+    /// The tour's scenario: its own, or the mechanism's demo scenario, with the tour's variant.
     pub fn scenario(&self) -> Scenario {
+        if let Some(own) = self.own_scenario {
+            return own();
+        }
         let mut s = crate::presets::default_scenario(self.protocol);
         s.variant = self.variant.to_string();
         s
@@ -614,4 +711,40 @@ fn question(lang: &Language, q: &Question, answer: Answer, props: &TourCardProps
             }
         </div>
     }
+}
+
+/// The paused lock holder (Kleppmann, "How to do distributed locking", 2016), in a quiet shop (two storage nodes,
+/// two shoppers, 10 ms links, no random checkouts): shopper0 buys a mug at 0.5 s and its process freezes at 0.56 s,
+/// just before it writes, until 2.1 s (three leases); shopper1 buys a mug at 0.7 s; the network heals at 2.2 s. With
+/// one lock manager, the link from it to shopper0 is cut as well (a holder cannot count on hearing that its lease
+/// ended), and fencing refuses the stale write; with Redlock nothing can, and one sale is lost.
+fn paused_holder(service: LockService) -> Scenario {
+    use protosim::scenario::{Action, Line, LinkSettings};
+    let mut s = Scenario {
+        protocol: protosim::protocols::locking::PESSIMISTIC,
+        nodes: 2,
+        shoppers: 2,
+        seed: 5,
+        until_ms: 6_000,
+        ..Scenario::default()
+    };
+    s.locking.service = service;
+    s.workload.rate_per_s = 0.0;
+    s.network.default = LinkSettings { latency_us_min: 10_000, latency_us_max: 10_000, loss: 0.0, dup: 0.0 };
+    let (a, b) = (service.lock_servers() + 2, service.lock_servers() + 3);
+    let mug = |at_us, shopper, customer| protosim::scenario::Intervention {
+        at_us,
+        action: Action::Checkout { shopper, customer, lines: vec![Line { item: 0, qty: 1 }] },
+    };
+    let at = |at_us, action| protosim::scenario::Intervention { at_us, action };
+    s.interventions = vec![mug(500_000, a, 1), at(559_999, Action::Pause { node: a })];
+    if service == LockService::Single {
+        s.interventions.push(at(559_999, Action::Cut { from: 0, to: a }));
+    }
+    s.interventions.extend([
+        mug(700_000, b, 0),
+        at(2_100_000, Action::Resume { node: a }),
+        at(2_200_000, Action::Heal),
+    ]);
+    s
 }

@@ -30,7 +30,14 @@ pub fn set_option(s: &Scenario, option: &OptionInfo, value: &str) -> Result<Scen
     let mut t = s.clone();
     option.set(&mut t, value)?;
     if t.servers() != s.servers() {
-        carry_by_role(s, &mut t);
+        if s.locking.service != t.locking.service {
+            // Another lock service: the lock servers come first, so storage nodes and shoppers keep their places
+            // after them (the lock manager and the first Redlock server stand for each other).
+            let (from, to) = (s.locking.service.lock_servers(), t.locking.service.lock_servers());
+            carry_by_prefix(s, &mut t, from, to);
+        } else {
+            carry_by_role(s, &mut t);
+        }
     }
     Ok(t)
 }
@@ -39,12 +46,17 @@ pub fn set_option(s: &Scenario, option: &OptionInfo, value: &str) -> Result<Scen
 /// server `k` (dropped when `t` has no server `k`), shopper `j` stays shopper `j`; actions on a message in flight
 /// are left out.
 fn carry_by_role(s: &Scenario, t: &mut Scenario) {
-    let (from_servers, to_servers) = (s.servers(), t.servers());
+    carry_by_prefix(s, t, s.servers(), t.servers());
+}
+
+/// `s`'s links and interventions in `t`, where `s`'s first `from` nodes became `t`'s first `to` (node `k` of them
+/// stays `k`, dropped when `t` has no such node) and every later node moves with them.
+fn carry_by_prefix(s: &Scenario, t: &mut Scenario, from: NodeId, to: NodeId) {
     let map = |n: NodeId| -> Option<NodeId> {
-        if n < from_servers {
-            (n < to_servers).then_some(n)
+        if n < from {
+            (n < to).then_some(n)
         } else {
-            Some(n - from_servers + to_servers)
+            Some(n - from + to)
         }
     };
     t.network.links = s

@@ -148,6 +148,9 @@ struct ScenarioArgs {
     /// The same as --option deadlock=D (pessimistic: detect, wound-wait or timeout)
     #[arg(long, value_name = "D")]
     deadlock: Option<String>,
+    /// The same as --option service=S (pessimistic: single, or redlock over 5 independent lock servers)
+    #[arg(long, value_name = "S")]
+    lock_service: Option<String>,
 }
 
 /// How many seeds, on how many threads.
@@ -256,6 +259,7 @@ impl ScenarioArgs {
             self.stable_leader.then(|| "stable_leader=true".to_string()),
             self.cooperative.then(|| "cooperative=true".to_string()),
             self.deadlock.as_ref().map(|d| format!("deadlock={d}")),
+            self.lock_service.as_ref().map(|d| format!("service={d}")),
         ];
         for assignment in self.options.iter().cloned().chain(shorthands.into_iter().flatten()) {
             set_option(&mut s, &assignment)?;

@@ -345,11 +345,53 @@ impl DeadlockStrategy {
     }
 }
 
+/// Where pessimistic locking takes its locks from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LockService {
+    /// One lock manager with a FIFO queue, leases and fencing tokens.
+    #[default]
+    Single,
+    /// Redlock (the Redis documentation's distributed lock): [`REDLOCK_SERVERS`] independent lock servers, each
+    /// `SET row txn NX PX validity`; a lock is held once a majority granted it within its validity, measured on the
+    /// shopper's clock. No token is monotonic across servers, so storage cannot fence.
+    Redlock,
+}
+
+/// How many independent lock servers Redlock uses (the Redis documentation's example: 5, a majority of 3).
+pub const REDLOCK_SERVERS: u16 = 5;
+
+impl LockService {
+    pub const ALL: [LockService; 2] = [LockService::Single, LockService::Redlock];
+    pub fn name(self) -> &'static str {
+        match self {
+            LockService::Single => "single",
+            LockService::Redlock => "redlock",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|d| d.name() == s)
+    }
+    fn is_single(&self) -> bool {
+        *self == LockService::Single
+    }
+    /// How many lock servers come before the storage nodes.
+    pub fn lock_servers(self) -> u16 {
+        match self {
+            LockService::Single => 1,
+            LockService::Redlock => REDLOCK_SERVERS,
+        }
+    }
+}
+
 /// Pessimistic-locking options.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LockingOptions {
     pub deadlock: DeadlockStrategy,
+    /// Where the locks come from (`single` is left out of the JSON, so older scenarios read and print the same).
+    #[serde(skip_serializing_if = "LockService::is_single")]
+    pub service: LockService,
 }
 
 /// Two-phase commit options: whether an uncertain participant asks the others (cooperative termination).

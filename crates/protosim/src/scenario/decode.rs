@@ -9,8 +9,8 @@
 
 use super::{
     default_shoppers, default_until_ms, default_variant, Action, DeadlockStrategy, ErrorKind, Intervention, Limits,
-    Line, LinkOverride, LinkSettings, LockingOptions, Network, PaxosOptions, ProtocolKind, Scenario, ScenarioError,
-    TwoPcOptions, Workload,
+    Line, LinkOverride, LinkSettings, LockService, LockingOptions, Network, PaxosOptions, ProtocolKind, Scenario,
+    ScenarioError, TwoPcOptions, Workload,
 };
 use crate::narration::quoted;
 use crate::narration::Note;
@@ -299,6 +299,7 @@ pub(crate) fn scenario(v: &Value) -> Res<Scenario> {
         ],
     )?;
     let strategies = DeadlockStrategy::ALL.map(DeadlockStrategy::name);
+    let services = LockService::ALL.map(LockService::name);
     // Any well-formed name: whether a protocol is registered under it is checked a layer up (`check.rs`).
     let protocol = o.need("protocol", |v, at| {
         let s = text(v, at)?;
@@ -331,9 +332,13 @@ pub(crate) fn scenario(v: &Value) -> Res<Scenario> {
             Ok(TwoPcOptions { cooperative: o.or("cooperative", false, boolean)? })
         })?,
         locking: o.or("locking", LockingOptions::default(), |v, at| {
-            let o = Obj::new(v, at, &["deadlock"])?;
+            let o = Obj::new(v, at, &["deadlock", "service"])?;
             let deadlock = |v: &Value, at: &str| one_of(v, at, DeadlockStrategy::parse, &strategies);
-            Ok(LockingOptions { deadlock: o.or("deadlock", DeadlockStrategy::default(), deadlock)? })
+            let service = |v: &Value, at: &str| one_of(v, at, LockService::parse, &services);
+            Ok(LockingOptions {
+                deadlock: o.or("deadlock", DeadlockStrategy::default(), deadlock)?,
+                service: o.or("service", LockService::default(), service)?,
+            })
         })?,
         options: o.or("options", VecMap::new(), options)?,
     })

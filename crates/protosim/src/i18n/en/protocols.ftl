@@ -38,6 +38,7 @@ twopc-summary-inventory = { $prepared } uncertain · { $stock }
 twopc-summary-payments = { $prepared } uncertain · revenue { $revenue }
 locking-summary-locks = { $held } locks held · { $queued } waiting
 locking-summary-token = token { $token }
+locking-summary-redis = { $held } keys
 locking-summary-store = { $pending } pending · { $rows }
 locking-summary-shopper = { $txn } { $phase } · { $running } running
 
@@ -77,6 +78,7 @@ role-coordinator = coordinator
 role-inventory = inventory
 role-payments = payments
 role-lock-manager = lock manager
+role-redis = Redlock server
 role-storage = storage
 role-shopper = shopper
 paxos-phase-one-prepare = 1 prepare
@@ -91,6 +93,8 @@ paxos-legend-acceptor = ballot round
 twopc-legend-coordinator = blue commit · pink abort
 twopc-legend-participant = hollow = uncertain
 locking-legend-locks = holder ← queue · t = fencing token
+locking-legend-redis = key → holder, until (its own clock) · no fencing token
+locking-redis-row = { $txn } until { $until } s
 locking-legend-store = value v=version · ✎ pending write
 locking-cell = { $value } v{ $version }
 locking-cell-fenced = { $value } v{ $version } fence t{ $fence }

@@ -30,6 +30,7 @@ twopc-summary-inventory = { $prepared } 个不确定 · { $stock }
 twopc-summary-payments = { $prepared } 个不确定 · 收入 { $revenue }
 locking-summary-locks = 持有 { $held } 把锁 · { $queued } 个在等待
 locking-summary-token = 令牌 { $token }
+locking-summary-redis = { $held } 个键
 locking-summary-store = { $pending } 个待定写入 · { $rows }
 locking-summary-shopper = { $txn } { $phase } · { $running } 个进行中
 
@@ -69,6 +70,7 @@ role-coordinator = 协调者
 role-inventory = 库存服务
 role-payments = 支付服务
 role-lock-manager = 锁管理器
+role-redis = Redlock 服务器
 role-storage = 存储节点
 role-shopper = 购物者
 paxos-phase-one-prepare = 1 准备
@@ -83,6 +85,8 @@ paxos-legend-acceptor = 数字 = 提案编号的轮次
 twopc-legend-coordinator = 蓝色：提交 · 粉色：中止
 twopc-legend-participant = 空心 = 不确定
 locking-legend-locks = 持有者 ← 队列 · t = 栅栏令牌
+locking-legend-redis = 键 → 持有者，到期时间（它自己的时钟）· 没有栅栏令牌
+locking-redis-row = { $txn } 直到 { $until } 秒
 locking-legend-store = 值 v=版本 · ✎ 待定写入
 locking-cell = { $value } v{ $version }
 locking-cell-fenced = { $value } v{ $version } 栅栏 t{ $fence }
@@ -214,6 +218,10 @@ info-option-pessimistic-deadlock-help = 锁管理器如何打破死锁：检测�
 info-option-pessimistic-deadlock-value-detect = 检测环（detect）
 info-option-pessimistic-deadlock-value-wound-wait = 伤害-等待（wound-wait）
 info-option-pessimistic-deadlock-value-timeout = 等待超时（timeout）
+info-option-pessimistic-service-label = 锁服务
+info-option-pessimistic-service-help = 锁从哪里来：一个带栅栏令牌的锁管理器，或 Redlock（5 台独立的 Redis 服务器，多数派，没有栅栏）
+info-option-pessimistic-service-value-single = 单个锁管理器（single）
+info-option-pessimistic-service-value-redlock = Redlock（redlock）
 info-title-optimistic = 乐观锁
 info-variant-optimistic-correct = 带版本号的行、条件写入、带退避和抖动的重试
 info-variant-optimistic-no-version-check = 写入时拿版本号和它自己比较，而不是和读到的版本比较（§4.5）：更新会丢失

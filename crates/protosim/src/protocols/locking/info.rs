@@ -55,22 +55,37 @@ pub const PESSIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
     // its turn or its deadlock's abort: 5.5 s held over 10,000 seeds of crashes and partitions; with pauses and slow
     // nodes in the schedules one answer took 5.54 s, so the bound is 6 s.
     liveness_bound_ms: Some(6_000),
-    // The lock manager (node 0), then the storage nodes.
+    // The lock manager (node 0) or the Redlock servers (nodes 0-4), then the storage nodes.
     compare_with: OPTIMISTIC,
     metrics: &PESSIMISTIC_METRICS,
-    servers: |s| s.nodes + 1,
+    servers: |s| s.nodes + s.locking.service.lock_servers(),
     lesson: pessimistic_lesson,
-    options: &[crate::protocols::meta::OptionInfo {
-        name: "deadlock",
-        label: "deadlocks",
-        help: "how the lock manager breaks deadlocks: detect cycles, wound younger holders, or time out waits",
-        values: crate::protocols::meta::OptionValues::OneOf(&["detect", "wound-wait", "timeout"]),
-        store: crate::protocols::meta::OptionStore::Section {
-            path: "locking.deadlock",
-            get: |s| s.locking.deadlock.name().to_string(),
-            set: |s, v| s.locking.deadlock = DeadlockStrategy::parse(v).unwrap_or_default(),
+    options: &[
+        crate::protocols::meta::OptionInfo {
+            name: "deadlock",
+            label: "deadlocks",
+            help: "how the lock manager breaks deadlocks: detect cycles, wound younger holders, or time out waits",
+            values: crate::protocols::meta::OptionValues::OneOf(&["detect", "wound-wait", "timeout"]),
+            store: crate::protocols::meta::OptionStore::Section {
+                path: "locking.deadlock",
+                get: |s| s.locking.deadlock.name().to_string(),
+                set: |s, v| s.locking.deadlock = DeadlockStrategy::parse(v).unwrap_or_default(),
+            },
         },
-    }],
+        crate::protocols::meta::OptionInfo {
+            name: "service",
+            label: "lock service",
+            help:
+                "where locks come from: one lock manager with fencing tokens, or Redlock (5 independent Redis servers, \
+               a majority, no fencing)",
+            values: crate::protocols::meta::OptionValues::OneOf(&["single", "redlock"]),
+            store: crate::protocols::meta::OptionStore::Section {
+                path: "locking.service",
+                get: |s| s.locking.service.name().to_string(),
+                set: |s, v| s.locking.service = crate::scenario::LockService::parse(v).unwrap_or_default(),
+            },
+        },
+    ],
     liveness_quorum: crate::protocols::meta::every_server,
     replaceable: crate::protocols::meta::never_replaceable,
 };

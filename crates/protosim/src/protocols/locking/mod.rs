@@ -49,6 +49,7 @@
 mod checks;
 mod info;
 mod lock_manager;
+mod redlock;
 mod shopper;
 mod storage;
 mod types;
@@ -85,9 +86,10 @@ impl Protocol for Locking {
             pessimistic,
             variant,
             strategy: scenario.locking.deadlock,
+            service: scenario.locking.service,
             catalogue: catalogue.clone(),
             stores: scenario.nodes,
-            base: if pessimistic { 1 } else { 0 },
+            base: if pessimistic { scenario.locking.service.lock_servers() } else { 0 },
             lease_us,
             renew_us: lease_us / 3,
             lock_timeout_us: (12 * worst).max(300_000),
@@ -112,7 +114,9 @@ impl Protocol for Locking {
     }
 
     fn node_name(&self, node: NodeId) -> String {
-        if self.pessimistic && node == LOCKS {
+        if self.redlock() && node < self.base {
+            format!("redis{}", node + 1)
+        } else if self.pessimistic && node == LOCKS {
             "locks".to_string()
         } else if self.is_store(node) {
             format!("store{}", node - self.base + 1)
@@ -122,7 +126,9 @@ impl Protocol for Locking {
     }
 
     fn fresh_disk(&self, node: NodeId) -> Disk {
-        if self.pessimistic && node == LOCKS {
+        if self.redlock() && node < self.base {
+            Disk::Redis
+        } else if self.pessimistic && node == LOCKS {
             Disk::Locks { next_token: 0, started: false }
         } else if self.is_store(node) {
             let cells = self
@@ -139,6 +145,9 @@ impl Protocol for Locking {
 
     fn init(&self, ctx: &mut Ctx<'_, Self>) -> State {
         let me = ctx.me();
+        if self.redlock() && me < self.base {
+            return State::Redis(RedisVol::default());
+        }
         if self.pessimistic && me == LOCKS {
             let restarted = ctx.persist(|d| match d {
                 Disk::Locks { started, .. } => std::mem::replace(started, true),
@@ -194,6 +203,7 @@ impl Protocol for Locking {
     fn on_message(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
         match st {
             State::Locks(lm) => self.lock_message(lm, ctx, from, msg),
+            State::Redis(r) => self.redis_message(r, ctx, from, msg),
             State::Store(vol) => self.store_message(vol, ctx, from, msg),
             State::Shopper(vol) => self.shopper_message(vol, ctx, from, msg),
         }
@@ -202,6 +212,7 @@ impl Protocol for Locking {
     fn on_timer(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, timer: Timer) {
         match st {
             State::Locks(lm) => self.lock_timer(lm, ctx, timer),
+            State::Redis(_) => {}
             State::Store(vol) => {
                 if let Timer::Ttl(txn) = timer {
                     self.store_timer(vol, ctx, txn);
@@ -223,6 +234,9 @@ impl Protocol for Locking {
             read: Vec::new(),
             waiting: Vec::new(),
             released: true,
+            granted: Vec::new(),
+            refused: Vec::new(),
+            asked_at_us: 0,
         };
         ctx.persist(|d| {
             if let Disk::Shopper { jobs } = d {

@@ -57,6 +57,9 @@ impl Locking {
             read: vec![None; n],
             waiting,
             released: false,
+            granted: Vec::new(),
+            refused: Vec::new(),
+            asked_at_us: 0,
         };
     }
 
@@ -67,7 +70,12 @@ impl Locking {
         match a.phase {
             Phase::Locking(i) => {
                 let (row, _) = a.rows[i];
-                ctx.send(LOCKS, Msg::Lock { txn, row, mode: Mode::Exclusive, prio: job.prio });
+                let lock = Msg::Lock { txn, row, mode: Mode::Exclusive, prio: job.prio };
+                // Redlock asks every server that has not answered yet; otherwise, the lock manager.
+                let unanswered = self.lock_servers().filter(|s| !a.granted.contains(s) && !a.refused.contains(s));
+                for server in unanswered {
+                    ctx.send(server, lock.clone());
+                }
             }
             Phase::Reading => {
                 for &node in &a.waiting {
@@ -81,7 +89,7 @@ impl Locking {
                     ctx.send(node, Msg::Read { txn, rows });
                 }
             }
-            Phase::Unlocking => ctx.send(LOCKS, Msg::Release { txn, ack: true }),
+            Phase::Unlocking => self.release_locks(ctx, txn, true),
             Phase::Prewriting => {
                 let primary = self.primary_of(job);
                 for &node in &a.waiting {
@@ -122,10 +130,14 @@ impl Locking {
     /// Moves a checkout on to `phase` and sends what it needs.
     pub(super) fn go(&self, vol: &mut ShopperVol, ctx: &mut Ctx<'_, Self>, id: RequestId, phase: Phase) {
         let nodes = Self::jobs(ctx).get(&id).map(|j| self.nodes_of(&j.a.rows)).unwrap_or_default();
+        let now = ctx.now_us();
         let Some(job) = Self::with_job(ctx, id, |j| {
             j.a.phase = phase;
             if matches!(phase, Phase::Reading | Phase::Prewriting) {
                 j.a.waiting = nodes;
+            }
+            if matches!(phase, Phase::Locking(_)) {
+                (j.a.granted, j.a.refused, j.a.asked_at_us) = (Vec::new(), Vec::new(), now);
             }
             j.clone()
         }) else {
@@ -199,14 +211,16 @@ impl Locking {
             }
         }
         if self.pessimistic && !a.released {
-            ctx.send(LOCKS, Msg::Release { txn: a.txn, ack: false });
+            self.release_locks(ctx, a.txn, false);
         }
         Self::with_job(ctx, id, |j| j.a.released = true);
     }
 
     pub(super) fn start(&self, vol: &mut ShopperVol, ctx: &mut Ctx<'_, Self>, id: RequestId) {
+        let now = ctx.now_us();
         let Some(job) = Self::with_job(ctx, id, |j| {
             self.new_attempt(j);
+            j.a.asked_at_us = now;
             j.clone()
         }) else {
             return;
@@ -237,7 +251,7 @@ impl Locking {
         if let Some(outcome) = refusal {
             ctx.note(|| note!("locking.refused", txn = txn_name(a.txn), outcome = outcome.note()));
             if self.pessimistic {
-                ctx.send(LOCKS, Msg::Release { txn: a.txn, ack: false });
+                self.release_locks(ctx, a.txn, false);
             }
             self.finish(vol, ctx, id, outcome);
             return;
@@ -273,7 +287,9 @@ impl Locking {
         let Some(job) = Self::jobs(ctx).get(&id) else { return };
         let phase = job.a.phase;
         match msg {
+            Msg::Granted { row, .. } if self.redlock() => self.redlock_granted(vol, ctx, id, (from, row)),
             Msg::Granted { row, token, .. } => self.on_granted(vol, ctx, id, row, token),
+            Msg::Revoked { why: Revoke::Held, .. } => self.redlock_refused(vol, ctx, id, from),
             Msg::Revoked { why, .. }
                 if matches!(phase, Phase::Locking(_) | Phase::Reading | Phase::Prewriting) && !job.a.released =>
             {
@@ -375,7 +391,7 @@ impl Locking {
             ctx.send(node, Msg::Commit { txn, primary: false });
         }
         if self.pessimistic && !job.a.released {
-            ctx.send(LOCKS, Msg::Release { txn, ack: false });
+            self.release_locks(ctx, txn, false);
         }
         let total = self.catalogue.total_cents(&job.req.lines);
         ctx.note(|| note!("locking.committed", txn = txn_name(txn)));
@@ -410,7 +426,9 @@ impl Locking {
                 // The lease covers the whole transaction, waiting in a queue included.
                 if !job.a.released && job.a.phase != Phase::Backoff {
                     let txn = job.a.txn;
-                    ctx.send(LOCKS, Msg::Renew { txn });
+                    for server in self.lock_servers() {
+                        ctx.send(server, Msg::Renew { txn });
+                    }
                     self.set_renew(vol, ctx, id);
                 }
             }

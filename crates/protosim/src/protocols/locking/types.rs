@@ -5,7 +5,7 @@ use crate::domain::{Catalogue, CheckoutRequest, RequestId};
 use crate::engine::{Ctx, Message, TimerId, TimerKind};
 use crate::narration::{Arg, Note};
 use crate::note;
-use crate::scenario::{DeadlockStrategy, NodeId};
+use crate::scenario::{DeadlockStrategy, LockService, NodeId};
 use crate::vecmap::{VecMap, VecSet};
 
 /// A checkout gives up after this many failed attempts.
@@ -76,6 +76,8 @@ pub enum Revoke {
     LeaseExpired,
     /// The lock manager does not know the transaction (it restarted, or already ended it).
     Unknown,
+    /// Redlock: another transaction holds the row at this lock server (`SET … NX` failed); not a revocation, a no.
+    Held,
 }
 
 impl Revoke {
@@ -87,6 +89,7 @@ impl Revoke {
             Revoke::Timeout => note!("locking.revoke.timeout"),
             Revoke::LeaseExpired => note!("locking.revoke.lease"),
             Revoke::Unknown => note!("locking.revoke.unknown"),
+            Revoke::Held => note!("locking.revoke.held"),
         }
     }
 }
@@ -429,6 +432,11 @@ pub struct Attempt {
     /// Storage nodes whose answer the current step waits for.
     pub waiting: Vec<NodeId>,
     pub released: bool,
+    /// Redlock: the lock servers that granted, and that refused, the row being locked, and when (the shopper's
+    /// clock, µs) it first asked for it.
+    pub granted: Vec<NodeId>,
+    pub refused: Vec<NodeId>,
+    pub asked_at_us: u64,
 }
 
 /// A checkout a shopper is running: kept on disk until it is answered.
@@ -448,9 +456,17 @@ pub struct ShopperVol {
     pub(super) timers: VecMap<RequestId, (TimerId, TimerId)>,
 }
 
+/// A Redlock lock server's memory (Redis without an fsync per write: a restart forgets every lock): row → the
+/// holder and when its key expires, on this server's clock (µs).
+#[derive(Clone, Debug, Default)]
+pub struct RedisVol {
+    pub rows: VecMap<Row, (TxnId, u64)>,
+}
+
 #[derive(Clone, Debug)]
 pub enum State {
     Locks(LockMgr),
+    Redis(RedisVol),
     Store(StoreVol),
     Shopper(ShopperVol),
 }
@@ -462,6 +478,8 @@ pub enum Disk {
         next_token: u64,
         started: bool,
     },
+    /// A Redlock lock server keeps nothing on disk.
+    Redis,
     Store(Box<Store>),
     Shopper {
         jobs: VecMap<RequestId, Job>,
@@ -493,9 +511,11 @@ pub struct Locking {
     pub(super) pessimistic: bool,
     pub(super) variant: Variant,
     pub(super) strategy: DeadlockStrategy,
+    pub(super) service: LockService,
     pub(super) catalogue: Catalogue,
     pub(super) stores: u16,
-    /// The first storage node (1 with a lock manager, 0 without).
+    /// The first storage node: the lock servers come before it (1 lock manager, or the Redlock servers; none in
+    /// optimistic mode).
     pub(super) base: NodeId,
     pub(super) lease_us: u64,
     pub(super) renew_us: u64,
@@ -520,8 +540,25 @@ impl Locking {
         let index = if row >= WALLET_BASE { row - WALLET_BASE } else { row };
         self.base + index % self.stores
     }
+    /// Whether storage refuses stale tokens: pessimistic with one lock manager (Redlock's tokens are per server, so
+    /// no order exists to fence by).
     pub(super) fn fencing(&self) -> bool {
-        self.pessimistic && self.variant != Variant::NoFencing
+        self.pessimistic && self.variant != Variant::NoFencing && !self.redlock()
+    }
+    pub(super) fn redlock(&self) -> bool {
+        self.pessimistic && self.service == LockService::Redlock
+    }
+    /// The lock servers: the lock manager, or every Redlock server.
+    pub(super) fn lock_servers(&self) -> std::ops::Range<NodeId> {
+        0..self.base
+    }
+    /// Redlock: how many servers make a majority.
+    pub(super) fn majority(&self) -> usize {
+        usize::from(self.base) / 2 + 1
+    }
+    /// Redlock: the clock drift allowed for, µs (the Redis documentation: 1 % of the validity plus 2 ms).
+    pub(super) fn drift_allowance_us(&self) -> u64 {
+        self.lease_us / 100 + 2_000
     }
     pub fn row_name(&self, row: Row) -> String {
         row_label(row)

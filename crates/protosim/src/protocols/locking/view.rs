@@ -19,6 +19,8 @@ impl Locking {
                 return note!("locking.summary.locks", held, queued);
             }
             (_, Disk::Locks { next_token, .. }) => note!("locking.summary.token", token = *next_token),
+            (Some(State::Redis(r)), _) => return note!("locking.summary.redis", held = r.rows.len()),
+            (_, Disk::Redis) => note!("locking.summary.redis", held = 0usize),
             (_, Disk::Store(s)) => {
                 let pending = s.cells.values().filter(|c| c.intent.is_some()).count();
                 let rows: Vec<String> = s
@@ -81,6 +83,7 @@ impl Locking {
                     ..NodeDetail::default()
                 }
             }
+            (st, Disk::Redis) => self.redis_detail(st),
             (_, Disk::Store(s)) => {
                 let table = s
                     .cells
