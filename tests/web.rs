@@ -1263,6 +1263,8 @@ fn code_names() -> std::collections::BTreeSet<String> {
     .iter()
     .map(|s| s.to_lowercase())
     .collect();
+    // Proper names and Redis commands, the same in every language.
+    names.extend(["redis", "redlock", "kleppmann", "antirez", "set", "nx", "px"].map(String::from));
     for lang in protosim::i18n::LANGUAGES {
         names.insert(lang.native_name.to_lowercase());
     }
@@ -1759,10 +1761,31 @@ async fn replacing_a_machine_and_drifting_a_clock_from_the_inspector_is_drawn() 
     let text = node_el(&root, &follower).text_content().unwrap();
     assert!(["+0.04 s", "+0.05 s", "+0.06 s"].iter().any(|o| text.contains(&format!("clock {o}"))), "{text}");
     // 2PC: a participant's inspector offers no replacement.
-    pick(&root, "protocol", "2pc").await;
+    pick_new_run(&root, "protocol", "2pc").await;
     scrub_to(&root, 1_000_000).await;
     click(&root.query_selector("svg.cluster [data-node='1']").unwrap().unwrap());
     settle().await;
     assert!(find(&root, "inspector").is_some());
     assert!(find(&root, "wipe").is_none(), "2PC offers no replacement machine");
+}
+
+/// The lock-service picker: Redlock draws five lock servers before the storage nodes and the link carries the
+/// choice; the lesson's interventions move with their nodes (its carts still start from shoppers).
+#[wasm_bindgen_test]
+async fn the_lock_service_picker_draws_five_redlock_servers() {
+    let root = mount("", false).await;
+    pick_new_run(&root, "protocol", "pessimistic").await;
+    pick_new_run(&root, "service", "redlock").await;
+    let link = find(&root, "copy-link").unwrap().get_attribute("data-link").unwrap();
+    let s = Scenario::from_compact(link.split_once('#').unwrap().1).unwrap();
+    assert_eq!(s.locking.service, protosim::scenario::LockService::Redlock);
+    let cluster = root.query_selector("svg.cluster").unwrap().unwrap().text_content().unwrap();
+    for n in 1..=5 {
+        assert!(cluster.contains(&format!("redis{n}")), "redis{n} is drawn: {cluster}");
+    }
+    assert!(cluster.contains("store1") && !cluster.contains("locks"), "{cluster}");
+    scrub_to(&root, 2_500_000).await;
+    let log = find(&root, "events").unwrap().text_content().unwrap();
+    // Grants and refusals are counted out of the five servers.
+    assert!(log.contains("of 5"), "a majority is narrated: {log}");
 }

@@ -71,6 +71,7 @@ locking-msg-resolve = did { $txn } commit?
 locking-msg-resolve-force = did { $txn } commit? (abort it if not)
 locking-msg-resolved-pending = { $txn } still in progress
 locking-msg-revoked = { $txn } loses its locks: { $why }
+locking-msg-held = { $txn }: no, another transaction holds the row here
 locking-msg-rollback = { $txn }: drop its pending writes
 locking-msg-values = { $txn }: { $values }
 locking-phase-backoff = backing off

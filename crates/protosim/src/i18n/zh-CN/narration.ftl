@@ -53,6 +53,7 @@ locking-msg-resolve = { $txn } 提交了吗？
 locking-msg-resolve-force = { $txn } 提交了吗？（若未提交则中止它）
 locking-msg-resolved-pending = { $txn } 仍在进行中
 locking-msg-revoked = { $txn } 失去它的锁：{ $why }
+locking-msg-held = { $txn }：不行，这里另一个事务持有这一行
 locking-msg-rollback = { $txn }：丢弃它的待定写入
 locking-msg-values = { $txn }：{ $values }
 locking-phase-backoff = 退避中

@@ -209,6 +209,7 @@ impl Message for Msg {
             Msg::Renew { .. } => "Renew",
             Msg::Granted { .. } => "Grant",
             Msg::Released { .. } => "Unlocked",
+            Msg::Revoked { why: Revoke::Held, .. } => "Held",
             Msg::Revoked { .. } => "Revoked",
             Msg::Fence { .. } => "Fence",
             Msg::Fenced { .. } => "Fenced",
@@ -258,6 +259,7 @@ impl Message for Msg {
                 note!("locking.msg.granted", txn = t(txn), row = row(r), token = *token)
             }
             Msg::Released { txn } => note!("locking.msg.released", txn = t(txn)),
+            Msg::Revoked { txn, why: Revoke::Held } => note!("locking.msg.held", txn = t(txn)),
             Msg::Revoked { txn, why } => note!("locking.msg.revoked", txn = t(txn), why = why.note()),
             Msg::Fence { rows, token } => note!("locking.msg.fence", token = *token, rows = rows.len()),
             Msg::Fenced { rows, token } => note!("locking.msg.fenced", rows = rows.len(), token = *token),
