@@ -1263,8 +1263,8 @@ fn code_names() -> std::collections::BTreeSet<String> {
     .iter()
     .map(|s| s.to_lowercase())
     .collect();
-    // Proper names and Redis commands, the same in every language.
-    names.extend(["redis", "redlock", "kleppmann", "antirez", "set", "nx", "px"].map(String::from));
+    // Proper names and Redis flags, the same in every language (not `SET`: an English word too).
+    names.extend(["redis", "redlock", "kleppmann", "antirez", "nx", "px"].map(String::from));
     for lang in protosim::i18n::LANGUAGES {
         names.insert(lang.native_name.to_lowercase());
     }
