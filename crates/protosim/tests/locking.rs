@@ -51,6 +51,14 @@ fn sends<'a>(e: &'a Engine<Locking>, label: &'a str) -> impl Iterator<Item = (u6
     })
 }
 
+/// When shopper A first sends its writes in the run of `s` (a probe run, to place a fault just before).
+fn a_writes_at(s: &Scenario) -> u64 {
+    let probe = run(s, RecordOptions::default()).unwrap();
+    let write =
+        probe.trace().iter().find(|t| matches!(&t.ev, Ev::Send { from, label: "Write", .. } if *from == SHOPPER_A));
+    write.expect("A writes").t_us
+}
+
 fn outcomes(e: &Engine<Locking>) -> Vec<(u64, Outcome)> {
     e.core.answers.iter().map(|(id, o)| (*id, *o)).collect()
 }
@@ -107,13 +115,7 @@ fn a_crashed_holder_loses_its_locks_after_the_lease_and_its_late_write_is_refuse
     // (they land, as pending writes). B wants a mug too.
     let mut s = quiet(protosim::protocols::locking::PESSIMISTIC, 2, 6_000);
     s.interventions = vec![checkout(100, SHOPPER_A, 1, &[0])];
-    let probe = run(&s, RecordOptions::default()).unwrap();
-    let write_at = probe
-        .trace()
-        .iter()
-        .find(|t| matches!(&t.ev, Ev::Send { from, label: "Write", .. } if *from == SHOPPER_A))
-        .expect("A writes")
-        .t_us;
+    let write_at = a_writes_at(&s);
     let mut e = engine(&Scenario { ..s.clone() });
     let lease = e.proto.lease_us();
     let crash = write_at + 1;
@@ -284,13 +286,7 @@ fn a_holder_paused_past_its_lease_is_fenced_and_without_fencing_its_write_is_los
         let mut s = base.clone();
         s.variant = variant.into();
         s.interventions = vec![checkout(100, SHOPPER_A, 1, &[0])];
-        let probe = run(&s, RecordOptions::default()).unwrap();
-        let write_at = probe
-            .trace()
-            .iter()
-            .find(|t| matches!(&t.ev, Ev::Send { from, label: "Write", .. } if *from == SHOPPER_A))
-            .expect("A writes")
-            .t_us;
+        let write_at = a_writes_at(&s);
         let lease = engine(&s).proto.lease_us();
         let (pause, resume) = (write_at - 1, write_at - 1 + 3 * lease);
         s.interventions = vec![

@@ -38,12 +38,16 @@ fn engine(s: &Scenario) -> Engine<Locking> {
     e
 }
 
-/// When A sends its write (it has its lock and has read the stock), in the run without faults.
-fn write_at(s: &Scenario) -> u64 {
-    let probe = run(s, RecordOptions::default()).unwrap();
+/// The quiet shop with A buying a mug at 0.1 s; when A sends its write (it has its lock and has read the stock) in
+/// that run without faults; and the lease, µs.
+fn a_buys() -> (Scenario, u64, u64) {
+    let mut s = quiet();
+    s.interventions = vec![buys(100_000, SHOPPER_A, 1)];
+    let probe = run(&s, RecordOptions::default()).unwrap();
     let write =
         probe.trace().iter().find(|t| matches!(&t.ev, Ev::Send { from, label: "Write", .. } if *from == SHOPPER_A));
-    write.expect("A writes").t_us
+    let lease = Engine::<Locking>::new(&s, RecordOptions::default()).proto.lease_us();
+    (s, write.expect("A writes").t_us, lease)
 }
 
 fn mugs_left(e: &Engine<Locking>) -> i64 {
@@ -89,10 +93,7 @@ fn quiet_shoppers_take_locks_from_a_majority_and_sell_correctly() {
 /// sale is lost. A pause shorter than the validity is harmless.
 #[test]
 fn a_holder_paused_past_its_validity_loses_an_update() {
-    let mut s = quiet();
-    s.interventions = vec![buys(100_000, SHOPPER_A, 1)];
-    let at = write_at(&s);
-    let lease = Engine::<Locking>::new(&s, RecordOptions::default()).proto.lease_us();
+    let (s, at, lease) = a_buys();
     let paused = |pause_us: u64| {
         let mut s = s.clone();
         s.interventions = vec![
@@ -118,10 +119,7 @@ fn a_holder_paused_past_its_validity_loses_an_update() {
 /// from a majority while A still holds it on its own clock — and one sale is lost.
 #[test]
 fn clock_jumps_on_a_majority_of_lock_servers_give_two_holders() {
-    let mut s = quiet();
-    s.interventions = vec![buys(100_000, SHOPPER_A, 1)];
-    let at = write_at(&s);
-    let lease = Engine::<Locking>::new(&s, RecordOptions::default()).proto.lease_us();
+    let (s, at, lease) = a_buys();
     let with_jumps = |servers: u16| {
         let mut s = s.clone();
         s.interventions = vec![
