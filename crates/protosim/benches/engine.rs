@@ -35,7 +35,7 @@ fn measure<P: Protocol>(name: &str, s: &Scenario, opts: RecordOptions) {
         assert!(e.core.violations.is_empty());
     }
     println!(
-        "engine/{name:<28} {events:>9} events in {:>7.1} ms = {:>6.2} M events/s ({trace} trace entries)",
+        "engine/{name:<40} {events:>9} events in {:>7.1} ms = {:>6.2} M events/s ({trace} trace entries)",
         best * 1000.0,
         events as f64 / best / 1e6
     );
@@ -70,8 +70,53 @@ fn main() {
         &locking_steady_load(protosim::protocols::locking::OPTIMISTIC, 20_000),
         quiet,
     );
+    fault_costs();
     contention_table();
     sweep_speedup();
+}
+
+/// What each fault kind of the engine costs: the 5-server Raft load with one fault kept up through the run, in
+/// events per second against the same load without it (each fault also changes what the run does, so the event
+/// counts differ: the figure is the engine's speed on such a run). Then Redlock against the single lock manager.
+fn fault_costs() {
+    use protosim::scenario::{Action, Intervention};
+    let quiet = RecordOptions { narrate: false, checkpoint_every: 0 };
+    let at = |at_us, action| Intervention { at_us, action };
+    let base = raft_steady_load(5, 20_000);
+    let every = |f: &dyn Fn(u16) -> Action| (0..5).map(|node| at(0, f(node))).collect::<Vec<_>>();
+    let cases: Vec<(&str, Vec<Intervention>)> = vec![
+        ("no fault", vec![]),
+        (
+            "a follower paused 2-18 s",
+            vec![at(2_000_000, Action::Pause { node: 1 }), at(18_000_000, Action::Resume { node: 1 })],
+        ),
+        ("a follower slow, 2 ms a message", vec![at(0, Action::Slow { node: 1, handle_us: 2_000 })]),
+        ("every clock drifting 1 %", every(&|node| Action::ClockDrift { node, ppm: 10_000 })),
+        (
+            "a clock step every 100 ms",
+            (1..200u64).map(|k| at(k * 100_000, Action::ClockJump { node: (k % 5) as u16, by_us: 20_000 })).collect(),
+        ),
+        ("every fsync 1 ms", every(&|node| Action::DiskLatency { node, fsync_us: 1_000 })),
+        ("a follower replaced at 5 s", vec![at(5_000_000, Action::DiskWipe { node: 1 })]),
+    ];
+    println!();
+    println!(
+        "what each fault costs the engine: raft 5 nodes, the steady load for 20 simulated s, one fault throughout"
+    );
+    for (name, faults) in cases {
+        let mut s = base.clone();
+        s.interventions.extend(faults);
+        crate::sort_interventions(&mut s);
+        measure::<Raft>(&format!("raft, {name}"), &s, quiet);
+    }
+    let mut redlock = locking_steady_load(protosim::protocols::locking::PESSIMISTIC, 20_000);
+    redlock.locking.service = protosim::scenario::LockService::Redlock;
+    measure::<Locking>("pessimistic, redlock 5+2", &redlock, quiet);
+}
+
+/// Interventions in time order, as a scenario keeps them.
+fn sort_interventions(s: &mut Scenario) {
+    s.interventions.sort_by_key(|i| i.at_us);
 }
 
 /// A sweep and a hunt on one thread and on every core (rayon): seeds per second and the speed-up, with the core

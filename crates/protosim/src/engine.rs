@@ -230,6 +230,25 @@ pub struct Ctx<'a, P: Protocol> {
     pub(crate) narrate: bool,
     /// Set when the handler writes to its disk.
     pub(crate) wrote: &'a mut bool,
+    /// On a disk with fsync latency: where the durable image goes, taken at the first write that is not yet
+    /// durable (cloned only then: a handler that writes nothing costs nothing).
+    pub(crate) keep: Option<&'a mut dyn KeepDurable<P::Disk>>,
+}
+
+/// Where a [`Ctx`] keeps the node's durable disk image before a write that is not durable yet.
+pub(crate) trait KeepDurable<D> {
+    /// Whether no image is kept yet (every earlier write is durable).
+    fn wants(&self) -> bool;
+    fn keep(&mut self, image: D);
+}
+
+impl<D> KeepDurable<D> for Option<D> {
+    fn wants(&self) -> bool {
+        self.is_none()
+    }
+    fn keep(&mut self, image: D) {
+        *self = Some(image);
+    }
 }
 
 /// Where a [`Ctx`] puts the effects a handler asks for.
@@ -277,6 +296,11 @@ impl<P: Protocol> Ctx<'_, P> {
     /// latency; else when the fsync that follows this handler completes ([`Action::DiskLatency`]), and until then
     /// what the node sends waits for it (see [`Protocol::acks_before_fsync`]).
     pub fn persist<R>(&mut self, f: impl FnOnce(&mut P::Disk) -> R) -> R {
+        if let Some(keep) = self.keep.as_deref_mut() {
+            if keep.wants() {
+                keep.keep(self.disk.clone());
+            }
+        }
         *self.wrote = true;
         f(self.disk)
     }
@@ -816,14 +840,15 @@ impl<P: Protocol> Engine<P> {
     }
 
     /// Runs `f` with the node's volatile state (if it is up) and a context, then applies what it asked for. On a
-    /// disk with fsync latency, the durable image is kept from before the first write that is not yet durable.
+    /// disk with fsync latency, the durable image is kept from before the first write that is not yet durable
+    /// ([`Ctx::persist`] clones it then, so handlers that only read cost no copy of the disk).
     fn with_ctx<R>(&mut self, node: NodeId, f: impl FnOnce(&P, Option<&mut P::State>, &mut Ctx<'_, P>) -> R) -> R {
         let mut fx = std::mem::take(&mut self.fx);
         let mut wrote = false;
         let out = {
             let core = &mut self.core;
             let n = &mut core.nodes[usize::from(node)];
-            let before = (n.fsync_us > 0 && n.durable.is_none()).then(|| n.disk.clone());
+            let keep: Option<&mut dyn KeepDurable<P::Disk>> = if n.fsync_us > 0 { Some(&mut n.durable) } else { None };
             let mut ctx = Ctx {
                 now_us: n.clock.local_us(core.now_us).max(0) as u64,
                 me: node,
@@ -833,13 +858,11 @@ impl<P: Protocol> Engine<P> {
                 next_timer: &mut core.next_timer,
                 narrate: self.opts.narrate && self.recording,
                 wrote: &mut wrote,
+                keep,
             };
             let out = f(&self.proto, n.state.as_mut(), &mut ctx);
             if wrote && n.fsync_us > 0 {
                 n.dirty = true;
-                if before.is_some() {
-                    n.durable = before;
-                }
             }
             out
         };

@@ -9,9 +9,10 @@
 //! heal but in every stretch of the run in which the protocol's needs are met:
 //!
 //! A stretch is **good** when every shopper is up, the quorum groups are met (a paused node counts as down until
-//! it resumes; a server replaced with an empty disk, which never votes again, for good), no node is slow, has a slow disk or a drifting clock, no directed link between two up nodes is cut
-//! (partition or one-way cut), no link loses messages at random (with loss, any number of retries can be lost in a
-//! row, so no bound is certain) and none is worse than the scenario's own network (duplication, worst latency).
+//! it resumes; a server replaced with an empty disk, which never votes again, for good), no node is slow, has a
+//! slow disk or a drifting clock, no directed link between two up nodes is cut (partition or one-way cut), no link
+//! loses messages at random (with loss, any number of retries can be lost in a row, so no bound is certain) and
+//! none is worse than the scenario's own network (duplication, worst latency).
 //! Every intervention other than a checkout starts a new stretch, so a checkout is judged from the later of its
 //! submission and the start of the stretch. A checkout is **late** when it is still unanswered `B` ms after that
 //! moment while the stretch lasts at least that long (the end of the run counts as the end of a stretch).

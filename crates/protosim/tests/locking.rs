@@ -367,3 +367,34 @@ fn a_clock_jump_on_the_lock_service_ends_a_lease_early_and_fencing_keeps_the_row
     assert!(sold >= 1, "A retried and bought its mug");
     assert_eq!(store1.cells[&0].value, 40 - sold, "every confirmed mug left the stock once");
 }
+
+/// A clock jump on the lock holder itself, forward or back: its renewals are timers, which a step does not move
+/// (a monotonic clock), and its lease is measured by the lock service, so it keeps renewing on time, keeps its lease
+/// through a transaction longer than a lease (slow storage) and sells its mug once. Wall-clock time is never what
+/// a lock holder should measure its lease with.
+#[test]
+fn a_clock_jump_on_the_lock_holder_changes_nothing() {
+    let mut s = quiet(protosim::protocols::locking::PESSIMISTIC, 2, 8_000);
+    let lease = engine(&s).proto.lease_us();
+    let slow = |node| Intervention { at_us: 0, action: Action::Slow { node, handle_us: lease / 2 } };
+    for by_us in [3 * lease as i64, -3 * lease as i64] {
+        s.interventions = vec![
+            slow(1),
+            slow(2),
+            checkout(100, SHOPPER_A, 1, &[0]),
+            Intervention { at_us: 100_000 + lease, action: Action::ClockJump { node: SHOPPER_A, by_us } },
+        ];
+        let mut e = engine(&s);
+        e.run_to_end();
+        assert_eq!(sends(&e, "Revoked").count(), 0, "step {by_us} µs: A kept its lease");
+        assert!(e.core.violations.is_empty(), "{:?}", e.core.violations);
+        let sold: Vec<_> = outcomes(&e).into_iter().filter(|(_, o)| o.is_confirmed()).collect();
+        assert_eq!(sold.len(), 1, "step {by_us} µs: A bought its mug");
+        let Disk::Store(store1) = &e.core.nodes[1].disk else { panic!("store1") };
+        assert_eq!(store1.cells[&0].value, 39, "once");
+        let renewals: Vec<u64> = sends(&e, "Renew").map(|(t, ..)| t).collect();
+        let gaps = renewals.windows(2).map(|w| w[1] - w[0]);
+        assert!(gaps.clone().all(|g| g <= lease / 3 + 1), "renewed every third of a lease: {renewals:?}");
+        assert!(renewals.len() >= 3, "its transaction outlived a lease: {renewals:?}");
+    }
+}

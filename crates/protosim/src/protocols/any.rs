@@ -9,7 +9,9 @@
 
 use super::meta::ProtocolInfo;
 use crate::domain::{Catalogue, CheckoutRequest};
-use crate::engine::{CheckNodes, CheckView, Ctx, Effect, EffectSink, Message, NodeDetail, Protocol, Role, TimerKind};
+use crate::engine::{
+    CheckNodes, CheckView, Ctx, Effect, EffectSink, KeepDurable, Message, NodeDetail, Protocol, Role, TimerKind,
+};
 use crate::invariants::{InvariantInfo, Violation};
 use crate::scenario::{NodeId, Scenario};
 use std::marker::PhantomData;
@@ -172,9 +174,25 @@ impl<Q: Member> EffectSink<Q> for Lift<'_, Q> {
     }
 }
 
+/// The engine's durable-image slot, as a member's context writes to it.
+struct LiftKeep<'a, Q> {
+    outer: &'a mut dyn KeepDurable<AnyDisk>,
+    member: PhantomData<Q>,
+}
+
+impl<Q: Member> KeepDurable<Q::Disk> for LiftKeep<'_, Q> {
+    fn wants(&self) -> bool {
+        self.outer.wants()
+    }
+    fn keep(&mut self, image: Q::Disk) {
+        self.outer.keep(Q::wrap_disk(image));
+    }
+}
+
 /// Runs `f` with a context of the member's own types over the engine's context.
 fn lift<Q: Member, R>(ctx: &mut Ctx<'_, AnyProtocol>, f: impl FnOnce(&mut Ctx<'_, Q>) -> R) -> R {
     let mut sink = Lift::<Q> { out: &mut *ctx.fx, member: PhantomData };
+    let mut keep = ctx.keep.as_deref_mut().map(|outer| LiftKeep::<Q> { outer, member: PhantomData });
     let mut inner = Ctx {
         now_us: ctx.now_us,
         me: ctx.me,
@@ -184,6 +202,7 @@ fn lift<Q: Member, R>(ctx: &mut Ctx<'_, AnyProtocol>, f: impl FnOnce(&mut Ctx<'_
         next_timer: &mut *ctx.next_timer,
         narrate: ctx.narrate,
         wrote: &mut *ctx.wrote,
+        keep: keep.as_mut().map(|k| k as &mut dyn KeepDurable<Q::Disk>),
     };
     f(&mut inner)
 }
