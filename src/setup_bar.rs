@@ -245,7 +245,14 @@ pub fn SetupBar(props: &SetupBarProps) -> Html {
             on_change.emit(next);
         })
     };
-    let explain = info.variant_named_in(&s.variant, lang);
+    let mut explain = info.variant_named_in(&s.variant, lang);
+    if s.protocol == protosim::protocols::locking::PESSIMISTIC
+        && s.locking.service == protosim::scenario::LockService::Redlock
+    {
+        // The correct variant's words name fencing tokens, which Redlock has none of.
+        let redlock = lang.text("ui.explain.redlock");
+        explain = if s.variant == "correct" { redlock } else { format!("{explain} · {redlock}") };
+    }
     let bar = use_node_ref();
     use_synced_selects(bar.clone(), s);
     html! {

@@ -93,8 +93,10 @@ paxos-legend-acceptor = ballot round
 twopc-legend-coordinator = blue commit · pink abort
 twopc-legend-participant = hollow = uncertain
 locking-legend-locks = holder ← queue · t = fencing token
-locking-legend-redis = key → holder, until (its own clock) · no fencing token
+locking-legend-redis = holder · expiry on its own clock
 locking-redis-row = { $txn } until { $until } s
+locking-row-none = no row is locked
+locking-redis-no-keys = no key set
 locking-legend-store = value v=version · ✎ pending write
 locking-cell = { $value } v{ $version }
 locking-cell-fenced = { $value } v{ $version } fence t{ $fence }

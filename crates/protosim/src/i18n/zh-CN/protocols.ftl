@@ -85,8 +85,10 @@ paxos-legend-acceptor = 数字 = 提案编号的轮次
 twopc-legend-coordinator = 蓝色：提交 · 粉色：中止
 twopc-legend-participant = 空心 = 不确定
 locking-legend-locks = 持有者 ← 队列 · t = 栅栏令牌
-locking-legend-redis = 键 → 持有者，到期时间（它自己的时钟）· 没有栅栏令牌
+locking-legend-redis = 持有者 · 到期时间（本机时钟）
 locking-redis-row = { $txn } 直到 { $until } 秒
+locking-row-none = 没有被锁定的行
+locking-redis-no-keys = 没有设置任何键
 locking-legend-store = 值 v=版本 · ✎ 待定写入
 locking-cell = { $value } v{ $version }
 locking-cell-fenced = { $value } v{ $version } 栅栏 t{ $fence }

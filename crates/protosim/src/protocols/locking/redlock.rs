@@ -145,7 +145,7 @@ impl Locking {
             _ => &empty,
         };
         let role = if st.is_some() { note!("role.redis") } else { note!("role.down") };
-        let table = r
+        let mut table: Vec<TableLine> = r
             .rows
             .iter()
             .map(|(row, (txn, expires))| TableLine {
@@ -154,6 +154,10 @@ impl Locking {
                 hot: false,
             })
             .collect();
+        if table.is_empty() {
+            // Said in the box, where a lock manager would show its (empty) table.
+            table.push(TableLine { key: "–".to_string(), text: note!("locking.redis.no-keys"), hot: false });
+        }
         NodeDetail {
             facts: vec![fact(note!("fact.role"), role), fact(note!("fact.held"), r.rows.len())],
             legend: Some(note!("locking.legend.redis")),
