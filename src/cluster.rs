@@ -260,7 +260,9 @@ fn NodeBody(props: &NodeBodyProps) -> Html {
                 if first > 0 {
                     <text class="node-idx" x="12" y="104">{ format!("#{first}… · {}", d.legend_in(lang)) }</text>
                 } else {
-                    <text class="node-idx" x="12" y="80">{ lang.text("ui.node.empty-log") }</text>
+                    <text class="node-idx" x="12" y="80">{
+                        d.empty.as_ref().map_or_else(|| lang.text("ui.node.empty-log"), |n| lang.render(n))
+                    }</text>
                 }
             </>
         }

@@ -224,12 +224,14 @@ fn encode(statics: &mut Statics, st: &NodeState, out: &mut Vec<u8>) {
         }
         None => out.push(0),
     }
-    match &d.legend {
-        Some(n) => {
-            out.push(1);
-            put_note(statics, out, n);
+    for note in [&d.legend, &d.empty] {
+        match note {
+            Some(n) => {
+                out.push(1);
+                put_note(statics, out, n);
+            }
+            None => out.push(0),
         }
-        None => out.push(0),
     }
     match d.blocked_since_us {
         Some(t) => {
@@ -320,13 +322,14 @@ fn decode(statics: &Statics, bytes: &[u8]) -> NodeState {
         .collect();
     let timer = (r.byte() == 1).then(|| (r.u64(), r.u64()));
     let legend = (r.byte() == 1).then(|| r.note(statics));
+    let empty = (r.byte() == 1).then(|| r.note(statics));
     let blocked_since_us = (r.byte() == 1).then(|| r.u64());
     let table =
         (0..r.len()).map(|_| TableLine { key: r.string(), text: r.note(statics), hot: r.byte() == 1 }).collect();
     let waits = (0..r.len())
         .map(|_| WaitEdge { waiter: r.string(), holder: r.string(), row: r.string(), cycle: r.byte() == 1 })
         .collect();
-    NodeState { summary, detail: NodeDetail { facts, log, timer, legend, blocked_since_us, table, waits } }
+    NodeState { summary, detail: NodeDetail { facts, log, timer, legend, blocked_since_us, table, waits, empty } }
 }
 
 #[cfg(test)]

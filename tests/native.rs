@@ -42,7 +42,7 @@ fn every_tour_asks_a_question_that_its_run_answers() {
         ("pessimistic-paused-holder", 1, "Takes the lock back when the lease runs out, and fences the row"),
         ("pessimistic-paused-holder", 4, "The storage refuses it: its token is older than the fence"),
         ("redlock-paused-holder", 2, "The keys expire and shopper1 takes the lock from a majority"),
-        ("redlock-paused-holder", 4, "It lands on top of shopper1's sale: an update is lost"),
+        ("redlock-paused-holder", 5, "It lands on top of shopper1's sale: an update is lost"),
     ];
     let mut asked = Vec::new();
     for tour in TOURS {

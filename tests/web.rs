@@ -1783,7 +1783,9 @@ async fn the_lock_service_picker_draws_five_redlock_servers() {
     for n in 1..=5 {
         assert!(cluster.contains(&format!("redis{n}")), "redis{n} is drawn: {cluster}");
     }
-    assert!(cluster.contains("store1") && !cluster.contains("locks"), "{cluster}");
+    assert!(cluster.contains("store1"), "{cluster}");
+    let first = root.query_selector("svg.cluster [data-node='0']").unwrap().unwrap().text_content().unwrap();
+    assert!(first.contains("redis1") && first.contains("no key set"), "node 0 is a Redlock server: {first}");
     scrub_to(&root, 2_500_000).await;
     let log = find(&root, "events").unwrap().text_content().unwrap();
     // Grants and refusals are counted out of the five servers.

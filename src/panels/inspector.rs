@@ -27,7 +27,7 @@ pub const CLOCK_STEP_US: i64 = 1_000_000;
 /// How long an fsync takes on a disk the inspector makes slow, µs: 20 ms, about a round trip of the default network,
 /// so every acknowledgement of the node visibly waits for its disk.
 pub const SLOW_FSYNC_US: u64 = 20_000;
-/// How fast the inspector's drifting clock runs, ppm: 5 % fast, so a 1 s lease visibly ends 50 ms early.
+/// How fast the inspector's drifting clock runs, ppm: 5 % fast, so a 500 ms lease measured on it ends 25 ms early.
 pub const DRIFT_PPM: i64 = 50_000;
 
 /// One node's full state at the cursor, and what can be done to it there.

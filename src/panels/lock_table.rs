@@ -13,16 +13,14 @@ pub struct LockPanelProps {
 pub fn LockPanel(props: &LockPanelProps) -> Html {
     let lang = crate::lang::use_lang();
     let d = &props.detail;
-    // The box's "no row is locked" line ("–") is said here in a sentence of its own.
-    let rows: Vec<&protosim::engine::TableLine> = d.table.iter().filter(|l| l.key != "–").collect();
     html! {
         <section class="locks" aria-label={lang.text("ui.locks")} data-testid="locks">
             <h2>{ lang.text("ui.locks.table") }</h2>
-            if rows.is_empty() {
+            if d.table.is_empty() {
                 <p class="muted">{ lang.text("ui.locks.none") }</p>
             } else {
                 <table>
-                    { for rows.iter().map(|l| html! {
+                    { for d.table.iter().map(|l| html! {
                         <tr class={classes!(l.hot.then_some("hot"))}><th>{ &l.key }</th><td>{ lang.render(&l.text) }</td></tr>
                     }) }
                 </table>

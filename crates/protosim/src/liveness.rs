@@ -357,7 +357,8 @@ fn good_stretches(scenario: &Scenario, groups: &[QuorumGroup]) -> Vec<(u64, u64)
     // A replaced machine that the protocol takes back never votes again (a Raft learner, a retired acceptor):
     // it counts as down for good.
     let mut replaced = vec![false; n];
-    let replaceable = crate::protocols::info(scenario.protocol).replaceable;
+    let info = crate::protocols::info(scenario.protocol);
+    let (replaceable, rejoins) = (info.replaceable, info.replacement_rejoins);
     let mut net = NetState::new(scenario, n);
     let good = |(up, paused, replaced): (&[bool], &[bool], &[bool]),
                 (slow, drifting, slow_disk): (&[bool], &[bool], &[bool]),
@@ -392,7 +393,7 @@ fn good_stretches(scenario: &Scenario, groups: &[QuorumGroup]) -> Vec<(u64, u64)
                 Action::DiskWipe { node } if replaceable(scenario, *node) => {
                     set(&mut up, *node, true);
                     set(&mut paused, *node, false);
-                    set(&mut replaced, *node, true);
+                    set(&mut replaced, *node, !rejoins);
                 }
                 Action::DiskWipe { .. } => {}
                 Action::Pause { node } => {

@@ -35,6 +35,10 @@ pub struct NodeDetail {
     pub table: Vec<TableLine>,
     /// A wait-for graph (lock manager only).
     pub waits: Vec<WaitEdge>,
+    /// What the box says when it has neither log cells nor table rows ("no row is locked"); none: "nothing logged
+    /// yet", for a node whose box shows a log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub empty: Option<Note>,
 }
 
 /// One line of a small table in a node box: a lock table's row (holders ← queue), a stored row (value, version).

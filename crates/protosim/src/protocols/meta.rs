@@ -55,6 +55,10 @@ pub struct ProtocolInfo {
     /// [`crate::engine::Protocol::replacement_disk`] does (a test keeps the two in step).
     #[serde(skip)]
     pub replaceable: fn(&Scenario, NodeId) -> bool,
+    /// Whether a replaced node serves as before (it kept nothing that matters: a Redlock server's keys live in
+    /// memory) rather than never counting toward a quorum again (a Raft learner, a retired acceptor). Liveness
+    /// counts a replaced node that does not rejoin as down for good.
+    pub replacement_rejoins: bool,
     /// The natural opponent to compare it with in the page's Compare view (same workload, seed and faults).
     pub compare_with: ProtocolKind,
     /// The measurements it records with `Ctx::sample` (a test checks that every one recorded is declared).

@@ -58,6 +58,7 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     options: &[],
     liveness_quorum: crate::protocols::meta::every_server,
     replaceable: crate::protocols::meta::never_replaceable,
+    replacement_rejoins: false,
 };
 
 pub const DURABLE: InvariantInfo = InvariantInfo {

@@ -122,6 +122,7 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     }],
     liveness_quorum: crate::protocols::meta::every_server,
     replaceable: crate::protocols::meta::never_replaceable,
+    replacement_rejoins: false,
 };
 
 const COORD: NodeId = 0;

@@ -71,7 +71,7 @@ locking-msg-resolve = did { $txn } commit?
 locking-msg-resolve-force = did { $txn } commit? (abort it if not)
 locking-msg-resolved-pending = { $txn } still in progress
 locking-msg-revoked = { $txn } loses its locks: { $why }
-locking-msg-held = { $txn }: no, another transaction holds the row here
+locking-msg-held = { $txn }: no, another transaction holds { $row } here
 locking-msg-rollback = { $txn }: drop its pending writes
 locking-msg-values = { $txn }: { $values }
 locking-phase-backoff = backing off
@@ -94,7 +94,6 @@ locking-revoke-deadlock = chosen as the deadlock victim
 locking-revoke-lease = its lease expired
 locking-revoke-timeout = waited too long for a lock
 locking-revoke-unknown = the lock manager no longer knows it
-locking-revoke-held = another transaction holds it
 locking-redis-held = { $row } is held by { $holder }: no for { $txn }
 locking-redis-set = sets { $row } = { $txn } for { $ms } ms (SET NX PX)
 locking-redlock-acquired = { $txn } holds { $row }: { $granted } of { $servers } servers granted it, valid for { $ms } ms more on its own clock

@@ -53,7 +53,7 @@ locking-msg-resolve = { $txn } 提交了吗？
 locking-msg-resolve-force = { $txn } 提交了吗？（若未提交则中止它）
 locking-msg-resolved-pending = { $txn } 仍在进行中
 locking-msg-revoked = { $txn } 失去它的锁：{ $why }
-locking-msg-held = { $txn }：不行，这里另一个事务持有这一行
+locking-msg-held = { $txn }：不行，这里另一个事务持有 { $row }
 locking-msg-rollback = { $txn }：丢弃它的待定写入
 locking-msg-values = { $txn }：{ $values }
 locking-phase-backoff = 退避中
@@ -76,7 +76,6 @@ locking-revoke-deadlock = 被选为死锁牺牲者
 locking-revoke-lease = 它的租约已过期
 locking-revoke-timeout = 等锁等得太久
 locking-revoke-unknown = 锁管理器已不认识它
-locking-revoke-held = 另一个事务持有它
 locking-redis-held = { $row } 由 { $holder } 持有：拒绝 { $txn }
 locking-redis-set = 设置 { $row } = { $txn }，有效 { $ms } 毫秒（SET NX PX）
 locking-redlock-acquired = { $txn } 持有 { $row }：{ $servers } 台服务器中有 { $granted } 台授予，按它自己的时钟还剩 { $ms } 毫秒有效期

@@ -13,20 +13,59 @@ use super::info::*;
 use super::types::*;
 
 impl Locking {
+    /// Redlock's mutual exclusion, as its clients see it: no row is held by two transactions of shoppers that are
+    /// up. A shopper holds the rows its current attempt acquired (in basket order) until it releases them or ends;
+    /// Redlock has no lock table of its own (each server's keys expire on its own clock), so what a shopper acts on
+    /// is what it believes. Checked after each event of a shopper, the only events that change a belief.
+    fn check_redlock_holders(&self, w: &CheckView<'_, Self>, node: NodeId, out: &mut Vec<Violation>) {
+        let mut holders: crate::vecmap::VecMap<Row, TxnId> = crate::vecmap::VecMap::new();
+        for shopper in usize::from(self.servers())..w.nodes.count() {
+            let (Some(_), Disk::Shopper { jobs }) = w.nodes.get(shopper) else { continue };
+            for job in jobs.values() {
+                let a = &job.a;
+                let held = match a.phase {
+                    _ if a.released => 0,
+                    Phase::Locking(k) => k,
+                    Phase::Reading | Phase::Prewriting | Phase::Committing => a.rows.len(),
+                    Phase::Unlocking | Phase::Backoff => 0,
+                };
+                for &(row, _) in &a.rows[..held] {
+                    match holders.insert(row, a.txn) {
+                        Some(other) if other != a.txn => {
+                            let who = vec![
+                                Arg::from(format!("X {}", txn_name(other))),
+                                Arg::from(format!("X {}", txn_name(a.txn))),
+                            ];
+                            out.push(Violation::new(
+                                &MUTUAL_EXCLUSION,
+                                Some(node),
+                                note!("locking.violation.two_holders", row = self.row_name(row), holders = who),
+                            ));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+
     /// Every invariant after an event ([`crate::engine::Protocol::check`]).
     pub(super) fn check_all(&self, w: &mut CheckView<'_, Self>, touched: Option<NodeId>, out: &mut Vec<Violation>) {
         let Some(node) = touched else { return };
         let now = w.now_us;
         let calm_since = w.calm_since_us;
         let c = &mut *w.checker;
-        if self.pessimistic && node == LOCKS {
+        if self.pessimistic && node < self.base {
             if let Some(State::Locks(lm)) = w.nodes.get_mut(usize::from(node)).0 {
                 self.check_lock_table(lm, c, (now, calm_since), out);
             }
             return;
         }
         if !self.is_store(node) {
-            self.check_answers(c, w.answers, out);
+            if self.redlock() {
+                self.check_redlock_holders(w, node, out);
+            }
+            self.check_answers(&mut *w.checker, w.answers, out);
             return;
         }
         // A store's writes count once they are durable: what it answers waits for that, and a crash before it

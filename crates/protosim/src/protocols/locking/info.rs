@@ -55,9 +55,9 @@ pub const PESSIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
     // its turn or its deadlock's abort: 5.5 s held over 10,000 seeds of crashes and partitions; with pauses and slow
     // nodes in the schedules one answer took 5.54 s, so the bound is 6 s.
     liveness_bound_ms: Some(6_000),
-    // The lock manager (node 0) or the Redlock servers (nodes 0-4), then the storage nodes.
     compare_with: OPTIMISTIC,
     metrics: &PESSIMISTIC_METRICS,
+    // The lock manager (node 0) or the Redlock servers (nodes 0-4), then the storage nodes.
     servers: |s| s.nodes + s.locking.service.lock_servers(),
     lesson: pessimistic_lesson,
     options: &[
@@ -87,7 +87,11 @@ pub const PESSIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
         },
     ],
     liveness_quorum: crate::protocols::meta::every_server,
-    replaceable: crate::protocols::meta::never_replaceable,
+    // A Redlock server keeps its keys in memory only: a replacement is a restart, and it serves at once.
+    replaceable: |s, node| {
+        s.locking.service == crate::scenario::LockService::Redlock && node < s.locking.service.lock_servers()
+    },
+    replacement_rejoins: true,
 };
 
 /// Optimistic locking, as scenarios name it: `"protocol": "optimistic"`.
@@ -117,6 +121,7 @@ pub const OPTIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
     options: &[],
     liveness_quorum: crate::protocols::meta::every_server,
     replaceable: crate::protocols::meta::never_replaceable,
+    replacement_rejoins: false,
 };
 
 /// How many attempts a finished checkout took.

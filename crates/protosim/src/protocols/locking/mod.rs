@@ -143,6 +143,12 @@ impl Protocol for Locking {
         }
     }
 
+    /// A Redlock server comes back empty, as from any restart (its keys live in memory); nothing else can be
+    /// replaced: the lock manager's token counter, the storage's rows and the shoppers' checkouts live on disk.
+    fn replacement_disk(&self, node: NodeId) -> Option<Disk> {
+        (self.redlock() && node < self.base).then_some(Disk::Redis)
+    }
+
     fn init(&self, ctx: &mut Ctx<'_, Self>) -> State {
         let me = ctx.me();
         if self.redlock() && me < self.base {

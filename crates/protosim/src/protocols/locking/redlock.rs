@@ -41,7 +41,7 @@ impl Locking {
                             holder = txn_name(holder)
                         )
                     });
-                    ctx.send(from, Msg::Revoked { txn, why: Revoke::Held });
+                    ctx.send(from, Msg::Held { txn, row });
                 }
                 _ => {
                     r.rows.insert(row, (txn, now + self.lease_us));
@@ -73,6 +73,14 @@ impl Locking {
         }
     }
 
+    /// Redlock: whether the row being locked has waited for its majority longer than a lock is valid.
+    pub(super) fn redlock_too_late(&self, ctx: &Ctx<'_, Self>, job: &Job) -> bool {
+        let waited_us = ctx.now_us().saturating_sub(job.a.asked_at_us);
+        self.redlock()
+            && matches!(job.a.phase, Phase::Locking(_))
+            && waited_us + self.drift_allowance_us() >= self.lease_us
+    }
+
     /// Sends a release (`ack`: asking for an answer) to every lock server.
     pub(super) fn release_locks(&self, ctx: &mut Ctx<'_, Self>, txn: TxnId, ack: bool) {
         for server in self.lock_servers() {
@@ -90,7 +98,9 @@ impl Locking {
     ) {
         let Some(job) = Self::jobs(ctx).get(&id) else { return };
         let Phase::Locking(i) = job.a.phase else { return };
-        if job.a.rows[i].0 != row || job.a.granted.contains(&from) {
+        // A late grant of an earlier row, or one from a server that already answered (a duplicate, or a no
+        // followed by a grant after the holder's key expired), does not count.
+        if job.a.rows[i].0 != row || job.a.granted.contains(&from) || job.a.refused.contains(&from) {
             return;
         }
         let (asked_at, txn, last) = (job.a.asked_at_us, job.a.txn, i + 1 == job.a.rows.len());
@@ -122,9 +132,17 @@ impl Locking {
     }
 
     /// Redlock: one server refused the row being locked; once a majority can no longer grant it, the attempt fails.
-    pub(super) fn redlock_refused(&self, vol: &mut ShopperVol, ctx: &mut Ctx<'_, Self>, id: RequestId, from: NodeId) {
+    /// A late no about an earlier row (its majority came from the others) does not count.
+    pub(super) fn redlock_refused(
+        &self,
+        vol: &mut ShopperVol,
+        ctx: &mut Ctx<'_, Self>,
+        id: RequestId,
+        (from, row): (NodeId, Row),
+    ) {
         let Some(job) = Self::jobs(ctx).get(&id) else { return };
-        if !matches!(job.a.phase, Phase::Locking(_)) || job.a.refused.contains(&from) {
+        let Phase::Locking(i) = job.a.phase else { return };
+        if job.a.rows[i].0 != row || job.a.refused.contains(&from) || job.a.granted.contains(&from) {
             return;
         }
         let refused = Self::with_job(ctx, id, |j| {
@@ -145,7 +163,7 @@ impl Locking {
             _ => &empty,
         };
         let role = if st.is_some() { note!("role.redis") } else { note!("role.down") };
-        let mut table: Vec<TableLine> = r
+        let table: Vec<TableLine> = r
             .rows
             .iter()
             .map(|(row, (txn, expires))| TableLine {
@@ -154,14 +172,11 @@ impl Locking {
                 hot: false,
             })
             .collect();
-        if table.is_empty() {
-            // Said in the box, where a lock manager would show its (empty) table.
-            table.push(TableLine { key: "–".to_string(), text: note!("locking.redis.no-keys"), hot: false });
-        }
         NodeDetail {
             facts: vec![fact(note!("fact.role"), role), fact(note!("fact.held"), r.rows.len())],
             legend: Some(note!("locking.legend.redis")),
             table,
+            empty: st.is_some().then(|| note!("locking.redis.no-keys")),
             ..NodeDetail::default()
         }
     }

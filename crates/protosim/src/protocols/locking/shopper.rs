@@ -269,6 +269,7 @@ impl Locking {
         let txn = match &msg {
             Msg::Granted { txn, .. }
             | Msg::Revoked { txn, .. }
+            | Msg::Held { txn, .. }
             | Msg::Values { txn, .. }
             | Msg::Busy { txn }
             | Msg::Refused { txn, .. }
@@ -289,7 +290,7 @@ impl Locking {
         match msg {
             Msg::Granted { row, .. } if self.redlock() => self.redlock_granted(vol, ctx, id, (from, row)),
             Msg::Granted { row, token, .. } => self.on_granted(vol, ctx, id, row, token),
-            Msg::Revoked { why: Revoke::Held, .. } => self.redlock_refused(vol, ctx, id, from),
+            Msg::Held { row, .. } => self.redlock_refused(vol, ctx, id, (from, row)),
             Msg::Revoked { why, .. }
                 if matches!(phase, Phase::Locking(_) | Phase::Reading | Phase::Prewriting) && !job.a.released =>
             {
@@ -413,6 +414,10 @@ impl Locking {
                     self.finish(vol, ctx, id, Outcome::Aborted { reason: AbortReason::GaveUp });
                 } else if job.a.phase == Phase::Backoff {
                     self.start(vol, ctx, id);
+                } else if self.redlock_too_late(ctx, &job) {
+                    // Redlock gives up on a lock once its validity is spent waiting for a majority.
+                    let took_us = ctx.now_us().saturating_sub(job.a.asked_at_us);
+                    self.fail(vol, ctx, id, note!("locking.why.redlock_late", ms = took_us / 1000));
                 } else {
                     self.kick(ctx, &job);
                     self.set_step(vol, ctx, id, self.step_us);

@@ -76,8 +76,6 @@ pub enum Revoke {
     LeaseExpired,
     /// The lock manager does not know the transaction (it restarted, or already ended it).
     Unknown,
-    /// Redlock: another transaction holds the row at this lock server (`SET … NX` failed); not a revocation, a no.
-    Held,
 }
 
 impl Revoke {
@@ -89,7 +87,6 @@ impl Revoke {
             Revoke::Timeout => note!("locking.revoke.timeout"),
             Revoke::LeaseExpired => note!("locking.revoke.lease"),
             Revoke::Unknown => note!("locking.revoke.unknown"),
-            Revoke::Held => note!("locking.revoke.held"),
         }
     }
 }
@@ -140,6 +137,11 @@ pub enum Msg {
     Revoked {
         txn: TxnId,
         why: Revoke,
+    },
+    /// Redlock server → shopper: another transaction holds `row` here (`SET … NX` failed). A no, not a revocation.
+    Held {
+        txn: TxnId,
+        row: Row,
     },
     /// Lock manager → storage: refuse tokens below `token` on these rows from now on.
     Fence {
@@ -209,8 +211,8 @@ impl Message for Msg {
             Msg::Renew { .. } => "Renew",
             Msg::Granted { .. } => "Grant",
             Msg::Released { .. } => "Unlocked",
-            Msg::Revoked { why: Revoke::Held, .. } => "Held",
             Msg::Revoked { .. } => "Revoked",
+            Msg::Held { .. } => "Held",
             Msg::Fence { .. } => "Fence",
             Msg::Fenced { .. } => "Fenced",
             Msg::Read { .. } => "Read",
@@ -234,7 +236,7 @@ impl Message for Msg {
         use crate::engine::MsgKind;
         match self {
             // A refused write, and a lock taken away (expired lease, deadlock victim, wounded).
-            Msg::Refused { .. } | Msg::Revoked { .. } => MsgKind::Refusal,
+            Msg::Refused { .. } | Msg::Revoked { .. } | Msg::Held { .. } => MsgKind::Refusal,
             Msg::Granted { .. }
             | Msg::Values { .. }
             | Msg::Busy { .. }
@@ -259,8 +261,8 @@ impl Message for Msg {
                 note!("locking.msg.granted", txn = t(txn), row = row(r), token = *token)
             }
             Msg::Released { txn } => note!("locking.msg.released", txn = t(txn)),
-            Msg::Revoked { txn, why: Revoke::Held } => note!("locking.msg.held", txn = t(txn)),
             Msg::Revoked { txn, why } => note!("locking.msg.revoked", txn = t(txn), why = why.note()),
+            Msg::Held { txn, row: r } => note!("locking.msg.held", txn = t(txn), row = row(r)),
             Msg::Fence { rows, token } => note!("locking.msg.fence", token = *token, rows = rows.len()),
             Msg::Fenced { rows, token } => note!("locking.msg.fenced", rows = rows.len(), token = *token),
             Msg::Read { txn, rows } => note!("locking.msg.read", txn = t(txn), rows = rows.len()),

@@ -56,11 +56,7 @@ impl Locking {
                     _ => &empty,
                 };
                 let cycle: VecSet<TxnId> = lm.find_cycle().unwrap_or_default().into_iter().collect();
-                let mut table = self.lock_table_lines(lm, &cycle);
-                if table.is_empty() {
-                    // Said in the box (else it would read as a log with nothing in it).
-                    table.push(TableLine { key: "–".to_string(), text: note!("locking.row.none"), hot: false });
-                }
+                let table = self.lock_table_lines(lm, &cycle);
                 let waits = lm
                     .wait_for()
                     .into_iter()
@@ -84,6 +80,7 @@ impl Locking {
                     legend: Some(note!("locking.legend.locks")),
                     table,
                     waits,
+                    empty: st.is_some().then(|| note!("locking.row.none")),
                     ..NodeDetail::default()
                 }
             }

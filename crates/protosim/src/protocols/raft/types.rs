@@ -89,6 +89,7 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     liveness_quorum: |s, _| vec![crate::protocols::meta::QuorumGroup::majority(0, s.nodes)],
     // A server comes back as a learner; a shopper's outbox cannot be replaced.
     replaceable: |s, node| node < s.nodes,
+    replacement_rejoins: false,
 };
 
 /// Entries per AppendEntries, at most.
