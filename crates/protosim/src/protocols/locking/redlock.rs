@@ -88,6 +88,29 @@ impl Locking {
         }
     }
 
+    /// Redlock: records one server's answer (`grant` or a no) about the row being locked, and returns that row's
+    /// place in the basket and how many servers have now answered so; `None` when the answer does not count — a late
+    /// one about an earlier row (its majority came from the others), or a second answer of the same server (a
+    /// duplicate, or a grant after its no once the holder's key expired).
+    fn redlock_record(
+        &self,
+        ctx: &mut Ctx<'_, Self>,
+        id: RequestId,
+        (from, row): (NodeId, Row),
+        grant: bool,
+    ) -> Option<(usize, usize)> {
+        let job = Self::jobs(ctx).get(&id)?;
+        let Phase::Locking(i) = job.a.phase else { return None };
+        if job.a.rows[i].0 != row || job.a.granted.contains(&from) || job.a.refused.contains(&from) {
+            return None;
+        }
+        Self::with_job(ctx, id, |j| {
+            let answered = if grant { &mut j.a.granted } else { &mut j.a.refused };
+            answered.push(from);
+            (i, answered.len())
+        })
+    }
+
     /// Redlock: one server granted the row being locked; with a majority, while validity is left, the row is held.
     pub(super) fn redlock_granted(
         &self,
@@ -96,19 +119,9 @@ impl Locking {
         id: RequestId,
         (from, row): (NodeId, Row),
     ) {
-        let Some(job) = Self::jobs(ctx).get(&id) else { return };
-        let Phase::Locking(i) = job.a.phase else { return };
-        // A late grant of an earlier row, or one from a server that already answered (a duplicate, or a no
-        // followed by a grant after the holder's key expired), does not count.
-        if job.a.rows[i].0 != row || job.a.granted.contains(&from) || job.a.refused.contains(&from) {
-            return;
-        }
+        let Some((i, granted)) = self.redlock_record(ctx, id, (from, row), true) else { return };
+        let job = &Self::jobs(ctx)[&id];
         let (asked_at, txn, last) = (job.a.asked_at_us, job.a.txn, i + 1 == job.a.rows.len());
-        let granted = Self::with_job(ctx, id, |j| {
-            j.a.granted.push(from);
-            j.a.granted.len()
-        })
-        .unwrap_or(0);
         if granted < self.majority() {
             return;
         }
@@ -132,7 +145,6 @@ impl Locking {
     }
 
     /// Redlock: one server refused the row being locked; once a majority can no longer grant it, the attempt fails.
-    /// A late no about an earlier row (its majority came from the others) does not count.
     pub(super) fn redlock_refused(
         &self,
         vol: &mut ShopperVol,
@@ -140,16 +152,7 @@ impl Locking {
         id: RequestId,
         (from, row): (NodeId, Row),
     ) {
-        let Some(job) = Self::jobs(ctx).get(&id) else { return };
-        let Phase::Locking(i) = job.a.phase else { return };
-        if job.a.rows[i].0 != row || job.a.refused.contains(&from) || job.a.granted.contains(&from) {
-            return;
-        }
-        let refused = Self::with_job(ctx, id, |j| {
-            j.a.refused.push(from);
-            j.a.refused.len()
-        })
-        .unwrap_or(0);
+        let Some((_, refused)) = self.redlock_record(ctx, id, (from, row), false) else { return };
         if refused > usize::from(self.base) - self.majority() {
             self.fail(vol, ctx, id, note!("locking.why.redlock_no_majority", refused, servers = self.base));
         }
