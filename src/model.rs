@@ -62,6 +62,32 @@ impl ViolationMark {
     }
 }
 
+/// The nodes a trace event is about (a log line's filter): a message's two ends, or one node.
+fn nodes_of(ev: &Ev) -> [Option<NodeId>; 2] {
+    match ev {
+        Ev::Send { from, to, .. } | Ev::Deliver { from, to, .. } | Ev::Drop { from, to, .. } => {
+            [Some(*from), Some(*to)]
+        }
+        Ev::Cut { from, to } => [Some(*from), Some(*to)],
+        Ev::Timer { node, .. }
+        | Ev::Crash { node }
+        | Ev::Restart { node }
+        | Ev::Pause { node }
+        | Ev::Resume { node, .. }
+        | Ev::Slow { node, .. }
+        | Ev::Clock { node, .. }
+        | Ev::Disk { node, .. }
+        | Ev::Wipe { node }
+        | Ev::Synced { node, .. }
+        | Ev::Submit { node, .. }
+        | Ev::Outcome { node, .. }
+        | Ev::Note { node, .. }
+        | Ev::State { node, .. } => [Some(*node), None],
+        Ev::Violation { violation } => [violation.node, None],
+        _ => [None, None],
+    }
+}
+
 /// The line that ends a run.
 fn stop_note(stop: &protosim::trace::StopReason) -> Note {
     match stop {
@@ -333,28 +359,7 @@ impl ModelBuilder {
             _ => {}
         }
         let TraceEvent { t_us: t, ev } = e;
-        let nodes = match &ev {
-            Ev::Send { from, to, .. } | Ev::Deliver { from, to, .. } | Ev::Drop { from, to, .. } => {
-                [Some(*from), Some(*to)]
-            }
-            Ev::Cut { from, to } => [Some(*from), Some(*to)],
-            Ev::Timer { node, .. }
-            | Ev::Crash { node }
-            | Ev::Restart { node }
-            | Ev::Pause { node }
-            | Ev::Resume { node, .. }
-            | Ev::Slow { node, .. }
-            | Ev::Clock { node, .. }
-            | Ev::Disk { node, .. }
-            | Ev::Wipe { node }
-            | Ev::Synced { node, .. }
-            | Ev::Submit { node, .. }
-            | Ev::Outcome { node, .. }
-            | Ev::Note { node, .. }
-            | Ev::State { node, .. } => [Some(*node), None],
-            Ev::Violation { violation } => [violation.node, None],
-            _ => [None, None],
-        };
+        let nodes = nodes_of(&ev);
         let line: Option<(&'static str, Note)> = match ev {
             ev @ (Ev::Send { .. } | Ev::Duplicate { .. } | Ev::Delay { .. } | Ev::Deliver { .. } | Ev::Drop { .. }) => {
                 self.message_line(t, ev)
