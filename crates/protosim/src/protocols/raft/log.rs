@@ -24,11 +24,19 @@ pub struct Entry {
     pub chain: u64,
 }
 
+/// How many entries one shared chunk of a log holds.
+const CHUNK: usize = 64;
+
 /// A server's log, 1-based like the paper. Keeps the chains right and remembers the lowest index changed since
 /// the checker last looked.
+///
+/// Entries are kept in shared chunks of [`CHUNK`]: a clone of the log (the durable image a disk with fsync latency
+/// keeps until its fsync, [`crate::engine::Ctx::persist`]) shares every chunk and costs a pointer per chunk; the
+/// next write copies at most the chunk it changes.
 #[derive(Clone, Debug, Default)]
 pub struct RaftLog {
-    pub(super) entries: Vec<Entry>,
+    chunks: Vec<Rc<Vec<Entry>>>,
+    len: usize,
     pub(super) dirty_from: Option<u64>,
 }
 
@@ -38,16 +46,17 @@ fn chain_of(prev: u64, term: u64, cmd: &Option<Cmd>) -> u64 {
 
 impl RaftLog {
     pub fn last_index(&self) -> u64 {
-        self.entries.len() as u64
+        self.len as u64
     }
     pub fn last_term(&self) -> u64 {
-        self.entries.last().map_or(0, |e| e.term)
+        self.get(self.last_index()).map_or(0, |e| e.term)
     }
     pub fn get(&self, index: u64) -> Option<&Entry> {
-        if index == 0 {
+        if index == 0 || index > self.last_index() {
             None
         } else {
-            self.entries.get((index - 1) as usize)
+            let i = (index - 1) as usize;
+            self.chunks.get(i / CHUNK).and_then(|c| c.get(i % CHUNK))
         }
     }
     pub fn term_at(&self, index: u64) -> u64 {
@@ -61,21 +70,36 @@ impl RaftLog {
     }
     pub fn append(&mut self, term: u64, cmd: Option<Cmd>) -> u64 {
         let chain = chain_of(self.chain_at(self.last_index()), term, &cmd);
-        self.entries.push(Entry { term, cmd, chain });
+        if self.len.is_multiple_of(CHUNK) {
+            self.chunks.push(Rc::new(Vec::with_capacity(CHUNK)));
+        }
+        let last = self.chunks.last_mut().expect("a chunk with room");
+        Rc::make_mut(last).push(Entry { term, cmd, chain });
+        self.len += 1;
         let i = self.last_index();
         self.touch(i);
         i
     }
+    /// Keeps the first `n` entries.
+    fn keep(&mut self, n: usize) {
+        self.chunks.truncate(n.div_ceil(CHUNK));
+        if !n.is_multiple_of(CHUNK) {
+            if let Some(last) = self.chunks.last_mut() {
+                Rc::make_mut(last).truncate(n % CHUNK);
+            }
+        }
+        self.len = n;
+    }
     /// Deletes the entry at `index` and every one after it.
     pub fn truncate_from(&mut self, index: u64) {
         if index >= 1 && index <= self.last_index() {
-            self.entries.truncate((index - 1) as usize);
+            self.keep((index - 1) as usize);
             self.touch(index);
         }
     }
     /// Replaces the whole log (the `copy-whole-log` mistake).
     pub(super) fn replace(&mut self, entries: &[(u64, Option<Cmd>)]) {
-        self.entries.clear();
+        self.keep(0);
         for (term, cmd) in entries {
             self.append(*term, cmd.clone());
         }
@@ -93,6 +117,8 @@ impl RaftLog {
         (1..=self.last_index()).rev().find(|&i| self.term_at(i) == term)
     }
     pub(super) fn wire(&self, from: u64, max: usize) -> Vec<(u64, Option<Cmd>)> {
-        self.entries.iter().skip((from.max(1) - 1) as usize).take(max).map(|e| (e.term, e.cmd.clone())).collect()
+        let first = from.max(1);
+        let last = self.last_index().min(first.saturating_add(max as u64).saturating_sub(1));
+        (first..=last).filter_map(|i| self.get(i)).map(|e| (e.term, e.cmd.clone())).collect()
     }
 }
