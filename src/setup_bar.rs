@@ -131,7 +131,9 @@ fn protocol_options(s: &Scenario, props: &SetupBarProps, lang: &protosim::i18n::
             },
         }
     };
-    html! { <>{ for protosim::protocols::info(s.protocol).options.iter().map(control) }</> }
+    // Only the options that mean something in this scenario (no deadlock strategy under Redlock).
+    let shown = protosim::protocols::info(s.protocol).options.iter().filter(|o| (o.applies)(s));
+    html! { <>{ for shown.map(control) }</> }
 }
 
 /// The network and workload settings, folded away.

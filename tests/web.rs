@@ -1779,6 +1779,7 @@ async fn the_lock_service_picker_draws_five_redlock_servers() {
     let link = find(&root, "copy-link").unwrap().get_attribute("data-link").unwrap();
     let s = Scenario::from_compact(link.split_once('#').unwrap().1).unwrap();
     assert_eq!(s.locking.service, protosim::scenario::LockService::Redlock);
+    assert!(find(&root, "deadlock").is_none(), "no deadlock strategy under Redlock: nothing waits");
     let cluster = root.query_selector("svg.cluster").unwrap().unwrap().text_content().unwrap();
     for n in 1..=5 {
         assert!(cluster.contains(&format!("redis{n}")), "redis{n} is drawn: {cluster}");

@@ -323,6 +323,7 @@ fn protocol_options_are_declared_checked_and_kept_in_the_options_map() {
         help: "replicas a read waits for",
         values: OptionValues::Count { min: 1, max: 5, default: 2 },
         store: OptionStore::Options,
+        applies: protosim::protocols::meta::always,
     };
     let mut s = Scenario::default();
     assert_eq!(QUORUM.get(&s), "2", "the default when unset");

@@ -90,6 +90,10 @@ pub struct OptionInfo {
     /// Where the value lives.
     #[serde(skip)]
     pub store: OptionStore,
+    /// Whether it means anything in this scenario: the page shows its control only then (the deadlock strategy of
+    /// a lock manager, not under Redlock, which has no queue). [`always`] for most.
+    #[serde(skip)]
+    pub applies: fn(&Scenario) -> bool,
 }
 
 /// The values an option takes.
@@ -245,6 +249,11 @@ pub const RETRIES: MetricInfo = MetricInfo {
 /// A cluster of exactly `nodes` servers (most protocols).
 pub fn nodes_only(s: &Scenario) -> u16 {
     s.nodes
+}
+
+/// An option that applies in every scenario of its protocol ([`OptionInfo::applies`]).
+pub fn always(_: &Scenario) -> bool {
+    true
 }
 
 /// No node can be replaced: its data lives only on its disk ([`ProtocolInfo::replaceable`]).

@@ -120,6 +120,7 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
                 get: |s| s.paxos.proposers.to_string(),
                 set: |s, v| s.paxos.proposers = v.parse().unwrap_or(s.paxos.proposers),
             },
+            applies: crate::protocols::meta::always,
         },
         OptionInfo {
             name: "stable_leader",
@@ -131,6 +132,7 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
                 get: |s| s.paxos.stable_leader.to_string(),
                 set: |s, v| s.paxos.stable_leader = v == "true",
             },
+            applies: crate::protocols::meta::always,
         },
     ],
     liveness_quorum: |s, _| {

@@ -119,6 +119,7 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
             get: |s| s.twopc.cooperative.to_string(),
             set: |s, v| s.twopc.cooperative = v == "true",
         },
+        applies: crate::protocols::meta::always,
     }],
     liveness_quorum: crate::protocols::meta::every_server,
     replaceable: crate::protocols::meta::never_replaceable,

@@ -71,6 +71,8 @@ pub const PESSIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
                 get: |s| s.locking.deadlock.name().to_string(),
                 set: |s, v| s.locking.deadlock = DeadlockStrategy::parse(v).unwrap_or_default(),
             },
+            // Redlock has no queue, so nothing waits and no deadlock forms.
+            applies: |s| s.locking.service == crate::scenario::LockService::Single,
         },
         crate::protocols::meta::OptionInfo {
             name: "service",
@@ -84,6 +86,7 @@ pub const PESSIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
                 get: |s| s.locking.service.name().to_string(),
                 set: |s, v| s.locking.service = crate::scenario::LockService::parse(v).unwrap_or_default(),
             },
+            applies: crate::protocols::meta::always,
         },
     ],
     liveness_quorum: crate::protocols::meta::every_server,
