@@ -94,9 +94,9 @@ pub trait Protocol: Sized + Clone + 'static {
     fn acks_before_fsync(&self) -> bool {
         false
     }
-    /// The disk a replacement machine for `node` starts from ([`Action::DiskWipe`]), or `None` where no protocol
-    /// could be safe with it (the node's data lives only on its disk: a 2PC participant, a lock manager, a store,
-    /// a shopper's outbox), so the engine refuses the wipe and says why. A node that may be replaced must not
+    /// The disk a replacement machine for `node` starts from ([`Action::DiskWipe`]), or `None` where this protocol
+    /// has no safe way to take the node back without its data (a 2PC participant, a lock manager, a store, a
+    /// shopper's outbox), so the engine refuses the wipe and says why. A node that may be replaced must not
     /// act on what it forgot: Raft servers and Paxos acceptors come back as replicas that never vote, since a vote
     /// or a promise they gave before is gone (Raft thesis §4: a lost disk is a membership change).
     /// [`crate::protocols::ProtocolInfo::replaceable`] says the same for the page and the sweep.

@@ -114,7 +114,7 @@ impl Protocol for Locking {
     }
 
     fn node_name(&self, node: NodeId) -> String {
-        if self.redlock() && node < self.base {
+        if self.is_redis(node) {
             format!("redis{}", node + 1)
         } else if self.pessimistic && node == LOCKS {
             "locks".to_string()
@@ -126,7 +126,7 @@ impl Protocol for Locking {
     }
 
     fn fresh_disk(&self, node: NodeId) -> Disk {
-        if self.redlock() && node < self.base {
+        if self.is_redis(node) {
             Disk::Redis
         } else if self.pessimistic && node == LOCKS {
             Disk::Locks { next_token: 0, started: false }
@@ -146,12 +146,12 @@ impl Protocol for Locking {
     /// A Redlock server comes back empty, as from any restart (its keys live in memory); nothing else can be
     /// replaced: the lock manager's token counter, the storage's rows and the shoppers' checkouts live on disk.
     fn replacement_disk(&self, node: NodeId) -> Option<Disk> {
-        (self.redlock() && node < self.base).then_some(Disk::Redis)
+        self.is_redis(node).then_some(Disk::Redis)
     }
 
     fn init(&self, ctx: &mut Ctx<'_, Self>) -> State {
         let me = ctx.me();
-        if self.redlock() && me < self.base {
+        if self.is_redis(me) {
             return State::Redis(RedisVol::default());
         }
         if self.pessimistic && me == LOCKS {

@@ -73,12 +73,19 @@ impl Locking {
         }
     }
 
-    /// Redlock: whether the row being locked has waited for its majority longer than a lock is valid.
-    pub(super) fn redlock_too_late(&self, ctx: &Ctx<'_, Self>, job: &Job) -> bool {
-        let waited_us = ctx.now_us().saturating_sub(job.a.asked_at_us);
-        self.redlock()
-            && matches!(job.a.phase, Phase::Locking(_))
-            && waited_us + self.drift_allowance_us() >= self.lease_us
+    /// Redlock: how long the row being locked has waited for its majority, on the shopper's clock, and the validity
+    /// a majority arriving now would leave (0: none), both µs — the Redis documentation's rule: validity = lease −
+    /// time taken − drift allowance.
+    pub(super) fn redlock_validity(&self, ctx: &Ctx<'_, Self>, job: &Job) -> (u64, u64) {
+        let took_us = ctx.now_us().saturating_sub(job.a.asked_at_us);
+        (took_us, self.lease_us.saturating_sub(took_us + self.drift_allowance_us()))
+    }
+
+    /// Redlock: how long a row still being locked has waited, once that has spent its whole validity (`None`: not
+    /// locking with Redlock, or time is left).
+    pub(super) fn redlock_spent(&self, ctx: &Ctx<'_, Self>, job: &Job) -> Option<u64> {
+        let (took_us, validity_us) = self.redlock_validity(ctx, job);
+        (self.redlock() && matches!(job.a.phase, Phase::Locking(_)) && validity_us == 0).then_some(took_us)
     }
 
     /// Sends a release (`ack`: asking for an answer) to every lock server.
@@ -121,12 +128,11 @@ impl Locking {
     ) {
         let Some((i, granted)) = self.redlock_record(ctx, id, (from, row), true) else { return };
         let job = &Self::jobs(ctx)[&id];
-        let (asked_at, txn, last) = (job.a.asked_at_us, job.a.txn, i + 1 == job.a.rows.len());
+        let (txn, last) = (job.a.txn, i + 1 == job.a.rows.len());
+        let (took_us, validity_us) = self.redlock_validity(ctx, job);
         if granted < self.majority() {
             return;
         }
-        let took_us = ctx.now_us().saturating_sub(asked_at);
-        let validity_us = self.lease_us.saturating_sub(took_us + self.drift_allowance_us());
         if validity_us == 0 {
             self.fail(vol, ctx, id, note!("locking.why.redlock_late", ms = took_us / 1000));
             return;

@@ -414,9 +414,8 @@ impl Locking {
                     self.finish(vol, ctx, id, Outcome::Aborted { reason: AbortReason::GaveUp });
                 } else if job.a.phase == Phase::Backoff {
                     self.start(vol, ctx, id);
-                } else if self.redlock_too_late(ctx, &job) {
+                } else if let Some(took_us) = self.redlock_spent(ctx, &job) {
                     // Redlock gives up on a lock once its validity is spent waiting for a majority.
-                    let took_us = ctx.now_us().saturating_sub(job.a.asked_at_us);
                     self.fail(vol, ctx, id, note!("locking.why.redlock_late", ms = took_us / 1000));
                 } else {
                     self.kick(ctx, &job);

@@ -552,6 +552,10 @@ impl Locking {
     pub(super) fn redlock(&self) -> bool {
         self.pessimistic && self.service == LockService::Redlock
     }
+    /// Whether `n` is one of the Redlock servers.
+    pub(super) fn is_redis(&self, n: NodeId) -> bool {
+        self.redlock() && n < self.base
+    }
     /// The lock servers: the lock manager, or every Redlock server.
     pub(super) fn lock_servers(&self) -> std::ops::Range<NodeId> {
         0..self.base
