@@ -20,6 +20,7 @@ sweep --protocol 2pc --cooperative --seeds "$SEEDS"
 sweep --protocol pessimistic --seeds "$SEEDS"
 sweep --protocol pessimistic --deadlock wound-wait --seeds "$SEEDS"
 sweep --protocol pessimistic --deadlock timeout --seeds "$SEEDS"
+sweep --protocol pessimistic --lock-service raft --seeds "$SEEDS"
 sweep --protocol optimistic --seeds "$SEEDS"
 caught() { # protocol variant [options…]
     local p="$1" v="$2"
@@ -36,6 +37,8 @@ for v in accept-below-promise ignore-accepted-value forget-promises-on-restart m
 done
 for v in heuristic-commit decide-before-log commit-on-own-check ack-before-fsync; do caught 2pc "$v"; done
 for v in no-fencing release-before-write; do caught pessimistic "$v"; done
+# Over the Raft lock service too, leases without fencing lose an update.
+caught pessimistic no-fencing --lock-service raft
 caught optimistic no-version-check
 # Redlock is not a mistaken variant but a lock service without fencing: its lost update must be found.
 caught pessimistic correct --lock-service redlock

@@ -358,7 +358,7 @@ fn good_stretches(scenario: &Scenario, groups: &[QuorumGroup]) -> Vec<(u64, u64)
     // it counts as down for good.
     let mut replaced = vec![false; n];
     let info = crate::protocols::info(scenario.protocol);
-    let (replaceable, rejoins) = (info.replaceable, info.replacement_rejoins);
+    let (replaceable, rejoins) = (info.replaceable, (info.replacement_rejoins)(scenario));
     let mut net = NetState::new(scenario, n);
     let good = |(up, paused, replaced): (&[bool], &[bool], &[bool]),
                 (slow, drifting, slow_disk): (&[bool], &[bool], &[bool]),

@@ -148,7 +148,8 @@ struct ScenarioArgs {
     /// The same as --option deadlock=D (pessimistic: detect, wound-wait or timeout)
     #[arg(long, value_name = "D")]
     deadlock: Option<String>,
-    /// The same as --option service=S (pessimistic: single, or redlock over 5 independent lock servers)
+    /// The same as --option service=S (pessimistic: single, raft (a lock table replicated on 3 servers), or redlock
+    /// over 5 independent lock servers)
     #[arg(long, value_name = "S")]
     lock_service: Option<String>,
 }

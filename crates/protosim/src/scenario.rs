@@ -356,16 +356,24 @@ pub enum LockService {
     /// `SET row txn NX PX validity`; a lock is held once a majority granted it within its validity, measured on the
     /// shopper's clock. No token is monotonic across servers, so storage cannot fence.
     Redlock,
+    /// The lock table replicated by Raft over [`RAFT_LOCK_SERVERS`] servers (as etcd or ZooKeeper keep theirs):
+    /// grants, releases and lease expiries are log entries; the fencing token is the grant's log index.
+    Raft,
 }
 
 /// How many independent lock servers Redlock uses (the Redis documentation's example: 5, a majority of 3).
 pub const REDLOCK_SERVERS: u16 = 5;
 
+/// How many servers replicate the Raft lock service (etcd's smallest fault-tolerant cluster: 3, surviving one
+/// crash).
+pub const RAFT_LOCK_SERVERS: u16 = 3;
+
 impl LockService {
-    pub const ALL: [LockService; 2] = [LockService::Single, LockService::Redlock];
+    pub const ALL: [LockService; 3] = [LockService::Single, LockService::Raft, LockService::Redlock];
     pub fn name(self) -> &'static str {
         match self {
             LockService::Single => "single",
+            LockService::Raft => "raft",
             LockService::Redlock => "redlock",
         }
     }
@@ -379,6 +387,7 @@ impl LockService {
     pub fn lock_servers(self) -> u16 {
         match self {
             LockService::Single => 1,
+            LockService::Raft => RAFT_LOCK_SERVERS,
             LockService::Redlock => REDLOCK_SERVERS,
         }
     }

@@ -7,27 +7,19 @@
 //! wrapped on the way out ([`Member`]). A run through `AnyProtocol` is the same run, event for event, as through
 //! `Engine<Raft>` and the others (a test compares their trace hashes).
 
+use super::embed::{self, lift, Part};
 use super::meta::ProtocolInfo;
 use crate::domain::{Catalogue, CheckoutRequest};
-use crate::engine::{
-    CheckNodes, CheckView, Ctx, Effect, EffectSink, KeepDurable, Message, NodeDetail, Protocol, Role, TimerKind,
-};
+use crate::engine::{CheckView, Ctx, Message, NodeDetail, Protocol, Role, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
 use crate::scenario::{NodeId, Scenario};
-use std::marker::PhantomData;
 
-/// One protocol's side of [`AnyProtocol`]: how its own types go into and out of the shared enums.
-pub trait Member: Protocol {
-    fn wrap_msg(m: Self::Msg) -> AnyMsg;
-    fn wrap_timer(t: Self::Timer) -> AnyTimer;
+/// One protocol's side of [`AnyProtocol`]: how its own types go into and out of the shared enums (the rest is its
+/// [`Part`] of `AnyProtocol`).
+pub trait Member: Part<AnyProtocol> {
     fn wrap_state(s: Self::State) -> AnyState;
-    fn wrap_disk(d: Self::Disk) -> AnyDisk;
     fn msg(m: AnyMsg) -> Self::Msg;
     fn timer(t: AnyTimer) -> Self::Timer;
-    fn state(s: &AnyState) -> &Self::State;
-    fn state_mut(s: &mut AnyState) -> &mut Self::State;
-    fn disk(d: &AnyDisk) -> &Self::Disk;
-    fn disk_mut(d: &mut AnyDisk) -> &mut Self::Disk;
     /// This protocol's checker state, made on first use (the engine starts with [`AnyChecker::Unset`]).
     fn checker(c: &mut AnyChecker) -> &mut Self::Checker;
 }
@@ -105,17 +97,10 @@ macro_rules! any_protocol {
             }
         }
 
-        $(impl Member for super::$m::$t {
+        $(impl Part<AnyProtocol> for super::$m::$t {
             fn wrap_msg(m: Self::Msg) -> AnyMsg { AnyMsg::$v(m) }
             fn wrap_timer(t: Self::Timer) -> AnyTimer { AnyTimer::$v(t) }
-            fn wrap_state(s: Self::State) -> AnyState { AnyState::$v(s) }
             fn wrap_disk(d: Self::Disk) -> AnyDisk { AnyDisk::$v(d) }
-            fn msg(m: AnyMsg) -> Self::Msg {
-                match m { AnyMsg::$v(m) => m, _ => mismatch() }
-            }
-            fn timer(t: AnyTimer) -> Self::Timer {
-                match t { AnyTimer::$v(t) => t, _ => mismatch() }
-            }
             fn state(s: &AnyState) -> &Self::State {
                 match s { AnyState::$v(s) => s, _ => mismatch() }
             }
@@ -127,6 +112,16 @@ macro_rules! any_protocol {
             }
             fn disk_mut(d: &mut AnyDisk) -> &mut Self::Disk {
                 match d { AnyDisk::$v(d) => d, _ => mismatch() }
+            }
+        }
+
+        impl Member for super::$m::$t {
+            fn wrap_state(s: Self::State) -> AnyState { AnyState::$v(s) }
+            fn msg(m: AnyMsg) -> Self::Msg {
+                match m { AnyMsg::$v(m) => m, _ => mismatch() }
+            }
+            fn timer(t: AnyTimer) -> Self::Timer {
+                match t { AnyTimer::$v(t) => t, _ => mismatch() }
             }
             fn checker(c: &mut AnyChecker) -> &mut Self::Checker {
                 if !matches!(c, AnyChecker::$v(_)) {
@@ -155,92 +150,8 @@ any_protocol! {
     Locking(locking::Locking, [PESSIMISTIC_INFO, OPTIMISTIC_INFO]),
 }
 
-/// The effects of a member's handler, wrapped into the engine's outbox as they are made.
-struct Lift<'a, Q> {
-    out: &'a mut dyn EffectSink<AnyProtocol>,
-    member: PhantomData<Q>,
-}
-
-impl<Q: Member> EffectSink<Q> for Lift<'_, Q> {
-    fn push(&mut self, e: Effect<Q>) {
-        self.out.push(match e {
-            Effect::Send(to, m) => Effect::Send(to, Q::wrap_msg(m)),
-            Effect::SetTimer(id, after_us, t) => Effect::SetTimer(id, after_us, Q::wrap_timer(t)),
-            Effect::CancelTimer(id) => Effect::CancelTimer(id),
-            Effect::Note(text) => Effect::Note(text),
-            Effect::Answer(request_id, outcome) => Effect::Answer(request_id, outcome),
-            Effect::Sample(name, value) => Effect::Sample(name, value),
-        })
-    }
-}
-
-/// The engine's durable-image slot, as a member's context writes to it.
-struct LiftKeep<'a, Q> {
-    outer: &'a mut dyn KeepDurable<AnyDisk>,
-    member: PhantomData<Q>,
-}
-
-impl<Q: Member> KeepDurable<Q::Disk> for LiftKeep<'_, Q> {
-    fn wants(&self) -> bool {
-        self.outer.wants()
-    }
-    fn keep(&mut self, image: Q::Disk) {
-        self.outer.keep(Q::wrap_disk(image));
-    }
-}
-
-/// Runs `f` with a context of the member's own types over the engine's context.
-fn lift<Q: Member, R>(ctx: &mut Ctx<'_, AnyProtocol>, f: impl FnOnce(&mut Ctx<'_, Q>) -> R) -> R {
-    let mut sink = Lift::<Q> { out: &mut *ctx.fx, member: PhantomData };
-    let mut keep = ctx.keep.as_deref_mut().map(|outer| LiftKeep::<Q> { outer, member: PhantomData });
-    let mut inner = Ctx {
-        now_us: ctx.now_us,
-        me: ctx.me,
-        rng: &mut *ctx.rng,
-        disk: Q::disk_mut(ctx.disk),
-        fx: &mut sink,
-        next_timer: &mut *ctx.next_timer,
-        narrate: ctx.narrate,
-        wrote: &mut *ctx.wrote,
-        keep: keep.as_mut().map(|k| k as &mut dyn KeepDurable<Q::Disk>),
-    };
-    f(&mut inner)
-}
-
-/// The engine's nodes as a member's checker reads them.
-struct Project<'a, Q> {
-    nodes: &'a mut dyn CheckNodes<AnyProtocol>,
-    member: PhantomData<Q>,
-}
-
-impl<Q: Member> CheckNodes<Q> for Project<'_, Q> {
-    fn count(&self) -> usize {
-        self.nodes.count()
-    }
-    fn get(&self, i: usize) -> (Option<&Q::State>, &Q::Disk) {
-        let (state, disk) = self.nodes.get(i);
-        (state.map(Q::state), Q::disk(disk))
-    }
-    fn get_mut(&mut self, i: usize) -> (Option<&mut Q::State>, &mut Q::Disk) {
-        let (state, disk) = self.nodes.get_mut(i);
-        (state.map(Q::state_mut), Q::disk_mut(disk))
-    }
-    fn is_durable(&self, i: usize) -> bool {
-        self.nodes.is_durable(i)
-    }
-}
-
 fn check<Q: Member>(q: &Q, w: &mut CheckView<'_, AnyProtocol>, touched: Option<NodeId>, out: &mut Vec<Violation>) {
-    let mut nodes = Project::<Q> { nodes: &mut *w.nodes, member: PhantomData };
-    let mut view = CheckView {
-        now_us: w.now_us,
-        nodes: &mut nodes,
-        answers: w.answers,
-        checker: Q::checker(w.checker),
-        calm_since_us: w.calm_since_us,
-        disk_rolled_back: w.disk_rolled_back,
-    };
-    q.check(&mut view, touched, out);
+    embed::check(q, w, Q::checker, touched, out);
 }
 
 impl Protocol for AnyProtocol {

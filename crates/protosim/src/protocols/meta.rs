@@ -57,8 +57,10 @@ pub struct ProtocolInfo {
     pub replaceable: fn(&Scenario, NodeId) -> bool,
     /// Whether a replaced node serves as before (it kept nothing that matters: a Redlock server's keys live in
     /// memory) rather than never counting toward a quorum again (a Raft learner, a retired acceptor). Liveness
-    /// counts a replaced node that does not rejoin as down for good.
-    pub replacement_rejoins: bool,
+    /// counts a replaced node that does not rejoin as down for good. Per scenario: a Redlock server rejoins, a Raft
+    /// lock server does not.
+    #[serde(skip)]
+    pub replacement_rejoins: fn(&Scenario) -> bool,
     /// The natural opponent to compare it with in the page's Compare view (same workload, seed and faults).
     pub compare_with: ProtocolKind,
     /// The measurements it records with `Ctx::sample` (a test checks that every one recorded is declared).
@@ -254,6 +256,11 @@ pub fn nodes_only(s: &Scenario) -> u16 {
 /// An option that applies in every scenario of its protocol ([`OptionInfo::applies`]).
 pub fn always(_: &Scenario) -> bool {
     true
+}
+
+/// A replaced machine never votes again ([`ProtocolInfo::replacement_rejoins`]).
+pub fn never_rejoins(_: &Scenario) -> bool {
+    false
 }
 
 /// No node can be replaced: its data lives only on its disk ([`ProtocolInfo::replaceable`]).

@@ -7,6 +7,7 @@
 
 pub mod any;
 pub mod client;
+pub mod embed;
 pub mod locking;
 pub mod meta;
 pub mod paxos;

@@ -141,7 +141,7 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     },
     // An acceptor comes back retired; a proposer could reuse a ballot, a shopper lose its outbox.
     replaceable: |s, node| node < s.nodes,
-    replacement_rejoins: false,
+    replacement_rejoins: crate::protocols::meta::never_rejoins,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

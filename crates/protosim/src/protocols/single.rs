@@ -58,7 +58,7 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     options: &[],
     liveness_quorum: crate::protocols::meta::every_server,
     replaceable: crate::protocols::meta::never_replaceable,
-    replacement_rejoins: false,
+    replacement_rejoins: crate::protocols::meta::never_rejoins,
 };
 
 pub const DURABLE: InvariantInfo = InvariantInfo {

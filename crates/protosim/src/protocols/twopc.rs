@@ -123,7 +123,7 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     }],
     liveness_quorum: crate::protocols::meta::every_server,
     replaceable: crate::protocols::meta::never_replaceable,
-    replacement_rejoins: false,
+    replacement_rejoins: crate::protocols::meta::never_rejoins,
 };
 
 const COORD: NodeId = 0;

@@ -82,6 +82,7 @@ locking-phase-unlocking = unlocking
 locking-phase-writing = writing
 locking-primary-abort = is the primary of { $txn }: it has not committed, so it is aborted for good
 locking-read-fenced = refuses { $txn }'s read of { $row }: token { $token } is older than the fence { $fence }
+locking-read-fence-raised = raises the fence of { $row } to token { $token } ({ $txn }'s): older tokens are refused from now on
 locking-refused = { $txn }: { $outcome }
 locking-release-unknown = is told to release { $txn }'s locks but holds none for it: nothing to release
 locking-release-before-write = { $txn } unlocks before writing — the mistake
@@ -95,6 +96,22 @@ locking-revoke-lease = its lease expired
 locking-revoke-timeout = waited too long for a lock
 locking-revoke-unknown = the lock manager no longer knows it
 locking-redis-held = { $row } is held by { $holder }: no for { $txn }
+locking-raft-propose = logs { $txn }'s lock request for { $row } at index { $index }
+locking-raft-granted = applies index { $index }: { $row } is granted to { $txn }, fencing token { $index } (the grant's log index)
+locking-raft-held = applies index { $index }: { $row } is held by { $holder }: no for { $txn }
+locking-raft-released = applies index { $index }: { $txn } releases { $rows } { $rows ->
+    [one] row
+   *[other] rows
+}
+locking-raft-expire = { $txn }'s lease ran out on the leader's clock: logs its expiry at index { $index }
+locking-raft-expired = applies index { $index }: { $txn }'s lease expired, { $rows } { $rows ->
+    [one] row is
+   *[other] rows are
+} free again
+locking-raft-leases-taken-over = takes over { $n } { $n ->
+    [one] lease
+   *[other] leases
+}, each for { $ms } ms from now (a new leader cannot know when the old one last heard a renewal)
 locking-redis-set = sets { $row } = { $txn } for { $ms } ms (SET NX PX)
 locking-redlock-acquired = { $txn } holds { $row }: { $granted } of { $servers } servers granted it, valid for { $ms } ms more on its own clock
 locking-revoke-wounded = wounded by an older transaction
@@ -106,6 +123,7 @@ locking-wait-fenced = { $txn } waits for { $row }: the row is being fenced
 locking-why-aborted = already aborted
 locking-why-conflict = conflict on { $row }
 locking-why-fenced = fenced out of { $row }
+locking-why-held = { $row } is held by another transaction
 locking-why-primary-aborted = the primary aborted it
 locking-why-redlock-late = the majority came too late ({ $ms } ms): no validity left
 locking-why-redlock-no-majority = { $refused } of { $servers } lock servers said no: no majority left

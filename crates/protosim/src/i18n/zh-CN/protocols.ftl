@@ -86,7 +86,9 @@ twopc-legend-coordinator = 蓝色：提交 · 粉色：中止
 twopc-legend-participant = 空心 = 不确定
 locking-legend-locks = 持有者 ← 队列 · t = 栅栏令牌
 locking-legend-redis = 持有者 · 到期时间（本机时钟）
+locking-legend-raft = 锁命令日志：+ 授予，− 释放，⌛ 租约到期 · 实心：已提交
 locking-redis-row = { $txn } 直到 { $until } 秒
+locking-raft-row = { $txn } · 令牌 { $token }
 locking-row-none = 没有被锁定的行
 locking-redis-no-keys = 没有设置任何键
 locking-legend-store = 值 v=版本 · ✎ 待定写入
@@ -221,8 +223,9 @@ info-option-pessimistic-deadlock-value-detect = 检测环（detect）
 info-option-pessimistic-deadlock-value-wound-wait = 伤害-等待（wound-wait）
 info-option-pessimistic-deadlock-value-timeout = 等待超时（timeout）
 info-option-pessimistic-service-label = 锁服务
-info-option-pessimistic-service-help = 锁从哪里来：一个带栅栏令牌的锁管理器，或 Redlock（5 台独立的 Redis 服务器，多数派，没有栅栏）
+info-option-pessimistic-service-help = 锁从哪里来：一个带栅栏令牌的锁管理器；一张由 Raft 在 3 台服务器上复制的锁表（栅栏令牌就是授予所在的日志索引）；或 Redlock（5 台独立的 Redis 服务器，多数派，没有栅栏）
 info-option-pessimistic-service-value-single = 单个锁管理器（single）
+info-option-pessimistic-service-value-raft = Raft 复制的锁表（raft）
 info-option-pessimistic-service-value-redlock = Redlock（redlock）
 info-title-optimistic = 乐观锁
 info-variant-optimistic-correct = 带版本号的行、条件写入、带退避和抖动的重试

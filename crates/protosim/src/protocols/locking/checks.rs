@@ -52,6 +52,10 @@ impl Locking {
     /// Every invariant after an event ([`crate::engine::Protocol::check`]).
     pub(super) fn check_all(&self, w: &mut CheckView<'_, Self>, touched: Option<NodeId>, out: &mut Vec<Violation>) {
         let Some(node) = touched else { return };
+        if self.is_raft(node) {
+            self.raft_check(w, node, out);
+            return;
+        }
         let now = w.now_us;
         let calm_since = w.calm_since_us;
         let c = &mut *w.checker;

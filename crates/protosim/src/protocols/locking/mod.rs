@@ -49,6 +49,7 @@
 mod checks;
 mod info;
 mod lock_manager;
+mod raft_locks;
 mod redlock;
 mod shopper;
 mod storage;
@@ -82,11 +83,16 @@ impl Protocol for Locking {
         };
         let worst = scenario.worst_latency_us();
         let lease_us = (20 * worst).max(500_000);
+        let raft = (pessimistic && scenario.locking.service == crate::scenario::LockService::Raft).then(|| {
+            let servers = scenario.locking.service.lock_servers();
+            crate::protocols::raft::Raft::with_machine(LockMachine { lease_us }, servers, scenario)
+        });
         Locking {
             pessimistic,
             variant,
             strategy: scenario.locking.deadlock,
             service: scenario.locking.service,
+            raft,
             catalogue: catalogue.clone(),
             stores: scenario.nodes,
             base: if pessimistic { scenario.locking.service.lock_servers() } else { 0 },
@@ -102,7 +108,9 @@ impl Protocol for Locking {
     }
 
     fn invariants(&self) -> &'static [InvariantInfo] {
-        if self.pessimistic {
+        if self.raft.is_some() {
+            &PESSIMISTIC_RAFT_INVARIANTS
+        } else if self.pessimistic {
             PESSIMISTIC_INFO.invariants
         } else {
             OPTIMISTIC_INFO.invariants
@@ -116,6 +124,8 @@ impl Protocol for Locking {
     fn node_name(&self, node: NodeId) -> String {
         if self.is_redis(node) {
             format!("redis{}", node + 1)
+        } else if self.is_raft(node) {
+            format!("n{node}")
         } else if self.pessimistic && node == LOCKS {
             "locks".to_string()
         } else if self.is_store(node) {
@@ -128,6 +138,8 @@ impl Protocol for Locking {
     fn fresh_disk(&self, node: NodeId) -> Disk {
         if self.is_redis(node) {
             Disk::Redis
+        } else if self.is_raft(node) {
+            self.raft_fresh_disk(node)
         } else if self.pessimistic && node == LOCKS {
             Disk::Locks { next_token: 0, started: false }
         } else if self.is_store(node) {
@@ -143,9 +155,13 @@ impl Protocol for Locking {
         }
     }
 
-    /// A Redlock server comes back empty, as from any restart (its keys live in memory); nothing else can be
-    /// replaced: the lock manager's token counter, the storage's rows and the shoppers' checkouts live on disk.
+    /// A Redlock server comes back empty, as from any restart (its keys live in memory); a Raft lock server comes
+    /// back as a learner (Raft's rule); nothing else can be replaced: the lock manager's token counter, the
+    /// storage's rows and the shoppers' checkouts live on disk.
     fn replacement_disk(&self, node: NodeId) -> Option<Disk> {
+        if self.is_raft(node) {
+            return self.raft_replacement_disk(node);
+        }
         self.is_redis(node).then_some(Disk::Redis)
     }
 
@@ -153,6 +169,9 @@ impl Protocol for Locking {
         let me = ctx.me();
         if self.is_redis(me) {
             return State::Redis(RedisVol::default());
+        }
+        if self.is_raft(me) {
+            return self.raft_init(ctx);
         }
         if self.pessimistic && me == LOCKS {
             let restarted = ctx.persist(|d| match d {
@@ -210,6 +229,7 @@ impl Protocol for Locking {
         match st {
             State::Locks(lm) => self.lock_message(lm, ctx, from, msg),
             State::Redis(r) => self.redis_message(r, ctx, from, msg),
+            State::Raft(r) => self.raft_message(r, ctx, from, msg),
             State::Store(vol) => self.store_message(vol, ctx, from, msg),
             State::Shopper(vol) => self.shopper_message(vol, ctx, from, msg),
         }
@@ -219,6 +239,7 @@ impl Protocol for Locking {
         match st {
             State::Locks(lm) => self.lock_timer(lm, ctx, timer),
             State::Redis(_) => {}
+            State::Raft(r) => self.raft_timer(r, ctx, timer),
             State::Store(vol) => {
                 if let Timer::Ttl(txn) = timer {
                     self.store_timer(vol, ctx, txn);
@@ -251,11 +272,17 @@ impl Protocol for Locking {
         });
         self.start(vol, ctx, id);
     }
-    fn summary(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> crate::narration::Note {
+    fn summary(&self, node: NodeId, st: Option<&State>, disk: &Disk) -> crate::narration::Note {
+        if self.is_raft(node) {
+            return self.raft_summary(node, st, disk);
+        }
         self.summary_text(st, disk)
     }
 
-    fn detail(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> NodeDetail {
+    fn detail(&self, node: NodeId, st: Option<&State>, disk: &Disk) -> NodeDetail {
+        if self.is_raft(node) {
+            return self.raft_detail(node, st, disk);
+        }
         self.detail_of(st, disk)
     }
 

@@ -290,7 +290,11 @@ impl Locking {
         match msg {
             Msg::Granted { row, .. } if self.redlock() => self.redlock_granted(vol, ctx, id, (from, row)),
             Msg::Granted { row, token, .. } => self.on_granted(vol, ctx, id, row, token),
-            Msg::Held { row, .. } => self.redlock_refused(vol, ctx, id, (from, row)),
+            Msg::Held { row, .. } if self.redlock() => self.redlock_refused(vol, ctx, id, (from, row)),
+            // The Raft lock service refuses a held row: no queue, so back off and try again.
+            Msg::Held { row, .. } if matches!(phase, Phase::Locking(i) if job.a.rows[i].0 == row) => {
+                self.fail(vol, ctx, id, note!("locking.why.held", row = self.row_name(row)));
+            }
             Msg::Revoked { why, .. }
                 if matches!(phase, Phase::Locking(_) | Phase::Reading | Phase::Prewriting) && !job.a.released =>
             {

@@ -160,6 +160,7 @@ impl Locking {
     fn on_read(&self, ctx: &mut Ctx<'_, Self>, from: NodeId, txn: TxnId, rows: Vec<(Row, u64)>) {
         let s = Self::store(ctx);
         let mut out = Vec::with_capacity(rows.len());
+        let rows_tokens = rows.clone();
         for (row, token) in rows {
             let Some(c) = s.cells.get(&row) else { continue };
             if self.fencing() && token < c.fence {
@@ -175,7 +176,33 @@ impl Locking {
             }
             out.push((row, c.value, c.version));
         }
+        if self.fences_on_read() {
+            self.raise_fences(ctx, txn, &rows_tokens);
+        }
         ctx.send(from, Msg::Values { txn, rows: out });
+    }
+
+    /// Raft lock service: a read that carries a newer token than a row's fence raises the fence to it (the storage
+    /// remembers the highest token it has seen), so the holder before it can no longer read or write there. Written
+    /// to disk before the values are answered.
+    fn raise_fences(&self, ctx: &mut Ctx<'_, Self>, txn: TxnId, rows: &[(Row, u64)]) {
+        let s = Self::store(ctx);
+        let raised: Vec<(Row, u64)> =
+            rows.iter().copied().filter(|(row, token)| s.cells.get(row).is_some_and(|c| c.fence < *token)).collect();
+        if raised.is_empty() {
+            return;
+        }
+        Self::with_store(ctx, |s| {
+            for &(row, token) in &raised {
+                if let Some(c) = s.cells.get_mut(&row) {
+                    c.fence = token;
+                    s.dirty_rows.push(row);
+                }
+            }
+        });
+        for (row, token) in raised {
+            ctx.note(|| note!("locking.read.fence_raised", txn = txn_name(txn), row = self.row_name(row), token));
+        }
     }
 
     /// A prewrite: validate every write (fence, version, another pending write), then place them as pending writes

@@ -201,6 +201,8 @@ pub enum Msg {
         txn: TxnId,
         committed: Option<bool>,
     },
+    /// Between the Raft lock servers (`service: raft`): Raft's own messages.
+    Raft(Box<crate::protocols::raft::Msg<LockMachine>>),
 }
 
 impl Message for Msg {
@@ -229,6 +231,7 @@ impl Message for Msg {
             Msg::Rollback { .. } => "Rollback",
             Msg::Resolve { .. } => "Resolve?",
             Msg::Resolved { .. } => "Resolved",
+            Msg::Raft(m) => m.label(),
         }
     }
 
@@ -245,6 +248,7 @@ impl Message for Msg {
             | Msg::Decided { .. }
             | Msg::Resolved { .. }
             | Msg::Fenced { .. } => MsgKind::Reply,
+            Msg::Raft(m) => m.kind(),
             _ => MsgKind::Request,
         }
     }
@@ -290,6 +294,13 @@ impl Message for Msg {
             Msg::Resolved { txn, committed: Some(true) } => note!("locking.msg.decided.committed", txn = t(txn)),
             Msg::Resolved { txn, committed: Some(false) } => note!("locking.msg.decided.aborted", txn = t(txn)),
             Msg::Resolved { txn, committed: None } => note!("locking.msg.resolved.pending", txn = t(txn)),
+            Msg::Raft(m) => m.detail(),
+        }
+    }
+    fn count(&self) -> Option<u32> {
+        match self {
+            Msg::Raft(m) => m.count(),
+            _ => None,
         }
     }
 }
@@ -310,6 +321,8 @@ pub enum Timer {
     Refence,
     /// Storage: a pending write has lived long enough to ask the primary about it.
     Ttl(TxnId),
+    /// A Raft lock server's election and heartbeat timers.
+    Raft(crate::protocols::raft::Timer),
 }
 
 impl TimerKind for Timer {
@@ -322,6 +335,7 @@ impl TimerKind for Timer {
             Timer::Detect => "deadlock check",
             Timer::Refence => "fence again",
             Timer::Ttl(_) => "pending write expired",
+            Timer::Raft(t) => t.name(),
         }
     }
 }
@@ -471,6 +485,8 @@ pub struct RedisVol {
 pub enum State {
     Locks(LockMgr),
     Redis(RedisVol),
+    /// A Raft lock server: Raft's server state, its applied lock table inside.
+    Raft(crate::protocols::raft::State<LockMachine>),
     Store(StoreVol),
     Shopper(ShopperVol),
 }
@@ -484,10 +500,46 @@ pub enum Disk {
     },
     /// A Redlock lock server keeps nothing on disk.
     Redis,
+    /// A Raft lock server: its term, vote and log of lock commands.
+    Raft(crate::protocols::raft::Disk<LockMachine>),
     Store(Box<Store>),
     Shopper {
         jobs: VecMap<RequestId, Job>,
     },
+}
+
+// ----- the Raft lock service's state machine (its rules: `raft_locks.rs`) -----
+
+/// A command of the replicated lock table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LockCmd {
+    /// Grant `row` to `txn` (of `shopper`) if it is free; the token is this entry's index.
+    Acquire { txn: TxnId, row: Row, shopper: NodeId },
+    /// Free every row of `txn`; `ack`: the shopper waits for [`Msg::Released`].
+    Release { txn: TxnId, shopper: NodeId, ack: bool },
+    /// The leader saw `txn`'s lease run out: free its rows and tell its shopper.
+    Expire { txn: TxnId, shopper: NodeId },
+}
+
+/// The lock table on one server, as the applied entries left it, and the leader's bookkeeping.
+#[derive(Clone, Debug, Default)]
+pub struct LockTable {
+    /// Row → its holder and fencing token (the index of the entry that granted it).
+    pub rows: VecMap<Row, (TxnId, u64)>,
+    /// Each holding transaction: its shopper and when its lease runs out, on this server's clock (µs; only the
+    /// leader's count).
+    pub leases: VecMap<TxnId, (NodeId, u64)>,
+    /// Transactions released or expired: a late request of one is not granted again.
+    pub(super) ended: VecSet<TxnId>,
+    /// Leader: lock requests and expiries it logged and has not applied yet.
+    pub(super) proposed: VecSet<(TxnId, Row)>,
+    pub(super) expiring: VecSet<TxnId>,
+}
+
+/// The lock table as Raft's state machine: its lease, µs.
+#[derive(Clone, Debug)]
+pub struct LockMachine {
+    pub lease_us: u64,
 }
 
 /// What the checker remembers between events.
@@ -508,6 +560,8 @@ pub struct Checker {
     /// The wait-for cycle standing in the lock table (its members, sorted) and when the checker first saw it, in
     /// true time (the lock manager's own timestamps are on its clock, which may be off).
     pub(super) cycle_seen: Option<(Vec<TxnId>, u64)>,
+    /// Raft's checker over the Raft lock servers.
+    pub(super) raft: crate::protocols::raft::Checker,
 }
 
 #[derive(Clone, Debug)]
@@ -516,6 +570,8 @@ pub struct Locking {
     pub(super) variant: Variant,
     pub(super) strategy: DeadlockStrategy,
     pub(super) service: LockService,
+    /// The Raft cluster of lock servers (`service: raft` only).
+    pub(super) raft: Option<crate::protocols::raft::Raft<LockMachine>>,
     pub(super) catalogue: Catalogue,
     pub(super) stores: u16,
     /// The first storage node: the lock servers come before it (1 lock manager, or the Redlock servers; none in
@@ -549,12 +605,21 @@ impl Locking {
     pub(super) fn fencing(&self) -> bool {
         self.pessimistic && self.variant != Variant::NoFencing && !self.redlock()
     }
+    /// Whether a read's token raises its row's fence (the Raft lock service: its tokens are log indexes, ordered
+    /// across every grant, and no lock manager sends fences).
+    pub(super) fn fences_on_read(&self) -> bool {
+        self.fencing() && self.raft.is_some()
+    }
     pub(super) fn redlock(&self) -> bool {
         self.pessimistic && self.service == LockService::Redlock
     }
     /// Whether `n` is one of the Redlock servers.
     pub(super) fn is_redis(&self, n: NodeId) -> bool {
         self.redlock() && n < self.base
+    }
+    /// Whether `n` is one of the Raft lock servers.
+    pub(super) fn is_raft(&self, n: NodeId) -> bool {
+        self.raft.is_some() && n < self.base
     }
     /// The lock servers: the lock manager, or every Redlock server.
     pub(super) fn lock_servers(&self) -> std::ops::Range<NodeId> {

@@ -21,6 +21,8 @@ impl Locking {
             (_, Disk::Locks { next_token, .. }) => note!("locking.summary.token", token = *next_token),
             (Some(State::Redis(r)), _) => return note!("locking.summary.redis", held = r.rows.len()),
             (_, Disk::Redis) => note!("locking.summary.redis", held = 0usize),
+            // Drawn by Raft ([`Locking::raft_summary`]).
+            (_, Disk::Raft(_)) => return Note::default(),
             (_, Disk::Store(s)) => {
                 let pending = s.cells.values().filter(|c| c.intent.is_some()).count();
                 let rows: Vec<String> = s
@@ -85,6 +87,7 @@ impl Locking {
                 }
             }
             (st, Disk::Redis) => self.redis_detail(st),
+            (_, Disk::Raft(_)) => NodeDetail::default(), // drawn by Raft: `Locking::raft_detail`
             (_, Disk::Store(s)) => {
                 let table = s
                     .cells

@@ -8,8 +8,8 @@ use crate::note;
 use crate::scenario::NodeId;
 use crate::vecmap::VecSet;
 
-impl Raft {
-    pub(super) fn start_election(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>) {
+impl<M: Machine> Raft<M> {
+    pub(super) fn start_election(&self, s: &mut Server<M>, ctx: &mut Ctx<'_, Self>) {
         if Self::learner(ctx) {
             return; // it sets no election timer, but a timer set before the wipe cannot fire: it died with the crash
         }
@@ -35,7 +35,7 @@ impl Raft {
     }
 
     /// A vote arrives: counted only for the term this candidate is running in.
-    pub(super) fn on_vote(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>, from: NodeId, term: u64, granted: bool) {
+    pub(super) fn on_vote(&self, s: &mut Server<M>, ctx: &mut Ctx<'_, Self>, from: NodeId, term: u64, granted: bool) {
         self.observe_term(s, ctx, term);
         if s.role == RaftRole::Candidate && term == Self::term(ctx) && granted {
             s.votes.insert(from);

@@ -2,14 +2,14 @@
 //! leader per term), Log Matching, Leader Completeness (a new leader holds every committed entry) and State Machine
 //! Safety (no two servers apply different entries at one index), with the business rules on each replica's shop.
 
-use super::log::RaftLog;
+use super::log::{LogCmd, RaftLog};
 use super::types::*;
 use crate::engine::{CheckNodes, CheckView};
 use crate::invariants::Violation;
 use crate::note;
 use crate::scenario::NodeId;
 
-impl Raft {
+impl<M: Machine> Raft<M> {
     /// Every invariant after an event ([`crate::engine::Protocol::check`]).
     pub(super) fn check_all(&self, w: &mut CheckView<'_, Self>, touched: Option<NodeId>, out: &mut Vec<Violation>) {
         let Some(node) = touched.filter(|&n| n < self.servers) else { return };
@@ -30,9 +30,9 @@ impl Raft {
         if s.role == RaftRole::Leader {
             check_leader(c, node, *current_term, log, out);
         }
-        // Business rules on this replica's applied shop.
+        // The machine's own rules on this replica's applied state (the shop's business rules).
         if let Some(State::Server(s)) = nodes.get_mut(i).0 {
-            s.shop.audit(node, out);
+            self.machine.audit(&mut s.sm, node, out);
         }
     }
 
@@ -42,7 +42,7 @@ impl Raft {
         &self,
         nodes: &dyn CheckNodes<Self>,
         node: NodeId,
-        log: &RaftLog,
+        log: &RaftLog<M::Cmd>,
         from: u64,
         out: &mut Vec<Violation>,
     ) {
@@ -72,8 +72,8 @@ impl Raft {
         &self,
         c: &mut Checker,
         node: NodeId,
-        (s, term): (&Server, u64),
-        log: &RaftLog,
+        (s, term): (&Server<M>, u64),
+        log: &RaftLog<M::Cmd>,
         dirty_from: Option<u64>,
         out: &mut Vec<Violation>,
     ) {
@@ -120,7 +120,7 @@ impl Raft {
 /// against everything committed so far in earlier terms: Figure 3 asks a leader of term T for the entries committed
 /// in terms before T. A server paused as a candidate may win term T only after later terms committed more, and
 /// lacks those rightly; it is deposed as soon as it hears of them).
-fn check_leader(c: &mut Checker, node: NodeId, term: u64, log: &RaftLog, out: &mut Vec<Violation>) {
+fn check_leader<C: LogCmd>(c: &mut Checker, node: NodeId, term: u64, log: &RaftLog<C>, out: &mut Vec<Violation>) {
     match c.leaders.get(&term) {
         Some(&other) if other != node => out.push(Violation::new(
             &ELECTION_SAFETY,

@@ -12,17 +12,17 @@ use crate::note;
 use crate::scenario::NodeId;
 
 /// An AppendEntries as a follower reads it.
-pub(super) struct Append {
+pub(super) struct Append<M: Machine> {
     pub term: u64,
     pub prev_index: u64,
     pub prev_term: u64,
-    pub entries: Vec<(u64, Option<super::log::Cmd>)>,
+    pub entries: Vec<(u64, Option<M::Cmd>)>,
     pub commit: u64,
 }
 
-impl Raft {
+impl<M: Machine> Raft<M> {
     /// RequestVote: grant or refuse, and say why.
-    pub(super) fn on_request_vote(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
+    pub(super) fn on_request_vote(&self, s: &mut Server<M>, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg<M>) {
         let Msg::RequestVote { term, last_index, last_term, log } = msg else { return };
         if term > Self::term(ctx) {
             self.observe_term(s, ctx, term);
@@ -72,7 +72,7 @@ impl Raft {
     }
 
     /// AppendEntries from a leader: refuse a stale term or a failed consistency check, else take its entries.
-    pub(super) fn on_append_entries(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>, from: NodeId, a: Append) {
+    pub(super) fn on_append_entries(&self, s: &mut Server<M>, ctx: &mut Ctx<'_, Self>, from: NodeId, a: Append<M>) {
         self.observe_term(s, ctx, a.term);
         let current = Self::term(ctx);
         let learner = Self::learner(ctx);
@@ -128,7 +128,7 @@ impl Raft {
     /// conflict is, for the leader to skip back by a whole term: (conflicting term or 0 if the log is too short,
     /// the first index of that term or the index after the log's end).
     fn consistency_conflict(ctx: &Ctx<'_, Self>, prev_index: u64, prev_term: u64) -> Option<(u64, u64)> {
-        let log: &RaftLog = Self::log(ctx);
+        let log: &RaftLog<M::Cmd> = Self::log(ctx);
         if prev_index > log.last_index() {
             Some((0, log.last_index() + 1))
         } else if log.term_at(prev_index) != prev_term {
@@ -140,7 +140,7 @@ impl Raft {
 
     /// Appends the leader's entries after `prev_index`, deleting a conflicting suffix first (an entry already
     /// there with the same term is kept: the message may be a late duplicate).
-    fn append_entries(&self, ctx: &mut Ctx<'_, Self>, prev_index: u64, entries: Vec<(u64, Option<super::log::Cmd>)>) {
+    fn append_entries(&self, ctx: &mut Ctx<'_, Self>, prev_index: u64, entries: Vec<(u64, Option<M::Cmd>)>) {
         let truncated = Self::with_log(ctx, |l| {
             let mut truncated = 0;
             for (k, (t, cmd)) in entries.into_iter().enumerate() {
@@ -162,7 +162,7 @@ impl Raft {
     }
 
     /// A checkout sent to a server that does not lead: it names the leader it knows, if any.
-    pub(super) fn redirect(&self, s: &Server, ctx: &mut Ctx<'_, Self>, from: NodeId, req: &CheckoutRequest) {
+    pub(super) fn redirect(&self, s: &Server<M>, ctx: &mut Ctx<'_, Self>, from: NodeId, req: &CheckoutRequest) {
         let leader = s.leader.filter(|&l| l != ctx.me());
         ctx.send(from, Msg::Redirect { request_id: req.request_id, leader });
     }

@@ -1,17 +1,15 @@
 //! What a leader does (sections 5.3-5.4 and 8): on winning it appends a no-op of its own term, then replicates its
 //! log to every follower from that follower's `next_index` (heartbeats are empty AppendEntries), backs `next_index`
 //! off a whole term per refusal, commits an index once a majority stores it *and* it is from the current term (the
-//! Figure 8 rule), and appends shoppers' checkouts, answering each once it is applied.
+//! Figure 8 rule), and appends the commands its clients propose ([`super::Machine`] answers them once applied).
 
 use super::types::*;
-use crate::domain::CheckoutRequest;
 use crate::engine::Ctx;
 use crate::note;
 use crate::scenario::NodeId;
-use std::rc::Rc;
 
-impl Raft {
-    pub(super) fn become_leader(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>) {
+impl<M: Machine> Raft<M> {
+    pub(super) fn become_leader(&self, s: &mut Server<M>, ctx: &mut Ctx<'_, Self>) {
         let me = ctx.me();
         let term = Self::term(ctx);
         s.role = RaftRole::Leader;
@@ -37,10 +35,11 @@ impl Raft {
             self.replicate(s, ctx, p);
         }
         s.heartbeat_timer = Some(ctx.set_timer(self.heartbeat_us, Timer::Heartbeat));
+        self.machine.on_leader(s, ctx);
     }
 
     /// Sends the entries from the follower's `next_index` on (an empty AppendEntries is a heartbeat).
-    pub(super) fn replicate(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>, to: NodeId) {
+    pub(super) fn replicate(&self, s: &mut Server<M>, ctx: &mut Ctx<'_, Self>, to: NodeId) {
         let term = Self::term(ctx);
         let log = Self::log(ctx);
         let next = s.next_index[usize::from(to)].clamp(1, log.last_index() + 1);
@@ -56,7 +55,7 @@ impl Raft {
         ctx.send(to, msg);
     }
 
-    pub(super) fn advance_commit(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>) {
+    pub(super) fn advance_commit(&self, s: &mut Server<M>, ctx: &mut Ctx<'_, Self>) {
         let term = Self::term(ctx);
         let log = Self::log(ctx);
         let mut n = log.last_index();
@@ -82,7 +81,7 @@ impl Raft {
     }
 
     /// A follower's answer to AppendEntries: advance its match index and the commit, or back off and resend.
-    pub(super) fn on_ack(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
+    pub(super) fn on_ack(&self, s: &mut Server<M>, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg<M>) {
         let Msg::Ack { term, success, match_index, conflict_term, conflict_index, learner } = msg else { return };
         self.observe_term(s, ctx, term);
         if s.role != RaftRole::Leader || term != Self::term(ctx) {
@@ -119,35 +118,19 @@ impl Raft {
         }
     }
 
-    /// A shopper's checkout: a follower redirects it; the leader answers a request it already applied from its
-    /// shop, ignores one already in its log, and otherwise appends it and replicates.
-    pub(super) fn on_client_checkout(
-        &self,
-        s: &mut Server,
-        ctx: &mut Ctx<'_, Self>,
-        from: NodeId,
-        req: CheckoutRequest,
-    ) {
-        let me = ctx.me();
-        if s.role != RaftRole::Leader {
-            self.redirect(s, ctx, from, &req);
-            return;
-        }
-        if let Some((_, o)) = s.shop.order_for(req.request_id) {
-            // Already applied: answer from the shop instead of logging the retry again.
-            ctx.send(from, Msg::Reply { request_id: req.request_id, outcome: o.answer });
-            return;
-        }
-        if s.waiting.values().any(|(r, _)| *r == req.request_id) {
-            return; // already in the log, not yet applied: the answer will come
-        }
+    /// Appends `cmd` to the leader's log in its current term; returns (index, term). Follow with
+    /// [`Raft::replicate_new`] once narrated.
+    pub(super) fn append_command(&self, s: &mut Server<M>, ctx: &mut Ctx<'_, Self>, cmd: M::Cmd) -> (u64, u64) {
         let term = Self::term(ctx);
-        let request_id = req.request_id;
-        let index = Self::with_log(ctx, |l| l.append(term, Some(Rc::new(req))));
-        s.match_index[usize::from(me)] = index;
-        s.waiting.insert(index, (request_id, from));
-        ctx.note(|| note!("raft.append", id = request_id, index, term));
-        for p in self.peers(me) {
+        let index = Self::with_log(ctx, |l| l.append(term, Some(cmd)));
+        s.match_index[usize::from(ctx.me())] = index;
+        (index, term)
+    }
+
+    /// Sends new entries to every follower not already waiting on an AppendEntries (and commits at once in a
+    /// one-server cluster).
+    pub(super) fn replicate_new(&self, s: &mut Server<M>, ctx: &mut Ctx<'_, Self>) {
+        for p in self.peers(ctx.me()) {
             if !s.outstanding[usize::from(p)] {
                 self.replicate(s, ctx, p);
             }
@@ -155,5 +138,15 @@ impl Raft {
         if self.servers == 1 {
             self.advance_commit(s, ctx);
         }
+    }
+
+    /// Proposes a command of the machine: appends it and replicates it (the leader only; `None` elsewhere).
+    pub fn propose(&self, s: &mut Server<M>, ctx: &mut Ctx<'_, Self>, cmd: M::Cmd) -> Option<u64> {
+        if s.role != RaftRole::Leader {
+            return None;
+        }
+        let (index, _) = self.append_command(s, ctx, cmd);
+        self.replicate_new(s, ctx);
+        Some(index)
     }
 }

@@ -35,27 +35,28 @@ mod checks;
 mod follower;
 mod leader;
 pub mod log;
+mod shop;
 mod types;
 
-pub use log::{Cmd, Entry, RaftLog};
+pub use log::{Cmd, Entry, LogCmd, RaftLog};
 pub use types::*;
 
-use crate::domain::{Catalogue, CheckoutRequest, Shop};
+use crate::domain::{Catalogue, CheckoutRequest, RequestId};
 use crate::engine::{CheckView, Ctx, LogCell, NodeDetail, Protocol};
 use crate::invariants::{InvariantInfo, Violation};
 use crate::narration::{Arg, Note};
 use crate::note;
-use crate::protocols::client::{shopper_spelling, Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
+use crate::protocols::client::{Client, Outbox, RetryPolicy, Servers, ShopperProtocol};
 use crate::scenario::{NodeId, Scenario};
-use crate::vecmap::{VecMap, VecSet};
+use crate::vecmap::VecSet;
 use crate::view::fact;
 use follower::Append;
 
-impl Raft {
+impl<M: Machine> Raft<M> {
     /// A server steps on a message by its kind, each handled by the role that owns it (as etcd's raft steps by
     /// role): votes are granted as a follower would (a higher term makes any server a follower first), votes are
     /// counted by a candidate, AppendEntries is taken as a follower, acknowledgements and checkouts by the leader.
-    fn server_message(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
+    fn server_message(&self, s: &mut Server<M>, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg<M>) {
         match msg {
             Msg::RequestVote { .. } => self.on_request_vote(s, ctx, from, msg),
             Msg::Vote { term, granted } => self.on_vote(s, ctx, from, term, granted),
@@ -63,12 +64,13 @@ impl Raft {
                 self.on_append_entries(s, ctx, from, Append { term, prev_index, prev_term, entries, commit })
             }
             Msg::Ack { .. } => self.on_ack(s, ctx, from, msg),
-            Msg::Checkout(req) => self.on_client_checkout(s, ctx, from, req),
-            Msg::Reply { .. } | Msg::Redirect { .. } => {}
+            Msg::Checkout(req) => self.machine.on_checkout(self, s, ctx, from, req),
+            Msg::Request(req) => self.machine.on_request(self, s, ctx, from, req),
+            Msg::Reply { .. } | Msg::Redirect { .. } | Msg::Answer(_) => {}
         }
     }
 
-    fn shopper_message(&self, sh: &mut Shopper, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
+    fn shopper_message(&self, sh: &mut Shopper, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg<M>) {
         match msg {
             Msg::Reply { request_id, outcome } => sh.client.on_reply(ctx, from, request_id, outcome),
             Msg::Redirect { request_id, leader } => sh.client.on_redirect(self, ctx, from, request_id, leader),
@@ -77,8 +79,25 @@ impl Raft {
     }
 }
 
-impl ShopperProtocol for Raft {
-    shopper_spelling!(Disk, Timer, Msg);
+impl<M: Machine> ShopperProtocol for Raft<M> {
+    fn outbox(disk: &Disk<M>) -> Option<&Outbox> {
+        match disk {
+            Disk::Shopper { pending } => Some(pending),
+            Disk::Server { .. } => None,
+        }
+    }
+    fn outbox_mut(disk: &mut Disk<M>) -> Option<&mut Outbox> {
+        match disk {
+            Disk::Shopper { pending } => Some(pending),
+            Disk::Server { .. } => None,
+        }
+    }
+    fn retry_timer(id: RequestId) -> Timer {
+        Timer::Retry(id)
+    }
+    fn checkout_message(req: CheckoutRequest) -> Msg<M> {
+        Msg::Checkout(req)
+    }
 
     /// Any server takes a checkout: a follower redirects it to the leader it knows.
     fn servers(&self) -> Servers {
@@ -89,37 +108,19 @@ impl ShopperProtocol for Raft {
     }
 }
 
-impl Protocol for Raft {
-    type Msg = Msg;
+impl<M: Machine> Protocol for Raft<M> {
+    type Msg = Msg<M>;
     type Timer = Timer;
-    type State = State;
-    type Disk = Disk;
+    type State = State<M>;
+    type Disk = Disk<M>;
     type Checker = Checker;
 
     fn new(scenario: &Scenario, catalogue: &Catalogue) -> Self {
-        let variant = match scenario.variant.as_str() {
-            "vote-without-log-check" => Variant::VoteWithoutLogCheck,
-            "commit-old-term" => Variant::CommitOldTerm,
-            "copy-whole-log" => Variant::CopyWholeLog,
-            "ack-before-fsync" => Variant::AckBeforeFsync,
-            _ => Variant::Correct,
-        };
-        let worst = scenario.worst_latency_us();
-        // Heartbeats well inside the election timeout, which is well above a round trip (section 5.6).
-        let heartbeat_us = (2 * worst).max(50_000);
-        Raft {
-            variant,
-            catalogue: catalogue.clone(),
-            servers: scenario.nodes,
-            heartbeat_us,
-            election_min_us: 3 * heartbeat_us,
-            election_max_us: 6 * heartbeat_us,
-            retry_us: (8 * worst).max(200_000),
-        }
+        Raft::with_machine(M::new(scenario, catalogue), scenario.nodes, scenario)
     }
 
     fn invariants(&self) -> &'static [InvariantInfo] {
-        INFO.invariants
+        self.machine.invariants()
     }
 
     fn server_count(&self) -> u16 {
@@ -134,7 +135,7 @@ impl Protocol for Raft {
         }
     }
 
-    fn fresh_disk(&self, node: NodeId) -> Disk {
+    fn fresh_disk(&self, node: NodeId) -> Disk<M> {
         if node < self.servers {
             Disk::Server { current_term: 0, voted_for: None, log: RaftLog::default(), learner: false }
         } else {
@@ -142,7 +143,7 @@ impl Protocol for Raft {
         }
     }
 
-    fn replacement_disk(&self, node: NodeId) -> Option<Disk> {
+    fn replacement_disk(&self, node: NodeId) -> Option<Disk<M>> {
         (node < self.servers).then(|| Disk::Server {
             current_term: 0,
             voted_for: None,
@@ -151,7 +152,7 @@ impl Protocol for Raft {
         })
     }
 
-    fn init(&self, ctx: &mut Ctx<'_, Self>) -> State {
+    fn init(&self, ctx: &mut Ctx<'_, Self>) -> State<M> {
         let me = ctx.me();
         if me >= self.servers {
             return State::Shopper(Shopper { client: Client::start(self, ctx) });
@@ -163,7 +164,7 @@ impl Protocol for Raft {
             commit_index: 0,
             last_applied: 0,
             applied_chain: 0,
-            shop: Box::new(Shop::new(&self.catalogue)),
+            sm: self.machine.start(),
             votes: VecSet::new(),
             learners: VecSet::new(),
             next_index: vec![1; n],
@@ -172,7 +173,6 @@ impl Protocol for Raft {
             election_timer: None,
             election_window: None,
             heartbeat_timer: None,
-            waiting: VecMap::new(),
         };
         if Self::learner(ctx) {
             ctx.note(|| note!("raft.learner"));
@@ -184,14 +184,14 @@ impl Protocol for Raft {
         State::Server(s)
     }
 
-    fn on_message(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
+    fn on_message(&self, st: &mut State<M>, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg<M>) {
         match st {
             State::Server(s) => self.server_message(s, ctx, from, msg),
             State::Shopper(sh) => self.shopper_message(sh, ctx, from, msg),
         }
     }
 
-    fn on_timer(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, timer: Timer) {
+    fn on_timer(&self, st: &mut State<M>, ctx: &mut Ctx<'_, Self>, timer: Timer) {
         match (st, timer) {
             (State::Server(s), Timer::Election) => {
                 s.election_timer = None;
@@ -204,18 +204,19 @@ impl Protocol for Raft {
                     self.replicate(s, ctx, p);
                 }
                 s.heartbeat_timer = Some(ctx.set_timer(self.heartbeat_us, Timer::Heartbeat));
+                self.machine.on_tick(self, s, ctx);
             }
             (State::Shopper(sh), Timer::Retry(id)) => sh.client.on_retry(self, ctx, id),
             _ => {}
         }
     }
 
-    fn on_checkout(&self, st: &mut State, ctx: &mut Ctx<'_, Self>, req: CheckoutRequest) {
+    fn on_checkout(&self, st: &mut State<M>, ctx: &mut Ctx<'_, Self>, req: CheckoutRequest) {
         let State::Shopper(sh) = st else { return };
         sh.client.submit(self, ctx, req);
     }
 
-    fn summary(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> Note {
+    fn summary(&self, _node: NodeId, st: Option<&State<M>>, disk: &Disk<M>) -> Note {
         match (st, disk) {
             (Some(State::Server(s)), Disk::Server { current_term, voted_for, log, learner }) => {
                 let role = if *learner { note!("role.learner") } else { s.role.fact_note() };
@@ -236,7 +237,7 @@ impl Protocol for Raft {
                     if pending.len() > 3 {
                         ids.push(Arg::from(format!("+{}", pending.len() - 3)));
                     }
-                    let target = format!("n{}", sh.client.target(self.servers()));
+                    let target = format!("n{}", sh.client.target(ShopperProtocol::servers(self)));
                     note!("summary.waiting_asks", waiting = Arg::List(ids), target)
                 }
             }
@@ -245,7 +246,7 @@ impl Protocol for Raft {
         }
     }
 
-    fn detail(&self, _node: NodeId, st: Option<&State>, disk: &Disk) -> NodeDetail {
+    fn detail(&self, _node: NodeId, st: Option<&State<M>>, disk: &Disk<M>) -> NodeDetail {
         let Disk::Server { current_term, voted_for, log, learner } = disk else { return NodeDetail::default() };
         let server = match st {
             Some(State::Server(s)) => Some(s),
@@ -271,7 +272,7 @@ impl Protocol for Raft {
             .map(|(i, e)| LogCell {
                 index: i,
                 term: e.term,
-                text: e.cmd.as_ref().map_or(Arg::from(note!("cell.noop")), |c| Arg::from(format!("#{}", c.request_id))),
+                text: e.cmd.as_ref().map_or(Arg::from(note!("cell.noop")), M::cmd_text),
                 committed: i <= commit,
             })
             .collect();

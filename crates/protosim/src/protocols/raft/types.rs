@@ -3,15 +3,15 @@
 
 use crate::domain::{rules, Catalogue, CheckoutRequest, Outcome, RequestId, Shop};
 use crate::engine::{Ctx, Message, MsgKind, TimerId, TimerKind};
-use crate::invariants::InvariantInfo;
-use crate::narration::Note;
+use crate::invariants::{InvariantInfo, Violation};
+use crate::narration::{Arg, Note};
 use crate::note;
 use crate::protocols::client::{Client, Outbox};
 use crate::protocols::meta::{crash_between, plain, ProtocolInfo, Trial, VariantInfo};
 use crate::scenario::{NodeId, ProtocolKind, Scenario};
 use crate::vecmap::{VecMap, VecSet};
 
-use super::log::{Cmd, RaftLog};
+use super::log::{LogCmd, RaftLog};
 
 pub const ELECTION_SAFETY: InvariantInfo =
     InvariantInfo { name: "election-safety", rule: "at most one leader is elected in a term" };
@@ -45,6 +45,92 @@ fn lesson(nodes: u16, trial: Trial<'_>) -> Scenario {
         .find(|v| v.detail.role().as_deref() == Some("leader"))
         .map_or(0, |v| v.id);
     Scenario { interventions: crash_between(leader, 6_000, 9_000), ..s }
+}
+
+// ----- what Raft replicates -----
+//
+// A deterministic state machine ([`Machine`]) fed the committed log in order. Raft itself only orders commands (as
+// etcd's raft library leaves applying them to its user); the shop of the checkout cluster is one machine
+// ([`ShopMachine`], applied in `shop.rs`), pessimistic locking's replicated lock table another
+// (`locking::raft_locks`).
+
+/// A replicated state machine. Every server applies the same committed commands in the same order
+/// ([`Machine::apply`]), so every server's `Applied` goes through the same states; only the leader answers clients.
+pub trait Machine: Sized + Clone + std::fmt::Debug + 'static {
+    /// A logged command.
+    type Cmd: LogCmd;
+    /// What a client of this machine sends a server ([`Msg::Request`]); the shop's clients use [`Msg::Checkout`].
+    type Request: Message;
+    /// What a server answers such a client ([`Msg::Answer`]).
+    type Reply: Message;
+    /// The machine's state on one server, as the applied entries left it (volatile: rebuilt from the log).
+    type Applied: Clone + std::fmt::Debug;
+
+    /// The machine of a stand-alone run of `scenario`.
+    fn new(scenario: &Scenario, catalogue: &Catalogue) -> Self;
+    /// The invariants a run checks: Raft's own and the machine's.
+    fn invariants(&self) -> &'static [InvariantInfo];
+    /// The state before any entry is applied.
+    fn start(&self) -> Self::Applied;
+    /// A command as a log cell shows it.
+    fn cmd_text(cmd: &Self::Cmd) -> Arg;
+    /// Applies the committed command at `index` to `s.sm`; the leader (`s.role`) answers whom it concerns.
+    fn apply(&self, s: &mut Server<Self>, ctx: &mut Ctx<'_, Raft<Self>>, index: u64, cmd: &Self::Cmd);
+    /// A shop client's checkout reached server `s` (only the shop takes them).
+    fn on_checkout(
+        &self,
+        _raft: &Raft<Self>,
+        _s: &mut Server<Self>,
+        _ctx: &mut Ctx<'_, Raft<Self>>,
+        _from: NodeId,
+        _req: CheckoutRequest,
+    ) {
+    }
+    /// A client's request reached server `s`.
+    fn on_request(
+        &self,
+        _raft: &Raft<Self>,
+        _s: &mut Server<Self>,
+        _ctx: &mut Ctx<'_, Raft<Self>>,
+        _from: NodeId,
+        _req: Self::Request,
+    ) {
+    }
+    /// Server `s` just became leader (after its no-op was appended).
+    fn on_leader(&self, _s: &mut Server<Self>, _ctx: &mut Ctx<'_, Raft<Self>>) {}
+    /// The leader's heartbeat: time-driven work the machine proposes (a lease that ran out).
+    fn on_tick(&self, _raft: &Raft<Self>, _s: &mut Server<Self>, _ctx: &mut Ctx<'_, Raft<Self>>) {}
+    /// The server stopped leading: forget the clients it was to answer.
+    fn on_step_down(&self, _sm: &mut Self::Applied) {}
+    /// The machine's own invariants on one server's applied state.
+    fn audit(&self, _sm: &mut Self::Applied, _node: NodeId, _out: &mut Vec<Violation>) {}
+}
+
+/// No message: the shop's clients speak [`Msg::Checkout`], [`Msg::Reply`] and [`Msg::Redirect`] instead.
+#[derive(Clone, Debug)]
+pub enum NoMsg {}
+
+impl Message for NoMsg {
+    fn label(&self) -> &'static str {
+        match *self {}
+    }
+    fn detail(&self) -> Note {
+        match *self {}
+    }
+}
+
+/// The checkout cluster's state machine: the shop. A command is a checkout; applying it charges and ships it, or
+/// refuses it; the leader that logged a checkout answers its shopper once it is applied.
+#[derive(Clone, Debug)]
+pub struct ShopMachine {
+    pub catalogue: Catalogue,
+}
+
+/// The shop on one server, and (leader only) the shoppers to answer: log index → (request, shopper).
+#[derive(Clone, Debug)]
+pub struct ShopApplied {
+    pub shop: Box<Shop>,
+    pub(super) waiting: VecMap<u64, (RequestId, NodeId)>,
 }
 
 /// Raft, as scenarios name it: `"protocol": "raft"`.
@@ -89,7 +175,7 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     liveness_quorum: |s, _| vec![crate::protocols::meta::QuorumGroup::majority(0, s.nodes)],
     // A server comes back as a learner; a shopper's outbox cannot be replaced.
     replaceable: |s, node| node < s.nodes,
-    replacement_rejoins: false,
+    replacement_rejoins: crate::protocols::meta::never_rejoins,
 };
 
 /// Entries per AppendEntries, at most.
@@ -104,14 +190,16 @@ pub(super) enum Variant {
     AckBeforeFsync,
 }
 
+/// A Raft message: the consensus messages of Figure 2, the shop's client messages, and those of another state
+/// machine's clients ([`Machine::Request`], [`Machine::Reply`]).
 #[derive(Clone, Debug)]
-pub enum Msg {
+pub enum Msg<M: Machine = ShopMachine> {
     RequestVote {
         term: u64,
         last_index: u64,
         last_term: u64,
         /// Only in the `copy-whole-log` variant: the candidate's whole log.
-        log: Option<Vec<(u64, Option<Cmd>)>>,
+        log: Option<Vec<(u64, Option<M::Cmd>)>>,
     },
     Vote {
         term: u64,
@@ -121,7 +209,7 @@ pub enum Msg {
         term: u64,
         prev_index: u64,
         prev_term: u64,
-        entries: Vec<(u64, Option<Cmd>)>,
+        entries: Vec<(u64, Option<M::Cmd>)>,
         commit: u64,
     },
     /// A follower's answer to AppendEntries. On refusal, `conflict_term`/`conflict_index` say where to back off to.
@@ -144,9 +232,13 @@ pub enum Msg {
         request_id: RequestId,
         leader: Option<NodeId>,
     },
+    /// A client's request to the replicated state machine (not the shop's: the lock table's).
+    Request(M::Request),
+    /// A server's answer to such a request.
+    Answer(M::Reply),
 }
 
-impl Message for Msg {
+impl<M: Machine> Message for Msg<M> {
     fn label(&self) -> &'static str {
         match self {
             Msg::RequestVote { .. } => "RequestVote",
@@ -158,6 +250,8 @@ impl Message for Msg {
             Msg::Checkout(_) => "Checkout",
             Msg::Reply { .. } => "Reply",
             Msg::Redirect { .. } => "Redirect",
+            Msg::Request(m) => m.label(),
+            Msg::Answer(m) => m.label(),
         }
     }
     /// A vote denied and a failed consistency check refuse; the other answers reply.
@@ -166,11 +260,15 @@ impl Message for Msg {
             Msg::Vote { granted: false, .. } | Msg::Ack { success: false, .. } => MsgKind::Refusal,
             Msg::Vote { .. } | Msg::Ack { .. } | Msg::Reply { .. } | Msg::Redirect { .. } => MsgKind::Reply,
             Msg::RequestVote { .. } | Msg::AppendEntries { .. } | Msg::Checkout(_) => MsgKind::Request,
+            Msg::Request(m) => m.kind(),
+            Msg::Answer(m) => m.kind(),
         }
     }
     fn count(&self) -> Option<u32> {
         match self {
             Msg::AppendEntries { entries, .. } => Some(entries.len() as u32),
+            Msg::Request(m) => m.count(),
+            Msg::Answer(m) => m.count(),
             _ => None,
         }
     }
@@ -196,6 +294,8 @@ impl Message for Msg {
             Msg::Reply { request_id, outcome } => note!("msg.reply", id = *request_id, outcome = outcome.note()),
             &Msg::Redirect { request_id, leader: Some(leader) } => note!("raft.msg.redirect", id = request_id, leader),
             &Msg::Redirect { request_id, leader: None } => note!("raft.msg.redirect.unknown", id = request_id),
+            Msg::Request(m) => m.detail(),
+            Msg::Answer(m) => m.detail(),
         }
     }
 }
@@ -246,14 +346,15 @@ impl RaftRole {
 
 /// A server's volatile state.
 #[derive(Clone, Debug)]
-pub struct Server {
+pub struct Server<M: Machine = ShopMachine> {
     pub role: RaftRole,
     pub leader: Option<NodeId>,
     pub commit_index: u64,
     pub last_applied: u64,
     /// The chain of the last applied entry: the checker compares it across servers.
     pub applied_chain: u64,
-    pub shop: Box<Shop>,
+    /// The state machine as the applied entries left it (the shop; the lock table).
+    pub sm: M::Applied,
     pub(super) votes: VecSet<NodeId>,
     /// Leader only: the followers that said they are learners; their copies never count toward a commit.
     pub(super) learners: VecSet<NodeId>,
@@ -265,8 +366,6 @@ pub struct Server {
     /// (set at, fires at) of the election timer, for the timer ring.
     pub(super) election_window: Option<(u64, u64)>,
     pub(super) heartbeat_timer: Option<TimerId>,
-    /// Leader only: log index → (request, shopper) to answer once applied.
-    pub(super) waiting: VecMap<u64, (RequestId, NodeId)>,
 }
 
 /// A shopper's volatile state: the shared retrying client (where to send, attempts, timers).
@@ -276,17 +375,17 @@ pub struct Shopper {
 }
 
 #[derive(Clone, Debug)]
-pub enum State {
-    Server(Server),
+pub enum State<M: Machine = ShopMachine> {
+    Server(Server<M>),
     Shopper(Shopper),
 }
 
 #[derive(Clone, Debug)]
-pub enum Disk {
+pub enum Disk<M: Machine = ShopMachine> {
     Server {
         current_term: u64,
         voted_for: Option<NodeId>,
-        log: RaftLog,
+        log: RaftLog<M::Cmd>,
         /// A replacement machine's server ([`crate::scenario::Action::DiskWipe`]): a *learner* (a non-voting
         /// member, Raft thesis §4.2.1) that stores and acknowledges entries but never votes nor stands for
         /// election. Its old disk held a vote (`voted_for`) and entries it acknowledged; voting again could elect
@@ -310,10 +409,13 @@ pub struct Checker {
     pub(super) verified: Vec<u64>,
 }
 
+/// A Raft cluster of `servers` servers (node ids `0..servers`) replicating the state machine `M` (the shop by
+/// default), and the shop's shoppers after them.
 #[derive(Clone, Debug)]
-pub struct Raft {
+pub struct Raft<M: Machine = ShopMachine> {
     pub(super) variant: Variant,
-    pub(super) catalogue: Catalogue,
+    /// The state machine's rules and settings (the catalogue; the lease).
+    pub machine: M,
     pub(super) servers: u16,
     pub(super) heartbeat_us: u64,
     pub(super) election_min_us: u64,
@@ -321,7 +423,41 @@ pub struct Raft {
     pub(super) retry_us: u64,
 }
 
-impl Raft {
+impl<M: Machine> Raft<M> {
+    /// A cluster of `servers` servers replicating `machine`, its timing drawn from the scenario's worst latency
+    /// (heartbeats well inside the election timeout, which is well above a round trip: section 5.6) and its
+    /// variant from the scenario's (a variant name Raft does not know is the correct Raft).
+    pub fn with_machine(machine: M, servers: u16, scenario: &Scenario) -> Self {
+        let variant = match scenario.variant.as_str() {
+            "vote-without-log-check" => Variant::VoteWithoutLogCheck,
+            "commit-old-term" => Variant::CommitOldTerm,
+            "copy-whole-log" => Variant::CopyWholeLog,
+            "ack-before-fsync" => Variant::AckBeforeFsync,
+            _ => Variant::Correct,
+        };
+        let worst = scenario.worst_latency_us();
+        let heartbeat_us = (2 * worst).max(50_000);
+        Raft {
+            variant,
+            machine,
+            servers,
+            heartbeat_us,
+            election_min_us: 3 * heartbeat_us,
+            election_max_us: 6 * heartbeat_us,
+            retry_us: (8 * worst).max(200_000),
+        }
+    }
+
+    /// How many servers the cluster has (node ids `0..servers`).
+    pub fn servers(&self) -> u16 {
+        self.servers
+    }
+
+    /// The leader's heartbeat interval, µs.
+    pub fn heartbeat_us(&self) -> u64 {
+        self.heartbeat_us
+    }
+
     pub(super) fn majority(&self) -> usize {
         usize::from(self.servers) / 2 + 1
     }
@@ -330,7 +466,7 @@ impl Raft {
         (0..self.servers).filter(move |&p| p != me)
     }
 
-    pub(super) fn reset_election(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>) {
+    pub(super) fn reset_election(&self, s: &mut Server<M>, ctx: &mut Ctx<'_, Self>) {
         if let Some(t) = s.election_timer.take() {
             ctx.cancel_timer(t);
         }
@@ -343,7 +479,7 @@ impl Raft {
         s.election_window = Some((ctx.now_us(), ctx.now_us() + after));
     }
 
-    pub(super) fn stop_election(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>) {
+    pub(super) fn stop_election(&self, s: &mut Server<M>, ctx: &mut Ctx<'_, Self>) {
         if let Some(t) = s.election_timer.take() {
             ctx.cancel_timer(t);
         }
@@ -362,14 +498,14 @@ impl Raft {
         matches!(ctx.disk(), Disk::Server { learner: true, .. })
     }
 
-    pub(super) fn log<'a>(ctx: &'a Ctx<'_, Self>) -> &'a RaftLog {
+    pub(super) fn log<'a>(ctx: &'a Ctx<'_, Self>) -> &'a RaftLog<M::Cmd> {
         match ctx.disk() {
             Disk::Server { log, .. } => log,
             Disk::Shopper { .. } => unreachable!("only servers have a log"),
         }
     }
 
-    pub(super) fn with_log<R>(ctx: &mut Ctx<'_, Self>, f: impl FnOnce(&mut RaftLog) -> R) -> R {
+    pub(super) fn with_log<R>(ctx: &mut Ctx<'_, Self>, f: impl FnOnce(&mut RaftLog<M::Cmd>) -> R) -> R {
         ctx.persist(|d| match d {
             Disk::Server { log, .. } => f(log),
             Disk::Shopper { .. } => unreachable!("only servers have a log"),
@@ -377,7 +513,7 @@ impl Raft {
     }
 
     /// Adopts a higher term seen in any message: persist it, forget the vote, become a follower.
-    pub(super) fn observe_term(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>, term: u64) {
+    pub(super) fn observe_term(&self, s: &mut Server<M>, ctx: &mut Ctx<'_, Self>, term: u64) {
         if term <= Self::term(ctx) {
             return;
         }
@@ -393,7 +529,7 @@ impl Raft {
         }
         s.role = RaftRole::Follower;
         s.votes.clear();
-        s.waiting.clear();
+        self.machine.on_step_down(&mut s.sm);
         if let Some(t) = s.heartbeat_timer.take() {
             ctx.cancel_timer(t);
         }
@@ -403,18 +539,15 @@ impl Raft {
         }
     }
 
-    /// Applies committed entries in order; the leader answers the shoppers it is holding.
-    pub(super) fn apply(&self, s: &mut Server, ctx: &mut Ctx<'_, Self>) {
+    /// Applies committed entries in order to the state machine (which answers the clients it should).
+    pub(super) fn apply(&self, s: &mut Server<M>, ctx: &mut Ctx<'_, Self>) {
         while s.last_applied < s.commit_index {
             let i = s.last_applied + 1;
             let Some(e) = Self::log(ctx).get(i).cloned() else { break };
             s.last_applied = i;
             s.applied_chain = e.chain;
-            if let Some(req) = &e.cmd {
-                let outcome = s.shop.checkout(&self.catalogue, req, true);
-                if let Some((request_id, shopper)) = s.waiting.remove(&i) {
-                    ctx.send(shopper, Msg::Reply { request_id, outcome });
-                }
+            if let Some(cmd) = &e.cmd {
+                self.machine.apply(s, ctx, i, cmd);
             }
         }
     }
