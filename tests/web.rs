@@ -1264,7 +1264,7 @@ fn code_names() -> std::collections::BTreeSet<String> {
     .map(|s| s.to_lowercase())
     .collect();
     // Proper names and Redis flags, the same in every language (not `SET`: an English word too).
-    names.extend(["redis", "redlock", "kleppmann", "antirez", "nx", "px"].map(String::from));
+    names.extend(["redis", "redlock", "kleppmann", "antirez", "nx", "px", "etcd", "zookeeper"].map(String::from));
     for lang in protosim::i18n::LANGUAGES {
         names.insert(lang.native_name.to_lowercase());
     }
@@ -1791,4 +1791,34 @@ async fn the_lock_service_picker_draws_five_redlock_servers() {
     let log = find(&root, "events").unwrap().text_content().unwrap();
     // Grants and refusals are counted out of the five servers.
     assert!(log.contains("of 5"), "a majority is narrated: {log}");
+}
+
+/// The Raft lock service: three lock servers n0-n2 drawn as Raft servers (one leads), each with the lock table it
+/// applied in its box, and grants narrated with the log index as the fencing token.
+#[wasm_bindgen_test]
+async fn the_lock_service_picker_draws_three_raft_lock_servers_and_their_log() {
+    let root = mount("", false).await;
+    pick_new_run(&root, "protocol", "pessimistic").await;
+    pick_new_run(&root, "service", "raft").await;
+    let link = find(&root, "copy-link").unwrap().get_attribute("data-link").unwrap();
+    let s = Scenario::from_compact(link.split_once('#').unwrap().1).unwrap();
+    assert_eq!(s.locking.service, protosim::scenario::LockService::Raft);
+    assert!(find(&root, "deadlock").is_none(), "no deadlock strategy under the Raft lock table: nothing waits");
+    scrub_to(&root, 2_500_000).await;
+    let cluster = root.query_selector("svg.cluster").unwrap().unwrap().text_content().unwrap();
+    for n in 0..3 {
+        assert!(cluster.contains(&format!("n{n}")), "n{n} is drawn: {cluster}");
+    }
+    assert!(cluster.contains("store1") && !cluster.contains("locks"), "{cluster}");
+    let boxes: Vec<String> = (0..3)
+        .map(|n| {
+            root.query_selector(&format!("svg.cluster [data-node='{n}']")).unwrap().unwrap().text_content().unwrap()
+        })
+        .collect();
+    assert_eq!(boxes.iter().filter(|b| b.contains("leader")).count(), 1, "one lock server leads: {boxes:?}");
+    // While rows are held a lock server's box draws its applied lock table: holder and token.
+    assert!(boxes.iter().all(|b| b.contains("mug") && b.contains("token")), "every server's table: {boxes:?}");
+    assert!(boxes[0].contains("the grant's log index"), "the legend says what the token is: {boxes:?}");
+    let log = find(&root, "events").unwrap().text_content().unwrap();
+    assert!(log.contains("lock request for"), "the leader logs each lock request: {log}");
 }

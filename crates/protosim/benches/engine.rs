@@ -112,6 +112,11 @@ fn fault_costs() {
     let mut redlock = locking_steady_load(protosim::protocols::locking::PESSIMISTIC, 20_000);
     redlock.locking.service = protosim::scenario::LockService::Redlock;
     measure::<Locking>("pessimistic, redlock 5+2", &redlock, quiet);
+    let mut raft_locks = locking_steady_load(protosim::protocols::locking::PESSIMISTIC, 20_000);
+    raft_locks.locking.service = protosim::scenario::LockService::Raft;
+    measure::<Locking>("pessimistic, raft lock service 3+2", &raft_locks, quiet);
+    let single = locking_steady_load(protosim::protocols::locking::PESSIMISTIC, 20_000);
+    measure::<Locking>("pessimistic, single lock manager 1+2", &single, quiet);
 }
 
 /// Interventions in time order, as a scenario keeps them.

@@ -11,6 +11,26 @@ pub struct InvariantInfo {
     pub rule: &'static str,
 }
 
+/// `a` then `b`, as one list of `N` rules (`N` = A + B, checked when the constant is built): a protocol's own
+/// invariants and another's it runs beside them (Raft's under pessimistic locking's Raft lock service).
+pub const fn concat<const A: usize, const B: usize, const N: usize>(
+    a: [InvariantInfo; A],
+    b: [InvariantInfo; B],
+) -> [InvariantInfo; N] {
+    assert!(A + B == N, "N must be A + B");
+    let mut out = [InvariantInfo { name: "", rule: "" }; N];
+    let mut i = 0;
+    while i < A {
+        out[i] = a[i];
+        i += 1;
+    }
+    while i < N {
+        out[i] = b[i - A];
+        i += 1;
+    }
+    out
+}
+
 /// A broken rule, as found after one event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Violation {

@@ -29,19 +29,8 @@ pub(super) const PESSIMISTIC_INVARIANTS: [InvariantInfo; 7] = [
     rules::NO_DOUBLE_CHARGE,
 ];
 /// Pessimistic locking over the Raft lock service: Raft's invariants on the lock servers too.
-pub(super) const PESSIMISTIC_RAFT_INVARIANTS: [InvariantInfo; 11] = [
-    MUTUAL_EXCLUSION,
-    NO_LOST_UPDATE,
-    NO_DEADLOCK,
-    rules::NO_OVERSELL,
-    rules::MONEY_CONSERVED,
-    rules::CONFIRMED_EXACTLY,
-    rules::NO_DOUBLE_CHARGE,
-    crate::protocols::raft::ELECTION_SAFETY,
-    crate::protocols::raft::LOG_MATCHING,
-    crate::protocols::raft::LEADER_COMPLETENESS,
-    crate::protocols::raft::STATE_MACHINE_SAFETY,
-];
+pub(super) const PESSIMISTIC_RAFT_INVARIANTS: [InvariantInfo; 11] =
+    crate::invariants::concat(PESSIMISTIC_INVARIANTS, crate::protocols::raft::CONSENSUS_INVARIANTS);
 pub(super) const OPTIMISTIC_INVARIANTS: [InvariantInfo; 5] =
     [NO_LOST_UPDATE, rules::NO_OVERSELL, rules::MONEY_CONSERVED, rules::CONFIRMED_EXACTLY, rules::NO_DOUBLE_CHARGE];
 

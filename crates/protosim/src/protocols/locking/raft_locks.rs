@@ -42,9 +42,6 @@ impl LogCmd for LockCmd {
 
 type LockRaft = Raft<LockMachine>;
 
-const RAFT_INVARIANTS: [InvariantInfo; 4] =
-    [raft::ELECTION_SAFETY, raft::LOG_MATCHING, raft::LEADER_COMPLETENESS, raft::STATE_MACHINE_SAFETY];
-
 impl Machine for LockMachine {
     type Cmd = LockCmd;
     type Request = Msg;
@@ -55,7 +52,7 @@ impl Machine for LockMachine {
         LockMachine { lease_us: (20 * scenario.worst_latency_us()).max(500_000) }
     }
     fn invariants(&self) -> &'static [InvariantInfo] {
-        &RAFT_INVARIANTS
+        &raft::CONSENSUS_INVARIANTS
     }
     fn start(&self) -> LockTable {
         LockTable::default()
@@ -295,7 +292,7 @@ impl Locking {
         self.lock_raft().summary(node, st.map(LockRaft::state), LockRaft::disk(disk))
     }
 
-    /// Raft's box (role, term, log cells) with the lock table this server has applied.
+    /// Raft's box (role, term, log cells) with the lock table this server has applied (row → holder, token).
     pub(super) fn raft_detail(&self, node: NodeId, st: Option<&State>, disk: &Disk) -> NodeDetail {
         let st = st.map(LockRaft::state);
         let mut d = self.lock_raft().detail(node, st, LockRaft::disk(disk));
@@ -310,7 +307,9 @@ impl Locking {
                     })
                     .collect();
         }
-        d.legend = Some(note!("locking.legend.raft"));
+        // The box draws the table while a row is held, the log of lock commands otherwise.
+        d.legend =
+            Some(if d.table.is_empty() { note!("locking.legend.raft") } else { note!("locking.legend.raft-table") });
         d
     }
 
