@@ -42,6 +42,10 @@ fn cases() -> Vec<(String, Scenario)> {
     s.locking.service = protosim::scenario::LockService::Redlock;
     out.push(("pessimistic-redlock".into(), s));
     out.push(("counterexample-pessimistic-redlock".into(), common::fixture("pessimistic-redlock").1));
+    let mut s = small(protosim::protocols::locking::PESSIMISTIC);
+    s.locking.service = protosim::scenario::LockService::Raft;
+    out.push(("pessimistic-raft".into(), s));
+    out.push(("counterexample-pessimistic-raft-no-fencing".into(), common::fixture("pessimistic-raft-no-fencing").1));
     for p in protosim::protocols::kinds() {
         for v in info(p).variants.iter().filter(|v| v.name != "correct") {
             let name = format!("{}-{}", p.name(), v.name);
