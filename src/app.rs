@@ -251,7 +251,8 @@ impl AppState {
     /// What the open tab shows: the player, the comparison, the hunt or the tours (or a long run's progress).
     fn body(&self, lang: &Language, loading: &Preparing, compare: &Preparing) -> Html {
         let (mode, current, other, s) = (&self.mode, &self.current, &self.other, &self.current.scenario);
-        let info = protosim::protocols::info(s.protocol);
+        // The invariants this run checks: its protocol's, with Raft's under the Raft lock service.
+        let invariants = protosim::protocols::invariants(s);
         let (on_act, on_found, on_tour) = (self.on_act(), self.on_found(), self.on_tour());
         match **mode {
             // The comparison waits for both whole runs; the explorer plays a long run's first part meanwhile.
@@ -264,7 +265,7 @@ impl AppState {
             Mode::Explore => match loading.model.as_ref().expect("ready when not loading") {
                 Ok(model) => html! {
                     <Explorer key={current.count} model={model.clone()} playing={current.playing}
-                              start_us={current.start_us} invariants={info.invariants} on_act={on_act}
+                              start_us={current.start_us} invariants={invariants} on_act={on_act}
                               tour={current.tour} tour_step={current.tour_step} embed={self.embed}
                               keep={current.keep.clone()} user_at={current.user_at.clone()}
                               computing={loading.progress.clone()} />

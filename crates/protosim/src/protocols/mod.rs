@@ -63,6 +63,14 @@ pub fn kinds() -> impl Iterator<Item = ProtocolKind> {
     REGISTRY.iter().map(|i| i.kind)
 }
 
+/// The invariants a run of `scenario` checks, in the order its verdicts list them: its protocol's
+/// ([`ProtocolInfo::invariants`]) and, where it runs another protocol inside it, that one's too (Raft's four under
+/// pessimistic locking's Raft lock service).
+pub fn invariants(scenario: &Scenario) -> &'static [crate::invariants::InvariantInfo] {
+    use crate::engine::Protocol;
+    any::AnyProtocol::new(scenario, &crate::domain::Catalogue::new(&scenario.workload)).invariants()
+}
+
 /// Validates a scenario and builds its run (nothing is simulated yet).
 pub fn build(scenario: &Scenario, opts: RecordOptions) -> Result<Box<dyn Runner>, ScenarioError> {
     scenario.validate()?;

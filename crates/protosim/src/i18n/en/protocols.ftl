@@ -94,7 +94,6 @@ twopc-legend-coordinator = blue commit · pink abort
 twopc-legend-participant = hollow = uncertain
 locking-legend-locks = holder ← queue · t = fencing token
 locking-legend-redis = holder · expiry on its own clock
-locking-legend-raft = log of lock commands: + grant, − release, ⌛ lease expiry · filled: committed
 locking-legend-raft-table = holder · fencing token (the grant's log index)
 locking-redis-row = { $txn } until { $until } s
 locking-raft-row = { $txn } · token { $token }

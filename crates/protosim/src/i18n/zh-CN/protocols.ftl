@@ -86,7 +86,6 @@ twopc-legend-coordinator = 蓝色：提交 · 粉色：中止
 twopc-legend-participant = 空心 = 不确定
 locking-legend-locks = 持有者 ← 队列 · t = 栅栏令牌
 locking-legend-redis = 持有者 · 到期时间（本机时钟）
-locking-legend-raft = 锁命令日志：+ 授予，− 释放，⌛ 租约到期 · 实心：已提交
 locking-legend-raft-table = 持有者 · 栅栏令牌（授予所在的日志索引）
 locking-redis-row = { $txn } 直到 { $until } 秒
 locking-raft-row = { $txn } · 令牌 { $token }

@@ -61,7 +61,7 @@ impl Machine for LockMachine {
         Arg::from(match *cmd {
             LockCmd::Acquire { txn, row, .. } => format!("+{} {}", row_label(row), txn_name(txn)),
             LockCmd::Release { txn, .. } => format!("−{}", txn_name(txn)),
-            LockCmd::Expire { txn, .. } => format!("⌛{}", txn_name(txn)),
+            LockCmd::Expire { txn, .. } => format!("×{}", txn_name(txn)),
         })
     }
 
@@ -307,9 +307,11 @@ impl Locking {
                     })
                     .collect();
         }
-        // The box draws the table while a row is held, the log of lock commands otherwise.
-        d.legend =
-            Some(if d.table.is_empty() { note!("locking.legend.raft") } else { note!("locking.legend.raft-table") });
+        // The box draws the table while a row is held, and Raft's log otherwise (each cell's command in its tooltip:
+        // + grant, − release, × expiry), with Raft's legend.
+        if !d.table.is_empty() {
+            d.legend = Some(note!("locking.legend.raft-table"));
+        }
         d
     }
 
