@@ -255,6 +255,10 @@ pub fn SetupBar(props: &SetupBarProps) -> Html {
         let redlock = lang.text("ui.explain.redlock");
         explain = if s.variant == "correct" { redlock } else { format!("{explain} · {redlock}") };
     }
+    if s.locking.service == protosim::scenario::LockService::Raft && s.variant == "release-before-write" {
+        // The Raft lock service's storage fences on reads: this mistake loses nothing there.
+        explain = format!("{explain} · {}", lang.text("ui.explain.raft-release"));
+    }
     let bar = use_node_ref();
     use_synced_selects(bar.clone(), s);
     html! {

@@ -95,6 +95,7 @@ locking-revoke-deadlock = chosen as the deadlock victim
 locking-revoke-lease = its lease expired
 locking-revoke-timeout = waited too long for a lock
 locking-revoke-unknown = the lock manager no longer knows it
+locking-revoke-ended = the lock service's log already ended it (released, or its lease expired)
 locking-redis-held = { $row } is held by { $holder }: no for { $txn }
 locking-raft-propose = logs { $txn }'s lock request for { $row } at index { $index }
 locking-raft-granted = applies index { $index }: { $row } is granted to { $txn }, fencing token { $index } (the grant's log index)
@@ -103,6 +104,7 @@ locking-raft-released = applies index { $index }: { $txn } releases { $rows } { 
     [one] row
    *[other] rows
 }
+locking-raft-ended = applies index { $index }: { $txn } ends, holding no row (a later request of it is refused)
 locking-raft-expire = { $txn }'s lease ran out on the leader's clock: logs its expiry at index { $index }
 locking-raft-expired = applies index { $index }: { $txn }'s lease expired, { $rows } { $rows ->
     [one] row is

@@ -125,6 +125,7 @@ twopc-violation-stock-ledger = item { $item }: { $on_hand } on hand + { $held } 
 twopc-violation-money-ledger = wallets { $wallets } + held { $held } + revenue { $revenue } ≠ { $start } cents at the start
 twopc-violation-revenue = revenue { $revenue } ≠ { $captured } captured by committed transactions
 locking-violation-two-holders = { $row } is held by { $holders }
+locking-violation-ended-holder = { $row } is still granted to { $holders }, which the log already ended (released, or its lease expired)
 locking-violation-deadlock = { $cycle } have waited for each other for { $waited_ms } ms, past the bound of { $bound_ms } ms
 locking-violation-lost-update = { $row } is { $value }, but { $start } at the start minus { $taken } taken by committed checkouts is { $expected }
 locking-violation-oversold = committed checkouts took { $taken } { $row }, only { $start } existed

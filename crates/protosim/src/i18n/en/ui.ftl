@@ -154,6 +154,7 @@ ui-inspector-disk-slow = Slow disk: fsync 20 ms
 ui-inspector-disk-fast = Fast disk
 ui-inspector-wipe = Replace the machine (empty disk)
 ui-explain-redlock = strict two-phase locking with locks from Redlock: a majority of five independent lock servers, leases on each server's clock, no fencing token
+ui-explain-raft-release = over the Raft lock service the next holder's read raises the row's fence, so the early write is refused: nothing is lost
 ui-inspector-isolate = ✂ Isolate
 ui-inspector-fork = Actions happen at the cursor: the run forks there and the future is simulated again.
 ui-invariants-broken = ⚠ A safety rule broke: the run paused there.

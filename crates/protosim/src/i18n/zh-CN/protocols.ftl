@@ -116,6 +116,7 @@ twopc-violation-stock-ledger = 商品 { $item }：在手 { $on_hand } + 冻结 {
 twopc-violation-money-ledger = 钱包 { $wallets } + 冻结 { $held } + 收入 { $revenue } ≠ 开始时的 { $start } 分
 twopc-violation-revenue = 收入 { $revenue } ≠ 已提交事务收取的 { $captured }
 locking-violation-two-holders = { $row } 同时被 { $holders } 持有
+locking-violation-ended-holder = { $row } 仍授予 { $holders }，而日志已经结束了它（已释放，或租约已到期）
 locking-violation-deadlock = { $cycle } 已互相等待 { $waited_ms } 毫秒，超过了 { $bound_ms } 毫秒的上限
 locking-violation-lost-update = { $row } 为 { $value }，但开始时的 { $start } 减去已提交结账取走的 { $taken } 应为 { $expected }
 locking-violation-oversold = 已提交的结账取走了 { $taken } 件 { $row }，但只有 { $start } 件

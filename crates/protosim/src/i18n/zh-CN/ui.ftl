@@ -151,6 +151,7 @@ ui-inspector-disk-slow = 慢磁盘：fsync 20 毫秒
 ui-inspector-disk-fast = 快磁盘
 ui-inspector-wipe = 换一台机器（空磁盘）
 ui-explain-redlock = 严格两阶段锁，锁来自 Redlock：五台独立锁服务器中的多数派，租约按各服务器自己的时钟计算，没有栅栏令牌
+ui-explain-raft-release = 在 Raft 锁服务下，下一个持有者的读取会提高这一行的栅栏，提前的写入因此被拒绝：不会丢失任何更新
 ui-inspector-isolate = ✂ 隔离
 ui-inspector-fork = 操作发生在光标处：运行从那里分叉，之后的过程重新模拟。
 ui-invariants-broken = ⚠ 有一条安全规则被打破：运行已在该处暂停。

@@ -110,6 +110,8 @@ impl Protocol for Locking {
     fn invariants(&self) -> &'static [InvariantInfo] {
         if self.raft.is_some() {
             &PESSIMISTIC_RAFT_INVARIANTS
+        } else if self.redlock() {
+            &NO_QUEUE_INVARIANTS
         } else if self.pessimistic {
             PESSIMISTIC_INFO.invariants
         } else {

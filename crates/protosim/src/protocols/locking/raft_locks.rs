@@ -20,6 +20,7 @@
 //! - **Availability.** A lock survives the crash of a minority of lock servers: it is in a majority's log, and the
 //!   next leader (which holds every committed entry) applies it.
 
+use super::info::MUTUAL_EXCLUSION;
 use super::types::*;
 use crate::domain::Catalogue;
 use crate::engine::{CheckView, Ctx, NodeDetail, Protocol, TableLine};
@@ -34,7 +35,7 @@ impl LogCmd for LockCmd {
     fn id(&self) -> u64 {
         match *self {
             LockCmd::Acquire { txn, row, .. } => (txn << 10) | (u64::from(row) << 2),
-            LockCmd::Release { txn, .. } => (txn << 10) | 1,
+            LockCmd::Release { txn, ack, .. } => (txn << 10) | 1 | (u64::from(ack) << 2),
             LockCmd::Expire { txn, .. } => (txn << 10) | 2,
         }
     }
@@ -73,7 +74,8 @@ impl Machine for LockMachine {
             LockCmd::Acquire { txn, row, shopper } => {
                 t.proposed.remove(&(txn, row));
                 let answer = match t.rows.get(&row).copied() {
-                    _ if t.ended.contains(&txn) => None,
+                    // A late request of a transaction the log already ended: it must learn it lost its locks.
+                    _ if t.ended.contains(&txn) => Some(Msg::Revoked { txn, why: Revoke::Ended }),
                     Some((holder, token)) if holder == txn => Some(Msg::Granted { txn, row, token }),
                     Some((holder, _)) => {
                         if leader {
@@ -97,9 +99,13 @@ impl Machine for LockMachine {
                 }
             }
             LockCmd::Release { txn, shopper, ack } => {
+                t.proposed.remove(&(txn, RELEASING));
                 let freed = end(t, txn);
                 if leader {
-                    ctx.note(|| note!("locking.raft.released", index, txn = txn_name(txn), rows = freed));
+                    ctx.note(|| match freed {
+                        0 => note!("locking.raft.ended", index, txn = txn_name(txn)),
+                        _ => note!("locking.raft.released", index, txn = txn_name(txn), rows = freed),
+                    });
                     if ack {
                         ctx.send(shopper, raft::Msg::Answer(Msg::Released { txn }));
                     }
@@ -130,13 +136,22 @@ impl Machine for LockMachine {
             return;
         }
         let t = &mut s.sm;
+        let now = ctx.now_us();
         match req {
+            // A transaction the log ended (released, or its lease expired): tell it, as often as it asks.
+            Msg::Lock { txn, .. } | Msg::Renew { txn } if t.ended.contains(&txn) => {
+                ctx.send(from, raft::Msg::Answer(Msg::Revoked { txn, why: Revoke::Ended }));
+            }
             Msg::Lock { txn, row, .. } => {
                 if let Some(&(holder, token)) = t.rows.get(&row).filter(|(h, _)| *h == txn) {
+                    // A retry of a granted row: answered at once, and it renews the lease as any request does.
+                    if let Some(lease) = t.leases.get_mut(&txn) {
+                        lease.1 = now + self.lease_us;
+                    }
                     ctx.send(from, raft::Msg::Answer(Msg::Granted { txn: holder, row, token }));
                     return;
                 }
-                if t.ended.contains(&txn) || !t.proposed.insert((txn, row)) {
+                if !t.proposed.insert((txn, row)) {
                     return; // already logged: the answer comes when it is applied
                 }
                 if let Some(index) = raft.propose(s, ctx, LockCmd::Acquire { txn, row, shopper: from }) {
@@ -145,16 +160,14 @@ impl Machine for LockMachine {
             }
             Msg::Renew { txn } => {
                 if let Some(lease) = t.leases.get_mut(&txn) {
-                    lease.1 = ctx.now_us() + self.lease_us;
+                    lease.1 = now + self.lease_us;
                 }
             }
-            Msg::Release { txn, ack } => {
-                let holds = t.leases.contains_key(&txn) || t.proposed.iter().any(|(x, _)| *x == txn);
-                if holds {
-                    raft.propose(s, ctx, LockCmd::Release { txn, shopper: from, ack });
-                } else if ack {
-                    ctx.send(from, raft::Msg::Answer(Msg::Released { txn }));
-                }
+            // Always logged (once while in flight), even for a transaction this leader's table shows holding
+            // nothing: its table may lag the log, and the entry ends the transaction, so a late lock request of it
+            // is refused instead of granting a row to an abandoned attempt.
+            Msg::Release { txn, ack } if t.proposed.insert((txn, RELEASING)) => {
+                raft.propose(s, ctx, LockCmd::Release { txn, shopper: from, ack });
             }
             _ => {}
         }
@@ -197,7 +210,23 @@ impl Machine for LockMachine {
         t.proposed.clear();
         t.expiring.clear();
     }
+
+    /// Mutual exclusion as the service keeps it: a transaction the log ended (released, or its lease expired)
+    /// holds no row, on any server. A stale grant would let its holder and the next one both hold the row.
+    fn audit(&self, t: &mut LockTable, node: NodeId, out: &mut Vec<Violation>) {
+        if let Some((row, (txn, _))) = t.rows.iter().find(|(_, (txn, _))| t.ended.contains(txn)) {
+            let holders = vec![Arg::from(format!("X {}", txn_name(*txn)))];
+            out.push(Violation::new(
+                &MUTUAL_EXCLUSION,
+                Some(node),
+                note!("locking.violation.ended_holder", row = row_label(*row), holders),
+            ));
+        }
+    }
 }
+
+/// The row a pending release is filed under in [`LockTable::proposed`] (no real row has it).
+const RELEASING: Row = Row::MAX;
 
 /// Ends `txn` in the table: frees its rows and lease; returns how many rows it held.
 fn end(t: &mut LockTable, txn: TxnId) -> usize {

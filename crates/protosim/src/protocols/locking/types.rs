@@ -76,6 +76,8 @@ pub enum Revoke {
     LeaseExpired,
     /// The lock manager does not know the transaction (it restarted, or already ended it).
     Unknown,
+    /// The Raft lock service's log already ended the transaction (released, or its lease expired).
+    Ended,
 }
 
 impl Revoke {
@@ -87,6 +89,7 @@ impl Revoke {
             Revoke::Timeout => note!("locking.revoke.timeout"),
             Revoke::LeaseExpired => note!("locking.revoke.lease"),
             Revoke::Unknown => note!("locking.revoke.unknown"),
+            Revoke::Ended => note!("locking.revoke.ended"),
         }
     }
 }
