@@ -69,6 +69,7 @@ impl Machine for LockMachine {
     fn apply(&self, s: &mut raft::Server<Self>, ctx: &mut Ctx<'_, LockRaft>, index: u64, cmd: &LockCmd) {
         let leader = s.role == RaftRole::Leader;
         let t = &mut s.sm;
+        t.applied_since_audit = true;
         let now = ctx.now_us();
         match *cmd {
             LockCmd::Acquire { txn, row, shopper } => {
@@ -214,6 +215,9 @@ impl Machine for LockMachine {
     /// Mutual exclusion as the service keeps it: a transaction the log ended (released, or its lease expired)
     /// holds no row, on any server. A stale grant would let its holder and the next one both hold the row.
     fn audit(&self, t: &mut LockTable, node: NodeId, out: &mut Vec<Violation>) {
+        if !std::mem::take(&mut t.applied_since_audit) {
+            return;
+        }
         if let Some((row, (txn, _))) = t.rows.iter().find(|(_, (txn, _))| t.ended.contains(txn)) {
             let holders = vec![Arg::from(format!("X {}", txn_name(*txn)))];
             out.push(Violation::new(

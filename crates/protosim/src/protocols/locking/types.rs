@@ -537,6 +537,8 @@ pub struct LockTable {
     /// Leader: lock requests and expiries it logged and has not applied yet.
     pub(super) proposed: VecSet<(TxnId, Row)>,
     pub(super) expiring: VecSet<TxnId>,
+    /// An entry was applied since the last audit (only applying changes what the audit reads).
+    pub(super) applied_since_audit: bool,
 }
 
 /// The lock table as Raft's state machine: its lease, µs.
