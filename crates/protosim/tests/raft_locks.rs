@@ -98,12 +98,11 @@ fn quiet_shoppers_lock_through_the_log_and_every_server_applies_the_same_table()
     assert!(matches!(entry.cmd, Some(LockCmd::Acquire { row: 0, .. })), "{entry:?}");
     // Every server applied the same lock commands: all released, every table empty, the same applied index.
     let applied: Vec<u64> = (0..RAFT_LOCK_SERVERS)
-        .map(|n| match &e.core.nodes[usize::from(n)].state {
-            Some(State::Raft(raft::State::Server(s))) => {
-                assert!(s.sm.rows.is_empty(), "n{n} still holds {:?}", s.sm.rows);
-                s.last_applied
-            }
-            _ => panic!("n{n} is up"),
+        .map(|n| {
+            let Some(State::Raft(r)) = e.core.nodes[usize::from(n)].state.as_ref() else { panic!("n{n} is up") };
+            let raft::State::Server(s) = &**r else { panic!("n{n} is a server") };
+            assert!(s.sm.rows.is_empty(), "n{n} still holds {:?}", s.sm.rows);
+            s.last_applied
         })
         .collect();
     assert!(applied.iter().all(|a| *a == applied[0] && *a > 20), "{applied:?}");

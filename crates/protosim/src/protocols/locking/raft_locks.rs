@@ -288,7 +288,7 @@ impl Locking {
     }
 
     pub(super) fn raft_init(&self, ctx: &mut Ctx<'_, Self>) -> State {
-        State::Raft(lift(ctx, |c| self.lock_raft().init(c)))
+        State::Raft(Box::new(lift(ctx, |c| self.lock_raft().init(c))))
     }
 
     /// A message to a Raft lock server: Raft's own, or a shopper's lock request.

@@ -488,8 +488,8 @@ pub struct RedisVol {
 pub enum State {
     Locks(LockMgr),
     Redis(RedisVol),
-    /// A Raft lock server: Raft's server state, its applied lock table inside.
-    Raft(crate::protocols::raft::State<LockMachine>),
+    /// A Raft lock server: Raft's server state, its applied lock table inside (boxed: the largest state by far).
+    Raft(Box<crate::protocols::raft::State<LockMachine>>),
     Store(StoreVol),
     Shopper(ShopperVol),
 }
