@@ -1821,4 +1821,8 @@ async fn the_lock_service_picker_draws_three_raft_lock_servers_and_their_log() {
     assert!(boxes[0].contains("the grant's log index"), "the legend says what the token is: {boxes:?}");
     let log = find(&root, "events").unwrap().text_content().unwrap();
     assert!(log.contains("lock request for"), "the leader logs each lock request: {log}");
+    // release-before-write is harmless here, and the variant's line says why.
+    pick_new_run(&root, "variant", "release-before-write").await;
+    let explain = find(&root, "explain").unwrap().text_content().unwrap();
+    assert!(explain.contains("the early write is refused"), "{explain}");
 }
