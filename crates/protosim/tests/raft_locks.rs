@@ -6,11 +6,12 @@
 
 mod common;
 use common::fixture;
+use common::quiet_shop::{self, buys, confirmed, engine, first_write, lease_us, lost_updates, quiet};
 use protosim::engine::{Engine, RecordOptions};
 use protosim::protocols::locking::{Disk, LockCmd, Locking, State, PESSIMISTIC};
 use protosim::protocols::raft;
 use protosim::run;
-use protosim::scenario::{Action, Intervention, Line, LinkSettings, LockService, NodeId, Scenario, RAFT_LOCK_SERVERS};
+use protosim::scenario::{Action, Intervention, LockService, NodeId, Scenario, RAFT_LOCK_SERVERS};
 use protosim::trace::Ev;
 
 // Three lock servers n0-n2 (0-2), store1 3 (item 0), store2 4, shoppers 5 and 6.
@@ -18,49 +19,12 @@ const STORE1: NodeId = RAFT_LOCK_SERVERS;
 const SHOPPER_A: NodeId = RAFT_LOCK_SERVERS + 2;
 const SHOPPER_B: NodeId = RAFT_LOCK_SERVERS + 3;
 
-fn quiet(variant: &str) -> Scenario {
-    let mut s = Scenario {
-        protocol: PESSIMISTIC,
-        variant: variant.to_string(),
-        nodes: 2,
-        shoppers: 2,
-        seed: 5,
-        until_ms: 8_000,
-        ..Scenario::default()
-    };
-    s.locking.service = LockService::Raft;
-    s.workload.rate_per_s = 0.0;
-    // Fixed 10 ms links, so a test can place a fault between two protocol steps.
-    s.network.default = LinkSettings { latency_us_min: 10_000, latency_us_max: 10_000, loss: 0.0, dup: 0.0 };
-    s
-}
-
-fn buys(at_us: u64, shopper: NodeId, customer: u16) -> Intervention {
-    Intervention { at_us, action: Action::Checkout { shopper, customer, lines: vec![Line { item: 0, qty: 1 }] } }
-}
-
 fn at(at_us: u64, action: Action) -> Intervention {
     Intervention { at_us, action }
 }
 
-fn engine(s: &Scenario) -> Engine<Locking> {
-    s.validate().unwrap_or_else(|e| panic!("{e}"));
-    let mut e = Engine::<Locking>::new(s, RecordOptions::default());
-    e.run_to_end();
-    e
-}
-
 fn mugs_left(e: &Engine<Locking>) -> i64 {
-    let Disk::Store(store1) = &e.core.nodes[usize::from(STORE1)].disk else { panic!("store1") };
-    store1.cells[&0].value
-}
-
-fn confirmed(e: &Engine<Locking>) -> i64 {
-    e.core.answers.iter().filter(|(_, o)| o.is_confirmed()).count() as i64
-}
-
-fn lost_updates(e: &Engine<Locking>) -> usize {
-    e.core.violations.iter().filter(|v| v.invariant == "no-lost-update").count()
+    quiet_shop::mugs_left(e, STORE1)
 }
 
 /// The first grant to `shopper`: when, from which lock server, with which token.
@@ -80,7 +44,7 @@ fn first_grant(e: &Engine<Locking>, shopper: NodeId) -> (u64, NodeId, u64) {
 
 #[test]
 fn quiet_shoppers_lock_through_the_log_and_every_server_applies_the_same_table() {
-    let mut s = quiet("correct");
+    let mut s = quiet(LockService::Raft, "correct");
     s.interventions = (0..10).map(|i| buys(400_000 + i * 37_000, SHOPPER_A + (i % 2) as u16, (i % 4) as u16)).collect();
     let e = engine(&s);
     assert!(e.core.violations.is_empty(), "{:?}", e.core.violations);
@@ -113,7 +77,7 @@ fn quiet_shoppers_lock_through_the_log_and_every_server_applies_the_same_table()
 /// Both sell, once each.
 #[test]
 fn a_lock_survives_the_crash_of_the_leader_that_granted_it() {
-    let mut s = quiet("correct");
+    let mut s = quiet(LockService::Raft, "correct");
     s.interventions = vec![buys(400_000, SHOPPER_A, 1)];
     let (granted_at, leader, _) = first_grant(&engine(&s), SHOPPER_A);
     s.interventions = vec![
@@ -143,16 +107,9 @@ fn a_lock_survives_the_crash_of_the_leader_that_granted_it() {
 #[test]
 fn a_holder_paused_past_its_lease_is_fenced_out_and_without_fencing_loses_an_update() {
     let paused = |variant: &str| {
-        let mut s = quiet(variant);
+        let mut s = quiet(LockService::Raft, variant);
         s.interventions = vec![buys(400_000, SHOPPER_A, 1)];
-        let probe = run(&s, RecordOptions::default()).unwrap();
-        let write = probe
-            .trace()
-            .iter()
-            .find(|t| matches!(&t.ev, Ev::Send { from, label: "Write", .. } if *from == SHOPPER_A))
-            .expect("A writes")
-            .t_us;
-        let lease = Engine::<Locking>::new(&s, RecordOptions::default()).proto.lease_us();
+        let (write, lease) = (first_write(&s, SHOPPER_A), lease_us(&s));
         s.interventions = vec![
             buys(400_000, SHOPPER_A, 1),
             at(write - 1, Action::Pause { node: SHOPPER_A }),

@@ -6,10 +6,11 @@
 
 mod common;
 use common::fixture;
+use common::quiet_shop::{self, buys, confirmed, engine, first_write, lease_us, lost_updates, quiet};
 use protosim::engine::{Engine, RecordOptions};
-use protosim::protocols::locking::{Disk, Locking, PESSIMISTIC};
+use protosim::protocols::locking::{Locking, PESSIMISTIC};
 use protosim::run;
-use protosim::scenario::{Action, Intervention, Line, LinkSettings, LockService, NodeId, Scenario, REDLOCK_SERVERS};
+use protosim::scenario::{Action, Intervention, LockService, NodeId, Scenario, REDLOCK_SERVERS};
 use protosim::trace::Ev;
 
 // Redlock with 2 storage nodes: redis1-5 are 0-4, store1 5 (item 0), store2 6, shoppers 7 and 8.
@@ -17,55 +18,22 @@ const STORE1: NodeId = REDLOCK_SERVERS;
 const SHOPPER_A: NodeId = REDLOCK_SERVERS + 2;
 const SHOPPER_B: NodeId = REDLOCK_SERVERS + 3;
 
-fn quiet() -> Scenario {
-    let mut s =
-        Scenario { protocol: PESSIMISTIC, nodes: 2, shoppers: 2, seed: 5, until_ms: 8_000, ..Scenario::default() };
-    s.locking.service = LockService::Redlock;
-    s.workload.rate_per_s = 0.0;
-    // Fixed 10 ms links, so a test can place a fault between two protocol steps.
-    s.network.default = LinkSettings { latency_us_min: 10_000, latency_us_max: 10_000, loss: 0.0, dup: 0.0 };
-    s
-}
-
-fn buys(at_us: u64, shopper: NodeId, customer: u16) -> Intervention {
-    Intervention { at_us, action: Action::Checkout { shopper, customer, lines: vec![Line { item: 0, qty: 1 }] } }
-}
-
-fn engine(s: &Scenario) -> Engine<Locking> {
-    s.validate().unwrap_or_else(|e| panic!("{e}"));
-    let mut e = Engine::<Locking>::new(s, RecordOptions::default());
-    e.run_to_end();
-    e
-}
-
 /// The quiet shop with A buying a mug at 0.1 s; when A sends its write (it has its lock and has read the stock) in
 /// that run without faults; and the lease, µs.
 fn a_buys() -> (Scenario, u64, u64) {
-    let mut s = quiet();
+    let mut s = quiet(LockService::Redlock, "correct");
     s.interventions = vec![buys(100_000, SHOPPER_A, 1)];
-    let probe = run(&s, RecordOptions::default()).unwrap();
-    let write =
-        probe.trace().iter().find(|t| matches!(&t.ev, Ev::Send { from, label: "Write", .. } if *from == SHOPPER_A));
-    let lease = Engine::<Locking>::new(&s, RecordOptions::default()).proto.lease_us();
-    (s, write.expect("A writes").t_us, lease)
+    let (write, lease) = (first_write(&s, SHOPPER_A), lease_us(&s));
+    (s, write, lease)
 }
 
 fn mugs_left(e: &Engine<Locking>) -> i64 {
-    let Disk::Store(store1) = &e.core.nodes[usize::from(STORE1)].disk else { panic!("store1") };
-    store1.cells[&0].value
-}
-
-fn confirmed(e: &Engine<Locking>) -> i64 {
-    e.core.answers.iter().filter(|(_, o)| o.is_confirmed()).count() as i64
-}
-
-fn lost_updates(e: &Engine<Locking>) -> usize {
-    e.core.violations.iter().filter(|v| v.invariant == "no-lost-update").count()
+    quiet_shop::mugs_left(e, STORE1)
 }
 
 #[test]
 fn quiet_shoppers_take_locks_from_a_majority_and_sell_correctly() {
-    let mut s = quiet();
+    let mut s = quiet(LockService::Redlock, "correct");
     s.interventions = (0..10).map(|i| buys(100_000 + i * 37_000, SHOPPER_A + (i % 2) as u16, (i % 4) as u16)).collect();
     let e = engine(&s);
     assert!(e.core.violations.is_empty(), "{:?}", e.core.violations);

@@ -1,6 +1,8 @@
 //! Helpers shared by the protocol test files.
 #![allow(dead_code)] // each test file uses some of these helpers
 
+pub mod quiet_shop;
+
 use protosim::{run, RecordOptions, Scenario};
 
 /// A stored counterexample: `tests/fixtures/{name}.json` holds the invariant it breaks and the scenario.
