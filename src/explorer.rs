@@ -685,7 +685,9 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                     { view.panels(&tour) }
                     if !props.embed {
                         <InvariantsPanel invariants={props.invariants} violations={violations_now}
-                                         liveness={model.liveness.clone()} partial={model.partial} />
+                                         liveness={model.liveness.clone()} partial={model.partial}
+                                         linearizability={model.linearizability.clone()}
+                                         names={model.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()} />
                         { crate::protocol_views::side_panel(&model, cursor) }
                     }
                     { view.log() }

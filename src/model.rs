@@ -191,6 +191,9 @@ pub struct Model {
     pub summary: protosim::compare::Summary,
     /// Every checkout answered within the protocol's bound once what it needs is up and connected.
     pub liveness: protosim::liveness::LivenessReport,
+    /// Whether what the shoppers were told could have come from one correct shop (judged once the whole run is
+    /// simulated; a partial model carries the placeholder "unknown" with no operations).
+    pub linearizability: protosim::linearizability::LinReport,
     /// The first part of a run still being simulated ([`ModelBuilder::snapshot`]): it ends at `end_us`, where the
     /// engine was, and the whole run's model replaces it when it is done.
     pub partial: bool,
@@ -249,6 +252,7 @@ pub struct ModelBuilder {
     hasher: protosim::trace::TraceHasher,
     series: protosim::stats::SeriesInput,
     liveness: protosim::liveness::LivenessJudge,
+    history: protosim::linearizability::HistoryRecorder,
     /// The bytes held by the log lines' texts, and the budget the whole history must stay within (see
     /// [`ModelBuilder::bytes`]).
     text_bytes: usize,
@@ -333,6 +337,7 @@ impl ModelBuilder {
             hasher: Default::default(),
             series: Default::default(),
             liveness: protosim::liveness::LivenessJudge::new(r.scenario()),
+            history: protosim::linearizability::HistoryRecorder::new(r.scenario()),
             text_bytes: 0,
             budget,
             history_from_us: 0,
@@ -354,8 +359,14 @@ impl ModelBuilder {
         self.hasher.push_hash_only(&e);
         self.series.push(&e);
         match &e.ev {
-            Ev::Submit { request_id, .. } => self.liveness.submit(*request_id, e.t_us),
-            Ev::Outcome { request_id, .. } => self.liveness.answer(*request_id, e.t_us),
+            Ev::Submit { request_id, .. } => {
+                self.liveness.submit(*request_id, e.t_us);
+                self.history.feed(std::slice::from_ref(&e));
+            }
+            Ev::Outcome { request_id, .. } => {
+                self.liveness.answer(*request_id, e.t_us);
+                self.history.feed(std::slice::from_ref(&e));
+            }
             _ => {}
         }
         let TraceEvent { t_us: t, ev } = e;
@@ -657,13 +668,26 @@ impl ModelBuilder {
     /// The model of what was pushed so far, while the run goes on (the page plays it while it simulates the
     /// rest): a copy of everything built, so it costs about what the builder holds ([`ModelBuilder::bytes`]).
     pub fn snapshot(&self, r: &dyn Runner) -> Model {
-        Model { partial: true, ..self.clone().finish(r) }
+        self.clone().build(r, true)
     }
 
     /// The model of the run, once its whole trace was pushed.
     pub fn finish(self, r: &dyn Runner) -> Model {
+        self.build(r, false)
+    }
+
+    /// The model; a `partial` one is not judged for linearizability yet (the history goes on).
+    fn build(self, r: &dyn Runner, partial: bool) -> Model {
         let liveness = self.liveness.finish(r.now_us());
-        let report = protosim::Report::with_trace(r, self.hasher.events(), self.hasher.hex(), liveness);
+        let history = self.history.finish(r.now_us());
+        // No wall time (`ms` stays 0): a model is the same however fast it was built.
+        let linearizability = if partial {
+            protosim::linearizability::LinReport::pending()
+        } else {
+            protosim::linearizability::check(&history, protosim::linearizability::DEFAULT_BUDGET)
+        };
+        let judged = protosim::Judged { liveness, linearizability };
+        let report = protosim::Report::with_trace(r, self.hasher.events(), self.hasher.hex(), judged);
         let declared = protosim::protocols::info(r.scenario().protocol).metrics;
         let series = protosim::stats::Series::from_input(&self.series, r.metrics(), r.now_us(), declared);
         let longest_flight_us =
@@ -708,7 +732,8 @@ impl ModelBuilder {
             series: std::rc::Rc::new(series),
             summary: protosim::compare::Summary::from_report(&report, r),
             liveness: report.liveness,
-            partial: false,
+            linearizability: report.linearizability,
+            partial,
         }
     }
 }

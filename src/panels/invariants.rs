@@ -1,4 +1,5 @@
-//! The invariant panel: every safety rule with its state at the cursor, and the run's liveness verdict.
+//! The invariant panel: every safety rule with its state at the cursor, and the run's liveness and
+//! linearizability verdicts.
 
 use yew::prelude::*;
 
@@ -9,6 +10,10 @@ pub struct InvariantsPanelProps {
     pub violations: Vec<crate::model::ViolationMark>,
     /// The liveness verdict of the whole run (a promise about the future cannot be judged at the cursor).
     pub liveness: protosim::liveness::LivenessReport,
+    /// Whether the shoppers' answers could have come from one correct shop (judged over the whole run).
+    pub linearizability: protosim::linearizability::LinReport,
+    /// The nodes' names, for the witness of a violation.
+    pub names: Vec<String>,
     /// The run is still being simulated: its liveness cannot be judged yet.
     #[prop_or_default]
     pub partial: bool,
@@ -43,8 +48,13 @@ pub fn InvariantsPanel(props: &InvariantsPanelProps) -> Html {
                         { "… " }<code>{ "liveness" }</code>{ lang.text("ui.liveness.whole-run") }
                         <p class="liveness-why">{ lang.text("ui.liveness.pending") }</p>
                     </li>
+                    <li data-testid="linearizability" data-verdict="pending" title={lang.text("ui.linearizability.rule")}>
+                        { "… " }<code>{ "linearizability" }</code>{ lang.text("ui.liveness.whole-run") }
+                        <p class="liveness-why">{ lang.text("ui.liveness.pending") }</p>
+                    </li>
                 } else {
                     { liveness_line(lang, &props.liveness) }
+                    { linearizability_line(lang, &props.linearizability, &props.names) }
                 }
             </ul>
         </section>
@@ -67,6 +77,28 @@ fn liveness_line(lang: &protosim::i18n::Language, l: &protosim::liveness::Livene
         <li class={classes!(class)} title={rule} data-testid="liveness" data-verdict={l.verdict.name()}>
             { mark }<code>{ "liveness" }</code>{ lang.text("ui.liveness.whole-run") }
             <p class={classes!(if class.is_some() { "violation" } else { "liveness-why" })}>{ l.describe_in(lang) }</p>
+        </li>
+    }
+}
+
+/// The linearizability verdict of the shoppers' history, judged over the whole run, with its witness when broken.
+fn linearizability_line(
+    lang: &protosim::i18n::Language,
+    l: &protosim::linearizability::LinReport,
+    names: &[String],
+) -> Html {
+    use protosim::linearizability::LinVerdict;
+    let (mark, class) = match l.verdict {
+        LinVerdict::Linearizable => ("✔ ", None),
+        LinVerdict::Violated => ("✖ ", Some("bad")),
+        LinVerdict::Unknown => ("? ", None),
+    };
+    let name = |n: u16| names.get(usize::from(n)).cloned().unwrap_or_else(|| format!("node {n}"));
+    html! {
+        <li class={classes!(class)} title={lang.text("ui.linearizability.rule")} data-testid="linearizability"
+            data-verdict={l.verdict.name()}>
+            { mark }<code>{ "linearizability" }</code>{ lang.text("ui.liveness.whole-run") }
+            <p class={classes!(if class.is_some() { "violation" } else { "liveness-why" })}>{ lang.render(&l.note(&name)) }</p>
         </li>
     }
 }

@@ -86,6 +86,10 @@ pub enum AbortReason {
     VoteTimeout,
     /// Every attempt lost to a concurrent checkout (a conflict, a deadlock, a revoked lock) up to the retry limit.
     Contention,
+    /// Stock or money the checkout needs is held by another checkout still in progress (two-phase commit's
+    /// prepared reservations): "busy, try again". Saying "out of stock" here would be a lie if the other checkout
+    /// aborts; no order of the sales explains it (the linearizability checker catches exactly that).
+    Busy,
 }
 
 /// How a checkout ended, as the shopper is told.
@@ -118,6 +122,7 @@ impl Outcome {
             Outcome::Aborted { reason: AbortReason::GaveUp } => note!("outcome.gave_up"),
             Outcome::Aborted { reason: AbortReason::VoteTimeout } => note!("outcome.vote_timeout"),
             Outcome::Aborted { reason: AbortReason::Contention } => note!("outcome.contention"),
+            Outcome::Aborted { reason: AbortReason::Busy } => note!("outcome.busy"),
         }
     }
 

@@ -16,6 +16,7 @@ pub mod faults;
 pub mod hunt;
 pub mod i18n;
 pub mod invariants;
+pub mod linearizability;
 pub mod liveness;
 pub mod narration;
 pub mod pinned;
@@ -61,6 +62,27 @@ pub fn stream(r: &mut dyn Runner, mut each: impl FnMut(&[trace::TraceEvent]) -> 
     }
 }
 
+/// The verdicts judged from a run's client history (its submissions and answers).
+#[derive(Clone, Debug)]
+pub struct Judged {
+    pub liveness: LivenessReport,
+    pub linearizability: linearizability::LinReport,
+}
+
+/// Checks a history's linearizability within [`linearizability::DEFAULT_BUDGET`] steps, with its wall time in
+/// `ms` natively (the browser's page measures its own: `std::time` has no clock in wasm).
+pub fn judge_history(h: &linearizability::History) -> linearizability::LinReport {
+    #[cfg(not(target_arch = "wasm32"))]
+    let started = std::time::Instant::now();
+    #[allow(unused_mut)]
+    let mut r = linearizability::check(h, linearizability::DEFAULT_BUDGET);
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        r.ms = started.elapsed().as_secs_f64() * 1000.0;
+    }
+    r
+}
+
 /// What `protosim run` prints: counts, latency percentiles, messages, verdicts and the trace hash.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
@@ -91,6 +113,8 @@ pub struct Report {
     /// Every checkout answered within the protocol's bound once what it needs is up and connected
     /// ([`liveness`]).
     pub liveness: LivenessReport,
+    /// Whether what the shoppers were told could have come from one correct shop ([`linearizability`]).
+    pub linearizability: linearizability::LinReport,
     pub trace_events: usize,
     pub trace_hash: String,
 }
@@ -98,12 +122,16 @@ pub struct Report {
 impl Report {
     pub fn of(r: &dyn Runner) -> Report {
         let liveness = liveness::judge_trace(r.scenario(), r.trace(), r.now_us());
-        Report::with_trace(r, r.trace().len(), trace_hash(r.trace()), liveness)
+        let history = linearizability::history_of(r.scenario(), r.trace(), r.now_us());
+        let judged = Judged { liveness, linearizability: judge_history(&history) };
+        Report::with_trace(r, r.trace().len(), trace_hash(r.trace()), judged)
     }
 
     /// The report of a run whose trace was consumed as it was made: its length, hash (see
-    /// [`trace::TraceHasher`]) and liveness (see [`liveness::LivenessJudge`]) come from the consumer.
-    pub fn with_trace(r: &dyn Runner, trace_events: usize, trace_hash: String, liveness: LivenessReport) -> Report {
+    /// [`trace::TraceHasher`]), liveness (see [`liveness::LivenessJudge`]) and linearizability (see
+    /// [`linearizability::HistoryRecorder`]) come from the consumer.
+    pub fn with_trace(r: &dyn Runner, trace_events: usize, trace_hash: String, judged: Judged) -> Report {
+        let Judged { liveness, linearizability } = judged;
         let m = r.metrics();
         let mut lat = m.latencies_us.clone();
         sort::sort_unstable(&mut lat);
@@ -149,6 +177,7 @@ impl Report {
             invariants_held: verdicts.iter().all(|v| v.held),
             verdicts,
             liveness,
+            linearizability,
             trace_events,
             trace_hash,
         }

@@ -43,6 +43,10 @@ enum Cmd {
         /// Stream the trace as JSON lines on standard output as it is made (the report goes to standard error)
         #[arg(long)]
         events: bool,
+        /// Write the shoppers' history for an outside checker: FILE.json in Porcupine's shape, FILE.edn in Jepsen's
+        /// (Knossos, Elle); may be given twice
+        #[arg(long, value_name = "FILE")]
+        history: Vec<std::path::PathBuf>,
     },
     /// Run many seeds of a scenario (with random faults if asked) and count the violations
     #[command(args_override_self = true)]
@@ -132,6 +136,12 @@ struct ScenarioArgs {
     /// Probability a basket line is the hot item (0..1)
     #[arg(long, value_name = "P", allow_negative_numbers = true)]
     hot: Option<f64>,
+    /// Units of stock per item at the start (little stock makes refusals, and the answers a checker judges)
+    #[arg(long, value_name = "N")]
+    stock: Option<u32>,
+    /// Each customer's wallet at the start, in cents
+    #[arg(long, value_name = "C")]
+    wallet_cents: Option<u64>,
     /// A setting the protocol declares (`protosim list`), e.g. stable_leader=true (Paxos), deadlock=wound-wait;
     /// applied in order, then the short forms below
     #[arg(long = "option", value_name = "NAME=VALUE")]
@@ -254,6 +264,8 @@ impl ScenarioArgs {
         link.loss = self.loss.unwrap_or(link.loss);
         link.dup = self.dup.unwrap_or(link.dup);
         s.workload.rate_per_s = self.rate.unwrap_or(s.workload.rate_per_s);
+        s.workload.stock = self.stock.unwrap_or(s.workload.stock);
+        s.workload.wallet_cents = self.wallet_cents.unwrap_or(s.workload.wallet_cents);
         s.workload.hot_item = self.hot.unwrap_or(s.workload.hot_item);
         let shorthands = [
             self.proposers.as_ref().map(|n| format!("proposers={n}")),
@@ -270,7 +282,7 @@ impl ScenarioArgs {
     }
 }
 
-fn print_report(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+fn print_report(r: &Report, names: &dyn Fn(u16) -> String, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "protocol        {} ({}), seed {}", r.protocol, r.variant, r.seed)?;
     writeln!(out, "simulated       {} ms: {}", r.simulated_ms, r.stop)?;
     writeln!(out, "events          {}", r.events)?;
@@ -321,13 +333,19 @@ fn print_report(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         }
     }
     writeln!(out, "liveness        {}", r.liveness.describe())?;
+    writeln!(out, "linearizability {}", protosim::i18n::render(&r.linearizability.note(names)))?;
     writeln!(out, "trace           {} events, trace_hash {}", r.trace_events, r.trace_hash)
 }
 
 /// Runs a scenario as a stream: the trace is consumed in pieces (hashed, judged for liveness, written out with
 /// `--events`) and never kept whole, so memory does not grow with the trace (only with the run's checkouts and
 /// samples, one number each).
-fn cmd_run(s: &Scenario, out_opts: &Output, events: bool) -> ExitCode {
+fn cmd_run(s: &Scenario, out_opts: &Output, events: bool, history_files: &[std::path::PathBuf]) -> ExitCode {
+    for f in history_files {
+        if !matches!(f.extension().and_then(|e| e.to_str()), Some("json" | "edn")) {
+            return bad(format!("--history {}: the file must end in .json (Porcupine) or .edn (Jepsen)", f.display()));
+        }
+    }
     let mut runner = match protosim::build(s, RecordOptions { narrate: true, checkpoint_every: 0 }) {
         Ok(r) => r,
         Err(e) => return bad(format!("bad scenario: {e}")),
@@ -336,8 +354,10 @@ fn cmd_run(s: &Scenario, out_opts: &Output, events: bool) -> ExitCode {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut hasher = TraceHasher::default();
     let mut judge = protosim::liveness::LivenessJudge::new(s);
+    let mut recorder = protosim::linearizability::HistoryRecorder::new(s);
     let written = protosim::stream(runner.as_mut(), |piece| {
         judge.feed(piece);
+        recorder.feed(piece);
         piece.iter().all(|e| {
             let line = hasher.push(e);
             !events || writeln!(out, "{line}").is_ok()
@@ -347,28 +367,48 @@ fn cmd_run(s: &Scenario, out_opts: &Output, events: bool) -> ExitCode {
         return ExitCode::from(2); // standard output closed (a pipe into `head`)
     }
     let liveness = judge.finish(runner.now_us());
-    let report = Report::with_trace(runner.as_ref(), hasher.events(), hasher.hex(), liveness);
+    let history = recorder.finish(runner.now_us());
+    if let Err(e) = write_histories(&history, history_files) {
+        return bad(e);
+    }
+    let judged = protosim::Judged { liveness, linearizability: protosim::judge_history(&history) };
+    let report = Report::with_trace(runner.as_ref(), hasher.events(), hasher.hex(), judged);
+    let names = protosim::linearizability::node_names(s);
     let result = if events {
         let _ = out.flush();
         if out_opts.json {
             writeln!(std::io::stderr(), "{}", serde_json::to_string_pretty(&report).expect("report serialises"))
         } else {
-            print_report(&report, &mut std::io::stderr())
+            print_report(&report, &names, &mut std::io::stderr())
         }
     } else if out_opts.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&report).expect("report serialises"))
     } else {
-        print_report(&report, &mut out)
+        print_report(&report, &names, &mut out)
     };
     let _ = result.and_then(|_| out.flush());
     if let Some(StopReason::Limit { .. }) = runner.stop_reason() {
         eprintln!("protosim: note: {}", runner.stop_reason().map(StopReason::describe).unwrap_or_default());
     }
-    if report.invariants_held && report.liveness.verdict != protosim::liveness::LivenessVerdict::Broken {
+    if report.invariants_held
+        && report.liveness.verdict != protosim::liveness::LivenessVerdict::Broken
+        && report.linearizability.verdict != protosim::linearizability::LinVerdict::Violated
+    {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     }
+}
+
+/// Writes the history to each file, in the shape its extension names (checked before the run).
+fn write_histories(h: &protosim::linearizability::History, files: &[std::path::PathBuf]) -> Result<(), String> {
+    use protosim::linearizability::export;
+    for f in files {
+        let text =
+            if f.extension().is_some_and(|e| e == "edn") { export::jepsen_edn(h) } else { export::porcupine_json(h) };
+        std::fs::write(f, text).map_err(|e| format!("--history {}: {e}", f.display()))?;
+    }
+    Ok(())
 }
 
 /// A progress bar on standard error when it is a terminal; hidden (drawing nothing) otherwise.
@@ -493,7 +533,11 @@ fn print_sweep(
         writeln!(out, "runs            {} ({} events)", res.runs, res.events)?;
     }
     {
-        writeln!(out, "violations      {} of {} runs", res.violating_runs, res.runs)?;
+        writeln!(
+            out,
+            "violations      {} of {} runs (histories: {} not linearizable, {} unknown)",
+            res.violating_runs, res.runs, res.not_linearizable, res.linearizability_unknown
+        )?;
         if let Some(bound) = res.liveness_bound_ms {
             writeln!(
                 out,
@@ -567,7 +611,7 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     match &cli.cmd {
-        Cmd::Run { events, .. } => cmd_run(&s, out, *events),
+        Cmd::Run { events, history, .. } => cmd_run(&s, out, *events, history),
         Cmd::Hunt { search, .. } => cmd_hunt(&s, search, out.json),
         Cmd::Sweep { search, faults, stop_at_first, shard, .. } => {
             let plan = SweepPlan { seeds: search.seeds, faults: *faults, stop_at_first: *stop_at_first, shard: *shard };

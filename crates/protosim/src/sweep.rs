@@ -12,6 +12,7 @@
 //! them (equal to it field for field, `stop_at_first` included: shards after the one that stopped are dropped).
 
 use crate::invariants::Violation;
+use crate::linearizability::{LinReport, LinVerdict};
 use crate::liveness::{LivenessJudge, LivenessVerdict};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::{faults, i18n, liveness, protocols, RecordOptions};
@@ -34,6 +35,18 @@ pub struct Found {
 impl Found {
     pub fn violation(scenario: Scenario, v: &Violation) -> Found {
         Found { expect: v.invariant.to_string(), at_us: v.at_us, detail: i18n::render(&v.detail), scenario }
+    }
+
+    /// A history no correct shop explains: at the last answer of its witness (or the run's end), in words.
+    pub fn linearizability(scenario: Scenario, r: &LinReport, end_us: u64) -> Found {
+        let at_us = r.witness.as_ref().and_then(|w| w.ops.iter().filter_map(|o| o.answered_us).max()).unwrap_or(end_us);
+        let shopper = crate::linearizability::node_names(&scenario);
+        Found {
+            expect: crate::linearizability::EXPECT.to_string(),
+            at_us,
+            detail: i18n::render(&r.note(&shopper)),
+            scenario,
+        }
     }
 }
 
@@ -106,6 +119,13 @@ pub struct SweepResult {
     pub slowest_answer_ms: u64,
     pub liveness_failures: u64,
     pub first_liveness_failure: Option<Found>,
+    /// Runs whose client history is not linearizable ([`crate::linearizability`]; also counted in
+    /// `violating_runs`, and the first of them is `first` when no invariant broke before).
+    #[serde(default)]
+    pub not_linearizable: u64,
+    /// Runs whose history the checker could not judge within its budget.
+    #[serde(default)]
+    pub linearizability_unknown: u64,
 }
 
 impl SweepResult {
@@ -127,6 +147,8 @@ impl SweepResult {
             slowest_answer_ms: 0,
             liveness_failures: 0,
             first_liveness_failure: None,
+            not_linearizable: 0,
+            linearizability_unknown: 0,
         }
     }
 
@@ -144,7 +166,9 @@ impl SweepResult {
             self.liveness_failures += 1;
             self.first_liveness_failure.get_or_insert(late);
         }
+        self.linearizability_unknown += u64::from(o.unknown);
         if let Some(v) = o.violation {
+            self.not_linearizable += u64::from(v.expect == crate::linearizability::EXPECT);
             self.violating_runs += 1;
             self.first.get_or_insert(v);
         }
@@ -161,6 +185,8 @@ impl SweepResult {
         self.events += next.events;
         self.slowest_answer_ms = self.slowest_answer_ms.max(next.slowest_answer_ms);
         self.liveness_failures += next.liveness_failures;
+        self.not_linearizable += next.not_linearizable;
+        self.linearizability_unknown += next.linearizability_unknown;
         if self.first.is_none() {
             self.first = next.first;
         }
@@ -176,6 +202,8 @@ struct SeedOutcome {
     slowest_ms: u64,
     violation: Option<Found>,
     late: Option<Found>,
+    /// The linearizability checker ran out of budget.
+    unknown: bool,
 }
 
 /// Runs one seed to its end, consuming its trace in pieces (memory grows with the run's checkouts and samples, never
@@ -184,11 +212,14 @@ fn run_seed(base: &Scenario, offset: u64, with_faults: bool) -> Result<SeedOutco
     let s = faults::seed_scenario(base, offset, with_faults);
     let mut r = crate::build(&s, RecordOptions { narrate: false, checkpoint_every: 0 })?;
     let mut judge = LivenessJudge::new(&s);
+    let mut recorder = crate::linearizability::HistoryRecorder::new(&s);
     crate::stream(r.as_mut(), |piece| {
         judge.feed(piece);
+        recorder.feed(piece);
         true
     });
     let live = judge.finish(r.now_us());
+    let lin = crate::linearizability::check(&recorder.finish(r.now_us()), crate::linearizability::DEFAULT_BUDGET);
     let late = (live.verdict == LivenessVerdict::Broken).then(|| {
         let at_us = live.first_late.as_ref().map_or(0, |l| l.judged_from_us + live.bound_ms.unwrap_or(0) * 1000);
         Found { expect: "liveness".into(), at_us, detail: live.describe(), scenario: s.clone() }
@@ -196,7 +227,12 @@ fn run_seed(base: &Scenario, offset: u64, with_faults: bool) -> Result<SeedOutco
     Ok(SeedOutcome {
         events: r.metrics().events,
         slowest_ms: live.slowest_ms,
-        violation: r.violations().first().map(|v| Found::violation(s, v)),
+        unknown: lin.verdict == LinVerdict::Unknown,
+        violation: r
+            .violations()
+            .first()
+            .map(|v| Found::violation(s.clone(), v))
+            .or_else(|| (lin.verdict == LinVerdict::Violated).then(|| Found::linearizability(s, &lin, r.now_us()))),
         late,
     })
 }

@@ -284,6 +284,62 @@ pub struct Ledger {
     dirty: Vec<TxnId>,
 }
 
+impl Ledger {
+    /// Why this participant must vote NO on `work`, if it must. A shortfall that reservations of prepared
+    /// transactions explain is answered "busy, try again", never "out of stock" or "insufficient funds": those
+    /// transactions may still abort, and then no order of the checkouts explains the refusal (the client
+    /// history would not be linearizable, [`crate::linearizability`]). A true shortfall wins over a busy one.
+    pub fn refusal(&self, work: &Work) -> Option<Outcome> {
+        let busy = Outcome::Aborted { reason: AbortReason::Busy };
+        match work {
+            Work::Stock(lines) => {
+                let on_hand = |item: u16| self.stock.get(&item).copied().unwrap_or(0);
+                let short = |line: &&Line| on_hand(line.item) < i64::from(line.qty);
+                let truly = lines
+                    .iter()
+                    .filter(short)
+                    .find(|line| on_hand(line.item) + self.held_units(line.item) < i64::from(line.qty));
+                match truly {
+                    Some(line) => Some(Outcome::OutOfStock { item: line.item }),
+                    None => lines.iter().any(|line| short(&line)).then_some(busy),
+                }
+            }
+            Work::Pay { customer, amount } => {
+                let have = self.wallets.get(usize::from(*customer)).copied().unwrap_or(0);
+                if have >= *amount as i64 {
+                    None
+                } else if have + self.held_cents(*customer) >= *amount as i64 {
+                    Some(busy)
+                } else {
+                    Some(Outcome::InsufficientFunds { total_cents: *amount })
+                }
+            }
+        }
+    }
+
+    fn prepared(&self) -> impl Iterator<Item = &Work> {
+        self.txns.values().filter(|t| t.state == PState::Prepared).map(|t| &t.work)
+    }
+
+    /// Units of `item` held by prepared transactions.
+    fn held_units(&self, item: u16) -> i64 {
+        let units = |w: &Work| match w {
+            Work::Stock(lines) => lines.iter().filter(|l| l.item == item).map(|l| i64::from(l.qty)).sum(),
+            Work::Pay { .. } => 0,
+        };
+        self.prepared().map(units).sum()
+    }
+
+    /// Cents of `customer`'s wallet held by prepared transactions.
+    fn held_cents(&self, customer: u16) -> i64 {
+        let cents = |w: &Work| match w {
+            Work::Pay { customer: c, amount } if *c == customer => *amount as i64,
+            _ => 0,
+        };
+        self.prepared().map(cents).sum()
+    }
+}
+
 /// The coordinator's log entry for one transaction.
 #[derive(Clone, Debug)]
 pub struct CTxn {
@@ -504,16 +560,7 @@ impl TwoPc {
         let now = ctx.now_us();
         let own_commit = self.variant == Variant::CommitOnOwnCheck;
         let refusal = Self::with_ledger(ctx, |l| {
-            let refusal = match &work {
-                Work::Stock(lines) => lines
-                    .iter()
-                    .find(|line| l.stock.get(&line.item).copied().unwrap_or(0) < i64::from(line.qty))
-                    .map(|line| Outcome::OutOfStock { item: line.item }),
-                Work::Pay { customer, amount } => {
-                    let have = l.wallets.get(usize::from(*customer)).copied().unwrap_or(0);
-                    (have < *amount as i64).then_some(Outcome::InsufficientFunds { total_cents: *amount })
-                }
-            };
+            let refusal = l.refusal(&work);
             if refusal.is_none() {
                 match &work {
                     Work::Stock(lines) => {

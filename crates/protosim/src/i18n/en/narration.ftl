@@ -137,6 +137,7 @@ msg-checkout = request #{ $id } for customer { $customer }
 msg-reply = request #{ $id }: { $outcome }
 outcome-confirmed = confirmed as order { $order } ({ $total })
 outcome-contention = aborted: lost to concurrent checkouts on every retry
+outcome-busy = aborted: busy, try again (what it needs is held by a checkout still in progress)
 outcome-gave-up = aborted: no answer after every retry
 outcome-insufficient-funds = rejected: wallet cannot pay { $total }
 outcome-out-of-stock = rejected: item { $item } out of stock

@@ -160,3 +160,13 @@ liveness-from-stretch = t = { $at } s, when the protocol's needs were met again
 liveness-needs = { $groups } up, every shopper up and the network whole and lossless
 liveness-group-all = all of { $range }
 liveness-group-some = { $need } of { $range }
+linearizability-held = linearizable: { $ops } checkout(s) judged in { $parts } independent part(s); one correct shop could have given every answer
+linearizability-violated = VIOLATED: { $why }
+linearizability-violated-bare = VIOLATED
+linearizability-unknown = unknown: the search gave up after { $steps } steps on { $ops } checkout(s)
+linearizability-witness = no order of these { $n } answers is possible from the start ({ $stock }; { $wallets }), whatever { $relaxed } other checkout(s) of the same items and customers did: { $ops }
+linearizability-stock = item { $item }: { $units } unit(s)
+linearizability-wallet = customer { $customer }: { $cents }
+linearizability-op = checkout #{ $id } by { $shopper } ({ $from }-{ $to } s): { $answer }
+linearizability-op-open = checkout #{ $id } by { $shopper } (from { $from } s): { $answer }
+linearizability-no-answer = no answer

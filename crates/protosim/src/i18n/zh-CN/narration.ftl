@@ -110,6 +110,7 @@ msg-checkout = 请求 #{ $id }，顾客 { $customer }
 msg-reply = 请求 #{ $id }：{ $outcome }
 outcome-confirmed = 已确认为订单 { $order }（{ $total }）
 outcome-contention = 已中止：每次重试都输给了并发的结账
+outcome-busy = 已中止：忙，请重试（所需的库存或资金正被一个进行中的结账占用）
 outcome-gave-up = 已中止：重试用尽仍无应答
 outcome-insufficient-funds = 已拒绝：钱包无法支付 { $total }
 outcome-out-of-stock = 已拒绝：商品 { $item } 缺货

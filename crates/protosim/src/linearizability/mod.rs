@@ -1,0 +1,279 @@
+//! Linearizability of what the shoppers were told: could every answer of a run have come from one correct shop,
+//! taking the checkouts one at a time, each at some moment between its submission and its answer?
+//!
+//! This is the judgement Jepsen (Knossos) and Porcupine make of real databases, from the outside: it reads only the
+//! client history ([`History`]: each checkout's submission, answer and times), never the nodes' state, so it catches
+//! what the internal invariants miss (an answer that no order of the sales explains). Herlihy & Wing, "Linearizability:
+//! A Correctness Condition for Concurrent Objects" (1990), define it; [`model`] is the shop's sequential
+//! specification and [`search`] the Wing & Gong search with Lowe's memoization.
+//!
+//! - A checkout is an interval from its submission (the shopper writes it to its outbox and sends it in the same
+//!   step) to the answer the shopper heard.
+//! - An answer that says nothing happened (aborted: a vote timeout, lost to contention, busy) is left out, as Jepsen
+//!   leaves out a `:fail`. A checkout never answered, or given up by its shopper, may have taken effect at any moment
+//!   after its submission, or never (Jepsen's `:info`).
+//! - The history is split into independent parts where that is sound: checkouts that share no item and no customer
+//!   touch disjoint state, and linearizability is local (Herlihy & Wing, theorem 1), so each connected group of items
+//!   and customers is judged on its own.
+//! - The search has a budget of steps: past it the verdict is "unknown", never a hang. It is a count, not a clock,
+//!   so a verdict is the same on every machine (`ms` in the report is the wall time, for benchmarks).
+//! - On a violation the witness is made small: answers are relaxed one group at a time (a refusal dropped, a
+//!   confirmed checkout turned into one that may or may not have happened) while the rest still cannot be ordered;
+//!   what is left cannot be ordered whatever the relaxed checkouts did.
+
+pub mod export;
+pub mod history;
+pub mod model;
+mod search;
+
+use crate::domain::Catalogue;
+use crate::narration::{Arg, Note};
+use crate::note;
+use crate::scenario::{NodeId, Scenario};
+use crate::vecmap::VecMap;
+pub use history::{history_of, History, HistoryRecorder, Op, OpResult, EXPECT};
+pub use model::{ShopState, Spec};
+use serde::Serialize;
+
+/// Steps the search may take per run before it answers "unknown" (about a second natively on the slowest histories
+/// tried; a correct 10,000-checkout history takes a few hundred thousand).
+pub const DEFAULT_BUDGET: u64 = 4_000_000;
+
+/// The nodes' names as the page and the CLI show them (`shopper0`, `db`, …), for witnesses in words.
+pub fn node_names(scenario: &Scenario) -> impl Fn(NodeId) -> String {
+    let catalogue = Catalogue::new(&scenario.workload);
+    let proto = <crate::protocols::any::AnyProtocol as crate::engine::Protocol>::new(scenario, &catalogue);
+    move |n| crate::engine::Protocol::node_name(&proto, n)
+}
+
+/// The verdict on a history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinVerdict {
+    Linearizable,
+    Violated,
+    /// The search ran out of its budget before it could tell.
+    Unknown,
+}
+
+impl LinVerdict {
+    pub fn name(self) -> &'static str {
+        match self {
+            LinVerdict::Linearizable => "linearizable",
+            LinVerdict::Violated => "violated",
+            LinVerdict::Unknown => "unknown",
+        }
+    }
+}
+
+/// A set of answers no order explains, whatever the other checkouts did.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Witness {
+    /// The answered checkouts that cannot all be true, in submission order.
+    pub ops: Vec<Op>,
+    /// Other checkouts of the same items and customers submitted before the witness's last answer, relaxed to
+    /// "may or may not have happened" (or never answered).
+    pub relaxed: usize,
+    /// The starting stock of the witness's items and the starting wallets of its customers.
+    pub stock: Vec<(u16, i64)>,
+    pub wallets: Vec<(u16, i64)>,
+}
+
+impl Witness {
+    /// Why, in words: the starting stock and wallets, then each answer.
+    pub fn note(&self, shopper_name: &dyn Fn(NodeId) -> String) -> Note {
+        let stock: Vec<Arg> = self
+            .stock
+            .iter()
+            .map(|&(item, units)| Arg::from(note!("linearizability.stock", item, units = units.max(0) as u64)))
+            .collect();
+        let wallets: Vec<Arg> = self
+            .wallets
+            .iter()
+            .map(|&(customer, cents)| {
+                Arg::from(note!("linearizability.wallet", customer, cents = Arg::Cents(cents.max(0) as u64)))
+            })
+            .collect();
+        let ops: Vec<Arg> = self.ops.iter().map(|o| Arg::from(o.note(&shopper_name(o.shopper)))).collect();
+        note!(
+            "linearizability.witness",
+            n = self.ops.len(),
+            relaxed = self.relaxed,
+            stock = Arg::List(stock),
+            wallets = Arg::List(wallets),
+            ops = Arg::List(ops)
+        )
+    }
+}
+
+/// What `protosim run --json` carries as `"linearizability"`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LinReport {
+    pub verdict: LinVerdict,
+    /// Checkouts judged (answered or open; those answered "nothing happened" are left out).
+    pub ops: usize,
+    /// Independent parts the history split into.
+    pub parts: usize,
+    /// Search steps taken, against `budget`.
+    pub steps: u64,
+    pub budget: u64,
+    /// Wall time of the check in ms (0 where no clock was read); the verdict never depends on it.
+    pub ms: f64,
+    pub witness: Option<Witness>,
+}
+
+impl LinReport {
+    /// The placeholder of a history still being recorded: "unknown", nothing judged.
+    pub fn pending() -> LinReport {
+        LinReport { verdict: LinVerdict::Unknown, ops: 0, parts: 0, steps: 0, budget: 0, ms: 0.0, witness: None }
+    }
+
+    /// One line for people: the verdict, and the witness on a violation.
+    pub fn note(&self, shopper_name: &dyn Fn(NodeId) -> String) -> Note {
+        match (&self.verdict, &self.witness) {
+            (LinVerdict::Violated, Some(w)) => note!("linearizability.violated", why = w.note(shopper_name)),
+            (LinVerdict::Violated, None) => note!("linearizability.violated_bare"),
+            (LinVerdict::Unknown, _) => note!("linearizability.unknown", ops = self.ops, steps = self.steps),
+            (LinVerdict::Linearizable, _) => note!("linearizability.held", ops = self.ops, parts = self.parts),
+        }
+    }
+}
+
+/// Groups of operations that share no item and no customer (union-find over items, then customers).
+fn parts(h: &History, ops: &[&Op]) -> Vec<Vec<usize>> {
+    let items = h.start.stock.len();
+    let mut parent: Vec<usize> = (0..items + h.start.wallets.len()).collect();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let key = |op: &Op| items + usize::from(op.customer).min(h.start.wallets.len().saturating_sub(1));
+    if !h.start.wallets.is_empty() {
+        for op in ops {
+            let c = root(&mut parent, key(op));
+            for l in &op.lines {
+                let i = root(&mut parent, usize::from(l.item).min(items.saturating_sub(1)));
+                if i != c {
+                    parent[i] = c;
+                }
+            }
+        }
+    }
+    let mut groups: VecMap<usize, Vec<usize>> = VecMap::new();
+    for (i, op) in ops.iter().enumerate() {
+        let g = if h.start.wallets.is_empty() { 0 } else { root(&mut parent, key(op)) };
+        groups.entry(g).or_default().push(i);
+    }
+    let mut out: Vec<Vec<usize>> = groups.into_iter().map(|(_, v)| v).collect();
+    out.sort_by_key(|g| g[0]);
+    out
+}
+
+/// Judges a history within `budget` search steps.
+pub fn check(h: &History, budget: u64) -> LinReport {
+    let spec = Spec { prices_cents: h.prices_cents.clone() };
+    let ops: Vec<&Op> = h.ops.iter().filter(|o| o.result != OpResult::Failed).collect();
+    let groups = parts(h, &ops);
+    let mut left = budget;
+    let mut unknown = false;
+    let report = |verdict, left: u64, witness| LinReport {
+        verdict,
+        ops: ops.len(),
+        parts: groups.len(),
+        steps: budget - left,
+        budget,
+        ms: 0.0,
+        witness,
+    };
+    for g in &groups {
+        let part: Vec<&Op> = g.iter().map(|&i| ops[i]).collect();
+        let found = search::search(&spec, &part, &h.start, &mut left);
+        match found.linearizable {
+            Some(true) => {}
+            None => unknown = true,
+            Some(false) => {
+                let mut shrink_budget = budget / 4;
+                let w = witness(&spec, &h.start, &part, found.stuck, &mut shrink_budget);
+                return report(LinVerdict::Violated, left, Some(w));
+            }
+        }
+    }
+    report(if unknown { LinVerdict::Unknown } else { LinVerdict::Linearizable }, left, None)
+}
+
+/// An operation relaxed for the witness: a refusal (it changed nothing) is dropped; a confirmed checkout may or may
+/// not have happened, any time after its submission.
+fn relax(op: &Op) -> Option<Op> {
+    match op.result {
+        OpResult::Confirmed { .. } => Some(Op { result: OpResult::Unknown, return_us: None, ..op.clone() }),
+        OpResult::Unknown | OpResult::Failed => Some(op.clone()),
+        OpResult::OutOfStock { .. } | OpResult::InsufficientFunds { .. } => None,
+    }
+}
+
+/// Shrinks a group that cannot be linearized to a few answers that still cannot (see the module's doc).
+fn witness(spec: &Spec, start: &ShopState, part: &[&Op], stuck: Option<usize>, budget: &mut u64) -> Witness {
+    let mut kept: Vec<bool> = vec![true; part.len()];
+    let still_broken = |kept: &[bool], budget: &mut u64| {
+        let ops: Vec<Op> =
+            part.iter().zip(kept).filter_map(|(op, &k)| if k { Some((*op).clone()) } else { relax(op) }).collect();
+        let refs: Vec<&Op> = ops.iter().collect();
+        let mut b = (*budget).min(200_000);
+        let before = b;
+        let found = search::search(spec, &refs, start, &mut b);
+        *budget -= before - b;
+        found.linearizable == Some(false)
+    };
+    // First everything submitted after the stuck answer, then halves, quarters, … down to single answers.
+    if let Some(s) = stuck.and_then(|s| part[s].return_us) {
+        let mut trial = kept.clone();
+        for (k, op) in trial.iter_mut().zip(part) {
+            if op.call_us > s {
+                *k = false;
+            }
+        }
+        if still_broken(&trial, budget) {
+            kept = trial;
+        }
+    }
+    let mut size = part.len().div_ceil(2).max(1);
+    loop {
+        let mut from = 0;
+        while from < part.len() && *budget > 0 {
+            let to = (from + size).min(part.len());
+            if kept[from..to].iter().any(|&k| k) {
+                let mut trial = kept.clone();
+                trial[from..to].iter_mut().for_each(|k| *k = false);
+                if still_broken(&trial, budget) {
+                    kept = trial;
+                }
+            }
+            from = to;
+        }
+        if size == 1 || *budget == 0 {
+            break;
+        }
+        size = size.div_ceil(2);
+    }
+    let ops: Vec<Op> =
+        part.iter().zip(&kept).filter(|(op, &k)| k && op.return_us.is_some()).map(|(op, _)| (*op).clone()).collect();
+    // Only those submitted before the witness's last answer could have changed what it was told.
+    let last = ops.iter().filter_map(|o| o.return_us).max().unwrap_or(0);
+    let relaxed = part.iter().filter(|o| o.call_us <= last).count() - ops.len();
+    let mut items: Vec<u16> = ops.iter().flat_map(|o| o.lines.iter().map(|l| l.item)).collect();
+    crate::sort::sort_dedup(&mut items);
+    let mut customers: Vec<u16> = ops.iter().map(|o| o.customer).collect();
+    crate::sort::sort_dedup(&mut customers);
+    Witness {
+        relaxed,
+        stock: items.iter().map(|&i| (i, start.stock.get(usize::from(i)).copied().unwrap_or(0))).collect(),
+        wallets: customers.iter().map(|&c| (c, start.wallets.get(usize::from(c)).copied().unwrap_or(0))).collect(),
+        ops,
+    }
+}
+
+#[cfg(test)]
+mod tests;

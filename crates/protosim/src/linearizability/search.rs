@@ -1,0 +1,225 @@
+//! The search: Wing & Gong's algorithm with Lowe's memoization, as Porcupine runs it.
+//!
+//! - Wing & Gong, "Testing and Verifying Concurrent Objects" (1993): walk the history's call and return entries in
+//!   time order; at a call, try to linearize that operation now (the model must accept its answer), lift it out of
+//!   the list and start again from the head; at a return whose operation is not yet linearized, undo the last choice.
+//! - Lowe, "Testing for linearizability" (2017): remember every (set of linearized operations, model state) reached
+//!   and never enter one twice. Without this the search is exponential on long histories with little concurrency.
+//!
+//! An operation with no answer (`return_us = None`) may or may not have taken effect: it has no return entry, so the
+//! search may linearize it anywhere after its call or never. Linearizing one that changes nothing is never needed
+//! (leaving it out is the same state with fewer constraints) and is skipped.
+//!
+//! The search counts its steps against a budget and answers `None` ("unknown") when it runs out, so an adversarial
+//! history never hangs a run; the budget is a count, not a clock, so the verdict is the same on every machine.
+
+use super::history::Op;
+use super::model::ShopState;
+use super::model::Spec;
+use std::collections::HashSet;
+
+const NIL: usize = usize::MAX;
+
+/// One entry of the history in time order: the call or the return of operation `op`.
+#[derive(Clone, Copy)]
+struct Entry {
+    op: usize,
+    is_call: bool,
+}
+
+/// What one search found.
+pub(crate) struct Found {
+    /// `Some(true)` linearizable, `Some(false)` not, `None` unknown (the budget ran out).
+    pub linearizable: Option<bool>,
+    /// On a violation: the answered operation whose return the deepest partial linearization could not get past.
+    pub stuck: Option<usize>,
+}
+
+/// The entries of `ops` in time order (a call before a return at the same microsecond: operations that touch in
+/// time count as concurrent, the lenient reading).
+fn entries(ops: &[&Op]) -> Vec<Entry> {
+    let mut keyed: Vec<(u64, u8, usize)> = Vec::with_capacity(ops.len() * 2);
+    for (i, op) in ops.iter().enumerate() {
+        keyed.push((op.call_us, 0, i));
+        if let Some(r) = op.return_us {
+            keyed.push((r, 1, i));
+        }
+    }
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, kind, op)| Entry { op, is_call: kind == 0 }).collect()
+}
+
+/// A doubly linked list over the entries, with a head at index `len` (entry indices are `0..len`).
+struct List {
+    next: Vec<usize>,
+    prev: Vec<usize>,
+    head: usize,
+}
+
+impl List {
+    fn new(len: usize) -> List {
+        let head = len;
+        let mut next: Vec<usize> = (1..=len).collect();
+        next.push(if len == 0 { NIL } else { 0 });
+        if let Some(last) = len.checked_sub(1) {
+            next[last] = NIL;
+        }
+        let mut prev: Vec<usize> = (0..len).map(|i| if i == 0 { head } else { i - 1 }).collect();
+        prev.push(NIL);
+        List { next, prev, head }
+    }
+
+    fn unlink(&mut self, i: usize) {
+        let (p, n) = (self.prev[i], self.next[i]);
+        self.next[p] = n;
+        if n != NIL {
+            self.prev[n] = p;
+        }
+    }
+
+    /// Puts back an entry removed by `unlink` (in the reverse order of removal).
+    fn relink(&mut self, i: usize) {
+        let (p, n) = (self.prev[i], self.next[i]);
+        self.next[p] = i;
+        if n != NIL {
+            self.prev[n] = i;
+        }
+    }
+}
+
+/// The search's state: the list of entries not yet linearized, the linearized set, the model state and the stack
+/// of choices made.
+struct Search<'a> {
+    spec: &'a Spec,
+    ops: &'a [&'a Op],
+    entries: Vec<Entry>,
+    ret_of: Vec<usize>,
+    list: List,
+    answered_left: usize,
+    linearized: Vec<u64>,
+    seen: HashSet<(Vec<u64>, ShopState)>,
+    /// (call entry, state before it).
+    stack: Vec<(usize, ShopState)>,
+    state: ShopState,
+}
+
+impl Search<'_> {
+    fn flip(&mut self, op: usize) {
+        self.linearized[op / 64] ^= 1 << (op % 64);
+    }
+
+    /// Linearizes the operation of call entry `call` here, reaching `next`, unless
+    /// that (linearized set, state) was reached before. Returns whether it did.
+    fn linearize(&mut self, call: usize, next: ShopState) -> bool {
+        let op = self.entries[call].op;
+        self.flip(op);
+        if !self.seen.insert((self.linearized.clone(), next.clone())) {
+            self.flip(op);
+            return false;
+        }
+        let before = std::mem::replace(&mut self.state, next);
+        self.stack.push((call, before));
+        self.list.unlink(call);
+        if self.ops[op].return_us.is_some() {
+            self.list.unlink(self.ret_of[op]);
+            self.answered_left -= 1;
+        }
+        true
+    }
+
+    /// At a call entry, in the pass for its kind: an answered operation takes the effect its answer says; an
+    /// unanswered one takes its effect, if it has one.
+    fn try_call(&mut self, call: usize) -> bool {
+        let op = self.ops[self.entries[call].op];
+        match self.spec.step(&self.state, op) {
+            Some(next) if op.return_us.is_some() || next != self.state => self.linearize(call, next),
+            _ => false,
+        }
+    }
+
+    /// Undoes the last choice. Returns the entry and the pass to go on from, or `None` when there was none (no
+    /// linearization).
+    fn backtrack(&mut self) -> Option<(usize, Pass)> {
+        let (call, before) = self.stack.pop()?;
+        let op = self.entries[call].op;
+        self.flip(op);
+        self.state = before;
+        let answered = self.ops[op].return_us.is_some();
+        if answered {
+            self.list.relink(self.ret_of[op]);
+            self.answered_left += 1;
+        }
+        self.list.relink(call);
+        Some((self.list.next[call], if answered { Pass::Answered } else { Pass::Unanswered }))
+    }
+}
+
+/// Which operations a scan of the list tries. At each point of the search the candidates are the calls before the
+/// first return; answered operations are tried first, and an unanswered one only when none of them fits. So an
+/// operation that may or may not have happened is left out unless an answer needs it, and then it is placed as
+/// late as that answer allows (it floats: its call stays in the list until used). The order of the choices does
+/// not change the verdict, only how soon a linearization is found.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    Answered,
+    Unanswered,
+}
+
+/// Searches for a linearization of `ops` from `start`, spending at most `budget` steps (decremented).
+pub(crate) fn search(spec: &Spec, ops: &[&Op], start: &ShopState, budget: &mut u64) -> Found {
+    let entries = entries(ops);
+    let mut ret_of = vec![NIL; ops.len()];
+    for (i, e) in entries.iter().enumerate() {
+        if !e.is_call {
+            ret_of[e.op] = i;
+        }
+    }
+    let mut s = Search {
+        spec,
+        ops,
+        list: List::new(entries.len()),
+        entries,
+        ret_of,
+        answered_left: ops.iter().filter(|o| o.return_us.is_some()).count(),
+        linearized: vec![0u64; ops.len().div_ceil(64)],
+        seen: HashSet::new(),
+        stack: Vec::new(),
+        state: start.clone(),
+    };
+    let mut entry = s.list.next[s.list.head];
+    let mut pass = Pass::Answered;
+    let (mut deepest, mut stuck) = (0usize, None);
+    loop {
+        if s.answered_left == 0 {
+            return Found { linearizable: Some(true), stuck: None };
+        }
+        if *budget == 0 || entry == NIL {
+            // (`NIL`: the list ended before a return, yet an answered operation is not linearized: impossible, as
+            // its return entry is still in the list. Kept as a guard.)
+            return Found { linearizable: None, stuck: None };
+        }
+        *budget -= 1;
+        let e = s.entries[entry];
+        if e.is_call {
+            let of_this_pass = s.ops[e.op].return_us.is_some() == (pass == Pass::Answered);
+            if of_this_pass && s.try_call(entry) {
+                (entry, pass) = (s.list.next[s.list.head], Pass::Answered);
+            } else {
+                entry = s.list.next[entry];
+            }
+            continue;
+        }
+        if pass == Pass::Answered {
+            (entry, pass) = (s.list.next[s.list.head], Pass::Unanswered);
+            continue;
+        }
+        if s.stack.len() >= deepest {
+            deepest = s.stack.len();
+            stuck = Some(e.op);
+        }
+        match s.backtrack() {
+            Some(next) => (entry, pass) = next,
+            None => return Found { linearizable: Some(false), stuck },
+        }
+    }
+}
