@@ -12,7 +12,7 @@
 //! them (equal to it field for field, `stop_at_first` included: shards after the one that stopped are dropped).
 
 use crate::invariants::Violation;
-use crate::linearizability::{LinReport, LinVerdict};
+use crate::linearizability::LinVerdict;
 use crate::liveness::{LivenessJudge, LivenessVerdict};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::{faults, i18n, liveness, protocols, RecordOptions};
@@ -35,18 +35,6 @@ pub struct Found {
 impl Found {
     pub fn violation(scenario: Scenario, v: &Violation) -> Found {
         Found { expect: v.invariant.to_string(), at_us: v.at_us, detail: i18n::render(&v.detail), scenario }
-    }
-
-    /// A history no correct shop explains: at the last answer of its witness (or the run's end), in words.
-    pub fn linearizability(scenario: Scenario, r: &LinReport, end_us: u64) -> Found {
-        let at_us = r.witness.as_ref().and_then(|w| w.ops.iter().filter_map(|o| o.answered_us).max()).unwrap_or(end_us);
-        let shopper = crate::linearizability::node_names(&scenario);
-        Found {
-            expect: crate::linearizability::EXPECT.to_string(),
-            at_us,
-            detail: i18n::render(&r.note(&shopper)),
-            scenario,
-        }
     }
 }
 
@@ -228,11 +216,10 @@ fn run_seed(base: &Scenario, offset: u64, with_faults: bool) -> Result<SeedOutco
         events: r.metrics().events,
         slowest_ms: live.slowest_ms,
         unknown: lin.verdict == LinVerdict::Unknown,
-        violation: r
-            .violations()
-            .first()
-            .map(|v| Found::violation(s.clone(), v))
-            .or_else(|| (lin.verdict == LinVerdict::Violated).then(|| Found::linearizability(s, &lin, r.now_us()))),
+        violation: r.violations().first().map(|v| Found::violation(s.clone(), v)).or_else(|| {
+            let names = crate::linearizability::node_names(&s);
+            lin.violation(&names, r.now_us()).map(|v| Found::violation(s, &v))
+        }),
         late,
     })
 }

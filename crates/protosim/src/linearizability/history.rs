@@ -42,7 +42,8 @@ pub enum OpResult {
     },
     /// Answered that nothing happened (aborted, busy): left out of the search.
     Failed,
-    /// Never answered, or given up: it may have taken effect after its submission, or never.
+    /// Never answered, or given up: it may have taken effect after its submission, or never. (With a return time,
+    /// as a witness relaxes a confirmed checkout: it may have taken effect within its interval, or never.)
     Unknown,
 }
 

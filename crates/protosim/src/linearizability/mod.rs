@@ -18,8 +18,8 @@
 //! - The search has a budget of steps: past it the verdict is "unknown", never a hang. It is a count, not a clock,
 //!   so a verdict is the same on every machine (`ms` in the report is the wall time, for benchmarks).
 //! - On a violation the witness is made small: answers are relaxed one group at a time (a refusal dropped, a
-//!   confirmed checkout turned into one that may or may not have happened) while the rest still cannot be ordered;
-//!   what is left cannot be ordered whatever the relaxed checkouts did.
+//!   confirmed checkout turned into one that may or may not have taken effect within its interval) while the rest
+//!   still cannot be ordered; what is left cannot be ordered whatever the relaxed checkouts did.
 
 pub mod export;
 pub mod history;
@@ -27,6 +27,7 @@ pub mod model;
 mod search;
 
 use crate::domain::Catalogue;
+use crate::invariants::Violation;
 use crate::narration::{Arg, Note};
 use crate::note;
 use crate::scenario::{NodeId, Scenario};
@@ -38,6 +39,16 @@ use serde::Serialize;
 /// Steps the search may take per run before it answers "unknown" (about a second natively on the slowest histories
 /// tried; a correct 10,000-checkout history takes a few hundred thousand).
 pub const DEFAULT_BUDGET: u64 = 4_000_000;
+
+/// Steps one check of a candidate witness may take: a candidate whose proof is longer is not taken (the witness
+/// stays larger, never wrong). The whole shrinking has [`DEFAULT_BUDGET`] more.
+const WITNESS_CHECK_BUDGET: u64 = 20_000;
+
+/// The rule as the invariants list it (the hunt and the sweep report a broken history under this name).
+pub const RULE: crate::invariants::InvariantInfo = crate::invariants::InvariantInfo {
+    name: EXPECT,
+    rule: "every answer the shoppers got could have come from one correct shop taking the checkouts one at a time",
+};
 
 /// The nodes' names as the page and the CLI show them (`shopper0`, `db`, …), for witnesses in words.
 pub fn node_names(scenario: &Scenario) -> impl Fn(NodeId) -> String {
@@ -77,6 +88,8 @@ pub struct Witness {
     /// The starting stock of the witness's items and the starting wallets of its customers.
     pub stock: Vec<(u16, i64)>,
     pub wallets: Vec<(u16, i64)>,
+    /// Why, when the counts alone show it (stock and wallets only go down).
+    pub reason: Option<Note>,
 }
 
 impl Witness {
@@ -95,8 +108,10 @@ impl Witness {
             })
             .collect();
         let ops: Vec<Arg> = self.ops.iter().map(|o| Arg::from(o.note(&shopper_name(o.shopper)))).collect();
+        let why = self.reason.clone().map_or_else(|| note!("linearizability.reason.search"), |r| r);
         note!(
             "linearizability.witness",
+            why,
             n = self.ops.len(),
             relaxed = self.relaxed,
             stock = Arg::List(stock),
@@ -126,6 +141,18 @@ impl LinReport {
     /// The placeholder of a history still being recorded: "unknown", nothing judged.
     pub fn pending() -> LinReport {
         LinReport { verdict: LinVerdict::Unknown, ops: 0, parts: 0, steps: 0, budget: 0, ms: 0.0, witness: None }
+    }
+
+    /// A violated history as a [`Violation`] of [`RULE`], at the last answer of its witness (or `end_us`).
+    pub fn violation(&self, shopper_name: &dyn Fn(NodeId) -> String, end_us: u64) -> Option<Violation> {
+        if self.verdict != LinVerdict::Violated {
+            return None;
+        }
+        let at_us =
+            self.witness.as_ref().and_then(|w| w.ops.iter().filter_map(|o| o.answered_us).max()).unwrap_or(end_us);
+        let mut v = Violation::new(&RULE, None, self.note(shopper_name));
+        v.at_us = at_us;
+        Some(v)
     }
 
     /// One line for people: the verdict, and the witness on a violation.
@@ -195,7 +222,7 @@ pub fn check(h: &History, budget: u64) -> LinReport {
             Some(true) => {}
             None => unknown = true,
             Some(false) => {
-                let mut shrink_budget = budget / 4;
+                let mut shrink_budget = budget;
                 let w = witness(&spec, &h.start, &part, found.stuck, &mut shrink_budget);
                 return report(LinVerdict::Violated, left, Some(w));
             }
@@ -205,23 +232,96 @@ pub fn check(h: &History, budget: u64) -> LinReport {
 }
 
 /// An operation relaxed for the witness: a refusal (it changed nothing) is dropped; a confirmed checkout may or may
-/// not have happened, any time after its submission.
+/// not have happened (still between its submission and its answer: the search stays as narrow as the history's).
 fn relax(op: &Op) -> Option<Op> {
     match op.result {
-        OpResult::Confirmed { .. } => Some(Op { result: OpResult::Unknown, return_us: None, ..op.clone() }),
+        OpResult::Confirmed { .. } => Some(Op { result: OpResult::Unknown, ..op.clone() }),
         OpResult::Unknown | OpResult::Failed => Some(op.clone()),
         OpResult::OutOfStock { .. } | OpResult::InsufficientFunds { .. } => None,
     }
 }
 
+/// Units of `item` in `op`'s basket.
+fn units(op: &Op, item: u16) -> i64 {
+    op.lines.iter().filter(|l| l.item == item).map(|l| i64::from(l.qty)).sum()
+}
+
+/// The witness the counts alone give, when they do (stock and wallets only go down): a refusal no sales could
+/// explain (everything that might have happened before its answer leaves enough), or a confirmation that the
+/// checkouts confirmed before it was submitted had already made impossible. Returns the answers kept, and why.
+fn counted_witness(spec: &Spec, start: &ShopState, part: &[&Op]) -> Option<(Vec<bool>, Note)> {
+    let might_take = |o: &Op| matches!(o.result, OpResult::Confirmed { .. } | OpResult::Unknown);
+    for (x, op) in part.iter().enumerate() {
+        let Some(ret) = op.return_us else { continue };
+        let before: Vec<usize> =
+            (0..part.len()).filter(|&i| i != x && part[i].call_us <= ret && might_take(part[i])).collect();
+        let surely: Vec<usize> = (0..part.len())
+            .filter(|&i| {
+                matches!(part[i].result, OpResult::Confirmed { .. })
+                    && part[i].return_us.is_some_and(|r| r < op.call_us)
+            })
+            .collect();
+        let start_stock = |item: u16| start.stock.get(usize::from(item)).copied().unwrap_or(0);
+        let start_wallet = start.wallets.get(usize::from(op.customer)).copied().unwrap_or(0);
+        let spent = |ids: &[usize]| -> i64 {
+            ids.iter()
+                .filter(|&&i| part[i].customer == op.customer)
+                .map(|&i| spec.total_cents(&part[i].lines) as i64)
+                .sum()
+        };
+        let alone = |why: Note| Some(((0..part.len()).map(|i| i == x).collect::<Vec<bool>>(), why));
+        let with = |ids: &[usize], keep: &dyn Fn(&Op) -> bool, why: Note| {
+            Some(((0..part.len()).map(|i| i == x || (ids.contains(&i) && keep(part[i]))).collect::<Vec<bool>>(), why))
+        };
+        let customer = op.customer;
+        match op.result {
+            OpResult::OutOfStock { item } => {
+                let most: i64 = before.iter().map(|&i| units(part[i], item)).sum();
+                if start_stock(item) - most >= units(op, item) {
+                    let start = start_stock(item) as u64;
+                    return alone(note!("linearizability.reason.stock_left", most = most as u64, item, start));
+                }
+            }
+            OpResult::InsufficientFunds { total_cents } => {
+                let most = spent(&before);
+                if start_wallet - most >= total_cents as i64 {
+                    let (most, start) = (Arg::Cents(most as u64), Arg::Cents(start_wallet as u64));
+                    return alone(note!("linearizability.reason.money_left", most, customer, start));
+                }
+            }
+            OpResult::Confirmed { total_cents } => {
+                for l in &op.lines {
+                    let least: i64 = surely.iter().map(|&i| units(part[i], l.item)).sum();
+                    if start_stock(l.item) - least < units(op, l.item) {
+                        let (item, start) = (l.item, start_stock(l.item) as u64);
+                        let why = note!("linearizability.reason.stock_gone", least = least as u64, item, start);
+                        return with(&surely, &|o| units(o, item) > 0, why);
+                    }
+                }
+                let least = spent(&surely);
+                if start_wallet - least < total_cents as i64 {
+                    let (least, start) = (Arg::Cents(least as u64), Arg::Cents(start_wallet as u64));
+                    let why = note!("linearizability.reason.money_gone", least, customer, start);
+                    return with(&surely, &|o| o.customer == customer, why);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Shrinks a group that cannot be linearized to a few answers that still cannot (see the module's doc).
 fn witness(spec: &Spec, start: &ShopState, part: &[&Op], stuck: Option<usize>, budget: &mut u64) -> Witness {
+    if let Some((kept, why)) = counted_witness(spec, start, part) {
+        return Witness { reason: Some(why), ..witness_of(start, part, &kept) };
+    }
     let mut kept: Vec<bool> = vec![true; part.len()];
     let still_broken = |kept: &[bool], budget: &mut u64| {
         let ops: Vec<Op> =
             part.iter().zip(kept).filter_map(|(op, &k)| if k { Some((*op).clone()) } else { relax(op) }).collect();
         let refs: Vec<&Op> = ops.iter().collect();
-        let mut b = (*budget).min(200_000);
+        let mut b = (*budget).min(WITNESS_CHECK_BUDGET);
         let before = b;
         let found = search::search(spec, &refs, start, &mut b);
         *budget -= before - b;
@@ -258,8 +358,13 @@ fn witness(spec: &Spec, start: &ShopState, part: &[&Op], stuck: Option<usize>, b
         }
         size = size.div_ceil(2);
     }
+    witness_of(start, part, &kept)
+}
+
+/// The witness made of the answers `kept` (the others relaxed).
+fn witness_of(start: &ShopState, part: &[&Op], kept: &[bool]) -> Witness {
     let ops: Vec<Op> =
-        part.iter().zip(&kept).filter(|(op, &k)| k && op.return_us.is_some()).map(|(op, _)| (*op).clone()).collect();
+        part.iter().zip(kept).filter(|(op, &k)| k && op.return_us.is_some()).map(|(op, _)| (*op).clone()).collect();
     // Only those submitted before the witness's last answer could have changed what it was told.
     let last = ops.iter().filter_map(|o| o.return_us).max().unwrap_or(0);
     let relaxed = part.iter().filter(|o| o.call_us <= last).count() - ops.len();
@@ -272,6 +377,7 @@ fn witness(spec: &Spec, start: &ShopState, part: &[&Op], stuck: Option<usize>, b
         stock: items.iter().map(|&i| (i, start.stock.get(usize::from(i)).copied().unwrap_or(0))).collect(),
         wallets: customers.iter().map(|&c| (c, start.wallets.get(usize::from(c)).copied().unwrap_or(0))).collect(),
         ops,
+        reason: None,
     }
 }
 

@@ -13,7 +13,7 @@
 //! The search counts its steps against a budget and answers `None` ("unknown") when it runs out, so an adversarial
 //! history never hangs a run; the budget is a count, not a clock, so the verdict is the same on every machine.
 
-use super::history::Op;
+use super::history::{Op, OpResult};
 use super::model::ShopState;
 use super::model::Spec;
 use std::collections::HashSet;
@@ -98,8 +98,8 @@ struct Search<'a> {
     answered_left: usize,
     linearized: Vec<u64>,
     seen: HashSet<(Vec<u64>, ShopState)>,
-    /// (call entry, state before it).
-    stack: Vec<(usize, ShopState)>,
+    /// (call entry, state before it, whether it took the effect of an operation that may also have had none).
+    stack: Vec<(usize, ShopState, bool)>,
     state: ShopState,
 }
 
@@ -110,7 +110,7 @@ impl Search<'_> {
 
     /// Linearizes the operation of call entry `call` here, reaching `next`, unless
     /// that (linearized set, state) was reached before. Returns whether it did.
-    fn linearize(&mut self, call: usize, next: ShopState) -> bool {
+    fn linearize(&mut self, call: usize, next: ShopState, maybe_effect: bool) -> bool {
         let op = self.entries[call].op;
         self.flip(op);
         if !self.seen.insert((self.linearized.clone(), next.clone())) {
@@ -118,7 +118,7 @@ impl Search<'_> {
             return false;
         }
         let before = std::mem::replace(&mut self.state, next);
-        self.stack.push((call, before));
+        self.stack.push((call, before, maybe_effect));
         self.list.unlink(call);
         if self.ops[op].return_us.is_some() {
             self.list.unlink(self.ret_of[op]);
@@ -127,20 +127,26 @@ impl Search<'_> {
         true
     }
 
-    /// At a call entry, in the pass for its kind: an answered operation takes the effect its answer says; an
-    /// unanswered one takes its effect, if it has one.
+    /// At a call entry, in the pass for its kind: an answered operation takes the effect its answer says; one
+    /// whose result is unknown takes its effect if it has one (and, if it has an answer time, may also have had
+    /// none: tried next, on backtracking).
     fn try_call(&mut self, call: usize) -> bool {
         let op = self.ops[self.entries[call].op];
-        match self.spec.step(&self.state, op) {
-            Some(next) if op.return_us.is_some() || next != self.state => self.linearize(call, next),
-            _ => false,
+        let Some(next) = self.spec.step(&self.state, op) else { return false };
+        if op.result != OpResult::Unknown {
+            return self.linearize(call, next, false);
         }
+        let changes = next != self.state;
+        if op.return_us.is_none() {
+            return changes && self.linearize(call, next, false);
+        }
+        (changes && self.linearize(call, next, true)) || self.linearize(call, self.state.clone(), false)
     }
 
-    /// Undoes the last choice. Returns the entry and the pass to go on from, or `None` when there was none (no
-    /// linearization).
+    /// Undoes the last choice (or, for an operation that took an effect it may not have had, tries it without).
+    /// Returns the entry and the pass to go on from, or `None` when there was no choice left (no linearization).
     fn backtrack(&mut self) -> Option<(usize, Pass)> {
-        let (call, before) = self.stack.pop()?;
+        let (call, before, maybe_effect) = self.stack.pop()?;
         let op = self.entries[call].op;
         self.flip(op);
         self.state = before;
@@ -150,6 +156,9 @@ impl Search<'_> {
             self.answered_left += 1;
         }
         self.list.relink(call);
+        if maybe_effect && self.linearize(call, self.state.clone(), false) {
+            return Some((self.list.next[self.list.head], Pass::Answered));
+        }
         Some((self.list.next[call], if answered { Pass::Answered } else { Pass::Unanswered }))
     }
 }

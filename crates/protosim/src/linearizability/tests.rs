@@ -7,9 +7,9 @@ use crate::rng::{SimRng as Rng, Stream};
 use crate::scenario::Line;
 
 /// Every order that respects real time (an operation answered before another was submitted comes first); an
-/// operation with an unknown answer may be placed (taking its effect) or left out.
+/// operation with an unknown result may be placed (taking its effect) or left out.
 fn brute(spec: &Spec, state: &ShopState, left: &[&Op]) -> bool {
-    if left.iter().all(|o| o.return_us.is_none()) {
+    if left.iter().all(|o| o.result == OpResult::Unknown) {
         return true;
     }
     for (i, o) in left.iter().enumerate() {
@@ -23,7 +23,7 @@ fn brute(spec: &Spec, state: &ShopState, left: &[&Op]) -> bool {
                 return true;
             }
         }
-        if o.return_us.is_none() && brute(spec, state, &rest) {
+        if o.result == OpResult::Unknown && brute(spec, state, &rest) {
             return true;
         }
     }

@@ -94,6 +94,10 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
             name: "ack-before-fsync",
             explain: "votes and decisions are sent before the disk made them durable: a crash with a slow fsync forgets a yes or a commit",
         },
+        VariantInfo {
+            name: "held-is-sold-out",
+            explain: "a participant answers out of stock (or insufficient funds) when what is short is only held by transactions still in doubt: if they abort, no order of the sales explains the refusal",
+        },
     ],
     invariants: &INVARIANTS,
     liveness_bound_ms: Some(6_000),
@@ -137,6 +141,7 @@ enum Variant {
     DecideBeforeLog,
     CommitOnOwnCheck,
     AckBeforeFsync,
+    HeldIsSoldOut,
 }
 
 pub type TxnId = RequestId;
@@ -289,8 +294,10 @@ impl Ledger {
     /// transactions explain is answered "busy, try again", never "out of stock" or "insufficient funds": those
     /// transactions may still abort, and then no order of the checkouts explains the refusal (the client
     /// history would not be linearizable, [`crate::linearizability`]). A true shortfall wins over a busy one.
-    pub fn refusal(&self, work: &Work) -> Option<Outcome> {
-        let busy = Outcome::Aborted { reason: AbortReason::Busy };
+    /// Without `held_is_busy` (the `held-is-sold-out` variant) every shortfall is refused as a shortfall.
+    pub fn refusal(&self, work: &Work, held_is_busy: bool) -> Option<Outcome> {
+        let busy =
+            |sold_out: Outcome| if held_is_busy { Outcome::Aborted { reason: AbortReason::Busy } } else { sold_out };
         match work {
             Work::Stock(lines) => {
                 let on_hand = |item: u16| self.stock.get(&item).copied().unwrap_or(0);
@@ -301,7 +308,7 @@ impl Ledger {
                     .find(|line| on_hand(line.item) + self.held_units(line.item) < i64::from(line.qty));
                 match truly {
                     Some(line) => Some(Outcome::OutOfStock { item: line.item }),
-                    None => lines.iter().any(|line| short(&line)).then_some(busy),
+                    None => lines.iter().find(short).map(|line| busy(Outcome::OutOfStock { item: line.item })),
                 }
             }
             Work::Pay { customer, amount } => {
@@ -309,7 +316,7 @@ impl Ledger {
                 if have >= *amount as i64 {
                     None
                 } else if have + self.held_cents(*customer) >= *amount as i64 {
-                    Some(busy)
+                    Some(busy(Outcome::InsufficientFunds { total_cents: *amount }))
                 } else {
                     Some(Outcome::InsufficientFunds { total_cents: *amount })
                 }
@@ -559,8 +566,9 @@ impl TwoPc {
         }
         let now = ctx.now_us();
         let own_commit = self.variant == Variant::CommitOnOwnCheck;
+        let held_is_sold_out = self.variant == Variant::HeldIsSoldOut;
         let refusal = Self::with_ledger(ctx, |l| {
-            let refusal = l.refusal(&work);
+            let refusal = l.refusal(&work, !held_is_sold_out);
             if refusal.is_none() {
                 match &work {
                     Work::Stock(lines) => {
@@ -824,6 +832,7 @@ impl Protocol for TwoPc {
             "decide-before-log" => Variant::DecideBeforeLog,
             "ack-before-fsync" => Variant::AckBeforeFsync,
             "commit-on-own-check" => Variant::CommitOnOwnCheck,
+            "held-is-sold-out" => Variant::HeldIsSoldOut,
             _ => Variant::Correct,
         };
         let worst = scenario.worst_latency_us();

@@ -153,12 +153,17 @@ linearizability-held = 可线性化：判定了 { $ops } 个结账（分为 { $p
 linearizability-violated = 被破坏：{ $why }
 linearizability-violated-bare = 被破坏
 linearizability-unknown = 未知：检查在 { $ops } 个结账上搜索了 { $steps } 步后放弃
-linearizability-witness = 从初始状态（{ $stock }；{ $wallets }）出发，无论同一商品和顾客的其他 { $relaxed } 个结账如何，这 { $n } 个应答都排不出任何顺序：{ $ops }
+linearizability-witness = 从初始状态（{ $stock }；{ $wallets }）出发，无论同一商品和顾客的其他 { $relaxed } 个结账如何，这 { $n } 个应答都排不出任何顺序（{ $why }）：{ $ops }
 linearizability-stock = 商品 { $item }：{ $units } 件
 linearizability-wallet = 顾客 { $customer }：{ $cents }
 linearizability-op = 结账 #{ $id }（{ $shopper }，{ $from }-{ $to } 秒）：{ $answer }
 linearizability-op-open = 结账 #{ $id }（{ $shopper }，自 { $from } 秒起）：{ $answer }
 linearizability-no-answer = 无应答
+linearizability-reason-search = 所有顺序都已尝试
+linearizability-reason-stock-left = 在那个应答之前，商品 { $item } 的 { $start } 件中最多只可能卖出 { $most } 件
+linearizability-reason-money-left = 在那个应答之前，顾客 { $customer } 的 { $start } 中最多只可能花掉 { $most }
+linearizability-reason-stock-gone = 在它提交之前已确认的结账已经拿走了商品 { $item } 的 { $start } 件中的 { $least } 件
+linearizability-reason-money-gone = 在它提交之前已确认的结账已经花掉了顾客 { $customer } 的 { $start } 中的 { $least }
 
 ## 协议模块用英文声明的说明（标题、变体、不变式、度量、选项），键由 protocols::info_texts 派生。
 ## 同名不变式在各协议中规则文字相同（有测试保证），因此只按名称译一次。
@@ -207,6 +212,7 @@ info-variant-2pc-heuristic-commit = 不确定的参与者超时后自行提交�
 info-variant-2pc-decide-before-log = 协调者先发送决定再写日志，崩溃后重新做决定
 info-variant-2pc-ack-before-fsync = 投票和决定在磁盘持久化之前就发出：fsync 慢时一次崩溃会忘掉一个“同意”或一次提交
 info-variant-2pc-commit-on-own-check = 参与者自己的检查一通过就提交，不等全局决定（§4.3）
+info-variant-2pc-held-is-sold-out = 参与者在所缺的库存（或资金）只是被尚未决定的事务占用时，就回答“缺货”（或“余额不足”）：若这些事务中止，任何销售顺序都解释不了这个拒绝
 info-invariant-atomicity = 没有哪个事务在一个服务上提交、却在另一个服务上（或被协调者）中止
 info-invariant-reservations-released = 每件库存、每一分钱，要么在手中，要么被已准备的事务冻结，要么已被已提交的事务售出
 info-metric-2pc-retries-what = 再次发送的结账尝试（重发，或在冲突、中止之后的新尝试）
