@@ -108,7 +108,7 @@ impl Witness {
             })
             .collect();
         let ops: Vec<Arg> = self.ops.iter().map(|o| Arg::from(o.note(&shopper_name(o.shopper)))).collect();
-        let why = self.reason.clone().map_or_else(|| note!("linearizability.reason.search"), |r| r);
+        let why = self.reason.clone().unwrap_or_else(|| note!("linearizability.reason.search"));
         note!(
             "linearizability.witness",
             why,
