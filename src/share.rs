@@ -158,6 +158,23 @@ pub fn write_trace(s: &Scenario, mut put: impl FnMut(String)) -> Result<(), Stri
     Ok(())
 }
 
+/// The shoppers' history of `s` for an outside checker: Porcupine's JSON, or Jepsen's EDN with `edn`
+/// ([`protosim::linearizability::export`]). The run is simulated again, capped like the page's.
+pub fn history_text(s: &Scenario, edn: bool) -> Result<String, String> {
+    let mut capped = s.clone();
+    capped.limits.max_events = s.limits.max_events.min(crate::loader::PAGE_MAX_EVENTS);
+    let mut r = protosim::build(&capped, protosim::RecordOptions { narrate: false, checkpoint_every: 0 })
+        .map_err(|e| crate::lang::current().render(&e.note()))?;
+    let mut recorder = protosim::linearizability::HistoryRecorder::new(&capped);
+    protosim::stream(r.as_mut(), |piece| {
+        recorder.feed(piece);
+        true
+    });
+    let h = recorder.finish(r.now_us());
+    use protosim::linearizability::export;
+    Ok(if edn { export::jepsen_edn(&h) } else { export::porcupine_json(&h) })
+}
+
 /// Offers the trace of `s` as a download, built from [`write_trace`]'s pieces (each handed to the browser as it
 /// is written).
 fn download_trace(name: &str, s: &Scenario) -> Result<(), String> {
@@ -285,6 +302,10 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
             <button onclick={export("scenario")} data-testid="export-scenario">{ lang.text("ui.share.scenario") }</button>
             <button onclick={export("trace")} data-testid="export-trace">{ lang.text("ui.share.trace") }</button>
             <button onclick={export("svg")} data-testid="export-svg">{ lang.text("ui.share.svg") }</button>
+            <button onclick={export("history")} data-testid="export-history"
+                    title={lang.text("ui.share.history.tip")}>{ lang.text("ui.share.history") }</button>
+            <button onclick={export("history-edn")} data-testid="export-history-edn"
+                    title={lang.text("ui.share.history.tip")}>{ lang.text("ui.share.history-edn") }</button>
             <button onclick={{ let i = importing.clone(); Callback::from(move |_| i.set(!*i)) }}
                     aria-expanded={importing.to_string()} data-testid="import">{ lang.text("ui.share.import") }</button>
             if *importing {
@@ -309,7 +330,8 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
     }
 }
 
-/// A download button's handler: the scenario as JSON, the whole trace, or the space-time diagram as SVG.
+/// A download button's handler: the scenario as JSON, the whole trace, the shoppers' history (Porcupine's JSON,
+/// Jepsen's EDN), or the space-time diagram as SVG.
 fn export_button(s: &Scenario, on_message: &Callback<Note>, what: &'static str) -> Callback<MouseEvent> {
     let s = s.clone();
     let on_message = on_message.clone();
@@ -318,6 +340,12 @@ fn export_button(s: &Scenario, on_message: &Callback<Note>, what: &'static str) 
         let done = match what {
             "scenario" => download(&format!("{stem}.json"), "application/json", &s.to_json_pretty()),
             "trace" => download_trace(&format!("{stem}-trace.json"), &s),
+            "history" => {
+                history_text(&s, false).and_then(|t| download(&format!("{stem}-history.json"), "application/json", &t))
+            }
+            "history-edn" => {
+                history_text(&s, true).and_then(|t| download(&format!("{stem}-history.edn"), "application/edn", &t))
+            }
             _ => spacetime_svg()
                 .ok_or_else(|| crate::lang::current().text("ui.share.no-diagram"))
                 .and_then(|svg| download(&format!("{stem}-spacetime.svg"), "image/svg+xml", &svg)),

@@ -722,6 +722,15 @@ async fn a_share_link_from_the_page_round_trips_to_the_same_trace_hash() {
     assert!(v["events"].as_array().is_some_and(|e| e.len() > 100));
     assert_eq!(checkout_explorer::share::import_text(&exported).unwrap(), s);
     assert_eq!(checkout_explorer::share::import_text(&link).unwrap(), s, "a pasted link imports too");
+    // The shoppers' history, in Porcupine's and Jepsen's shapes, is the native engine's (same run, same text).
+    let porcupine = checkout_explorer::share::history_text(&s, false).unwrap();
+    let native = protosim::run(&s, protosim::RecordOptions { narrate: false, checkpoint_every: 0 }).unwrap();
+    let h = protosim::linearizability::history_of(&s, native.trace(), native.now_us());
+    assert_eq!(porcupine, protosim::linearizability::export::porcupine_json(&h));
+    let v: serde_json::Value = serde_json::from_str(&porcupine).unwrap();
+    assert!(v["operations"].as_array().is_some_and(|o| !o.is_empty() && o[0]["Input"]["lines"].is_array()));
+    let edn = checkout_explorer::share::history_text(&s, true).unwrap();
+    assert!(edn.lines().nth(1).is_some_and(|l| l.contains(":type :invoke") && l.contains(":f :checkout")), "{edn}");
     // The diagram exports as a standalone SVG with its own styles.
     let svg = checkout_explorer::share::spacetime_svg().expect("a space-time diagram on the page");
     assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\"") && svg.contains("<style>"));
@@ -1138,6 +1147,16 @@ async fn the_invariant_panel_shows_the_runs_liveness_verdict() {
 }
 
 #[wasm_bindgen_test]
+async fn the_invariant_panel_judges_what_the_shoppers_were_told() {
+    let root = mount("", false).await;
+    let line = find(&root, "linearizability").expect("the invariant panel has a linearizability line");
+    let text = line.text_content().unwrap();
+    assert_eq!(line.get_attribute("data-verdict").as_deref(), Some("linearizable"), "{text}");
+    assert!(text.contains("checkout(s) judged") && text.contains("one correct shop"), "{text}");
+    assert!(line.get_attribute("title").unwrap().contains("one at a time"), "{:?}", line.get_attribute("title"));
+}
+
+#[wasm_bindgen_test]
 async fn switching_the_language_mid_run_keeps_the_run_and_the_moment_and_the_link_carries_it() {
     let root = mount("", false).await;
     scrub_to(&root, 7_000_000).await;
@@ -1257,14 +1276,34 @@ fn reader_texts(root: &Element) -> Vec<(String, String)> {
 /// the import box's example, the languages' own names; and a few names of keys, formats and system calls.
 fn code_names() -> std::collections::BTreeSet<String> {
     let mut names: std::collections::BTreeSet<String> = [
-        "Space", "Home", "Esc", "PageDown", "PageUp", "JSON", "SVG", "CLI", "iframe", "protosim", "liveness", "Raft",
-        "Paxos", "2PC", "fsync", "p50", "p95", "p99",
+        "Space",
+        "Home",
+        "Esc",
+        "PageDown",
+        "PageUp",
+        "JSON",
+        "SVG",
+        "CLI",
+        "iframe",
+        "protosim",
+        "liveness",
+        "linearizability",
+        "Raft",
+        "Paxos",
+        "2PC",
+        "fsync",
+        "p50",
+        "p95",
+        "p99",
     ]
     .iter()
     .map(|s| s.to_lowercase())
     .collect();
     // Proper names and Redis flags, the same in every language (not `SET`: an English word too).
-    names.extend(["redis", "redlock", "kleppmann", "antirez", "nx", "px", "etcd", "zookeeper"].map(String::from));
+    names.extend(
+        ["redis", "redlock", "kleppmann", "antirez", "nx", "px", "etcd", "zookeeper", "jepsen", "porcupine", "edn"]
+            .map(String::from),
+    );
     for lang in protosim::i18n::LANGUAGES {
         names.insert(lang.native_name.to_lowercase());
     }
