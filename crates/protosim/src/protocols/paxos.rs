@@ -346,8 +346,11 @@ pub struct Acceptor {
     /// The stable leader's promise: every slot from `.0` on has at least ballot `.1` promised.
     pub promised_from: (u64, Ballot),
     pub accepted: VecMap<u64, (Ballot, Value)>,
-    /// Slots whose acceptance changed since the checker looked.
-    dirty: Vec<u64>,
+    /// Every acceptance since the checker looked: (slot, ballot, value id). Each one, not only a slot's latest: an
+    /// acceptor may accept a slot twice within one fsync window (a lower ballot, then a higher one with the same
+    /// value), and its Accepted reply for the first, released by that fsync, counts toward a majority at the first
+    /// ballot (sweep seed 3746 of a tight workload: the learner learned a value this checker had missed).
+    dirty: Vec<(u64, Ballot, Value)>,
     /// A replacement machine's acceptor ([`crate::scenario::Action::DiskWipe`]): it forgot the promises and
     /// acceptances its old disk held, so it answers no prepare and no accept ever again (answering could break a
     /// promise or hide a chosen value: Lamport's acceptors must not forget). Only a reconfiguration, with a new
@@ -563,8 +566,8 @@ impl Paxos {
                     if ballot > a.promised.get(&slot).copied().unwrap_or((0, 0)) {
                         a.promised.insert(slot, ballot);
                     }
+                    a.dirty.push((slot, ballot, value.clone()));
                     a.accepted.insert(slot, (ballot, value.clone()));
-                    a.dirty.push(slot);
                     Ok(promised)
                 });
                 match result {
@@ -1172,10 +1175,9 @@ impl Protocol for Paxos {
                 _ => None,
             };
             let Some(a) = acc else { return };
-            for slot in std::mem::take(&mut a.dirty) {
-                let Some((ballot, value)) = a.accepted.get(&slot) else { continue };
-                let vid = value_id(value);
-                let e = c.votes.entry(slot).or_default().entry(*ballot).or_insert_with(|| (VecSet::new(), vid));
+            for (slot, ballot, value) in std::mem::take(&mut a.dirty) {
+                let vid = value_id(&value);
+                let e = c.votes.entry(slot).or_default().entry(ballot).or_insert_with(|| (VecSet::new(), vid));
                 e.0.insert(node);
                 if e.0.len() >= self.majority() {
                     match c.chosen.get(&slot) {
@@ -1185,8 +1187,8 @@ impl Protocol for Paxos {
                             note!(
                                 "paxos.violation.two_values",
                                 slot,
-                                value = value_arg(value),
-                                ballot = ballot_arg(*ballot)
+                                value = value_arg(&value),
+                                ballot = ballot_arg(ballot)
                             ),
                         )),
                         Some(_) => {}
