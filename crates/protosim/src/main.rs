@@ -538,6 +538,9 @@ fn print_sweep(
             "violations      {} of {} runs (histories: {} not linearizable, {} unknown)",
             res.violating_runs, res.runs, res.not_linearizable, res.linearizability_unknown
         )?;
+        if let Some(seed) = res.first_unknown_seed {
+            writeln!(out, "first history the checker could not judge within its budget: seed {seed}")?;
+        }
         if let Some(bound) = res.liveness_bound_ms {
             writeln!(
                 out,

@@ -111,9 +111,11 @@ pub struct SweepResult {
     /// `violating_runs`, and the first of them is `first` when no invariant broke before).
     #[serde(default)]
     pub not_linearizable: u64,
-    /// Runs whose history the checker could not judge within its budget.
+    /// Runs whose history the checker could not judge within its budget, and the seed of the first of them.
     #[serde(default)]
     pub linearizability_unknown: u64,
+    #[serde(default)]
+    pub first_unknown_seed: Option<u64>,
 }
 
 impl SweepResult {
@@ -137,6 +139,7 @@ impl SweepResult {
             first_liveness_failure: None,
             not_linearizable: 0,
             linearizability_unknown: 0,
+            first_unknown_seed: None,
         }
     }
 
@@ -154,7 +157,11 @@ impl SweepResult {
             self.liveness_failures += 1;
             self.first_liveness_failure.get_or_insert(late);
         }
-        self.linearizability_unknown += u64::from(o.unknown);
+        if o.unknown {
+            self.linearizability_unknown += 1;
+            let seed = self.base.seed.wrapping_add(self.range.0 + self.runs - 1);
+            self.first_unknown_seed.get_or_insert(seed);
+        }
         if let Some(v) = o.violation {
             self.not_linearizable += u64::from(v.expect == crate::linearizability::EXPECT);
             self.violating_runs += 1;
@@ -175,6 +182,7 @@ impl SweepResult {
         self.liveness_failures += next.liveness_failures;
         self.not_linearizable += next.not_linearizable;
         self.linearizability_unknown += next.linearizability_unknown;
+        self.first_unknown_seed = self.first_unknown_seed.or(next.first_unknown_seed);
         if self.first.is_none() {
             self.first = next.first;
         }

@@ -17,6 +17,7 @@ use super::history::{Op, OpResult};
 use super::model::ShopState;
 use super::model::Spec;
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 
 const NIL: usize = usize::MAX;
 
@@ -87,6 +88,37 @@ impl List {
     }
 }
 
+/// A hasher for the memo's keys (words): each word goes through SplitMix64's finalizer. Keys are compared in
+/// full, so a collision costs time, never a wrong answer. (With the standard SipHash and a key of three vectors a
+/// step took about 1.2 µs; with one boxed slice and this, about 0.8.)
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = crate::rng::mix64(self.0 ^ u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, w: u64) {
+        self.0 = crate::rng::mix64(self.0 ^ w);
+    }
+    fn write_usize(&mut self, w: usize) {
+        self.write_u64(w as u64);
+    }
+}
+
+/// The memo's key: the linearized set's words, then the stock and the wallets.
+fn key(linearized: &[u64], state: &ShopState) -> Box<[u64]> {
+    let mut k = Vec::with_capacity(linearized.len() + state.stock.len() + state.wallets.len());
+    k.extend_from_slice(linearized);
+    k.extend(state.stock.iter().chain(&state.wallets).map(|&v| v as u64));
+    k.into_boxed_slice()
+}
+
 /// The search's state: the list of entries not yet linearized, the linearized set, the model state and the stack
 /// of choices made.
 struct Search<'a> {
@@ -97,7 +129,7 @@ struct Search<'a> {
     list: List,
     answered_left: usize,
     linearized: Vec<u64>,
-    seen: HashSet<(Vec<u64>, ShopState)>,
+    seen: HashSet<Box<[u64]>, BuildHasherDefault<WordHasher>>,
     /// (call entry, state before it, whether it took the effect of an operation that may also have had none).
     stack: Vec<(usize, ShopState, bool)>,
     state: ShopState,
@@ -113,7 +145,7 @@ impl Search<'_> {
     fn linearize(&mut self, call: usize, next: ShopState, maybe_effect: bool) -> bool {
         let op = self.entries[call].op;
         self.flip(op);
-        if !self.seen.insert((self.linearized.clone(), next.clone())) {
+        if !self.seen.insert(key(&self.linearized, &next)) {
             self.flip(op);
             return false;
         }
@@ -191,7 +223,7 @@ pub(crate) fn search(spec: &Spec, ops: &[&Op], start: &ShopState, budget: &mut u
         ret_of,
         answered_left: ops.iter().filter(|o| o.return_us.is_some()).count(),
         linearized: vec![0u64; ops.len().div_ceil(64)],
-        seen: HashSet::new(),
+        seen: HashSet::default(),
         stack: Vec::new(),
         state: start.clone(),
     };
