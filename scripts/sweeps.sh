@@ -26,7 +26,8 @@ sweep --protocol optimistic --seeds "$SEEDS"
 # A tight workload (three units an item, $40 wallets, six checkouts a second): refusals are common, so every
 # answer a shopper gets is judged by the linearizability checker, not only confirmations.
 for p in single "raft --nodes 5" "paxos --nodes 5" "paxos --nodes 5 --stable-leader" 2pc "2pc --cooperative" \
-    pessimistic "pessimistic --deadlock wound-wait" "pessimistic --lock-service raft" optimistic; do
+    pessimistic "pessimistic --deadlock wound-wait" "pessimistic --deadlock timeout" "pessimistic --lock-service raft" \
+    optimistic; do
     # shellcheck disable=SC2086
     sweep --protocol $p --stock 3 --wallet-cents 4000 --rate 6 --seeds "$SEEDS"
 done

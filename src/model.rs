@@ -299,6 +299,11 @@ fn history_bytes(
         + states.iter().map(crate::timeline::Timeline::bytes).sum::<usize>()
 }
 
+/// Search steps the page spends judging a run's history, on its main thread, once the run is simulated: about a
+/// quarter of a second natively on the hardest histories the sweeps produce (a quarter of the CLI's budget), so a
+/// history that would take longer says "unknown" instead of freezing the page (`protosim run` judges it further).
+pub const PAGE_LINEARIZABILITY_BUDGET: u64 = protosim::linearizability::DEFAULT_BUDGET / 4;
+
 impl ModelBuilder {
     /// A builder for `r`'s run, before any of its trace was taken.
     pub fn new(r: &dyn Runner) -> ModelBuilder {
@@ -684,7 +689,7 @@ impl ModelBuilder {
         let linearizability = if partial {
             protosim::linearizability::LinReport::pending()
         } else {
-            protosim::linearizability::check(&history, protosim::linearizability::DEFAULT_BUDGET)
+            protosim::linearizability::check(&history, PAGE_LINEARIZABILITY_BUDGET)
         };
         let judged = protosim::Judged { liveness, linearizability };
         let report = protosim::Report::with_trace(r, self.hasher.events(), self.hasher.hex(), judged);

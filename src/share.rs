@@ -225,6 +225,21 @@ pub struct ShareBarProps {
 }
 
 /// Copy link, export (scenario, trace, diagram) and import.
+/// While `open` is set, Esc on the page clears it.
+#[hook]
+fn use_escape_closes(open: UseStateHandle<bool>) {
+    use_effect_with(*open, move |is_open| {
+        let listener = (*is_open).then(|| web_sys::window().and_then(|w| w.document())).flatten().map(|doc| {
+            gloo::events::EventListener::new(&doc, "keydown", move |e| {
+                if e.dyn_ref::<web_sys::KeyboardEvent>().is_some_and(|k| k.key() == "Escape") {
+                    open.set(false);
+                }
+            })
+        });
+        move || drop(listener)
+    });
+}
+
 #[component]
 pub fn ShareBar(props: &ShareBarProps) -> Html {
     // The link carries the reader's language: drawn again when it changes.
@@ -232,19 +247,7 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
     let importing = use_state(|| false);
     let import_error = use_state(|| None::<Note>);
     // Esc closes the import box, like every other panel.
-    {
-        let importing = importing.clone();
-        use_effect_with(*importing, move |open| {
-            let listener = (*open).then(|| web_sys::window().and_then(|w| w.document())).flatten().map(|doc| {
-                gloo::events::EventListener::new(&doc, "keydown", move |e| {
-                    if e.dyn_ref::<web_sys::KeyboardEvent>().is_some_and(|k| k.key() == "Escape") {
-                        importing.set(false);
-                    }
-                })
-            });
-            move || drop(listener)
-        });
-    }
+    use_escape_closes(importing.clone());
     let pasted = use_node_ref();
     // Loads valid text and closes the box; otherwise says why and keeps everything as it was.
     let take = {

@@ -23,10 +23,13 @@ pub struct InvariantsPanelProps {
 #[component]
 pub fn InvariantsPanel(props: &InvariantsPanelProps) -> Html {
     let lang = crate::lang::use_lang();
-    let broken = !props.violations.is_empty();
+    // The whole run's history judged not linearizable marks the panel too (its line says why), as a violation at
+    // the cursor does.
+    let lin_broken = !props.partial && props.linearizability.verdict == protosim::linearizability::LinVerdict::Violated;
+    let broken = !props.violations.is_empty() || lin_broken;
     html! {
         <section class={classes!("invariants", broken.then_some("broken"))} data-testid="invariants">
-            if broken {
+            if !props.violations.is_empty() {
                 <p><strong>{ lang.text("ui.invariants.broken") }</strong></p>
             } else {
                 <p>{ lang.render(&protosim::note!("ui.invariants.hold", n = props.invariants.len())) }</p>

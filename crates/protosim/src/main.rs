@@ -1,8 +1,8 @@
 //! `protosim`: run the checkout protocol explorer's scenarios from the command line.
 //!
 //! Arguments, help and their errors are clap's (derive); `protosim completions SHELL` prints a completion script.
-//! Exit codes: 0 every invariant and liveness held, 1 a violation or a late checkout was found, 2 bad input (with a
-//! message).
+//! Exit codes: 0 every invariant, liveness and linearizability held, 1 a violation (or a history no correct shop
+//! explains) or a late checkout was found, 2 bad input (with a message).
 
 use clap::{Args, Parser, Subcommand};
 use protosim::protocols::meta::OptionValues;
@@ -20,7 +20,8 @@ schedule shrunk until removing any one intervention makes that violation disappe
 Sweeps and hunts use every core (--threads to choose); their results do not depend on the number of threads. \
 Progress bars are drawn on standard error when it is a terminal.
 
-Exit codes: 0 all invariants and liveness held, 1 a violation or a liveness failure was found, 2 bad input.";
+Exit codes: 0 all invariants, liveness and linearizability held, 1 a violation (an invariant, or a history no
+correct shop explains) or a liveness failure was found, 2 bad input.";
 
 /// protosim — deterministic simulations of a distributed checkout
 #[derive(Parser)]

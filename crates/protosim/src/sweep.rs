@@ -107,8 +107,9 @@ pub struct SweepResult {
     pub slowest_answer_ms: u64,
     pub liveness_failures: u64,
     pub first_liveness_failure: Option<Found>,
-    /// Runs whose client history is not linearizable ([`crate::linearizability`]; also counted in
-    /// `violating_runs`, and the first of them is `first` when no invariant broke before).
+    /// Runs whose client history is not linearizable ([`crate::linearizability`]), whether or not an invariant
+    /// broke too (a run counts once in `violating_runs` either way; its first broken invariant, else its history, is
+    /// what `first` reports).
     #[serde(default)]
     pub not_linearizable: u64,
     /// Runs whose history the checker could not judge within its budget, and the seed of the first of them.
@@ -157,13 +158,13 @@ impl SweepResult {
             self.liveness_failures += 1;
             self.first_liveness_failure.get_or_insert(late);
         }
+        self.not_linearizable += u64::from(o.not_linearizable);
         if o.unknown {
             self.linearizability_unknown += 1;
             let seed = self.base.seed.wrapping_add(self.range.0 + self.runs - 1);
             self.first_unknown_seed.get_or_insert(seed);
         }
         if let Some(v) = o.violation {
-            self.not_linearizable += u64::from(v.expect == crate::linearizability::EXPECT);
             self.violating_runs += 1;
             self.first.get_or_insert(v);
         }
@@ -200,6 +201,8 @@ struct SeedOutcome {
     late: Option<Found>,
     /// The linearizability checker ran out of budget.
     unknown: bool,
+    /// The client history is not linearizable (counted whether or not an invariant broke first).
+    not_linearizable: bool,
 }
 
 /// Runs one seed to its end, consuming its trace in pieces (memory grows with the run's checkouts and samples, never
@@ -224,6 +227,7 @@ fn run_seed(base: &Scenario, offset: u64, with_faults: bool) -> Result<SeedOutco
         events: r.metrics().events,
         slowest_ms: live.slowest_ms,
         unknown: lin.verdict == LinVerdict::Unknown,
+        not_linearizable: lin.verdict == LinVerdict::Violated,
         violation: r.violations().first().map(|v| Found::violation(s.clone(), v)).or_else(|| {
             let names = crate::linearizability::node_names(&s);
             lin.violation(&names, r.now_us()).map(|v| Found::violation(s, &v))

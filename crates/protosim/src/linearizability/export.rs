@@ -7,13 +7,16 @@
 //!   `total_cents`, `"aborted"` with `reason` (nothing happened), or `"unknown"` (never answered, or given up: a
 //!   model should let it take its effect or none); an unknown operation returns one µs after the run's end.
 //! - **Jepsen** (Knossos, Elle): EDN, one map per line, an `:invoke` and a completion per operation in time order,
-//!   `:index` counting lines, `:process` the shopper's node, `:f :checkout`, `:time` in nanoseconds. A definite
+//!   `:index` counting lines, `:f :checkout`, `:time` in nanoseconds. `:process` is one id per checkout (its place
+//!   in submission order): Jepsen's processes run one operation at a time and a process whose operation ended in
+//!   `:info` never runs another, while a shopper here keeps several checkouts open at once and goes on after giving
+//!   one up; the shopper's node is `:shopper`. A definite
 //!   answer (confirmed, out of stock, insufficient funds) is `:ok` with `:result` in its `:value`; an abort is
 //!   `:fail` with `:error`; an unknown one is `:info` (at its give-up time, or at the run's end).
 //!
 //! The starting catalogue (stock per item, prices, wallets) comes first: Porcupine's file is
-//! `{"start": ..., "operations": [...]}`, and Jepsen's first line is a `:catalogue` map with `:process :nemesis`
-//! (not an operation: a checker reading operations skips it).
+//! `{"start": ..., "operations": [...]}`, and Jepsen's first line (`:index 0`, `:time 0`) is a `:catalogue` map
+//! with `:process :nemesis` (not a client operation: a checker reading them skips it).
 
 use super::history::{History, Op};
 use crate::domain::{AbortReason, Outcome};
@@ -106,17 +109,17 @@ pub fn jepsen_edn(h: &History) -> String {
     }
     entries.sort_unstable();
     let mut out = format!(
-        "{{:process :nemesis, :type :info, :f :catalogue, :value {{:stock {:?}, :prices-cents {:?}, :wallets-cents {:?}}}}}\n",
+        "{{:index 0, :time 0, :process :nemesis, :type :info, :f :catalogue, :value {{:stock {:?}, :prices-cents {:?}, :wallets-cents {:?}}}}}\n",
         h.start.stock, h.prices_cents, h.start.wallets
     )
     .replace(',', "");
-    for (index, (t_us, kind, i)) in entries.into_iter().enumerate() {
+    for (index, (t_us, kind, i)) in (1..).zip(entries) {
         let op = &h.ops[i];
         let value = format!("{{:request {}, :customer {}, :lines {}", op.request_id, op.customer, edn_lines(op));
         let (ty, extra, error) = if kind == 0 { ("invoke", String::new(), String::new()) } else { edn_completion(op) };
         let _ = writeln!(
             out,
-            "{{:index {index}, :time {}, :type :{ty}, :process {}, :f :checkout, :value {value}{extra}}}{error}}}",
+            "{{:index {index}, :time {}, :type :{ty}, :process {i}, :shopper {}, :f :checkout, :value {value}{extra}}}{error}}}",
             t_us * 1000,
             op.shopper
         );

@@ -82,8 +82,8 @@ impl LinVerdict {
 pub struct Witness {
     /// The answered checkouts that cannot all be true, in submission order.
     pub ops: Vec<Op>,
-    /// Other checkouts of the same items and customers submitted before the witness's last answer, relaxed to
-    /// "may or may not have happened" (or never answered).
+    /// Other checkouts of its group (sharing items or customers with it, directly or through others) submitted
+    /// before the witness's last answer, relaxed to "may or may not have happened" (or never answered).
     pub relaxed: usize,
     /// The starting stock of the witness's items and the starting wallets of its customers.
     pub stock: Vec<(u16, i64)>,
@@ -294,14 +294,28 @@ fn counted_witness(spec: &Spec, start: &ShopState, part: &[&Op]) -> Option<(Vec<
                     let least: i64 = surely.iter().map(|&i| units(part[i], l.item)).sum();
                     if start_stock(l.item) - least < units(op, l.item) {
                         let (item, start) = (l.item, start_stock(l.item) as u64);
-                        let why = note!("linearizability.reason.stock_gone", least = least as u64, item, start);
+                        let why = if start_stock(l.item) < units(op, l.item) {
+                            note!("linearizability.reason.never_had", item, start, wanted = units(op, l.item) as u64)
+                        } else {
+                            note!("linearizability.reason.stock_gone", least = least as u64, item, start)
+                        };
                         return with(&surely, &|o| units(o, item) > 0, why);
                     }
                 }
                 let least = spent(&surely);
                 if start_wallet - least < total_cents as i64 {
+                    let never = start_wallet < total_cents as i64;
                     let (least, start) = (Arg::Cents(least as u64), Arg::Cents(start_wallet as u64));
-                    let why = note!("linearizability.reason.money_gone", least, customer, start);
+                    let why = if never {
+                        note!(
+                            "linearizability.reason.never_could_pay",
+                            customer,
+                            start,
+                            total = Arg::Cents(total_cents)
+                        )
+                    } else {
+                        note!("linearizability.reason.money_gone", least, customer, start)
+                    };
                     return with(&surely, &|o| o.customer == customer, why);
                 }
             }

@@ -99,7 +99,14 @@ impl Hasher for WordHasher {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
+        // A `[u64]` key arrives as its raw bytes in one call: mix it a word at a time.
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(w);
+            self.0 = crate::rng::mix64(self.0 ^ u64::from_le_bytes(b));
+        }
+        for &b in words.remainder() {
             self.0 = crate::rng::mix64(self.0 ^ u64::from(b));
         }
     }

@@ -301,11 +301,13 @@ impl Ledger {
         match work {
             Work::Stock(lines) => {
                 let on_hand = |item: u16| self.stock.get(&item).copied().unwrap_or(0);
-                let short = |line: &&Line| on_hand(line.item) < i64::from(line.qty);
+                // Lines of one item are added up (a scripted basket may repeat an item).
+                let wanted = |item: u16| lines.iter().filter(|l| l.item == item).map(|l| i64::from(l.qty)).sum::<i64>();
+                let short = |line: &&Line| on_hand(line.item) < wanted(line.item);
                 let truly = lines
                     .iter()
                     .filter(short)
-                    .find(|line| on_hand(line.item) + self.held_units(line.item) < i64::from(line.qty));
+                    .find(|line| on_hand(line.item) + self.held_units(line.item) < wanted(line.item));
                 match truly {
                     Some(line) => Some(Outcome::OutOfStock { item: line.item }),
                     None => lines.iter().find(short).map(|line| busy(Outcome::OutOfStock { item: line.item })),

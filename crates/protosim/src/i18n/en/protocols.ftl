@@ -160,18 +160,44 @@ liveness-from-stretch = t = { $at } s, when the protocol's needs were met again
 liveness-needs = { $groups } up, every shopper up and the network whole and lossless
 liveness-group-all = all of { $range }
 liveness-group-some = { $need } of { $range }
-linearizability-held = linearizable: { $ops } checkout(s) judged in { $parts } independent part(s); one correct shop could have given every answer
+linearizability-held = linearizable: { $ops } { $ops ->
+        [one] checkout
+       *[other] checkouts
+    } judged in { $parts } independent { $parts ->
+        [one] part
+       *[other] parts
+    }; one correct shop could have given every answer
 linearizability-violated = VIOLATED: { $why }
 linearizability-violated-bare = VIOLATED
-linearizability-unknown = unknown: the search gave up after { $steps } steps on { $ops } checkout(s)
-linearizability-witness = no order of these { $n } answer(s) is possible from the start ({ $stock }; { $wallets }), whatever { $relaxed } other checkout(s) of the same items and customers did ({ $why }): { $ops }
-linearizability-stock = item { $item }: { $units } unit(s)
+linearizability-unknown = unknown: the search gave up after { $steps } steps on { $ops } { $ops ->
+        [one] checkout
+       *[other] checkouts
+    }
+linearizability-witness = no order of { $n ->
+        [one] this answer
+       *[other] these { $n } answers
+    } is possible from the start ({ $stock }; { $wallets }), whatever { $relaxed } other { $relaxed ->
+        [one] checkout
+       *[other] checkouts
+    } submitted before its last answer did ({ $why }): { $ops }
+linearizability-stock = item { $item }: { $units } { $units ->
+        [one] unit
+       *[other] units
+    }
 linearizability-wallet = customer { $customer }: { $cents }
 linearizability-op = checkout #{ $id } by { $shopper } ({ $from }-{ $to } s): { $answer }
 linearizability-op-open = checkout #{ $id } by { $shopper } (from { $from } s): { $answer }
 linearizability-no-answer = no answer
 linearizability-reason-search = every order was tried
-linearizability-reason-stock-left = at most { $most } of the { $start } unit(s) of item { $item } could have been sold before that answer
+linearizability-reason-never-had = the basket asks for { $wanted } of item { $item }, and the shop never had more than { $start }
+linearizability-reason-never-could-pay = the basket costs { $total }, more than customer { $customer }'s whole wallet of { $start }
+linearizability-reason-stock-left = at most { $most } of the { $start } { $start ->
+        [one] unit
+       *[other] units
+    } of item { $item } could have been sold before that answer
 linearizability-reason-money-left = at most { $most } of customer { $customer }'s { $start } could have been spent before that answer
-linearizability-reason-stock-gone = checkouts confirmed before it was submitted had already taken { $least } of the { $start } unit(s) of item { $item }
+linearizability-reason-stock-gone = checkouts confirmed before it was submitted had already taken { $least } of the { $start } { $start ->
+        [one] unit
+       *[other] units
+    } of item { $item }
 linearizability-reason-money-gone = checkouts confirmed before it was submitted had already spent { $least } of customer { $customer }'s { $start }
