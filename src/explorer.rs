@@ -686,7 +686,7 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                     if !props.embed {
                         <InvariantsPanel invariants={props.invariants} violations={violations_now}
                                          liveness={model.liveness.clone()} partial={model.partial}
-                                         linearizability={model.linearizability.clone()}
+                                         linearizability={model.linearizability.clone()} on_seek={view.seek()}
                                          names={model.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()} />
                         { crate::protocol_views::side_panel(&model, cursor) }
                     }

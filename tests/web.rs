@@ -1147,6 +1147,24 @@ async fn the_invariant_panel_shows_the_runs_liveness_verdict() {
 }
 
 #[wasm_bindgen_test]
+async fn a_history_no_correct_shop_explains_is_shown_with_its_witness_and_its_moment() {
+    // The stored counterexample of 2PC's held-is-sold-out variant: every invariant holds, the history does not.
+    let text = include_str!("../crates/protosim/tests/fixtures/2pc-held-is-sold-out.json");
+    let v: serde_json::Value = serde_json::from_str(text).unwrap();
+    let s = Scenario::from_value(&v["scenario"]).unwrap();
+    let root = mount(&format!("#{}", s.to_compact()), false).await;
+    let line = find(&root, "linearizability").expect("the invariant panel has a linearizability line");
+    let said = line.text_content().unwrap();
+    assert_eq!(line.get_attribute("data-verdict").as_deref(), Some("violated"), "{said}");
+    assert!(said.contains("out of stock") && said.contains("could have been sold before that answer"), "{said}");
+    let seek = find(&root, "linearizability-seek").expect("a button to the witness's moment");
+    let at: u64 = seek.get_attribute("data-us").unwrap().parse().unwrap();
+    wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(seek).unwrap().click();
+    wait_for("the player at the witness's last answer", || clock_us(&root) == at).await;
+    root.remove();
+}
+
+#[wasm_bindgen_test]
 async fn the_invariant_panel_judges_what_the_shoppers_were_told() {
     let root = mount("", false).await;
     let line = find(&root, "linearizability").expect("the invariant panel has a linearizability line");

@@ -14,6 +14,9 @@ pub struct InvariantsPanelProps {
     pub linearizability: protosim::linearizability::LinReport,
     /// The nodes' names, for the witness of a violation.
     pub names: Vec<String>,
+    /// Moves the player to a moment (µs): the witness's last answer, from the violated verdict's button.
+    #[prop_or_default]
+    pub on_seek: Callback<u64>,
     /// The run is still being simulated: its liveness cannot be judged yet.
     #[prop_or_default]
     pub partial: bool,
@@ -57,7 +60,7 @@ pub fn InvariantsPanel(props: &InvariantsPanelProps) -> Html {
                     </li>
                 } else {
                     { liveness_line(lang, &props.liveness) }
-                    { linearizability_line(lang, &props.linearizability, &props.names) }
+                    { linearizability_line(lang, &props.linearizability, &props.names, &props.on_seek) }
                 }
             </ul>
         </section>
@@ -89,6 +92,7 @@ fn linearizability_line(
     lang: &protosim::i18n::Language,
     l: &protosim::linearizability::LinReport,
     names: &[String],
+    on_seek: &Callback<u64>,
 ) -> Html {
     use protosim::linearizability::LinVerdict;
     let (mark, class) = match l.verdict {
@@ -102,6 +106,13 @@ fn linearizability_line(
             data-verdict={l.verdict.name()}>
             { mark }<code>{ "linearizability" }</code>{ lang.text("ui.liveness.whole-run") }
             <p class={classes!(if class.is_some() { "violation" } else { "liveness-why" })}>{ lang.render(&l.note(&name)) }</p>
+            // The moment the witness's last answer was given: where the player can show it.
+            if let Some(at_us) = l.violation(&name, 0).map(|v| v.at_us).filter(|&t| t > 0) {
+                <button class="linear-seek" data-testid="linearizability-seek" data-us={at_us.to_string()}
+                        onclick={{ let on_seek = on_seek.clone(); Callback::from(move |_| on_seek.emit(at_us)) }}>
+                    { lang.render(&protosim::note!("ui.linearizability.seek", at = format!("{:.3}", at_us as f64 / 1e6))) }
+                </button>
+            }
         </li>
     }
 }
