@@ -164,7 +164,7 @@ ui-liveness-none = this protocol states no liveness bound
 ui-liveness-whole-run = { " " }(whole run)
 ui-liveness-pending = judged once the whole run is simulated
 ui-linearizability-rule = every answer the shoppers got could have come from one correct shop taking the checkouts one at a time, each at a moment between its submission and its answer (judged from the answers alone, as Jepsen and Porcupine judge databases)
-ui-linearizability-seek = ⏵ go to t = { $at } s, the last answer of the witness
+ui-linearizability-seek = ▶ go to t = { $at } s, the last answer of the witness
 ui-locks = Lock table and wait-for graph
 ui-locks-table = Lock table
 ui-locks-none = No row is locked.

@@ -161,7 +161,7 @@ ui-liveness-none = 该协议未声明活性上限
 ui-liveness-whole-run = （整次运行）
 ui-liveness-pending = 整次运行模拟完成后再判定
 ui-linearizability-rule = 购物者得到的每个应答都可能来自一家正确的商店：它逐个处理结账，每个结账生效于其提交与应答之间的某一时刻（只依据应答判定，正如 Jepsen 和 Porcupine 判定数据库那样）
-ui-linearizability-seek = ⏵ 跳到 t = { $at } 秒：反例中最后一个应答的时刻
+ui-linearizability-seek = ▶ 跳到 t = { $at } 秒：反例中最后一个应答的时刻
 ui-locks = 锁表与等待图
 ui-locks-table = 锁表
 ui-locks-none = 没有被锁定的行。
