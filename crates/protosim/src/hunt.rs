@@ -39,8 +39,7 @@ pub fn first_violation(s: &Scenario) -> (Option<Violation>, u64) {
     }
     let history = crate::linearizability::history_of(s, r.trace(), r.now_us());
     let lin = crate::linearizability::check(&history, crate::linearizability::DEFAULT_BUDGET);
-    let names = crate::linearizability::node_names(s);
-    (lin.violation(&names, r.now_us()), r.metrics().events)
+    (lin.violation_in(s, r.now_us()), r.metrics().events)
 }
 
 /// The scenario of seed offset `offset` of `base` with its random fault schedule

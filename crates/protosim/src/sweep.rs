@@ -228,10 +228,12 @@ fn run_seed(base: &Scenario, offset: u64, with_faults: bool) -> Result<SeedOutco
         slowest_ms: live.slowest_ms,
         unknown: lin.verdict == LinVerdict::Unknown,
         not_linearizable: lin.verdict == LinVerdict::Violated,
-        violation: r.violations().first().map(|v| Found::violation(s.clone(), v)).or_else(|| {
-            let names = crate::linearizability::node_names(&s);
-            lin.violation(&names, r.now_us()).map(|v| Found::violation(s, &v))
-        }),
+        violation: r
+            .violations()
+            .first()
+            .cloned()
+            .or_else(|| lin.violation_in(&s, r.now_us()))
+            .map(|v| Found::violation(s, &v)),
         late,
     })
 }

@@ -155,6 +155,15 @@ impl LinReport {
         Some(v)
     }
 
+    /// [`LinReport::violation`] with the nodes named as `scenario`'s protocol names them (looked up only when the
+    /// history is violated: the hunt and the sweep ask after every run).
+    pub fn violation_in(&self, scenario: &Scenario, end_us: u64) -> Option<Violation> {
+        if self.verdict != LinVerdict::Violated {
+            return None;
+        }
+        self.violation(&node_names(scenario), end_us)
+    }
+
     /// One line for people: the verdict, and the witness on a violation.
     pub fn note(&self, shopper_name: &dyn Fn(NodeId) -> String) -> Note {
         match (&self.verdict, &self.witness) {

@@ -34,6 +34,5 @@ pub fn first_broken(s: &Scenario, r: &dyn protosim::Runner) -> Option<protosim::
         return Some(v.clone());
     }
     let h = protosim::linearizability::history_of(s, r.trace(), r.now_us());
-    let lin = protosim::linearizability::check(&h, protosim::linearizability::DEFAULT_BUDGET);
-    lin.violation(&protosim::linearizability::node_names(s), r.now_us())
+    protosim::linearizability::check(&h, protosim::linearizability::DEFAULT_BUDGET).violation_in(s, r.now_us())
 }
