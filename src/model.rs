@@ -81,6 +81,8 @@ fn nodes_of(ev: &Ev) -> [Option<NodeId>; 2] {
         | Ev::Synced { node, .. }
         | Ev::Submit { node, .. }
         | Ev::Outcome { node, .. }
+        | Ev::Read { node, .. }
+        | Ev::ReadAnswer { node, .. }
         | Ev::Note { node, .. }
         | Ev::State { node, .. } => [Some(*node), None],
         Ev::Violation { violation } => [violation.node, None],
@@ -372,6 +374,7 @@ impl ModelBuilder {
                 self.liveness.answer(*request_id, e.t_us);
                 self.history.feed(std::slice::from_ref(&e));
             }
+            Ev::Read { .. } | Ev::ReadAnswer { .. } => self.history.feed(std::slice::from_ref(&e)),
             _ => {}
         }
         let TraceEvent { t_us: t, ev } = e;
@@ -414,6 +417,20 @@ impl ModelBuilder {
                     node = self.name(node),
                     id = request_id,
                     outcome = outcome.note(),
+                    ms = format!("{:.1}", latency_us as f64 / 1000.0)
+                ),
+            )),
+            Ev::Read { node, request_id, item } => {
+                Some(("submit", note!("log.read", node = self.name(node), id = request_id, item)))
+            }
+            Ev::ReadAnswer { node, request_id, item, units, latency_us } => Some((
+                "outcome",
+                note!(
+                    "log.read_answer",
+                    node = self.name(node),
+                    id = request_id,
+                    item,
+                    units,
                     ms = format!("{:.1}", latency_us as f64 / 1000.0)
                 ),
             )),

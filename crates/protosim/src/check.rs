@@ -176,6 +176,21 @@ impl Scenario {
         at_most("workload.customers", w.customers, 1, bounds::CUSTOMERS_MAX)?;
         at_most("workload.wallet_cents", w.wallet_cents, 0, bounds::WALLET_CENTS_MAX)?;
         at_most("workload.stop_ms", w.stop_ms, 0, bounds::UNTIL_MS_MAX)?;
+        if !(w.read_rate_per_s.is_finite() && (0.0..=bounds::RATE_PER_S_MAX).contains(&w.read_rate_per_s)) {
+            return Err(ScenarioError::new(
+                ErrorKind::Value,
+                "workload.read_rate_per_s",
+                note!(
+                    "scenario.error.read-rate",
+                    rate = w.read_rate_per_s.to_string(),
+                    max = bounds::RATE_PER_S_MAX.to_string()
+                ),
+            ));
+        }
+        if w.read_rate_per_s > 0.0 {
+            self.reads_ok("workload.read_rate_per_s")?;
+        }
+        at_most("raft.lease_drift_bound_pct", self.raft.lease_drift_bound_pct, 0, 90)?;
         at_most("limits.max_events", self.limits.max_events, 1, bounds::MAX_EVENTS_MAX)?;
         at_most("limits.max_in_flight", self.limits.max_in_flight, 1, bounds::MAX_IN_FLIGHT_MAX)?;
         at_most("limits.max_trace", self.limits.max_trace, 1, bounds::MAX_TRACE_MAX)?;
@@ -261,6 +276,11 @@ impl Scenario {
                 }
                 link(&format!("{at}.settings"), settings)?;
             }
+            Action::Read { shopper, item } => {
+                self.shopper_ok(&format!("{at}.shopper"), *shopper)?;
+                self.reads_ok(&at)?;
+                at_most(&format!("{at}.item"), *item, 0, w.items - 1)?;
+            }
             Action::Checkout { shopper, customer, lines } => {
                 if *shopper < self.servers() || *shopper >= n {
                     return Err(ScenarioError::new(
@@ -278,6 +298,33 @@ impl Scenario {
             }
         }
         Ok(())
+    }
+
+    fn shopper_ok(&self, at: &str, shopper: NodeId) -> Result<(), ScenarioError> {
+        let n = self.total_nodes();
+        if shopper < self.servers() || shopper >= n {
+            return Err(ScenarioError::new(
+                ErrorKind::Value,
+                at,
+                note!("scenario.error.not-shopper", node = shopper, lo = self.servers(), hi = n - 1),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Reads asked of a protocol that serves none are refused, with the protocols that do.
+    fn reads_ok(&self, at: &str) -> Result<(), ScenarioError> {
+        let info = Scenario::protocol_info(self.protocol)?;
+        if info.serves_reads {
+            return Ok(());
+        }
+        let serving: Vec<&str> =
+            crate::protocols::REGISTRY.iter().filter(|i| i.serves_reads).map(|i| i.kind.name()).collect();
+        Err(ScenarioError::new(
+            ErrorKind::Value,
+            at,
+            note!("scenario.error.no-reads", protocol = info.title.to_string(), serving = quoted(&serving)),
+        ))
     }
 
     fn node_ok(&self, at: &str, node: NodeId) -> Result<(), ScenarioError> {

@@ -108,6 +108,7 @@ fn carry_by_prefix(s: &Scenario, t: &mut Scenario, from: NodeId, to: NodeId) {
                 Action::Checkout { shopper, customer, lines } => {
                     Action::Checkout { shopper: map(*shopper)?, customer: *customer, lines: lines.clone() }
                 }
+                Action::Read { shopper, item } => Action::Read { shopper: map(*shopper)?, item: *item },
             };
             Some(Intervention { at_us: i.at_us, action })
         })

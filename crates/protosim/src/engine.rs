@@ -79,6 +79,10 @@ pub trait Protocol: Sized + Clone + 'static {
     fn on_timer(&self, st: &mut Self::State, ctx: &mut Ctx<'_, Self>, timer: Self::Timer);
     /// A shopper node is asked to run a checkout (from the workload or a user).
     fn on_checkout(&self, st: &mut Self::State, ctx: &mut Ctx<'_, Self>, req: CheckoutRequest);
+    /// A shopper node is asked to look up how many units of `item` are left ([`ReadRequest`]); it answers with
+    /// [`Ctx::answer_read`]. Only protocols whose [`crate::protocols::ProtocolInfo::serves_reads`] is set get
+    /// reads (validation refuses the others'), so the default ignores it.
+    fn on_read(&self, _st: &mut Self::State, _ctx: &mut Ctx<'_, Self>, _read: ReadRequest) {}
     /// One line that describes the node's state at a glance (`None` state: the node is down), as a note the reader's
     /// language renders (`protocols.ftl`).
     fn summary(&self, node: NodeId, st: Option<&Self::State>, disk: &Self::Disk) -> Note;
@@ -143,6 +147,7 @@ pub struct Node<P: Protocol> {
 enum Deferred<P: Protocol> {
     Send(NodeId, P::Msg),
     Answer(RequestId, Outcome),
+    ReadAnswer(RequestId, u32),
 }
 
 /// What the invariant checker may look at.
@@ -194,6 +199,13 @@ impl<P: Protocol> CheckNodes<P> for Vec<Node<P>> {
     }
 }
 
+/// A stock look-up a shopper is asked to make: `request_id` is from the same sequence as checkouts'.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadRequest {
+    pub request_id: RequestId,
+    pub item: u16,
+}
+
 /// What a handler asked for, applied by the engine after it returns.
 pub(crate) enum Effect<P: Protocol> {
     Send(NodeId, P::Msg),
@@ -201,6 +213,8 @@ pub(crate) enum Effect<P: Protocol> {
     CancelTimer(TimerId),
     Note(Note),
     Answer(RequestId, Outcome),
+    /// A read's answer: (request, units of the item left).
+    ReadAnswer(RequestId, u32),
     Sample(&'static str, u64),
 }
 
@@ -324,6 +338,10 @@ impl<P: Protocol> Ctx<'_, P> {
     pub fn answer(&mut self, request_id: RequestId, outcome: Outcome) {
         self.fx.push(Effect::Answer(request_id, outcome));
     }
+    /// Tells the engine what a read submitted at this shopper was told: `units` of its item left (counted once).
+    pub fn answer_read(&mut self, request_id: RequestId, units: u32) {
+        self.fx.push(Effect::ReadAnswer(request_id, units));
+    }
 }
 
 struct Envelope<M> {
@@ -353,6 +371,10 @@ enum What<P: Protocol> {
     Intervene(u32),
     /// A checkout that waited for a paused shopper: (shopper, customer, basket).
     Submit(Box<(NodeId, u16, Vec<Line>)>),
+    /// The next stock look-up of the seeded workload.
+    ReadArrival,
+    /// A look-up (shopper, item) that waited for its paused shopper.
+    Read(NodeId, u16),
     /// A node's fsync completes.
     Fsync {
         node: NodeId,
@@ -371,6 +393,8 @@ impl<P: Protocol> Clone for What<P> {
             What::Arrival => What::Arrival,
             What::Intervene(i) => What::Intervene(*i),
             What::Submit(x) => What::Submit(x.clone()),
+            What::ReadArrival => What::ReadArrival,
+            What::Read(n, i) => What::Read(*n, *i),
             What::Fsync { node, incarnation } => What::Fsync { node: *node, incarnation: *incarnation },
         }
     }
@@ -489,6 +513,7 @@ pub struct Core<P: Protocol> {
     net: Net,
     net_rng: SimRng,
     work_rng: SimRng,
+    read_rng: SimRng,
     next_msg: MsgId,
     next_timer: TimerId,
     next_request: RequestId,
@@ -499,6 +524,8 @@ pub struct Core<P: Protocol> {
     held: Vec<(NodeId, What<P>)>,
     /// Checkouts submitted and not yet answered: request → (submitted at, shopper).
     pending: VecMap<RequestId, (u64, NodeId)>,
+    /// Reads submitted and not yet answered: request → (submitted at, item).
+    pending_reads: VecMap<RequestId, (u64, u16)>,
     pub answers: Vec<(RequestId, Outcome)>,
     pub metrics: Metrics,
     checker: P::Checker,
@@ -545,6 +572,7 @@ pub struct Engine<P: Protocol> {
     until_us: u64,
     stop_arrivals_us: u64,
     mean_gap_us: f64,
+    read_gap_us: f64,
     fx: Vec<Effect<P>>,
     found: Vec<Violation>,
 }
@@ -584,6 +612,7 @@ impl<P: Protocol> Engine<P> {
         let until_us = scenario.until_ms * 1000;
         let stop_arrivals_us = if w.stop_ms == 0 { until_us } else { (w.stop_ms * 1000).min(until_us) };
         let mean_gap_us = if w.rate_per_s > 0.0 { 1e6 / w.rate_per_s } else { 0.0 };
+        let read_gap_us = if w.read_rate_per_s > 0.0 { 1e6 / w.read_rate_per_s } else { 0.0 };
         let core = Core {
             now_us: 0,
             seq: 0,
@@ -592,6 +621,7 @@ impl<P: Protocol> Engine<P> {
             net,
             net_rng: SimRng::new(scenario.seed, Stream::Network),
             work_rng: SimRng::new(scenario.seed, Stream::Workload),
+            read_rng: SimRng::new(scenario.seed, Stream::Reads),
             next_msg: 0,
             next_timer: 0,
             next_request: 0,
@@ -601,6 +631,7 @@ impl<P: Protocol> Engine<P> {
             calm_since_us: 0,
             rolled_back: false,
             pending: VecMap::new(),
+            pending_reads: VecMap::new(),
             answers: Vec::new(),
             metrics: Metrics::default(),
             checker: P::Checker::default(),
@@ -622,6 +653,7 @@ impl<P: Protocol> Engine<P> {
             until_us,
             stop_arrivals_us,
             mean_gap_us,
+            read_gap_us,
             fx: Vec::new(),
             found: Vec::new(),
         };
@@ -636,6 +668,7 @@ impl<P: Protocol> Engine<P> {
             e.start_node(i);
         }
         e.schedule_arrival();
+        e.schedule_read();
         e.check(None);
         e
     }
@@ -708,6 +741,7 @@ impl<P: Protocol> Engine<P> {
             }
             What::Timer { node, .. } => (*node, None),
             What::Submit(x) => (x.0, None),
+            What::Read(n, _) => (*n, None),
             What::Fsync { node, .. } => (*node, None),
             _ => return Some(what),
         };
@@ -835,6 +869,12 @@ impl<P: Protocol> Engine<P> {
                 let (shopper, customer, lines) = *x;
                 self.submit(shopper, customer, lines)
             }
+            What::ReadArrival => {
+                let touched = self.read_arrival();
+                self.schedule_read();
+                touched
+            }
+            What::Read(shopper, item) => self.submit_read(shopper, item),
             What::Fsync { node, incarnation } => self.fsync_done(node, incarnation),
         }
     }
@@ -902,6 +942,7 @@ impl<P: Protocol> Engine<P> {
             match d {
                 Deferred::Send(to, msg) => self.send(node, to, msg),
                 Deferred::Answer(request_id, outcome) => self.answered(node, request_id, outcome),
+                Deferred::ReadAnswer(request_id, units) => self.read_answered(node, request_id, units),
             }
         }
         Some(node)
@@ -930,6 +971,9 @@ impl<P: Protocol> Engine<P> {
             match e {
                 Effect::Send(to, msg) if wait => self.defer(node, Deferred::Send(to, msg)),
                 Effect::Answer(request_id, outcome) if wait => self.defer(node, Deferred::Answer(request_id, outcome)),
+                Effect::ReadAnswer(request_id, units) if wait => {
+                    self.defer(node, Deferred::ReadAnswer(request_id, units))
+                }
                 Effect::Send(to, msg) => self.send(node, to, msg),
                 Effect::SetTimer(id, after_us, timer) => {
                     let n = &mut self.core.nodes[usize::from(node)];
@@ -946,6 +990,7 @@ impl<P: Protocol> Engine<P> {
                 }
                 Effect::Note(note) => self.record(Ev::Note { node, note }),
                 Effect::Answer(request_id, outcome) => self.answered(node, request_id, outcome),
+                Effect::ReadAnswer(request_id, units) => self.read_answered(node, request_id, units),
                 Effect::Sample(name, value) => {
                     self.core.metrics.samples.entry(name).or_default().push(value);
                     self.core.metrics.sample_times.entry(name).or_default().push(self.core.now_us);
@@ -1013,6 +1058,60 @@ impl<P: Protocol> Engine<P> {
         m.latencies_us.push(latency_us);
         self.core.answers.push((request_id, outcome));
         self.record(Ev::Outcome { node, request_id, outcome, latency_us });
+    }
+
+    /// A read's first answer: recorded with its latency; later ones (a retry answered twice) are ignored.
+    fn read_answered(&mut self, node: NodeId, request_id: RequestId, units: u32) {
+        let Some((submitted_us, item)) = self.core.pending_reads.remove(&request_id) else {
+            return;
+        };
+        let latency_us = self.core.now_us - submitted_us;
+        self.core.metrics.reads_answered += 1;
+        self.record(Ev::ReadAnswer { node, request_id, item, units, latency_us });
+    }
+
+    fn schedule_read(&mut self) {
+        if self.read_gap_us <= 0.0 {
+            return;
+        }
+        let gap = self.core.read_rng.exp_u64(self.read_gap_us).max(1);
+        let at = self.core.now_us.saturating_add(gap);
+        if at <= self.stop_arrivals_us {
+            self.push(at, What::ReadArrival);
+        }
+    }
+
+    /// A new look-up from the seeded workload: a random shopper, the hot item as often as a basket line is.
+    fn read_arrival(&mut self) -> Option<NodeId> {
+        let w = &self.scenario.workload;
+        let r = &mut self.core.read_rng;
+        let shopper = self.proto.server_count() + r.index(usize::from(self.scenario.shoppers)) as NodeId;
+        let item = if r.chance(w.hot_item) { 0 } else { r.index(usize::from(w.items)) as u16 };
+        self.submit_read(shopper, item)
+    }
+
+    fn submit_read(&mut self, shopper: NodeId, item: u16) -> Option<NodeId> {
+        let n = &self.core.nodes[usize::from(shopper)];
+        if n.paused {
+            self.core.held.push((shopper, What::Read(shopper, item)));
+            return None;
+        }
+        if !n.up {
+            if self.opts.narrate {
+                self.record(Ev::Note { node: shopper, note: note!("engine.shopper_down") });
+            }
+            return None;
+        }
+        self.core.next_request += 1;
+        let request_id = self.core.next_request;
+        self.core.metrics.reads_submitted += 1;
+        self.core.pending_reads.insert(request_id, (self.core.now_us, item));
+        if self.recording {
+            self.record(Ev::Read { node: shopper, request_id, item });
+        }
+        let read = ReadRequest { request_id, item };
+        self.handle(shopper, |p, st, ctx| p.on_read(st, ctx, read));
+        Some(shopper)
     }
 
     fn schedule_arrival(&mut self) {
@@ -1277,6 +1376,7 @@ impl<P: Protocol> Engine<P> {
                 None
             }
             Action::Checkout { shopper, customer, lines } => self.submit(shopper, customer, lines),
+            Action::Read { shopper, item } => self.submit_read(shopper, item),
         }
     }
 
@@ -1388,6 +1488,7 @@ impl<P: Protocol> Engine<P> {
             until_us: self.until_us,
             stop_arrivals_us: self.stop_arrivals_us,
             mean_gap_us: self.mean_gap_us,
+            read_gap_us: self.read_gap_us,
             fx: Vec::new(),
             found: Vec::new(),
         };

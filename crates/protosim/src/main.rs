@@ -143,6 +143,9 @@ struct ScenarioArgs {
     /// Each customer's wallet at the start, in cents
     #[arg(long, value_name = "C")]
     wallet_cents: Option<u64>,
+    /// Stock look-ups per simulated second (workload.read_rate_per_s; Raft answers them as --option read=… says)
+    #[arg(long)]
+    read_rate: Option<f64>,
     /// A setting the protocol declares (`protosim list`), e.g. stable_leader=true (Paxos), deadlock=wound-wait;
     /// applied in order, then the short forms below
     #[arg(long = "option", value_name = "NAME=VALUE")]
@@ -267,6 +270,7 @@ impl ScenarioArgs {
         s.workload.rate_per_s = self.rate.unwrap_or(s.workload.rate_per_s);
         s.workload.stock = self.stock.unwrap_or(s.workload.stock);
         s.workload.wallet_cents = self.wallet_cents.unwrap_or(s.workload.wallet_cents);
+        s.workload.read_rate_per_s = self.read_rate.unwrap_or(s.workload.read_rate_per_s);
         s.workload.hot_item = self.hot.unwrap_or(s.workload.hot_item);
         let shorthands = [
             self.proposers.as_ref().map(|n| format!("proposers={n}")),

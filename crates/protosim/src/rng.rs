@@ -14,6 +14,8 @@ pub enum Stream {
     Network,
     Workload,
     Faults,
+    /// The shoppers' stock look-ups (their own stream: turning reads on leaves the checkouts as they were).
+    Reads,
     Node(u16),
 }
 
@@ -23,6 +25,7 @@ impl Stream {
             Stream::Network => 1,
             Stream::Workload => 2,
             Stream::Faults => 3,
+            Stream::Reads => 4,
             Stream::Node(n) => 0x100 + u64::from(n),
         }
     }

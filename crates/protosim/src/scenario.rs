@@ -147,6 +147,15 @@ pub struct Workload {
     pub wallet_cents: u64,
     /// No new checkouts arrive after this time (ms); 0 means until the end of the run.
     pub stop_ms: u64,
+    /// New stock look-ups per simulated second, over all shoppers (Poisson arrivals, until `stop_ms` like
+    /// checkouts): a shopper asks how many units of an item are left (the hot item as often as baskets name it).
+    /// 0 (the default, left out of the JSON): shoppers only buy.
+    #[serde(skip_serializing_if = "is_zero_f64")]
+    pub read_rate_per_s: f64,
+}
+
+fn is_zero_f64(x: &f64) -> bool {
+    *x == 0.0
 }
 
 impl Default for Workload {
@@ -160,6 +169,7 @@ impl Default for Workload {
             customers: 6,
             wallet_cents: 100_000,
             stop_ms: 0,
+            read_rate_per_s: 0.0,
         }
     }
 }
@@ -241,6 +251,8 @@ pub enum Action {
     },
     /// A shopper submits a checkout for a customer.
     Checkout { shopper: NodeId, customer: u16, lines: Vec<Line> },
+    /// A shopper looks up how many units of `item` are left (a read: it changes nothing).
+    Read { shopper: NodeId, item: u16 },
 }
 
 /// Cuts, in `blocked` (`n × n`, `blocked[from * n + to]`), every directed link that a partition into `groups`
@@ -310,6 +322,9 @@ pub struct Scenario {
     /// Options of pessimistic locking (ignored by the others).
     #[serde(default)]
     pub locking: LockingOptions,
+    /// Options of Raft (ignored by the others; left out of the JSON when all are defaults).
+    #[serde(default, skip_serializing_if = "RaftOptions::is_default")]
+    pub raft: RaftOptions,
     /// The options of protocols registered after the three sections above: option name → a JSON boolean, number
     /// or string, as the protocol declares them (`ProtocolInfo::options`, each a control in the page and a
     /// `--option NAME=VALUE` of the CLI). Validation refuses a name the scenario's protocol does not declare.
@@ -425,6 +440,66 @@ impl Default for PaxosOptions {
     }
 }
 
+/// How a Raft leader answers a read (the Raft thesis, section 6.4).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RaftRead {
+    /// ReadIndex (section 6.4): the leader notes its commit index (once an entry of its term is committed), confirms
+    /// it still leads with a round of heartbeats a majority acknowledges, and answers once it has applied that
+    /// far. etcd's default (`ReadOnlySafe`).
+    #[default]
+    ReadIndex,
+    /// Through the log: the read takes an entry of its own and is answered when that entry is applied.
+    Log,
+    /// A leader lease (section 6.4.1): while a majority acknowledged a heartbeat round less than an election
+    /// timeout ago, shrunk by the drift bound, measured on the leader's own clock, the leader answers at once
+    /// (servers that heard a leader within the minimum election timeout ignore vote requests, so no other leader
+    /// can be elected meanwhile). Outside its lease it falls back to ReadIndex. Safe only while clocks drift less
+    /// than the bound.
+    Lease,
+    /// The leader answers from its own copy at once: a deposed leader cut off in a minority answers stale data.
+    /// The read path of the mistaken variant `stale-read`.
+    LeaderLocal,
+}
+
+impl RaftRead {
+    pub const ALL: [RaftRead; 4] = [RaftRead::ReadIndex, RaftRead::Log, RaftRead::Lease, RaftRead::LeaderLocal];
+    pub fn name(self) -> &'static str {
+        match self {
+            RaftRead::ReadIndex => "read-index",
+            RaftRead::Log => "log",
+            RaftRead::Lease => "lease",
+            RaftRead::LeaderLocal => "leader-local",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|d| d.name() == s)
+    }
+}
+
+/// Raft options.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RaftOptions {
+    /// How the leader answers reads.
+    pub read: RaftRead,
+    /// The clock drift a lease allows for, in percent: the lease lasts the minimum election timeout times
+    /// (1 − bound), on the leader's clock. A leader whose clock runs slower than that outlives its lease.
+    pub lease_drift_bound_pct: u16,
+}
+
+impl Default for RaftOptions {
+    fn default() -> Self {
+        RaftOptions { read: RaftRead::default(), lease_drift_bound_pct: 10 }
+    }
+}
+
+impl RaftOptions {
+    fn is_default(&self) -> bool {
+        *self == RaftOptions::default()
+    }
+}
+
 fn default_variant() -> String {
     "correct".to_string()
 }
@@ -454,6 +529,7 @@ impl Default for Scenario {
             paxos: PaxosOptions::default(),
             twopc: TwoPcOptions::default(),
             locking: LockingOptions::default(),
+            raft: RaftOptions::default(),
             options: VecMap::new(),
         }
     }

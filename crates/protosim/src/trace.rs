@@ -159,6 +159,20 @@ pub enum Ev {
         outcome: Outcome,
         latency_us: u64,
     },
+    /// A shopper asks how many units of `item` are left (a read: it changes nothing).
+    Read {
+        node: NodeId,
+        request_id: RequestId,
+        item: u16,
+    },
+    /// What the shopper was told: `units` left (the first answer; a retry's later answer is not recorded).
+    ReadAnswer {
+        node: NodeId,
+        request_id: RequestId,
+        item: u16,
+        units: u32,
+        latency_us: u64,
+    },
     State {
         node: NodeId,
         summary: Note,
@@ -215,6 +229,11 @@ pub struct Metrics {
     pub checkouts_confirmed: u64,
     pub checkouts_rejected: u64,
     pub checkouts_aborted: u64,
+    /// Stock look-ups submitted and answered (reads are not checkouts: none of the counts above includes them).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub reads_submitted: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub reads_answered: u64,
     /// Submission to answer, for every answered checkout, in answer order.
     pub latencies_us: Vec<u64>,
     pub messages_sent: u64,

@@ -28,6 +28,16 @@ pub fn render(names: &[String], trace: &[TraceEvent]) -> String {
                 name(*node),
                 format!("is told checkout #{request_id} {} ({:.1} ms)", outcome.short(), *latency_us as f64 / 1000.0),
             ),
+            Ev::Read { node, request_id, item } => {
+                (name(*node), format!("asks how many of item {item} are left (read #{request_id})"))
+            }
+            Ev::ReadAnswer { node, request_id, item, units, latency_us } => (
+                name(*node),
+                format!(
+                    "is told read #{request_id}: {units} of item {item} left ({:.1} ms)",
+                    *latency_us as f64 / 1000.0
+                ),
+            ),
             Ev::Crash { node } => ("-".into(), format!("{} crashes", name(*node))),
             Ev::Restart { node } => ("-".into(), format!("{} restarts", name(*node))),
             Ev::Pause { node } => ("-".into(), format!("{} pauses", name(*node))),

@@ -14,16 +14,23 @@
 //!   answer (confirmed, out of stock, insufficient funds) is `:ok` with `:result` in its `:value`; an abort is
 //!   `:fail` with `:error`; an unknown one is `:info` (at its give-up time, or at the run's end).
 //!
+//! - **Reads** (a stock look-up): Porcupine's `Input` is `{"request_id", "read": item}` and its `Output`
+//!   `{"result": "stock", "units"}` (or `"unknown"`: never answered, and a read changes nothing); Jepsen's `:f` is
+//!   `:read` with `:value {:request, :item}` and `:units` on an `:ok` completion (`:info` when never answered).
+//!
 //! The starting catalogue (stock per item, prices, wallets) comes first: Porcupine's file is
 //! `{"start": ..., "operations": [...]}`, and Jepsen's first line (`:index 0`, `:time 0`) is a `:catalogue` map
 //! with `:process :nemesis` (not a client operation: a checker reading them skips it).
 
-use super::history::{History, Op};
+use super::history::{History, Op, OpResult};
 use crate::domain::{AbortReason, Outcome};
 use serde_json::{json, Value};
 use std::fmt::Write;
 
 fn input(op: &Op) -> Value {
+    if let Some(item) = op.read {
+        return json!({"request_id": op.request_id, "read": item});
+    }
     json!({
         "request_id": op.request_id,
         "customer": op.customer,
@@ -41,6 +48,12 @@ fn reason_name(r: AbortReason) -> &'static str {
 }
 
 fn output(op: &Op) -> Value {
+    if op.is_read() {
+        return match op.result {
+            OpResult::Stock { units, .. } => json!({"result": "stock", "units": units}),
+            _ => json!({"result": "unknown"}),
+        };
+    }
     match op.answer {
         Some(Outcome::Confirmed { total_cents, .. }) => json!({"result": "confirmed", "total_cents": total_cents}),
         Some(Outcome::OutOfStock { item }) => json!({"result": "out_of_stock", "item": item}),
@@ -85,6 +98,12 @@ fn edn_lines(op: &Op) -> String {
 
 /// The completion of an operation: its type, the fields its value gains, and its error.
 fn edn_completion(op: &Op) -> (&'static str, String, String) {
+    if op.is_read() {
+        return match op.result {
+            OpResult::Stock { units, .. } => ("ok", format!(" :units {units}"), String::new()),
+            _ => ("info", String::new(), String::new()),
+        };
+    }
     match op.answer {
         Some(Outcome::Confirmed { total_cents, .. }) => {
             ("ok", format!(" :result :confirmed :total-cents {total_cents}"), String::new())
@@ -115,11 +134,17 @@ pub fn jepsen_edn(h: &History) -> String {
     .replace(',', "");
     for (index, (t_us, kind, i)) in (1..).zip(entries) {
         let op = &h.ops[i];
-        let value = format!("{{:request {}, :customer {}, :lines {}", op.request_id, op.customer, edn_lines(op));
+        let (f, value) = match op.read {
+            Some(item) => ("read", format!("{{:request {}, :item {item}", op.request_id)),
+            None => (
+                "checkout",
+                format!("{{:request {}, :customer {}, :lines {}", op.request_id, op.customer, edn_lines(op)),
+            ),
+        };
         let (ty, extra, error) = if kind == 0 { ("invoke", String::new(), String::new()) } else { edn_completion(op) };
         let _ = writeln!(
             out,
-            "{{:index {index}, :time {}, :type :{ty}, :process {i}, :shopper {}, :f :checkout, :value {value}{extra}}}{error}}}",
+            "{{:index {index}, :time {}, :type :{ty}, :process {i}, :shopper {}, :f :{f}, :value {value}{extra}}}{error}}}",
             t_us * 1000,
             op.shopper
         );

@@ -40,7 +40,13 @@ pub enum OpResult {
     InsufficientFunds {
         total_cents: u64,
     },
-    /// Answered that nothing happened (aborted, busy): left out of the search.
+    /// A read's answer: `units` of `item` were left.
+    Stock {
+        item: u16,
+        units: u32,
+    },
+    /// Answered that nothing happened (aborted, busy), or a read never answered (a read changes nothing): left
+    /// out of the search.
     Failed,
     /// Never answered, or given up: it may have taken effect after its submission, or never. (With a return time,
     /// as a witness relaxes a confirmed checkout: it may have taken effect within its interval, or never.)
@@ -61,10 +67,13 @@ impl OpResult {
     }
 }
 
-/// One client operation: a checkout from its submission to its answer.
+/// One client operation: a checkout, or a read of one item's stock, from its submission to its answer.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Op {
     pub request_id: RequestId,
+    /// A read of this item's stock (then `lines` is empty and `customer` means nothing); `None`: a checkout.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read: Option<u16>,
     /// The shopper's node (Jepsen's process, Porcupine's client id).
     pub shopper: NodeId,
     pub customer: u16,
@@ -85,6 +94,7 @@ impl Op {
     pub(crate) fn new(request_id: RequestId, shopper: NodeId, customer: u16, lines: Vec<Line>, call_us: u64) -> Op {
         Op {
             request_id,
+            read: None,
             shopper,
             customer,
             lines,
@@ -94,6 +104,25 @@ impl Op {
             result: OpResult::Unknown,
             return_us: None,
         }
+    }
+
+    /// A read of `item` submitted at `call_us`, not yet answered (left out unless it is).
+    pub(crate) fn read(request_id: RequestId, shopper: NodeId, item: u16, call_us: u64) -> Op {
+        Op { read: Some(item), result: OpResult::Failed, ..Op::new(request_id, shopper, 0, Vec::new(), call_us) }
+    }
+
+    /// A read's answer: `units` left.
+    pub(crate) fn read_answered(&mut self, units: u32, at_us: u64) {
+        if let Some(item) = self.read {
+            self.answered_us = Some(at_us);
+            self.result = OpResult::Stock { item, units };
+            self.return_us = Some(at_us);
+        }
+    }
+
+    /// Whether it is a read (a checkout otherwise).
+    pub fn is_read(&self) -> bool {
+        self.read.is_some()
     }
 
     pub(crate) fn answered(&mut self, outcome: Outcome, at_us: u64) {
@@ -106,6 +135,18 @@ impl Op {
     /// The operation as one line of a witness: "#12 (shopper s1, 1.200-1.250 s): out of stock: mug".
     pub fn note(&self, shopper_name: &str) -> Note {
         let from = format!("{:.3}", self.call_us as f64 / 1e6);
+        if let (OpResult::Stock { item, units }, Some(t)) = (self.result, self.answered_us) {
+            let to = format!("{:.3}", t as f64 / 1e6);
+            return note!(
+                "linearizability.read_op",
+                id = self.request_id,
+                shopper = shopper_name.to_string(),
+                from,
+                to,
+                item,
+                units
+            );
+        }
         let answer = self.answer.map_or_else(|| note!("linearizability.no_answer"), |o| o.note());
         match self.answered_us {
             Some(t) => note!(
@@ -160,6 +201,17 @@ impl HistoryRecorder {
                 Ev::Submit { node, request_id, customer, lines } => {
                     self.by_request.insert(*request_id, self.ops.len());
                     self.ops.push(Op::new(*request_id, *node, *customer, lines.clone(), e.t_us));
+                }
+                Ev::Read { node, request_id, item } => {
+                    self.by_request.insert(*request_id, self.ops.len());
+                    self.ops.push(Op::read(*request_id, *node, *item, e.t_us));
+                }
+                Ev::ReadAnswer { request_id, units, .. } => {
+                    if let Some(&i) = self.by_request.get(request_id) {
+                        if self.ops[i].answered_us.is_none() {
+                            self.ops[i].read_answered(*units, e.t_us);
+                        }
+                    }
                 }
                 Ev::Outcome { request_id, outcome, .. } => {
                     if let Some(&i) = self.by_request.get(request_id) {

@@ -186,9 +186,13 @@ fn parts(h: &History, ops: &[&Op]) -> Vec<Vec<usize>> {
         }
         x
     }
-    let key = |op: &Op| items + usize::from(op.customer).min(h.start.wallets.len().saturating_sub(1));
+    let key = |op: &Op| match op.read {
+        // A read touches its item only.
+        Some(item) => usize::from(item).min(items.saturating_sub(1)),
+        None => items + usize::from(op.customer).min(h.start.wallets.len().saturating_sub(1)),
+    };
     if !h.start.wallets.is_empty() {
-        for op in ops {
+        for op in ops.iter().filter(|o| !o.is_read()) {
             let c = root(&mut parent, key(op));
             for l in &op.lines {
                 let i = root(&mut parent, usize::from(l.item).min(items.saturating_sub(1)));
@@ -246,7 +250,7 @@ fn relax(op: &Op) -> Option<Op> {
     match op.result {
         OpResult::Confirmed { .. } => Some(Op { result: OpResult::Unknown, ..op.clone() }),
         OpResult::Unknown | OpResult::Failed => Some(op.clone()),
-        OpResult::OutOfStock { .. } | OpResult::InsufficientFunds { .. } => None,
+        OpResult::OutOfStock { .. } | OpResult::InsufficientFunds { .. } | OpResult::Stock { .. } => None,
     }
 }
 
@@ -283,7 +287,33 @@ fn counted_witness(spec: &Spec, start: &ShopState, part: &[&Op]) -> Option<(Vec<
             Some(((0..part.len()).map(|i| i == x || (ids.contains(&i) && keep(part[i]))).collect::<Vec<bool>>(), why))
         };
         let customer = op.customer;
+        let taken_by = |ids: &[usize], item: u16| -> i64 { ids.iter().map(|&i| units(part[i], item)).sum() };
         match op.result {
+            OpResult::Stock { item, units: told } => {
+                let (start, told) = (start_stock(item), i64::from(told));
+                let least = taken_by(&surely, item);
+                if told > start - least {
+                    let why = note!(
+                        "linearizability.reason.read_stale",
+                        told = told as u64,
+                        least = least as u64,
+                        item,
+                        start = start as u64
+                    );
+                    return with(&surely, &|o| units(o, item) > 0, why);
+                }
+                let most = taken_by(&before, item);
+                if told < start - most {
+                    let why = note!(
+                        "linearizability.reason.read_low",
+                        told = told as u64,
+                        most = most as u64,
+                        item,
+                        start = start as u64
+                    );
+                    return alone(why);
+                }
+            }
             OpResult::OutOfStock { item } => {
                 let most: i64 = before.iter().map(|&i| units(part[i], item)).sum();
                 if start_stock(item) - most >= units(op, item) {
@@ -393,7 +423,9 @@ fn witness_of(start: &ShopState, part: &[&Op], kept: &[bool]) -> Witness {
     let relaxed = part.iter().filter(|o| o.call_us <= last).count() - ops.len();
     let mut items: Vec<u16> = ops.iter().flat_map(|o| o.lines.iter().map(|l| l.item)).collect();
     crate::sort::sort_dedup(&mut items);
-    let mut customers: Vec<u16> = ops.iter().map(|o| o.customer).collect();
+    items.extend(ops.iter().filter_map(|o| o.read));
+    crate::sort::sort_dedup(&mut items);
+    let mut customers: Vec<u16> = ops.iter().filter(|o| !o.is_read()).map(|o| o.customer).collect();
     crate::sort::sort_dedup(&mut customers);
     Witness {
         relaxed,

@@ -6,6 +6,8 @@
 //! - **out of stock** for an item that has fewer units than asked; nothing changes;
 //! - **insufficient funds** (for the basket's total) when the wallet holds less than the total; nothing changes.
 //!
+//! - a **read** of an item is told the units on hand; nothing changes.
+//!
 //! When a basket is both short of stock and of money, either refusal is a true answer (a shop may check either
 //! first; two-phase commit's participants vote at once). An answer the rules cannot give in the state reached is
 //! what makes a history not linearizable.
@@ -43,6 +45,9 @@ impl Spec {
     /// The state after `op` answered as it was, or `None` when no correct shop in state `s` gives that answer.
     /// An operation with an unknown answer takes whatever effect the shop would have had.
     pub fn step(&self, s: &ShopState, op: &Op) -> Option<ShopState> {
+        if let OpResult::Stock { item, units } = op.result {
+            return (s.stock.get(usize::from(item)) == Some(&i64::from(units))).then(|| s.clone());
+        }
         let total = self.total_cents(&op.lines);
         let any_short = op.lines.iter().any(|l| self.short_of(s, &op.lines, l.item));
         let wallet = s.wallets.get(usize::from(op.customer)).copied().unwrap_or(0);
@@ -57,7 +62,7 @@ impl Spec {
             OpResult::InsufficientFunds { total_cents } => (total_cents == total && !can_pay).then(|| s.clone()),
             OpResult::Unknown => Some(if any_short || !can_pay { s.clone() } else { self.take(s, op, total) }),
             // Never searched: an operation that surely did nothing is left out of the history.
-            OpResult::Failed => Some(s.clone()),
+            OpResult::Failed | OpResult::Stock { .. } => Some(s.clone()),
         }
     }
 

@@ -206,6 +206,12 @@ impl Protocol for AnyProtocol {
         }
         each!(self, q => on(q, st, ctx, req))
     }
+    fn on_read(&self, st: &mut AnyState, ctx: &mut Ctx<'_, Self>, read: crate::engine::ReadRequest) {
+        fn on<Q: Member>(q: &Q, st: &mut AnyState, ctx: &mut Ctx<'_, AnyProtocol>, read: crate::engine::ReadRequest) {
+            lift(ctx, |c| q.on_read(Q::state_mut(st), c, read))
+        }
+        each!(self, q => on(q, st, ctx, read))
+    }
     fn summary(&self, node: NodeId, st: Option<&AnyState>, disk: &AnyDisk) -> crate::narration::Note {
         fn summary<Q: Member>(q: &Q, node: NodeId, st: Option<&AnyState>, disk: &AnyDisk) -> crate::narration::Note {
             q.summary(node, st.map(Q::state), Q::disk(disk))

@@ -25,7 +25,7 @@
 //! are down the shopper circles among dead servers while the leader sits idle.
 
 use crate::domain::{AbortReason, CheckoutRequest, Outcome, RequestId};
-use crate::engine::{Ctx, Protocol, TimerId};
+use crate::engine::{Ctx, Protocol, ReadRequest, TimerId};
 use crate::note;
 use crate::scenario::NodeId;
 use crate::vecmap::{VecMap, VecSet};
@@ -132,6 +132,10 @@ pub trait ShopperProtocol: Protocol {
     fn checkout_message(req: CheckoutRequest) -> Self::Msg;
     fn servers(&self) -> Servers;
     fn retry_policy(&self) -> RetryPolicy;
+    /// The message that asks a server how many units of `item` are left (`None`: the protocol serves no reads).
+    fn read_message(_read: ReadRequest) -> Option<Self::Msg> {
+        None
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -154,6 +158,8 @@ pub struct Client {
     /// Where the rotation goes next when no server is preferred.
     next: NodeId,
     attempts: VecMap<RequestId, Attempt>,
+    /// Reads not yet answered (volatile: a read has no effect, so a shopper that crashes simply forgets it).
+    reads: VecMap<RequestId, (ReadRequest, Attempt)>,
 }
 
 impl Client {
@@ -167,6 +173,7 @@ impl Client {
             failed: VecSet::new(),
             next: servers.first + me % servers.count.max(1),
             attempts: VecMap::new(),
+            reads: VecMap::new(),
         };
         let pending: Vec<CheckoutRequest> =
             P::outbox(ctx.disk()).map(|o| o.pending.values().cloned().collect()).unwrap_or_default();
@@ -239,6 +246,123 @@ impl Client {
         ctx.send(to, P::checkout_message(req));
     }
 
+    /// A new read: sent like a checkout (same routing, redirects and retries), but kept only in memory.
+    pub fn read<P: ShopperProtocol>(&mut self, p: &P, ctx: &mut Ctx<'_, P>, read: ReadRequest) {
+        self.send_read(p, ctx, read);
+    }
+
+    fn send_read<P: ShopperProtocol>(&mut self, p: &P, ctx: &mut Ctx<'_, P>, read: ReadRequest) {
+        let Some(msg) = P::read_message(read) else { return };
+        let servers = p.servers();
+        let to = self.target(servers);
+        if self.preferred != Some(to) {
+            self.next = servers.after(to);
+        }
+        let id = read.request_id;
+        let attempts = match self.reads.get(&id) {
+            Some((_, a)) => {
+                if a.timer != 0 {
+                    ctx.cancel_timer(a.timer);
+                }
+                a.attempts + 1
+            }
+            None => 1,
+        };
+        let rounds = (attempts - 1) / u32::from(servers.count.max(1));
+        let after = retry_after_us(ctx, p.retry_policy().retry_us, attempts, rounds);
+        let timer = ctx.set_timer(after, P::retry_timer(id));
+        self.reads.insert(id, (read, Attempt { attempts, hops: 0, timer, sent_to: to }));
+        ctx.send(to, msg);
+    }
+
+    /// Whether `id` is a read this shopper still waits for.
+    pub fn is_read(&self, id: RequestId) -> bool {
+        self.reads.contains_key(&id)
+    }
+
+    /// A server answered read `request_id` with `units` left: the shopper is told (once) and prefers that server.
+    pub fn on_read_reply<P: ShopperProtocol>(
+        &mut self,
+        ctx: &mut Ctx<'_, P>,
+        from: NodeId,
+        request_id: RequestId,
+        units: u32,
+    ) {
+        let Some((read, a)) = self.reads.remove(&request_id) else {
+            ctx.note(|| note!("client.reply.late", id = request_id));
+            return;
+        };
+        ctx.cancel_timer(a.timer);
+        let (item, n) = (read.item, a.attempts);
+        ctx.note(|| note!("client.read.answered", id = request_id, units, item, n));
+        self.preferred = Some(from);
+        self.failed.clear();
+        ctx.answer_read(request_id, units);
+    }
+
+    /// A redirect of a read: as [`Client::on_redirect`] does for a checkout.
+    fn on_read_redirect<P: ShopperProtocol>(
+        &mut self,
+        p: &P,
+        ctx: &mut Ctx<'_, P>,
+        from: NodeId,
+        request_id: RequestId,
+        leader: Option<NodeId>,
+    ) {
+        let servers = p.servers();
+        let Some((read, a)) = self.reads.get_mut(&request_id) else { return };
+        if a.sent_to != from {
+            return;
+        }
+        match (leader, P::read_message(*read)) {
+            (Some(l), Some(msg)) if a.hops < MAX_HOPS && servers.contains(l) => {
+                a.hops += 1;
+                a.sent_to = l;
+                self.failed.remove(&l);
+                self.preferred = Some(l);
+                ctx.send(l, msg);
+            }
+            _ => {
+                if self.preferred == Some(from) || self.preferred.is_none() {
+                    self.preferred = None;
+                    self.next = servers.after(from);
+                }
+            }
+        }
+    }
+
+    /// The server an attempt went to let it time out: it is suspected until the next answer.
+    fn suspect(&mut self, servers: Servers, sent_to: NodeId) {
+        if servers.count > 1 {
+            self.failed.insert(sent_to);
+            if self.preferred == Some(sent_to) {
+                self.preferred = None;
+                self.next = servers.after(sent_to);
+            }
+            if (0..servers.count).all(|i| self.failed.contains(&(servers.first + i))) {
+                // Every server has failed once since the last answer: start a new round.
+                self.failed.clear();
+            }
+        }
+    }
+
+    /// A read's retry timer fired: the next attempt goes elsewhere, as a checkout's would (a shopper whose policy
+    /// gives up stops asking: an unanswered read changed nothing).
+    fn on_read_retry<P: ShopperProtocol>(&mut self, p: &P, ctx: &mut Ctx<'_, P>, id: RequestId) {
+        let Some((read, a)) = self.reads.get_mut(&id) else { return };
+        let (read, attempts, sent_to) = (*read, a.attempts, a.sent_to);
+        a.timer = 0;
+        if p.retry_policy().max_attempts.is_some_and(|max| attempts >= max) {
+            self.reads.remove(&id);
+            return;
+        }
+        self.suspect(p.servers(), sent_to);
+        let to = self.target(p.servers());
+        let retry = attempts + 1;
+        ctx.note(|| note!("client.retry", id, retry, to));
+        self.send_read(p, ctx, read);
+    }
+
     /// A server answered `request_id`: it leaves the outbox and the shopper is told (once; a late or duplicate
     /// reply is ignored). The server that answered becomes the preferred one.
     pub fn on_reply<P: ShopperProtocol>(
@@ -273,6 +397,9 @@ impl Client {
         request_id: RequestId,
         leader: Option<NodeId>,
     ) {
+        if self.is_read(request_id) {
+            return self.on_read_redirect(p, ctx, from, request_id, leader);
+        }
         let Some(req) = P::outbox(ctx.disk()).and_then(|o| o.get(request_id)).cloned() else { return };
         let servers = p.servers();
         let Some(a) = self.attempts.get_mut(&request_id) else { return };
@@ -301,6 +428,9 @@ impl Client {
     /// The retry timer of `id` fired with no answer: the server it went to is suspected and the checkout goes to
     /// the next server not tried since the last answer (or the shopper gives up, if its policy says so).
     pub fn on_retry<P: ShopperProtocol>(&mut self, p: &P, ctx: &mut Ctx<'_, P>, id: RequestId) {
+        if self.is_read(id) {
+            return self.on_read_retry(p, ctx, id);
+        }
         let Some(req) = P::outbox(ctx.disk()).and_then(|o| o.get(id)).cloned() else { return };
         let servers = p.servers();
         let (attempts, sent_to) = self.attempts.get(&id).map_or((0, self.target(servers)), |a| (a.attempts, a.sent_to));
@@ -313,17 +443,7 @@ impl Client {
                 return;
             }
         }
-        if servers.count > 1 {
-            self.failed.insert(sent_to);
-            if self.preferred == Some(sent_to) {
-                self.preferred = None;
-                self.next = servers.after(sent_to);
-            }
-            if (0..servers.count).all(|i| self.failed.contains(&(servers.first + i))) {
-                // Every server has failed once since the last answer: start a new round.
-                self.failed.clear();
-            }
-        }
+        self.suspect(servers, sent_to);
         if let Some(a) = self.attempts.get_mut(&id) {
             // The timer has fired: nothing to cancel.
             a.timer = 0;

@@ -38,6 +38,7 @@ impl<P: Protocol, Q: Part<P>> EffectSink<Q> for Lift<'_, P, Q> {
             Effect::CancelTimer(id) => Effect::CancelTimer(id),
             Effect::Note(text) => Effect::Note(text),
             Effect::Answer(request_id, outcome) => Effect::Answer(request_id, outcome),
+            Effect::ReadAnswer(request_id, units) => Effect::ReadAnswer(request_id, units),
             Effect::Sample(name, value) => Effect::Sample(name, value),
         })
     }

@@ -76,6 +76,9 @@ pub struct ProtocolInfo {
     /// Its settings: each is a control in the page's setup bar, a `--option NAME=VALUE` of the CLI, shown in a
     /// sweep's heading, and checked when a scenario is read.
     pub options: &'static [OptionInfo],
+    /// Whether its shoppers can look stock up (`workload.read_rate_per_s`, the `read` action): a scenario with
+    /// reads for a protocol that serves none is refused with a message that says so.
+    pub serves_reads: bool,
 }
 
 /// One setting of a protocol (Paxos's stable leader, the lock manager's deadlock strategy).

@@ -142,6 +142,7 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     // An acceptor comes back retired; a proposer could reuse a ballot, a shopper lose its outbox.
     replaceable: |s, node| node < s.nodes,
     replacement_rejoins: crate::protocols::meta::never_rejoins,
+    serves_reads: false,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -128,6 +128,7 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     liveness_quorum: crate::protocols::meta::every_server,
     replaceable: crate::protocols::meta::never_replaceable,
     replacement_rejoins: crate::protocols::meta::never_rejoins,
+    serves_reads: false,
 };
 
 const COORD: NodeId = 0;

@@ -9,8 +9,8 @@
 
 use super::{
     default_shoppers, default_until_ms, default_variant, Action, DeadlockStrategy, ErrorKind, Intervention, Limits,
-    Line, LinkOverride, LinkSettings, LockService, LockingOptions, Network, PaxosOptions, ProtocolKind, Scenario,
-    ScenarioError, TwoPcOptions, Workload,
+    Line, LinkOverride, LinkSettings, LockService, LockingOptions, Network, PaxosOptions, ProtocolKind, RaftOptions,
+    RaftRead, Scenario, ScenarioError, TwoPcOptions, Workload,
 };
 use crate::narration::quoted;
 use crate::narration::Note;
@@ -160,7 +160,17 @@ fn workload(v: &Value, at: &str) -> Res<Workload> {
     let o = Obj::new(
         v,
         at,
-        &["rate_per_s", "basket_max", "hot_item", "items", "stock", "customers", "wallet_cents", "stop_ms"],
+        &[
+            "rate_per_s",
+            "basket_max",
+            "hot_item",
+            "items",
+            "stock",
+            "customers",
+            "wallet_cents",
+            "stop_ms",
+            "read_rate_per_s",
+        ],
     )?;
     let d = Workload::default();
     Ok(Workload {
@@ -172,6 +182,7 @@ fn workload(v: &Value, at: &str) -> Res<Workload> {
         customers: o.or("customers", d.customers, int)?,
         wallet_cents: o.or("wallet_cents", d.wallet_cents, int)?,
         stop_ms: o.or("stop_ms", d.stop_ms, int)?,
+        read_rate_per_s: o.or("read_rate_per_s", d.read_rate_per_s, number)?,
     })
 }
 
@@ -185,7 +196,7 @@ fn limits(v: &Value, at: &str) -> Res<Limits> {
     })
 }
 
-const ACTIONS: [&str; 17] = [
+const ACTIONS: [&str; 18] = [
     "crash",
     "restart",
     "pause",
@@ -203,6 +214,7 @@ const ACTIONS: [&str; 17] = [
     "delay_message",
     "set_network",
     "checkout",
+    "read",
 ];
 
 fn action(v: &Value, at: &str) -> Res<Action> {
@@ -223,6 +235,7 @@ fn action(v: &Value, at: &str) -> Res<Action> {
         "delay_message" => &["kind", "id", "by_us"],
         "set_network" => &["kind", "link", "settings"],
         "checkout" => &["kind", "shopper", "customer", "lines"],
+        "read" => &["kind", "shopper", "item"],
         other => {
             return Err(err(
                 &join(at, "kind"),
@@ -257,6 +270,7 @@ fn action(v: &Value, at: &str) -> Res<Action> {
             };
             Action::SetNetwork { link: o.or("link", None, link)?, settings: o.need("settings", link_settings)? }
         }
+        "read" => Action::Read { shopper: o.need("shopper", int)?, item: o.need("item", int)? },
         _ => Action::Checkout {
             shopper: o.need("shopper", int)?,
             customer: o.need("customer", int)?,
@@ -295,6 +309,7 @@ pub(crate) fn scenario(v: &Value) -> Res<Scenario> {
             "paxos",
             "twopc",
             "locking",
+            "raft",
             "options",
         ],
     )?;
@@ -338,6 +353,15 @@ pub(crate) fn scenario(v: &Value) -> Res<Scenario> {
             Ok(LockingOptions {
                 deadlock: o.or("deadlock", DeadlockStrategy::default(), deadlock)?,
                 service: o.or("service", LockService::default(), service)?,
+            })
+        })?,
+        raft: o.or("raft", RaftOptions::default(), |v, at| {
+            let o = Obj::new(v, at, &["read", "lease_drift_bound_pct"])?;
+            let d = RaftOptions::default();
+            let reads = RaftRead::ALL.map(RaftRead::name);
+            Ok(RaftOptions {
+                read: o.or("read", d.read, |v: &Value, at: &str| one_of(v, at, RaftRead::parse, &reads))?,
+                lease_drift_bound_pct: o.or("lease_drift_bound_pct", d.lease_drift_bound_pct, int)?,
             })
         })?,
         options: o.or("options", VecMap::new(), options)?,

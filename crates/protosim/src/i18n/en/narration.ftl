@@ -6,6 +6,10 @@ client-answered = request #{ $id } { $outcome } after { $n } { $n ->
        *[other] attempts
     }
 client-give-up = no answer for request #{ $id } after { $max } attempts: the shopper gives up
+client-read-answered = read #{ $id }: { $units } of item { $item } left, after { $n } { $n ->
+    [one] attempt
+   *[other] attempts
+}
 client-reply-late = a late or duplicate reply for request #{ $id } is ignored
 client-restart-pending = restarts with { $n } unanswered { $n ->
         [one] checkout
@@ -135,6 +139,8 @@ locking-write-conflict = refuses { $txn }'s write: { $row } changed since it was
 locking-write-fenced = refuses { $txn }'s write to { $row }: its fencing token is older than the fence — its lock was revoked
 msg-checkout = request #{ $id } for customer { $customer }
 msg-reply = request #{ $id }: { $outcome }
+msg-read = read #{ $id }: how many of item { $item } are left?
+msg-read-reply = read #{ $id }: { $units } left
 outcome-confirmed = confirmed as order { $order } ({ $total })
 outcome-contention = aborted: lost to concurrent checkouts on every retry
 outcome-busy = aborted: busy, try again (what it needs is held by a checkout still in progress)
@@ -178,6 +184,13 @@ paxos-restart = restarts and rebuilds its shop from the { $n } { $n ->
 paxos-slot-lost = its checkouts lost slot { $slot }: it will propose them again in a later slot
 paxos-value-noop = no-op
 raft-append = appends request #{ $id } at index { $index } (term { $term }) and replicates it
+raft-read-local = answers read #{ $id } from its own copy at once, without checking that it still leads (the stale-read mistake: a deposed leader answers from a state the new leader has moved past)
+raft-read-log = logs read #{ $id } as an empty entry at index { $index } (term { $term }): it is answered when that entry is applied
+raft-read-index = read #{ $id }: read index { $index }; first a heartbeat round a majority must acknowledge, to be sure no other leader was elected (ReadIndex)
+raft-read-lease-expired = read #{ $id }: its lease has run out, so it confirms leadership with a heartbeat round first (read index { $index })
+raft-read-lease = answers read #{ $id } at once: its lease holds { $left_ms } ms more on its own clock (safe only while clocks drift less than the bound)
+raft-read-served = answers read #{ $id }: a majority confirmed its leadership and it has applied index { $index }
+raft-vote-ignored-lease = ignores node { $from }'s vote request for term { $term }: it heard from the leader { $ago_ms } ms ago, within the election timeout, so that leader's lease may still hold
 raft-append-refused-short = refuses the entries after index { $prev_index }: its log ends at index { $last_index } there — the consistency check
 raft-append-refused-term = refuses the entries after index { $prev_index }: its log has term { $conflict_term }, not { $prev_term }, there — the consistency check
 raft-candidate = hears no leader before its election timeout: becomes candidate for term { $term }, votes for itself
@@ -328,6 +341,8 @@ log-network-all = every link: latency { $min_ms }–{ $max_ms } ms, loss { $loss
 log-network-link = link { $from } → { $to }: latency { $min_ms }–{ $max_ms } ms, loss { $loss }%, duplication { $dup }%
 log-submit = { $node } starts checkout #{ $id }: customer { $customer } buys { $basket }
 log-outcome = { $node }: checkout #{ $id } { $outcome } in { $ms } ms
+log-read = { $node } asks how many of item { $item } are left (read #{ $id })
+log-read-answer = { $node }: read #{ $id } says { $units } of item { $item } left, in { $ms } ms
 log-violation = ⚠ { $invariant } broken: { $detail }
 log-stop-end = the run ends: reached the end of the scenario's time
 log-stop-limit = the run ends: stopped early: the limit { $what } = { $value } was reached

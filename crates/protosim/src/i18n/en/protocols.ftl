@@ -188,6 +188,15 @@ linearizability-wallet = customer { $customer }: { $cents }
 linearizability-op = checkout #{ $id } by { $shopper } ({ $from }-{ $to } s): { $answer }
 linearizability-op-open = checkout #{ $id } by { $shopper } (from { $from } s): { $answer }
 linearizability-no-answer = no answer
+linearizability-read-op = read #{ $id } by { $shopper } ({ $from }-{ $to } s): { $units } of item { $item } left
+linearizability-reason-read-stale = the read was told { $told } of item { $item } left, but checkouts confirmed before it was sent had already taken { $least } of the { $start } { $start ->
+        [one] unit
+       *[other] units
+    }: a stale read
+linearizability-reason-read-low = the read was told { $told } of item { $item } left, but at most { $most } of the { $start } { $start ->
+        [one] unit
+       *[other] units
+    } could have been sold before its answer
 linearizability-reason-search = every order was tried
 linearizability-reason-never-had = the basket asks for { $wanted } of item { $item }, and the shop never had more than { $start }
 linearizability-reason-never-could-pay = the basket costs { $total }, more than customer { $customer }'s whole wallet of { $start }

@@ -345,6 +345,8 @@ scenario-error-version-found = { $found } is not a version this build reads (it 
 scenario-error-nodes = { $n } servers: the { $protocol } protocol runs with { $lo } to { $hi }
 scenario-error-variant = `{ $variant }` is not a variant of { $protocol }; choose one of: { $choices }
 scenario-error-rate = { $rate } checkouts per second is outside 0 to { $max }
+scenario-error-read-rate = { $rate } reads per second is outside 0 to { $max }
+scenario-error-no-reads = { $protocol } serves no reads yet; the protocols whose shoppers can look stock up: { $serving }
 scenario-error-interventions = { $n } interventions; at most { $max } are allowed
 scenario-error-after-end = { $at_us } is after the end of the run (`until_ms` = { $until_ms } ms): it would never happen
 scenario-error-two-groups = node { $node } is in two groups

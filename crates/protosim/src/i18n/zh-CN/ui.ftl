@@ -337,6 +337,8 @@ scenario-error-version-found = { $found } 不是本程序能读取的版本（�
 scenario-error-nodes = { $n } 台服务器：{ $protocol } 协议需要 { $lo } 到 { $hi } 台
 scenario-error-variant = `{ $variant }` 不是 { $protocol } 的变体；可选：{ $choices }
 scenario-error-rate = 每秒 { $rate } 次结账超出 0 到 { $max } 的范围
+scenario-error-read-rate = 每秒 { $rate } 次读请求超出 0 到 { $max } 的范围
+scenario-error-no-reads = { $protocol } 暂不提供读请求；购物者可以查询库存的协议：{ $serving }
 scenario-error-interventions = { $n } 个干预；最多允许 { $max } 个
 scenario-error-after-end = { $at_us } 在运行结束之后（`until_ms` = { $until_ms } 毫秒）：永远不会发生
 scenario-error-two-groups = 节点 { $node } 同时在两个分组里

@@ -111,6 +111,7 @@ pub const PESSIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
         s.locking.service != crate::scenario::LockService::Single && node < s.locking.service.lock_servers()
     },
     replacement_rejoins: |s| s.locking.service == crate::scenario::LockService::Redlock,
+    serves_reads: false,
 };
 
 /// Optimistic locking, as scenarios name it: `"protocol": "optimistic"`.
@@ -141,6 +142,7 @@ pub const OPTIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
     liveness_quorum: crate::protocols::meta::every_server,
     replaceable: crate::protocols::meta::never_replaceable,
     replacement_rejoins: crate::protocols::meta::never_rejoins,
+    serves_reads: false,
 };
 
 /// Every checkout is answered once every storage node and shopper is up, with the lock manager, every Redlock

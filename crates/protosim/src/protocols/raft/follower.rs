@@ -18,12 +18,16 @@ pub(super) struct Append<M: Machine> {
     pub prev_term: u64,
     pub entries: Vec<(u64, Option<M::Cmd>)>,
     pub commit: u64,
+    pub round: u64,
 }
 
 impl<M: Machine> Raft<M> {
     /// RequestVote: grant or refuse, and say why.
     pub(super) fn on_request_vote(&self, s: &mut Server<M>, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg<M>) {
         let Msg::RequestVote { term, last_index, last_term, log } = msg else { return };
+        if self.vote_ignored_in_lease(s, ctx, from, term) {
+            return;
+        }
         if term > Self::term(ctx) {
             self.observe_term(s, ctx, term);
             if let (Variant::CopyWholeLog, Some(entries)) = (self.variant, log) {
@@ -76,6 +80,7 @@ impl<M: Machine> Raft<M> {
         self.observe_term(s, ctx, a.term);
         let current = Self::term(ctx);
         let learner = Self::learner(ctx);
+        let round = a.round;
         let refuse = |conflict_term, conflict_index| Msg::Ack {
             term: current,
             success: false,
@@ -83,6 +88,7 @@ impl<M: Machine> Raft<M> {
             conflict_term,
             conflict_index,
             learner,
+            round,
         };
         if a.term < current {
             ctx.send(from, refuse(0, 0));
@@ -93,6 +99,7 @@ impl<M: Machine> Raft<M> {
             s.role = RaftRole::Follower;
         }
         s.leader = Some(from);
+        s.reads.heard_us = Some(ctx.now_us());
         self.reset_election(s, ctx);
         if let Some((conflict_term, conflict_index)) = Self::consistency_conflict(ctx, a.prev_index, a.prev_term) {
             let prev_index = a.prev_index;
@@ -120,6 +127,7 @@ impl<M: Machine> Raft<M> {
             conflict_term: 0,
             conflict_index: 0,
             learner,
+            round,
         };
         ctx.send(from, ack);
     }

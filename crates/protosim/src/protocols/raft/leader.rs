@@ -23,6 +23,8 @@ impl<M: Machine> Raft<M> {
         s.match_index = vec![0; n];
         s.match_index[usize::from(me)] = last;
         s.outstanding = vec![false; n];
+        s.reads.lead(n, last);
+        self.start_round(s, ctx);
         let (votes, servers) = (s.votes.len(), self.servers);
         ctx.note(|| {
             if noop {
@@ -50,6 +52,7 @@ impl<M: Machine> Raft<M> {
             prev_term: log.term_at(prev_index),
             entries: log.wire(next, MAX_BATCH),
             commit: s.commit_index,
+            round: s.reads.round,
         };
         s.outstanding[usize::from(to)] = true;
         ctx.send(to, msg);
@@ -82,11 +85,15 @@ impl<M: Machine> Raft<M> {
 
     /// A follower's answer to AppendEntries: advance its match index and the commit, or back off and resend.
     pub(super) fn on_ack(&self, s: &mut Server<M>, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg<M>) {
-        let Msg::Ack { term, success, match_index, conflict_term, conflict_index, learner } = msg else { return };
+        let Msg::Ack { term, success, match_index, conflict_term, conflict_index, learner, round } = msg else {
+            return;
+        };
         self.observe_term(s, ctx, term);
         if s.role != RaftRole::Leader || term != Self::term(ctx) {
             return;
         }
+        // Any answer of this term, even a refusal, shows the follower took this leader's round.
+        self.round_acked(s, ctx, from, round);
         if learner && s.learners.insert(from) {
             ctx.note(|| note!("raft.learner.seen", from));
         }

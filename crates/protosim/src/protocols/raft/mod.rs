@@ -35,6 +35,7 @@ mod checks;
 mod follower;
 mod leader;
 pub mod log;
+mod reads;
 mod shop;
 mod types;
 
@@ -42,7 +43,7 @@ pub use log::{Cmd, Entry, LogCmd, RaftLog};
 pub use types::*;
 
 use crate::domain::{Catalogue, CheckoutRequest, RequestId};
-use crate::engine::{CheckView, Ctx, LogCell, NodeDetail, Protocol};
+use crate::engine::{CheckView, Ctx, LogCell, NodeDetail, Protocol, ReadRequest};
 use crate::invariants::{InvariantInfo, Violation};
 use crate::narration::{Arg, Note};
 use crate::note;
@@ -60,13 +61,14 @@ impl<M: Machine> Raft<M> {
         match msg {
             Msg::RequestVote { .. } => self.on_request_vote(s, ctx, from, msg),
             Msg::Vote { term, granted } => self.on_vote(s, ctx, from, term, granted),
-            Msg::AppendEntries { term, prev_index, prev_term, entries, commit } => {
-                self.on_append_entries(s, ctx, from, Append { term, prev_index, prev_term, entries, commit })
+            Msg::AppendEntries { term, prev_index, prev_term, entries, commit, round } => {
+                self.on_append_entries(s, ctx, from, Append { term, prev_index, prev_term, entries, commit, round })
             }
+            Msg::Read(read) => self.on_read(s, ctx, from, read),
             Msg::Ack { .. } => self.on_ack(s, ctx, from, msg),
             Msg::Checkout(req) => self.machine.on_checkout(self, s, ctx, from, req),
             Msg::Request(req) => self.machine.on_request(self, s, ctx, from, req),
-            Msg::Reply { .. } | Msg::Redirect { .. } | Msg::Answer(_) => {}
+            Msg::Reply { .. } | Msg::Redirect { .. } | Msg::Answer(_) | Msg::ReadReply { .. } => {}
         }
     }
 
@@ -74,6 +76,7 @@ impl<M: Machine> Raft<M> {
         match msg {
             Msg::Reply { request_id, outcome } => sh.client.on_reply(ctx, from, request_id, outcome),
             Msg::Redirect { request_id, leader } => sh.client.on_redirect(self, ctx, from, request_id, leader),
+            Msg::ReadReply { request_id, units } => sh.client.on_read_reply(ctx, from, request_id, units),
             _ => {}
         }
     }
@@ -105,6 +108,9 @@ impl<M: Machine> ShopperProtocol for Raft<M> {
     }
     fn retry_policy(&self) -> RetryPolicy {
         RetryPolicy { retry_us: self.retry_us, max_attempts: None }
+    }
+    fn read_message(read: ReadRequest) -> Option<Msg<M>> {
+        Some(Msg::Read(read))
     }
 }
 
@@ -173,6 +179,7 @@ impl<M: Machine> Protocol for Raft<M> {
             election_timer: None,
             election_window: None,
             heartbeat_timer: None,
+            reads: reads::Reads::default(),
         };
         if Self::learner(ctx) {
             ctx.note(|| note!("raft.learner"));
@@ -200,6 +207,7 @@ impl<M: Machine> Protocol for Raft<M> {
                 }
             }
             (State::Server(s), Timer::Heartbeat) if s.role == RaftRole::Leader => {
+                self.start_round(s, ctx);
                 for p in self.peers(ctx.me()) {
                     self.replicate(s, ctx, p);
                 }
@@ -214,6 +222,11 @@ impl<M: Machine> Protocol for Raft<M> {
     fn on_checkout(&self, st: &mut State<M>, ctx: &mut Ctx<'_, Self>, req: CheckoutRequest) {
         let State::Shopper(sh) = st else { return };
         sh.client.submit(self, ctx, req);
+    }
+
+    fn on_read(&self, st: &mut State<M>, ctx: &mut Ctx<'_, Self>, read: ReadRequest) {
+        let State::Shopper(sh) = st else { return };
+        sh.client.read(self, ctx, read);
     }
 
     fn summary(&self, _node: NodeId, st: Option<&State<M>>, disk: &Disk<M>) -> Note {

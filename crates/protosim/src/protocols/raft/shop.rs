@@ -64,6 +64,9 @@ impl Machine for ShopMachine {
         ctx.note(|| note!("raft.append", id = request_id, index, term));
         raft.replicate_new(s, ctx);
     }
+    fn read(&self, sm: &ShopApplied, item: u16) -> Option<u32> {
+        sm.shop.stock.get(usize::from(item)).map(|&units| units.max(0) as u32)
+    }
     fn on_step_down(&self, sm: &mut ShopApplied) {
         sm.waiting.clear();
     }

@@ -2,13 +2,14 @@
 //! keeps, and the steps every role shares (terms, the election timer, applying committed entries).
 
 use crate::domain::{rules, Catalogue, CheckoutRequest, Outcome, RequestId, Shop};
-use crate::engine::{Ctx, Message, MsgKind, TimerId, TimerKind};
+use crate::engine::{Ctx, Message, MsgKind, ReadRequest, TimerId, TimerKind};
 use crate::invariants::{InvariantInfo, Violation};
 use crate::narration::{Arg, Note};
 use crate::note;
 use crate::protocols::client::{Client, Outbox};
 use crate::protocols::meta::{crash_between, plain, ProtocolInfo, Trial, VariantInfo};
-use crate::scenario::{NodeId, ProtocolKind, Scenario};
+use crate::protocols::meta::{OptionInfo, OptionStore, OptionValues};
+use crate::scenario::{NodeId, ProtocolKind, RaftRead, Scenario};
 use crate::vecmap::{VecMap, VecSet};
 
 use super::log::{LogCmd, RaftLog};
@@ -100,6 +101,10 @@ pub trait Machine: Sized + Clone + std::fmt::Debug + 'static {
     fn on_tick(&self, _raft: &Raft<Self>, _s: &mut Server<Self>, _ctx: &mut Ctx<'_, Raft<Self>>) {}
     /// The server stopped leading: forget the clients it was to answer.
     fn on_step_down(&self, _sm: &mut Self::Applied) {}
+    /// The answer to a read of `item` in state `sm` (units left), or `None` where the machine has no stock.
+    fn read(&self, _sm: &Self::Applied, _item: u16) -> Option<u32> {
+        None
+    }
     /// The machine's own invariants on one server's applied state.
     fn audit(&self, _sm: &mut Self::Applied, _node: NodeId, _out: &mut Vec<Violation>) {}
 }
@@ -158,6 +163,10 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
             name: "ack-before-fsync",
             explain: "servers acknowledge entries and votes before their disk made them durable: a crash with a slow fsync loses what a majority confirmed",
         },
+        VariantInfo {
+            name: "stale-read",
+            explain: "the leader answers reads from its own copy at once (raft.read = leader-local): a leader cut off in a minority keeps answering after a new leader has sold",
+        },
     ],
     invariants: &INVARIANTS,
     // A shopper whose retry interval has grown to its cap (8 × 200 ms + jitter, 1.7 s) during the faults can have
@@ -169,11 +178,37 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     metrics: &[crate::protocols::meta::RETRIES],
     servers: crate::protocols::meta::nodes_only,
     lesson,
-    options: &[],
+    options: &[
+        OptionInfo {
+            name: "read",
+            label: "reads",
+            help: "how the leader answers a stock look-up: read-index (confirm leadership with a heartbeat round), log (an entry of its own), lease (on the leader's clock), leader-local (unsafe: the stale-read variant)",
+            values: OptionValues::OneOf(&["read-index", "log", "lease", "leader-local"]),
+            store: OptionStore::Section {
+                path: "raft.read",
+                get: |s| s.raft.read.name().to_string(),
+                set: |s, v| s.raft.read = RaftRead::parse(v).unwrap_or(s.raft.read),
+            },
+            applies: crate::protocols::meta::always,
+        },
+        OptionInfo {
+            name: "lease_drift_bound_pct",
+            label: "lease drift bound (%)",
+            help: "the clock drift a lease read allows for: the lease is the minimum election timeout less this share",
+            values: OptionValues::Count { min: 0, max: 90, default: 10 },
+            store: OptionStore::Section {
+                path: "raft.lease_drift_bound_pct",
+                get: |s| s.raft.lease_drift_bound_pct.to_string(),
+                set: |s, v| s.raft.lease_drift_bound_pct = v.parse().unwrap_or(s.raft.lease_drift_bound_pct),
+            },
+            applies: |s| s.raft.read == RaftRead::Lease,
+        },
+    ],
     liveness_quorum: |s, _| vec![crate::protocols::meta::QuorumGroup::majority(0, s.nodes)],
     // A server comes back as a learner; a shopper's outbox cannot be replaced.
     replaceable: |s, node| node < s.nodes,
     replacement_rejoins: crate::protocols::meta::never_rejoins,
+    serves_reads: true,
 };
 
 /// Entries per AppendEntries, at most.
@@ -186,6 +221,7 @@ pub(super) enum Variant {
     CommitOldTerm,
     CopyWholeLog,
     AckBeforeFsync,
+    StaleRead,
 }
 
 /// A Raft message: the consensus messages of Figure 2, the shop's client messages, and those of another state
@@ -209,6 +245,8 @@ pub enum Msg<M: Machine = ShopMachine> {
         prev_term: u64,
         entries: Vec<(u64, Option<M::Cmd>)>,
         commit: u64,
+        /// The leader's heartbeat round when it sent this (reads confirm leadership with it: [`super::reads`]).
+        round: u64,
     },
     /// A follower's answer to AppendEntries. On refusal, `conflict_term`/`conflict_index` say where to back off to.
     /// `learner`: it comes from a replacement that never counts toward a majority (its old disk's vote and term
@@ -220,6 +258,8 @@ pub enum Msg<M: Machine = ShopMachine> {
         conflict_term: u64,
         conflict_index: u64,
         learner: bool,
+        /// The round of the AppendEntries answered.
+        round: u64,
     },
     Checkout(CheckoutRequest),
     Reply {
@@ -229,6 +269,13 @@ pub enum Msg<M: Machine = ShopMachine> {
     Redirect {
         request_id: RequestId,
         leader: Option<NodeId>,
+    },
+    /// A shopper asks how many units of an item are left.
+    Read(ReadRequest),
+    /// The leader's answer to a read.
+    ReadReply {
+        request_id: RequestId,
+        units: u32,
     },
     /// A client's request to the replicated state machine (not the shop's: the lock table's).
     Request(M::Request),
@@ -248,6 +295,8 @@ impl<M: Machine> Message for Msg<M> {
             Msg::Checkout(_) => "Checkout",
             Msg::Reply { .. } => "Reply",
             Msg::Redirect { .. } => "Redirect",
+            Msg::Read(_) => "Read",
+            Msg::ReadReply { .. } => "ReadReply",
             Msg::Request(m) => m.label(),
             Msg::Answer(m) => m.label(),
         }
@@ -256,8 +305,10 @@ impl<M: Machine> Message for Msg<M> {
     fn kind(&self) -> MsgKind {
         match self {
             Msg::Vote { granted: false, .. } | Msg::Ack { success: false, .. } => MsgKind::Refusal,
-            Msg::Vote { .. } | Msg::Ack { .. } | Msg::Reply { .. } | Msg::Redirect { .. } => MsgKind::Reply,
-            Msg::RequestVote { .. } | Msg::AppendEntries { .. } | Msg::Checkout(_) => MsgKind::Request,
+            Msg::Vote { .. } | Msg::Ack { .. } | Msg::Reply { .. } | Msg::Redirect { .. } | Msg::ReadReply { .. } => {
+                MsgKind::Reply
+            }
+            Msg::RequestVote { .. } | Msg::AppendEntries { .. } | Msg::Checkout(_) | Msg::Read(_) => MsgKind::Request,
             Msg::Request(m) => m.kind(),
             Msg::Answer(m) => m.kind(),
         }
@@ -281,7 +332,7 @@ impl<M: Machine> Message for Msg<M> {
             }
             &Msg::Vote { term, granted: true } => note!("raft.msg.vote.granted", term),
             &Msg::Vote { term, granted: false } => note!("raft.msg.vote.refused", term),
-            &Msg::AppendEntries { term, prev_index, prev_term, ref entries, commit } => {
+            &Msg::AppendEntries { term, prev_index, prev_term, ref entries, commit, .. } => {
                 note!("raft.msg.append", term, prev_index, prev_term, entries = entries.len(), commit)
             }
             &Msg::Ack { term, success: true, match_index, .. } => note!("raft.msg.ack", term, match_index),
@@ -292,6 +343,8 @@ impl<M: Machine> Message for Msg<M> {
             Msg::Reply { request_id, outcome } => note!("msg.reply", id = *request_id, outcome = outcome.note()),
             &Msg::Redirect { request_id, leader: Some(leader) } => note!("raft.msg.redirect", id = request_id, leader),
             &Msg::Redirect { request_id, leader: None } => note!("raft.msg.redirect.unknown", id = request_id),
+            Msg::Read(r) => note!("msg.read", id = r.request_id, item = r.item),
+            &Msg::ReadReply { request_id, units } => note!("msg.read_reply", id = request_id, units),
             Msg::Request(m) => m.detail(),
             Msg::Answer(m) => m.detail(),
         }
@@ -364,6 +417,8 @@ pub struct Server<M: Machine = ShopMachine> {
     /// (set at, fires at) of the election timer, for the timer ring.
     pub(super) election_window: Option<(u64, u64)>,
     pub(super) heartbeat_timer: Option<TimerId>,
+    /// Reads waiting for their confirmation, heartbeat rounds, the lease ([`super::reads`]).
+    pub(super) reads: super::reads::Reads,
 }
 
 /// A shopper's volatile state: the shared retrying client (where to send, attempts, timers).
@@ -419,6 +474,11 @@ pub struct Raft<M: Machine = ShopMachine> {
     pub(super) election_min_us: u64,
     pub(super) election_max_us: u64,
     pub(super) retry_us: u64,
+    /// How the leader answers reads (the scenario's `raft.read`).
+    pub(super) read: RaftRead,
+    /// How long a heartbeat round a majority acknowledged gives the leader a lease, on its clock: the minimum
+    /// election timeout shrunk by the drift bound (thesis section 6.4.1).
+    pub(super) lease_us: u64,
 }
 
 impl<M: Machine> Raft<M> {
@@ -431,11 +491,15 @@ impl<M: Machine> Raft<M> {
             "commit-old-term" => Variant::CommitOldTerm,
             "copy-whole-log" => Variant::CopyWholeLog,
             "ack-before-fsync" => Variant::AckBeforeFsync,
+            "stale-read" => Variant::StaleRead,
             _ => Variant::Correct,
         };
         let worst = scenario.worst_latency_us();
         let heartbeat_us = (2 * worst).max(50_000);
+        let bound_pct = u64::from(scenario.raft.lease_drift_bound_pct.min(100));
         Raft {
+            read: scenario.raft.read,
+            lease_us: 3 * heartbeat_us * (100 - bound_pct) / 100,
             variant,
             machine,
             servers,
@@ -532,6 +596,7 @@ impl<M: Machine> Raft<M> {
             ctx.cancel_timer(t);
         }
         if was == RaftRole::Leader {
+            s.reads.step_down();
             s.leader = None;
             self.reset_election(s, ctx);
         }
@@ -548,5 +613,6 @@ impl<M: Machine> Raft<M> {
                 self.machine.apply(s, ctx, i, cmd);
             }
         }
+        self.serve_reads(s, ctx);
     }
 }
