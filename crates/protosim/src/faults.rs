@@ -11,7 +11,8 @@
 //! of them) stay down through it. Liveness is judged by
 //! [`crate::liveness`]. Half the schedules also get a *partition storm*: the network is re-split at random every
 //! 0.1–0.8 s, so leaders keep being cut off with entries only they hold — the schedules behind consensus bugs such
-//! as Raft's Figure 8, which isolated crashes almost never produce.
+//! as Raft's Figure 8, which isolated crashes almost never produce. Where the protocol serves reads and the scenario
+//! has none, a third of the schedules keep it so, a third add 3 look-ups a second and a third 10.
 
 use crate::rng::{SimRng, Stream};
 use crate::scenario::{Action, Intervention, LinkSettings, NodeId, Scenario};
@@ -94,6 +95,11 @@ pub fn with_random_faults(base: &Scenario) -> Scenario {
     for node in 0..n {
         let action = if stay_down.contains(&node) { Action::Crash { node } } else { Action::Restart { node } };
         out.push(Intervention { at_us: faulty_us, action });
+    }
+    // Shoppers also look stock up where the protocol serves reads and the scenario sets no read rate: none, a few
+    // or many (drawn last, so the faults of every seed stay as they were before reads existed).
+    if crate::protocols::info(s.protocol).serves_reads && s.workload.read_rate_per_s == 0.0 {
+        s.workload.read_rate_per_s = [0.0, 3.0, 10.0][r.index(3)];
     }
     crate::sort::sort_by_key(&mut out, |i| i.at_us);
     s.interventions.extend(out);

@@ -21,6 +21,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 const NIL: usize = usize::MAX;
 
+/// A candidate's place in the order of trying: (answer time or never, call time, call entry).
+type Key = (u64, u64, usize);
+
 /// One entry of the history in time order: the call or the return of operation `op`.
 #[derive(Clone, Copy)]
 struct Entry {
@@ -37,7 +40,7 @@ pub(crate) struct Found {
 }
 
 /// The entries of `ops` in time order (a call before a return at the same microsecond: operations that touch in
-/// time count as concurrent, the lenient reading).
+/// time count as concurrent, the lenient reading), calls between two returns by their answer time.
 fn entries(ops: &[&Op]) -> Vec<Entry> {
     let mut keyed: Vec<(u64, u8, usize)> = Vec::with_capacity(ops.len() * 2);
     for (i, op) in ops.iter().enumerate() {
@@ -47,6 +50,17 @@ fn entries(ops: &[&Op]) -> Vec<Entry> {
         }
     }
     keyed.sort_unstable();
+    // Within a run of calls with no return between them, the order is free (the candidates at any point are the
+    // calls before the first return, whatever their order): try the one that must be answered soonest first, and
+    // those never answered last. Trying operations open across a long outage in call order places the ones
+    // answered last too early, and reads after them then fail deep in the search.
+    let deadline = |op: usize| (ops[op].return_us.unwrap_or(u64::MAX), ops[op].call_us, op);
+    let mut i = 0;
+    while i < keyed.len() {
+        let run = keyed[i..].iter().take_while(|k| k.1 == 0).count();
+        keyed[i..i + run].sort_unstable_by_key(|k| deadline(k.2));
+        i += run.max(1);
+    }
     keyed.into_iter().map(|(_, kind, op)| Entry { op, is_call: kind == 0 }).collect()
 }
 
@@ -137,8 +151,9 @@ struct Search<'a> {
     answered_left: usize,
     linearized: Vec<u64>,
     seen: HashSet<Box<[u64]>, BuildHasherDefault<WordHasher>>,
-    /// (call entry, state before it, whether it took the effect of an operation that may also have had none).
-    stack: Vec<(usize, ShopState, bool)>,
+    /// (call entry, state before it, whether it took the effect of an operation that may also have had none,
+    /// whether it changed nothing: see [`Search::backtrack`]).
+    stack: Vec<(usize, ShopState, bool, bool)>,
     state: ShopState,
 }
 
@@ -151,13 +166,14 @@ impl Search<'_> {
     /// that (linearized set, state) was reached before. Returns whether it did.
     fn linearize(&mut self, call: usize, next: ShopState, maybe_effect: bool) -> bool {
         let op = self.entries[call].op;
+        let pure = next == self.state;
         self.flip(op);
         if !self.seen.insert(key(&self.linearized, &next)) {
             self.flip(op);
             return false;
         }
         let before = std::mem::replace(&mut self.state, next);
-        self.stack.push((call, before, maybe_effect));
+        self.stack.push((call, before, maybe_effect, pure));
         self.list.unlink(call);
         if self.ops[op].return_us.is_some() {
             self.list.unlink(self.ret_of[op]);
@@ -182,23 +198,75 @@ impl Search<'_> {
         (changes && self.linearize(call, next, true)) || self.linearize(call, self.state.clone(), false)
     }
 
+    /// Whether answered operation `op`, which does not fit now, never will after what was placed so far: stock and
+    /// wallets only go down, so a confirmed checkout short of stock or money, or a read told more units than are
+    /// left, cannot be placed in any extension (the branch is dead: backtrack at once instead of at its return).
+    fn hopeless(&self, op: usize) -> bool {
+        let op = self.ops[op];
+        match op.result {
+            // (`try_call` also fails on a state already seen: only a checkout the model refuses here is hopeless.)
+            OpResult::Confirmed { .. } => self.spec.step(&self.state, op).is_none(),
+            OpResult::Stock { item, units } => {
+                self.state.stock.get(usize::from(item)).is_none_or(|&have| have < i64::from(units))
+            }
+            _ => false,
+        }
+    }
+
+    /// The order candidates are tried in: the soonest answer first (never answered last), then the earliest call.
+    fn key(&self, call: usize) -> Key {
+        let op = self.entries[call].op;
+        (self.ops[op].return_us.unwrap_or(u64::MAX), self.ops[op].call_us, call)
+    }
+
+    /// Whether the state now differs from `before` in what operation `op` needs (its item's stock for a read; its
+    /// items' stock or its customer's wallet for a checkout).
+    fn touches(&self, op: usize, before: &ShopState) -> bool {
+        let op = self.ops[op];
+        let stock = |i: u16| self.state.stock.get(usize::from(i)) != before.stock.get(usize::from(i));
+        match op.read {
+            Some(item) => stock(item),
+            None => {
+                op.lines.iter().any(|l| stock(l.item))
+                    || self.state.wallets.get(usize::from(op.customer)) != before.wallets.get(usize::from(op.customer))
+            }
+        }
+    }
+
     /// Undoes the last choice (or, for an operation that took an effect it may not have had, tries it without).
     /// Returns the entry and the pass to go on from, or `None` when there was no choice left (no linearization).
-    fn backtrack(&mut self) -> Option<(usize, Pass)> {
-        let (call, before, maybe_effect) = self.stack.pop()?;
-        let op = self.entries[call].op;
-        self.flip(op);
-        self.state = before;
-        let answered = self.ops[op].return_us.is_some();
-        if answered {
-            self.list.relink(self.ret_of[op]);
-            self.answered_left += 1;
+    ///
+    /// An operation placed where it changed nothing (a read, a refusal, one that may have had no effect) is never
+    /// tried elsewhere: if any linearization extends the operations placed before it, one places it right after
+    /// them (moving an operation that changes nothing earlier, to a point where it is already a candidate and its
+    /// answer holds, keeps every real-time order and every other answer). Undoing it therefore undoes the choice
+    /// before it too. Without this, reads and refusals answered alike and open at once would be tried in every
+    /// subset, 2^k for k of them.
+    ///
+    /// With `culprit` (the operation that can never be placed after this prefix, [`Search::hopeless`]), choices
+    /// that left everything it needs as it was are undone without trying their alternatives (conflict-directed
+    /// backjumping): after any of them it stays as hopeless, since what it needs was no higher there.
+    fn backtrack(&mut self, culprit: Option<usize>) -> Option<(Option<Key>, Pass)> {
+        loop {
+            let (call, before, maybe_effect, pure) = self.stack.pop()?;
+            let op = self.entries[call].op;
+            self.flip(op);
+            let innocent = culprit.is_some_and(|c| !self.touches(c, &before));
+            self.state = before;
+            let answered = self.ops[op].return_us.is_some();
+            if answered {
+                self.list.relink(self.ret_of[op]);
+                self.answered_left += 1;
+            }
+            self.list.relink(call);
+            if pure || innocent {
+                continue;
+            }
+            if maybe_effect && self.linearize(call, self.state.clone(), false) {
+                return Some((None, Pass::Answered));
+            }
+            return Some((Some(self.key(call)), if answered { Pass::Answered } else { Pass::Unanswered }));
         }
-        self.list.relink(call);
-        if maybe_effect && self.linearize(call, self.state.clone(), false) {
-            return Some((self.list.next[self.list.head], Pass::Answered));
-        }
-        Some((self.list.next[call], if answered { Pass::Answered } else { Pass::Unanswered }))
     }
 }
 
@@ -234,39 +302,74 @@ pub(crate) fn search(spec: &Spec, ops: &[&Op], start: &ShopState, budget: &mut u
         stack: Vec::new(),
         state: start.clone(),
     };
-    let mut entry = s.list.next[s.list.head];
+    // Where the scan of the candidates resumes after a backtrack: past this key, in this pass.
+    let mut after: Option<Key> = None;
     let mut pass = Pass::Answered;
     let (mut deepest, mut stuck) = (0usize, None);
+    let mut cands: Vec<(Key, usize)> = Vec::new();
     loop {
         if s.answered_left == 0 {
             return Found { linearizable: Some(true), stuck: None };
         }
-        if *budget == 0 || entry == NIL {
-            // (`NIL`: the list ended before a return, yet an answered operation is not linearized: impossible, as
-            // its return entry is still in the list. Kept as a guard.)
+        // The candidates: the calls before the first return, of this pass, past the resume point, soonest
+        // answer first.
+        cands.clear();
+        let mut e = s.list.next[s.list.head];
+        while e != NIL && s.entries[e].is_call {
+            let k = s.key(e);
+            if s.ops[s.entries[e].op].return_us.is_some() == (pass == Pass::Answered) && after.is_none_or(|a| k > a) {
+                cands.push((k, e));
+            }
+            e = s.list.next[e];
+        }
+        if e == NIL {
+            // The list ended before a return, yet an answered operation is not linearized: impossible, as its
+            // return entry is still in the list. Kept as a guard.
             return Found { linearizable: None, stuck: None };
         }
-        *budget -= 1;
-        let e = s.entries[entry];
-        if e.is_call {
-            let of_this_pass = s.ops[e.op].return_us.is_some() == (pass == Pass::Answered);
-            if of_this_pass && s.try_call(entry) {
-                (entry, pass) = (s.list.next[s.list.head], Pass::Answered);
-            } else {
-                entry = s.list.next[entry];
+        cands.sort_unstable();
+        let mut next: Option<(Option<Key>, Pass)> = None;
+        for &(_, call) in &cands {
+            if *budget == 0 {
+                return Found { linearizable: None, stuck: None };
             }
+            *budget -= 1;
+            if s.try_call(call) {
+                next = Some((None, Pass::Answered));
+                break;
+            }
+            let op = s.entries[call].op;
+            if pass == Pass::Answered && s.hopeless(op) {
+                if s.stack.len() >= deepest {
+                    deepest = s.stack.len();
+                    stuck = Some(op);
+                }
+                match s.backtrack(Some(op)) {
+                    Some(n) => next = Some(n),
+                    None => return Found { linearizable: Some(false), stuck },
+                }
+                break;
+            }
+        }
+        if let Some((a, p)) = next {
+            (after, pass) = (a, p);
             continue;
         }
         if pass == Pass::Answered {
-            (entry, pass) = (s.list.next[s.list.head], Pass::Unanswered);
+            (after, pass) = (None, Pass::Unanswered);
             continue;
         }
+        // Nothing fits before the first return, whose operation is not placed: a dead end.
+        if *budget == 0 {
+            return Found { linearizable: None, stuck: None };
+        }
+        *budget -= 1;
         if s.stack.len() >= deepest {
             deepest = s.stack.len();
-            stuck = Some(e.op);
+            stuck = Some(s.entries[e].op);
         }
-        match s.backtrack() {
-            Some(next) => (entry, pass) = next,
+        match s.backtrack(None) {
+            Some(n) => (after, pass) = n,
             None => return Found { linearizable: Some(false), stuck },
         }
     }

@@ -36,7 +36,8 @@ fn brute_history(h: &History) -> bool {
     brute(&spec, &h.start, &ops)
 }
 
-/// A small random history: 1-6 checkouts over 1-3 items and 1-2 customers with little stock and money. Half are
+/// A small random history: 1-6 operations (a third of them reads) over 1-3 items and 1-2 customers with little
+/// stock and money. Half are
 /// made legal by construction (answers computed from a random sequential order, intervals drawn around each
 /// operation's moment); the other half get random answers, mostly illegal.
 /// Uniform in `lo..hi`.
@@ -65,6 +66,17 @@ fn random_history(rng: &mut Rng) -> History {
         // The operation's moment in the sequential order is 10·k; its interval surrounds it.
         let at: u64 = 10 * k;
         let call_us = at.saturating_sub(pick(rng, 0, 25));
+        if pick(rng, 0, 3) == 0 {
+            // A read: told the stock at its moment (legal), or a random count (mostly illegal); some unanswered.
+            let item = pick(rng, 0, items as u64) as u16;
+            let mut op = Op::read(k, pick(rng, 0, 3) as u16, item, call_us);
+            let units = if legal { state.stock[usize::from(item)] as u32 } else { pick(rng, 0, 5) as u32 };
+            if pick(rng, 0, 8) != 0 {
+                op.read_answered(units, at + pick(rng, 0, 25));
+            }
+            ops.push(op);
+            continue;
+        }
         let mut op = Op::new(k, pick(rng, 0, 3) as u16, customer, lines, call_us);
         let outcome = if legal {
             let total = spec.total_cents(&op.lines);
