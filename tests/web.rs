@@ -1170,7 +1170,7 @@ async fn the_invariant_panel_judges_what_the_shoppers_were_told() {
     let line = find(&root, "linearizability").expect("the invariant panel has a linearizability line");
     let text = line.text_content().unwrap();
     assert_eq!(line.get_attribute("data-verdict").as_deref(), Some("linearizable"), "{text}");
-    assert!(text.contains("checkouts judged") && text.contains("one correct shop"), "{text}");
+    assert!(text.contains("operations judged") && text.contains("one correct shop"), "{text}");
     assert!(line.get_attribute("title").unwrap().contains("one at a time"), "{:?}", line.get_attribute("title"));
 }
 

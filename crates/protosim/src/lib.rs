@@ -97,6 +97,11 @@ pub struct Report {
     pub checkouts_rejected: u64,
     pub checkouts_aborted: u64,
     pub checkouts_unanswered: u64,
+    /// Stock look-ups submitted and answered (absent when the run had none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub reads_submitted: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub reads_answered: u64,
     pub latency_ms_p50: f64,
     pub latency_ms_p95: f64,
     pub latency_ms_p99: f64,
@@ -149,6 +154,8 @@ impl Report {
             checkouts_confirmed: m.checkouts_confirmed,
             checkouts_rejected: m.checkouts_rejected,
             checkouts_aborted: m.checkouts_aborted,
+            reads_submitted: m.reads_submitted,
+            reads_answered: m.reads_answered,
             checkouts_unanswered: m.checkouts_submitted
                 - m.checkouts_confirmed
                 - m.checkouts_rejected
@@ -182,4 +189,8 @@ impl Report {
             trace_hash,
         }
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

@@ -296,6 +296,9 @@ fn print_report(r: &Report, names: &dyn Fn(u16) -> String, out: &mut dyn Write) 
         "checkouts       {} submitted: {} confirmed, {} rejected, {} aborted, {} unanswered",
         r.checkouts_submitted, r.checkouts_confirmed, r.checkouts_rejected, r.checkouts_aborted, r.checkouts_unanswered
     )?;
+    if r.reads_submitted > 0 {
+        writeln!(out, "reads           {} submitted: {} answered", r.reads_submitted, r.reads_answered)?;
+    }
     writeln!(
         out,
         "latency ms      p50 {:.1}  p95 {:.1}  p99 {:.1}",

@@ -162,7 +162,15 @@ fn locking_options_and_stopping_at_the_first_violation() {
     );
     let none = protosim(&["run", "--protocol", "raft", "--option", "stable_leader=true"]);
     assert!(!none.status.success());
-    assert!(text(&none).contains("Raft has no option `stable_leader` (it has: none)"), "{}", text(&none));
+    assert!(
+        text(&none).contains("Raft has no option `stable_leader` (it has: read, lease_drift_bound_pct)"),
+        "{}",
+        text(&none)
+    );
+    let lease =
+        protosim(&["run", "--protocol", "raft", "--option", "read=lease", "--read-rate", "5", "--until-ms", "3000"]);
+    assert!(lease.status.success(), "{}", text(&lease));
+    assert!(text(&lease).contains("reads           13 submitted: 13 answered"), "{}", text(&lease));
     // The §4.5 mistake is caught at once; the sweep stops there instead of running all 500 seeds.
     let args = ["sweep", "--protocol", "optimistic", "--variant", "no-version-check", "--seeds", "500", "--faults"];
     let o = protosim(&[&args[..], &["--stop-at-first"]].concat());

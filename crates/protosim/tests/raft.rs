@@ -146,7 +146,7 @@ fn a_leader_cut_off_in_a_minority_cannot_commit_and_steps_down_after_heal() {
 
 #[test]
 fn stored_counterexamples_replay_the_same_violation() {
-    for variant in ["vote-without-log-check", "commit-old-term", "copy-whole-log", "ack-before-fsync"] {
+    for variant in ["vote-without-log-check", "commit-old-term", "copy-whole-log", "ack-before-fsync", "stale-read"] {
         assert_replays("raft", variant);
     }
 }

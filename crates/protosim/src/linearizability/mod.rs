@@ -291,8 +291,19 @@ fn counted_witness(spec: &Spec, start: &ShopState, part: &[&Op]) -> Option<(Vec<
         match op.result {
             OpResult::Stock { item, units: told } => {
                 let (start, told) = (start_stock(item), i64::from(told));
-                let least = taken_by(&surely, item);
-                if told > start - least {
+                if told > start - taken_by(&surely, item) {
+                    // The fewest of them that already took more than the read was told is missing: the largest sales.
+                    let mut by_size: Vec<usize> =
+                        surely.iter().copied().filter(|&i| units(part[i], item) > 0).collect();
+                    by_size.sort_by_key(|&i| std::cmp::Reverse(units(part[i], item)));
+                    let mut least = 0;
+                    let mut kept = Vec::new();
+                    for i in by_size {
+                        if told <= start - least {
+                            least += units(part[i], item);
+                            kept.push(i);
+                        }
+                    }
                     let why = note!(
                         "linearizability.reason.read_stale",
                         told = told as u64,
@@ -300,7 +311,7 @@ fn counted_witness(spec: &Spec, start: &ShopState, part: &[&Op]) -> Option<(Vec<
                         item,
                         start = start as u64
                     );
-                    return with(&surely, &|o| units(o, item) > 0, why);
+                    return with(&kept, &|_| true, why);
                 }
                 let most = taken_by(&before, item);
                 if told < start - most {

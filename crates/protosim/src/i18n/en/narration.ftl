@@ -191,6 +191,7 @@ raft-read-lease-expired = read #{ $id }: its lease has run out, so it confirms l
 raft-read-lease = answers read #{ $id } at once: its lease holds { $left_ms } ms more on its own clock (safe only while clocks drift less than the bound)
 raft-read-served = answers read #{ $id }: a majority confirmed its leadership and it has applied index { $index }
 raft-vote-ignored-lease = ignores node { $from }'s vote request for term { $term }: it heard from the leader { $ago_ms } ms ago, within the election timeout, so that leader's lease may still hold
+raft-vote-ignored-own-lease = ignores node { $from }'s vote request for term { $term }: its own lease holds { $left_ms } ms more, and no one can be elected before it ends
 raft-append-refused-short = refuses the entries after index { $prev_index }: its log ends at index { $last_index } there — the consistency check
 raft-append-refused-term = refuses the entries after index { $prev_index }: its log has term { $conflict_term }, not { $prev_term }, there — the consistency check
 raft-candidate = hears no leader before its election timeout: becomes candidate for term { $term }, votes for itself

@@ -161,8 +161,8 @@ liveness-needs = { $groups } up, every shopper up and the network whole and loss
 liveness-group-all = all of { $range }
 liveness-group-some = { $need } of { $range }
 linearizability-held = linearizable: { $ops } { $ops ->
-        [one] checkout
-       *[other] checkouts
+        [one] operation
+       *[other] operations
     } judged in { $parts } independent { $parts ->
         [one] part
        *[other] parts
@@ -170,15 +170,15 @@ linearizability-held = linearizable: { $ops } { $ops ->
 linearizability-violated = VIOLATED: { $why }
 linearizability-violated-bare = VIOLATED
 linearizability-unknown = unknown: the search gave up after { $steps } steps on { $ops } { $ops ->
-        [one] checkout
-       *[other] checkouts
+        [one] operation
+       *[other] operations
     }
 linearizability-witness = no order of { $n ->
         [one] this answer
        *[other] these { $n } answers
     } is possible from the start ({ $stock }; { $wallets }), whatever { $relaxed } other { $relaxed ->
-        [one] checkout
-       *[other] checkouts
+        [one] operation
+       *[other] operations
     } submitted before its last answer did ({ $why }): { $ops }
 linearizability-stock = item { $item }: { $units } { $units ->
         [one] unit

@@ -155,6 +155,7 @@ raft-read-lease-expired = 读请求 #{ $id }：租约已过期，先用一轮心
 raft-read-lease = 立即回答读请求 #{ $id }：按它自己的时钟，租约还有 { $left_ms } 毫秒（只有时钟漂移小于上限时才安全）
 raft-read-served = 回答读请求 #{ $id }：多数派已确认它的领导地位，且它已应用到索引 { $index }
 raft-vote-ignored-lease = 忽略节点 { $from } 在任期 { $term } 的投票请求：它 { $ago_ms } 毫秒前刚收到领导者的消息，仍在选举超时之内，该领导者的租约可能仍然有效
+raft-vote-ignored-own-lease = 忽略节点 { $from } 在任期 { $term } 的投票请求：它自己的租约还有 { $left_ms } 毫秒，租约结束前谁也不能当选
 raft-append-refused-short = 拒绝索引 { $prev_index } 之后的条目：它的日志只到索引 { $last_index }——一致性检查
 raft-append-refused-term = 拒绝索引 { $prev_index } 之后的条目：它的日志在该索引处的任期是 { $conflict_term }，而不是 { $prev_term }——一致性检查
 raft-candidate = 选举超时前没有收到领导者的消息：成为任期 { $term } 的候选人，投自己一票

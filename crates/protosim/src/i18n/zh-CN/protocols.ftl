@@ -149,11 +149,11 @@ liveness-from-stretch = t = { $at } 秒、协议所需条件重新满足
 liveness-needs = { $groups }正常运行、每个购物者都在运行、网络完整且无丢包
 liveness-group-all = { $range } 全部
 liveness-group-some = { $range } 中的 { $need } 台
-linearizability-held = 可线性化：判定了 { $ops } 个结账（分为 { $parts } 个独立部分）；一家正确的商店可以给出全部这些应答
+linearizability-held = 可线性化：判定了 { $ops } 个操作（分为 { $parts } 个独立部分）；一家正确的商店可以给出全部这些应答
 linearizability-violated = 被破坏：{ $why }
 linearizability-violated-bare = 被破坏
-linearizability-unknown = 未知：检查在 { $ops } 个结账上搜索了 { $steps } 步后放弃
-linearizability-witness = 从初始状态（{ $stock }；{ $wallets }）出发，无论在其最后一个应答之前提交的其他 { $relaxed } 个结账如何，这 { $n } 个应答都排不出任何顺序（{ $why }）：{ $ops }
+linearizability-unknown = 未知：检查在 { $ops } 个操作上搜索了 { $steps } 步后放弃
+linearizability-witness = 从初始状态（{ $stock }；{ $wallets }）出发，无论在其最后一个应答之前提交的其他 { $relaxed } 个操作如何，这 { $n } 个应答都排不出任何顺序（{ $why }）：{ $ops }
 linearizability-stock = 商品 { $item }：{ $units } 件
 linearizability-wallet = 顾客 { $customer }：{ $cents }
 linearizability-op = 结账 #{ $id }（{ $shopper }，{ $from }-{ $to } 秒）：{ $answer }

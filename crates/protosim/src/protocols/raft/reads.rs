@@ -194,7 +194,8 @@ impl<M: Machine> Raft<M> {
     }
 
     /// Under leases, a server that heard from a leader less than the minimum election timeout ago (on its clock)
-    /// ignores a vote request: the leader's lease may still hold (thesis section 6.4.1; etcd's `inLease`).
+    /// ignores a vote request: the leader's lease may still hold (thesis section 6.4.1; etcd's `inLease`). The leader
+    /// ignores one while its own lease holds.
     pub(super) fn vote_ignored_in_lease(
         &self,
         s: &Server<M>,
@@ -202,11 +203,20 @@ impl<M: Machine> Raft<M> {
         from: NodeId,
         term: u64,
     ) -> bool {
-        if self.read_mode() != RaftRead::Lease || s.role == RaftRole::Leader || term <= Self::term(ctx) {
+        if self.read_mode() != RaftRead::Lease || term <= Self::term(ctx) {
             return false;
         }
-        let Some(heard) = s.reads.heard_us else { return false };
         let now = ctx.now_us();
+        if s.role == RaftRole::Leader {
+            // The leader itself keeps its lease rather than step down for a candidate that cannot win before it ends.
+            if now >= s.reads.lease_until_us {
+                return false;
+            }
+            let left_ms = format!("{:.0}", (s.reads.lease_until_us - now) as f64 / 1000.0);
+            ctx.note(|| note!("raft.vote.ignored_own_lease", from, term, left_ms));
+            return true;
+        }
+        let Some(heard) = s.reads.heard_us else { return false };
         if now >= heard + self.election_min_us {
             return false;
         }
