@@ -23,6 +23,11 @@ sweep --protocol pessimistic --deadlock wound-wait --seeds "$SEEDS"
 sweep --protocol pessimistic --deadlock timeout --seeds "$SEEDS"
 sweep --protocol pessimistic --lock-service raft --seeds "$SEEDS"
 sweep --protocol optimistic --seeds "$SEEDS"
+# Shoppers reading six times a second, in each of Raft's correct read modes (ReadIndex, through the log, a lease
+# within its drift bound: the fault generator's clocks drift at most 5 %, the bound is 10 %).
+for mode in read-index log lease; do
+    sweep --protocol raft --nodes 5 --read-rate 6 --option "read=$mode" --seeds "$SEEDS"
+done
 # A tight workload (three units an item, $40 wallets, six checkouts a second): refusals are common, so every
 # answer a shopper gets is judged by the linearizability checker, not only confirmations.
 for p in single "raft --nodes 5" "paxos --nodes 5" "paxos --nodes 5 --stable-leader" 2pc "2pc --cooperative" \
@@ -40,7 +45,9 @@ caught() { # protocol variant [options…]
     fi
 }
 for v in no-dedup ack-before-persist; do caught single "$v"; done
-for v in vote-without-log-check commit-old-term copy-whole-log ack-before-fsync; do caught raft "$v" --nodes 5; done
+for v in vote-without-log-check commit-old-term copy-whole-log ack-before-fsync stale-read; do
+    caught raft "$v" --nodes 5
+done
 for v in accept-below-promise ignore-accepted-value forget-promises-on-restart majority-vote-only ack-before-fsync; do
     caught paxos "$v" --nodes 5
 done

@@ -677,6 +677,7 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                 if !props.embed {
                     <div class="extras">
                         <crate::cluster::SpaceTime model={model.clone()} cursor_us={cursor} on_seek={view.seek()} />
+                        <crate::history_view::HistoryView model={model.clone()} cursor_us={cursor} on_seek={view.seek()} />
                         <crate::charts::Charts charts={(*charts).clone()} end_us={model.end_us}
                             faults={(*fault_times).clone()} cursor_us={cursor} on_seek={view.seek()} />
                     </div>

@@ -11,6 +11,7 @@ pub mod cluster;
 pub mod compare_view;
 pub mod explorer;
 pub mod explorer_ui;
+pub mod history_view;
 pub mod hunt_panel;
 pub mod hunt_worker;
 pub mod lang;

@@ -196,6 +196,8 @@ pub struct Model {
     /// Whether what the shoppers were told could have come from one correct shop (judged once the whole run is
     /// simulated; a partial model carries the placeholder "unknown" with no operations).
     pub linearizability: protosim::linearizability::LinReport,
+    /// What the shoppers were told, operation by operation (the history view draws it).
+    pub history: std::rc::Rc<protosim::linearizability::History>,
     /// The first part of a run still being simulated ([`ModelBuilder::snapshot`]): it ends at `end_us`, where the
     /// engine was, and the whole run's model replaces it when it is done.
     pub partial: bool,
@@ -755,6 +757,7 @@ impl ModelBuilder {
             summary: protosim::compare::Summary::from_report(&report, r),
             liveness: report.liveness,
             linearizability: report.linearizability,
+            history: std::rc::Rc::new(history),
             partial,
         }
     }

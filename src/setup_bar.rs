@@ -159,6 +159,19 @@ fn network_and_workload(lang: &Language, s: &Scenario, props: &SetupBarProps) ->
         s.workload.rate_per_s = decimal(v, Wants::Rate)?;
         Ok(())
     });
+    let on_reads = edit(s, props, |s, v| {
+        s.workload.read_rate_per_s = decimal(v, Wants::Rate)?;
+        Ok(())
+    });
+    // Stock look-ups, where the protocol answers them.
+    let reads = protosim::protocols::info(s.protocol).serves_reads.then(|| {
+        html! {
+            <label title={lang.text("ui.setup.reads.help")}>{ lang.text("ui.setup.reads") }
+                <input type="number" class="num" min="0" step="0.5" aria-label={lang.text("ui.setup.reads.label")}
+                       data-testid="read-rate" value={s.workload.read_rate_per_s.to_string()} onchange={on_reads} />
+                { lang.text("ui.setup.per-second") }</label>
+        }
+    });
     let on_hot = edit(s, props, |s, v| {
         s.workload.hot_item = decimal(v, Wants::Percentage)? / 100.0;
         Ok(())
@@ -181,6 +194,7 @@ fn network_and_workload(lang: &Language, s: &Scenario, props: &SetupBarProps) ->
             <label>{ lang.text("ui.setup.rate") }
                 <input type="number" class="num" min="0" step="0.5" aria-label={lang.text("ui.setup.rate.label")}
                        value={s.workload.rate_per_s.to_string()} onchange={on_rate} />{ lang.text("ui.setup.per-second") }</label>
+            { for reads }
             <label>{ lang.text("ui.setup.hot") }
                 <input type="number" class="num" min="0" max="100" step="5" aria-label={lang.text("ui.setup.hot.label")}
                        value={format!("{}", s.workload.hot_item * 100.0)} onchange={on_hot} />{ " %" }</label>
