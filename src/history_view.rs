@@ -9,10 +9,10 @@ use protosim::linearizability::{LinVerdict, Op, OpResult};
 use protosim::scenario::NodeId;
 use yew::prelude::*;
 
-const LEFT: f64 = 96.0;
-const WIDTH: f64 = 1000.0;
+const LEFT: f64 = 84.0;
+const WIDTH: f64 = 620.0;
 /// Height of one lane; a shopper's operations that overlap in time take one of [`ROWS`] rows in it.
-const LANE: f64 = 30.0;
+const LANE: f64 = 36.0;
 const ROWS: usize = 3;
 /// At most this many operations are drawn (the most recent before the cursor, and every one of the witness).
 const MAX_OPS: usize = 1_500;
@@ -52,8 +52,23 @@ pub fn HistoryView(props: &HistoryViewProps) -> Html {
     shoppers.sort_unstable();
     shoppers.dedup();
     let lane_of = |n: NodeId| shoppers.iter().position(|&s| s == n).unwrap_or(0);
-    let top = 18.0;
-    let height = top + LANE * shoppers.len().max(1) as f64 + 8.0;
+    let top = 8.0;
+    let height = top + LANE * shoppers.len().max(1) as f64 + 18.0;
+    // A tick every 0.1, 0.2, 0.5, 1, 2, 5, … s: at most ten along the run.
+    let step_us = [100_000u64, 200_000, 500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000, 20_000_000, 60_000_000]
+        .into_iter()
+        .find(|s| end / s <= 10)
+        .unwrap_or(60_000_000);
+    let ticks = (0..=end / step_us).map(|k| {
+        let at = k * step_us;
+        let label = if step_us < 1_000_000 { format!("{:.1} s", at as f64 / 1e6) } else { format!("{} s", at / 1_000_000) };
+        html! {
+            <g class="h-tick">
+                <line x1={x(at).to_string()} y1={(height - 16.0).to_string()} x2={x(at).to_string()} y2={(height - 12.0).to_string()} />
+                <text x={x(at).to_string()} y={(height - 2.0).to_string()} text-anchor="middle">{ label }</text>
+            </g>
+        }
+    });
     let name = |n: NodeId| m.nodes.get(usize::from(n)).map_or_else(|| format!("node {n}"), |i| i.name.clone());
     // The operations sent by the cursor, most recent last; each takes the first row of its lane free at its call.
     let shown: Vec<&Op> = h.ops.iter().filter(|o| o.call_us <= t).collect();
@@ -69,7 +84,7 @@ pub fn HistoryView(props: &HistoryViewProps) -> Html {
         if i < skip && !in_witness {
             return html! {};
         }
-        let y = top + LANE * lane as f64 + 4.0 + 8.0 * row as f64;
+        let y = top + LANE * lane as f64 + 6.0 + 10.0 * row as f64;
         let (x1, x2) = (x(op.call_us), x(until));
         let what = match (op.read, done) {
             (_, None) => lang.render(&protosim::note!("ui.history.open", id = op.request_id)),
@@ -86,7 +101,7 @@ pub fn HistoryView(props: &HistoryViewProps) -> Html {
             <g class={classes!("h-op", class, in_witness.then_some("witness"))} data-testid="history-op"
                data-id={op.request_id.to_string()} data-result={class} onclick={onclick}>
                 <title>{ what }</title>
-                <rect x={x1.to_string()} y={y.to_string()} width={(x2 - x1).max(2.5).to_string()} height="6" rx="2" />
+                <rect x={x1.to_string()} y={y.to_string()} width={(x2 - x1).max(2.5).to_string()} height="7" rx="2" />
                 if in_witness {
                     <text x={x1.to_string()} y={(y - 1.5).to_string()}>{ format!("#{}", op.request_id) }</text>
                 }
@@ -140,6 +155,7 @@ pub fn HistoryView(props: &HistoryViewProps) -> Html {
             <svg viewBox={format!("0 0 {} {height}", LEFT + WIDTH + 8.0)} onclick={onclick} role="img"
                  aria-label={lang.text("ui.history.title")}>
                 { for lanes }
+                { for ticks }
                 { for faults }
                 { for bars }
                 <line class="h-cursor" x1={x(t).to_string()} y1="4" x2={x(t).to_string()} y2={height.to_string()} />

@@ -1165,6 +1165,39 @@ async fn a_history_no_correct_shop_explains_is_shown_with_its_witness_and_its_mo
 }
 
 #[wasm_bindgen_test]
+async fn the_history_view_draws_each_shoppers_operations_and_outlines_a_stale_reads_witness() {
+    // Raft's stale-read counterexample: a leader cut off in a minority answers a read from its own copy.
+    let text = include_str!("../crates/protosim/tests/fixtures/raft-stale-read.json");
+    let v: serde_json::Value = serde_json::from_str(text).unwrap();
+    let s = Scenario::from_value(&v["scenario"]).unwrap();
+    let root = mount(&format!("#{}", s.to_compact()), false).await;
+    let view = find(&root, "history-view").expect("the page has a history view");
+    assert_eq!(view.get_attribute("data-witness").as_deref(), Some("2"), "a sale and the stale read");
+    // It grows with the player: nothing sent yet at 0, the witness drawn once the player is past it.
+    let ops = |root: &Element| root.query_selector_all("[data-testid='history-op']").unwrap().length();
+    assert_eq!(ops(&root), 0, "nothing was sent at t = 0");
+    scrub_to(&root, 9_000_000).await;
+    wait_for("operations drawn", || ops(&root) > 50).await;
+    let witness = root.query_selector_all("[data-testid='history-op'].witness").unwrap();
+    assert_eq!(witness.length(), 2);
+    let reads = root.query_selector_all("[data-testid='history-op'][data-result='read']").unwrap().length();
+    assert!(reads > 20, "the reads are drawn: {reads}");
+    let reason = find(&root, "history-reason").expect("the reason in words").text_content().unwrap();
+    assert!(reason.contains("stale read"), "{reason}");
+    // A click on the stale read's bar moves the player to its answer.
+    let read = (0..witness.length())
+        .filter_map(|i| witness.item(i))
+        .filter_map(|n| wasm_bindgen::JsCast::dyn_into::<Element>(n).ok())
+        .find(|e| e.get_attribute("data-result").as_deref() == Some("read"))
+        .expect("the read in the witness");
+    let at = v["at_us"].as_u64().unwrap();
+    let ev = web_sys::MouseEvent::new("click").unwrap();
+    read.dispatch_event(&ev).unwrap();
+    wait_for("the player at the stale read's answer", || clock_us(&root) == at).await;
+    root.remove();
+}
+
+#[wasm_bindgen_test]
 async fn the_invariant_panel_judges_what_the_shoppers_were_told() {
     let root = mount("", false).await;
     let line = find(&root, "linearizability").expect("the invariant panel has a linearizability line");

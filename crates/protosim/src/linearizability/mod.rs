@@ -287,42 +287,12 @@ fn counted_witness(spec: &Spec, start: &ShopState, part: &[&Op]) -> Option<(Vec<
             Some(((0..part.len()).map(|i| i == x || (ids.contains(&i) && keep(part[i]))).collect::<Vec<bool>>(), why))
         };
         let customer = op.customer;
-        let taken_by = |ids: &[usize], item: u16| -> i64 { ids.iter().map(|&i| units(part[i], item)).sum() };
         match op.result {
             OpResult::Stock { item, units: told } => {
-                let (start, told) = (start_stock(item), i64::from(told));
-                if told > start - taken_by(&surely, item) {
-                    // The fewest of them that already took more than the read was told is missing: the largest sales.
-                    let mut by_size: Vec<usize> =
-                        surely.iter().copied().filter(|&i| units(part[i], item) > 0).collect();
-                    by_size.sort_by_key(|&i| std::cmp::Reverse(units(part[i], item)));
-                    let mut least = 0;
-                    let mut kept = Vec::new();
-                    for i in by_size {
-                        if told <= start - least {
-                            least += units(part[i], item);
-                            kept.push(i);
-                        }
-                    }
-                    let why = note!(
-                        "linearizability.reason.read_stale",
-                        told = told as u64,
-                        least = least as u64,
-                        item,
-                        start = start as u64
-                    );
-                    return with(&kept, &|_| true, why);
-                }
-                let most = taken_by(&before, item);
-                if told < start - most {
-                    let why = note!(
-                        "linearizability.reason.read_low",
-                        told = told as u64,
-                        most = most as u64,
-                        item,
-                        start = start as u64
-                    );
-                    return alone(why);
+                if let Some((kept, why)) =
+                    read_witness(part, (item, i64::from(told), start_stock(item)), &surely, &before)
+                {
+                    return if kept.is_empty() { alone(why) } else { with(&kept, &|_| true, why) };
                 }
             }
             OpResult::OutOfStock { item } => {
@@ -371,6 +341,37 @@ fn counted_witness(spec: &Spec, start: &ShopState, part: &[&Op]) -> Option<(Vec<
             }
             _ => {}
         }
+    }
+    None
+}
+
+/// The counted witness of a read of `item` told `told` units (of `start`): told more than the checkouts confirmed
+/// before it was sent (`surely`) left (a stale read; those of them that took the most, enough to show it, are kept),
+/// or fewer than everything that might have sold before its answer (`before`) could have taken (kept alone).
+fn read_witness(
+    part: &[&Op],
+    (item, told, start): (u16, i64, i64),
+    surely: &[usize],
+    before: &[usize],
+) -> Option<(Vec<usize>, Note)> {
+    let taken_by = |ids: &[usize]| -> i64 { ids.iter().map(|&i| units(part[i], item)).sum() };
+    if told > start - taken_by(surely) {
+        let mut by_size: Vec<usize> = surely.iter().copied().filter(|&i| units(part[i], item) > 0).collect();
+        by_size.sort_by_key(|&i| std::cmp::Reverse(units(part[i], item)));
+        let (mut least, mut kept) = (0, Vec::new());
+        for i in by_size {
+            if told <= start - least {
+                least += units(part[i], item);
+                kept.push(i);
+            }
+        }
+        let (told, least, start) = (told as u64, least as u64, start as u64);
+        return Some((kept, note!("linearizability.reason.read_stale", told, least, item, start)));
+    }
+    let most = taken_by(before);
+    if told < start - most {
+        let (told, most, start) = (told as u64, most as u64, start as u64);
+        return Some((Vec::new(), note!("linearizability.reason.read_low", told, most, item, start)));
     }
     None
 }

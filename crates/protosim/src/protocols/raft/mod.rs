@@ -179,7 +179,7 @@ impl<M: Machine> Protocol for Raft<M> {
             election_timer: None,
             election_window: None,
             heartbeat_timer: None,
-            reads: reads::Reads::default(),
+            reads: Box::default(),
         };
         if Self::learner(ctx) {
             ctx.note(|| note!("raft.learner"));

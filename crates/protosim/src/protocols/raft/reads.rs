@@ -26,39 +26,6 @@ use crate::engine::{Ctx, ReadRequest};
 use crate::note;
 use crate::scenario::{NodeId, RaftRead};
 
-/// How many unacknowledged heartbeat rounds a leader remembers the sending time of (older ones are dropped: a
-/// round acknowledged that late gives no lease worth having).
-const ROUNDS_KEPT: usize = 64;
-
-/// A read waiting at the leader.
-#[derive(Clone, Debug)]
-struct PendingRead {
-    read: ReadRequest,
-    from: NodeId,
-    /// Answer once the leader has applied this far.
-    index: u64,
-    /// The heartbeat round a majority must acknowledge first (0: none needed).
-    round: u64,
-}
-
-/// A server's read bookkeeping (volatile).
-#[derive(Clone, Debug, Default)]
-pub struct Reads {
-    pending: Vec<PendingRead>,
-    /// Leader: the current heartbeat round (carried by every AppendEntries it sends, echoed in every Ack).
-    pub(super) round: u64,
-    /// Leader: (round, when it was sent on the leader's clock, µs) for rounds a majority has not acknowledged.
-    sent: Vec<(u64, u64)>,
-    /// Leader: the highest round each server acknowledged in this term.
-    acked: Vec<u64>,
-    /// Leader: the log index of its term's first entry (its no-op): a read index is at least this.
-    term_start: u64,
-    /// Leader: its lease lasts until this reading of its own clock, µs.
-    lease_until_us: u64,
-    /// Follower: when it last heard from a leader, on its own clock (µs).
-    pub(super) heard_us: Option<u64>,
-}
-
 impl Reads {
     /// A new leadership: rounds count from zero; the lease is gone.
     pub(super) fn lead(&mut self, servers: usize, term_start: u64) {

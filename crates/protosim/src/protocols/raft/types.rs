@@ -418,7 +418,7 @@ pub struct Server<M: Machine = ShopMachine> {
     pub(super) election_window: Option<(u64, u64)>,
     pub(super) heartbeat_timer: Option<TimerId>,
     /// Reads waiting for their confirmation, heartbeat rounds, the lease ([`super::reads`]).
-    pub(super) reads: super::reads::Reads,
+    pub(super) reads: Box<Reads>,
 }
 
 /// A shopper's volatile state: the shared retrying client (where to send, attempts, timers).
@@ -615,4 +615,39 @@ impl<M: Machine> Raft<M> {
         }
         self.serve_reads(s, ctx);
     }
+}
+
+// ----- reads (behaviour in `reads.rs`) -----
+
+/// How many unacknowledged heartbeat rounds a leader remembers the sending time of (older ones are dropped: a
+/// round acknowledged that late gives no lease worth having).
+pub(super) const ROUNDS_KEPT: usize = 64;
+
+/// A read waiting at the leader.
+#[derive(Clone, Debug)]
+pub(super) struct PendingRead {
+    pub(super) read: ReadRequest,
+    pub(super) from: NodeId,
+    /// Answer once the leader has applied this far.
+    pub(super) index: u64,
+    /// The heartbeat round a majority must acknowledge first (0: none needed).
+    pub(super) round: u64,
+}
+
+/// A server's read bookkeeping (volatile).
+#[derive(Clone, Debug, Default)]
+pub struct Reads {
+    pub(super) pending: Vec<PendingRead>,
+    /// Leader: the current heartbeat round (carried by every AppendEntries it sends, echoed in every Ack).
+    pub(super) round: u64,
+    /// Leader: (round, when it was sent on the leader's clock, µs) for rounds a majority has not acknowledged.
+    pub(super) sent: Vec<(u64, u64)>,
+    /// Leader: the highest round each server acknowledged in this term.
+    pub(super) acked: Vec<u64>,
+    /// Leader: the log index of its term's first entry (its no-op): a read index is at least this.
+    pub(super) term_start: u64,
+    /// Leader: its lease lasts until this reading of its own clock, µs.
+    pub(super) lease_until_us: u64,
+    /// Follower: when it last heard from a leader, on its own clock (µs).
+    pub(super) heard_us: Option<u64>,
 }
