@@ -1171,8 +1171,11 @@ async fn the_history_view_draws_each_shoppers_operations_and_outlines_a_stale_re
     let v: serde_json::Value = serde_json::from_str(text).unwrap();
     let s = Scenario::from_value(&v["scenario"]).unwrap();
     let root = mount(&format!("#{}", s.to_compact()), false).await;
-    let view = find(&root, "history-view").expect("the page has a history view");
-    assert_eq!(view.get_attribute("data-witness").as_deref(), Some("2"), "a sale and the stale read");
+    // The whole run is judged once it is simulated: then the witness is a sale and the stale read.
+    wait_for("the history judged", || {
+        find(&root, "history-view").and_then(|v| v.get_attribute("data-witness")).as_deref() == Some("2")
+    })
+    .await;
     // It grows with the player: nothing sent yet at 0, the witness drawn once the player is past it.
     let ops = |root: &Element| root.query_selector_all("[data-testid='history-op']").unwrap().length();
     assert_eq!(ops(&root), 0, "nothing was sent at t = 0");

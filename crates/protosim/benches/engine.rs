@@ -78,6 +78,7 @@ fn main() {
 
 /// The linearizability checker's speed: the history of a correct 10-second steady load on 5-server Raft (about
 /// 10,000 checkouts, 16 shoppers), the same with a tight stock (every checkout after the first thousand refused),
+/// the same with 500 stock look-ups a second (ReadIndex, then leases),
 /// the largest history of a 200-seed faulty Raft sweep, and an adversarial history (40 concurrent checkouts never
 /// answered, then an answer no state explains), which must end "unknown" within its budget rather than hang.
 fn linearizability_speed() {
@@ -91,7 +92,7 @@ fn linearizability_speed() {
         let rep = check(&h, DEFAULT_BUDGET);
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         println!(
-            "linearizability/{name:<44} {:>6} checkouts: {} in {ms:>7.1} ms ({} steps, {} parts)",
+            "linearizability/{name:<44} {:>6} operations: {} in {ms:>7.1} ms ({} steps, {} parts)",
             rep.ops,
             rep.verdict.name(),
             rep.steps,
@@ -103,6 +104,12 @@ fn linearizability_speed() {
     let mut tight = raft_steady_load(5, 10_000);
     tight.workload.stock = 400;
     judge("raft 5 nodes, 10 s steady load, 400 units an item", &tight);
+    for read in [protosim::scenario::RaftRead::ReadIndex, protosim::scenario::RaftRead::Lease] {
+        let mut reads = raft_steady_load(5, 10_000);
+        reads.workload.read_rate_per_s = 500.0;
+        reads.raft.read = read;
+        judge(&format!("raft 5 nodes, 10 s steady load + 500 reads/s, {}", read.name()), &reads);
+    }
     let base = Scenario { nodes: 5, ..protosim::hunt::base(protosim::protocols::raft::KIND, "correct") };
     let mut largest = (0, 0.0, 0);
     for k in 0..200 {

@@ -190,7 +190,7 @@ info-variant-raft-vote-without-log-check = 投票时不比较日志：缺少已�
 info-variant-raft-commit-old-term = 领导者把已复制到多数派的旧任期条目当作已提交（图 8），从而跳过新领导者的空操作：之后的领导者可能抹掉该条目
 info-variant-raft-copy-whole-log = 服务器在投票请求中看到更高的任期时，整体照抄候选人的日志（种子文章 §4.2）
 info-variant-raft-ack-before-fsync = 服务器在磁盘把条目和投票持久化之前就确认：fsync 慢时一次崩溃会丢掉多数派已确认的内容
-info-variant-raft-stale-read = 领导者立即用自己的副本回答读请求（raft.read = leader-local）：被切到少数派的领导者在新领导者卖出之后仍继续回答
+info-variant-raft-stale-read = 领导者立即用自己的副本回答读请求（leader-local）：被切到少数派的领导者在新领导者卖出之后仍继续回答
 info-option-raft-read-label = 读取方式
 info-option-raft-read-help = 领导者如何回答库存查询：read-index（用一轮心跳确认领导地位）、log（读请求自己占一个日志条目）、lease（按领导者自己的时钟计算租约）、leader-local（不安全：陈旧读变体）
 info-option-raft-read-value-read-index = 读索引（read-index）
