@@ -61,7 +61,8 @@ pub fn HistoryView(props: &HistoryViewProps) -> Html {
         .unwrap_or(60_000_000);
     let ticks = (0..=end / step_us).map(|k| {
         let at = k * step_us;
-        let label = if step_us < 1_000_000 { format!("{:.1} s", at as f64 / 1e6) } else { format!("{} s", at / 1_000_000) };
+        let secs = if step_us < 1_000_000 { format!("{:.1}", at as f64 / 1e6) } else { (at / 1_000_000).to_string() };
+        let label = lang.render(&protosim::note!("ui.history.tick", s = secs));
         html! {
             <g class="h-tick">
                 <line x1={x(at).to_string()} y1={(height - 16.0).to_string()} x2={x(at).to_string()} y2={(height - 12.0).to_string()} />

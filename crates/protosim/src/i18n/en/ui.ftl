@@ -390,3 +390,4 @@ ui-history-refused = refused
 ui-history-read = read
 ui-history-pending = waiting or never answered
 ui-history-open = #{ $id }: no answer yet
+ui-history-tick = { $s } s

@@ -382,3 +382,4 @@ ui-history-refused = 被拒绝
 ui-history-read = 读请求
 ui-history-pending = 等待中或从未应答
 ui-history-open = #{ $id }：尚无应答
+ui-history-tick = { $s } 秒
