@@ -24,7 +24,8 @@ sweep --protocol pessimistic --deadlock timeout --seeds "$SEEDS"
 sweep --protocol pessimistic --lock-service raft --seeds "$SEEDS"
 sweep --protocol optimistic --seeds "$SEEDS"
 # Shoppers reading six times a second, in each of Raft's correct read modes (ReadIndex, through the log, a lease
-# within its drift bound: the fault generator's clocks drift at most 5 %, the bound is 10 %).
+# within its drift bound: the fault generator's clocks drift at most 5 %, the bound is 10 %, and its clock steps do
+# not move the monotonic clock a lease is measured on).
 for mode in read-index log lease; do
     sweep --protocol raft --nodes 5 --read-rate 6 --option "read=$mode" --seeds "$SEEDS"
 done

@@ -21,6 +21,11 @@ pub fn translate(s: &Scenario, kind: ProtocolKind, variant: &str) -> Scenario {
         info.options.iter().any(|o| o.name == name && matches!(o.store, crate::protocols::meta::OptionStore::Options))
     });
     carry_by_role(s, &mut t);
+    if !info.serves_reads {
+        // The other protocol serves no reads: its shoppers only buy (the checkouts stay the same).
+        t.workload.read_rate_per_s = 0.0;
+        t.interventions.retain(|i| !matches!(i.action, crate::scenario::Action::Read { .. }));
+    }
     t
 }
 

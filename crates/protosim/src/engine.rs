@@ -129,6 +129,8 @@ pub struct Node<P: Protocol> {
     handling: Option<MsgId>,
     /// Its local clock ([`crate::clock`]): what [`Ctx::now_us`] reads and what its timers run on.
     pub clock: crate::clock::Clock,
+    /// Its monotonic clock: the same oscillator (drift) but never stepped ([`Ctx::monotonic_us`]).
+    pub mono: crate::clock::Clock,
     /// How long an fsync takes on its disk, µs ([`Action::DiskLatency`]; 0: every write is durable at once).
     pub fsync_us: u64,
     /// What survives a crash while writes wait for an fsync: the disk as of the last completed fsync (`None`: the
@@ -236,6 +238,7 @@ impl<F: FnOnce() -> Note> Narration for F {
 /// The handler's window on the world.
 pub struct Ctx<'a, P: Protocol> {
     pub(crate) now_us: u64,
+    pub(crate) mono_us: u64,
     pub(crate) me: NodeId,
     pub(crate) rng: &'a mut SimRng,
     pub(crate) disk: &'a mut P::Disk,
@@ -281,6 +284,12 @@ impl<P: Protocol> Ctx<'_, P> {
     /// zero). Protocols never see true time.
     pub fn now_us(&self) -> u64 {
         self.now_us
+    }
+    /// The node's monotonic clock, µs (`CLOCK_MONOTONIC`): it runs at the pace of the node's oscillator, drift
+    /// included, but a clock step ([`Action::ClockJump`]) never moves it. What measures elapsed time for a lease
+    /// or a timeout in a real system; [`Ctx::now_us`] is the wall clock.
+    pub fn monotonic_us(&self) -> u64 {
+        self.mono_us
     }
     pub fn me(&self) -> NodeId {
         self.me
@@ -596,6 +605,7 @@ impl<P: Protocol> Engine<P> {
                 busy_until_us: 0,
                 handling: None,
                 clock: crate::clock::Clock::default(),
+                mono: crate::clock::Clock::default(),
                 fsync_us: 0,
                 durable: None,
                 dirty: false,
@@ -891,6 +901,7 @@ impl<P: Protocol> Engine<P> {
             let keep: Option<&mut dyn KeepDurable<P::Disk>> = if n.fsync_us > 0 { Some(&mut n.durable) } else { None };
             let mut ctx = Ctx {
                 now_us: n.clock.local_us(core.now_us).max(0) as u64,
+                mono_us: n.mono.local_us(core.now_us).max(0) as u64,
                 me: node,
                 rng: &mut n.rng,
                 disk: &mut n.disk,
@@ -1286,6 +1297,7 @@ impl<P: Protocol> Engine<P> {
             Action::ClockDrift { node, ppm } => {
                 let now = self.core.now_us;
                 self.core.nodes[usize::from(node)].clock.set_drift(now, ppm);
+                self.core.nodes[usize::from(node)].mono.set_drift(now, ppm);
                 self.record_clock(node);
                 None
             }

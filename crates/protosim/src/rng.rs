@@ -14,7 +14,8 @@ pub enum Stream {
     Network,
     Workload,
     Faults,
-    /// The shoppers' stock look-ups (their own stream: turning reads on leaves the checkouts as they were).
+    /// The shoppers' stock look-ups (their own stream: turning reads on leaves the checkouts' arrival times and
+    /// baskets as they were).
     Reads,
     Node(u16),
 }

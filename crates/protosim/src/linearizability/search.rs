@@ -166,7 +166,9 @@ impl Search<'_> {
     /// that (linearized set, state) was reached before. Returns whether it did.
     fn linearize(&mut self, call: usize, next: ShopState, maybe_effect: bool) -> bool {
         let op = self.entries[call].op;
-        let pure = next == self.state;
+        // Changed nothing, and could not have: an uncertain checkout placed without its effect could still take it
+        // later, so it is not placed once and for all.
+        let pure = next == self.state && self.spec.step(&self.state, self.ops[op]).as_ref() == Some(&next);
         self.flip(op);
         if !self.seen.insert(key(&self.linearized, &next)) {
             self.flip(op);

@@ -103,9 +103,15 @@ fn random_history(rng: &mut Rng) -> History {
                 _ => Outcome::Aborted { reason: AbortReason::GaveUp },
             }
         };
-        match pick(rng, 0, 8) {
+        match pick(rng, 0, 10) {
             0 => {} // never answered
             1 => op.answered(Outcome::Aborted { reason: AbortReason::Busy }, at + pick(rng, 0, 25)),
+            2 => {
+                // Relaxed as a witness relaxes a confirmation: it may or may not have taken effect within its
+                // interval (an unknown result with an answer time).
+                op.answered(outcome, at + pick(rng, 0, 25));
+                op.result = OpResult::Unknown;
+            }
             _ => op.answered(outcome, at + pick(rng, 0, 25)),
         }
         ops.push(op);

@@ -66,6 +66,7 @@ pub fn lift<P: Protocol, Q: Part<P>, R>(ctx: &mut Ctx<'_, P>, f: impl FnOnce(&mu
     let mut keep = ctx.keep.as_deref_mut().map(|outer| LiftKeep::<P, Q> { outer, inner: PhantomData });
     let mut inner = Ctx {
         now_us: ctx.now_us,
+        mono_us: ctx.mono_us,
         me: ctx.me,
         rng: &mut *ctx.rng,
         disk: Q::disk_mut(ctx.disk),

@@ -85,7 +85,9 @@ impl Protocol for Locking {
         let lease_us = (20 * worst).max(500_000);
         let raft = (pessimistic && scenario.locking.service == crate::scenario::LockService::Raft).then(|| {
             let servers = scenario.locking.service.lock_servers();
-            crate::protocols::raft::Raft::with_machine(LockMachine { lease_us }, servers, scenario)
+            // The shop's read options (`raft.read`) are not the lock service's: it serves no reads.
+            let own = crate::scenario::Scenario { raft: Default::default(), ..scenario.clone() };
+            crate::protocols::raft::Raft::with_machine(LockMachine { lease_us }, servers, &own)
         });
         Locking {
             pessimistic,

@@ -80,7 +80,9 @@ impl<M: Machine> Raft<M> {
         self.observe_term(s, ctx, a.term);
         let current = Self::term(ctx);
         let learner = Self::learner(ctx);
-        let round = a.round;
+        // A refusal of a stale term echoes no round: the round was of another leadership (rounds restart at each),
+        // and counting it could confirm a read of this one the follower never heard.
+        let round = if a.term < current { 0 } else { a.round };
         let refuse = |conflict_term, conflict_index| Msg::Ack {
             term: current,
             success: false,
@@ -99,7 +101,7 @@ impl<M: Machine> Raft<M> {
             s.role = RaftRole::Follower;
         }
         s.leader = Some(from);
-        s.reads.heard_us = Some(ctx.now_us());
+        s.reads.heard_us = Some(ctx.monotonic_us());
         self.reset_election(s, ctx);
         if let Some((conflict_term, conflict_index)) = Self::consistency_conflict(ctx, a.prev_index, a.prev_term) {
             let prev_index = a.prev_index;

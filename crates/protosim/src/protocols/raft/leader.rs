@@ -92,11 +92,12 @@ impl<M: Machine> Raft<M> {
         if s.role != RaftRole::Leader || term != Self::term(ctx) {
             return;
         }
-        // Any answer of this term, even a refusal, shows the follower took this leader's round.
-        self.round_acked(s, ctx, from, round);
         if learner && s.learners.insert(from) {
             ctx.note(|| note!("raft.learner.seen", from));
         }
+        // Any answer of this term, even a refusal, shows the follower took this leader's round (a learner's counts
+        // for nothing: it is known as one before its round is recorded).
+        self.round_acked(s, ctx, from, round);
         let f = usize::from(from);
         s.outstanding[f] = false;
         if success {

@@ -187,6 +187,11 @@ impl<M: Machine> Protocol for Raft<M> {
             let (term, entries) = (Self::term(ctx), Self::log(ctx).last_index());
             ctx.note(|| note!("raft.restart", term, entries));
         }
+        if self.read_mode() == crate::scenario::RaftRead::Lease {
+            // Under leases a (re)started server waits a minimum election timeout before it votes: it may have
+            // acknowledged a round a leader's lease rests on just before it crashed.
+            s.reads.heard_us = Some(ctx.monotonic_us());
+        }
         self.reset_election(&mut s, ctx);
         State::Server(s)
     }

@@ -14,7 +14,8 @@
 //!   index. Heartbeat rounds are numbered and followers echo the number, so an acknowledgement of a heartbeat sent
 //!   before the read cannot confirm it (etcd carries the read's context in its heartbeats the same way).
 //! - `lease` (section 6.4.1): a round acknowledged by a majority gives the leader a lease from the moment it sent
-//!   that round, for the minimum election timeout shrunk by the drift bound, on its own clock. Servers that heard
+//!   that round, for the minimum election timeout shrunk by the drift bound, on its own monotonic clock (drift
+//!   counts, a clock step does not: what a real system measures a lease on). Servers that heard
 //!   from a leader within the minimum election timeout ignore vote requests, so no other leader can be elected
 //!   while the lease lasts, if clocks drift less than the bound. Within its lease (and once an entry of its term is
 //!   committed) the leader answers at once; otherwise it falls back to `read-index`. A leader whose clock runs
@@ -57,7 +58,7 @@ impl<M: Machine> Raft<M> {
         if r.sent.len() >= ROUNDS_KEPT {
             r.sent.remove(0);
         }
-        r.sent.push((r.round, ctx.now_us()));
+        r.sent.push((r.round, ctx.monotonic_us()));
     }
 
     /// A read reached server `s`: a follower redirects it; the leader serves it by the cluster's read path.
@@ -85,7 +86,7 @@ impl<M: Machine> Raft<M> {
                 self.replicate_new(s, ctx);
             }
             RaftRead::Lease if self.in_lease(s, ctx) => {
-                let left_ms = format!("{:.0}", (s.reads.lease_until_us - ctx.now_us()) as f64 / 1000.0);
+                let left_ms = format!("{:.0}", (s.reads.lease_until_us - ctx.monotonic_us()) as f64 / 1000.0);
                 ctx.note(|| note!("raft.read.lease", id, left_ms));
                 self.answer_read(s, ctx, from, read);
             }
@@ -111,7 +112,7 @@ impl<M: Machine> Raft<M> {
 
     /// Whether the leader's lease holds now (on its clock) and an entry of its term is committed.
     fn in_lease(&self, s: &Server<M>, ctx: &Ctx<'_, Self>) -> bool {
-        ctx.now_us() < s.reads.lease_until_us && s.commit_index >= s.reads.term_start
+        ctx.monotonic_us() < s.reads.lease_until_us && s.commit_index >= s.reads.term_start
     }
 
     fn answer_read(&self, s: &Server<M>, ctx: &mut Ctx<'_, Self>, from: NodeId, read: ReadRequest) {
@@ -173,7 +174,7 @@ impl<M: Machine> Raft<M> {
         if self.read_mode() != RaftRead::Lease || term <= Self::term(ctx) {
             return false;
         }
-        let now = ctx.now_us();
+        let now = ctx.monotonic_us();
         if s.role == RaftRole::Leader {
             // The leader itself keeps its lease rather than step down for a candidate that cannot win before it ends.
             if now >= s.reads.lease_until_us {
@@ -187,7 +188,7 @@ impl<M: Machine> Raft<M> {
         if now >= heard + self.election_min_us {
             return false;
         }
-        let ago_ms = format!("{:.0}", (now - heard) as f64 / 1000.0);
+        let ago_ms = format!("{:.0}", now.saturating_sub(heard) as f64 / 1000.0);
         ctx.note(|| note!("raft.vote.ignored_lease", from, term, ago_ms));
         true
     }
