@@ -784,6 +784,15 @@ pub fn WaitGraph(props: &WaitGraphProps) -> Html {
     }
 }
 
+/// Where along a time axis a click on an SVG landed, 0 to 1: the axis starts at `left` and is `width` long in the
+/// SVG's units, with 8 units of margin after it (the space-time diagram, the history view).
+pub fn click_fraction(e: &MouseEvent, left: f64, width: f64) -> Option<f64> {
+    let el = e.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())?;
+    let shown = f64::from(el.client_width()).max(1.0);
+    let svg_x = f64::from(e.offset_x()) * (left + width + 8.0) / shown;
+    Some(((svg_x - left) / width).clamp(0.0, 1.0))
+}
+
 #[derive(Properties, PartialEq)]
 pub struct SpaceTimeProps {
     pub model: std::rc::Rc<Model>,
@@ -871,14 +880,9 @@ pub fn SpaceTime(props: &SpaceTimeProps) -> Html {
     let onclick = {
         let on_seek = props.on_seek.clone();
         Callback::from(move |e: MouseEvent| {
-            let Some(el) = e.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            else {
-                return;
-            };
-            let width = f64::from(el.client_width()).max(1.0);
-            let svg_x = f64::from(e.offset_x()) * (ST_LEFT + ST_WIDTH + 8.0) / width;
-            let frac = ((svg_x - ST_LEFT) / ST_WIDTH).clamp(0.0, 1.0);
-            on_seek.emit(start + (frac * span) as u64);
+            if let Some(frac) = click_fraction(&e, ST_LEFT, ST_WIDTH) {
+                on_seek.emit(start + (frac * span) as u64);
+            }
         })
     };
     html! {

@@ -129,14 +129,9 @@ pub fn HistoryView(props: &HistoryViewProps) -> Html {
     let onclick = {
         let on_seek = props.on_seek.clone();
         Callback::from(move |e: MouseEvent| {
-            let Some(el) = e.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            else {
-                return;
-            };
-            let width = f64::from(el.client_width()).max(1.0);
-            let svg_x = f64::from(e.offset_x()) * (LEFT + WIDTH + 8.0) / width;
-            let frac = ((svg_x - LEFT) / WIDTH).clamp(0.0, 1.0);
-            on_seek.emit((frac * end as f64) as u64);
+            if let Some(frac) = crate::cluster::click_fraction(&e, LEFT, WIDTH) {
+                on_seek.emit((frac * end as f64) as u64);
+            }
         })
     };
     let reason = (!witness.is_empty()).then(|| {

@@ -221,16 +221,22 @@ impl Client {
         self.send(p, ctx, req);
     }
 
-    /// Sends the next attempt of `req` to [`Client::target`] and (re)arms its retry timer.
-    fn send<P: ShopperProtocol>(&mut self, p: &P, ctx: &mut Ctx<'_, P>, req: CheckoutRequest) {
+    /// The next attempt of request `id` (after `previous`, whose timer is cancelled): to [`Client::target`], with its
+    /// retry timer armed. Checkouts and reads take their attempts from here.
+    fn next_attempt<P: ShopperProtocol>(
+        &mut self,
+        p: &P,
+        ctx: &mut Ctx<'_, P>,
+        id: RequestId,
+        previous: Option<Attempt>,
+    ) -> Attempt {
         let servers = p.servers();
         let to = self.target(servers);
         if self.preferred != Some(to) {
             // Chosen by rotation: the rotation moves on, so two checkouts in a row spread over live servers.
             self.next = servers.after(to);
         }
-        let id = req.request_id;
-        let attempts = match self.attempts.get(&id) {
+        let attempts = match previous {
             Some(a) => {
                 if a.timer != 0 {
                     ctx.cancel_timer(a.timer);
@@ -242,8 +248,15 @@ impl Client {
         let rounds = (attempts - 1) / u32::from(servers.count.max(1));
         let after = retry_after_us(ctx, p.retry_policy().retry_us, attempts, rounds);
         let timer = ctx.set_timer(after, P::retry_timer(id));
-        self.attempts.insert(id, Attempt { attempts, hops: 0, timer, sent_to: to });
-        ctx.send(to, P::checkout_message(req));
+        Attempt { attempts, hops: 0, timer, sent_to: to }
+    }
+
+    /// Sends the next attempt of `req` to [`Client::target`] and (re)arms its retry timer.
+    fn send<P: ShopperProtocol>(&mut self, p: &P, ctx: &mut Ctx<'_, P>, req: CheckoutRequest) {
+        let id = req.request_id;
+        let a = self.next_attempt(p, ctx, id, self.attempts.get(&id).copied());
+        self.attempts.insert(id, a);
+        ctx.send(a.sent_to, P::checkout_message(req));
     }
 
     /// A new read: sent like a checkout (same routing, redirects and retries), but kept only in memory.
@@ -253,26 +266,10 @@ impl Client {
 
     fn send_read<P: ShopperProtocol>(&mut self, p: &P, ctx: &mut Ctx<'_, P>, read: ReadRequest) {
         let Some(msg) = P::read_message(read) else { return };
-        let servers = p.servers();
-        let to = self.target(servers);
-        if self.preferred != Some(to) {
-            self.next = servers.after(to);
-        }
         let id = read.request_id;
-        let attempts = match self.reads.get(&id) {
-            Some((_, a)) => {
-                if a.timer != 0 {
-                    ctx.cancel_timer(a.timer);
-                }
-                a.attempts + 1
-            }
-            None => 1,
-        };
-        let rounds = (attempts - 1) / u32::from(servers.count.max(1));
-        let after = retry_after_us(ctx, p.retry_policy().retry_us, attempts, rounds);
-        let timer = ctx.set_timer(after, P::retry_timer(id));
-        self.reads.insert(id, (read, Attempt { attempts, hops: 0, timer, sent_to: to }));
-        ctx.send(to, msg);
+        let a = self.next_attempt(p, ctx, id, self.reads.get(&id).map(|(_, a)| *a));
+        self.reads.insert(id, (read, a));
+        ctx.send(a.sent_to, msg);
     }
 
     /// Whether `id` is a read this shopper still waits for.
@@ -309,24 +306,35 @@ impl Client {
         request_id: RequestId,
         leader: Option<NodeId>,
     ) {
-        let servers = p.servers();
-        let Some((read, a)) = self.reads.get_mut(&request_id) else { return };
+        let Some(&(read, mut a)) = self.reads.get(&request_id) else { return };
         if a.sent_to != from {
             return;
         }
-        match (leader, P::read_message(*read)) {
-            (Some(l), Some(msg)) if a.hops < MAX_HOPS && servers.contains(l) => {
+        if let (Some(l), Some(msg)) = (self.follow(p.servers(), &mut a, from, leader), P::read_message(read)) {
+            self.reads.insert(request_id, (read, a));
+            ctx.send(l, msg);
+        }
+    }
+
+    /// Where a redirect from `from` naming `leader` sends attempt `a` now: to a named leader, up to [`MAX_HOPS`]
+    /// times per attempt; with none named, nowhere (the attempt's timer picks another server).
+    fn follow(&mut self, servers: Servers, a: &mut Attempt, from: NodeId, leader: Option<NodeId>) -> Option<NodeId> {
+        match leader {
+            Some(l) if a.hops < MAX_HOPS && servers.contains(l) => {
                 a.hops += 1;
                 a.sent_to = l;
+                // A live server vouches for `l`: it heard from it recently, so it is worth trying even if it once
+                // timed out.
                 self.failed.remove(&l);
                 self.preferred = Some(l);
-                ctx.send(l, msg);
+                Some(l)
             }
             _ => {
                 if self.preferred == Some(from) || self.preferred.is_none() {
                     self.preferred = None;
                     self.next = servers.after(from);
                 }
+                None
             }
         }
     }
@@ -401,27 +409,13 @@ impl Client {
             return self.on_read_redirect(p, ctx, from, request_id, leader);
         }
         let Some(req) = P::outbox(ctx.disk()).and_then(|o| o.get(request_id)).cloned() else { return };
-        let servers = p.servers();
-        let Some(a) = self.attempts.get_mut(&request_id) else { return };
+        let Some(mut a) = self.attempts.get(&request_id).copied() else { return };
         if a.sent_to != from {
             return; // a late redirect from an earlier attempt: the current one is elsewhere
         }
-        match leader {
-            Some(l) if a.hops < MAX_HOPS && servers.contains(l) => {
-                a.hops += 1;
-                a.sent_to = l;
-                // A live server vouches for `l`: it heard from it recently, so it is worth trying even if it once
-                // timed out.
-                self.failed.remove(&l);
-                self.preferred = Some(l);
-                ctx.send(l, P::checkout_message(req));
-            }
-            _ => {
-                if self.preferred == Some(from) || self.preferred.is_none() {
-                    self.preferred = None;
-                    self.next = servers.after(from);
-                }
-            }
+        if let Some(l) = self.follow(p.servers(), &mut a, from, leader) {
+            self.attempts.insert(request_id, a);
+            ctx.send(l, P::checkout_message(req));
         }
     }
 
