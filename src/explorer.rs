@@ -676,8 +676,7 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                 // invariants and the log stay next to the picture.
                 if !props.embed {
                     <div class="extras">
-                        <crate::cluster::SpaceTime model={model.clone()} cursor_us={cursor} on_seek={view.seek()} />
-                        <crate::history_view::HistoryView model={model.clone()} cursor_us={cursor} on_seek={view.seek()} />
+                        { time_views(&model, cursor, view.seek()) }
                         <crate::charts::Charts charts={(*charts).clone()} end_us={model.end_us}
                             faults={(*fault_times).clone()} cursor_us={cursor} on_seek={view.seek()} />
                     </div>
@@ -701,6 +700,16 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                 { view.help() }
             }
             { view.footer() }
+        </>
+    }
+}
+
+/// The space-time diagram and the shoppers' history, on one time axis each, under the picture.
+fn time_views(model: &std::rc::Rc<crate::model::Model>, cursor: u64, seek: Callback<u64>) -> Html {
+    html! {
+        <>
+            <crate::cluster::SpaceTime model={model.clone()} cursor_us={cursor} on_seek={seek.clone()} />
+            <crate::history_view::HistoryView model={model.clone()} cursor_us={cursor} on_seek={seek} />
         </>
     }
 }

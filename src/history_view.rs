@@ -36,46 +36,48 @@ fn result_class(op: &Op) -> &'static str {
     }
 }
 
-#[component]
-pub fn HistoryView(props: &HistoryViewProps) -> Html {
-    let lang = crate::lang::use_lang();
+/// The time axis under the lanes: a tick every 0.1, 0.2, 0.5, 1, 2, 5, … s, at most ten along a run of `end_us`.
+fn axis_ticks(lang: &protosim::i18n::Language, end_us: u64, height: f64, x: &dyn Fn(u64) -> f64) -> Vec<Html> {
+    let step_us = [100_000u64, 200_000, 500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000, 20_000_000, 60_000_000]
+        .into_iter()
+        .find(|s| end_us / s <= 10)
+        .unwrap_or(60_000_000);
+    (0..=end_us / step_us)
+        .map(|k| {
+            let at = k * step_us;
+            let secs =
+                if step_us < 1_000_000 { format!("{:.1}", at as f64 / 1e6) } else { (at / 1_000_000).to_string() };
+            let label = lang.render(&protosim::note!("ui.history.tick", s = secs));
+            html! {
+                <g class="h-tick">
+                    <line x1={x(at).to_string()} y1={(height - 16.0).to_string()} x2={x(at).to_string()} y2={(height - 12.0).to_string()} />
+                    <text x={x(at).to_string()} y={(height - 2.0).to_string()} text-anchor="middle">{ label }</text>
+                </g>
+            }
+        })
+        .collect()
+}
+
+/// A bar per operation sent by the player's moment (the most recent [`MAX_OPS`], and every one of the witness), in
+/// its shopper's lane (`shoppers`, in order) from `top`: each takes the first of its lane's rows free at its call.
+fn op_bars(
+    props: &HistoryViewProps,
+    lang: &protosim::i18n::Language,
+    shoppers: &[NodeId],
+    witness: &[u64],
+    top: f64,
+) -> Vec<Html> {
     let m = &props.model;
-    let h = &m.history;
     let t = props.cursor_us;
     let end = m.end_us.max(1);
     let x = move |us: u64| LEFT + WIDTH * us.min(end) as f64 / end as f64;
-    let witness: Vec<u64> = match (&m.linearizability.verdict, &m.linearizability.witness) {
-        (LinVerdict::Violated, Some(w)) => w.ops.iter().map(|o| o.request_id).collect(),
-        _ => Vec::new(),
-    };
-    let mut shoppers: Vec<NodeId> = h.ops.iter().map(|o| o.shopper).collect();
-    shoppers.sort_unstable();
-    shoppers.dedup();
     let lane_of = |n: NodeId| shoppers.iter().position(|&s| s == n).unwrap_or(0);
-    let top = 8.0;
-    let height = top + LANE * shoppers.len().max(1) as f64 + 18.0;
-    // A tick every 0.1, 0.2, 0.5, 1, 2, 5, … s: at most ten along the run.
-    let step_us = [100_000u64, 200_000, 500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000, 20_000_000, 60_000_000]
-        .into_iter()
-        .find(|s| end / s <= 10)
-        .unwrap_or(60_000_000);
-    let ticks = (0..=end / step_us).map(|k| {
-        let at = k * step_us;
-        let secs = if step_us < 1_000_000 { format!("{:.1}", at as f64 / 1e6) } else { (at / 1_000_000).to_string() };
-        let label = lang.render(&protosim::note!("ui.history.tick", s = secs));
-        html! {
-            <g class="h-tick">
-                <line x1={x(at).to_string()} y1={(height - 16.0).to_string()} x2={x(at).to_string()} y2={(height - 12.0).to_string()} />
-                <text x={x(at).to_string()} y={(height - 2.0).to_string()} text-anchor="middle">{ label }</text>
-            </g>
-        }
-    });
     let name = |n: NodeId| m.nodes.get(usize::from(n)).map_or_else(|| format!("node {n}"), |i| i.name.clone());
     // The operations sent by the cursor, most recent last; each takes the first row of its lane free at its call.
-    let shown: Vec<&Op> = h.ops.iter().filter(|o| o.call_us <= t).collect();
+    let shown: Vec<&Op> = m.history.ops.iter().filter(|o| o.call_us <= t).collect();
     let skip = shown.len().saturating_sub(MAX_OPS);
     let mut row_free = vec![[0u64; ROWS]; shoppers.len()];
-    let bars = shown.iter().enumerate().map(|(i, op)| {
+    shown.iter().enumerate().map(|(i, op)| {
         let lane = lane_of(op.shopper);
         let done = op.answered_us.filter(|&a| a <= t);
         let until = done.unwrap_or(t);
@@ -108,7 +110,29 @@ pub fn HistoryView(props: &HistoryViewProps) -> Html {
                 }
             </g>
         }
-    });
+    }).collect()
+}
+
+#[component]
+pub fn HistoryView(props: &HistoryViewProps) -> Html {
+    let lang = crate::lang::use_lang();
+    let m = &props.model;
+    let h = &m.history;
+    let t = props.cursor_us;
+    let end = m.end_us.max(1);
+    let x = move |us: u64| LEFT + WIDTH * us.min(end) as f64 / end as f64;
+    let witness: Vec<u64> = match (&m.linearizability.verdict, &m.linearizability.witness) {
+        (LinVerdict::Violated, Some(w)) => w.ops.iter().map(|o| o.request_id).collect(),
+        _ => Vec::new(),
+    };
+    let mut shoppers: Vec<NodeId> = h.ops.iter().map(|o| o.shopper).collect();
+    shoppers.sort_unstable();
+    shoppers.dedup();
+    let top = 8.0;
+    let height = top + LANE * shoppers.len().max(1) as f64 + 18.0;
+    let ticks = axis_ticks(lang, end, height, &x);
+    let name = |n: NodeId| m.nodes.get(usize::from(n)).map_or_else(|| format!("node {n}"), |i| i.name.clone());
+    let bars = op_bars(props, lang, &shoppers, &witness, top);
     let lanes = shoppers.iter().enumerate().map(|(k, &n)| {
         let y = top + LANE * k as f64;
         html! {
@@ -151,9 +175,9 @@ pub fn HistoryView(props: &HistoryViewProps) -> Html {
             <svg viewBox={format!("0 0 {} {height}", LEFT + WIDTH + 8.0)} onclick={onclick} role="img"
                  aria-label={lang.text("ui.history.title")}>
                 { for lanes }
-                { for ticks }
+                { for ticks.into_iter() }
                 { for faults }
-                { for bars }
+                { for bars.into_iter() }
                 <line class="h-cursor" x1={x(t).to_string()} y1="4" x2={x(t).to_string()} y2={height.to_string()} />
             </svg>
             if let Some(r) = reason {

@@ -422,20 +422,7 @@ impl ModelBuilder {
                     ms = format!("{:.1}", latency_us as f64 / 1000.0)
                 ),
             )),
-            Ev::Read { node, request_id, item } => {
-                Some(("submit", note!("log.read", node = self.name(node), id = request_id, item)))
-            }
-            Ev::ReadAnswer { node, request_id, item, units, latency_us } => Some((
-                "outcome",
-                note!(
-                    "log.read_answer",
-                    node = self.name(node),
-                    id = request_id,
-                    item,
-                    units,
-                    ms = format!("{:.1}", latency_us as f64 / 1000.0)
-                ),
-            )),
+            ev @ (Ev::Read { .. } | Ev::ReadAnswer { .. }) => self.read_line(ev),
             Ev::State { node, summary, detail } => {
                 let st = NodeState { summary, detail: detail.unwrap_or_default() };
                 self.summaries[usize::from(node)].push(&mut self.statics, t, &st);
@@ -463,6 +450,20 @@ impl ModelBuilder {
         }
         if self.bytes() > self.budget {
             self.drop_oldest();
+        }
+    }
+
+    /// A stock look-up's log line: asked, or answered.
+    fn read_line(&self, ev: Ev) -> Option<(&'static str, Note)> {
+        match ev {
+            Ev::Read { node, request_id, item } => {
+                Some(("submit", note!("log.read", node = self.name(node), id = request_id, item)))
+            }
+            Ev::ReadAnswer { node, request_id, item, units, latency_us } => {
+                let ms = format!("{:.1}", latency_us as f64 / 1000.0);
+                Some(("outcome", note!("log.read_answer", node = self.name(node), id = request_id, item, units, ms)))
+            }
+            _ => None,
         }
     }
 
