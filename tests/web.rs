@@ -1370,8 +1370,13 @@ fn code_names() -> std::collections::BTreeSet<String> {
                 names.extend(values.iter().map(|v| v.to_lowercase()));
             }
         }
-        // What the protocol's messages and nodes are called, from a short run of its default scenario.
-        let model = run_for_playback(&checkout_explorer::app::default_scenario(info.kind)).unwrap();
+        // What the protocol's messages and nodes are called, from a short run of its default scenario (with reads,
+        // where it serves them: a found counterexample's faulty run has them).
+        let mut s = checkout_explorer::app::default_scenario(info.kind);
+        if info.serves_reads {
+            s.workload.read_rate_per_s = 5.0;
+        }
+        let model = run_for_playback(&s).unwrap();
         names.extend(model.flights.iter().map(|f| f.label.to_lowercase()));
         // Every node of the largest cluster (a found counterexample may have more than the default).
         let largest = checkout_explorer::app::default_scenario_sized(info.kind, info.nodes.1);
