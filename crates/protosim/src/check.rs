@@ -282,13 +282,7 @@ impl Scenario {
                 at_most(&format!("{at}.item"), *item, 0, w.items - 1)?;
             }
             Action::Checkout { shopper, customer, lines } => {
-                if *shopper < self.servers() || *shopper >= n {
-                    return Err(ScenarioError::new(
-                        ErrorKind::Value,
-                        format!("{at}.shopper"),
-                        note!("scenario.error.not-shopper", node = *shopper, lo = self.servers(), hi = n - 1),
-                    ));
-                }
+                self.shopper_ok(&format!("{at}.shopper"), *shopper)?;
                 at_most(&format!("{at}.customer"), *customer, 0, w.customers - 1)?;
                 at_most(&format!("{at}.lines (count)"), lines.len(), 1, usize::from(bounds::BASKET_MAX))?;
                 for (k, l) in lines.iter().enumerate() {

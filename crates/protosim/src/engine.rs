@@ -1102,15 +1102,7 @@ impl<P: Protocol> Engine<P> {
     }
 
     fn submit_read(&mut self, shopper: NodeId, item: u16) -> Option<NodeId> {
-        let n = &self.core.nodes[usize::from(shopper)];
-        if n.paused {
-            self.core.held.push((shopper, What::Read(shopper, item)));
-            return None;
-        }
-        if !n.up {
-            if self.opts.narrate {
-                self.record(Ev::Note { node: shopper, note: note!("engine.shopper_down") });
-            }
+        if !self.shopper_takes(shopper, || What::Read(shopper, item)) {
             return None;
         }
         self.core.next_request += 1;
@@ -1156,16 +1148,25 @@ impl<P: Protocol> Engine<P> {
         self.submit(shopper, customer, lines)
     }
 
-    fn submit(&mut self, shopper: NodeId, customer: u16, lines: Vec<Line>) -> Option<NodeId> {
-        if self.core.nodes[usize::from(shopper)].paused {
-            // The shopper's device is frozen: the click waits for it.
-            self.core.held.push((shopper, What::Submit(Box::new((shopper, customer, lines)))));
-            return None;
+    /// Whether `shopper` can take a request now: a paused one holds `what` until it resumes (the device is frozen:
+    /// the click waits for it), a down one takes nothing (and the log says so).
+    fn shopper_takes(&mut self, shopper: NodeId, what: impl FnOnce() -> What<P>) -> bool {
+        let n = &self.core.nodes[usize::from(shopper)];
+        if n.paused {
+            self.core.held.push((shopper, what()));
+            return false;
         }
-        if !self.core.nodes[usize::from(shopper)].up {
+        if !n.up {
             if self.opts.narrate {
                 self.record(Ev::Note { node: shopper, note: note!("engine.shopper_down") });
             }
+            return false;
+        }
+        true
+    }
+
+    fn submit(&mut self, shopper: NodeId, customer: u16, lines: Vec<Line>) -> Option<NodeId> {
+        if !self.shopper_takes(shopper, || What::Submit(Box::new((shopper, customer, lines.clone())))) {
             return None;
         }
         self.core.next_request += 1;

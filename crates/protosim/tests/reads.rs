@@ -15,14 +15,7 @@ fn at(ms: u64, action: Action) -> Intervention {
 /// from the rest; shopper 4 buys two units of item 0 through the new leader; at 2.5 s shopper 3, which only reaches
 /// n0, asks how many are left. Shoppers also read at random, 4 a second.
 fn minority_leader(read: RaftRead) -> Scenario {
-    let mut s = Scenario {
-        protocol: protosim::protocols::raft::KIND,
-        nodes: 3,
-        shoppers: 2,
-        until_ms: 4_000,
-        ..Scenario::default()
-    };
-    s.raft.read = read;
+    let mut s = three_servers(2, 4_000, read);
     s.workload.rate_per_s = 0.0;
     s.workload.read_rate_per_s = 4.0;
     s.interventions = vec![
@@ -31,6 +24,14 @@ fn minority_leader(read: RaftRead) -> Scenario {
         at(1_100, Action::Checkout { shopper: 4, customer: 0, lines: vec![Line { item: 0, qty: 2 }] }),
         at(2_500, Action::Read { shopper: 3, item: 0 }),
     ];
+    s
+}
+
+/// Three Raft servers (nodes 0-2) and `shoppers` shoppers after them, `until_ms` long, reads served as `read`.
+fn three_servers(shoppers: u16, until_ms: u64, read: RaftRead) -> Scenario {
+    let mut s =
+        Scenario { protocol: protosim::protocols::raft::KIND, nodes: 3, shoppers, until_ms, ..Scenario::default() };
+    s.raft.read = read;
     s
 }
 
@@ -75,14 +76,7 @@ fn a_leader_cut_into_a_minority_answers_stale_reads_only_when_it_reads_locally()
 /// The leader n0's clock runs `slow_ppm` slow and the others' as fast; n0 and shopper 3 are cut off at 1.04 s;
 /// shopper 4 buys one unit of item 0 every 20 ms from 1.14 s, shopper 3 reads every 10 ms. Lease reads, bound 10 %.
 fn lease_with_drift(drift_ppm: i64) -> Scenario {
-    let mut s = Scenario {
-        protocol: protosim::protocols::raft::KIND,
-        nodes: 3,
-        shoppers: 2,
-        until_ms: 3_000,
-        ..Scenario::default()
-    };
-    s.raft.read = RaftRead::Lease;
+    let mut s = three_servers(2, 3_000, RaftRead::Lease);
     s.raft.lease_drift_bound_pct = 10;
     s.workload.rate_per_s = 0.0;
     let mut iv = vec![
@@ -123,14 +117,7 @@ fn a_lease_is_safe_within_its_drift_bound_and_caught_beyond_it() {
 /// n0 (the disruption Pre-Vote and CheckQuorum address; once the cut heals, n2's inflated term deposes n0 even under
 /// leases, which Pre-Vote prevents).
 fn disruptive_follower(read: RaftRead) -> Scenario {
-    let mut s = Scenario {
-        protocol: protosim::protocols::raft::KIND,
-        nodes: 3,
-        shoppers: 1,
-        until_ms: 2_500,
-        ..Scenario::default()
-    };
-    s.raft.read = read;
+    let mut s = three_servers(1, 2_500, read);
     s.workload.rate_per_s = 2.0;
     s.interventions = vec![at(1_000, Action::Cut { from: 0, to: 2 })];
     s
