@@ -237,7 +237,7 @@ pub fn SetupBar(props: &SetupBarProps) -> Html {
         Ok(())
     });
     let on_variant = edit(s, props, |s, v| {
-        s.variant = v.to_string();
+        protosim::protocols::info(s.protocol).choose_variant(s, v); // with the settings it is shown with
         Ok(())
     });
     let on_nodes = edit(s, props, |s, v| {

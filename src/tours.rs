@@ -216,7 +216,7 @@ pub const TOURS: &[Tour] = &[
                 },
             ),
             step(Log("becomes candidate for term 2"), |l| l.text("tour.raft_leader_crash.step6")),
-            step(Log("try node 4"), |l| l.text("tour.raft_leader_crash.step7")),
+            step(Log("try node 3"), |l| l.text("tour.raft_leader_crash.step7")),
             step(Intervention(1), |l| l.text("tour.raft_leader_crash.step8")),
         ],
     },
@@ -531,7 +531,97 @@ pub const TOURS: &[Tour] = &[
             step(Log("refuses #1.1"), |l| l.text("tour.raft_lock.step7")),
         ],
     },
+    Tour {
+        id: "raft-prevote",
+        protocol: protosim::protocols::raft::KIND,
+        variant: "correct",
+        own_scenario: Some(|| disruption(Disruption::LonelyFollower)),
+        title: |l| l.text("tour.raft_prevote.title"),
+        lesson: |l| l.text("tour.raft_prevote.lesson"),
+        steps: &[
+            step(Start, |l| l.text("tour.raft_prevote.step1")),
+            step(Intervention(0), |l| l.text("tour.raft_prevote.step2")),
+            step(Log("becomes candidate for term 4"), |l| l.text("tour.raft_prevote.step3")),
+            ask(
+                Intervention(1),
+                |l| l.text("tour.raft_prevote.step4"),
+                &Question {
+                    ask: |l| l.text("tour.raft_prevote.step4.ask"),
+                    choices: &[
+                        Choice { label: |l| l.text("tour.raft_prevote.step4.keeps"), shows: "" },
+                        Choice {
+                            label: |l| l.text("tour.raft_prevote.step4.deposed"),
+                            shows: "steps down from leader",
+                        },
+                    ],
+                    reveal: Log("steps down from leader"),
+                    why: |l| l.text("tour.raft_prevote.step4.why"),
+                },
+            ),
+            step(Log("wins a majority"), |l| l.text("tour.raft_prevote.step5")),
+        ],
+    },
+    Tour {
+        id: "raft-check-quorum",
+        protocol: protosim::protocols::raft::KIND,
+        variant: "correct",
+        own_scenario: Some(|| disruption(Disruption::LonelyLeader)),
+        title: |l| l.text("tour.raft_check_quorum.title"),
+        lesson: |l| l.text("tour.raft_check_quorum.lesson"),
+        steps: &[
+            step(Start, |l| l.text("tour.raft_check_quorum.step1")),
+            step(Intervention(0), |l| l.text("tour.raft_check_quorum.step2")),
+            ask(
+                Log("leads term 2"),
+                |l| l.text("tour.raft_check_quorum.step3"),
+                &Question {
+                    ask: |l| l.text("tour.raft_check_quorum.step3.ask"),
+                    choices: &[
+                        Choice { label: |l| l.text("tour.raft_check_quorum.step3.knows"), shows: "CheckQuorum" },
+                        Choice { label: |l| l.text("tour.raft_check_quorum.step3.believes"), shows: "sees term" },
+                    ],
+                    reveal: Log("steps down from leader"),
+                    why: |l| l.text("tour.raft_check_quorum.step3.why"),
+                },
+            ),
+            step(Log("steps down from leader"), |l| l.text("tour.raft_check_quorum.step4")),
+        ],
+    },
 ];
+
+/// The disruption a production Raft option prevents, staged with that option off.
+#[derive(Clone, Copy)]
+enum Disruption {
+    /// Pre-Vote off: follower n4 is cut off alone from 1 s to 3 s (n0 leads term 1 from 0.22 s).
+    LonelyFollower,
+    /// CheckQuorum off: the leader n0 is cut off from everyone from 1 s to 3.5 s.
+    LonelyLeader,
+}
+
+fn disruption(d: Disruption) -> Scenario {
+    use protosim::scenario::Action;
+    let mut s = Scenario {
+        protocol: protosim::protocols::raft::KIND,
+        nodes: 5,
+        seed: 1,
+        until_ms: 5_000,
+        ..Scenario::default()
+    };
+    let at = |at_us, action| protosim::scenario::Intervention { at_us, action };
+    let (alone, heal_us) = match d {
+        Disruption::LonelyFollower => {
+            s.raft.prevote = false;
+            (vec![4], 3_000_000)
+        }
+        Disruption::LonelyLeader => {
+            s.raft.check_quorum = false;
+            (vec![0], 3_500_000)
+        }
+    };
+    let rest = (0..8).filter(|n| !alone.contains(n)).collect();
+    s.interventions = vec![at(1_000_000, Action::Partition { groups: vec![alone, rest] }), at(heal_us, Action::Heal)];
+    s
+}
 
 impl Tour {
     /// The tour's scenario: its own, or the mechanism's demo scenario, with the tour's variant.
@@ -763,7 +853,7 @@ fn question(lang: &Language, q: &Question, answer: Answer, props: &TourCardProps
 /// one sale is lost. Under Raft the lock takes a log round trip more, so shopper0 writes later (the pause moves).
 fn paused_holder(service: LockService) -> Scenario {
     // Under Raft, shopper0 writes at this time plus 1 µs (found by a run without the pause).
-    const PAUSE_RAFT_US: u64 = 624_483;
+    const PAUSE_RAFT_US: u64 = 599_999;
     use protosim::scenario::{Action, Line, LinkSettings};
     let mut s = Scenario {
         protocol: protosim::protocols::locking::PESSIMISTIC,

@@ -1355,8 +1355,22 @@ fn code_names() -> std::collections::BTreeSet<String> {
     .collect();
     // Proper names and Redis flags, the same in every language (not `SET`: an English word too).
     names.extend(
-        ["redis", "redlock", "kleppmann", "antirez", "nx", "px", "etcd", "zookeeper", "jepsen", "porcupine", "edn"]
-            .map(String::from),
+        [
+            "redis",
+            "redlock",
+            "kleppmann",
+            "antirez",
+            "nx",
+            "px",
+            "etcd",
+            "zookeeper",
+            "jepsen",
+            "porcupine",
+            "edn",
+            "pre-vote",
+            "checkquorum",
+        ]
+        .map(String::from),
     );
     for lang in protosim::i18n::LANGUAGES {
         names.insert(lang.native_name.to_lowercase());

@@ -18,12 +18,10 @@ use crate::RecordOptions;
 /// The scenario the hunt starts from: the CLI's `protosim sweep --faults --protocol P --variant V` default (the
 /// protocol's default cluster, seed 1), so the page and the CLI find the same first seed.
 pub fn base(kind: ProtocolKind, variant: &str) -> Scenario {
-    Scenario {
-        protocol: kind,
-        variant: variant.to_string(),
-        nodes: crate::protocols::info(kind).default_nodes,
-        ..Scenario::default()
-    }
+    let info = crate::protocols::info(kind);
+    let mut s = Scenario { protocol: kind, nodes: info.default_nodes, ..Scenario::default() };
+    info.choose_variant(&mut s, variant);
+    s
 }
 
 /// Runs a scenario until its first violation (or its end): the violation, and the events simulated. A run that

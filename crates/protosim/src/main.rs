@@ -255,7 +255,11 @@ impl ScenarioArgs {
             }
         }
         if let Some(v) = &self.variant {
-            s.variant = v.clone();
+            if self.scenario.is_none() {
+                protocols::info(s.protocol).choose_variant(&mut s, v); // with the settings it is shown with
+            } else {
+                s.variant = v.clone();
+            }
         }
         s.nodes = self.nodes.unwrap_or(s.nodes);
         s.shoppers = self.shoppers.unwrap_or(s.shoppers);

@@ -486,11 +486,20 @@ pub struct RaftOptions {
     /// The clock drift a lease allows for, in percent: the lease lasts the minimum election timeout times
     /// (1 − bound), on the leader's clock. A leader whose clock runs slower than that outlives its lease.
     pub lease_drift_bound_pct: u16,
+    /// Pre-Vote (Raft thesis section 9.6): a server whose election timer runs out first asks the others whether
+    /// they would vote for it in the next term, and raises its term only once a majority would. A server cut off
+    /// alone then cannot inflate its term and depose a healthy leader when it rejoins. On by default, as etcd ships.
+    pub prevote: bool,
+    /// CheckQuorum (Raft thesis section 6.2): a leader that has not heard from a majority within an election
+    /// timeout steps down, and a follower that heard from its leader within the minimum election timeout ignores
+    /// vote requests. Without it a leader cut off from everyone keeps believing it leads, and its clients wait. On
+    /// by default, as etcd ships.
+    pub check_quorum: bool,
 }
 
 impl Default for RaftOptions {
     fn default() -> Self {
-        RaftOptions { read: RaftRead::default(), lease_drift_bound_pct: 10 }
+        RaftOptions { read: RaftRead::default(), lease_drift_bound_pct: 10, prevote: true, check_quorum: true }
     }
 }
 

@@ -163,7 +163,9 @@ fn locking_options_and_stopping_at_the_first_violation() {
     let none = protosim(&["run", "--protocol", "raft", "--option", "stable_leader=true"]);
     assert!(!none.status.success());
     assert!(
-        text(&none).contains("Raft has no option `stable_leader` (it has: read, lease_drift_bound_pct)"),
+        text(&none).contains(
+            "Raft has no option `stable_leader` (it has: read, lease_drift_bound_pct, prevote, check_quorum)"
+        ),
         "{}",
         text(&none)
     );

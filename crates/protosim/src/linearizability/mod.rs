@@ -38,7 +38,7 @@ use serde::Serialize;
 
 /// Steps the search may take per run before it answers "unknown" (about a second natively on the slowest histories
 /// tried; a correct 10,000-checkout history takes a few hundred thousand).
-pub const DEFAULT_BUDGET: u64 = 4_000_000;
+pub const DEFAULT_BUDGET: u64 = 12_000_000;
 
 /// Steps one check of a candidate witness may take: a candidate whose proof is longer is not taken (the witness
 /// stays larger, never wrong). The whole shrinking has [`DEFAULT_BUDGET`] more.

@@ -143,6 +143,7 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     replaceable: |s, node| node < s.nodes,
     replacement_rejoins: crate::protocols::meta::never_rejoins,
     serves_reads: false,
+    variant_options: &[],
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

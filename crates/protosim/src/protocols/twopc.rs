@@ -129,6 +129,7 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     replaceable: crate::protocols::meta::never_replaceable,
     replacement_rejoins: crate::protocols::meta::never_rejoins,
     serves_reads: false,
+    variant_options: &[],
 };
 
 const COORD: NodeId = 0;

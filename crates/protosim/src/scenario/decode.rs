@@ -356,12 +356,14 @@ pub(crate) fn scenario(v: &Value) -> Res<Scenario> {
             })
         })?,
         raft: o.or("raft", RaftOptions::default(), |v, at| {
-            let o = Obj::new(v, at, &["read", "lease_drift_bound_pct"])?;
+            let o = Obj::new(v, at, &["read", "lease_drift_bound_pct", "prevote", "check_quorum"])?;
             let d = RaftOptions::default();
             let reads = RaftRead::ALL.map(RaftRead::name);
             Ok(RaftOptions {
                 read: o.or("read", d.read, |v: &Value, at: &str| one_of(v, at, RaftRead::parse, &reads))?,
                 lease_drift_bound_pct: o.or("lease_drift_bound_pct", d.lease_drift_bound_pct, int)?,
+                prevote: o.or("prevote", d.prevote, boolean)?,
+                check_quorum: o.or("check_quorum", d.check_quorum, boolean)?,
             })
         })?,
         options: o.or("options", VecMap::new(), options)?,

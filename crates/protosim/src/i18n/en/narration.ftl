@@ -192,9 +192,12 @@ raft-read-lease = answers read #{ $id } at once: its lease holds { $left_ms } ms
 raft-read-served = answers read #{ $id }: a majority confirmed its leadership and it has applied index { $index }
 raft-vote-ignored-lease = ignores node { $from }'s vote request for term { $term }: it heard from the leader { $ago_ms } ms ago, within the election timeout, so that leader's lease may still hold
 raft-vote-ignored-own-lease = ignores node { $from }'s vote request for term { $term }: its own lease holds { $left_ms } ms more, and no one can be elected before it ends
+raft-vote-ignored-check-quorum = ignores node { $from }'s vote request for term { $term }: it heard from its leader { $ago_ms } ms ago, within the election timeout (CheckQuorum: a server that hears its leader keeps it)
 raft-append-refused-short = refuses the entries after index { $prev_index }: its log ends at index { $last_index } there — the consistency check
 raft-append-refused-term = refuses the entries after index { $prev_index }: its log has term { $conflict_term }, not { $prev_term }, there — the consistency check
 raft-candidate = hears no leader before its election timeout: becomes candidate for term { $term }, votes for itself
+raft-candidate-prevoted = { $votes } of { $servers } servers would vote for it: becomes candidate for term { $term }, votes for itself
+raft-check-quorum-step-down = heard from only { $heard } of { $servers } servers (itself included) in the last { $ms } ms, no majority: steps down to follower (CheckQuorum)
 raft-commit = index { $index } is stored on { $replicas } of { $servers } servers and is from the current term: commits up to { $index }
 raft-commit-old-term = index { $index } (term { $term }) is stored on a majority: commits it although it is from an older term — the Figure 8 mistake
 raft-copy-whole-log = sees the higher term { $term } and copies candidate node { $from }'s log wholesale ({ $entries } { $entries ->
@@ -214,14 +217,24 @@ raft-msg-redirect = request #{ $id }: I am not the leader; try node { $leader }
 raft-msg-redirect-unknown = request #{ $id }: I am not the leader and know no leader
 raft-msg-request-vote = term { $term }, my log ends at index { $last_index } (term { $last_term })
 raft-msg-request-vote-log = term { $term }, my log ends at index { $last_index } (term { $last_term }), with my whole log attached
+raft-msg-request-prevote = would you vote for me in term { $term }? My log ends at index { $last_index } (term { $last_term })
+raft-msg-prevote-granted = term { $term }: I would vote for you
+raft-msg-prevote-refused = term { $term }: I would not
 raft-msg-vote-granted = term { $term }: granted
 raft-msg-vote-refused = term { $term }: refused
 raft-restart = restarts as a follower: term { $term }, its vote and its log ({ $entries } { $entries ->
         [one] entry
        *[other] entries
     }) come back from disk; the shop is rebuilt as entries commit again
+raft-pre-candidate = hears no leader before its election timeout: asks the others whether they would vote for it in term { $term } (Pre-Vote), without raising its own term
+raft-prevote-granted = would vote for node { $from } in term { $term } (a pre-vote: its own term and vote stay as they are)
+raft-prevote-refused = would not vote for node { $from }: { $why }
+raft-prevote-why-term = it asks about term { $term }, and mine is already { $current }
+raft-prevote-why-leader = I lead term { $current }
+raft-prevote-why-heard = I heard from leader node { $leader } { $ago_ms } ms ago, within the election timeout
 raft-role-candidate = candidate
 raft-role-follower = follower
+raft-role-pre-candidate = pre-candidate
 raft-role-leader = leader
 raft-step-down = sees term { $term }, higher than its own: steps down from { $role } to follower
 raft-truncate = deletes { $truncated } conflicting { $truncated ->
@@ -307,6 +320,7 @@ log-timer = { $node }: { $timer ->
         [back-off] back-off
         [deadlock-check] deadlock check
         [election] election
+        [check-quorum] check quorum
         [fence-again] fence again
         [heartbeat] heartbeat
         [leader-silent] leader silent

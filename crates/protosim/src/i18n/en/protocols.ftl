@@ -70,6 +70,7 @@ role-down = down
 role-leader = leader
 role-follower = follower
 role-candidate = candidate
+role-pre-candidate = pre-candidate
 role-proposer = proposer
 role-acceptor = acceptor
 role-learner = learner

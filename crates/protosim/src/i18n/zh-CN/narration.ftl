@@ -156,9 +156,12 @@ raft-read-lease = 立即回答读请求 #{ $id }：按它自己的时钟，租�
 raft-read-served = 回答读请求 #{ $id }：多数派已确认它的领导地位，且它已应用到索引 { $index }
 raft-vote-ignored-lease = 忽略节点 { $from } 在任期 { $term } 的投票请求：它 { $ago_ms } 毫秒前刚收到领导者的消息，仍在选举超时之内，该领导者的租约可能仍然有效
 raft-vote-ignored-own-lease = 忽略节点 { $from } 在任期 { $term } 的投票请求：它自己的租约还有 { $left_ms } 毫秒，租约结束前谁也不能当选
+raft-vote-ignored-check-quorum = 忽略节点 { $from } 在任期 { $term } 的投票请求：它 { $ago_ms } 毫秒前刚收到领导者的消息，仍在选举超时之内（CheckQuorum：听得到领导者的服务器不换领导者）
 raft-append-refused-short = 拒绝索引 { $prev_index } 之后的条目：它的日志只到索引 { $last_index }——一致性检查
 raft-append-refused-term = 拒绝索引 { $prev_index } 之后的条目：它的日志在该索引处的任期是 { $conflict_term }，而不是 { $prev_term }——一致性检查
 raft-candidate = 选举超时前没有收到领导者的消息：成为任期 { $term } 的候选人，投自己一票
+raft-candidate-prevoted = { $servers } 台服务器中有 { $votes } 台愿意投票给它：成为任期 { $term } 的候选人，投自己一票
+raft-check-quorum-step-down = 过去 { $ms } 毫秒里只收到 { $servers } 台服务器中 { $heard } 台（含自己）的回应，不足多数：退为跟随者（CheckQuorum）
 raft-commit = 索引 { $index } 已存于 { $servers } 台服务器中的 { $replicas } 台，且属于当前任期：提交到 { $index }
 raft-commit-old-term = 索引 { $index }（任期 { $term }）已存于多数派：尽管它来自更早的任期，仍提交——这就是图 8 的错误
 raft-copy-whole-log = 看到更高的任期 { $term }，把候选人节点 { $from } 的日志整体照抄（{ $entries } 个条目）
@@ -172,11 +175,21 @@ raft-msg-redirect = 请求 #{ $id }：我不是领导者；请找节点 { $leade
 raft-msg-redirect-unknown = 请求 #{ $id }：我不是领导者，也不知道谁是领导者
 raft-msg-request-vote = 任期 { $term }，我的日志到索引 { $last_index }（任期 { $last_term }）
 raft-msg-request-vote-log = 任期 { $term }，我的日志到索引 { $last_index }（任期 { $last_term }），附上我的整个日志
+raft-msg-request-prevote = 任期 { $term } 你会投票给我吗？我的日志止于索引 { $last_index }（任期 { $last_term }）
+raft-msg-prevote-granted = 任期 { $term }：我会投票给你
+raft-msg-prevote-refused = 任期 { $term }：我不会
 raft-msg-vote-granted = 任期 { $term }：同意
 raft-msg-vote-refused = 任期 { $term }：拒绝
 raft-restart = 以跟随者身份重启：任期 { $term }、投票记录和日志（{ $entries } 个条目）从磁盘恢复；条目重新提交时重建商店
+raft-pre-candidate = 选举超时前没有收到领导者的消息：先问其他服务器是否愿意在任期 { $term } 投票给它（预投票），自己的任期暂不增加
+raft-prevote-granted = 愿意在任期 { $term } 投票给节点 { $from }（预投票：自己的任期和选票都不变）
+raft-prevote-refused = 不愿投票给节点 { $from }：{ $why }
+raft-prevote-why-term = 它问的是任期 { $term }，而我已经在任期 { $current }
+raft-prevote-why-leader = 我是任期 { $current } 的领导者
+raft-prevote-why-heard = 我 { $ago_ms } 毫秒前刚收到领导者节点 { $leader } 的消息，仍在选举超时之内
 raft-role-candidate = 候选人
 raft-role-follower = 跟随者
+raft-role-pre-candidate = 预候选人
 raft-role-leader = 领导者
 raft-step-down = 看到比自己更高的任期 { $term }：从{ $role }退为跟随者
 raft-truncate = 删除 { $truncated } 个冲突条目，采用领导者的条目
@@ -250,6 +263,7 @@ log-timer = { $node }：{ $timer ->
         [back-off] 退避
         [deadlock-check] 死锁检查
         [election] 选举
+        [check-quorum] 法定人数检查
         [fence-again] 重设栅栏
         [heartbeat] 心跳
         [leader-silent] 领导者无应答

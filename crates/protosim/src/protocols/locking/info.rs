@@ -112,6 +112,7 @@ pub const PESSIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
     },
     replacement_rejoins: |s| s.locking.service == crate::scenario::LockService::Redlock,
     serves_reads: false,
+    variant_options: &[],
 };
 
 /// Optimistic locking, as scenarios name it: `"protocol": "optimistic"`.
@@ -143,6 +144,7 @@ pub const OPTIMISTIC_INFO: ProtocolInfo = ProtocolInfo {
     replaceable: crate::protocols::meta::never_replaceable,
     replacement_rejoins: crate::protocols::meta::never_rejoins,
     serves_reads: false,
+    variant_options: &[],
 };
 
 /// Every checkout is answered once every storage node and shopper is up, with the lock manager, every Redlock

@@ -75,6 +75,47 @@ impl<M: Machine> Raft<M> {
         ctx.send(from, Msg::Vote { term: current, granted });
     }
 
+    /// RequestPreVote (thesis section 9.6): would this server vote for `from` in `term`? Yes if the term is above
+    /// its own, the candidate's log is at least as up to date (the election restriction, as for votes), and it has
+    /// not heard from a leader within the minimum election timeout. Its own term and vote do not change, whatever
+    /// it answers; a leader always refuses.
+    pub(super) fn on_request_prevote(
+        &self,
+        s: &mut Server<M>,
+        ctx: &mut Ctx<'_, Self>,
+        from: NodeId,
+        term: u64,
+        (last_index, last_term): (u64, u64),
+    ) {
+        let current = Self::term(ctx);
+        let (my_last_index, my_last_term, learner) = match ctx.disk() {
+            Disk::Server { log, learner, .. } => (log.last_index(), log.last_term(), *learner),
+            Disk::Shopper { .. } => return,
+        };
+        let up_to_date = last_term > my_last_term || (last_term == my_last_term && last_index >= my_last_index);
+        let now = ctx.monotonic_us();
+        let heard = s.reads.heard_us.filter(|&h| now < h + self.election_min_us);
+        let why = if learner {
+            Some(note!("raft.vote.why.learner"))
+        } else if term <= current {
+            Some(note!("raft.prevote.why.term", term, current))
+        } else if s.role == RaftRole::Leader {
+            Some(note!("raft.prevote.why.leader", current))
+        } else if let (Some(h), Some(leader)) = (heard, s.leader) {
+            Some(note!("raft.prevote.why.heard", leader, ago_ms = (now - h) / 1000))
+        } else if !up_to_date && self.variant != Variant::VoteWithoutLogCheck {
+            Some(note!("raft.vote.why.log", last_index, last_term, my_last_index, my_last_term))
+        } else {
+            None
+        };
+        let granted = why.is_none();
+        match why {
+            None => ctx.note(|| note!("raft.prevote.granted", from, term)),
+            Some(why) => ctx.note(|| note!("raft.prevote.refused", from, why)),
+        }
+        ctx.send(from, Msg::PreVote { term: if granted { term } else { current }, granted });
+    }
+
     /// AppendEntries from a leader: refuse a stale term or a failed consistency check, else take its entries.
     pub(super) fn on_append_entries(&self, s: &mut Server<M>, ctx: &mut Ctx<'_, Self>, from: NodeId, a: Append<M>) {
         self.observe_term(s, ctx, a.term);

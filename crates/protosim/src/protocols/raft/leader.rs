@@ -37,7 +37,28 @@ impl<M: Machine> Raft<M> {
             self.replicate(s, ctx, p);
         }
         s.heartbeat_timer = Some(ctx.set_timer(self.heartbeat_us, Timer::Heartbeat));
+        if self.check_quorum {
+            s.heard_from.clear();
+            s.check_quorum_timer = Some(ctx.set_timer(self.election_min_us, Timer::CheckQuorum));
+        }
         self.machine.on_leader(s, ctx);
+    }
+
+    /// CheckQuorum (thesis section 6.2; etcd's `checkQuorum`): every minimum election timeout the leader counts
+    /// itself and the voters that answered it since the last count. Short of a majority, it steps down to follower
+    /// (keeping its term): cut off from the majority, a new leader may already lead there, and its own clients are
+    /// better off looking for it than waiting. Learners are not counted: they never count toward a majority.
+    pub(super) fn check_quorum(&self, s: &mut Server<M>, ctx: &mut Ctx<'_, Self>) {
+        s.check_quorum_timer = None;
+        let heard = s.heard_from.iter().filter(|p| !s.learners.contains(p)).count() + 1;
+        if heard >= self.majority() {
+            s.heard_from.clear();
+            s.check_quorum_timer = Some(ctx.set_timer(self.election_min_us, Timer::CheckQuorum));
+            return;
+        }
+        let (servers, ms) = (self.servers, self.election_min_us / 1000);
+        ctx.note(|| note!("raft.check_quorum.step_down", heard, servers, ms));
+        self.become_follower(s, ctx);
     }
 
     /// Sends the entries from the follower's `next_index` on (an empty AppendEntries is a heartbeat).
@@ -98,6 +119,7 @@ impl<M: Machine> Raft<M> {
         // Any answer of this term, even a refusal, shows the follower took this leader's round (a learner's counts
         // for nothing: it is known as one before its round is recorded).
         self.round_acked(s, ctx, from, round);
+        s.heard_from.insert(from);
         let f = usize::from(from);
         s.outstanding[f] = false;
         if success {

@@ -61,6 +61,10 @@ impl<M: Machine> Raft<M> {
         match msg {
             Msg::RequestVote { .. } => self.on_request_vote(s, ctx, from, msg),
             Msg::Vote { term, granted } => self.on_vote(s, ctx, from, term, granted),
+            Msg::RequestPreVote { term, last_index, last_term } => {
+                self.on_request_prevote(s, ctx, from, term, (last_index, last_term))
+            }
+            Msg::PreVote { term, granted } => self.on_prevote(s, ctx, from, term, granted),
             Msg::AppendEntries { term, prev_index, prev_term, entries, commit, round } => {
                 self.on_append_entries(s, ctx, from, Append { term, prev_index, prev_term, entries, commit, round })
             }
@@ -179,6 +183,8 @@ impl<M: Machine> Protocol for Raft<M> {
             election_timer: None,
             election_window: None,
             heartbeat_timer: None,
+            heard_from: VecSet::new(),
+            check_quorum_timer: None,
             reads: Box::default(),
         };
         if Self::learner(ctx) {
@@ -208,9 +214,14 @@ impl<M: Machine> Protocol for Raft<M> {
             (State::Server(s), Timer::Election) => {
                 s.election_timer = None;
                 if s.role != RaftRole::Leader {
-                    self.start_election(s, ctx);
+                    if self.prevote {
+                        self.start_prevote(s, ctx);
+                    } else {
+                        self.start_election(s, ctx);
+                    }
                 }
             }
+            (State::Server(s), Timer::CheckQuorum) if s.role == RaftRole::Leader => self.check_quorum(s, ctx),
             (State::Server(s), Timer::Heartbeat) if s.role == RaftRole::Leader => {
                 self.start_round(s, ctx);
                 for p in self.peers(ctx.me()) {

@@ -161,9 +161,10 @@ impl<M: Machine> Raft<M> {
         }
     }
 
-    /// Under leases, a server that heard from a leader less than the minimum election timeout ago (on its clock)
-    /// ignores a vote request: the leader's lease may still hold (thesis section 6.4.1; etcd's `inLease`). The leader
-    /// ignores one while its own lease holds.
+    /// Under leases or CheckQuorum, a follower that heard from a leader less than the minimum election timeout ago
+    /// (on its clock) ignores a vote request of a higher term: the leader's lease may still hold (thesis sections
+    /// 6.4.1 and 4.2.3; etcd's `inLease`). Under leases the leader ignores one while its own lease holds; under
+    /// CheckQuorum alone it does not (a leader's `heard_us` is empty), and steps down for the higher term.
     pub(super) fn vote_ignored_in_lease(
         &self,
         s: &Server<M>,
@@ -171,11 +172,12 @@ impl<M: Machine> Raft<M> {
         from: NodeId,
         term: u64,
     ) -> bool {
-        if self.read_mode() != RaftRead::Lease || term <= Self::term(ctx) {
+        let lease = self.read_mode() == RaftRead::Lease;
+        if !(lease || self.check_quorum) || term <= Self::term(ctx) {
             return false;
         }
         let now = ctx.monotonic_us();
-        if s.role == RaftRole::Leader {
+        if s.role == RaftRole::Leader && lease {
             // The leader itself keeps its lease rather than step down for a candidate that cannot win before it ends.
             if now >= s.reads.lease_until_us {
                 return false;
@@ -189,7 +191,11 @@ impl<M: Machine> Raft<M> {
             return false;
         }
         let ago_ms = format!("{:.0}", now.saturating_sub(heard) as f64 / 1000.0);
-        ctx.note(|| note!("raft.vote.ignored_lease", from, term, ago_ms));
+        if lease {
+            ctx.note(|| note!("raft.vote.ignored_lease", from, term, ago_ms));
+        } else {
+            ctx.note(|| note!("raft.vote.ignored_check_quorum", from, term, ago_ms));
+        }
         true
     }
 }

@@ -157,7 +157,7 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
         },
         VariantInfo {
             name: "copy-whole-log",
-            explain: "a server that sees a higher term in a vote request copies the candidate's log wholesale (seed article §4.2)",
+            explain: "a server that sees a higher term in a vote request copies the candidate's log wholesale (seed article §4.2); shown with Pre-Vote and CheckQuorum off, which mask it (a candidate whose log is behind gets no pre-votes)",
         },
         VariantInfo {
             name: "ack-before-fsync",
@@ -203,12 +203,37 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
             },
             applies: |s| s.raft.read == RaftRead::Lease,
         },
+        OptionInfo {
+            name: "prevote",
+            label: "Pre-Vote",
+            help: "a server asks whether it could win before it raises its term, so one that was cut off cannot depose a healthy leader when it rejoins (on in etcd)",
+            values: OptionValues::Flag { default: true },
+            store: OptionStore::Section {
+                path: "raft.prevote",
+                get: |s| s.raft.prevote.to_string(),
+                set: |s, v| s.raft.prevote = v == "true",
+            },
+            applies: crate::protocols::meta::always,
+        },
+        OptionInfo {
+            name: "check_quorum",
+            label: "CheckQuorum",
+            help: "a leader that hears from no majority for an election timeout steps down; followers that hear their leader ignore vote requests (on in etcd)",
+            values: OptionValues::Flag { default: true },
+            store: OptionStore::Section {
+                path: "raft.check_quorum",
+                get: |s| s.raft.check_quorum.to_string(),
+                set: |s, v| s.raft.check_quorum = v == "true",
+            },
+            applies: crate::protocols::meta::always,
+        },
     ],
     liveness_quorum: |s, _| vec![crate::protocols::meta::QuorumGroup::majority(0, s.nodes)],
     // A server comes back as a learner; a shopper's outbox cannot be replaced.
     replaceable: |s, node| node < s.nodes,
     replacement_rejoins: crate::protocols::meta::never_rejoins,
     serves_reads: true,
+    variant_options: &[("copy-whole-log", "prevote", "false"), ("copy-whole-log", "check_quorum", "false")],
 };
 
 /// Entries per AppendEntries, at most.
@@ -236,6 +261,17 @@ pub enum Msg<M: Machine = ShopMachine> {
         log: Option<Vec<(u64, Option<M::Cmd>)>>,
     },
     Vote {
+        term: u64,
+        granted: bool,
+    },
+    /// Pre-Vote (thesis section 9.6): would you vote for me in `term` (one above my own)? Changes no one's term.
+    RequestPreVote {
+        term: u64,
+        last_index: u64,
+        last_term: u64,
+    },
+    /// The answer: granted for the term asked about, or refused with the answerer's own term.
+    PreVote {
         term: u64,
         granted: bool,
     },
@@ -289,6 +325,9 @@ impl<M: Machine> Message for Msg<M> {
             Msg::RequestVote { .. } => "RequestVote",
             Msg::Vote { granted: true, .. } => "Vote",
             Msg::Vote { granted: false, .. } => "Vote✗",
+            Msg::RequestPreVote { .. } => "RequestPreVote",
+            Msg::PreVote { granted: true, .. } => "PreVote",
+            Msg::PreVote { granted: false, .. } => "PreVote✗",
             Msg::AppendEntries { .. } => "AppendEntries",
             Msg::Ack { success: true, .. } => "Ack",
             Msg::Ack { success: false, .. } => "Ack✗",
@@ -304,11 +343,20 @@ impl<M: Machine> Message for Msg<M> {
     /// A vote denied and a failed consistency check refuse; the other answers reply.
     fn kind(&self) -> MsgKind {
         match self {
-            Msg::Vote { granted: false, .. } | Msg::Ack { success: false, .. } => MsgKind::Refusal,
-            Msg::Vote { .. } | Msg::Ack { .. } | Msg::Reply { .. } | Msg::Redirect { .. } | Msg::ReadReply { .. } => {
-                MsgKind::Reply
-            }
-            Msg::RequestVote { .. } | Msg::AppendEntries { .. } | Msg::Checkout(_) | Msg::Read(_) => MsgKind::Request,
+            Msg::Vote { granted: false, .. }
+            | Msg::PreVote { granted: false, .. }
+            | Msg::Ack { success: false, .. } => MsgKind::Refusal,
+            Msg::Vote { .. }
+            | Msg::PreVote { .. }
+            | Msg::Ack { .. }
+            | Msg::Reply { .. }
+            | Msg::Redirect { .. }
+            | Msg::ReadReply { .. } => MsgKind::Reply,
+            Msg::RequestVote { .. }
+            | Msg::RequestPreVote { .. }
+            | Msg::AppendEntries { .. }
+            | Msg::Checkout(_)
+            | Msg::Read(_) => MsgKind::Request,
             Msg::Request(m) => m.kind(),
             Msg::Answer(m) => m.kind(),
         }
@@ -332,6 +380,11 @@ impl<M: Machine> Message for Msg<M> {
             }
             &Msg::Vote { term, granted: true } => note!("raft.msg.vote.granted", term),
             &Msg::Vote { term, granted: false } => note!("raft.msg.vote.refused", term),
+            &Msg::RequestPreVote { term, last_index, last_term } => {
+                note!("raft.msg.request_prevote", term, last_index, last_term)
+            }
+            &Msg::PreVote { term, granted: true } => note!("raft.msg.prevote.granted", term),
+            &Msg::PreVote { term, granted: false } => note!("raft.msg.prevote.refused", term),
             &Msg::AppendEntries { term, prev_index, prev_term, ref entries, commit, .. } => {
                 note!("raft.msg.append", term, prev_index, prev_term, entries = entries.len(), commit)
             }
@@ -355,6 +408,8 @@ impl<M: Machine> Message for Msg<M> {
 pub enum Timer {
     Election,
     Heartbeat,
+    /// CheckQuorum: every minimum election timeout a leader counts who answered it since the last count.
+    CheckQuorum,
     Retry(RequestId),
 }
 
@@ -363,6 +418,7 @@ impl TimerKind for Timer {
         match self {
             Timer::Election => "election",
             Timer::Heartbeat => "heartbeat",
+            Timer::CheckQuorum => "check-quorum",
             Timer::Retry(_) => "retry",
         }
     }
@@ -371,6 +427,8 @@ impl TimerKind for Timer {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RaftRole {
     Follower,
+    /// Pre-Vote's first step: asking whether it could win, its term not yet raised (thesis section 9.6).
+    PreCandidate,
     Candidate,
     Leader,
 }
@@ -380,6 +438,7 @@ impl RaftRole {
     pub(super) fn fact_note(self) -> Note {
         match self {
             RaftRole::Follower => note!("role.follower"),
+            RaftRole::PreCandidate => note!("role.pre_candidate"),
             RaftRole::Candidate => note!("role.candidate"),
             RaftRole::Leader => note!("role.leader"),
         }
@@ -389,6 +448,7 @@ impl RaftRole {
     pub(super) fn note(self) -> Note {
         match self {
             RaftRole::Follower => note!("raft.role.follower"),
+            RaftRole::PreCandidate => note!("raft.role.pre_candidate"),
             RaftRole::Candidate => note!("raft.role.candidate"),
             RaftRole::Leader => note!("raft.role.leader"),
         }
@@ -417,6 +477,9 @@ pub struct Server<M: Machine = ShopMachine> {
     /// (set at, fires at) of the election timer, for the timer ring.
     pub(super) election_window: Option<(u64, u64)>,
     pub(super) heartbeat_timer: Option<TimerId>,
+    /// Leader with CheckQuorum: the servers that answered it since its last count, and that count's timer.
+    pub(super) heard_from: VecSet<NodeId>,
+    pub(super) check_quorum_timer: Option<TimerId>,
     /// Reads waiting for their confirmation, heartbeat rounds, the lease ([`super::reads`]).
     pub(super) reads: Box<Reads>,
 }
@@ -479,6 +542,10 @@ pub struct Raft<M: Machine = ShopMachine> {
     /// How long a heartbeat round a majority acknowledged gives the leader a lease, on its clock: the minimum
     /// election timeout shrunk by the drift bound (thesis section 6.4.1).
     pub(super) lease_us: u64,
+    /// Pre-Vote (the scenario's `raft.prevote`; [`super::candidate`]).
+    pub(super) prevote: bool,
+    /// CheckQuorum (the scenario's `raft.check_quorum`; [`super::leader`]).
+    pub(super) check_quorum: bool,
 }
 
 impl<M: Machine> Raft<M> {
@@ -500,6 +567,8 @@ impl<M: Machine> Raft<M> {
         Raft {
             read: scenario.raft.read,
             lease_us: 3 * heartbeat_us * (100 - bound_pct) / 100,
+            prevote: scenario.raft.prevote,
+            check_quorum: scenario.raft.check_quorum,
             variant,
             machine,
             servers,
@@ -589,10 +658,17 @@ impl<M: Machine> Raft<M> {
         if was != RaftRole::Follower {
             ctx.note(|| note!("raft.step_down", term, role = was.note()));
         }
+        self.become_follower(s, ctx);
+    }
+
+    /// Any role to follower, in the current term: a leader stops its heartbeats and its quorum count, forgets the
+    /// reads waiting on it and its lease, and starts an election timer again.
+    pub(super) fn become_follower(&self, s: &mut Server<M>, ctx: &mut Ctx<'_, Self>) {
+        let was = s.role;
         s.role = RaftRole::Follower;
         s.votes.clear();
         self.machine.on_step_down(&mut s.sm);
-        if let Some(t) = s.heartbeat_timer.take() {
+        for t in [s.heartbeat_timer.take(), s.check_quorum_timer.take()].into_iter().flatten() {
             ctx.cancel_timer(t);
         }
         if was == RaftRole::Leader {
