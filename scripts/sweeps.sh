@@ -14,6 +14,8 @@ cargo build --locked --profile fast -p protosim
 sweep() { ./target/fast/protosim sweep --faults "$@" | head -n 5; return "${PIPESTATUS[0]}"; }
 sweep --protocol single --seeds "$SEEDS"
 sweep --protocol raft --nodes 5 --seeds "$SEEDS"
+# Raft as the paper has it, without etcd's Pre-Vote and CheckQuorum (on by default).
+sweep --protocol raft --nodes 5 --option prevote=false --option check_quorum=false --seeds "$SEEDS"
 sweep --protocol paxos --nodes 5 --seeds "$SEEDS"
 sweep --protocol paxos --nodes 5 --stable-leader --seeds "$SEEDS"
 sweep --protocol 2pc --seeds "$SEEDS"

@@ -205,6 +205,65 @@ fn the_history_reads_back_in_porcupines_and_jepsens_shapes() {
     assert!(get(&ops[5], ":value").is_some_and(|v| v.contains(":result :confirmed :total-cents 1200")), "{edn}");
 }
 
+/// Reads in both shapes: a Raft shop (three servers, one shopper) where the shopper looks item 2 up at 0.5 s, buys
+/// two of it at 0.8 s, looks it up again at 1.2 s, and asks once more at 1.9 s, just after the whole cluster
+/// crashed at 1.8 s, so that last read is never answered.
+#[test]
+fn reads_read_back_in_porcupines_and_jepsens_shapes() {
+    let mut s = Scenario {
+        protocol: protosim::protocols::raft::KIND,
+        nodes: 3,
+        shoppers: 1,
+        until_ms: 2_500,
+        ..Scenario::default()
+    };
+    s.workload.rate_per_s = 0.0;
+    let at = |ms: u64, action| Intervention { at_us: ms * 1000, action };
+    s.interventions = vec![
+        at(500, Action::Read { shopper: 3, item: 2 }),
+        at(800, Action::Checkout { shopper: 3, customer: 1, lines: vec![Line { item: 2, qty: 2 }] }),
+        at(1_200, Action::Read { shopper: 3, item: 2 }),
+        at(1_800, Action::Crash { node: 0 }),
+        at(1_800, Action::Crash { node: 1 }),
+        at(1_800, Action::Crash { node: 2 }),
+        at(1_900, Action::Read { shopper: 3, item: 2 }),
+    ];
+    let h = history(&s);
+    let results: Vec<OpResult> = h.ops.iter().map(|o| o.result.clone()).collect();
+    assert_eq!(results.len(), 4, "{results:?}");
+    assert_eq!(results[0], OpResult::Stock { item: 2, units: 40 });
+    assert!(matches!(results[1], OpResult::Confirmed { .. }), "{results:?}");
+    assert_eq!(results[2], OpResult::Stock { item: 2, units: 38 });
+    assert_eq!(h.ops[3].answered_us, None, "the read after the crash is never answered");
+    assert_eq!(check(&h, DEFAULT_BUDGET).verdict, LinVerdict::Linearizable);
+
+    let json: serde_json::Value = serde_json::from_str(&export::porcupine_json(&h)).expect("JSON");
+    let ops = json["operations"].as_array().expect("operations");
+    for (k, units) in [(0, 40), (2, 38)] {
+        let (o, op) = (&ops[k], &h.ops[k]);
+        assert_eq!(o["Input"], serde_json::json!({"request_id": op.request_id, "read": 2}), "{o}");
+        assert_eq!(o["Output"], serde_json::json!({"result": "stock", "units": units}), "{o}");
+        assert_eq!(o["Call"], op.call_us);
+        assert_eq!(o["Return"], op.answered_us.expect("answered"));
+        assert_eq!(o["ClientId"], 3);
+    }
+    assert_eq!(ops[3]["Input"]["read"], 2);
+    assert_eq!(ops[3]["Output"]["result"], "unknown", "{}", ops[3]);
+
+    let edn = export::jepsen_edn(&h);
+    let lines: Vec<Vec<(String, String)>> = edn.lines().map(edn_fields).collect();
+    let get = |l: &[(String, String)], k: &str| l.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    let reads: Vec<&Vec<(String, String)>> =
+        lines.iter().filter(|l| get(l, ":f").as_deref() == Some(":read")).collect();
+    let types: Vec<String> = reads.iter().map(|l| get(l, ":type").expect(":type")).collect();
+    assert_eq!(types, [":invoke", ":ok", ":invoke", ":ok", ":invoke", ":info"], "{edn}");
+    let first = h.ops[0].request_id;
+    assert_eq!(get(reads[0], ":value"), Some(format!("{{:request {first}, :item 2}}")), "{edn}");
+    assert_eq!(get(reads[1], ":value"), Some(format!("{{:request {first}, :item 2 :units 40}}")), "{edn}");
+    assert!(get(reads[3], ":value").is_some_and(|v| v.ends_with(":item 2 :units 38}")), "{edn}");
+    assert!(get(reads[5], ":value").is_some_and(|v| !v.contains(":units")), "an unanswered read says no count: {edn}");
+}
+
 /// A scripted basket may name one item twice: 2PC's inventory adds the lines up (it checked each line alone and
 /// sold 4 of 3 units: no-oversell broke and the history was not linearizable).
 #[test]
