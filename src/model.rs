@@ -304,7 +304,7 @@ fn history_bytes(
 }
 
 /// Search steps the page spends judging a run's history, on its main thread, once the run is simulated: about a
-/// quarter of a second natively on the hardest histories the sweeps produce (a quarter of the CLI's budget), so a
+/// quarter of a second natively on the hardest histories the sweeps produce (a twelfth of the CLI's budget), so a
 /// history that would take longer says "unknown" instead of freezing the page (`protosim run` judges it further).
 pub const PAGE_LINEARIZABILITY_BUDGET: u64 = 1_000_000;
 

@@ -244,7 +244,7 @@ pub fn SetupBar(props: &SetupBarProps) -> Html {
         let nodes: u16 = num(v, Wants::Servers)?;
         let (variant, seed) = (s.variant.clone(), s.seed);
         *s = default_scenario_sized(s.protocol, nodes);
-        s.variant = variant;
+        protosim::protocols::info(s.protocol).choose_variant(s, &variant);
         s.seed = seed;
         Ok(())
     });

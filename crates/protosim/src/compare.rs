@@ -15,6 +15,9 @@ pub fn translate(s: &Scenario, kind: ProtocolKind, variant: &str) -> Scenario {
     let mut t = s.clone();
     t.protocol = kind;
     t.variant = variant.to_string();
+    if info.variant_options.iter().any(|&(v, _, _)| v == variant) {
+        info.choose_variant(&mut t, variant); // a variant shown with settings of its own (Raft's copy-whole-log)
+    }
     t.nodes = if s.protocol == kind { s.nodes } else { s.nodes.clamp(info.nodes.0, info.nodes.1) };
     // The options map holds the scenario's protocol's own settings: the other keeps only those it declares too.
     t.options.retain(|name, _| {

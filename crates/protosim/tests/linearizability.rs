@@ -229,7 +229,7 @@ fn reads_read_back_in_porcupines_and_jepsens_shapes() {
         at(1_900, Action::Read { shopper: 3, item: 2 }),
     ];
     let h = history(&s);
-    let results: Vec<OpResult> = h.ops.iter().map(|o| o.result.clone()).collect();
+    let results: Vec<OpResult> = h.ops.iter().map(|o| o.result).collect();
     assert_eq!(results.len(), 4, "{results:?}");
     assert_eq!(results[0], OpResult::Stock { item: 2, units: 40 });
     assert!(matches!(results[1], OpResult::Confirmed { .. }), "{results:?}");

@@ -367,3 +367,33 @@ fn an_option_that_changes_the_topology_keeps_every_intervention_on_its_node_by_r
         assert!(matches!(t.interventions[2].action, Action::Checkout { shopper, .. } if shopper == first_shopper + 1));
     }
 }
+
+/// A variant shown with settings of its own: every entry names a declared option, a value it takes and a variant the
+/// protocol has; choosing the variant applies them, choosing another puts them back, and a compare with it gets them.
+#[test]
+fn a_variant_is_chosen_with_the_settings_it_is_shown_with() {
+    for kind in protosim::protocols::kinds() {
+        let info = protosim::protocols::info(kind);
+        for &(variant, name, value) in info.variant_options {
+            assert!(info.variants.iter().any(|v| v.name == variant), "{}: no variant {variant}", kind.name());
+            let o = info.options.iter().find(|o| o.name == name).unwrap_or_else(|| panic!("no option {name}"));
+            let mut s = protosim::hunt::base(kind, "correct");
+            o.set(&mut s, value).unwrap_or_else(|e| panic!("{name}={value}: {e:?}"));
+        }
+    }
+    let raft = protosim::protocols::info(protosim::protocols::raft::KIND);
+    let mut s = Scenario { protocol: protosim::protocols::raft::KIND, nodes: 5, ..Scenario::default() };
+    assert!(s.raft.prevote && s.raft.check_quorum, "on by default, as etcd ships them");
+    raft.choose_variant(&mut s, "copy-whole-log");
+    assert_eq!((s.variant.as_str(), s.raft.prevote, s.raft.check_quorum), ("copy-whole-log", false, false));
+    assert!(!protosim::hunt::base(protosim::protocols::raft::KIND, "copy-whole-log").raft.prevote, "the hunt's too");
+    raft.choose_variant(&mut s, "correct");
+    assert_eq!((s.variant.as_str(), s.raft.prevote, s.raft.check_quorum), ("correct", true, true));
+    raft.choose_variant(&mut s, "stale-read");
+    assert!(s.raft.prevote, "a variant without settings of its own runs with the defaults");
+    let other = protosim::compare::translate(&s, protosim::protocols::raft::KIND, "copy-whole-log");
+    assert!(!other.raft.prevote && !other.raft.check_quorum, "a compare with it shows it too");
+    s.raft.prevote = false;
+    let same = protosim::compare::translate(&s, protosim::protocols::raft::KIND, "commit-old-term");
+    assert!(!same.raft.prevote, "a compare with another variant keeps the scenario's settings");
+}

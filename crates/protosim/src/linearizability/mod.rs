@@ -36,8 +36,10 @@ pub use history::{history_of, History, HistoryRecorder, Op, OpResult, EXPECT};
 pub use model::{ShopState, Spec};
 use serde::Serialize;
 
-/// Steps the search may take per run before it answers "unknown" (about a second natively on the slowest histories
-/// tried; a correct 10,000-checkout history takes a few hundred thousand).
+/// Steps the search may take per run before it answers "unknown" (about three seconds natively on the slowest
+/// histories tried; a correct 10,000-checkout history takes a few hundred thousand). 4,000,000 left one of the
+/// 60-seed faulty Raft sample unknown (it needs about 5 million); 12,000,000 resolves three in four of the faulty
+/// Raft histories 4,000,000 could not.
 pub const DEFAULT_BUDGET: u64 = 12_000_000;
 
 /// Steps one check of a candidate witness may take: a candidate whose proof is longer is not taken (the witness

@@ -87,13 +87,21 @@ pub struct ProtocolInfo {
 }
 
 impl ProtocolInfo {
-    /// `s` with variant `variant` chosen: its name set and the settings it is shown with
-    /// ([`ProtocolInfo::variant_options`]) applied.
+    /// `s` with variant `variant` chosen: its name set, every option some variant is shown with back at its
+    /// default (so that leaving `copy-whole-log` for `correct` turns Pre-Vote on again), then the settings this one
+    /// is shown with ([`ProtocolInfo::variant_options`]) applied. A test checks that every entry names a declared
+    /// option and a value it takes.
     pub fn choose_variant(&self, s: &mut Scenario, variant: &str) {
         s.variant = variant.to_string();
-        for &(v, name, value) in self.variant_options {
-            if let Some(o) = self.options.iter().find(|o| o.name == name).filter(|_| v == variant) {
-                let _ = o.set(s, value); // a registry entry names a declared option and a value it takes
+        let option = |name: &str| self.options.iter().find(|o| o.name == name);
+        for &(_, name, _) in self.variant_options {
+            if let Some(o) = option(name) {
+                let _ = o.set(s, &o.values.default_text());
+            }
+        }
+        for &(_, name, value) in self.variant_options.iter().filter(|(v, _, _)| *v == variant) {
+            if let Some(o) = option(name) {
+                let _ = o.set(s, value);
             }
         }
     }
@@ -164,7 +172,8 @@ impl OptionValues {
         }
     }
 
-    fn default_text(&self) -> String {
+    /// The default value as `--option` writes it.
+    pub fn default_text(&self) -> String {
         match *self {
             OptionValues::Flag { default } => default.to_string(),
             OptionValues::Count { default, .. } => default.to_string(),

@@ -232,6 +232,7 @@ raft-prevote-refused = would not vote for node { $from }: { $why }
 raft-prevote-why-term = it asks about term { $term }, and mine is already { $current }
 raft-prevote-why-leader = I lead term { $current }
 raft-prevote-why-heard = I heard from leader node { $leader } { $ago_ms } ms ago, within the election timeout
+raft-prevote-why-heard-recently = less than an election timeout has passed since I last heard a leader or restarted ({ $ago_ms } ms)
 raft-role-candidate = candidate
 raft-role-follower = follower
 raft-role-pre-candidate = pre-candidate

@@ -187,6 +187,7 @@ raft-prevote-refused = 不愿投票给节点 { $from }：{ $why }
 raft-prevote-why-term = 它问的是任期 { $term }，而我已经在任期 { $current }
 raft-prevote-why-leader = 我是任期 { $current } 的领导者
 raft-prevote-why-heard = 我 { $ago_ms } 毫秒前刚收到领导者节点 { $leader } 的消息，仍在选举超时之内
+raft-prevote-why-heard-recently = 距我上次收到领导者的消息或重新启动还不到一个选举超时（{ $ago_ms } 毫秒）
 raft-role-candidate = 候选人
 raft-role-follower = 跟随者
 raft-role-pre-candidate = 预候选人

@@ -85,7 +85,8 @@ impl Protocol for Locking {
         let lease_us = (20 * worst).max(500_000);
         let raft = (pessimistic && scenario.locking.service == crate::scenario::LockService::Raft).then(|| {
             let servers = scenario.locking.service.lock_servers();
-            // The shop's read options (`raft.read`) are not the lock service's: it serves no reads.
+            // The shop's Raft settings are not the lock service's: it serves no reads, and it runs as etcd ships
+            // (Pre-Vote and CheckQuorum on), whatever a scenario's `raft` section says.
             let own = crate::scenario::Scenario { raft: Default::default(), ..scenario.clone() };
             crate::protocols::raft::Raft::with_machine(LockMachine { lease_us }, servers, &own)
         });

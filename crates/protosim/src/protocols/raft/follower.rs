@@ -101,8 +101,14 @@ impl<M: Machine> Raft<M> {
             Some(note!("raft.prevote.why.term", term, current))
         } else if s.role == RaftRole::Leader {
             Some(note!("raft.prevote.why.leader", current))
-        } else if let (Some(h), Some(leader)) = (heard, s.leader) {
-            Some(note!("raft.prevote.why.heard", leader, ago_ms = (now - h) / 1000))
+        } else if let Some(h) = heard {
+            // Refused on having heard a leader at all, as a vote request would be ignored (a server restarted under
+            // leases has heard from none yet counts as having heard one: `reads.rs`).
+            let ago_ms = (now - h) / 1000;
+            Some(match s.leader {
+                Some(leader) => note!("raft.prevote.why.heard", leader, ago_ms),
+                None => note!("raft.prevote.why.heard_recently", ago_ms),
+            })
         } else if !up_to_date && self.variant != Variant::VoteWithoutLogCheck {
             Some(note!("raft.vote.why.log", last_index, last_term, my_last_index, my_last_term))
         } else {

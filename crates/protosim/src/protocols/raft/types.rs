@@ -658,6 +658,7 @@ impl<M: Machine> Raft<M> {
         if was != RaftRole::Follower {
             ctx.note(|| note!("raft.step_down", term, role = was.note()));
         }
+        s.leader = None; // the leader of the new term is not known yet (AppendEntries names it)
         self.become_follower(s, ctx);
     }
 
