@@ -37,11 +37,11 @@ impl<M: Machine> Raft<M> {
             }
         }
         let current = Self::term(ctx);
-        let (voted_for, my_last_index, my_last_term, learner) = match ctx.disk() {
-            Disk::Server { voted_for, log, learner, .. } => (*voted_for, log.last_index(), log.last_term(), *learner),
+        let (voted_for, learner) = match ctx.disk() {
+            Disk::Server { voted_for, learner, .. } => (*voted_for, *learner),
             Disk::Shopper { .. } => return,
         };
-        let up_to_date = last_term > my_last_term || (last_term == my_last_term && last_index >= my_last_index);
+        let (up_to_date, my_last_index, my_last_term) = Self::up_to_date(ctx, last_index, last_term);
         let check_log = self.variant != Variant::VoteWithoutLogCheck;
         let granted = !learner && term == current && voted_for.is_none_or(|v| v == from) && (up_to_date || !check_log);
         if granted {
@@ -88,11 +88,8 @@ impl<M: Machine> Raft<M> {
         (last_index, last_term): (u64, u64),
     ) {
         let current = Self::term(ctx);
-        let (my_last_index, my_last_term, learner) = match ctx.disk() {
-            Disk::Server { log, learner, .. } => (log.last_index(), log.last_term(), *learner),
-            Disk::Shopper { .. } => return,
-        };
-        let up_to_date = last_term > my_last_term || (last_term == my_last_term && last_index >= my_last_index);
+        let learner = Self::learner(ctx);
+        let (up_to_date, my_last_index, my_last_term) = Self::up_to_date(ctx, last_index, last_term);
         let now = ctx.monotonic_us();
         let heard = s.reads.heard_us.filter(|&h| now < h + self.election_min_us);
         let why = if learner {
@@ -120,6 +117,15 @@ impl<M: Machine> Raft<M> {
             Some(why) => ctx.note(|| note!("raft.prevote.refused", from, why)),
         }
         ctx.send(from, Msg::PreVote { term: if granted { term } else { current }, granted });
+    }
+
+    /// The election restriction (section 5.4.1): whether a candidate's log ending at `last_index` in `last_term` is
+    /// at least as up to date as this server's (its last term is higher, or equal with an index at least as
+    /// large); with this server's (last index, last term), for the narration.
+    fn up_to_date(ctx: &Ctx<'_, Self>, last_index: u64, last_term: u64) -> (bool, u64, u64) {
+        let log = Self::log(ctx);
+        let (mine, my_term) = (log.last_index(), log.last_term());
+        (last_term > my_term || (last_term == my_term && last_index >= mine), mine, my_term)
     }
 
     /// AppendEntries from a leader: refuse a stale term or a failed consistency check, else take its entries.
