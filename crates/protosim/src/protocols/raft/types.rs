@@ -153,7 +153,8 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
         VariantInfo {
             name: "commit-old-term",
             explain: "a leader counts copies of an old-term entry on a majority as committed (Figure 8), so it skips the \
-                      new leader's no-op: a later leader can erase that entry",
+                      new leader's no-op: a later leader can erase that entry; shown with Pre-Vote and CheckQuorum off, \
+                      under which it fires far more often",
         },
         VariantInfo {
             name: "copy-whole-log",
@@ -233,7 +234,14 @@ pub const INFO: ProtocolInfo = ProtocolInfo {
     replaceable: |s, node| node < s.nodes,
     replacement_rejoins: crate::protocols::meta::never_rejoins,
     serves_reads: true,
-    variant_options: &[("copy-whole-log", "prevote", "false"), ("copy-whole-log", "check_quorum", "false")],
+    // Pre-Vote and CheckQuorum mask copy-whole-log (0 of 3,000 faulty seeds) and make the Figure 8 mistake rare
+    // (first at seed 1,084 of the faulty sweep with both on, 236 with both off): both are shown without them.
+    variant_options: &[
+        ("copy-whole-log", "prevote", "false"),
+        ("copy-whole-log", "check_quorum", "false"),
+        ("commit-old-term", "prevote", "false"),
+        ("commit-old-term", "check_quorum", "false"),
+    ],
 };
 
 /// Entries per AppendEntries, at most.
