@@ -99,8 +99,8 @@ impl<M: Machine> Raft<M> {
         } else if s.role == RaftRole::Leader {
             Some(note!("raft.prevote.why.leader", current))
         } else if let Some(h) = heard {
-            // Refused on having heard a leader at all, as a vote request would be ignored (a server restarted under
-            // leases has heard from none yet counts as having heard one: `reads.rs`).
+            // Refused whenever a vote request would be ignored (`vote_ignored_in_lease`): a server restarted under
+            // leases counts as having just heard a leader, though it knows none.
             let ago_ms = (now - h) / 1000;
             Some(match s.leader {
                 Some(leader) => note!("raft.prevote.why.heard", leader, ago_ms),

@@ -38,10 +38,15 @@ impl<M: Machine> Raft<M> {
         }
         s.heartbeat_timer = Some(ctx.set_timer(self.heartbeat_us, Timer::Heartbeat));
         if self.check_quorum {
-            s.heard_from.clear();
-            s.check_quorum_timer = Some(ctx.set_timer(self.election_min_us, Timer::CheckQuorum));
+            self.start_quorum_count(s, ctx);
         }
         self.machine.on_leader(s, ctx);
+    }
+
+    /// A new CheckQuorum window: nobody heard yet, the count due in a minimum election timeout.
+    fn start_quorum_count(&self, s: &mut Server<M>, ctx: &mut Ctx<'_, Self>) {
+        s.heard_from.clear();
+        s.check_quorum_timer = Some(ctx.set_timer(self.election_min_us, Timer::CheckQuorum));
     }
 
     /// CheckQuorum (thesis section 6.2; etcd's `checkQuorum`): every minimum election timeout the leader counts
@@ -52,8 +57,7 @@ impl<M: Machine> Raft<M> {
         s.check_quorum_timer = None;
         let heard = s.heard_from.iter().filter(|p| !s.learners.contains(p)).count() + 1;
         if heard >= self.majority() {
-            s.heard_from.clear();
-            s.check_quorum_timer = Some(ctx.set_timer(self.election_min_us, Timer::CheckQuorum));
+            self.start_quorum_count(s, ctx);
             return;
         }
         let (servers, ms) = (self.servers, self.election_min_us / 1000);
